@@ -1,0 +1,109 @@
+//! `sopctl init`: start a repository of SOPs (SPEC §4).
+
+use std::path::PathBuf;
+
+use crate::cli::{CliError, Env, Ui};
+use crate::config;
+use crate::fsx;
+use crate::repo::Repo;
+
+/// Arguments of `sopctl init`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  sopctl init                 in the current folder\n  sopctl init quality-sops    in a new folder\n\nExisting files are kept: init only adds what is missing."
+)]
+pub struct InitArgs {
+    /// The folder (default: the current one); created if missing
+    pub dir: Option<PathBuf>,
+    /// Add the bundled example SOP with a real release history
+    #[arg(long)]
+    pub example: bool,
+}
+
+/// Creates what is missing of `sopctl.toml`, `sops/`, a `.gitignore` entry for the output
+/// folder, and a git repository.
+///
+/// # Errors
+/// When a file cannot be written or git cannot create the repository; `--example` is refused
+/// until the release stage exists, before anything is written.
+pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
+    if args.example {
+        return Err(CliError::not_implemented("init --example"));
+    }
+    let dir = match &args.dir {
+        Some(d) => env.cwd.join(d),
+        None => env.cwd.clone(),
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(
+            CliError::new(format!("{} is a file, not a folder", dir.display()))
+                .hint("name a folder for the new repository"),
+        );
+    }
+    fsx::create_dir_all(&dir)?;
+    let mut created = Vec::new();
+
+    let settings = dir.join(config::FILE_NAME);
+    if settings.exists() {
+        ui.status(&format!("kept the existing {}", config::FILE_NAME));
+    } else {
+        fsx::write_atomic(&settings, config::DEFAULT_FILE.as_bytes())?;
+        created.push(config::FILE_NAME.to_string());
+    }
+    let sops = dir.join("sops");
+    if !sops.is_dir() {
+        fsx::create_dir_all(&sops)?;
+        created.push("sops/".to_string());
+    }
+
+    let gitignore = dir.join(".gitignore");
+    let existing = if gitignore.exists() {
+        String::from_utf8_lossy(&fsx::read(&gitignore)?).into_owned()
+    } else {
+        String::new()
+    };
+    if !existing
+        .lines()
+        .any(|l| matches!(l.trim(), "dist/" | "/dist/" | "dist" | "/dist"))
+    {
+        let mut text = existing.clone();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str("# renditions made by sopctl\n/dist/\n");
+        fsx::write_atomic(&gitignore, text.as_bytes())?;
+        created.push(".gitignore".to_string());
+    }
+
+    let shown = fsx::display_relative(&dir, &env.cwd);
+    let shown = if shown.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        shown
+    };
+    if Repo::discover(&dir)?.is_none() {
+        Repo::init(&dir)?;
+        ui.status(&format!("created a git repository in {}", shown.display()));
+    }
+    if created.is_empty() {
+        ui.status(&format!(
+            "{} already holds a repository of SOPs; nothing to add",
+            shown.display()
+        ));
+    } else {
+        ui.status(&format!(
+            "created {} in {}",
+            created.join(", "),
+            shown.display()
+        ));
+    }
+    let cd = if args.dir.is_some() {
+        format!("cd {} && ", shown.display())
+    } else {
+        String::new()
+    };
+    ui.hint(&format!(
+        "next, write your first SOP:  {cd}sopctl new \"Title of the procedure\""
+    ));
+    Ok(())
+}

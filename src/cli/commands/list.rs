@@ -1,0 +1,152 @@
+//! `sopctl list`: every SOP with ID, title, version, status, effective date, next review and
+//! whether it has changes since its release (SPEC §4).
+
+use jiff::civil::Date;
+
+use crate::cli::{CliError, Env, Ui};
+use crate::doc::Sop;
+use crate::repo::tag_name;
+use crate::workspace::Workspace;
+
+/// Arguments of `sopctl list`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  sopctl list\n  sopctl list --json > sops.json\n\nA next review date marked (overdue) has passed."
+)]
+pub struct ListArgs {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One row of the list.
+#[derive(Debug, serde::Serialize)]
+struct Row {
+    id: String,
+    title: String,
+    version: String,
+    status: String,
+    effective: Option<Date>,
+    next_review: Option<Date>,
+    overdue: bool,
+    unreleased_changes: bool,
+    path: String,
+}
+
+/// Lists the SOPs. Files that cannot be read are reported as warnings and left out.
+///
+/// # Errors
+/// A bad `sopctl.toml` or repository, or stdout closed.
+pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
+    let ws = env.workspace()?;
+    let mut rows = Vec::new();
+    for entry in ws.documents() {
+        match entry.sop {
+            Ok(sop) => rows.push(row(&ws, &sop)),
+            Err(e) => ui.warning(&format!(
+                "{} is left out: {e}",
+                ws.display_path(&entry.path).display()
+            )),
+        }
+    }
+    if args.json {
+        let json = serde_json::to_string_pretty(&rows)
+            .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
+        return ui.line(&json);
+    }
+    if rows.is_empty() {
+        ui.status(&format!("no SOPs in {}", ws.describe_folders()));
+        ui.hint("create one with  sopctl new \"Title of the procedure\"");
+        return Ok(());
+    }
+    let table: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.id.clone(),
+                r.title.clone(),
+                r.version.clone(),
+                r.status.clone(),
+                r.effective
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                match r.next_review {
+                    Some(d) if r.overdue => format!("{d} (overdue)"),
+                    Some(d) => d.to_string(),
+                    None => "-".into(),
+                },
+                if r.unreleased_changes { "yes" } else { "no" }.into(),
+            ]
+        })
+        .collect();
+    let header = [
+        "ID",
+        "TITLE",
+        "VERSION",
+        "STATUS",
+        "EFFECTIVE",
+        "NEXT REVIEW",
+        "UNRELEASED",
+    ]
+    .map(String::from);
+    for line in layout_table(&header, &table) {
+        ui.line(&line)?;
+    }
+    Ok(())
+}
+
+fn row(ws: &Workspace, sop: &Sop) -> Row {
+    let meta = &sop.metadata;
+    let version = meta.version_or_default();
+    let next_review = meta.next_review(meta.effective);
+    let id = meta
+        .id
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    Row {
+        title: meta.title.clone().unwrap_or_default(),
+        version: version.to_string(),
+        status: meta.status_or_default().to_string(),
+        effective: meta.effective,
+        next_review,
+        overdue: next_review.is_some_and(|d| d < ws.today),
+        unreleased_changes: unreleased(ws, sop, &id, &version.full()),
+        path: ws.display_path(sop.path()).display().to_string(),
+        id,
+    }
+}
+
+/// Whether the file differs from what its version's release tag holds (or was never released).
+fn unreleased(ws: &Workspace, sop: &Sop, id: &str, full_version: &str) -> bool {
+    let Some(repo) = &ws.repo else { return true };
+    let tag = tag_name(&ws.settings.tag_format, id, full_version);
+    let Ok(relative) = sop.path().strip_prefix(repo.workdir()) else {
+        return true;
+    };
+    match repo.file_at_tag(&tag, relative) {
+        Some(bytes) => bytes != sop.source.to_bytes(),
+        None => true,
+    }
+}
+
+/// Left-aligned columns separated by two spaces, widths in characters.
+fn layout_table(header: &[String; 7], rows: &[[String; 7]]) -> Vec<String> {
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    std::iter::once(header)
+        .chain(rows)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(widths)
+                .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}

@@ -1,0 +1,198 @@
+//! The command line: the only part of sopctl that knows clap, colours, `--json` and exit codes.
+//!
+//! Each command lives in its own file under [`commands`], with its arguments and a `run`
+//! function of the same shape; this module parses the arguments, builds the [`Env`], runs the
+//! command and turns its result into output and an exit code (SPEC §4: 0 success, 1 refused or
+//! errors found, 2 usage error).
+
+pub mod commands;
+pub mod error;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+
+pub use error::CliError;
+pub use ui::{ColorWhen, Ui};
+
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// When to colour the output; NO_COLOR in the environment turns colour off for `auto`
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Print only results and errors, no progress or hints
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// sopctl: standard operating procedures in Markdown and git.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sopctl",
+    version,
+    about = "Standard operating procedures in Markdown and git: check, release, compare and publish them",
+    long_about = "sopctl takes a standard operating procedure (SOP) through its life: written in \
+Markdown, kept in git, approved, released under a version number with a generated revision \
+history, compared between versions, and published as PDF and HTML.",
+    after_help = "Examples:\n  sopctl init my-sops            start a repository of SOPs\n  sopctl new \"Cleaning the mixer\"  write a new SOP from the template\n  sopctl check                   check every SOP\n  sopctl list                    list the SOPs with version and status"
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands of SPEC §4.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a repository of SOPs: sopctl.toml, sops/, .gitignore and a git repository
+    Init(commands::init::InitArgs),
+    /// Write a new SOP from the template, with the next free ID
+    New(commands::new::NewArgs),
+    /// List every SOP with its version, status, effective date and next review
+    List(commands::list::ListArgs),
+    /// Check SOPs for problems: front matter, IDs, links, images, anchors
+    Check(commands::check::CheckArgs),
+    /// Release a new version: set version and date, regenerate the revision history, commit and tag
+    Release(commands::release::ReleaseArgs),
+    /// Show the released versions of an SOP
+    Log(commands::log::LogArgs),
+    /// Print an SOP as it was at a released version
+    Show(commands::show::ShowArgs),
+    /// Compare two versions of an SOP as a reviewer's redline
+    Diff(commands::diff::DiffArgs),
+    /// Make the PDF and HTML renditions of SOPs
+    Render(commands::render::RenderArgs),
+    /// Build the static download site from the releases
+    Publish(commands::publish::PublishArgs),
+    /// Record your approval of an SOP's current content
+    Approve(commands::approve::ApproveArgs),
+    /// Record a periodic review of an SOP that needs no change
+    Review(commands::review::ReviewArgs),
+    /// Withdraw an SOP: superseded by another, or obsolete
+    Retire(commands::retire::RetireArgs),
+    /// Print shell completions
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the manual page (roff)
+    Man(commands::man::ManArgs),
+}
+
+/// What a command gets from the environment: where it runs and what day it is.
+#[derive(Debug, Clone)]
+pub struct Env {
+    /// The working directory.
+    pub cwd: PathBuf,
+    /// Today, in the local time zone (`SOPCTL_TODAY=YYYY-MM-DD` fixes it, for tests and demos).
+    pub today: Date,
+}
+
+impl Env {
+    /// Reads the working directory and the date.
+    ///
+    /// # Errors
+    /// When the working directory is gone or `SOPCTL_TODAY` is not a date.
+    pub fn from_process() -> Result<Env, CliError> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::new("cannot read the current folder").cause(e.to_string()))?;
+        let today = match std::env::var("SOPCTL_TODAY") {
+            Ok(text) => crate::doc::metadata::parse_date(&text)
+                .map_err(|msg| CliError::usage(format!("SOPCTL_TODAY: {msg}")))?,
+            Err(_) => jiff::ZonedDateTime::now().date(),
+        };
+        Ok(Env { cwd, today })
+    }
+
+    /// The workspace around the working directory.
+    ///
+    /// # Errors
+    /// A bad `sopctl.toml`, or a repository git refuses.
+    pub fn workspace(&self) -> Result<crate::workspace::Workspace, CliError> {
+        Ok(crate::workspace::Workspace::discover(
+            &self.cwd, self.today,
+        )?)
+    }
+}
+
+/// Runs sopctl with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
+        }
+    };
+    let mut ui = Ui::new(cli.global.color, cli.global.quiet);
+    let result = Env::from_process().and_then(|env| run(&cli, &env, &mut ui));
+    match result {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(e) if e.broken_pipe => ExitCode::from(error::EXIT_OK),
+        Err(e) => {
+            ui.error(&e);
+            ExitCode::from(e.exit)
+        }
+    }
+}
+
+/// Runs one parsed command.
+///
+/// # Errors
+/// The command's error, to be printed by the caller.
+pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
+    use commands as c;
+    match &cli.command {
+        Command::Init(a) => c::init::run(env, ui, a),
+        Command::New(a) => c::new::run(env, ui, a),
+        Command::List(a) => c::list::run(env, ui, a),
+        Command::Check(a) => c::check::run(env, ui, a),
+        Command::Release(a) => c::release::run(env, ui, a),
+        Command::Log(a) => c::log::run(env, ui, a),
+        Command::Show(a) => c::show::run(env, ui, a),
+        Command::Diff(a) => c::diff::run(env, ui, a),
+        Command::Render(a) => c::render::run(env, ui, a),
+        Command::Publish(a) => c::publish::run(env, ui, a),
+        Command::Approve(a) => c::approve::run(env, ui, a),
+        Command::Review(a) => c::review::run(env, ui, a),
+        Command::Retire(a) => c::retire::run(env, ui, a),
+        Command::Completions(a) => c::completions::run(env, ui, a),
+        Command::Man(a) => c::man::run(env, ui, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_examples_in_its_help() {
+        let cmd = Cli::command();
+        for sub in cmd.get_subcommands() {
+            let help = sub
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                help.contains("Examples:"),
+                "`sopctl {}` has no examples",
+                sub.get_name()
+            );
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! All terminal output goes through [`Ui`]: data to stdout, messages to stderr, colours only
+//! when wanted (`--color`, `NO_COLOR`, a terminal), nothing but data with `-q`.
+
+use std::io::Write;
+
+use anstream::AutoStream;
+use anstyle::{AnsiColor, Style};
+
+use super::error::CliError;
+use crate::doc::{Finding, Severity};
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The terminal.
+pub struct Ui {
+    out: AutoStream<std::io::Stdout>,
+    err: AutoStream<std::io::Stderr>,
+    quiet: bool,
+}
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+const BOLD: Style = Style::new().bold();
+
+impl Ui {
+    /// A terminal with the given colour choice; `quiet` silences messages (not data).
+    pub fn new(color: ColorWhen, quiet: bool) -> Ui {
+        let choice = match color {
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+        };
+        Ui {
+            out: AutoStream::new(std::io::stdout(), choice),
+            err: AutoStream::new(std::io::stderr(), choice),
+            quiet,
+        }
+    }
+
+    /// Writes a line of data to stdout.
+    ///
+    /// # Errors
+    /// A [`CliError`] that exits quietly when the reader closed the pipe.
+    pub fn line(&mut self, text: &str) -> Result<(), CliError> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// Writes data to stdout as it is.
+    ///
+    /// # Errors
+    /// As [`Ui::line`].
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.out.write_all(bytes)?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Writes a finding (`file:line:col: error: message`) to stdout.
+    ///
+    /// # Errors
+    /// As [`Ui::line`].
+    pub fn finding(&mut self, f: &Finding) -> Result<(), CliError> {
+        let style = match f.severity {
+            Severity::Error => ERROR,
+            Severity::Warning => WARNING,
+        };
+        writeln!(
+            self.out,
+            "{BOLD}{}:{}:{}:{BOLD:#} {style}{}:{style:#} {}",
+            f.path.display(),
+            f.location.line,
+            f.location.column,
+            f.severity,
+            f.message
+        )?;
+        Ok(())
+    }
+
+    /// A message for the user on stderr (not shown with `-q`).
+    pub fn status(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{text}");
+        }
+    }
+
+    /// A warning on stderr (not shown with `-q`).
+    pub fn warning(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{WARNING}warning:{WARNING:#} {text}");
+        }
+    }
+
+    /// A hint on stderr (not shown with `-q`).
+    pub fn hint(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{HINT}hint:{HINT:#} {text}");
+        }
+    }
+
+    /// An error with its causes and hints on stderr (always shown).
+    pub fn error(&mut self, e: &CliError) {
+        if e.message.is_empty() {
+            return;
+        }
+        let _ = writeln!(self.err, "{ERROR}error:{ERROR:#} {}", e.message);
+        for cause in &e.causes {
+            let _ = writeln!(self.err, "  caused by: {cause}");
+        }
+        for hint in &e.hints {
+            let _ = writeln!(self.err, "{HINT}hint:{HINT:#} {hint}");
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Settings: `sopctl.toml` (SPEC §2).
+//!
+//! The file is found by walking up from the working directory, as git finds `.git`, and the
+//! walk stops at the root of the git work tree (a `sopctl.toml` above the repository does not
+//! apply to it). Without a file every default applies. An unknown key is an error that names
+//! the file, the place and the nearest valid key, so a typo is never silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::doc::Location;
+use crate::fsx::{self, FsError};
+
+/// The settings file's name.
+pub const FILE_NAME: &str = "sopctl.toml";
+
+/// Paper size for the PDF rendition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[serde(alias = "a4")]
+    A4,
+    /// US Letter, 8.5 × 11 in (215.9 × 279.4 mm).
+    #[serde(alias = "letter", alias = "LETTER")]
+    Letter,
+}
+
+/// The settings of a repository of SOPs, with SPEC §2's defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Shown on the title block and the site. Default: empty.
+    pub organization: String,
+    /// Folders, relative to the repository root, searched recursively for SOPs. Default `["sops"]`.
+    pub docs: Vec<PathBuf>,
+    /// How release tags are named; `{id}` and `{version}` are replaced. Default `{id}/v{version}`.
+    pub tag_format: String,
+    /// Where `release` and `render` write renditions, relative to the root. Default `dist`.
+    pub out: PathBuf,
+    /// Paper size of the PDF. Default A4.
+    pub paper: Paper,
+    /// The notice in every PDF page's footer. Default `Uncontrolled when printed`.
+    pub footer: String,
+    /// Whether raw HTML in Markdown passes (sanitised) into renditions. Default false.
+    pub allow_html: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            organization: String::new(),
+            docs: vec![PathBuf::from("sops")],
+            tag_format: "{id}/v{version}".to_string(),
+            out: PathBuf::from("dist"),
+            paper: Paper::A4,
+            footer: "Uncontrolled when printed".to_string(),
+            allow_html: false,
+        }
+    }
+}
+
+/// The keys `sopctl.toml` accepts, for suggestions.
+pub const KEYS: [&str; 7] = [
+    "organization",
+    "docs",
+    "tag_format",
+    "out",
+    "paper",
+    "footer",
+    "allow_html",
+];
+
+/// A settings file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error(transparent)]
+    Io(#[from] FsError),
+    /// A key that sopctl does not know.
+    #[error("{}:{}:{}: unknown setting `{key}`{}", path.display(), location.line, location.column, suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownKey {
+        /// The settings file.
+        path: PathBuf,
+        /// Where the key is.
+        location: Location,
+        /// The key as written.
+        key: String,
+        /// The nearest valid key, if one is close.
+        suggestion: Option<String>,
+    },
+    /// Not valid TOML, or a value of the wrong kind.
+    #[error("{}:{}:{}: {message}", path.display(), location.line, location.column)]
+    Invalid {
+        /// The settings file.
+        path: PathBuf,
+        /// Where the problem is.
+        location: Location,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// A value that is well-formed TOML but not a valid setting.
+    #[error("{}: {message}", path.display())]
+    BadValue {
+        /// The settings file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+impl Settings {
+    /// Reads settings from TOML text; `path` is used in messages.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownKey`] for a key sopctl does not know, [`ConfigError::Invalid`] for
+    /// malformed TOML or a value of the wrong type, [`ConfigError::BadValue`] for a tag format
+    /// without `{version}` or an empty `docs` list.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Settings, ConfigError> {
+        let settings: Settings = toml::from_str(text).map_err(|err| {
+            let span = err.span().unwrap_or(0..0);
+            let location = crate::doc::source::location_in(text, span.start);
+            let message = err.message().to_string();
+            if message.starts_with("unknown field") {
+                let key = text
+                    .get(span.clone())
+                    .unwrap_or("")
+                    .trim_matches(['"', '\''])
+                    .to_string();
+                let suggestion = nearest(&key, KEYS).map(str::to_string);
+                ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    location,
+                    key,
+                    suggestion,
+                }
+            } else {
+                ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    location,
+                    message,
+                }
+            }
+        })?;
+        if !settings.tag_format.contains("{version}") {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                message: format!(
+                    "tag_format `{}` must contain `{{version}}`, e.g. \"{{id}}/v{{version}}\"",
+                    settings.tag_format
+                ),
+            });
+        }
+        if settings.docs.is_empty() {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                message: "docs must name at least one folder, e.g. docs = [\"sops\"]".to_string(),
+            });
+        }
+        Ok(settings)
+    }
+
+    /// Reads a settings file.
+    ///
+    /// # Errors
+    /// As [`Settings::from_toml`], and [`ConfigError::Io`] when it cannot be read.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let bytes = fsx::read(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        Settings::from_toml(path, &text)
+    }
+}
+
+/// Finds `sopctl.toml` by walking up from `start`; the walk stops after `ceiling` (the git work
+/// tree root) when given. Returns the file's path.
+pub fn discover(start: &Path, ceiling: Option<&Path>) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if ceiling.is_some_and(|c| c == dir) {
+            break;
+        }
+    }
+    None
+}
+
+/// The text `sopctl init` writes: every setting at its default, commented for a reader.
+pub const DEFAULT_FILE: &str = r#"# sopctl settings. Every key is optional; the values below are the defaults.
+
+organization = ""                      # shown on the title block and the site
+docs = ["sops"]                        # folders searched (recursively) for SOPs
+tag_format = "{id}/v{version}"         # how release tags are named
+out = "dist"                           # where release and render write PDF and HTML
+paper = "A4"                           # or "Letter"
+footer = "Uncontrolled when printed"   # notice in every PDF page footer
+allow_html = false                     # raw HTML in Markdown: escaped unless true (then sanitised)
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_spec_section_2() {
+        let s = Settings::from_toml(Path::new("sopctl.toml"), "").expect("empty is fine");
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.docs, [PathBuf::from("sops")]);
+        assert_eq!(s.tag_format, "{id}/v{version}");
+        assert_eq!(s.footer, "Uncontrolled when printed");
+        assert_eq!(
+            Settings::from_toml(Path::new("x"), DEFAULT_FILE).expect("default file"),
+            s
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_file_place_and_nearest_key() {
+        let err = Settings::from_toml(
+            Path::new("repo/sopctl.toml"),
+            "paper = \"Letter\"\ntag_fromat = \"v{version}\"\n",
+        )
+        .expect_err("typo");
+        assert_eq!(
+            err.to_string(),
+            "repo/sopctl.toml:2:1: unknown setting `tag_fromat`; did you mean `tag_format`?"
+        );
+        let err =
+            Settings::from_toml(Path::new("sopctl.toml"), "colour = 1\n").expect_err("unknown");
+        assert_eq!(err.to_string(), "sopctl.toml:1:1: unknown setting `colour`");
+    }
+
+    #[test]
+    fn wrong_values_are_located() {
+        let err =
+            Settings::from_toml(Path::new("sopctl.toml"), "paper = \"A5\"\n").expect_err("A5");
+        assert!(
+            err.to_string()
+                .starts_with("sopctl.toml:1:9: unknown variant `A5`"),
+            "{err}"
+        );
+        let err = Settings::from_toml(Path::new("sopctl.toml"), "tag_format = \"{id}\"\n")
+            .expect_err("no version");
+        assert!(
+            err.to_string().contains("must contain `{version}`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn letter_paper_is_accepted_in_any_common_spelling() {
+        for text in ["paper = \"Letter\"", "paper = \"letter\""] {
+            assert_eq!(
+                Settings::from_toml(Path::new("x"), text).expect(text).paper,
+                Paper::Letter
+            );
+        }
+    }
+
+    #[test]
+    fn discovery_walks_up_and_stops_at_the_ceiling() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join("sops/a")).expect("mkdir");
+        std::fs::write(dir.path().join(FILE_NAME), "").expect("outer");
+        assert_eq!(discover(&repo.join("sops/a"), Some(&repo)), None);
+        std::fs::write(repo.join(FILE_NAME), "").expect("inner");
+        assert_eq!(
+            discover(&repo.join("sops/a"), Some(&repo)),
+            Some(repo.join(FILE_NAME))
+        );
+    }
+}

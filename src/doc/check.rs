@@ -1,0 +1,212 @@
+//! The rules `sopctl check` applies to one document (SPEC §4). Rules that need the whole
+//! repository (unique IDs, version against tags) live with the workspace.
+//!
+//! Takes a parsed [`Sop`] and the repository root; returns findings in file order. Reads the
+//! file system only to see whether link and image targets exist.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::Sop;
+use super::finding::Finding;
+use super::markdown::{BodyScan, scan};
+use super::source::Location;
+
+/// Every finding for one document: its front matter, then its body (links, images, anchors),
+/// sorted by place in the file.
+///
+/// `repo_root` bounds where relative links and images may point (SPEC §9): a target outside it
+/// is an error and is never read.
+pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
+    let path = sop.path();
+    let mut findings = sop.findings.clone();
+    let top = Location { line: 1, column: 1 };
+    if sop.front_matter.is_none() {
+        let message = match sop.not_front_matter {
+            Some(close) => format!(
+                "lines 1 to {close} start with `---` but are not `key: value` front matter, so they are read as body text; start the file with a front-matter block (`---`, then `id:`, `title:` and `owner:` lines, then `---`)"
+            ),
+            None => "the file has no front matter: an SOP starts with a line `---`, then `id:`, `title:` and `owner:` lines, then `---`".to_string(),
+        };
+        findings.push(Finding::error(path, top, message));
+    }
+
+    let body = scan(sop.body(), sop.body_first_line());
+    check_headings(path, &body, &mut findings);
+    check_references(path, repo_root, &body, &mut findings);
+    findings.sort_by_key(|f| f.location);
+    findings
+}
+
+fn check_headings(path: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
+    for h in &body.headings {
+        if h.text.trim().is_empty() {
+            findings.push(Finding::warning(path, h.location, "this heading is empty"));
+        }
+    }
+}
+
+/// Whether `target` starts with a URL scheme (`https:`, `mailto:`); a one-letter "scheme" is a
+/// Windows drive (`C:`), not a scheme.
+fn scheme(target: &str) -> Option<String> {
+    let colon = target.find(':')?;
+    let name = &target[..colon];
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let valid = first.is_ascii_alphabetic()
+        && name.len() > 1
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| name.to_ascii_lowercase())
+}
+
+fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
+    let doc_dir = path.parent().unwrap_or(Path::new("."));
+    for r in &body.references {
+        let what = if r.is_image { "image" } else { "link" };
+        let target = r.target.trim();
+        if target.is_empty() {
+            findings.push(Finding::warning(
+                path,
+                r.location,
+                format!("this {what} has no target"),
+            ));
+            continue;
+        }
+        if let Some(fragment) = target.strip_prefix('#') {
+            if fragment.is_empty() {
+                findings.push(Finding::warning(
+                    path,
+                    r.location,
+                    "this link points nowhere (`#`); give it a target or remove the link",
+                ));
+            } else if !body.headings.iter().any(|h| h.anchor == fragment) {
+                let nearest = body
+                    .headings
+                    .iter()
+                    .map(|h| (strsim::levenshtein(&h.anchor, fragment), &h.anchor))
+                    .min()
+                    .filter(|(d, _)| *d <= fragment.len().max(3) / 2)
+                    .map(|(_, a)| format!("; did you mean `#{a}`?"))
+                    .unwrap_or_default();
+                findings.push(Finding::error(
+                    path,
+                    r.location,
+                    format!("no heading has the anchor `#{fragment}`{nearest}"),
+                ));
+            }
+            continue;
+        }
+        if let Some(scheme) = scheme(target) {
+            match scheme.as_str() {
+                "javascript" | "vbscript" | "data" if !r.is_image || scheme != "data" => findings.push(Finding::error(
+                    path,
+                    r.location,
+                    format!("`{scheme}:` {what} targets are not allowed in SOPs; link to a page or a file instead"),
+                )),
+                _ if r.is_image => findings.push(Finding::warning(
+                    path,
+                    r.location,
+                    format!("the image `{target}` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document"),
+                )),
+                _ => {}
+            }
+            continue;
+        }
+        let file_part = target.split(['#', '?']).next().unwrap_or(target);
+        if file_part.is_empty() {
+            continue;
+        }
+        let resolved = if Path::new(file_part).is_absolute() {
+            PathBuf::from(file_part)
+        } else {
+            doc_dir.join(file_part)
+        };
+        if !inside(&resolved, repo_root) {
+            findings.push(Finding::error(
+                path,
+                r.location,
+                format!("the {what} `{target}` points outside the repository; copy the file into the repository and link to the copy"),
+            ));
+            continue;
+        }
+        if !resolved.exists() {
+            findings.push(Finding::error(
+                path,
+                r.location,
+                format!(
+                    "the {what} `{target}` does not exist (looked for {})",
+                    resolved.display()
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether `path` lies inside `root`, after resolving `..` and symbolic links (a target that
+/// does not exist yet is resolved lexically).
+fn inside(path: &Path, root: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| normalize(root));
+    let resolved = path.canonicalize().unwrap_or_else(|_| normalize(path));
+    resolved.starts_with(&root)
+}
+
+/// `path` made absolute with `.` and `..` removed, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(dir: &Path, text: &str) -> Vec<String> {
+        let path = dir.join("sops/a.md");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        let sop = Sop::load(&path).expect("sop");
+        check_document(&sop, dir)
+            .iter()
+            .map(|f| f.to_string().replace(&dir.display().to_string(), "[ROOT]"))
+            .collect()
+    }
+
+    #[test]
+    fn links_images_and_anchors_are_checked() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(dir.path().join("sops/img")).expect("mkdir");
+        std::fs::write(dir.path().join("sops/img/ok.png"), b"png").expect("write");
+        let text = "---\nid: A\ntitle: T\nowner: O\n---\n## Scope\n\n[a](#scope) [b](#scop) [c](#) [d](img/ok.png) [e](missing.md)\n\n![f](../../outside.png) ![g](https://example.org/x.png) [h](javascript:alert(1))\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:8:13: error: no heading has the anchor `#scop`; did you mean `#scope`?",
+                "[ROOT]/sops/a.md:8:24: warning: this link points nowhere (`#`); give it a target or remove the link",
+                "[ROOT]/sops/a.md:8:47: error: the link `missing.md` does not exist (looked for [ROOT]/sops/missing.md)",
+                "[ROOT]/sops/a.md:10:1: error: the image `../../outside.png` points outside the repository; copy the file into the repository and link to the copy",
+                "[ROOT]/sops/a.md:10:25: warning: the image `https://example.org/x.png` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document",
+                "[ROOT]/sops/a.md:10:57: error: `javascript:` link targets are not allowed in SOPs; link to a page or a file instead",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_an_error_at_line_1() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert_eq!(
+            findings(dir.path(), "# Just notes\n"),
+            [
+                "[ROOT]/sops/a.md:1:1: error: the file has no front matter: an SOP starts with a line `---`, then `id:`, `title:` and `owner:` lines, then `---`"
+            ]
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! The typed view of the front matter (SPEC §1), read leniently: every problem becomes a
+//! [`Finding`] and the value is left blank, so `render` can still show a document while
+//! `check` and `release` refuse it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use super::fields::{DocId, ReviewInterval, Status};
+use super::finding::Finding;
+use super::front_matter::{FrontMatter, Scalar, Value};
+use super::source::Location;
+use crate::version::DocVersion;
+
+/// The keys SPEC §1 gives a meaning to. Other keys are kept as they are and not checked.
+pub const KNOWN_KEYS: [&str; 9] = [
+    "id",
+    "title",
+    "version",
+    "owner",
+    "status",
+    "effective",
+    "review_interval",
+    "approvers",
+    "superseded_by",
+];
+
+/// What the front matter says, typed. A value that is missing or wrong is `None` (and a
+/// finding says why).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Metadata {
+    /// `id`, required.
+    pub id: Option<DocId>,
+    /// `title`, required.
+    pub title: Option<String>,
+    /// `version`; `None` when absent (the document is then at 1.0) or invalid.
+    pub version: Option<DocVersion>,
+    /// `owner`, required.
+    pub owner: Option<String>,
+    /// `status`; `None` when absent (the document is then a draft) or invalid.
+    pub status: Option<Status>,
+    /// `effective`: the date the current version took effect.
+    pub effective: Option<Date>,
+    /// `review_interval`, as written.
+    #[serde(serialize_with = "interval_as_str")]
+    pub review_interval: Option<ReviewInterval>,
+    /// `approvers`: roles or names whose approval a release needs.
+    pub approvers: Vec<String>,
+    /// `superseded_by`: the ID of the SOP that replaces this one.
+    pub superseded_by: Option<DocId>,
+}
+
+fn interval_as_str<S: serde::Serializer>(
+    v: &Option<ReviewInterval>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(i) => s.serialize_str(i.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Metadata {
+    /// The version, or 1.0.0 when the front matter does not give one (SPEC §1).
+    pub fn version_or_default(&self) -> DocVersion {
+        self.version
+            .clone()
+            .unwrap_or_else(|| DocVersion::new(1, 0, 0))
+    }
+
+    /// The status, or `draft` when the front matter does not give one (SPEC §1).
+    pub fn status_or_default(&self) -> Status {
+        self.status.unwrap_or(Status::Draft)
+    }
+
+    /// The date of the next periodic review: one `review_interval` after `since` (the later of
+    /// the last release and the last review, SPEC §8). `None` without an interval.
+    pub fn next_review(&self, since: Option<Date>) -> Option<Date> {
+        let interval = self.review_interval.as_ref()?;
+        interval.after(since?).ok()
+    }
+
+    /// Reads the typed values from `front_matter` (`None`: the file has none). Findings name
+    /// `path` and the place of each problem; a missing required key is reported at line 1.
+    pub fn read(path: &Path, front_matter: Option<&FrontMatter>) -> (Metadata, Vec<Finding>) {
+        let mut meta = Metadata::default();
+        let mut findings = Vec::new();
+        let Some(fm) = front_matter else {
+            return (meta, findings);
+        };
+        let top = Location { line: 1, column: 1 };
+
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for entry in &fm.entries {
+            if let Some(first) = seen.insert(entry.key.as_str(), entry.location.line) {
+                findings.push(Finding::error(
+                    path,
+                    entry.location,
+                    format!(
+                        "`{}` is given twice (lines {first} and {}); keep one",
+                        entry.key, entry.location.line
+                    ),
+                ));
+            }
+        }
+
+        let single = |key: &str, findings: &mut Vec<Finding>| -> Option<Scalar> {
+            let entry = fm.get(key)?;
+            match &entry.value {
+                Value::Scalar(s) if s.is_null() || s.value.trim().is_empty() => None,
+                Value::Scalar(s) => Some(s.clone()),
+                other => {
+                    findings.push(Finding::error(
+                        path,
+                        other.location(),
+                        format!("`{key}` must be a single value, written `{key}: value`"),
+                    ));
+                    None
+                }
+            }
+        };
+
+        for key in ["id", "title", "owner"] {
+            if single(key, &mut Vec::new()).is_none()
+                && !matches!(
+                    fm.get(key).map(|e| &e.value),
+                    Some(Value::Sequence { .. } | Value::Other { .. })
+                )
+            {
+                let at = fm.get(key).map_or(top, |e| e.location);
+                findings.push(Finding::error(
+                    path,
+                    at,
+                    format!("the front matter has no `{key}`; add a line `{key}: …`"),
+                ));
+            }
+        }
+
+        if let Some(s) = single("id", &mut findings) {
+            match DocId::parse(s.value.trim()) {
+                Ok(id) => meta.id = Some(id),
+                Err(e) => findings.push(Finding::error(path, s.location, e.to_string())),
+            }
+        }
+        meta.title = single("title", &mut findings).map(|s| s.value.trim().to_string());
+        meta.owner = single("owner", &mut findings).map(|s| s.value.trim().to_string());
+        if let Some(s) = single("version", &mut findings) {
+            match DocVersion::parse(&s.value) {
+                Ok(v) => meta.version = Some(v),
+                Err(e) => findings.push(Finding::error(path, s.location, format!("version: {e}"))),
+            }
+        }
+        if let Some(s) = single("status", &mut findings) {
+            match Status::parse(&s.value) {
+                Some(st) => meta.status = Some(st),
+                None => findings.push(Finding::error(
+                    path,
+                    s.location,
+                    format!(
+                        "`{}` is not a status; use one of: {}",
+                        s.value,
+                        Status::ALL.map(Status::as_str).join(", ")
+                    ),
+                )),
+            }
+        }
+        if let Some(s) = single("effective", &mut findings) {
+            match parse_date(&s.value) {
+                Ok(d) => meta.effective = Some(d),
+                Err(msg) => findings.push(Finding::error(
+                    path,
+                    s.location,
+                    format!("effective: {msg}"),
+                )),
+            }
+        }
+        if let Some(s) = single("review_interval", &mut findings) {
+            match ReviewInterval::parse(&s.value) {
+                Ok(i) => meta.review_interval = Some(i),
+                Err(msg) => findings.push(Finding::error(
+                    path,
+                    s.location,
+                    format!("review_interval: {msg}"),
+                )),
+            }
+        }
+        if let Some(entry) = fm.get("approvers") {
+            match &entry.value {
+                Value::Sequence { items, .. } => {
+                    meta.approvers = items
+                        .iter()
+                        .map(|s| s.value.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                }
+                Value::Scalar(s) if s.is_null() => {}
+                Value::Scalar(s) => meta.approvers = vec![s.value.trim().to_string()],
+                Value::Other { location } => findings.push(Finding::error(
+                    path,
+                    *location,
+                    "`approvers` must be a list of roles or names, one `- name` per line",
+                )),
+            }
+        }
+        if let Some(s) = single("superseded_by", &mut findings) {
+            match DocId::parse(s.value.trim()) {
+                Ok(id) => meta.superseded_by = Some(id),
+                Err(e) => findings.push(Finding::error(
+                    path,
+                    s.location,
+                    format!("superseded_by: {e}"),
+                )),
+            }
+        }
+        (meta, findings)
+    }
+}
+
+/// Reads an ISO calendar date `YYYY-MM-DD` (no time, no time zone).
+///
+/// # Errors
+/// A message for the user, e.g. for `2025-13-01`, `08.11.2025` or `2025-11-08T10:00Z`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let t = text.trim();
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(format!(
+            "`{t}` is not a date; write it as YYYY-MM-DD, e.g. 2025-11-08"
+        ));
+    }
+    t.parse::<Date>()
+        .map_err(|_| format!("`{t}` is not a real calendar date"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::front_matter::split;
+    use crate::doc::source::SourceText;
+
+    fn read(text: &str) -> (Metadata, Vec<String>) {
+        let src =
+            SourceText::from_bytes(Path::new("s.md"), text.as_bytes().to_vec()).expect("utf-8");
+        let split = split(&src).expect("front matter");
+        let (meta, findings) = Metadata::read(Path::new("s.md"), split.front_matter.as_ref());
+        (meta, findings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_complete_front_matter_is_read_as_written() {
+        let (meta, findings) = read(
+            "---\nid: SOP-IT-001\ntitle: Privacy\nversion: 1.10\nowner: QA\nstatus: effective\neffective: 2025-11-08\nreview_interval: quarterly\napprovers: [QA Manager]\n---\n",
+        );
+        assert_eq!(findings, Vec::<String>::new());
+        assert_eq!(meta.id.as_ref().map(DocId::as_str), Some("SOP-IT-001"));
+        assert_eq!(
+            meta.version.as_ref().map(DocVersion::full).as_deref(),
+            Some("1.10.0")
+        );
+        assert_eq!(meta.status, Some(Status::Effective));
+        assert_eq!(
+            meta.effective.map(|d| d.to_string()).as_deref(),
+            Some("2025-11-08")
+        );
+        assert_eq!(meta.approvers, ["QA Manager"]);
+        assert_eq!(
+            meta.next_review(meta.effective)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-02-08")
+        );
+    }
+
+    #[test]
+    fn each_problem_is_located() {
+        let (meta, findings) = read(
+            "---\nid: SOP 1\nversion: one\nstatus: active\neffective: 2025-13-01\nreview_interval: often\nid: B\n---\n",
+        );
+        assert_eq!(meta.id, None);
+        assert_eq!(
+            findings,
+            [
+                "s.md:7:1: error: `id` is given twice (lines 2 and 7); keep one",
+                "s.md:1:1: error: the front matter has no `title`; add a line `title: …`",
+                "s.md:1:1: error: the front matter has no `owner`; add a line `owner: …`",
+                "s.md:2:5: error: the ID `SOP 1` contains a space; use only letters A–Z, digits, `-`, `_` and `.`",
+                "s.md:3:10: error: version: `one` is not a version: write it as 1, 1.1 or 1.1.0",
+                "s.md:4:9: error: `active` is not a status; use one of: draft, in-review, approved, effective, superseded, obsolete",
+                "s.md:5:12: error: effective: `2025-13-01` is not a real calendar date",
+                "s.md:6:18: error: review_interval: `often` is not a review interval: write e.g. `90 days`, `6 months`, `1 year`, `quarterly` or `annually`",
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_have_no_time_or_zone() {
+        assert!(parse_date("2025-11-08").is_ok());
+        assert!(parse_date("2025-11-08T10:00:00Z").is_err());
+        assert!(parse_date("08.11.2025").is_err());
+        assert!(parse_date("2025-02-29").is_err());
+    }
+}

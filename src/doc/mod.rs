@@ -1,0 +1,163 @@
+//! PARSE → MODEL: an SOP file read into a typed document (SPEC §1).
+//!
+//! Takes the bytes of a Markdown file; returns a [`Sop`]: the original text (kept byte for byte
+//! for in-place edits), the front matter with the place of every value, the typed
+//! [`Metadata`], and the Markdown body. It does not render, compare or touch git.
+//!
+//! - [`source`]: the bytes as text (BOM and line endings kept), locations, splicing.
+//! - [`front_matter`]: finding the `---` block and reading its YAML with positions; edits in place.
+//! - [`fields`] and [`metadata`]: typed values (ID, status, review interval, version, dates).
+//! - [`markdown`]: the comrak options and a scan of headings, links and images.
+//! - [`anchors`]: heading anchors, unique and stable.
+//! - [`check`]: the rules `sopctl check` applies to one document.
+
+pub mod anchors;
+pub mod check;
+pub mod fields;
+pub mod finding;
+pub mod front_matter;
+pub mod markdown;
+pub mod metadata;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+pub use fields::{DocId, ReviewInterval, Status};
+pub use finding::{Finding, Severity};
+pub use front_matter::FrontMatter;
+pub use metadata::Metadata;
+pub use source::{Location, SourceText};
+
+use crate::fsx::{self, FsError};
+
+/// A document that cannot be read at all. Problems with individual values are not errors here:
+/// they are [`Finding`]s in [`Sop::findings`].
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// The file cannot be read (missing, a folder, no permission).
+    #[error(transparent)]
+    Io(#[from] FsError),
+    /// The file is not UTF-8.
+    #[error(transparent)]
+    NotUtf8(#[from] source::NotUtf8),
+    /// The front matter cannot be read.
+    #[error("{}:{}:{}: {error}", path.display(), error.location().line, error.location().column)]
+    FrontMatter {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        error: front_matter::FrontMatterError,
+    },
+}
+
+impl DocError {
+    /// The problem as a finding at its place in the file (line 1 for I/O errors).
+    pub fn to_finding(&self, path: &Path) -> Finding {
+        match self {
+            DocError::Io(e) => Finding::error(path, Location { line: 1, column: 1 }, e.to_string()),
+            DocError::NotUtf8(e) => Finding::error(
+                path,
+                e.location,
+                format!(
+                    "the file is not UTF-8 text (byte 0x{:02X}); save it as UTF-8 in your editor",
+                    e.byte
+                ),
+            ),
+            DocError::FrontMatter { error, .. } => {
+                Finding::error(path, error.location(), error.to_string())
+            }
+        }
+    }
+}
+
+/// An SOP read from a file.
+#[derive(Debug, Clone)]
+pub struct Sop {
+    /// The original text.
+    pub source: SourceText,
+    /// The front matter, if the file has one.
+    pub front_matter: Option<FrontMatter>,
+    /// The typed values of the front matter.
+    pub metadata: Metadata,
+    /// Problems found while reading the front matter.
+    pub findings: Vec<Finding>,
+    /// Byte offset where the Markdown body starts in [`SourceText::text`].
+    pub body_start: usize,
+    /// Set when the file starts with a `---` block that is not front matter (see
+    /// [`front_matter::Split::not_front_matter`]): the line of its second `---`.
+    pub not_front_matter: Option<usize>,
+}
+
+impl Sop {
+    /// Reads and parses the file at `path`.
+    ///
+    /// # Errors
+    /// [`DocError`] when the file cannot be read, is not UTF-8, or its front matter cannot be
+    /// read (unclosed, malformed YAML).
+    pub fn load(path: &Path) -> Result<Sop, DocError> {
+        let bytes = fsx::read(path)?;
+        Sop::from_bytes(path, bytes)
+    }
+
+    /// Parses a file's bytes; `path` is used in messages and to resolve relative links.
+    ///
+    /// # Errors
+    /// As [`Sop::load`], without the I/O.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Sop, DocError> {
+        let source = SourceText::from_bytes(path, bytes)?;
+        Sop::from_source(source)
+    }
+
+    /// Parses a source text.
+    ///
+    /// # Errors
+    /// [`DocError::FrontMatter`] when the front matter cannot be read.
+    pub fn from_source(source: SourceText) -> Result<Sop, DocError> {
+        let split = front_matter::split(&source).map_err(|error| DocError::FrontMatter {
+            path: source.path().to_path_buf(),
+            error,
+        })?;
+        let (metadata, findings) = Metadata::read(source.path(), split.front_matter.as_ref());
+        Ok(Sop {
+            front_matter: split.front_matter,
+            metadata,
+            findings,
+            body_start: split.body_start,
+            not_front_matter: split.not_front_matter,
+            source,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        self.source.path()
+    }
+
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text()[self.body_start..]
+    }
+
+    /// The file line on which the body starts.
+    pub fn body_first_line(&self) -> usize {
+        self.source.location(self.body_start).line
+    }
+
+    /// The document's ID as written, if it has a valid one.
+    pub fn id(&self) -> Option<&DocId> {
+        self.metadata.id.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_starts_after_the_front_matter() {
+        let sop = Sop::from_bytes(Path::new("a.md"), b"---\nid: A\n---\n# Title\n".to_vec())
+            .expect("sop");
+        assert_eq!(sop.body(), "# Title\n");
+        assert_eq!(sop.body_first_line(), 4);
+    }
+}

@@ -1,0 +1,125 @@
+//! File I/O whose errors name the path, and atomic writes.
+//!
+//! Every read and write sopctl does on a user's files goes through here, so that an error always
+//! says which file it was about, and a write is never left half done: [`write_atomic`] writes a
+//! temporary file in the target's own folder, flushes it to disk and renames it over the target.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file operation that failed, with the path it was about.
+#[derive(Debug, thiserror::Error)]
+#[error("{action} {path}: {source}")]
+pub struct FsError {
+    /// What was being done: "cannot read", "cannot write", …
+    pub action: &'static str,
+    /// The file or folder concerned.
+    pub path: PathBuf,
+    /// The operating system's reason.
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl FsError {
+    fn new(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        FsError {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Reads a whole file as bytes.
+///
+/// # Errors
+/// [`FsError`] naming the path when the file cannot be opened or read (missing, a directory,
+/// no permission).
+pub fn read(path: &Path) -> Result<Vec<u8>, FsError> {
+    if path.is_dir() {
+        return Err(FsError::new(
+            "cannot read",
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "this is a folder, not a file",
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| FsError::new("cannot read", path, e))
+}
+
+/// Writes `contents` to `path` atomically: readers see either the old file or the new one,
+/// never a mix, and a failure leaves the old file untouched.
+///
+/// The parent folder is created if needed. An existing file keeps its permissions.
+///
+/// # Errors
+/// [`FsError`] naming the path when the folder cannot be created or the file cannot be written
+/// or renamed into place.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| FsError::new("cannot create folder", &parent, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".sopctl-")
+        .suffix(".tmp")
+        .tempfile_in(&parent)
+        .map_err(|e| FsError::new("cannot write", path, e))?;
+    tmp.write_all(contents)
+        .map_err(|e| FsError::new("cannot write", path, e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        // Keep the mode of the file being replaced; a failure here only loses the mode.
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| FsError::new("cannot write", path, e))?;
+    tmp.persist(path)
+        .map_err(|e| FsError::new("cannot write", path, e.error))?;
+    Ok(())
+}
+
+/// Creates a folder and its parents.
+///
+/// # Errors
+/// [`FsError`] naming the folder.
+pub fn create_dir_all(path: &Path) -> Result<(), FsError> {
+    std::fs::create_dir_all(path).map_err(|e| FsError::new("cannot create folder", path, e))
+}
+
+/// `path` made relative to `base` when it lies below it, for display; otherwise `path` itself.
+pub fn display_relative(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_content_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("a.md");
+        write_atomic(&target, b"one").expect("first write");
+        write_atomic(&target, b"two").expect("second write");
+        assert_eq!(std::fs::read(&target).expect("read"), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.md")]);
+    }
+
+    #[test]
+    fn reading_a_folder_names_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = read(dir.path()).expect_err("a folder is not a file");
+        assert!(err.to_string().contains("this is a folder"), "{err}");
+    }
+}

@@ -1,0 +1,140 @@
+//! Templates: the built-in ones compiled into the binary, each overridable by a file of the same
+//! name in the SOP repository's own `templates/` folder (SPEC §2).
+//!
+//! Templates are Jinja2 (minijinja) with strict undefined variables, so a misspelt variable in
+//! an organisation's own template is an error instead of a silent blank.
+
+use std::path::Path;
+
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::fsx::{self, FsError};
+
+/// The new-SOP skeleton: variables `id`, `title`, `owner`.
+pub const SKELETON: &str = "skeleton.md";
+
+const BUILT_IN: [(&str, &str); 1] = [(SKELETON, include_str!("../templates/skeleton.md"))];
+
+/// A template that cannot be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The repository's own template cannot be read.
+    #[error(transparent)]
+    Io(#[from] FsError),
+    /// The template is wrong, or uses a variable that does not exist.
+    #[error("template {name}: {message}")]
+    Render {
+        /// The template's name (and where it came from).
+        name: String,
+        /// minijinja's message.
+        message: String,
+    },
+}
+
+/// Renders template `name` with `context`: the repository's `templates/{name}` under `root` if
+/// it exists, else the built-in one.
+///
+/// # Errors
+/// [`TemplateError`] when the override cannot be read or either template fails to render.
+pub fn render(
+    root: &Path,
+    name: &str,
+    context: impl serde::Serialize,
+) -> Result<String, TemplateError> {
+    let override_path = root.join("templates").join(name);
+    let (source, shown) = if override_path.is_file() {
+        let bytes = fsx::read(&override_path)?;
+        (
+            String::from_utf8_lossy(&bytes).into_owned(),
+            override_path.display().to_string(),
+        )
+    } else {
+        let built_in = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, t)| *t);
+        (built_in.to_string(), format!("{name} (built in)"))
+    };
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| TemplateError::Render {
+            name: name.to_string(),
+            message: e.to_string(),
+        })?;
+    env.set_syntax(syntax);
+    env.add_filter("yaml", yaml_scalar);
+    let fail = |e: minijinja::Error| TemplateError::Render {
+        name: shown.clone(),
+        message: e.to_string(),
+    };
+    env.add_template_owned(name.to_string(), source)
+        .map_err(fail)?;
+    env.get_template(name)
+        .map_err(fail)?
+        .render(minijinja::value::Serde(&context))
+        .map_err(fail)
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string, else
+/// double-quoted (JSON's string syntax is valid YAML double-quoted syntax).
+fn yaml_scalar(value: String) -> String {
+    let plain_safe = !value.is_empty()
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '(')
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || " .,()/&'-_".contains(c))
+        && !value.ends_with(' ')
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "null" | "on" | "off" | "~"
+        )
+        && value.parse::<f64>().is_err();
+    if plain_safe {
+        value
+    } else {
+        serde_json::Value::String(value).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_are_quoted_only_when_needed() {
+        assert_eq!(
+            yaml_scalar("Cleaning the mixer".into()),
+            "Cleaning the mixer"
+        );
+        assert_eq!(yaml_scalar("Spills: large".into()), "\"Spills: large\"");
+        assert_eq!(yaml_scalar("# not a comment".into()), "\"# not a comment\"");
+        assert_eq!(yaml_scalar("1.10".into()), "\"1.10\"");
+        assert_eq!(yaml_scalar("yes".into()), "\"yes\"");
+        assert_eq!(yaml_scalar("Say \"hi\"".into()), "\"Say \\\"hi\\\"\"");
+    }
+
+    #[test]
+    fn a_repository_template_overrides_the_built_in_one_and_strict_variables_catch_typos() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ctx = serde_json::json!({"id": "SOP-001", "title": "T", "owner": "QA"});
+        let built_in = render(dir.path(), SKELETON, &ctx).expect("built in");
+        assert!(
+            built_in.starts_with("---\nid: SOP-001\ntitle: T\n"),
+            "{built_in}"
+        );
+        std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("templates/skeleton.md"),
+            "{{ id }} by {{ ownr }}",
+        )
+        .expect("write");
+        let err = render(dir.path(), SKELETON, &ctx).expect_err("typo");
+        assert!(err.to_string().contains("undefined"), "{err}");
+    }
+}

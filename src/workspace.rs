@@ -1,0 +1,307 @@
+//! The workspace: everything a command works on, found once and passed in.
+//!
+//! A [`Workspace`] holds the root folder, the settings, the git repository (if there is one)
+//! and today's date, so nothing deeper in the library looks at the environment or the clock.
+//! It lists the SOPs of the repository and finds one by ID or path (SPEC §4).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::config::{self, ConfigError, Settings};
+use crate::doc::{DocError, Finding, Location, Sop, check};
+use crate::repo::{Repo, RepoError};
+
+/// A problem finding the workspace or a document in it.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The settings file is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// git refused the repository.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    /// A document cannot be read.
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    /// No SOP has this ID and no file has this path.
+    #[error("no SOP has the ID or path `{name}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownDocument {
+        /// What the user typed.
+        name: String,
+        /// The nearest ID, if one is close.
+        suggestion: Option<String>,
+    },
+    /// The file exists but is not an SOP (no `id` in its front matter).
+    #[error("{} is not an SOP: its front matter has no valid `id`", path.display())]
+    NotAnSop {
+        /// The file.
+        path: PathBuf,
+    },
+    /// No document was named and the repository holds none.
+    #[error("there are no SOPs in {}", folders)]
+    NoDocuments {
+        /// The folders searched, for the message.
+        folders: String,
+    },
+    /// No document was named and more than one could be meant.
+    #[error("more than one SOP could be meant; name one of: {}", candidates.join(", "))]
+    Ambiguous {
+        /// The IDs to choose from.
+        candidates: Vec<String>,
+    },
+}
+
+/// An SOP file found in the repository: parsed, or the reason it could not be.
+#[derive(Debug)]
+pub struct Entry {
+    /// The file.
+    pub path: PathBuf,
+    /// The parsed document, or why it could not be read.
+    pub sop: Result<Sop, DocError>,
+}
+
+/// The world a command works in.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Where the command was started.
+    pub cwd: PathBuf,
+    /// The root: the folder of `sopctl.toml`, else the git work tree, else `cwd`.
+    pub root: PathBuf,
+    /// The settings (defaults when there is no file).
+    pub settings: Settings,
+    /// The settings file, if there is one.
+    pub settings_path: Option<PathBuf>,
+    /// The git repository around the root, if any.
+    pub repo: Option<Repo>,
+    /// Today's date, in the user's time zone.
+    pub today: Date,
+}
+
+impl Workspace {
+    /// Finds the workspace around `cwd`: the git repository, then `sopctl.toml` (walking up no
+    /// further than the work tree root), then the settings.
+    ///
+    /// # Errors
+    /// [`WorkspaceError::Config`] for a bad settings file; [`WorkspaceError::Repo`] when git
+    /// refuses the repository.
+    pub fn discover(cwd: &Path, today: Date) -> Result<Workspace, WorkspaceError> {
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        let repo = Repo::discover(&cwd)?;
+        let ceiling = repo.as_ref().map(|r| r.workdir().to_path_buf());
+        let settings_path = config::discover(&cwd, ceiling.as_deref());
+        let settings = match &settings_path {
+            Some(path) => Settings::load(path)?,
+            None => Settings::default(),
+        };
+        let root = match (&settings_path, &ceiling) {
+            (Some(p), _) => p.parent().map_or_else(|| cwd.clone(), Path::to_path_buf),
+            (None, Some(w)) => w.clone(),
+            (None, None) => cwd.clone(),
+        };
+        Ok(Workspace {
+            cwd,
+            root,
+            settings,
+            settings_path,
+            repo,
+            today,
+        })
+    }
+
+    /// The SOP folders (`docs` in the settings) as absolute paths.
+    pub fn doc_folders(&self) -> Vec<PathBuf> {
+        self.settings
+            .docs
+            .iter()
+            .map(|d| self.root.join(d))
+            .collect()
+    }
+
+    /// Every Markdown file under the SOP folders whose front matter has an `id` key (or whose
+    /// front matter cannot be read, so `check` can report it), sorted by path. Hidden folders
+    /// are skipped.
+    pub fn documents(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        for folder in self.doc_folders() {
+            let walker = walkdir::WalkDir::new(&folder)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for item in walker.flatten() {
+                let path = item.path();
+                let is_md = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+                if !item.file_type().is_file() || !is_md {
+                    continue;
+                }
+                let sop = Sop::load(path);
+                let keep = match &sop {
+                    Ok(s) => s
+                        .front_matter
+                        .as_ref()
+                        .is_some_and(|fm| fm.get("id").is_some()),
+                    Err(_) => true,
+                };
+                if keep {
+                    entries.push(Entry {
+                        path: path.to_path_buf(),
+                        sop,
+                    });
+                }
+            }
+        }
+        entries
+    }
+
+    /// Finds the SOP named by `name`: a path to a file (relative to the working directory), or
+    /// a document ID. `None` picks the only SOP of the repository, or the only one under the
+    /// working directory (SPEC §4).
+    ///
+    /// # Errors
+    /// [`WorkspaceError::UnknownDocument`] (with the nearest ID), [`WorkspaceError::NotAnSop`],
+    /// [`WorkspaceError::Doc`] when the file cannot be read, [`WorkspaceError::NoDocuments`]
+    /// and [`WorkspaceError::Ambiguous`] when `name` is `None` and there is not exactly one.
+    pub fn find(&self, name: Option<&str>) -> Result<Sop, WorkspaceError> {
+        match name {
+            Some(name) => {
+                let as_path = self.cwd.join(name);
+                if as_path.is_file() || as_path.is_dir() {
+                    let sop = Sop::load(&as_path)?;
+                    if sop.id().is_none()
+                        && sop
+                            .front_matter
+                            .as_ref()
+                            .is_none_or(|fm| fm.get("id").is_none())
+                    {
+                        return Err(WorkspaceError::NotAnSop { path: as_path });
+                    }
+                    return Ok(sop);
+                }
+                let entries = self.documents();
+                let ids: Vec<String> = entries
+                    .iter()
+                    .filter_map(|e| e.sop.as_ref().ok()?.id().map(|i| i.to_string()))
+                    .collect();
+                for entry in entries {
+                    if let Ok(sop) = entry.sop
+                        && sop.id().is_some_and(|id| id.as_str() == name)
+                    {
+                        return Ok(sop);
+                    }
+                }
+                let suggestion =
+                    config::nearest(name, ids.iter().map(String::as_str)).map(str::to_string);
+                Err(WorkspaceError::UnknownDocument {
+                    name: name.to_string(),
+                    suggestion,
+                })
+            }
+            None => {
+                let mut entries = self.documents();
+                if entries.len() > 1 {
+                    let here: Vec<Entry> = entries
+                        .into_iter()
+                        .filter(|e| e.path.starts_with(&self.cwd))
+                        .collect();
+                    entries = here;
+                }
+                match entries.len() {
+                    0 => Err(WorkspaceError::NoDocuments {
+                        folders: self.describe_folders(),
+                    }),
+                    1 => Ok(entries.remove(0).sop?),
+                    _ => Err(WorkspaceError::Ambiguous {
+                        candidates: entries
+                            .iter()
+                            .map(|e| match &e.sop {
+                                Ok(s) => s.id().map_or_else(
+                                    || e.path.display().to_string(),
+                                    ToString::to_string,
+                                ),
+                                Err(_) => e.path.display().to_string(),
+                            })
+                            .collect(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The SOP folders as a reader would name them: `sops/` or `sops/, procedures/`.
+    pub fn describe_folders(&self) -> String {
+        self.settings
+            .docs
+            .iter()
+            .map(|d| format!("{}/", d.display()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A path shown relative to the working directory when it lies below it.
+    pub fn display_path(&self, path: &Path) -> PathBuf {
+        crate::fsx::display_relative(path, &self.cwd)
+    }
+
+    /// Findings for IDs used by more than one file: one error at each file's `id` line, naming
+    /// the other files.
+    pub fn duplicate_ids(&self, entries: &[Entry]) -> Vec<Finding> {
+        let mut by_id: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
+        for entry in entries {
+            if let Ok(sop) = &entry.sop
+                && let Some(id) = sop.id()
+            {
+                by_id.entry(id.as_str()).or_default().push(sop);
+            }
+        }
+        let mut findings = Vec::new();
+        for (id, sops) in by_id {
+            if sops.len() < 2 {
+                continue;
+            }
+            for sop in &sops {
+                let others: Vec<String> = sops
+                    .iter()
+                    .filter(|o| o.path() != sop.path())
+                    .map(|o| self.display_path(o.path()).display().to_string())
+                    .collect();
+                let location = sop
+                    .front_matter
+                    .as_ref()
+                    .and_then(|fm| fm.get("id"))
+                    .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
+                findings.push(Finding::error(
+                    self.display_path(sop.path()),
+                    location,
+                    format!(
+                        "the ID `{id}` is also used by {}; every SOP needs its own ID",
+                        others.join(", ")
+                    ),
+                ));
+            }
+        }
+        findings
+    }
+
+    /// Every finding for one document (see [`check::check_document`]), with its path shown
+    /// relative to the working directory.
+    pub fn check_document(&self, sop: &Sop) -> Vec<Finding> {
+        let shown = self.display_path(sop.path());
+        let root = self
+            .repo
+            .as_ref()
+            .map_or(self.root.as_path(), |r| r.workdir());
+        check::check_document(sop, root)
+            .into_iter()
+            .map(|mut f| {
+                f.path = shown.clone();
+                f
+            })
+            .collect()
+    }
+}
