@@ -1,0 +1,178 @@
+//! `sopctl check`: the example passes; each kind of bad input fails with a located message.
+
+use crate::harness::{TestEnv, example, sop};
+
+#[test]
+fn the_bundled_example_passes() {
+    let env = TestEnv::repo();
+    env.write("sops/privacy-settings-sop.md", example());
+    let run = env.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr, "checked 1 SOP: no problems found\n");
+}
+
+#[test]
+fn missing_keys_are_reported_at_line_1_with_what_to_add() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", "---\nid: SOP-001\nversion: 1.0\n---\nBody\n");
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:1:1: error: the front matter has no `title`; add a line `title: …`\n\
+         sops/a.md:1:1: error: the front matter has no `owner`; add a line `owner: …`\n"
+    );
+    assert_eq!(run.stderr, "checked 1 SOP: 2 errors, 0 warnings\n");
+}
+
+#[test]
+fn duplicate_ids_are_reported_in_each_file() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    env.write("sops/sub/b.md", sop("SOP-001", "B"));
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:2:5: error: the ID `SOP-001` is also used by sops/sub/b.md; every SOP needs its own ID\n\
+         sops/sub/b.md:2:5: error: the ID `SOP-001` is also used by sops/a.md; every SOP needs its own ID\n"
+    );
+}
+
+#[test]
+fn malformed_yaml_is_located() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        "---\nid: SOP-001\ntitle: \"unclosed\nowner: QA\n---\nBody\n",
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(run.stdout.starts_with("sops/a.md:"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(": error: front matter is not valid YAML: "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn non_utf8_bytes_are_located_with_a_hint_to_save_as_utf8() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        b"---\nid: SOP-001\ntitle: Caf\xe9\nowner: QA\n---\n".as_slice(),
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:3:11: error: the file is not UTF-8 text (byte 0xE9); save it as UTF-8 in your editor\n"
+    );
+}
+
+#[test]
+fn an_empty_file_named_directly_is_an_error_not_a_panic() {
+    let env = TestEnv::repo();
+    env.write("notes/empty.md", "");
+    let run = env.run(&["check", "notes/empty.md"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "notes/empty.md:1:1: error: the file has no front matter: an SOP starts with a line `---`, then `id:`, `title:` and `owner:` lines, then `---`\n"
+    );
+}
+
+#[test]
+fn a_folder_where_a_file_is_expected_is_named() {
+    let env = TestEnv::repo();
+    std::fs::create_dir_all(env.path("sops/folder.md")).expect("mkdir");
+    env.write("sops/ok.md", sop("SOP-001", "A"));
+    let run = env.run(&["check", "sops/folder.md"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/folder.md:1:1: error: cannot read [ROOT]/sops/folder.md: this is a folder, not a file\n"
+    );
+}
+
+#[test]
+fn an_unknown_id_suggests_the_nearest() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-OPS-007", "A"));
+    let run = env.run(&["check", "SOP-OPS-07"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: no SOP has the ID or path `SOP-OPS-07`; did you mean `SOP-OPS-007`?\nhint: `sopctl list` shows every SOP with its ID\n"
+    );
+}
+
+#[test]
+fn broken_links_and_anchors_fail_and_warnings_fail_only_with_strict() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\nSee [the form](forms/f1.pdf) and [scope](#scope).\n",
+            sop("SOP-001", "A")
+        ),
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:15:5: error: the link `forms/f1.pdf` does not exist (looked for [ROOT]/sops/forms/f1.pdf)\n\
+         sops/a.md:15:34: error: no heading has the anchor `#scope`\n"
+    );
+
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\n![diagram](https://example.org/d.png)\n",
+            sop("SOP-001", "A")
+        ),
+    );
+    env.run(&["check"]).expect_code(0);
+    let strict = env.run(&["check", "--strict"]);
+    strict.expect_code(1);
+    assert!(
+        strict
+            .stderr
+            .contains("hint: --strict counts warnings as errors"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
+fn an_unknown_setting_names_the_file_line_and_nearest_key() {
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "orgnization = \"ACME\"\n");
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: [ROOT]/sopctl.toml:1:1: unknown setting `orgnization`; did you mean `organization`?\n\
+         hint: the settings sopctl.toml may hold are: organization, docs, tag_format, out, paper, footer, allow_html\n"
+    );
+}
+
+#[test]
+fn json_output_carries_the_findings() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        "---\nid: SOP-001\ntitle: A\nowner: QA\nstatus: live\n---\n",
+    );
+    let run = env.run(&["check", "--json"]);
+    run.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["checked"], 1);
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["findings"][0]["location"]["line"], 5);
+    assert_eq!(v["findings"][0]["severity"], "error");
+}

@@ -1,0 +1,177 @@
+//! `TestEnv`: a temporary folder (usually a git repository) and the real binary run in it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The date every test runs on (`SOPCTL_TODAY`).
+pub(crate) const TODAY: &str = "2026-01-15";
+
+/// A temporary workspace for one test.
+pub(crate) struct TestEnv {
+    _dir: tempfile::TempDir,
+    /// The folder commands run in by default.
+    pub(crate) root: PathBuf,
+    home: PathBuf,
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) code: i32,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output on failure.
+    #[track_caller]
+    pub(crate) fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl TestEnv {
+    /// An empty folder, not a git repository.
+    pub(crate) fn new() -> TestEnv {
+        // The system temp folder, not the target folder: that lies inside this project's own
+        // git repository, which sopctl would find by walking up.
+        let dir = tempfile::Builder::new()
+            .prefix("sopctl-test-")
+            .tempdir()
+            .expect("temp dir");
+        let root = dir.path().join("work");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&root).expect("work");
+        std::fs::create_dir_all(&home).expect("home");
+        let root = root.canonicalize().expect("canonical");
+        TestEnv {
+            _dir: dir,
+            root,
+            home,
+        }
+    }
+
+    /// A git repository with an identity and a default `sops/` folder.
+    pub(crate) fn repo() -> TestEnv {
+        let env = TestEnv::new();
+        env.git(&["init", "-q", "-b", "main"]);
+        env.git(&["config", "user.name", "Test Owner"]);
+        env.git(&["config", "user.email", "owner@example.org"]);
+        std::fs::create_dir_all(env.root.join("sops")).expect("sops");
+        env
+    }
+
+    /// Writes a file (parents created) relative to the root.
+    pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+        self
+    }
+
+    /// Reads a file relative to the root.
+    pub(crate) fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// A path below the root.
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn hermetic(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2025-11-08T09:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2025-11-08T09:00:00Z")
+            .env("TZ", "UTC")
+            .env("LANG", "C.UTF-8")
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            .env("SOURCE_DATE_EPOCH", "1762592400")
+            .env("SOPCTL_TODAY", TODAY);
+    }
+
+    /// Runs git in the root; panics when it fails.
+    pub(crate) fn git(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("git");
+        self.hermetic(&mut cmd);
+        let out = cmd
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Commits everything with a message.
+    pub(crate) fn commit(&self, message: &str) -> &Self {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+        self
+    }
+
+    /// Runs sopctl in the root.
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        self.run_in(&self.root, args, &[])
+    }
+
+    /// Runs sopctl in `dir` with extra environment variables.
+    pub(crate) fn run_in(&self, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopctl"));
+        self.hermetic(&mut cmd);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("sopctl runs");
+        let clean = |b: &[u8]| {
+            String::from_utf8_lossy(b).replace(&self.root.display().to_string(), "[ROOT]")
+        };
+        Run {
+            stdout: clean(&out.stdout),
+            stderr: clean(&out.stderr),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// A fixture file's bytes (`tests/fixtures/…`).
+pub(crate) fn fixture(rel: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// The bundled example SOP.
+pub(crate) fn example() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/privacy-settings-sop.md"),
+    )
+    .expect("example")
+}
+
+/// A small valid SOP.
+pub(crate) fn sop(id: &str, title: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: {title}\nversion: 1.0\nowner: QA\nstatus: effective\neffective: 2025-11-08\nreview_interval: 1 year\n---\n\n## Purpose\n\nWhy.\n"
+    )
+}

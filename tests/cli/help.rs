@@ -1,0 +1,102 @@
+//! The command surface: help, usage errors, completions, man page, commands still to come.
+
+use crate::harness::TestEnv;
+
+#[test]
+fn every_command_has_help_with_examples() {
+    let env = TestEnv::new();
+    for cmd in [
+        "init",
+        "new",
+        "list",
+        "check",
+        "release",
+        "log",
+        "show",
+        "diff",
+        "render",
+        "publish",
+        "approve",
+        "review",
+        "retire",
+        "completions",
+        "man",
+    ] {
+        let run = env.run(&[cmd, "--help"]);
+        run.expect_code(0);
+        assert!(
+            run.stdout.contains("Examples:"),
+            "{cmd} --help has no examples"
+        );
+        assert!(
+            run.stdout.contains("--color <WHEN>"),
+            "{cmd} --help lacks --color"
+        );
+    }
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    let env = TestEnv::new();
+    let run = env.run(&["release", "--major", "--minor", "-m", "x"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+    env.run(&["no-such-command"]).expect_code(2);
+}
+
+#[test]
+fn commands_still_to_come_say_so_and_exit_1() {
+    let env = TestEnv::repo();
+    for args in [
+        vec!["release", "-m", "x"],
+        vec!["log"],
+        vec!["show", "1.0"],
+        vec!["diff", "1.0", "1.1"],
+        vec!["render"],
+        vec!["publish"],
+        vec!["approve", "--role", "QA"],
+        vec!["review", "-m", "ok"],
+        vec!["retire", "-m", "gone"],
+    ] {
+        let run = env.run(&args);
+        run.expect_code(1);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, completions, man (see CHANGELOG.md)\n",
+                args[0]
+            )
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let env = TestEnv::new();
+    let bash = env.run(&["completions", "bash"]);
+    bash.expect_code(0);
+    assert!(
+        bash.stdout.contains("_sopctl()"),
+        "bash completion function"
+    );
+    let man = env.run(&["man"]);
+    man.expect_code(0);
+    assert!(
+        man.stdout.starts_with(".ie \\n(.g .ds Aq \\(aq") || man.stdout.contains(".TH sopctl"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+}
+
+#[test]
+fn color_always_colours_findings_and_never_does_not() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", "---\nid: SOP-001\ntitle: A\n---\n");
+    let coloured = env.run(&["check", "--color", "always"]);
+    assert!(coloured.stdout.contains("\u{1b}["), "{:?}", coloured.stdout);
+    let plain = env.run(&["check", "--color", "never"]);
+    assert!(!plain.stdout.contains("\u{1b}["));
+    let quiet = env.run(&["check", "-q"]);
+    assert_eq!(quiet.stderr, "");
+    assert_eq!(quiet.stdout, plain.stdout);
+}

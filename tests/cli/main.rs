@@ -1,0 +1,37 @@
+//! Integration tests: the real `sopctl` binary run in temporary git repositories.
+//!
+//! One test binary, a module per command (see `tests/README.md`). Every run is hermetic: the
+//! environment is cleared, git's global and system configuration are blocked, the time zone,
+//! today's date and colour are fixed, and the git identity lives in the temp repository.
+
+mod harness;
+
+mod cases;
+mod check;
+mod help;
+mod init;
+mod list;
+mod new;
+mod readme;
+
+/// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
+#[test]
+fn no_forgotten_test_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let main = std::fs::read_to_string(dir.join("main.rs")).expect("main.rs");
+    for entry in std::fs::read_dir(&dir).expect("tests/cli") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if let Some(module) = name.strip_suffix(".rs") {
+            if module != "main" {
+                assert!(
+                    main.contains(&format!("mod {module};")),
+                    "tests/cli/{name} is not registered in main.rs"
+                );
+            }
+        }
+    }
+}

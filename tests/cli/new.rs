@@ -1,0 +1,80 @@
+//! `sopctl new`.
+
+use crate::harness::{TestEnv, sop};
+
+#[test]
+fn new_writes_the_skeleton_with_the_first_id_and_it_passes_check() {
+    let env = TestEnv::repo();
+    let run = env.run(&[
+        "new",
+        "Cleaning the mixer: daily",
+        "--owner",
+        "Production Manager",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "sops/SOP-001.md\n");
+    let text = env.read("sops/SOP-001.md");
+    assert!(
+        text.starts_with("---\nid: SOP-001\ntitle: \"Cleaning the mixer: daily\"\nversion: 1.0\nowner: Production Manager\nstatus: draft\n"),
+        "{text}"
+    );
+    for section in [
+        "## Purpose",
+        "## Scope",
+        "## Responsibilities",
+        "## Definitions",
+        "## Procedure",
+        "## References",
+        "## Revision History",
+    ] {
+        assert!(text.contains(section), "missing {section}");
+    }
+    env.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn new_takes_the_next_free_id_in_the_repository_scheme() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-OPS-007", "A"));
+    env.write("sops/b.md", sop("SOP-OPS-002", "B"));
+    let run = env.run(&["new", "Line clearance"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "sops/SOP-OPS-008.md\n");
+    assert!(
+        env.read("sops/SOP-OPS-008.md")
+            .contains("owner: Test Owner\n"),
+        "owner from git user.name"
+    );
+}
+
+#[test]
+fn new_refuses_a_taken_or_invalid_id() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    let run = env.run(&["new", "X", "--id", "SOP-001"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: the ID SOP-001 is already used by another SOP\nhint: leave out --id to take the next free one\n"
+    );
+    let run = env.run(&["new", "X", "--id", "../evil"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: the ID `../evil` contains '/'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn new_without_an_owner_or_git_name_says_how_to_give_one() {
+    let env = TestEnv::new();
+    env.write("sops/.keep", "");
+    let run = env.run(&["new", "X"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: who owns this SOP? sopctl cannot tell: git has no user.name\nhint: give the owner:  sopctl new \"…\" --owner \"Quality Manager\"\n"
+    );
+}
