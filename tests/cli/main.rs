@@ -25,13 +25,13 @@ fn no_forgotten_test_files() {
             .file_name()
             .to_string_lossy()
             .into_owned();
-        if let Some(module) = name.strip_suffix(".rs") {
-            if module != "main" {
-                assert!(
-                    main.contains(&format!("mod {module};")),
-                    "tests/cli/{name} is not registered in main.rs"
-                );
-            }
+        if let Some(module) = name.strip_suffix(".rs")
+            && module != "main"
+        {
+            assert!(
+                main.contains(&format!("mod {module};")),
+                "tests/cli/{name} is not registered in main.rs"
+            );
         }
     }
 }
