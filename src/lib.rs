@@ -22,7 +22,9 @@
 pub mod cli;
 pub mod config;
 pub mod doc;
+pub mod example;
 pub mod fsx;
+pub mod release;
 pub mod repo;
 pub mod templates;
 pub mod version;

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::config::{self, ConfigError, Settings};
+use crate::doc::DocId;
 use crate::doc::{DocError, Finding, Location, Sop, check};
-use crate::repo::{Repo, RepoError};
+use crate::repo::{Releases, Repo, RepoError, TagFormat};
 
 /// A problem finding the workspace or a document in it.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,18 @@ pub enum WorkspaceError {
         /// The folders searched, for the message.
         folders: String,
     },
+    /// The command needs git history and there is no repository.
+    #[error("{} is not in a git repository, so it has no releases", path.display())]
+    NotARepository {
+        /// Where sopctl looked.
+        path: PathBuf,
+    },
+    /// A shallow clone: its history and tags are cut off (`cases/` B18).
+    #[error("this is a shallow clone: its history and release tags are incomplete")]
+    Shallow,
+    /// A version that is not among the releases.
+    #[error(transparent)]
+    UnknownVersion(#[from] crate::repo::UnknownVersion),
     /// No document was named and more than one could be meant.
     #[error("more than one SOP could be meant; name one of: {}", candidates.join(", "))]
     Ambiguous {
@@ -231,6 +244,23 @@ impl Workspace {
                 }
             }
         }
+    }
+
+    /// The release records of document `id` (SPEC §3), from the tags named by `tag_format`.
+    ///
+    /// # Errors
+    /// [`WorkspaceError::NotARepository`]; [`WorkspaceError::Shallow`] for a shallow clone,
+    /// whose history would be wrong; [`WorkspaceError::Repo`] when the tags cannot be read.
+    pub fn releases(&self, id: &DocId) -> Result<Releases, WorkspaceError> {
+        let Some(repo) = &self.repo else {
+            return Err(WorkspaceError::NotARepository {
+                path: self.root.clone(),
+            });
+        };
+        if repo.is_shallow() {
+            return Err(WorkspaceError::Shallow);
+        }
+        Ok(repo.releases(id, &TagFormat::new(&self.settings.tag_format))?)
     }
 
     /// The SOP folders as a reader would name them: `sops/` or `sops/, procedures/`.

@@ -6,6 +6,7 @@
 use crate::config::ConfigError;
 use crate::doc::DocError;
 use crate::fsx::FsError;
+use crate::release::Refusal;
 use crate::repo::RepoError;
 use crate::workspace::WorkspaceError;
 
@@ -78,7 +79,7 @@ impl CliError {
         CliError::new(format!(
             "`sopctl {command}` is not available yet in this version of sopctl"
         ))
-        .hint("this version can: init, new, list, check, completions, man (see CHANGELOG.md)")
+        .hint("this version can: init, new, list, check, release, log, show, completions, man (see CHANGELOG.md)")
     }
 }
 
@@ -145,7 +146,13 @@ impl From<RepoError> for CliError {
                 "if you trust this folder, run:  git config --global --add safe.directory {}",
                 path.display()
             )),
-            RepoError::Git { .. } => CliError::new(err.to_string()),
+            RepoError::NoIdentity => CliError::new(err.to_string()).hint(
+                "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org",
+            ),
+            RepoError::Busy => CliError::new(err.to_string()).hint("wait for it to finish, then run the command again"),
+            RepoError::Moved { .. } => CliError::new(err.to_string())
+                .hint("nothing was changed; run the command again to release on top of the new state"),
+            RepoError::Injected(_) | RepoError::Git { .. } => CliError::new(err.to_string()),
         }
     }
 }
@@ -162,9 +169,58 @@ impl From<WorkspaceError> for CliError {
             e @ WorkspaceError::NoDocuments { .. } => CliError::new(e.to_string())
                 .hint("create one with  sopctl new \"Title of the procedure\""),
             e @ WorkspaceError::Ambiguous { .. } => CliError::new(e.to_string()),
+            e @ WorkspaceError::NotARepository { .. } => {
+                CliError::new(e.to_string()).hint("start one with  sopctl init  (or  git init)")
+            }
+            e @ WorkspaceError::Shallow => CliError::new(e.to_string())
+                .hint("fetch the full history and the tags:  git fetch --unshallow --tags"),
+            e @ WorkspaceError::UnknownVersion(_) => {
+                CliError::new(e.to_string()).hint("`sopctl log` lists the released versions")
+            }
             e @ WorkspaceError::NotAnSop { .. } => CliError::new(e.to_string()).hint(
                 "an SOP starts with a front-matter block giving its `id`, `title` and `owner`",
             ),
         }
     }
+}
+
+/// What to type next after a refusal, in a document owner's words.
+fn refusal_hint(refusal: &Refusal) -> Option<String> {
+    Some(match refusal {
+        Refusal::NotARepository { .. } => "start one with  sopctl init  (or  git init)".to_string(),
+        Refusal::Shallow => "fetch the full history and the tags:  git fetch --unshallow --tags".to_string(),
+        Refusal::Unfinished(_) => "finish it or abort it first (git status says how)".to_string(),
+        Refusal::DetachedHead => "switch to your branch first:  git switch main".to_string(),
+        Refusal::OtherChanges(_) => "commit them first (git commit), or put them aside with  git stash".to_string(),
+        Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
+        Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
+        Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
+        Refusal::TagExists(_) => "that version was released already; choose a higher one".to_string(),
+        Refusal::NoSummary => "add one:  -m \"What changed and why\"".to_string(),
+        Refusal::NoIdentity => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org".to_string(),
+        Refusal::CheckFailed(_) => "fix them, then run  sopctl check  to confirm".to_string(),
+        Refusal::OutsideRepository { .. } => "move the document into the repository".to_string(),
+    })
+}
+
+/// Every refusal of a release as one error: a numbered list, each with its hint, and the
+/// findings of a failed check.
+pub fn refusals_error(name: &str, refusals: &[Refusal]) -> CliError {
+    let count = refusals.len();
+    let mut message = format!(
+        "{name} cannot be released ({count} {}); nothing was changed",
+        if count == 1 { "problem" } else { "problems" }
+    );
+    for (i, refusal) in refusals.iter().enumerate() {
+        message.push_str(&format!("\n  {}. {refusal}", i + 1));
+        if let Refusal::CheckFailed(findings) = refusal {
+            for f in findings {
+                message.push_str(&format!("\n       {f}"));
+            }
+        }
+        if let Some(hint) = refusal_hint(refusal) {
+            message.push_str(&format!("\n     hint: {hint}"));
+        }
+    }
+    CliError::new(message)
 }

@@ -123,3 +123,25 @@ impl Ui {
         }
     }
 }
+
+/// Lines of a text table: left-aligned columns two spaces apart, widths in characters,
+/// trailing spaces trimmed.
+pub fn table(header: &[String], rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    std::iter::once(header)
+        .chain(rows.iter().map(Vec::as_slice))
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}

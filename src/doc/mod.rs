@@ -18,6 +18,7 @@ pub mod finding;
 pub mod front_matter;
 pub mod markdown;
 pub mod metadata;
+pub mod revision_table;
 pub mod source;
 
 use std::path::{Path, PathBuf};

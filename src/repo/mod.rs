@@ -1,10 +1,23 @@
 //! GIT: every use of git2 lives here.
 //!
-//! Takes a folder; gives the repository around it, its work tree, the user's identity, and the
-//! files of a commit. It writes nothing unless asked to create a repository ([`Repo::init`]).
-//! Release records (annotated tags) and approvals arrive with the release and lifecycle stages.
+//! Takes a folder; gives the repository around it, its state (shallow, mid-merge, files with
+//! changes), the user's identity, the release records of a document (annotated tags, see
+//! [`records`]), the document's file at any release, and the release transaction
+//! ([`transaction`]) that writes a commit and a tag all or nothing. It decides nothing about
+//! documents: callers pass IDs, paths and bytes.
+
+pub mod records;
+pub mod tags;
+pub mod transaction;
 
 use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::doc::{DocId, Sop};
+use crate::version::VersionSpec;
+pub use records::ReleaseRecord;
+pub use tags::{TagFormat, TagMatch};
 
 /// A git problem, in words a document owner can act on.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +28,21 @@ pub enum RepoError {
         /// The repository folder.
         path: PathBuf,
     },
+    /// No user name or e-mail for commits (`cases/` B19).
+    #[error("git does not know who you are: user.name and user.email are not set")]
+    NoIdentity,
+    /// Another sopctl release holds the repository's lock.
+    #[error("another release is running in this repository")]
+    Busy,
+    /// A branch or tag moved while sopctl was working (another process released at once).
+    #[error("the repository changed while sopctl was releasing ({what})")]
+    Moved {
+        /// What moved.
+        what: String,
+    },
+    /// A failure injected by a test (see [`transaction::FaultPoint`]).
+    #[error("injected failure at {0}")]
+    Injected(&'static str),
     /// Any other git failure.
     #[error("git could not {action}: {message}")]
     Git {
@@ -26,11 +54,72 @@ pub enum RepoError {
 }
 
 impl RepoError {
-    fn git(action: &'static str, err: &git2::Error) -> RepoError {
+    pub(crate) fn git(action: &'static str, err: &git2::Error) -> RepoError {
         RepoError::Git {
             action,
             message: err.message().to_string(),
         }
+    }
+}
+
+/// Who is committing: from git's configuration or `GIT_COMMITTER_*` / `EMAIL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// `user.name`.
+    pub name: String,
+    /// `user.email`.
+    pub email: String,
+}
+
+/// The release records of one document, and the tags that looked like its tags but did not
+/// hold a version.
+#[derive(Debug, Clone, Default)]
+pub struct Releases {
+    /// Records in semver precedence order, oldest first.
+    pub records: Vec<ReleaseRecord>,
+    /// Tag names shaped like this document's tags whose version part is not a version.
+    pub skipped: Vec<String>,
+}
+
+/// A version named on the command line that is not among the releases.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{id} has no release {asked}{}", if available.is_empty() { String::from(" (it has no releases yet)") } else { format!("; its releases are {}", available.join(", ")) })]
+pub struct UnknownVersion {
+    /// The document.
+    pub id: DocId,
+    /// What was asked for, as typed.
+    pub asked: String,
+    /// The released versions, oldest first, in display form.
+    pub available: Vec<String>,
+}
+
+impl Releases {
+    /// The newest release by semver precedence.
+    pub fn latest(&self) -> Option<&ReleaseRecord> {
+        self.records.last()
+    }
+
+    /// The release a command-line version names (SPEC §3): `1.1` is exactly 1.1.0, `latest`
+    /// the newest by semver precedence, anything else a tag name.
+    ///
+    /// # Errors
+    /// [`UnknownVersion`] listing the releases there are.
+    pub fn resolve(
+        &self,
+        id: &DocId,
+        spec: &VersionSpec,
+        asked: &str,
+    ) -> Result<&ReleaseRecord, UnknownVersion> {
+        let found = match spec {
+            VersionSpec::Latest => self.latest(),
+            VersionSpec::Exact(v) => self.records.iter().find(|r| &r.version == v),
+            VersionSpec::TagName(name) => self.records.iter().find(|r| &r.tag == name),
+        };
+        found.ok_or_else(|| UnknownVersion {
+            id: id.clone(),
+            asked: asked.to_string(),
+            available: self.records.iter().map(|r| r.version.to_string()).collect(),
+        })
     }
 }
 
@@ -46,6 +135,14 @@ impl std::fmt::Debug for Repo {
             .field("workdir", &self.workdir)
             .finish()
     }
+}
+
+fn date_of(time: git2::Time) -> Date {
+    let offset =
+        jiff::tz::Offset::from_seconds(time.offset_minutes() * 60).unwrap_or(jiff::tz::Offset::UTC);
+    jiff::Timestamp::from_second(time.seconds())
+        .map(|ts| offset.to_datetime(ts).date())
+        .unwrap_or_default()
 }
 
 impl Repo {
@@ -91,12 +188,240 @@ impl Repo {
         &self.workdir
     }
 
+    /// `path` relative to the work tree, if it lies inside it.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        canonical
+            .strip_prefix(&self.workdir)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
     /// The user's name from git's configuration (`user.name`), if set and not empty.
     pub fn user_name(&self) -> Option<String> {
-        let config = self.inner.config().ok()?;
-        let name = config.get_string("user.name").ok()?;
-        let name = name.trim();
-        (!name.is_empty()).then(|| name.to_string())
+        self.identity().ok().map(|i| i.name)
+    }
+
+    /// The committer identity as git would use it: `GIT_COMMITTER_NAME`/`EMAIL`, then
+    /// `user.name`/`user.email`, then `EMAIL` (`cases/` B19). Empty values count as missing.
+    ///
+    /// # Errors
+    /// [`RepoError::NoIdentity`] when the name or the e-mail is missing or empty.
+    pub fn identity(&self) -> Result<Identity, RepoError> {
+        let sig = self
+            .inner
+            .committer_from_env()
+            .map_err(|_| RepoError::NoIdentity)?;
+        let name = sig.name().unwrap_or("").trim().to_string();
+        let email = sig.email().unwrap_or("").trim().to_string();
+        if name.is_empty() || email.is_empty() {
+            return Err(RepoError::NoIdentity);
+        }
+        Ok(Identity { name, email })
+    }
+
+    /// Whether this is a shallow clone (history and tags cut off, `cases/` B18).
+    pub fn is_shallow(&self) -> bool {
+        self.inner.is_shallow()
+    }
+
+    /// What is unfinished in the work tree (a merge, a rebase, …), in words, if anything.
+    pub fn unfinished_operation(&self) -> Option<&'static str> {
+        use git2::RepositoryState as S;
+        match self.inner.state() {
+            S::Clean => None,
+            S::Merge => Some("a merge"),
+            S::Revert | S::RevertSequence => Some("a revert"),
+            S::CherryPick | S::CherryPickSequence => Some("a cherry-pick"),
+            S::Bisect => Some("a bisect"),
+            S::Rebase | S::RebaseInteractive | S::RebaseMerge => Some("a rebase"),
+            S::ApplyMailbox | S::ApplyMailboxOrRebase => Some("git am"),
+        }
+    }
+
+    /// The branch HEAD is on (`main`), also when it has no commit yet.
+    pub fn branch_name(&self) -> Option<String> {
+        let head = self.inner.find_reference("HEAD").ok()?;
+        let target = head.symbolic_target().ok()??;
+        Some(
+            target
+                .strip_prefix("refs/heads/")
+                .unwrap_or(target)
+                .to_string(),
+        )
+    }
+
+    /// Whether HEAD is detached (not on a branch).
+    pub fn head_detached(&self) -> bool {
+        self.inner.head_detached().unwrap_or(false)
+    }
+
+    /// Tracked files with changes (staged or not), relative to the work tree. Untracked and
+    /// ignored files are not listed.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the status cannot be read.
+    pub fn changed_files(&self) -> Result<Vec<PathBuf>, RepoError> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(false).include_ignored(false);
+        let statuses = self
+            .inner
+            .statuses(Some(&mut opts))
+            .map_err(|e| RepoError::git("read the status", &e))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_empty() && s.status() != git2::Status::CURRENT)
+            .filter_map(|s| s.path().ok().map(PathBuf::from))
+            .collect())
+    }
+
+    /// Whether a file (relative path) differs from HEAD or is not tracked.
+    pub fn file_changed_since_head(&self, relative: &Path) -> bool {
+        match self.inner.status_file(relative) {
+            Ok(status) => !status.is_empty(),
+            Err(_) => true,
+        }
+    }
+
+    /// The release records of document `id` under `format`, in semver precedence order.
+    /// Tags that are not this document's are ignored; tags shaped like its tags but without a
+    /// valid version are listed in [`Releases::skipped`]. With a format without `{id}`, a
+    /// sopctl tag whose `Document:` trailer names another document is not counted.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the tags cannot be listed.
+    pub fn releases(&self, id: &DocId, format: &TagFormat) -> Result<Releases, RepoError> {
+        let mut out = Releases::default();
+        let refs = self
+            .inner
+            .references_glob("refs/tags/*")
+            .map_err(|e| RepoError::git("list the tags", &e))?;
+        for reference in refs.flatten() {
+            let Ok(Some(name)) = reference.shorthand().map(|s| Some(s.to_string())) else {
+                continue;
+            };
+            let version = match format.parse(id, &name) {
+                TagMatch::Release(v) => v,
+                TagMatch::NotAVersion(tag) => {
+                    out.skipped.push(tag);
+                    continue;
+                }
+                TagMatch::Other => continue,
+            };
+            let Ok(commit) = reference.peel_to_commit() else {
+                continue;
+            };
+            let commit_subject = records::Message::parse(&records::decode_message(
+                commit.message_raw_bytes(),
+                commit.message_encoding().ok().flatten(),
+            ))
+            .summary();
+            let commit_author = commit.author().name().unwrap_or("").to_string();
+            let record = match reference.peel_to_tag() {
+                Ok(tag) => {
+                    let message = records::Message::parse(&records::decode_message(
+                        tag.message_bytes().unwrap_or(b""),
+                        None,
+                    ));
+                    if !format.has_id()
+                        && message
+                            .trailer("Document")
+                            .is_some_and(|d| d != id.as_str())
+                    {
+                        continue;
+                    }
+                    let by_sopctl = message.trailer("Version").is_some();
+                    let tagger = tag.tagger();
+                    let date = message
+                        .trailer("Date")
+                        .and_then(|d| d.parse::<Date>().ok())
+                        .or_else(|| tagger.as_ref().map(|t| date_of(t.when())))
+                        .unwrap_or_else(|| date_of(commit.time()));
+                    let author = message
+                        .trailer("Author")
+                        .map(str::to_string)
+                        .or_else(|| {
+                            tagger
+                                .as_ref()
+                                .and_then(|t| t.name().ok().map(str::to_string))
+                        })
+                        .unwrap_or(commit_author);
+                    ReleaseRecord {
+                        version: version.clone(),
+                        date,
+                        author,
+                        summary: if by_sopctl {
+                            message.summary()
+                        } else {
+                            commit_subject
+                        },
+                        approvals: message.all("Approved-by"),
+                        tag: name.clone(),
+                        commit: commit.id().to_string(),
+                        by_sopctl,
+                    }
+                }
+                Err(_) => ReleaseRecord {
+                    version: version.clone(),
+                    date: date_of(commit.time()),
+                    author: commit_author,
+                    summary: commit_subject,
+                    approvals: Vec::new(),
+                    tag: name.clone(),
+                    commit: commit.id().to_string(),
+                    by_sopctl: false,
+                },
+            };
+            if !out.records.iter().any(|r| r.version == record.version) {
+                out.records.push(record);
+            }
+        }
+        out.records.sort_by(|a, b| a.version.cmp(&b.version));
+        out.skipped.sort();
+        Ok(out)
+    }
+
+    /// The document `id` as it was in commit `commit` (hex id): its path and bytes. The file
+    /// at `preferred` (relative) is tried first; otherwise every Markdown file of the commit is
+    /// searched for front matter with this `id`, so a document is followed across renames and
+    /// moves.
+    pub fn document_at(
+        &self,
+        commit: &str,
+        id: &DocId,
+        preferred: Option<&Path>,
+    ) -> Option<(PathBuf, Vec<u8>)> {
+        let oid = git2::Oid::from_str(commit).ok()?;
+        let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
+        let has_id = |path: &Path, bytes: &[u8]| {
+            Sop::from_bytes(path, bytes.to_vec())
+                .ok()
+                .is_some_and(|s| s.id() == Some(id))
+        };
+        if let Some(p) = preferred
+            && let Ok(entry) = tree.get_path(p)
+            && let Ok(blob) = self.inner.find_blob(entry.id())
+            && has_id(p, blob.content())
+        {
+            return Some((p.to_path_buf(), blob.content().to_vec()));
+        }
+        let mut found = None;
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            let name = entry.name().unwrap_or("");
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && name.to_ascii_lowercase().ends_with(".md")
+            {
+                let path = PathBuf::from(format!("{dir}{name}"));
+                if let Ok(blob) = self.inner.find_blob(entry.id())
+                    && has_id(&path, blob.content())
+                {
+                    found = Some((path, blob.content().to_vec()));
+                    return git2::TreeWalkResult::Abort;
+                }
+            }
+            git2::TreeWalkResult::Ok
+        });
+        found
     }
 
     /// The bytes of the file at `path` (relative to the work tree) in the commit a tag points
@@ -107,10 +432,8 @@ impl Repo {
             .find_reference(&format!("refs/tags/{tag}"))
             .ok()?;
         let commit = reference.peel_to_commit().ok()?;
-        let tree = commit.tree().ok()?;
-        let entry = tree.get_path(path).ok()?;
-        let blob = entry.to_object(&self.inner).ok()?.peel_to_blob().ok()?;
-        Some(blob.content().to_vec())
+        let entry = commit.tree().ok()?.get_path(path).ok()?;
+        Some(self.inner.find_blob(entry.id()).ok()?.content().to_vec())
     }
 
     /// Whether a tag of this name exists.
@@ -119,12 +442,71 @@ impl Repo {
             .find_reference(&format!("refs/tags/{tag}"))
             .is_ok()
     }
-}
 
-/// A release tag name from the repository's `tag_format` (SPEC §2): `{id}` and `{version}`
-/// replaced by the document ID and the full version.
-pub fn tag_name(format: &str, id: &str, full_version: &str) -> String {
-    format
-        .replace("{id}", id)
-        .replace("{version}", full_version)
+    /// Commits the given files (relative paths, as they are in the work tree) on the current
+    /// branch, with `identity` as author and committer at `time` (seconds since the epoch,
+    /// UTC). Used to build the example's history.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when a file cannot be added or the commit written.
+    pub fn commit_files(
+        &self,
+        files: &[&Path],
+        message: &str,
+        identity: &Identity,
+        time: i64,
+    ) -> Result<String, RepoError> {
+        let repo = &self.inner;
+        let mut index = repo
+            .index()
+            .map_err(|e| RepoError::git("read the index", &e))?;
+        for file in files {
+            index
+                .add_path(file)
+                .map_err(|e| RepoError::git("add a file", &e))?;
+        }
+        index
+            .write()
+            .map_err(|e| RepoError::git("write the index", &e))?;
+        let tree_id = index
+            .write_tree()
+            .map_err(|e| RepoError::git("write the tree", &e))?;
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|e| RepoError::git("write the tree", &e))?;
+        let sig = git2::Signature::new(&identity.name, &identity.email, &git2::Time::new(time, 0))
+            .map_err(|e| RepoError::git("sign the commit", &e))?;
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .map_err(|e| RepoError::git("write the commit", &e))?;
+        Ok(id.to_string())
+    }
+
+    /// Takes the repository's release lock (`.git/sopctl-release.lock`) for as long as the
+    /// returned file lives, so two releases never interleave.
+    ///
+    /// # Errors
+    /// [`RepoError::Busy`] when another process holds it.
+    pub fn lock_release(&self) -> Result<std::fs::File, RepoError> {
+        let path = self.inner.path().join("sopctl-release.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| RepoError::Git {
+                action: "take the release lock",
+                message: e.to_string(),
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => Err(RepoError::Busy),
+            Err(std::fs::TryLockError::Error(e)) => Err(RepoError::Git {
+                action: "take the release lock",
+                message: e.to_string(),
+            }),
+        }
+    }
 }

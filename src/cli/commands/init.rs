@@ -27,9 +27,6 @@ pub struct InitArgs {
 /// When a file cannot be written or git cannot create the repository; `--example` is refused
 /// until the release stage exists, before anything is written.
 pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
-    if args.example {
-        return Err(CliError::not_implemented("init --example"));
-    }
     let dir = match &args.dir {
         Some(d) => env.cwd.join(d),
         None => env.cwd.clone(),
@@ -85,6 +82,19 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
         Repo::init(&dir)?;
         ui.status(&format!("created a git repository in {}", shown.display()));
     }
+    if args.example {
+        let history = crate::example::create(&dir, env.today).map_err(|e| match e {
+            crate::example::ExampleError::Exists { .. } => {
+                CliError::new(e.to_string()).hint("run  sopctl init --example  in a new folder")
+            }
+            other => CliError::new("cannot create the example").cause(other.to_string()),
+        })?;
+        created.push(format!(
+            "the example SOP {} with releases {}",
+            crate::example::PATH,
+            history.tags.join(" and ")
+        ));
+    }
     if created.is_empty() {
         ui.status(&format!(
             "{} already holds a repository of SOPs; nothing to add",
@@ -102,8 +112,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
     } else {
         String::new()
     };
-    ui.hint(&format!(
-        "next, write your first SOP:  {cd}sopctl new \"Title of the procedure\""
-    ));
+    if args.example {
+        ui.hint(&format!("try:  {cd}sopctl log  and  sopctl list"));
+    } else {
+        ui.hint(&format!(
+            "next, write your first SOP:  {cd}sopctl new \"Title of the procedure\""
+        ));
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use crate::cli::{CliError, Env, Ui};
 use crate::doc::Sop;
-use crate::repo::tag_name;
+use crate::repo::TagFormat;
 use crate::workspace::Workspace;
 
 /// Arguments of `sopctl list`.
@@ -59,10 +59,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         ui.hint("create one with  sopctl new \"Title of the procedure\"");
         return Ok(());
     }
-    let table: Vec<[String; 7]> = rows
+    let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            [
+            vec![
                 r.id.clone(),
                 r.title.clone(),
                 r.version.clone(),
@@ -88,8 +88,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         "NEXT REVIEW",
         "UNRELEASED",
     ]
-    .map(String::from);
-    for line in layout_table(&header, &table) {
+    .map(String::from)
+    .to_vec();
+    for line in crate::cli::ui::table(&header, &table) {
         ui.line(&line)?;
     }
     Ok(())
@@ -111,16 +112,18 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         effective: meta.effective,
         next_review,
         overdue: next_review.is_some_and(|d| d < ws.today),
-        unreleased_changes: unreleased(ws, sop, &id, &version.full()),
+        unreleased_changes: unreleased(ws, sop),
         path: ws.display_path(sop.path()).display().to_string(),
         id,
     }
 }
 
 /// Whether the file differs from what its version's release tag holds (or was never released).
-fn unreleased(ws: &Workspace, sop: &Sop, id: &str, full_version: &str) -> bool {
-    let Some(repo) = &ws.repo else { return true };
-    let tag = tag_name(&ws.settings.tag_format, id, full_version);
+fn unreleased(ws: &Workspace, sop: &Sop) -> bool {
+    let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
+        return true;
+    };
+    let tag = TagFormat::new(&ws.settings.tag_format).name(id, &sop.metadata.version_or_default());
     let Ok(relative) = sop.path().strip_prefix(repo.workdir()) else {
         return true;
     };
@@ -128,25 +131,4 @@ fn unreleased(ws: &Workspace, sop: &Sop, id: &str, full_version: &str) -> bool {
         Some(bytes) => bytes != sop.source.to_bytes(),
         None => true,
     }
-}
-
-/// Left-aligned columns separated by two spaces, widths in characters.
-fn layout_table(header: &[String; 7], rows: &[[String; 7]]) -> Vec<String> {
-    let mut widths = header.clone().map(|h| h.chars().count());
-    for r in rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    std::iter::once(header)
-        .chain(rows)
-        .map(|r| {
-            let cells: Vec<String> = r
-                .iter()
-                .zip(widths)
-                .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
-                .collect();
-            cells.join("  ").trim_end().to_string()
-        })
-        .collect()
 }

@@ -1,10 +1,12 @@
-//! `sopctl log`: the releases of an SOP. Arrives with the release stage.
+//! `sopctl log`: the releases of an SOP (SPEC §4), from its release records.
 
 use crate::cli::{CliError, Env, Ui};
 
 /// Arguments of `sopctl log`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sopctl log\n  sopctl log SOP-OPS-007 --json")]
+#[command(
+    after_help = "Examples:\n  sopctl log\n  sopctl log SOP-OPS-007 --json\n\nReleases are listed oldest first, ordered by version number (semver), not by date."
+)]
 pub struct LogArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
     pub doc: Option<String>,
@@ -13,10 +15,79 @@ pub struct LogArgs {
     pub json: bool,
 }
 
-/// Not available yet.
+#[derive(serde::Serialize)]
+struct JsonRecord<'a> {
+    version: String,
+    display: String,
+    date: String,
+    author: &'a str,
+    summary: &'a str,
+    approvals: &'a [String],
+    tag: &'a str,
+    commit: &'a str,
+}
+
+/// Lists the releases, oldest first by semver precedence.
 ///
 /// # Errors
-/// Always: the release stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &LogArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("log"))
+/// No such document, no repository, a shallow clone.
+pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
+    let ws = env.workspace()?;
+    let sop = ws.find(args.doc.as_deref())?;
+    let Some(id) = sop.id() else {
+        return Err(CliError::new(format!(
+            "{} has no valid `id`",
+            ws.display_path(sop.path()).display()
+        )));
+    };
+    let releases = ws.releases(id)?;
+    for tag in &releases.skipped {
+        ui.warning(&format!(
+            "the tag {tag} is not a version (x.y.z), so it is ignored"
+        ));
+    }
+    if args.json {
+        let records: Vec<JsonRecord<'_>> = releases
+            .records
+            .iter()
+            .map(|r| JsonRecord {
+                version: r.version.full(),
+                display: r.version.to_string(),
+                date: r.date.to_string(),
+                author: &r.author,
+                summary: &r.summary,
+                approvals: &r.approvals,
+                tag: &r.tag,
+                commit: &r.commit,
+            })
+            .collect();
+        let json = serde_json::to_string_pretty(&records)
+            .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
+        return ui.line(&json);
+    }
+    let header = ["VERSION", "DATE", "AUTHOR", "SUMMARY", "TAG", "COMMIT"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = releases
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                r.version.to_string(),
+                r.date.to_string(),
+                r.author.clone(),
+                r.summary.clone(),
+                r.tag.clone(),
+                r.short_commit().to_string(),
+            ]
+        })
+        .collect();
+    for line in crate::cli::ui::table(&header, &rows) {
+        ui.line(&line)?;
+    }
+    if releases.records.is_empty() {
+        ui.status(&format!("{id} has no released versions yet"));
+        ui.hint("release the version in its front matter with  sopctl release -m \"Why this version exists\"");
+    }
+    Ok(())
 }

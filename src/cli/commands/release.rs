@@ -1,11 +1,18 @@
-//! `sopctl release`: a new version (SPEC §5). Arrives with the release stage.
+//! `sopctl release`: a new version (SPEC §5).
 
+use crate::cli::error::refusals_error;
 use crate::cli::{CliError, Env, Ui};
+use crate::doc::Sop;
+use crate::doc::metadata::parse_date;
+use crate::release::{ReleasePlan, ReleaseRequest, apply, plan};
+use crate::repo::TagFormat;
+use crate::version::{Bump, DocVersion};
+use crate::workspace::{Workspace, WorkspaceError};
 
 /// Arguments of `sopctl release`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl release -m \"First release under sopctl\"        release the version in the front matter\n  sopctl release --minor -m \"Add FAQ for enterprise plans\"\n  sopctl release SOP-OPS-007 --major -m \"New cleaning agent\" --dry-run"
+    after_help = "Examples:\n  sopctl release -m \"First release under sopctl\"        release the version in the front matter\n  sopctl release --minor -m \"Add FAQ for enterprise plans\"\n  sopctl release SOP-OPS-007 --major -m \"New cleaning agent\" --dry-run\n\n--major: a changed procedure that needs retraining; --minor: a clarification or addition;\n--patch: an editorial fix. The first release of a document releases the version in its\nfront matter. Nothing is changed when anything is wrong: every problem is listed at once."
 )]
 #[command(group(clap::ArgGroup::new("bump").args(["major", "minor", "patch", "set_version"])))]
 pub struct ReleaseArgs {
@@ -40,10 +47,158 @@ pub struct ReleaseArgs {
     pub no_render: bool,
 }
 
-/// Not available yet.
+impl ReleaseArgs {
+    fn request(&self) -> Result<ReleaseRequest, CliError> {
+        let bump = if self.major {
+            Some(Bump::Major)
+        } else if self.minor {
+            Some(Bump::Minor)
+        } else if self.patch {
+            Some(Bump::Patch)
+        } else {
+            None
+        };
+        let set_version = match &self.set_version {
+            Some(text) => Some(
+                DocVersion::parse(text)
+                    .map_err(|e| CliError::usage(format!("--set-version: {e}")))?,
+            ),
+            None => None,
+        };
+        let date = match &self.date {
+            Some(text) => {
+                Some(parse_date(text).map_err(|m| CliError::usage(format!("--date: {m}")))?)
+            }
+            None => None,
+        };
+        Ok(ReleaseRequest {
+            bump,
+            set_version,
+            summary: self.summary.clone(),
+            author: self.author.clone(),
+            date,
+            time: None,
+            identity: None,
+        })
+    }
+}
+
+/// Plans the release, prints the plan, and (unless `--dry-run`) carries it out.
 ///
 /// # Errors
-/// Always: the release stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &ReleaseArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("release"))
+/// Exit 1 with every refusal listed; a usage error for a bad `--date` or `--set-version`.
+pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
+    let request = args.request()?;
+    let ws = env.workspace()?;
+    let sop = find_changed(&ws, args.doc.as_deref())?;
+    let name = sop.id().map_or_else(
+        || ws.display_path(sop.path()).display().to_string(),
+        ToString::to_string,
+    );
+    let plan = plan::prepare(&ws, &sop, &request).map_err(|r| refusals_error(&name, &r))?;
+    print_plan(ui, &ws, &plan)?;
+    if args.dry_run {
+        ui.status("dry run: nothing was changed");
+        return Ok(());
+    }
+    let Some(repo) = &ws.repo else {
+        return Err(CliError::new("not a git repository"));
+    };
+    let written = apply::apply(repo, &plan)
+        .map_err(|e| CliError::from(e).cause("nothing was changed: the repository is as it was"))?;
+    ui.status(&format!(
+        "released {} {} (tag {}, commit {})",
+        plan.id,
+        plan.to,
+        plan.tag_name,
+        &written.commit[..7]
+    ));
+    if !args.no_render {
+        ui.status("no PDF or HTML written: rendering is not available in this version yet");
+    }
+    ui.hint("share it with:  git push --follow-tags");
+    Ok(())
+}
+
+/// The document named, or, when none is, the only SOP, or the only one with changes since
+/// its last release (SPEC §4).
+fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
+    match ws.find(name) {
+        Ok(sop) => Ok(sop),
+        Err(WorkspaceError::Ambiguous { candidates }) => {
+            let format = TagFormat::new(&ws.settings.tag_format);
+            let mut changed: Vec<Sop> = ws
+                .documents()
+                .into_iter()
+                .filter_map(|e| e.sop.ok())
+                .filter(|sop| has_changes(ws, &format, sop))
+                .collect();
+            if changed.len() == 1 {
+                return Ok(changed.remove(0));
+            }
+            let list = if changed.is_empty() {
+                candidates
+            } else {
+                changed
+                    .iter()
+                    .filter_map(|s| s.id().map(ToString::to_string))
+                    .collect()
+            };
+            Err(CliError::new(format!(
+                "more than one SOP could be released; name one of: {}",
+                list.join(", ")
+            ))
+            .hint(format!(
+                "sopctl release {} --minor -m \"…\"",
+                list.first().map_or("SOP-ID", String::as_str)
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn has_changes(ws: &Workspace, format: &TagFormat, sop: &Sop) -> bool {
+    let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
+        return false;
+    };
+    let Ok(releases) = repo.releases(id, format) else {
+        return true;
+    };
+    let Some(latest) = releases.latest() else {
+        return true;
+    };
+    let relative = repo.relative(sop.path());
+    repo.document_at(&latest.commit, id, relative.as_deref())
+        .is_none_or(|(_, bytes)| bytes != sop.source.to_bytes())
+}
+
+fn print_plan(ui: &mut Ui, ws: &Workspace, plan: &ReleasePlan) -> Result<(), CliError> {
+    let version = match &plan.from {
+        Some(from) => format!("{from} → {}", plan.to),
+        None => format!("{} (first release)", plan.to),
+    };
+    let mut what: Vec<&str> = plan.changed_keys.clone();
+    what.push("revision history");
+    ui.line(&format!("Release {} \"{}\"", plan.id, plan.title))?;
+    ui.line(&format!("  version:    {version}"))?;
+    ui.line(&format!("  effective:  {}", plan.effective))?;
+    ui.line(&format!("  author:     {}", plan.author))?;
+    ui.line(&format!("  summary:    {}", plan.summary))?;
+    ui.line(&format!(
+        "  commit:     \"{}: release {}\" on branch {}",
+        plan.id, plan.to, plan.branch
+    ))?;
+    ui.line(&format!("  tag:        {} (annotated)", plan.tag_name))?;
+    ui.line(&format!(
+        "  writes:     {} ({})",
+        ws.display_path(&plan.path).display(),
+        what.join(", ")
+    ))?;
+    ui.line("  renditions: none (PDF and HTML rendering is not available in this version yet)")?;
+    ui.line("")?;
+    ui.line("Revision history after the release:")?;
+    for line in plan.table.lines() {
+        ui.line(&format!("  {line}"))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,386 @@
+//! The revision-history table (SPEC §1, §3): found, read, and generated.
+//!
+//! The section whose heading is `Revision History` or `Document Revision History` (any level,
+//! any case) holds the table, which sopctl owns: columns `Version | Date | Changes | Author`,
+//! plus `Approved by` when the document has approvers, newest last. The table is generated from
+//! the release records; rows for versions that have no release record (released before the
+//! document came under sopctl) are kept exactly as written. When the section is missing, it is
+//! added at the end of the document; when it has no table, the table goes right under its
+//! heading. Only the table's lines change: every other byte of the file stays.
+
+use std::ops::Range;
+
+use comrak::nodes::NodeValue;
+
+use super::Sop;
+use super::markdown::{options, plain_text};
+use super::source::SourceText;
+use crate::version::DocVersion;
+
+/// One row the table should show for a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The version.
+    pub version: DocVersion,
+    /// The effective date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The summary of the change.
+    pub changes: String,
+    /// Who released it.
+    pub author: String,
+    /// Who approved it (empty when nobody had to).
+    pub approved_by: Vec<String>,
+}
+
+/// A row found in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The cells as written (trimmed, pipes still escaped).
+    pub cells: Vec<String>,
+    /// The version in the first cell, if it is one.
+    pub version: Option<DocVersion>,
+}
+
+/// The revision-history section as found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Byte offset just after the heading's line.
+    pub heading_end: usize,
+    /// Byte range of the table's lines (line endings included), if there is a table.
+    pub table: Option<Range<usize>>,
+    /// The table's body rows.
+    pub rows: Vec<Row>,
+}
+
+/// Whether a heading names the revision-history section.
+pub fn is_history_heading(text: &str) -> bool {
+    let norm = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    norm == "revision history" || norm == "document revision history"
+}
+
+/// Byte offsets at which each line of `text` starts (`\n`, `\r\n` and a lone `\r` end lines).
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// Splits a table row into cells at unescaped `|`, dropping the outer pipes.
+fn split_cells(line: &str) -> Vec<String> {
+    let line = line.trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = if line.ends_with('|') && !line.ends_with("\\|") {
+        &line[..line.len() - 1]
+    } else {
+        line
+    };
+    let mut cells = Vec::new();
+    let mut current = String::new();
+    let mut escaped = false;
+    for c in line.chars() {
+        if c == '|' && !escaped {
+            cells.push(current.trim().to_string());
+            current.clear();
+        } else {
+            current.push(c);
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    cells.push(current.trim().to_string());
+    cells
+}
+
+/// Finds the revision-history section and its table.
+pub fn find(sop: &Sop) -> Option<Section> {
+    let text = sop.source.text();
+    let starts = line_starts(text);
+    let first = sop.body_first_line();
+    let to_offset = |body_line: usize| {
+        starts
+            .get(body_line + first - 2)
+            .copied()
+            .unwrap_or(text.len())
+    };
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, sop.body(), &options());
+    let mut section: Option<(u8, Section)> = None;
+    for node in root.children() {
+        let data = node.data();
+        match &data.value {
+            NodeValue::Heading(h) => {
+                if let Some((level, _)) = &section
+                    && h.level <= *level
+                {
+                    break;
+                }
+                if section.is_none() && is_history_heading(&plain_text(node)) {
+                    let heading_end = to_offset(data.sourcepos.end.line + 1);
+                    section = Some((
+                        h.level,
+                        Section {
+                            heading_end,
+                            table: None,
+                            rows: Vec::new(),
+                        },
+                    ));
+                }
+            }
+            NodeValue::Table(_) => {
+                if let Some((_, s)) = section.as_mut()
+                    && s.table.is_none()
+                {
+                    let start = to_offset(data.sourcepos.start.line);
+                    let end = to_offset(data.sourcepos.end.line + 1);
+                    s.table = Some(start..end);
+                    s.rows = text[start..end]
+                        .lines()
+                        .skip(2)
+                        .map(|line| {
+                            let cells = split_cells(line);
+                            let version = cells.first().and_then(|c| DocVersion::parse(c).ok());
+                            Row { cells, version }
+                        })
+                        .collect();
+                }
+            }
+            _ => {}
+        }
+    }
+    section.map(|(_, s)| s)
+}
+
+fn escape_cell(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let escaped = one_line.replace('|', "\\|");
+    if escaped.is_empty() {
+        "-".to_string()
+    } else {
+        escaped
+    }
+}
+
+/// The table's Markdown, newest row last, each line ending with `eol`.
+///
+/// `kept` are rows already in the file for versions without a release record: they stay as
+/// written, in version order among the generated rows (rows whose version cannot be read come
+/// first).
+pub fn render_table(
+    entries: &[HistoryEntry],
+    kept: &[Row],
+    with_approvals: bool,
+    eol: &str,
+) -> String {
+    let columns = if with_approvals { 5 } else { 4 };
+    let mut header = vec!["Version", "Date", "Changes", "Author"];
+    if with_approvals {
+        header.push("Approved by");
+    }
+    let mut rows: Vec<(Option<DocVersion>, Vec<String>)> = kept
+        .iter()
+        .map(|r| {
+            let mut cells = r.cells.clone();
+            cells.resize(columns, String::new());
+            (r.version.clone(), cells)
+        })
+        .collect();
+    for e in entries {
+        let mut cells = vec![
+            e.version.to_string(),
+            e.date.clone(),
+            escape_cell(&e.changes),
+            escape_cell(&e.author),
+        ];
+        if with_approvals {
+            cells.push(escape_cell(&e.approved_by.join(", ")));
+        }
+        rows.push((Some(e.version.clone()), cells));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::new();
+    let line = |cells: &[String]| format!("| {} |", cells.join(" | "));
+    out.push_str(&line(
+        &header.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    ));
+    out.push_str(eol);
+    out.push_str(&line(&vec!["---".to_string(); columns]));
+    out.push_str(eol);
+    for (_, cells) in rows {
+        out.push_str(&line(&cells));
+        out.push_str(eol);
+    }
+    out
+}
+
+/// The document with its revision-history table regenerated from `entries` (see the module
+/// docs). Rows of the current table whose version is not among `entries` are kept.
+pub fn regenerate(sop: &Sop, entries: &[HistoryEntry], with_approvals: bool) -> SourceText {
+    let text = sop.source.text();
+    let eol = sop
+        .front_matter
+        .as_ref()
+        .map_or("\n", |fm| fm.line_ending.as_str());
+    let section = find(sop);
+    let kept: Vec<Row> = section
+        .as_ref()
+        .map(|s| {
+            s.rows
+                .iter()
+                .filter(|r| {
+                    r.version
+                        .as_ref()
+                        .is_none_or(|v| !entries.iter().any(|e| &e.version == v))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let table = render_table(entries, &kept, with_approvals, eol);
+    match section {
+        Some(Section {
+            table: Some(range), ..
+        }) => {
+            let existing_eol = if text[range.clone()].contains("\r\n") {
+                "\r\n"
+            } else {
+                eol
+            };
+            let table = if existing_eol == eol {
+                table
+            } else {
+                render_table(entries, &kept, with_approvals, existing_eol)
+            };
+            sop.source.spliced(range, &table)
+        }
+        Some(Section {
+            heading_end,
+            table: None,
+            ..
+        }) => {
+            let at = heading_end;
+            let follows = text[at..].trim_start_matches([' ', '\t']);
+            let needs_blank_after = !(follows.is_empty() || follows.starts_with(['\n', '\r']));
+            let lead = if text[..at].ends_with(['\n', '\r']) {
+                eol.to_string()
+            } else {
+                format!("{eol}{eol}")
+            };
+            let tail = if needs_blank_after { eol } else { "" };
+            sop.source.spliced(at..at, &format!("{lead}{table}{tail}"))
+        }
+        None => {
+            let mut addition = String::new();
+            if !text.is_empty() && !text.ends_with(['\n', '\r']) {
+                addition.push_str(eol);
+            }
+            if !text.trim().is_empty() {
+                addition.push_str(eol);
+            }
+            addition.push_str("## Revision History");
+            addition.push_str(eol);
+            addition.push_str(eol);
+            addition.push_str(&table);
+            sop.source.spliced(text.len()..text.len(), &addition)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn sop(text: &str) -> Sop {
+        Sop::from_bytes(Path::new("a.md"), text.as_bytes().to_vec()).expect("sop")
+    }
+
+    fn entry(v: &str, date: &str, changes: &str) -> HistoryEntry {
+        HistoryEntry {
+            version: DocVersion::parse(v).expect("v"),
+            date: date.into(),
+            changes: changes.into(),
+            author: "Alex Example".into(),
+            approved_by: vec![],
+        }
+    }
+
+    const DOC: &str = "---\nid: A\n---\n\n## Procedure\n\nDo it.\n\n## Document Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 0.9 | 2024-01-02 | Paper original | - |\n| 1.0 | 2025-11-08 | Initial document creation | - |\n\n## Compliance Notes\n\nKeep.\n";
+
+    #[test]
+    fn the_section_and_its_rows_are_found() {
+        let s = find(&sop(DOC)).expect("section");
+        let versions: Vec<String> = s
+            .rows
+            .iter()
+            .map(|r| {
+                r.version
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(versions, ["0.9", "1.0"]);
+        assert_eq!(
+            s.rows[0].cells,
+            ["0.9", "2024-01-02", "Paper original", "-"]
+        );
+        assert!(DOC[s.table.expect("table")].starts_with("| Version"));
+    }
+
+    #[test]
+    fn rows_without_a_record_are_kept_and_records_replace_the_rest() {
+        let out = regenerate(
+            &sop(DOC),
+            &[
+                entry("1.0", "2025-11-08", "Initial document creation"),
+                entry("1.1", "2026-02-01", "Add a | pipe"),
+            ],
+            false,
+        );
+        assert_eq!(
+            out.text(),
+            DOC.replace(
+                "| 1.0 | 2025-11-08 | Initial document creation | - |\n",
+                "| 1.0 | 2025-11-08 | Initial document creation | Alex Example |\n| 1.1 | 2026-02-01 | Add a \\| pipe | Alex Example |\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_section_is_added_at_the_end_with_the_files_line_endings() {
+        let out = regenerate(
+            &sop("---\r\nid: A\r\n---\r\n\r\nBody\r\n"),
+            &[entry("1.0", "2025-11-08", "First")],
+            false,
+        );
+        assert_eq!(
+            out.text(),
+            "---\r\nid: A\r\n---\r\n\r\nBody\r\n\r\n## Revision History\r\n\r\n| Version | Date | Changes | Author |\r\n| --- | --- | --- | --- |\r\n| 1.0 | 2025-11-08 | First | Alex Example |\r\n"
+        );
+    }
+
+    #[test]
+    fn a_section_without_a_table_gets_one_under_its_heading() {
+        let out = regenerate(
+            &sop("---\nid: A\n---\n# Revision history\nTBD\n"),
+            &[entry("1.0", "2025-11-08", "First")],
+            true,
+        );
+        assert_eq!(
+            out.text(),
+            "---\nid: A\n---\n# Revision history\n\n| Version | Date | Changes | Author | Approved by |\n| --- | --- | --- | --- | --- |\n| 1.0 | 2025-11-08 | First | Alex Example | - |\n\nTBD\n"
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! RELEASE: plan → verify → apply (SPEC §5).
+//!
+//! [`plan::prepare`] takes the workspace, the document and the request and returns either a
+//! complete [`ReleasePlan`] (everything `--dry-run` prints and `apply` carries out: the new
+//! version, the new file, the messages, the tag) or **every** [`Refusal`] at once. Nothing is
+//! decided later: [`apply::apply`] only executes the plan, as a git transaction that undoes
+//! itself on failure (see [`crate::repo::transaction`]).
+
+pub mod apply;
+pub mod plan;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::doc::{DocId, Finding, SourceText};
+use crate::repo::Identity;
+use crate::version::{Bump, DocVersion};
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseRequest {
+    /// `--major`, `--minor` or `--patch`.
+    pub bump: Option<Bump>,
+    /// `--set-version`.
+    pub set_version: Option<DocVersion>,
+    /// `-m`: why this version exists.
+    pub summary: Option<String>,
+    /// `--author`; default: the git identity's name.
+    pub author: Option<String>,
+    /// `--date`; default: today.
+    pub date: Option<Date>,
+    /// Commit and tag time (seconds since the epoch); default: now.
+    pub time: Option<i64>,
+    /// Who commits and tags; default: the git identity (`user.name`, `user.email`).
+    pub identity: Option<Identity>,
+}
+
+/// A reason not to release. All of them are collected and shown together; the repository is
+/// left exactly as it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The document is not in a git repository.
+    #[error("{} is not in a git repository", path.display())]
+    NotARepository {
+        /// The document.
+        path: PathBuf,
+    },
+    /// A shallow clone: older releases may be missing (`cases/` B18).
+    #[error(
+        "this is a shallow clone: its history and release tags are incomplete, so the next version cannot be worked out"
+    )]
+    Shallow,
+    /// A merge, rebase, … is in progress.
+    #[error("{0} is in progress in this repository")]
+    Unfinished(&'static str),
+    /// HEAD is not on a branch.
+    #[error(
+        "you are not on a branch (detached HEAD), so the release commit would belong to no branch"
+    )]
+    DetachedHead,
+    /// Other files have uncommitted changes.
+    #[error("other files have uncommitted changes: {}", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    OtherChanges(Vec<PathBuf>),
+    /// The document is exactly as it was at its last release.
+    #[error("nothing changed in {id} since its release {version}")]
+    NothingChanged {
+        /// The document.
+        id: DocId,
+        /// Its last release.
+        version: DocVersion,
+    },
+    /// Not the first release, and no bump or version was given.
+    #[error(
+        "say how much {id} changed since {latest}: --major, --minor or --patch (or --set-version)"
+    )]
+    NoBump {
+        /// The document.
+        id: DocId,
+        /// Its last release.
+        latest: DocVersion,
+    },
+    /// The new version is not above the last release.
+    #[error("the new version {new} is not higher than the last release {latest}")]
+    NotHigher {
+        /// The version asked for.
+        new: DocVersion,
+        /// The last release.
+        latest: DocVersion,
+    },
+    /// The tag exists already.
+    #[error("the tag {0} exists already")]
+    TagExists(String),
+    /// No `-m`.
+    #[error("a release needs a summary of what changed and why (-m)")]
+    NoSummary,
+    /// No git identity (`cases/` B19).
+    #[error("git does not know who you are: user.name and user.email are not set")]
+    NoIdentity,
+    /// `check` finds errors in the document.
+    #[error("the document has {} {}", .0.len(), if .0.len() == 1 { "error" } else { "errors" })]
+    CheckFailed(Vec<Finding>),
+    /// The document lies outside the repository's work tree.
+    #[error("{} is outside the git repository", path.display())]
+    OutsideRepository {
+        /// The document.
+        path: PathBuf,
+    },
+}
+
+/// A checked release, ready to apply.
+#[derive(Debug, Clone)]
+pub struct ReleasePlan {
+    /// The document.
+    pub id: DocId,
+    /// Its title.
+    pub title: String,
+    /// The document file (absolute).
+    pub path: PathBuf,
+    /// The same, relative to the work tree.
+    pub relative: PathBuf,
+    /// The last release, if any.
+    pub from: Option<DocVersion>,
+    /// The version being released.
+    pub to: DocVersion,
+    /// The effective date.
+    pub effective: Date,
+    /// The author in the revision history.
+    pub author: String,
+    /// The summary.
+    pub summary: String,
+    /// The document after the release: version, effective date, status and table updated.
+    pub new_source: SourceText,
+    /// The regenerated revision-history table.
+    pub table: String,
+    /// The front-matter keys that change.
+    pub changed_keys: Vec<&'static str>,
+    /// The release commit's message.
+    pub commit_message: String,
+    /// The branch the commit goes on (`main`).
+    pub branch: String,
+    /// The tag's name.
+    pub tag_name: String,
+    /// The tag's message (summary and trailers).
+    pub tag_message: String,
+    /// Committer and tagger.
+    pub identity: Identity,
+    /// Commit and tag time; `None`: now.
+    pub time: Option<i64>,
+    /// Renditions to write (none until rendering exists).
+    pub renders: Vec<PathBuf>,
+}

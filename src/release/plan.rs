@@ -1,0 +1,251 @@
+//! PLAN and VERIFY: from a request to a [`ReleasePlan`], or every [`Refusal`] (SPEC §5.1).
+
+use crate::doc::revision_table::{self, HistoryEntry};
+use crate::doc::{Severity, Sop, Status};
+use crate::repo::records::release_message;
+use crate::repo::{ReleaseRecord, Releases, TagFormat};
+use crate::workspace::Workspace;
+
+use super::{Refusal, ReleasePlan, ReleaseRequest};
+
+/// The revision-history rows for a list of release records.
+pub fn history_entries(records: &[ReleaseRecord]) -> Vec<HistoryEntry> {
+    records
+        .iter()
+        .map(|r| HistoryEntry {
+            version: r.version.clone(),
+            date: r.date.to_string(),
+            changes: r.summary.clone(),
+            author: r.author.clone(),
+            approved_by: r.approvals.clone(),
+        })
+        .collect()
+}
+
+/// Works out the release of `sop`, checking every rule of SPEC §5.1.
+///
+/// The first release of a document releases the version in its front matter (a bump or
+/// `--set-version` still applies if given); later releases need one of them. The plan writes
+/// `version` (in full), `effective` and `status: effective` in place, regenerates the revision
+/// table from the records plus the new one, and names the commit and the tag.
+///
+/// # Errors
+/// Every refusal that applies, all at once.
+pub fn prepare(
+    ws: &Workspace,
+    sop: &Sop,
+    request: &ReleaseRequest,
+) -> Result<ReleasePlan, Vec<Refusal>> {
+    let mut refusals = Vec::new();
+    let path = sop.path().to_path_buf();
+    let Some(repo) = &ws.repo else {
+        return Err(vec![Refusal::NotARepository { path }]);
+    };
+    let Some(relative) = repo.relative(&path) else {
+        return Err(vec![Refusal::OutsideRepository { path }]);
+    };
+
+    if repo.is_shallow() {
+        refusals.push(Refusal::Shallow);
+    }
+    if let Some(op) = repo.unfinished_operation() {
+        refusals.push(Refusal::Unfinished(op));
+    }
+    if repo.head_detached() {
+        refusals.push(Refusal::DetachedHead);
+    }
+    match repo.changed_files() {
+        Ok(files) => {
+            let others: Vec<_> = files.into_iter().filter(|f| f != &relative).collect();
+            if !others.is_empty() {
+                refusals.push(Refusal::OtherChanges(others));
+            }
+        }
+        Err(_) => refusals.push(Refusal::Unfinished("an unreadable status")),
+    }
+    let identity = match request.identity.clone().map_or_else(|| repo.identity(), Ok) {
+        Ok(i) => Some(i),
+        Err(_) => {
+            refusals.push(Refusal::NoIdentity);
+            None
+        }
+    };
+    let summary = request.summary.as_deref().map(str::trim).unwrap_or("");
+    if summary.is_empty() {
+        refusals.push(Refusal::NoSummary);
+    }
+    let errors: Vec<_> = ws
+        .check_document(sop)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        refusals.push(Refusal::CheckFailed(errors));
+    }
+    // Without a valid ID nothing more can be worked out.
+    let (Some(id), Some(front)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
+        return Err(refusals);
+    };
+
+    let format = TagFormat::new(&ws.settings.tag_format);
+    let releases = repo
+        .releases(&id, &format)
+        .unwrap_or_else(|_| Releases::default());
+    let latest = releases.latest().cloned();
+    let current = sop.metadata.version_or_default();
+    let to = match (&latest, &request.set_version, request.bump) {
+        (_, Some(v), _) => Some(v.clone()),
+        (None, None, Some(b)) => Some(current.bumped(b)),
+        (None, None, None) => Some(current.clone()),
+        (Some(l), None, Some(b)) => Some(l.version.bumped(b)),
+        (Some(l), None, None) => {
+            refusals.push(Refusal::NoBump {
+                id: id.clone(),
+                latest: l.version.clone(),
+            });
+            None
+        }
+    };
+    if let Some(l) = &latest {
+        let released = repo.document_at(&l.commit, &id, Some(&relative));
+        if released
+            .as_ref()
+            .is_some_and(|(_, bytes)| *bytes == sop.source.to_bytes())
+        {
+            refusals.push(Refusal::NothingChanged {
+                id: id.clone(),
+                version: l.version.clone(),
+            });
+        }
+        if let Some(to) = &to
+            && to <= &l.version
+        {
+            refusals.push(Refusal::NotHigher {
+                new: to.clone(),
+                latest: l.version.clone(),
+            });
+        }
+    }
+    let tag_name = to.as_ref().map(|v| format.name(&id, v));
+    if let Some(t) = &tag_name
+        && repo.has_tag(t)
+        && !refusals
+            .iter()
+            .any(|r| matches!(r, Refusal::NotHigher { .. }))
+    {
+        refusals.push(Refusal::TagExists(t.clone()));
+    }
+    let (Some(to), Some(tag_name), Some(identity)) = (to, tag_name, identity) else {
+        return Err(refusals);
+    };
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+
+    let effective = request.date.unwrap_or(ws.today);
+    let author = request
+        .author
+        .clone()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| identity.name.clone());
+
+    // The new file: managed values in place, then the table.
+    let mut changed_keys = Vec::new();
+    let mut source = sop.source.clone();
+    let mut edit = |source: &mut crate::doc::SourceText,
+                    key: &'static str,
+                    value: String,
+                    after: Option<&str>| {
+        let doc = Sop::from_source(source.clone()).ok()?;
+        let fm = doc.front_matter.as_ref()?;
+        let current = fm.get(key).and_then(|e| match &e.value {
+            crate::doc::front_matter::Value::Scalar(s) => Some(s.value.clone()),
+            _ => None,
+        });
+        if current.as_deref() == Some(value.as_str()) {
+            return Some(());
+        }
+        *source = fm.set_value(source, key, &value, after).ok()?;
+        changed_keys.push(key);
+        Some(())
+    };
+    let _ = front;
+    let edits = [
+        ("version", to.full(), Some("title")),
+        ("effective", effective.to_string(), Some("version")),
+        (
+            "status",
+            Status::Effective.as_str().to_string(),
+            Some("effective"),
+        ),
+    ];
+    for (key, value, after) in edits {
+        if edit(&mut source, key, value, after).is_none() {
+            return Err(vec![Refusal::CheckFailed(vec![
+                crate::doc::Finding::error(
+                    ws.display_path(&path),
+                    crate::doc::Location { line: 1, column: 1 },
+                    format!("`{key}` cannot be updated: write it as `{key}: value` on one line"),
+                ),
+            ])]);
+        }
+    }
+    let mut entries = history_entries(&releases.records);
+    let new_entry = HistoryEntry {
+        version: to.clone(),
+        date: effective.to_string(),
+        changes: summary.to_string(),
+        author: author.clone(),
+        approved_by: Vec::new(),
+    };
+    entries.push(new_entry);
+    let with_approvals = !sop.metadata.approvers.is_empty();
+    let edited = Sop::from_source(source.clone()).map_err(|_| vec![Refusal::NoSummary])?;
+    let new_source = revision_table::regenerate(&edited, &entries, with_approvals);
+    let eol = front.line_ending.as_str();
+    let kept: Vec<_> = revision_table::find(&edited)
+        .map(|s| {
+            s.rows
+                .into_iter()
+                .filter(|r| {
+                    r.version
+                        .as_ref()
+                        .is_none_or(|v| !entries.iter().any(|e| &e.version == v))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let table =
+        revision_table::render_table(&entries, &kept, with_approvals, eol).replace("\r\n", "\n");
+
+    let trailers = vec![
+        ("Document", id.to_string()),
+        ("Version", to.full()),
+        ("Date", effective.to_string()),
+        ("Author", author.clone()),
+    ];
+    let tag_message = release_message(summary, &trailers);
+    let commit_message = format!("{id}: release {to}\n\n{tag_message}");
+    Ok(ReleasePlan {
+        title: sop.metadata.title.clone().unwrap_or_default(),
+        path,
+        relative,
+        from: latest.map(|l| l.version),
+        to,
+        effective,
+        author,
+        summary: summary.to_string(),
+        new_source,
+        table,
+        changed_keys,
+        commit_message,
+        branch: repo.branch_name().unwrap_or_else(|| "main".to_string()),
+        tag_name,
+        tag_message,
+        identity,
+        time: request.time,
+        renders: Vec::new(),
+        id,
+    })
+}

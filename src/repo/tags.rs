@@ -1,0 +1,129 @@
+//! Release tag names: `tag_format` from `sopctl.toml` (SPEC §2), both ways.
+//!
+//! The format holds `{version}` and usually `{id}` (`{id}/v{version}`, the default; `v{version}`
+//! for a one-document repository; `{id}/{version}` as other tools write them). Formatting puts
+//! the full version in (`SOP-001/v1.1.0`). Parsing a tag name takes it apart again and accepts
+//! only a full semantic version there: `SOP-001/v2` or `SOP-001/1.2.0_final` match the shape but
+//! are not versions, and are reported so the caller can warn; tags of other shapes belong to
+//! other tools and are ignored.
+
+use crate::doc::DocId;
+use crate::version::DocVersion;
+
+/// A checked `tag_format`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFormat {
+    format: String,
+}
+
+/// What a tag name is, read against a format for one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagMatch {
+    /// A release of the document, at this version.
+    Release(DocVersion),
+    /// Shaped like the document's tags, but the version part is not a full version
+    /// (`1.2.0_final`, `v2`): skipped with a warning.
+    NotAVersion(String),
+    /// Not one of the document's tags.
+    Other,
+}
+
+impl TagFormat {
+    /// Wraps a format; `{version}` must occur exactly once, `{id}` at most once (checked by
+    /// the settings when they are read).
+    pub fn new(format: &str) -> TagFormat {
+        TagFormat {
+            format: format.to_string(),
+        }
+    }
+
+    /// Whether the format names the document (`{id}`), so that tags of several documents can
+    /// live side by side.
+    pub fn has_id(&self) -> bool {
+        self.format.contains("{id}")
+    }
+
+    /// The tag name for a release: `SOP-001/v1.1.0`.
+    pub fn name(&self, id: &DocId, version: &DocVersion) -> String {
+        self.format
+            .replace("{id}", id.as_str())
+            .replace("{version}", &version.full())
+    }
+
+    /// Reads a tag name as a tag of document `id`.
+    pub fn parse(&self, id: &DocId, tag: &str) -> TagMatch {
+        let pattern = self.format.replace("{id}", id.as_str());
+        let Some((prefix, suffix)) = pattern.split_once("{version}") else {
+            return TagMatch::Other;
+        };
+        let Some(rest) = tag.strip_prefix(prefix) else {
+            return TagMatch::Other;
+        };
+        let Some(version_part) = rest.strip_suffix(suffix) else {
+            return TagMatch::Other;
+        };
+        if version_part.is_empty() || version_part.contains('/') {
+            return TagMatch::Other;
+        }
+        match DocVersion::parse_full(version_part) {
+            Ok(v) => TagMatch::Release(v),
+            Err(_) if version_part.starts_with(|c: char| c.is_ascii_digit() || c == 'v') => {
+                TagMatch::NotAVersion(tag.to_string())
+            }
+            Err(_) => TagMatch::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> DocId {
+        DocId::parse(s).expect("id")
+    }
+
+    #[test]
+    fn names_hold_the_full_version() {
+        let f = TagFormat::new("{id}/v{version}");
+        assert_eq!(
+            f.name(&id("SOP-001"), &DocVersion::parse("1.1").expect("v")),
+            "SOP-001/v1.1.0"
+        );
+        assert_eq!(
+            TagFormat::new("v{version}").name(&id("X"), &DocVersion::new(2, 0, 0)),
+            "v2.0.0"
+        );
+    }
+
+    // See: cases/README.md B16 — prefixes, non-semver tags.
+    #[test]
+    fn parsing_sorts_tags_into_releases_near_misses_and_others() {
+        let f = TagFormat::new("{id}/{version}");
+        let sop = id("SOP-001");
+        let release = |v: &str| TagMatch::Release(DocVersion::parse_full(v).expect("v"));
+        assert_eq!(f.parse(&sop, "SOP-001/1.1.0"), release("1.1.0"));
+        assert_eq!(f.parse(&sop, "SOP-001/1.2.0"), release("1.2.0"));
+        assert_eq!(
+            f.parse(&sop, "SOP-001/1.2.0_final"),
+            TagMatch::NotAVersion("SOP-001/1.2.0_final".into())
+        );
+        assert_eq!(
+            f.parse(&sop, "SOP-001/v2"),
+            TagMatch::NotAVersion("SOP-001/v2".into())
+        );
+        for other in [
+            "release-2",
+            "v1.0",
+            "SOP-002/v0.3.0",
+            "v1.0.0.1",
+            "SOP-0011/1.0.0",
+        ] {
+            assert_eq!(f.parse(&sop, other), TagMatch::Other, "{other}");
+        }
+        let v = TagFormat::new("v{version}");
+        assert_eq!(v.parse(&sop, "v1.3.0"), release("1.3.0"));
+        assert_eq!(v.parse(&sop, "v1.0"), TagMatch::NotAVersion("v1.0".into()));
+        assert_eq!(v.parse(&sop, "SOP-001/v1.0.0"), TagMatch::Other);
+    }
+}
