@@ -153,6 +153,69 @@ impl TestEnv {
     }
 }
 
+impl TestEnv {
+    /// Everything a release could change: HEAD, every ref, the index, the status and every
+    /// work-tree file's bytes. Equal snapshots before and after mean an unchanged repository.
+    pub(crate) fn snapshot(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&self.git(&["rev-parse", "--symbolic-full-name", "HEAD"]));
+        out.push_str(&self.git_allow_fail(&["rev-parse", "HEAD"]));
+        out.push_str(&self.git_allow_fail(&["show-ref"]));
+        out.push_str(&self.git(&["ls-files", "-s"]));
+        out.push_str(&self.git(&[
+            "--no-optional-locks",
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+        ]));
+        let mut files: Vec<_> = walkdir::WalkDir::new(&self.root)
+            .into_iter()
+            .filter_entry(|e| e.file_name() != ".git")
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        files.sort();
+        for f in files {
+            out.push_str(&format!("{}\n", f.display()));
+            out.push_str(&String::from_utf8_lossy(&std::fs::read(&f).expect("read")));
+        }
+        out
+    }
+
+    /// Runs git; returns stdout even when it fails (e.g. `rev-parse HEAD` with no commits).
+    pub(crate) fn git_allow_fail(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("git");
+        self.hermetic(&mut cmd);
+        let out = cmd
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs a shell script from `tests/fixtures/` with `args`, in the root.
+    pub(crate) fn script(&self, fixture_path: &str, args: &[&str]) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture_path);
+        let mut cmd = Command::new("sh");
+        self.hermetic(&mut cmd);
+        let out = cmd
+            .arg(script)
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .expect("sh runs");
+        assert!(
+            out.status.success(),
+            "{fixture_path} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 /// A fixture file's bytes (`tests/fixtures/…`).
 pub(crate) fn fixture(rel: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -52,7 +52,11 @@ fn init_example_builds_a_real_history_of_two_releases() {
     log.expect_code(0);
     let lines: Vec<&str> = log.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", log.stdout);
-    assert!(lines[1].starts_with("1.0      2025-11-08  Alex Example  Initial document creation"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("1.0      2025-11-08  Alex Example  Initial document creation"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[2].starts_with("1.1      2026-02-01  Alex Example  Add a record-keeping step and an FAQ for enterprise plans"), "{}", lines[2]);
     let text = env.read("demo/sops/privacy-settings-sop.md");
     assert!(text.contains("version: 1.1.0\n"));
@@ -61,11 +65,22 @@ fn init_example_builds_a_real_history_of_two_releases() {
         "| 1.0 | 2025-11-08 | Initial document creation | Alex Example |\n\
          | 1.1 | 2026-02-01 | Add a record-keeping step and an FAQ for enterprise plans | Alex Example |\n"
     ));
-    let status = std::process::Command::new("git").args(["status", "--porcelain"]).current_dir(&demo).output().expect("git");
-    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "clean work tree");
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&demo)
+        .output()
+        .expect("git");
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "",
+        "clean work tree"
+    );
     let shown = env.run_in(&demo, &["show", "1.0"], &[]);
     shown.expect_code(0);
-    assert!(shown.stdout.contains("version: 1.0.0\n") && shown.stdout.contains("**Estimated Time:** 2-3 minutes"));
+    assert!(
+        shown.stdout.contains("version: 1.0.0\n")
+            && shown.stdout.contains("**Estimated Time:** 2-3 minutes")
+    );
     let again = env.run(&["init", "demo", "--example"]);
     again.expect_code(1);
     assert!(again.stderr.contains("exists already"), "{}", again.stderr);

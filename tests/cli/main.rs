@@ -13,6 +13,7 @@ mod init;
 mod list;
 mod new;
 mod readme;
+mod release;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
