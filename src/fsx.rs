@@ -64,9 +64,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
     };
     std::fs::create_dir_all(&parent)
         .map_err(|e| FsError::new("cannot create folder", &parent, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sopctl-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".sopctl-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // Like any new file: readable by others unless the umask says otherwise (tempfile's own
+        // default, 0600, would hide SOPs from colleagues and web servers).
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(&parent)
         .map_err(|e| FsError::new("cannot write", path, e))?;
     tmp.write_all(contents)
@@ -114,6 +121,25 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.md")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("new.md");
+        write_atomic(&target, b"x").expect("write");
+        let mode = std::fs::metadata(&target)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "group and others may read (mode {mode:o})"
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ pub fn render(
         })?;
     env.set_syntax(syntax);
     env.add_filter("yaml", yaml_scalar);
+    env.add_filter("cell", |value: String| value.replace('|', "\\|"));
     let fail = |e: minijinja::Error| TemplateError::Render {
         name: shown.clone(),
         message: e.to_string(),

@@ -132,9 +132,8 @@ impl Workspace {
             .collect()
     }
 
-    /// Every Markdown file under the SOP folders whose front matter has an `id` key (or whose
-    /// front matter cannot be read, so `check` can report it), sorted by path. Hidden folders
-    /// are skipped.
+    /// Every Markdown file under the SOP folders that has front matter (or starts like it, or
+    /// cannot be read, so `check` can report it), sorted by path. Hidden folders are skipped.
     pub fn documents(&self) -> Vec<Entry> {
         let mut entries = Vec::new();
         for folder in self.doc_folders() {
@@ -154,11 +153,11 @@ impl Workspace {
                     continue;
                 }
                 let sop = Sop::load(path);
+                // Anything that tries to be an SOP is kept, so `check` can say what is wrong with
+                // it: a front-matter block (even without `id`), a `---` block that is not one, or
+                // a file that cannot be read. Plain Markdown (a README) is not an SOP.
                 let keep = match &sop {
-                    Ok(s) => s
-                        .front_matter
-                        .as_ref()
-                        .is_some_and(|fm| fm.get("id").is_some()),
+                    Ok(s) => s.front_matter.is_some() || s.not_front_matter.is_some(),
                     Err(_) => true,
                 };
                 if keep {
@@ -201,11 +200,21 @@ impl Workspace {
                     .iter()
                     .filter_map(|e| e.sop.as_ref().ok()?.id().map(|i| i.to_string()))
                     .collect();
-                for entry in entries {
-                    if let Ok(sop) = entry.sop
-                        && sop.id().is_some_and(|id| id.as_str() == name)
-                    {
-                        return Ok(sop);
+                let mut matching: Vec<Sop> = entries
+                    .into_iter()
+                    .filter_map(|e| e.sop.ok())
+                    .filter(|s| s.id().is_some_and(|id| id.as_str() == name))
+                    .collect();
+                match matching.len() {
+                    1 => return Ok(matching.remove(0)),
+                    0 => {}
+                    _ => {
+                        return Err(WorkspaceError::Ambiguous {
+                            candidates: matching
+                                .iter()
+                                .map(|s| self.display_path(s.path()).display().to_string())
+                                .collect(),
+                        });
                     }
                 }
                 let suggestion =
@@ -263,6 +272,13 @@ impl Workspace {
         Ok(repo.releases(id, &TagFormat::new(&self.settings.tag_format))?)
     }
 
+    /// Whether this looks like a repository of SOPs: it has a `sopctl.toml` or is a git
+    /// repository. Commands that create or list SOPs refuse to run elsewhere, so that a
+    /// forgotten `cd` does not scatter SOPs around.
+    pub fn is_sop_repository(&self) -> bool {
+        self.settings_path.is_some() || self.repo.is_some()
+    }
+
     /// The SOP folders as a reader would name them: `sops/` or `sops/, procedures/`.
     pub fn describe_folders(&self) -> String {
         self.settings
@@ -318,20 +334,111 @@ impl Workspace {
         findings
     }
 
-    /// Every finding for one document (see [`check::check_document`]), with its path shown
-    /// relative to the working directory.
+    /// Every finding for one document: the document's own rules ([`check::check_document`]),
+    /// then what needs the repository and the date (SPEC §4): the front-matter version against
+    /// the release tags, the revision table against the tags, and an overdue periodic review
+    /// (a warning; `--strict` makes it an error). Paths are shown relative to the working
+    /// directory.
     pub fn check_document(&self, sop: &Sop) -> Vec<Finding> {
         let shown = self.display_path(sop.path());
         let root = self
             .repo
             .as_ref()
             .map_or(self.root.as_path(), |r| r.workdir());
-        check::check_document(sop, root)
+        let mut findings = check::check_document(sop, root);
+        findings.extend(self.history_findings(sop));
+        findings
             .into_iter()
             .map(|mut f| {
                 f.path = shown.clone();
                 f
             })
             .collect()
+    }
+
+    /// Version and revision table against the release tags, and the periodic review.
+    fn history_findings(&self, sop: &Sop) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let path = sop.path();
+        let top = Location { line: 1, column: 1 };
+        let meta = &sop.metadata;
+        if let Some(due) = meta.next_review(meta.effective)
+            && due < self.today
+        {
+            let at = sop
+                .front_matter
+                .as_ref()
+                .and_then(|fm| fm.get("review_interval"))
+                .map_or(top, |e| e.location);
+            findings.push(Finding::warning(
+                path,
+                at,
+                format!(
+                    "the periodic review was due on {due} ({} after the effective date {}); review the SOP and record it",
+                    meta.review_interval.as_ref().map_or("", |i| i.as_str()),
+                    meta.effective.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        let (Some(repo), Some(id)) = (&self.repo, sop.id()) else {
+            return findings;
+        };
+        if repo.is_shallow() {
+            return findings;
+        }
+        let Ok(releases) = repo.releases(id, &TagFormat::new(&self.settings.tag_format)) else {
+            return findings;
+        };
+        let Some(latest) = releases.latest() else {
+            return findings;
+        };
+        if let Some(version) = &meta.version
+            && version < &latest.version
+        {
+            let at = sop
+                .front_matter
+                .as_ref()
+                .and_then(|fm| fm.get("version"))
+                .map_or(top, |e| e.value.location());
+            findings.push(Finding::error(
+                path,
+                at,
+                format!(
+                    "the version {version} is older than the last release {} (tag {})",
+                    latest.version, latest.tag
+                ),
+            ));
+        }
+        if let Some(section) = crate::doc::revision_table::find(sop) {
+            let missing: Vec<String> = releases
+                .records
+                .iter()
+                .filter(|r| {
+                    !section
+                        .rows
+                        .iter()
+                        .any(|row| row.version.as_ref() == Some(&r.version))
+                })
+                .map(|r| r.version.to_string())
+                .collect();
+            if !missing.is_empty() {
+                let at = sop.source.location(section.heading_end.saturating_sub(1));
+                findings.push(Finding::warning(
+                    path,
+                    Location { line: at.line, column: 1 },
+                    format!(
+                        "the revision history has no row for the release {}; the next `sopctl release` writes it",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        } else {
+            findings.push(Finding::warning(
+                path,
+                top,
+                "the document has no Revision History section; the next `sopctl release` adds it",
+            ));
+        }
+        findings
     }
 }

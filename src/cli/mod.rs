@@ -38,7 +38,7 @@ pub struct GlobalArgs {
     long_about = "sopctl takes a standard operating procedure (SOP) through its life: written in \
 Markdown, kept in git, approved, released under a version number with a generated revision \
 history, compared between versions, and published as PDF and HTML.",
-    after_help = "Examples:\n  sopctl init my-sops            start a repository of SOPs\n  sopctl new \"Cleaning the mixer\"  write a new SOP from the template\n  sopctl check                   check every SOP\n  sopctl list                    list the SOPs with version and status"
+    after_help = "Examples:\n  sopctl init my-sops                start a repository of SOPs\n  sopctl init demo --example         a repository with the example SOP and its history\n  sopctl new \"Cleaning the mixer\"    write a new SOP from the template\n  sopctl check                       check every SOP\n  sopctl list                        list the SOPs with version and status\n  sopctl release --minor -m \"Why\"    release the next version"
 )]
 pub struct Cli {
     /// Options every command takes.
@@ -66,17 +66,17 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// Print an SOP as it was at a released version
     Show(commands::show::ShowArgs),
-    /// Compare two versions of an SOP as a reviewer's redline
+    /// Compare two versions of an SOP as a reviewer's redline (not available yet)
     Diff(commands::diff::DiffArgs),
-    /// Make the PDF and HTML renditions of SOPs
+    /// Make the PDF and HTML renditions of SOPs (not available yet)
     Render(commands::render::RenderArgs),
-    /// Build the static download site from the releases
+    /// Build the static download site from the releases (not available yet)
     Publish(commands::publish::PublishArgs),
-    /// Record your approval of an SOP's current content
+    /// Record your approval of an SOP's current content (not available yet)
     Approve(commands::approve::ApproveArgs),
-    /// Record a periodic review of an SOP that needs no change
+    /// Record a periodic review of an SOP that needs no change (not available yet)
     Review(commands::review::ReviewArgs),
-    /// Withdraw an SOP: superseded by another, or obsolete
+    /// Withdraw an SOP: superseded by another, or obsolete (not available yet)
     Retire(commands::retire::RetireArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),

@@ -97,6 +97,11 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
         }
         if let Some(scheme) = scheme(target) {
             match scheme.as_str() {
+                "file" => findings.push(Finding::error(
+                    path,
+                    r.location,
+                    format!("the {what} `{target}` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy"),
+                )),
                 "javascript" | "vbscript" | "data" if !r.is_image || scheme != "data" => findings.push(Finding::error(
                     path,
                     r.location,
@@ -109,6 +114,18 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
                 )),
                 _ => {}
             }
+            continue;
+        }
+        let drive_letter = target.len() > 2
+            && target.as_bytes()[0].is_ascii_alphabetic()
+            && target.as_bytes()[1] == b':'
+            && matches!(target.as_bytes()[2], b'\\' | b'/');
+        if drive_letter || target.starts_with('\\') {
+            findings.push(Finding::error(
+                path,
+                r.location,
+                format!("the {what} `{target}` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy"),
+            ));
             continue;
         }
         let file_part = target.split(['#', '?']).next().unwrap_or(target);
@@ -134,7 +151,10 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
                 r.location,
                 format!(
                     "the {what} `{target}` does not exist (looked for {})",
-                    resolved.display()
+                    normalize(&resolved)
+                        .strip_prefix(normalize(repo_root))
+                        .map_or_else(|_| resolved.clone(), Path::to_path_buf)
+                        .display()
                 ),
             ));
         }
@@ -191,11 +211,25 @@ mod tests {
             [
                 "[ROOT]/sops/a.md:8:13: error: no heading has the anchor `#scop`; did you mean `#scope`?",
                 "[ROOT]/sops/a.md:8:24: warning: this link points nowhere (`#`); give it a target or remove the link",
-                "[ROOT]/sops/a.md:8:47: error: the link `missing.md` does not exist (looked for [ROOT]/sops/missing.md)",
+                "[ROOT]/sops/a.md:8:47: error: the link `missing.md` does not exist (looked for sops/missing.md)",
                 "[ROOT]/sops/a.md:10:1: error: the image `../../outside.png` points outside the repository; copy the file into the repository and link to the copy",
                 "[ROOT]/sops/a.md:10:25: warning: the image `https://example.org/x.png` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document",
                 "[ROOT]/sops/a.md:10:57: error: `javascript:` link targets are not allowed in SOPs; link to a page or a file instead",
             ]
+        );
+    }
+
+    #[test]
+    fn links_to_files_on_one_computer_are_errors() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = "---\nid: A\ntitle: T\nowner: O\n---\n[a](C:\\Docs\\form.pdf) [b](file:///home/me/x.pdf) [c](\\\\server\\share\\x.pdf)\n";
+        let found = findings(dir.path(), text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|f| f.contains("points to a file on one computer")),
+            "{found:?}"
         );
     }
 

@@ -506,6 +506,8 @@ fn end_of_line(text: &str, offset: usize, limit: usize) -> usize {
 fn plain_yaml_message(info: &str) -> String {
     if info.contains("tab") {
         "a tab is used for indentation; YAML allows only spaces there".to_string()
+    } else if info.contains("mapping values are not allowed") {
+        "a value that contains a colon and a space must be in quotes, e.g. title: \"Cleaning: the mixer\"".to_string()
     } else {
         info.to_string()
     }

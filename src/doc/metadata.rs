@@ -121,6 +121,28 @@ impl Metadata {
             }
         };
 
+        for entry in &fm.entries {
+            if KNOWN_KEYS.contains(&entry.key.as_str()) {
+                continue;
+            }
+            let lower = entry.key.to_lowercase();
+            if KNOWN_KEYS.contains(&lower.as_str()) {
+                findings.push(Finding::warning(
+                    path,
+                    entry.location,
+                    format!("keys are written in lower case: `{}` is read as an unknown key; write `{lower}`", entry.key),
+                ));
+            } else if let Some(near) = crate::config::nearest(&entry.key, KNOWN_KEYS)
+                && fm.get(near).is_none()
+            {
+                findings.push(Finding::warning(
+                    path,
+                    entry.location,
+                    format!("unknown key `{}`; did you mean `{near}`?", entry.key),
+                ));
+            }
+        }
+
         for key in ["id", "title", "owner"] {
             if single(key, &mut Vec::new()).is_none()
                 && !matches!(
@@ -296,6 +318,22 @@ mod tests {
                 "s.md:4:9: error: `active` is not a status; use one of: draft, in-review, approved, effective, superseded, obsolete",
                 "s.md:5:12: error: effective: `2025-13-01` is not a real calendar date",
                 "s.md:6:18: error: review_interval: `often` is not a review interval: write e.g. `90 days`, `6 months`, `1 year`, `quarterly` or `annually`",
+            ]
+        );
+    }
+
+    #[test]
+    fn misspelt_and_capitalised_keys_are_warned_about() {
+        let (_, findings) = read(
+            "---\nid: A\ntitle: T\nOwner: QA\nstaus: draft\nreview_intervall: 1 year\nreviewer: Bob\n---\n",
+        );
+        assert_eq!(
+            findings,
+            [
+                "s.md:4:1: warning: keys are written in lower case: `Owner` is read as an unknown key; write `owner`",
+                "s.md:5:1: warning: unknown key `staus`; did you mean `status`?",
+                "s.md:6:1: warning: unknown key `review_intervall`; did you mean `review_interval`?",
+                "s.md:1:1: error: the front matter has no `owner`; add a line `owner: …`",
             ]
         );
     }

@@ -124,7 +124,7 @@ fn broken_links_and_anchors_fail_and_warnings_fail_only_with_strict() {
     run.expect_code(1);
     assert_eq!(
         run.stdout,
-        "sops/a.md:15:5: error: the link `forms/f1.pdf` does not exist (looked for [ROOT]/sops/forms/f1.pdf)\n\
+        "sops/a.md:15:5: error: the link `forms/f1.pdf` does not exist (looked for sops/forms/f1.pdf)\n\
          sops/a.md:15:34: error: no heading has the anchor `#scope`\n"
     );
 
@@ -175,4 +175,72 @@ fn json_output_carries_the_findings() {
     assert_eq!(v["errors"], 1);
     assert_eq!(v["findings"][0]["location"]["line"], 5);
     assert_eq!(v["findings"][0]["severity"], "error");
+}
+
+#[test]
+fn naming_an_id_that_two_files_use_lists_both() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    env.write("sops/copy.md", sop("SOP-001", "A"));
+    let run = env.run(&["check", "SOP-001"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: more than one SOP could be meant; name one of: sops/a.md, sops/copy.md\n"
+    );
+}
+
+#[test]
+fn a_file_with_front_matter_but_no_id_is_reported_not_skipped() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-001", "A").replace("id: SOP-001", "ID: SOP-001"),
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:1:1: error: the front matter has no `id`; add a line `id: …`\n\
+         sops/a.md:2:1: warning: keys are written in lower case: `ID` is read as an unknown key; write `id`\n"
+    );
+    let list = env.run(&["list"]);
+    assert!(list.stderr.starts_with("warning: sops/a.md is left out: its front matter has no valid `id`; run  sopctl check\n"), "{}", list.stderr);
+}
+
+#[test]
+fn overdue_review_is_a_warning_and_an_error_with_strict() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-001", "A").replace("effective: 2025-11-08", "effective: 2020-01-15"),
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:8:1: warning: the periodic review was due on 2021-01-15 (1 year after the effective date 2020-01-15); review the SOP and record it\n"
+    );
+    env.run(&["check", "--strict"]).expect_code(1);
+}
+
+#[test]
+fn version_and_revision_table_are_checked_against_the_release_tags() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", format!("{}\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n", sop("SOP-001", "A")));
+    env.commit("add");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    // Someone sets the version back by hand and drops the table row.
+    let text = env
+        .read("sops/a.md")
+        .replace("version: 1.0.0", "version: 0.9")
+        .replace("| 1.0 | 2026-01-15 | First | Test Owner |\n", "");
+    env.write("sops/a.md", text);
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:4:10: error: the version 0.9 is older than the last release 1.0 (tag SOP-001/v1.0.0)\n\
+         sops/a.md:15:1: warning: the revision history has no row for the release 1.0; the next `sopctl release` writes it\n"
+    );
 }

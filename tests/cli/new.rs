@@ -55,7 +55,7 @@ fn new_refuses_a_taken_or_invalid_id() {
     run.expect_code(1);
     assert_eq!(
         run.stderr,
-        "error: the ID SOP-001 is already used by another SOP\nhint: leave out --id to take the next free one\n"
+        "error: the ID SOP-001 is already used by sops/a.md\nhint: leave out --id to take the next free one\n"
     );
     let run = env.run(&["new", "X", "--id", "../evil"]);
     run.expect_code(1);
@@ -70,11 +70,23 @@ fn new_refuses_a_taken_or_invalid_id() {
 #[test]
 fn new_without_an_owner_or_git_name_says_how_to_give_one() {
     let env = TestEnv::new();
-    env.write("sops/.keep", "");
+    env.write("sopctl.toml", "");
     let run = env.run(&["new", "X"]);
     run.expect_code(1);
     assert_eq!(
         run.stderr,
         "error: who owns this SOP? sopctl cannot tell: git has no user.name\nhint: give the owner:  sopctl new \"…\" --owner \"Quality Manager\"\n"
     );
+}
+
+#[test]
+fn new_outside_any_repository_of_sops_is_refused() {
+    let env = TestEnv::new();
+    let run = env.run(&["new", "Forgot to cd", "--owner", "QA"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: this folder is not in a repository of SOPs (no sopctl.toml and no git repository here or above)\nhint: go to your SOP repository first (cd …), or start one here with  sopctl init\n"
+    );
+    assert!(!env.path("sops").exists());
 }

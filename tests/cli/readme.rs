@@ -1,13 +1,14 @@
 //! The README's commands stay true: the main job on the bundled example, and the test command.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::harness::TestEnv;
 
 #[test]
 fn readme_names_the_commands_that_ci_and_this_test_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
-    assert!(readme.contains("cargo run --locked -- check docs/examples/privacy-settings-sop.md"));
+    assert!(readme.contains("cargo run --locked -- init --example sop-demo"));
     assert!(readme.contains("cargo test --locked"));
     let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
     assert!(ci.contains("cargo test --locked"));
@@ -15,21 +16,16 @@ fn readme_names_the_commands_that_ci_and_this_test_run() {
 
 #[test]
 fn readme_main_job_on_the_example_succeeds_as_documented() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_sopctl"))
-        .args(["check", "docs/examples/privacy-settings-sop.md"])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "checked 1 SOP: no problems found\n"
-    );
+    let env = TestEnv::new();
+    let run = env.run(&["init", "--example", "sop-demo"]);
+    run.expect_code(0);
+    let demo = env.path("sop-demo");
+    let log = env.run_in(&demo, &["log"], &[]);
+    log.expect_code(0);
+    assert_eq!(log.stdout.lines().count(), 3, "{}", log.stdout);
+    let check = env.run_in(&demo, &["check"], &[]);
+    check.expect_code(0);
+    assert_eq!(check.stdout, "");
+    let list = env.run_in(&demo, &["list"], &[]);
+    assert!(list.stdout.contains("SOP-IT-001  Verifying Claude.ai Privacy Settings  1.1      effective  2026-02-01  2026-05-01"), "{}", list.stdout);
 }

@@ -215,7 +215,7 @@ fn refusal_check_errors_and_several_problems_at_once() {
          \x20    hint: add one:  -m \"What changed and why\"\n\
          \x20 3. the document has 2 errors\n\
          \x20      sops/a.md:1:1: error: the front matter has no `owner`; add a line `owner: …`\n\
-         \x20      sops/a.md:5:5: error: the link `missing.md` does not exist (looked for [ROOT]/sops/missing.md)\n\
+         \x20      sops/a.md:5:5: error: the link `missing.md` does not exist (looked for sops/missing.md)\n\
          \x20    hint: fix them, then run  sopctl check  to confirm\n",
     );
 }

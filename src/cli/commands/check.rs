@@ -40,6 +40,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     let mut pool = ws.documents();
     let wanted = target_paths(&ws, &mut pool, &args.docs)?;
     if wanted.is_empty() {
+        if !ws.is_sop_repository() {
+            return Err(super::new::not_a_repository());
+        }
         return Err(WorkspaceError::NoDocuments {
             folders: ws.describe_folders(),
         }
@@ -134,14 +137,26 @@ fn target_paths(
             out.push(canonical);
             continue;
         }
-        let found = pool.iter().find(|e| {
-            e.sop
-                .as_ref()
-                .ok()
-                .and_then(Sop::id)
-                .is_some_and(|id| id.as_str() == name)
-        });
-        match found {
+        let found: Vec<&Entry> = pool
+            .iter()
+            .filter(|e| {
+                e.sop
+                    .as_ref()
+                    .ok()
+                    .and_then(Sop::id)
+                    .is_some_and(|id| id.as_str() == name)
+            })
+            .collect();
+        if found.len() > 1 {
+            return Err(WorkspaceError::Ambiguous {
+                candidates: found
+                    .iter()
+                    .map(|e| ws.display_path(&e.path).display().to_string())
+                    .collect(),
+            }
+            .into());
+        }
+        match found.first() {
             Some(e) => out.push(e.path.clone()),
             None => {
                 let ids: Vec<String> = pool

@@ -41,11 +41,28 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let mut rows = Vec::new();
     for entry in ws.documents() {
+        let shown = ws.display_path(&entry.path);
         match entry.sop {
-            Ok(sop) => rows.push(row(&ws, &sop)),
-            Err(e) => ui.warning(&format!(
-                "{} is left out: {e}",
-                ws.display_path(&entry.path).display()
+            Ok(sop) if sop.id().is_some() => {
+                if sop
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == crate::doc::Severity::Error)
+                {
+                    ui.warning(&format!(
+                        "{} has errors in its front matter, so some values show as - or a default; run  sopctl check",
+                        shown.display()
+                    ));
+                }
+                rows.push(row(&ws, &sop));
+            }
+            Ok(_) => ui.warning(&format!(
+                "{} is left out: its front matter has no valid `id`; run  sopctl check",
+                shown.display()
+            )),
+            Err(_) => ui.warning(&format!(
+                "{} is left out: it cannot be read; run  sopctl check",
+                shown.display()
             )),
         }
     }
@@ -55,6 +72,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         return ui.line(&json);
     }
     if rows.is_empty() {
+        if !ws.is_sop_repository() {
+            return Err(super::new::not_a_repository());
+        }
         ui.status(&format!("no SOPs in {}", ws.describe_folders()));
         ui.hint("create one with  sopctl new \"Title of the procedure\"");
         return Ok(());

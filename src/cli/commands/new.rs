@@ -29,28 +29,32 @@ pub struct NewArgs {
 /// An invalid or taken ID, an existing file, no owner, an empty title, a template or write error.
 pub fn run(env: &Env, ui: &mut Ui, args: &NewArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
+    if !ws.is_sop_repository() {
+        return Err(not_a_repository());
+    }
     let title = args.title.trim();
     if title.is_empty() {
         return Err(CliError::usage("the title is empty").hint("sopctl new \"Cleaning the mixer\""));
     }
-    let existing: Vec<String> = ws
+    let documents: Vec<Sop> = ws
         .documents()
         .into_iter()
-        .filter_map(|e| {
-            e.sop
-                .ok()
-                .and_then(|s: Sop| s.id().map(ToString::to_string))
-        })
+        .filter_map(|e| e.sop.ok())
+        .collect();
+    let existing: Vec<String> = documents
+        .iter()
+        .filter_map(|s| s.id().map(ToString::to_string))
         .collect();
     let id = match &args.id {
         Some(text) => DocId::parse(text.trim()).map_err(|e| CliError::new(e.to_string()))?,
         None => DocId::parse(&next_free_id(&existing)).map_err(|e| CliError::new(e.to_string()))?,
     };
-    if existing.iter().any(|e| e == id.as_str()) {
-        return Err(
-            CliError::new(format!("the ID {id} is already used by another SOP"))
-                .hint("leave out --id to take the next free one"),
-        );
+    if let Some(other) = documents.iter().find(|s| s.id() == Some(&id)) {
+        return Err(CliError::new(format!(
+            "the ID {id} is already used by {}",
+            ws.display_path(other.path()).display()
+        ))
+        .hint("leave out --id to take the next free one"));
     }
     let owner = match args
         .owner
@@ -95,6 +99,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &NewArgs) -> Result<(), CliError> {
     ));
     ui.hint("write the procedure, then check it with  sopctl check");
     Ok(())
+}
+
+/// The refusal for commands run outside any repository of SOPs.
+pub(crate) fn not_a_repository() -> CliError {
+    CliError::new("this folder is not in a repository of SOPs (no sopctl.toml and no git repository here or above)")
+        .hint("go to your SOP repository first (cd …), or start one here with  sopctl init")
 }
 
 /// The next ID in the most used numbering scheme: after `SOP-OPS-007` comes `SOP-OPS-008`
