@@ -144,6 +144,38 @@ impl Sop {
         self.source.location(self.body_start).line
     }
 
+    /// The document with front-matter `key` set to `value` in place (every other byte kept, see
+    /// [`FrontMatter::set_value`]), read again. `Ok(None)` when the key already holds exactly
+    /// that value or the file has no front matter to edit.
+    ///
+    /// # Errors
+    /// [`front_matter::EditError`] when the key holds a list or block value.
+    pub fn with_value(
+        &self,
+        key: &str,
+        value: &str,
+        after: Option<&str>,
+    ) -> Result<Option<Sop>, front_matter::EditError> {
+        let Some(fm) = &self.front_matter else {
+            return Ok(None);
+        };
+        let unchanged = fm.get(key).is_some_and(
+            |e| matches!(&e.value, front_matter::Value::Scalar(s) if s.value == value),
+        );
+        if unchanged {
+            return Ok(None);
+        }
+        let edited = fm.set_value(&self.source, key, value, after)?;
+        // Splicing a plain scalar into a valid block keeps it valid; if it somehow did not,
+        // report the key as not editable rather than lose the document.
+        Sop::from_source(edited)
+            .map(Some)
+            .map_err(|_| front_matter::EditError::NotASingleValue {
+                key: key.to_string(),
+                line: fm.get(key).map_or(1, |e| e.location.line),
+            })
+    }
+
     /// The document's ID as written, if it has a valid one.
     pub fn id(&self) -> Option<&DocId> {
         self.metadata.id.as_ref()

@@ -225,8 +225,13 @@ pub fn render_table(
 }
 
 /// The document with its revision-history table regenerated from `entries` (see the module
-/// docs). Rows of the current table whose version is not among `entries` are kept.
-pub fn regenerate(sop: &Sop, entries: &[HistoryEntry], with_approvals: bool) -> SourceText {
+/// docs), and the table's Markdown. Rows of the current table whose version is not among
+/// `entries` are kept.
+pub fn regenerate(
+    sop: &Sop,
+    entries: &[HistoryEntry],
+    with_approvals: bool,
+) -> (SourceText, String) {
     let text = sop.source.text();
     let eol = sop
         .front_matter
@@ -262,7 +267,7 @@ pub fn regenerate(sop: &Sop, entries: &[HistoryEntry], with_approvals: bool) -> 
             } else {
                 render_table(entries, &kept, with_approvals, existing_eol)
             };
-            sop.source.spliced(range, &table)
+            (sop.source.spliced(range, &table), table)
         }
         Some(Section {
             heading_end,
@@ -278,7 +283,10 @@ pub fn regenerate(sop: &Sop, entries: &[HistoryEntry], with_approvals: bool) -> 
                 format!("{eol}{eol}")
             };
             let tail = if needs_blank_after { eol } else { "" };
-            sop.source.spliced(at..at, &format!("{lead}{table}{tail}"))
+            (
+                sop.source.spliced(at..at, &format!("{lead}{table}{tail}")),
+                table,
+            )
         }
         None => {
             let mut addition = String::new();
@@ -292,7 +300,7 @@ pub fn regenerate(sop: &Sop, entries: &[HistoryEntry], with_approvals: bool) -> 
             addition.push_str(eol);
             addition.push_str(eol);
             addition.push_str(&table);
-            sop.source.spliced(text.len()..text.len(), &addition)
+            (sop.source.spliced(text.len()..text.len(), &addition), table)
         }
     }
 }
@@ -341,7 +349,7 @@ mod tests {
 
     #[test]
     fn rows_without_a_record_are_kept_and_records_replace_the_rest() {
-        let out = regenerate(
+        let (out, _) = regenerate(
             &sop(DOC),
             &[
                 entry("1.0", "2025-11-08", "Initial document creation"),
@@ -360,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_missing_section_is_added_at_the_end_with_the_files_line_endings() {
-        let out = regenerate(
+        let (out, _) = regenerate(
             &sop("---\r\nid: A\r\n---\r\n\r\nBody\r\n"),
             &[entry("1.0", "2025-11-08", "First")],
             false,
@@ -373,7 +381,7 @@ mod tests {
 
     #[test]
     fn a_section_without_a_table_gets_one_under_its_heading() {
-        let out = regenerate(
+        let (out, _) = regenerate(
             &sop("---\nid: A\n---\n# Revision history\nTBD\n"),
             &[entry("1.0", "2025-11-08", "First")],
             true,

@@ -1,7 +1,8 @@
 //! PLAN and VERIFY: from a request to a [`ReleasePlan`], or every [`Refusal`] (SPEC §5.1).
 
+use crate::doc::front_matter::EditError;
 use crate::doc::revision_table::{self, HistoryEntry};
-use crate::doc::{Severity, Sop, Status};
+use crate::doc::{Finding, Location, Severity, Sop, Status};
 use crate::repo::records::release_message;
 use crate::repo::{ReleaseRecord, Releases, TagFormat};
 use crate::workspace::Workspace;
@@ -83,7 +84,7 @@ pub fn prepare(
         refusals.push(Refusal::CheckFailed(errors));
     }
     // Without a valid ID nothing more can be worked out.
-    let (Some(id), Some(front)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
+    let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
         return Err(refusals);
     };
 
@@ -152,25 +153,7 @@ pub fn prepare(
 
     // The new file: managed values in place, then the table.
     let mut changed_keys = Vec::new();
-    let mut source = sop.source.clone();
-    let mut edit = |source: &mut crate::doc::SourceText,
-                    key: &'static str,
-                    value: String,
-                    after: Option<&str>| {
-        let doc = Sop::from_source(source.clone()).ok()?;
-        let fm = doc.front_matter.as_ref()?;
-        let current = fm.get(key).and_then(|e| match &e.value {
-            crate::doc::front_matter::Value::Scalar(s) => Some(s.value.clone()),
-            _ => None,
-        });
-        if current.as_deref() == Some(value.as_str()) {
-            return Some(());
-        }
-        *source = fm.set_value(source, key, &value, after).ok()?;
-        changed_keys.push(key);
-        Some(())
-    };
-    let _ = front;
+    let mut edited = sop.clone();
     let edits = [
         ("version", to.full(), Some("title")),
         ("effective", effective.to_string(), Some("version")),
@@ -181,43 +164,35 @@ pub fn prepare(
         ),
     ];
     for (key, value, after) in edits {
-        if edit(&mut source, key, value, after).is_none() {
-            return Err(vec![Refusal::CheckFailed(vec![
-                crate::doc::Finding::error(
+        match edited.with_value(key, &value, after) {
+            Ok(Some(next)) => {
+                edited = next;
+                changed_keys.push(key);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let line = match &e {
+                    EditError::NotASingleValue { line, .. } => *line,
+                };
+                return Err(vec![Refusal::CheckFailed(vec![Finding::error(
                     ws.display_path(&path),
-                    crate::doc::Location { line: 1, column: 1 },
-                    format!("`{key}` cannot be updated: write it as `{key}: value` on one line"),
-                ),
-            ])]);
+                    Location { line, column: 1 },
+                    e.to_string(),
+                )])]);
+            }
         }
     }
     let mut entries = history_entries(&releases.records);
-    let new_entry = HistoryEntry {
+    entries.push(HistoryEntry {
         version: to.clone(),
         date: effective.to_string(),
         changes: summary.to_string(),
         author: author.clone(),
         approved_by: Vec::new(),
-    };
-    entries.push(new_entry);
+    });
     let with_approvals = !sop.metadata.approvers.is_empty();
-    let edited = Sop::from_source(source.clone()).map_err(|_| vec![Refusal::NoSummary])?;
-    let new_source = revision_table::regenerate(&edited, &entries, with_approvals);
-    let eol = front.line_ending.as_str();
-    let kept: Vec<_> = revision_table::find(&edited)
-        .map(|s| {
-            s.rows
-                .into_iter()
-                .filter(|r| {
-                    r.version
-                        .as_ref()
-                        .is_none_or(|v| !entries.iter().any(|e| &e.version == v))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let table =
-        revision_table::render_table(&entries, &kept, with_approvals, eol).replace("\r\n", "\n");
+    let (new_source, table) = revision_table::regenerate(&edited, &entries, with_approvals);
+    let table = table.replace("\r\n", "\n");
 
     let trailers = vec![
         ("Document", id.to_string()),
