@@ -279,6 +279,23 @@ impl Workspace {
         self.settings_path.is_some() || self.repo.is_some()
     }
 
+    /// Whether the document differs from what its last release holds (following it by ID
+    /// across moves), or was never released. Without a repository: `true`.
+    pub fn has_unreleased_changes(&self, sop: &Sop) -> bool {
+        let (Some(repo), Some(id)) = (&self.repo, sop.id()) else {
+            return true;
+        };
+        let Ok(releases) = self.releases(id) else {
+            return true;
+        };
+        let Some(latest) = releases.latest() else {
+            return true;
+        };
+        let relative = repo.relative(sop.path());
+        repo.document_at(&latest.commit, id, relative.as_deref())
+            .is_none_or(|(_, bytes)| bytes != sop.source.to_bytes())
+    }
+
     /// The SOP folders as a reader would name them: `sops/` or `sops/, procedures/`.
     pub fn describe_folders(&self) -> String {
         self.settings
@@ -410,6 +427,42 @@ impl Workspace {
             ));
         }
         if let Some(section) = crate::doc::revision_table::find(sop) {
+            for record in releases
+                .records
+                .iter()
+                .filter(|r| r.by_sopctl && !r.adopted)
+            {
+                let Some(row) = section
+                    .rows
+                    .iter()
+                    .find(|row| row.version.as_ref() == Some(&record.version))
+                else {
+                    continue;
+                };
+                let expected = [
+                    record.date.to_string(),
+                    crate::doc::revision_table::escape_cell(&record.summary),
+                    crate::doc::revision_table::escape_cell(&record.author),
+                ];
+                let actual: Vec<&str> = row
+                    .cells
+                    .iter()
+                    .skip(1)
+                    .take(3)
+                    .map(String::as_str)
+                    .collect();
+                if actual != expected.iter().map(String::as_str).collect::<Vec<_>>() {
+                    let at = sop.source.location(section.heading_end.saturating_sub(1));
+                    findings.push(Finding::warning(
+                        path,
+                        Location { line: at.line, column: 1 },
+                        format!(
+                            "the revision history row for {} differs from its release record ({} | {} | {}); the next `sopctl release` writes the record's values back",
+                            record.version, expected[0], expected[1], expected[2]
+                        ),
+                    ));
+                }
+            }
             let missing: Vec<String> = releases
                 .records
                 .iter()

@@ -146,7 +146,7 @@ impl From<RepoError> for CliError {
                 "if you trust this folder, run:  git config --global --add safe.directory {}",
                 path.display()
             )),
-            RepoError::NoIdentity => CliError::new(err.to_string()).hint(
+            RepoError::NoIdentity { .. } => CliError::new(err.to_string()).hint(
                 "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org",
             ),
             RepoError::Busy => CliError::new(err.to_string()).hint("wait for it to finish, then run the command again"),
@@ -195,9 +195,12 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
+        Refusal::DateBeforeLastRelease { .. } => {
+            "leave out --date to use today, or give a date on or after the last release".to_string()
+        }
         Refusal::TagExists(_) => "that version was released already; choose a higher one".to_string(),
         Refusal::NoSummary => "add one:  -m \"What changed and why\"".to_string(),
-        Refusal::NoIdentity => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org".to_string(),
+        Refusal::NoIdentity { .. } => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org  (--author only changes the name in the revision history; git still signs the commit with your identity)".to_string(),
         Refusal::CheckFailed(_) => "fix them, then run  sopctl check  to confirm".to_string(),
         Refusal::OutsideRepository { .. } => "move the document into the repository".to_string(),
     })

@@ -88,6 +88,11 @@ impl Ui {
         Ok(())
     }
 
+    /// Whether `-q` was given.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// A message for the user on stderr (not shown with `-q`).
     pub fn status(&mut self, text: &str) {
         if !self.quiet {

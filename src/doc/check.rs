@@ -30,11 +30,34 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
         findings.push(Finding::error(path, top, message));
     }
 
+    check_conflict_markers(sop, &mut findings);
     let body = scan(sop.body(), sop.body_first_line());
     check_headings(path, &body, &mut findings);
     check_references(path, repo_root, &body, &mut findings);
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// Lines left by an unresolved git merge (`<<<<<<<` … `>>>>>>>`): reported at each opening line.
+fn check_conflict_markers(sop: &Sop, findings: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    let mut open: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.starts_with("<<<<<<<") {
+            open = Some(offset);
+        } else if content.starts_with(">>>>>>>")
+            && let Some(start) = open.take()
+        {
+            findings.push(Finding::error(
+                sop.path(),
+                sop.source.location(start),
+                "an unresolved merge conflict is left in the file (lines <<<<<<<, ======= and >>>>>>>); keep the right text and delete the marker lines",
+            ));
+        }
+        offset += line.len();
+    }
 }
 
 fn check_headings(path: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
@@ -230,6 +253,18 @@ mod tests {
                 .iter()
                 .all(|f| f.contains("points to a file on one computer")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn merge_conflict_markers_are_errors() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = "---\nid: A\ntitle: T\nowner: O\n---\n<<<<<<< HEAD\nWash twice.\n=======\nWash once.\n>>>>>>> other\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:6:1: error: an unresolved merge conflict is left in the file (lines <<<<<<<, ======= and >>>>>>>); keep the right text and delete the marker lines"
+            ]
         );
     }
 

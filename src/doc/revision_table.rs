@@ -162,7 +162,8 @@ pub fn find(sop: &Sop) -> Option<Section> {
     section.map(|(_, s)| s)
 }
 
-fn escape_cell(text: &str) -> String {
+/// A value as a table cell: on one line, `|` escaped, `-` when empty.
+pub fn escape_cell(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let escaped = one_line.replace('|', "\\|");
     if escaped.is_empty() {

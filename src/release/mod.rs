@@ -88,6 +88,16 @@ pub enum Refusal {
         /// The last release.
         latest: DocVersion,
     },
+    /// `--date` before the last release's date.
+    #[error("the effective date {date} is before the last release {latest} ({latest_date})")]
+    DateBeforeLastRelease {
+        /// The date asked for.
+        date: Date,
+        /// The last release.
+        latest: DocVersion,
+        /// Its date.
+        latest_date: Date,
+    },
     /// The tag exists already.
     #[error("the tag {0} exists already")]
     TagExists(String),
@@ -95,8 +105,11 @@ pub enum Refusal {
     #[error("a release needs a summary of what changed and why (-m)")]
     NoSummary,
     /// No git identity (`cases/` B19).
-    #[error("git does not know who you are: user.name and user.email are not set")]
-    NoIdentity,
+    #[error("git does not know who you are: {missing} not set")]
+    NoIdentity {
+        /// What is missing, as in [`crate::repo::RepoError::NoIdentity`].
+        missing: &'static str,
+    },
     /// `check` finds errors in the document.
     #[error("the document has {} {}", .0.len(), if .0.len() == 1 { "error" } else { "errors" })]
     CheckFailed(Vec<Finding>),
@@ -135,6 +148,10 @@ pub struct ReleasePlan {
     pub table: String,
     /// The front-matter keys that change.
     pub changed_keys: Vec<&'static str>,
+    /// The status before the release (it becomes `effective`).
+    pub status_before: crate::doc::Status,
+    /// Whether this first release brings an existing document under sopctl as it is.
+    pub adopting: bool,
     /// The release commit's message.
     pub commit_message: String,
     /// The branch the commit goes on (`main`).

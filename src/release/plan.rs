@@ -4,7 +4,7 @@ use crate::doc::front_matter::EditError;
 use crate::doc::revision_table::{self, HistoryEntry};
 use crate::doc::{Finding, Location, Severity, Sop, Status};
 use crate::repo::records::release_message;
-use crate::repo::{ReleaseRecord, Releases, TagFormat};
+use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
 use crate::workspace::Workspace;
 
 use super::{Refusal, ReleasePlan, ReleaseRequest};
@@ -66,12 +66,23 @@ pub fn prepare(
     }
     let identity = match request.identity.clone().map_or_else(|| repo.identity(), Ok) {
         Ok(i) => Some(i),
+        Err(RepoError::NoIdentity { missing }) => {
+            refusals.push(Refusal::NoIdentity { missing });
+            None
+        }
         Err(_) => {
-            refusals.push(Refusal::NoIdentity);
+            refusals.push(Refusal::NoIdentity {
+                missing: "user.name and user.email are",
+            });
             None
         }
     };
-    let summary = request.summary.as_deref().map(str::trim).unwrap_or("");
+    let summary_text = request
+        .summary
+        .as_deref()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    let summary = summary_text.as_str();
     if summary.is_empty() {
         refusals.push(Refusal::NoSummary);
     }
@@ -94,11 +105,22 @@ pub fn prepare(
         .unwrap_or_else(|_| Releases::default());
     let latest = releases.latest().cloned();
     let current = sop.metadata.version_or_default();
+    // The version: --set-version; else a bump of the last release (or, for a first release, of
+    // the front matter); else a version typed into the front matter above the last release;
+    // else, for a first release, the front matter's version as it is (adoption, SPEC §5.2).
+    let typed_ahead = latest.as_ref().is_some_and(|l| {
+        sop.metadata
+            .version
+            .as_ref()
+            .is_some_and(|v| v > &l.version)
+    });
+    let adopting = latest.is_none() && request.set_version.is_none() && request.bump.is_none();
     let to = match (&latest, &request.set_version, request.bump) {
         (_, Some(v), _) => Some(v.clone()),
         (None, None, Some(b)) => Some(current.bumped(b)),
         (None, None, None) => Some(current.clone()),
         (Some(l), None, Some(b)) => Some(l.version.bumped(b)),
+        (Some(_), None, None) if typed_ahead => Some(current.clone()),
         (Some(l), None, None) => {
             refusals.push(Refusal::NoBump {
                 id: id.clone(),
@@ -126,6 +148,15 @@ pub fn prepare(
                 latest: l.version.clone(),
             });
         }
+        if let Some(date) = request.date
+            && date < l.date
+        {
+            refusals.push(Refusal::DateBeforeLastRelease {
+                date,
+                latest: l.version.clone(),
+                latest_date: l.date,
+            });
+        }
     }
     let tag_name = to.as_ref().map(|v| format.name(&id, v));
     if let Some(t) = &tag_name
@@ -143,7 +174,12 @@ pub fn prepare(
         return Err(refusals);
     }
 
-    let effective = request.date.unwrap_or(ws.today);
+    // A document coming under sopctl keeps the effective date it already has.
+    let effective = match (request.date, adopting, sop.metadata.effective) {
+        (Some(d), _, _) => d,
+        (None, true, Some(d)) => d,
+        _ => ws.today,
+    };
     let author = request
         .author
         .clone()
@@ -190,16 +226,36 @@ pub fn prepare(
         author: author.clone(),
         approved_by: Vec::new(),
     });
+    // The row of an adopted version was written before sopctl: it stays as it is (SPEC §3).
+    let existing_rows = revision_table::find(&edited)
+        .map(|s| s.rows)
+        .unwrap_or_default();
+    let adopted: Vec<_> = releases
+        .records
+        .iter()
+        .filter(|r| r.adopted)
+        .map(|r| r.version.clone())
+        .chain(adopting.then(|| to.clone()))
+        .collect();
+    entries.retain(|e| {
+        !(adopted.contains(&e.version)
+            && existing_rows
+                .iter()
+                .any(|r| r.version.as_ref() == Some(&e.version)))
+    });
     let with_approvals = !sop.metadata.approvers.is_empty();
     let (new_source, table) = revision_table::regenerate(&edited, &entries, with_approvals);
     let table = table.replace("\r\n", "\n");
 
-    let trailers = vec![
+    let mut trailers = vec![
         ("Document", id.to_string()),
         ("Version", to.full()),
         ("Date", effective.to_string()),
         ("Author", author.clone()),
     ];
+    if adopting {
+        trailers.push(("Adopted", "yes".to_string()));
+    }
     let tag_message = release_message(summary, &trailers);
     let commit_message = format!("{id}: release {to}\n\n{tag_message}");
     Ok(ReleasePlan {
@@ -214,6 +270,8 @@ pub fn prepare(
         new_source,
         table,
         changed_keys,
+        status_before: sop.metadata.status_or_default(),
+        adopting,
         commit_message,
         branch: repo.branch_name().unwrap_or_else(|| "main".to_string()),
         tag_name,

@@ -29,8 +29,11 @@ pub enum RepoError {
         path: PathBuf,
     },
     /// No user name or e-mail for commits (`cases/` B19).
-    #[error("git does not know who you are: user.name and user.email are not set")]
-    NoIdentity,
+    #[error("git does not know who you are: {missing} not set")]
+    NoIdentity {
+        /// What is missing: `user.name`, `user.email`, or `user.name and user.email are`.
+        missing: &'static str,
+    },
     /// Another sopctl release holds the repository's lock.
     #[error("another release is running in this repository")]
     Busy,
@@ -199,7 +202,9 @@ impl Repo {
 
     /// The user's name from git's configuration (`user.name`), if set and not empty.
     pub fn user_name(&self) -> Option<String> {
-        self.identity().ok().map(|i| i.name)
+        let name = self.inner.config().ok()?.get_string("user.name").ok()?;
+        let name = name.trim();
+        (!name.is_empty()).then(|| name.to_string())
     }
 
     /// The committer identity as git would use it: `GIT_COMMITTER_NAME`/`EMAIL`, then
@@ -208,16 +213,38 @@ impl Repo {
     /// # Errors
     /// [`RepoError::NoIdentity`] when the name or the e-mail is missing or empty.
     pub fn identity(&self) -> Result<Identity, RepoError> {
-        let sig = self
-            .inner
-            .committer_from_env()
-            .map_err(|_| RepoError::NoIdentity)?;
-        let name = sig.name().unwrap_or("").trim().to_string();
-        let email = sig.email().unwrap_or("").trim().to_string();
-        if name.is_empty() || email.is_empty() {
-            return Err(RepoError::NoIdentity);
-        }
-        Ok(Identity { name, email })
+        let (name, email) = match self.inner.committer_from_env() {
+            Ok(sig) => (
+                sig.name().unwrap_or("").trim().to_string(),
+                sig.email().unwrap_or("").trim().to_string(),
+            ),
+            Err(_) => {
+                // Work out which half is missing, as git would look for it.
+                let config = self.inner.config().ok();
+                let get = |env: &str, key: &str| {
+                    std::env::var(env)
+                        .ok()
+                        .or_else(|| config.as_ref().and_then(|c| c.get_string(key).ok()))
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string()
+                };
+                let email = get("GIT_COMMITTER_EMAIL", "user.email");
+                let email = if email.is_empty() {
+                    std::env::var("EMAIL").unwrap_or_default()
+                } else {
+                    email
+                };
+                (get("GIT_COMMITTER_NAME", "user.name"), email)
+            }
+        };
+        let missing = match (name.is_empty(), email.is_empty()) {
+            (false, false) => return Ok(Identity { name, email }),
+            (true, true) => "user.name and user.email are",
+            (true, false) => "user.name is",
+            (false, true) => "user.email is",
+        };
+        Err(RepoError::NoIdentity { missing })
     }
 
     /// Whether this is a shallow clone (history and tags cut off, `cases/` B18).
@@ -249,6 +276,11 @@ impl Repo {
                 .unwrap_or(target)
                 .to_string(),
         )
+    }
+
+    /// Whether the current branch has at least one commit.
+    pub fn has_commits(&self) -> bool {
+        self.inner.head().is_ok_and(|h| h.peel_to_commit().is_ok())
     }
 
     /// Whether HEAD is detached (not on a branch).
@@ -359,6 +391,9 @@ impl Repo {
                         tag: name.clone(),
                         commit: commit.id().to_string(),
                         by_sopctl,
+                        adopted: message
+                            .trailer("Adopted")
+                            .is_some_and(|v| v.eq_ignore_ascii_case("yes")),
                     }
                 }
                 Err(_) => ReleaseRecord {
@@ -370,6 +405,7 @@ impl Repo {
                     tag: name.clone(),
                     commit: commit.id().to_string(),
                     by_sopctl: false,
+                    adopted: false,
                 },
             };
             if !out.records.iter().any(|r| r.version == record.version) {

@@ -42,6 +42,9 @@ pub struct ReleaseRecord {
     pub commit: String,
     /// Whether sopctl made the tag (it has a `Version:` trailer).
     pub by_sopctl: bool,
+    /// Whether this release brought an existing document under sopctl (`Adopted: yes`): its
+    /// revision-history row was written before sopctl and is kept as it is.
+    pub adopted: bool,
 }
 
 impl ReleaseRecord {

@@ -234,7 +234,7 @@ fn version_and_revision_table_are_checked_against_the_release_tags() {
     let text = env
         .read("sops/a.md")
         .replace("version: 1.0.0", "version: 0.9")
-        .replace("| 1.0 | 2026-01-15 | First | Test Owner |\n", "");
+        .replace("| 1.0 | 2025-11-08 | First | Test Owner |\n", "");
     env.write("sops/a.md", text);
     let run = env.run(&["check"]);
     run.expect_code(1);
@@ -242,5 +242,30 @@ fn version_and_revision_table_are_checked_against_the_release_tags() {
         run.stdout,
         "sops/a.md:4:10: error: the version 0.9 is older than the last release 1.0 (tag SOP-001/v1.0.0)\n\
          sops/a.md:15:1: warning: the revision history has no row for the release 1.0; the next `sopctl release` writes it\n"
+    );
+}
+
+#[test]
+fn a_hand_edited_revision_row_is_reported() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    env.commit("add");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md").replace("Why.", "Why, edited."),
+    );
+    env.run(&["release", "--minor", "-m", "Second"])
+        .expect_code(0);
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md")
+            .replace("| Second |", "| Second, tidied |"),
+    );
+    let run = env.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:15:1: warning: the revision history row for 1.1 differs from its release record (2026-01-15 | Second | Test Owner); the next `sopctl release` writes the record's values back\n"
     );
 }

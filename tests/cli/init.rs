@@ -62,7 +62,7 @@ fn init_example_builds_a_real_history_of_two_releases() {
     assert!(text.contains("version: 1.1.0\n"));
     assert!(text.contains("effective: 2026-02-01\n"));
     assert!(text.ends_with(
-        "| 1.0 | 2025-11-08 | Initial document creation | Alex Example |\n\
+        "| 1.0 | 2025-11-08 | Initial document creation | - |\n\
          | 1.1 | 2026-02-01 | Add a record-keeping step and an FAQ for enterprise plans | Alex Example |\n"
     ));
     let status = std::process::Command::new("git")
@@ -83,5 +83,9 @@ fn init_example_builds_a_real_history_of_two_releases() {
     );
     let again = env.run(&["init", "demo", "--example"]);
     again.expect_code(1);
-    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already has history"),
+        "{}",
+        again.stderr
+    );
 }

@@ -37,6 +37,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
                 .hint("name a folder for the new repository"),
         );
     }
+    if args.example
+        && let Some(repo) = Repo::discover(&dir)?
+        && repo.has_commits()
+    {
+        return Err(CliError::new(format!(
+            "{} is inside a git repository that already has history; the example adds commits and tags of its own",
+            dir.display()
+        ))
+        .hint("make the example in a new folder:  sopctl init --example sop-demo"));
+    }
     fsx::create_dir_all(&dir)?;
     let mut created = Vec::new();
 

@@ -5,7 +5,6 @@ use jiff::civil::Date;
 
 use crate::cli::{CliError, Env, Ui};
 use crate::doc::Sop;
-use crate::repo::TagFormat;
 use crate::workspace::Workspace;
 
 /// Arguments of `sopctl list`.
@@ -132,23 +131,8 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         effective: meta.effective,
         next_review,
         overdue: next_review.is_some_and(|d| d < ws.today),
-        unreleased_changes: unreleased(ws, sop),
+        unreleased_changes: ws.has_unreleased_changes(sop),
         path: ws.display_path(sop.path()).display().to_string(),
         id,
-    }
-}
-
-/// Whether the file differs from what its version's release tag holds (or was never released).
-fn unreleased(ws: &Workspace, sop: &Sop) -> bool {
-    let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
-        return true;
-    };
-    let tag = TagFormat::new(&ws.settings.tag_format).name(id, &sop.metadata.version_or_default());
-    let Ok(relative) = sop.path().strip_prefix(repo.workdir()) else {
-        return true;
-    };
-    match repo.file_at_tag(&tag, relative) {
-        Some(bytes) => bytes != sop.source.to_bytes(),
-        None => true,
     }
 }

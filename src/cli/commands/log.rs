@@ -33,7 +33,7 @@ struct JsonRecord<'a> {
 /// No such document, no repository, a shallow clone.
 pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
-    let sop = ws.find(args.doc.as_deref())?;
+    let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let Some(id) = sop.id() else {
         return Err(CliError::new(format!(
             "{} has no valid `id`",

@@ -5,7 +5,6 @@ use crate::cli::{CliError, Env, Ui};
 use crate::doc::Sop;
 use crate::doc::metadata::parse_date;
 use crate::release::{ReleasePlan, ReleaseRequest, apply, plan};
-use crate::repo::TagFormat;
 use crate::version::{Bump, DocVersion};
 use crate::workspace::{Workspace, WorkspaceError};
 
@@ -96,23 +95,28 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         ToString::to_string,
     );
     let plan = plan::prepare(&ws, &sop, &request).map_err(|r| refusals_error(&name, &r))?;
-    print_plan(ui, &ws, &plan)?;
     if args.dry_run {
+        print_plan(ui, &ws, &plan, None)?;
         ui.status("dry run: nothing was changed");
         return Ok(());
     }
     let Some(repo) = &ws.repo else {
         return Err(CliError::new("not a git repository"));
     };
-    let written = apply::apply(repo, &plan)
-        .map_err(|e| CliError::from(e).cause("nothing was changed: the repository is as it was"))?;
-    ui.status(&format!(
-        "released {} {} (tag {}, commit {})",
-        plan.id,
-        plan.to,
-        plan.tag_name,
-        &written.commit[..7]
-    ));
+    let written = apply::apply(repo, &plan).map_err(|e| {
+        let mut err = CliError::from(e);
+        err.message.push_str("; nothing was changed");
+        err
+    })?;
+    let short = &written.commit[..written.commit.len().min(7)];
+    if ui.is_quiet() {
+        ui.line(&format!(
+            "released {} {} (tag {}, commit {short})",
+            plan.id, plan.to, plan.tag_name
+        ))?;
+    } else {
+        print_plan(ui, &ws, &plan, Some(short))?;
+    }
     if !args.no_render {
         ui.status("no PDF or HTML written: rendering is not available in this version yet");
     }
@@ -126,12 +130,11 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
     match ws.find(name) {
         Ok(sop) => Ok(sop),
         Err(WorkspaceError::Ambiguous { candidates }) => {
-            let format = TagFormat::new(&ws.settings.tag_format);
             let mut changed: Vec<Sop> = ws
                 .documents()
                 .into_iter()
                 .filter_map(|e| e.sop.ok())
-                .filter(|sop| has_changes(ws, &format, sop))
+                .filter(|sop| ws.has_unreleased_changes(sop))
                 .collect();
             if changed.len() == 1 {
                 return Ok(changed.remove(0));
@@ -153,39 +156,47 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
                 list.first().map_or("SOP-ID", String::as_str)
             )))
         }
-        Err(e) => Err(e.into()),
+        Err(_) => super::find_doc(ws, name),
     }
 }
 
-fn has_changes(ws: &Workspace, format: &TagFormat, sop: &Sop) -> bool {
-    let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
-        return false;
+/// The plan, as `--dry-run` shows it (`commit: None`) and as a real run reports it after the
+/// fact (`commit: Some(short id)`): the same lines, so the dry run shows exactly what happens.
+fn print_plan(
+    ui: &mut Ui,
+    ws: &Workspace,
+    plan: &ReleasePlan,
+    commit: Option<&str>,
+) -> Result<(), CliError> {
+    let version = match (&plan.from, plan.adopting) {
+        (Some(from), _) => format!("{from} → {}", plan.to),
+        (None, true) => format!(
+            "{} (first release: the document comes under sopctl as it is)",
+            plan.to
+        ),
+        (None, false) => format!("{} (first release)", plan.to),
     };
-    let Ok(releases) = repo.releases(id, format) else {
-        return true;
-    };
-    let Some(latest) = releases.latest() else {
-        return true;
-    };
-    let relative = repo.relative(sop.path());
-    repo.document_at(&latest.commit, id, relative.as_deref())
-        .is_none_or(|(_, bytes)| bytes != sop.source.to_bytes())
-}
-
-fn print_plan(ui: &mut Ui, ws: &Workspace, plan: &ReleasePlan) -> Result<(), CliError> {
-    let version = match &plan.from {
-        Some(from) => format!("{from} → {}", plan.to),
-        None => format!("{} (first release)", plan.to),
+    let status = if plan.status_before == crate::doc::Status::Effective {
+        "effective".to_string()
+    } else {
+        format!("{} → effective", plan.status_before)
     };
     let mut what: Vec<&str> = plan.changed_keys.clone();
     what.push("revision history");
-    ui.line(&format!("Release {} \"{}\"", plan.id, plan.title))?;
+    let heading = if commit.is_some() {
+        "Released"
+    } else {
+        "Would release"
+    };
+    ui.line(&format!("{heading} {} \"{}\"", plan.id, plan.title))?;
     ui.line(&format!("  version:    {version}"))?;
+    ui.line(&format!("  status:     {status}"))?;
     ui.line(&format!("  effective:  {}", plan.effective))?;
     ui.line(&format!("  author:     {}", plan.author))?;
     ui.line(&format!("  summary:    {}", plan.summary))?;
+    let id = commit.map(|c| format!("{c} ")).unwrap_or_default();
     ui.line(&format!(
-        "  commit:     \"{}: release {}\" on branch {}",
+        "  commit:     {id}\"{}: release {}\" on branch {}",
         plan.id, plan.to, plan.branch
     ))?;
     ui.line(&format!("  tag:        {} (annotated)", plan.tag_name))?;
@@ -196,7 +207,7 @@ fn print_plan(ui: &mut Ui, ws: &Workspace, plan: &ReleasePlan) -> Result<(), Cli
     ))?;
     ui.line("  renditions: none (PDF and HTML rendering is not available in this version yet)")?;
     ui.line("")?;
-    ui.line("Revision history after the release:")?;
+    ui.line("Revision history:")?;
     for line in plan.table.lines() {
         ui.line(&format!("  {line}"))?;
     }
