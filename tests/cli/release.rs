@@ -741,3 +741,38 @@ fn show_without_a_version_prints_the_working_copy() {
     assert!(env.run(&["show"]).stdout.contains("3-5 minutes"));
     assert!(env.run(&["show", "1.0"]).stdout.contains("2-3 minutes"));
 }
+
+#[test]
+fn refusal_detached_head_and_merge_in_progress() {
+    let env = example_repo();
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    edit(&env, "sops/privacy.md", "2-3 minutes", "3-5 minutes");
+    env.git(&["checkout", "-q", "--detach"]);
+    refused(
+        &env,
+        &["release", "--minor", "-m", "Edit"],
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. you are not on a branch (detached HEAD), so the release commit would belong to no branch\n     hint: switch to your branch first:  git switch main\n",
+    );
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["stash", "-q"]);
+    // A merge that stops on a conflict in another file.
+    env.git(&["checkout", "-q", "-b", "other"]);
+    env.write("notes.txt", "theirs\n");
+    env.commit("theirs");
+    env.git(&["checkout", "-q", "main"]);
+    env.write("notes.txt", "ours\n");
+    env.commit("ours");
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(["merge", "-q", "other"])
+        .current_dir(&env.root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+    assert!(
+        !cmd.output().expect("git merge").status.success(),
+        "the merge should stop on a conflict"
+    );
+    let before = env.snapshot();
+    let run = env.run(&["release", "--minor", "-m", "Edit"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("a merge is in progress in this repository\n     hint: finish it or abort it first (git status says how)\n"), "{}", run.stderr);
+    assert_eq!(env.snapshot(), before);
+}
