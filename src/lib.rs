@@ -25,6 +25,7 @@ pub mod doc;
 pub mod example;
 pub mod fsx;
 pub mod release;
+pub mod render;
 pub mod repo;
 pub mod templates;
 pub mod version;

@@ -12,8 +12,43 @@ use crate::fsx::{self, FsError};
 
 /// The new-SOP skeleton: variables `id`, `title`, `owner`.
 pub const SKELETON: &str = "skeleton.md";
+/// The HTML page around a rendition's body: variables `meta`, `mark`, `toc`, `body`, `css`,
+/// `page_size`, `generator`.
+pub const PAGE: &str = "page.html";
+/// The stylesheet inlined into HTML renditions (not a template: used as it is).
+pub const STYLE: &str = "style.css";
 
-const BUILT_IN: [(&str, &str); 1] = [(SKELETON, include_str!("../templates/skeleton.md"))];
+const BUILT_IN: [(&str, &str); 3] = [
+    (SKELETON, include_str!("../templates/skeleton.md")),
+    (PAGE, include_str!("../templates/page.html")),
+    (STYLE, include_str!("../templates/style.css")),
+];
+
+/// The text of template file `name`: the repository's `templates/{name}` under `root` if it
+/// exists, else the built-in one.
+///
+/// # Errors
+/// [`TemplateError::Io`] when the repository's file cannot be read.
+pub fn source(root: &Path, name: &str) -> Result<String, TemplateError> {
+    Ok(load(root, name)?.0)
+}
+
+fn load(root: &Path, name: &str) -> Result<(String, String), TemplateError> {
+    let override_path = root.join("templates").join(name);
+    if override_path.is_file() {
+        let bytes = fsx::read(&override_path)?;
+        Ok((
+            String::from_utf8_lossy(&bytes).into_owned(),
+            override_path.display().to_string(),
+        ))
+    } else {
+        let built_in = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, t)| *t);
+        Ok((built_in.to_string(), format!("{name} (built in)")))
+    }
+}
 
 /// A template that cannot be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
@@ -41,20 +76,7 @@ pub fn render(
     name: &str,
     context: impl serde::Serialize,
 ) -> Result<String, TemplateError> {
-    let override_path = root.join("templates").join(name);
-    let (source, shown) = if override_path.is_file() {
-        let bytes = fsx::read(&override_path)?;
-        (
-            String::from_utf8_lossy(&bytes).into_owned(),
-            override_path.display().to_string(),
-        )
-    } else {
-        let built_in = BUILT_IN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, t)| *t);
-        (built_in.to_string(), format!("{name} (built in)"))
-    };
+    let (source, shown) = load(root, name)?;
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let syntax = minijinja::syntax::SyntaxConfig::builder()

@@ -70,7 +70,7 @@ fn check_headings(path: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
 
 /// Whether `target` starts with a URL scheme (`https:`, `mailto:`); a one-letter "scheme" is a
 /// Windows drive (`C:`), not a scheme.
-fn scheme(target: &str) -> Option<String> {
+pub(crate) fn scheme(target: &str) -> Option<String> {
     let colon = target.find(':')?;
     let name = &target[..colon];
     let mut chars = name.chars();

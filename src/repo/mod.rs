@@ -472,6 +472,14 @@ impl Repo {
         Some(self.inner.find_blob(entry.id()).ok()?.content().to_vec())
     }
 
+    /// The bytes of the file at `path` (relative to the work tree) in commit `commit` (hex id).
+    pub fn file_at_commit(&self, commit: &str, path: &Path) -> Option<Vec<u8>> {
+        let oid = git2::Oid::from_str(commit).ok()?;
+        let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
+        let entry = tree.get_path(path).ok()?;
+        Some(self.inner.find_blob(entry.id()).ok()?.content().to_vec())
+    }
+
     /// Whether a tag of this name exists.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.inner

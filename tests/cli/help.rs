@@ -49,7 +49,6 @@ fn commands_still_to_come_say_so_and_exit_1() {
     let env = TestEnv::repo();
     for args in [
         vec!["diff", "1.0", "1.1"],
-        vec!["render"],
         vec!["publish"],
         vec!["approve", "--role", "QA"],
         vec!["review", "-m", "ok"],
@@ -60,7 +59,7 @@ fn commands_still_to_come_say_so_and_exit_1() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, completions, man (see CHANGELOG.md)\n",
+                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render (HTML), completions, man\n",
                 args[0]
             )
         );

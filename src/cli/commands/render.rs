@@ -1,13 +1,21 @@
-//! `sopctl render`: PDF and HTML renditions (SPEC §7). Arrives with the rendering stages.
+//! `sopctl render`: PDF and HTML renditions of the working copy or a released version (SPEC §4,
+//! §7), also of a lone Markdown file outside any repository.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{CliError, Env, Ui};
+use crate::doc::markdown::scan;
+use crate::doc::{Finding, Sop};
+use crate::fsx;
+use crate::render::images::{ImageRef, WorkTree};
+use crate::render::{self, RenderJob, RenderMeta, RenderWarning};
+use crate::version::VersionSpec;
+use crate::workspace::Workspace;
 
 /// Rendition formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RenderFormat {
-    /// PDF for printing and filing
+    /// PDF for printing and filing (not available yet)
     Pdf,
     /// One self-contained HTML file
     Html,
@@ -16,7 +24,7 @@ pub enum RenderFormat {
 /// Arguments of `sopctl render`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl render                          every format of the only SOP\n  sopctl render SOP-OPS-007 --version 1.0 --format pdf\n  sopctl render notes.md -o out/         a lone Markdown file"
+    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is marked DRAFT and named …-draft.html."
 )]
 pub struct RenderArgs {
     /// SOPs by ID or path, or Markdown files (default: the only SOP)
@@ -25,17 +33,243 @@ pub struct RenderArgs {
     #[arg(long, value_name = "VERSION")]
     pub version: Option<String>,
     /// Formats to write
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [RenderFormat::Pdf, RenderFormat::Html])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [RenderFormat::Html])]
     pub format: Vec<RenderFormat>,
     /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
     #[arg(short = 'o', long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 }
 
-/// Not available yet.
+/// One document to render, with where its files come from.
+struct Source {
+    sop: Sop,
+    /// Relative to the repository root (or the file name, for a lone file).
+    relative: PathBuf,
+    /// Short commit id of the release, for a released version or an unchanged working copy.
+    commit: Option<String>,
+    unreleased: bool,
+    lone: bool,
+}
+
+/// Renders each named document (or the only one) and prints the paths written.
 ///
 /// # Errors
-/// Always: the rendering stages are still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &RenderArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("render"))
+/// Unknown documents or versions, an image outside the repository, a file that cannot be
+/// written; `--format pdf` until the PDF rendition exists.
+pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
+    if args.format.contains(&RenderFormat::Pdf) {
+        return Err(CliError::new(
+            "the PDF rendition is not available yet in this version of sopctl",
+        )
+        .hint("render HTML with  sopctl render --format html"));
+    }
+    let ws = env.workspace()?;
+    let names: Vec<Option<&str>> = if args.docs.is_empty() {
+        vec![None]
+    } else {
+        args.docs.iter().map(|d| Some(d.as_str())).collect()
+    };
+    let out_dir = match &args.output {
+        Some(o) => env.cwd.join(o),
+        None => ws.root.join(&ws.settings.out),
+    };
+    if ws
+        .repo
+        .as_ref()
+        .is_some_and(|r| out_dir.canonicalize().ok().as_deref() == Some(r.workdir()))
+    {
+        return Err(CliError::new("the output folder is the repository itself")
+            .hint("choose a folder for renditions, e.g.  -o dist"));
+    }
+    let mut failed = false;
+    for name in names {
+        let source = load(&ws, env, name, args.version.as_deref())?;
+        let files_root = ws
+            .repo
+            .as_ref()
+            .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
+        let work_tree = WorkTree {
+            root: if source.lone {
+                source
+                    .sop
+                    .path()
+                    .parent()
+                    .map_or(files_root.clone(), Path::to_path_buf)
+            } else {
+                files_root
+            },
+        };
+        let git_files;
+        let files: &dyn crate::render::images::FileSource =
+            match (&ws.repo, args.version.as_ref(), &source.commit) {
+                (Some(repo), Some(_), Some(commit)) => {
+                    let full = commit.clone();
+                    git_files = move |p: &Path| repo.file_at_commit(&full, p);
+                    &git_files
+                }
+                _ => &work_tree,
+            };
+        let mut meta = RenderMeta::of(
+            &source.sop,
+            &ws.settings.organization,
+            &ws.settings.footer,
+            source.commit.as_deref().map(|c| &c[..c.len().min(7)]),
+        );
+        meta.unreleased = source.unreleased;
+        let job = RenderJob {
+            sop: &source.sop,
+            doc_relative: source.relative.clone(),
+            files,
+            meta,
+            allow_html: ws.settings.allow_html,
+            paper: ws.settings.paper,
+            template_root: ws.root.clone(),
+        };
+        let rendition = render::html(&job)
+            .map_err(|e| CliError::new("cannot render the HTML").cause(e.to_string()))?;
+        let findings = located(&source.sop, &ws, &rendition.warnings);
+        for f in &findings {
+            ui.finding(f)?;
+        }
+        if findings
+            .iter()
+            .any(|f| f.severity == crate::doc::Severity::Error)
+        {
+            failed = true;
+            continue;
+        }
+        let path = if source.lone {
+            let stem = source
+                .sop
+                .path()
+                .file_stem()
+                .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
+            out_dir.join(format!("{stem}.html"))
+        } else {
+            let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
+            let version = source.sop.metadata.version_or_default();
+            let p = render::output_path(&out_dir, &id, &version, "html");
+            if source.unreleased {
+                p.with_file_name(format!("{id}-v{version}-draft.html"))
+            } else {
+                p
+            }
+        };
+        fsx::write_atomic(&path, &rendition.bytes)?;
+        ui.line(&ws.display_path(&path).display().to_string())?;
+    }
+    if failed {
+        return Err(CliError::silent(1));
+    }
+    Ok(())
+}
+
+/// The document named (or the only one), from the working copy or a release.
+fn load(
+    ws: &Workspace,
+    env: &Env,
+    name: Option<&str>,
+    version: Option<&str>,
+) -> Result<Source, CliError> {
+    // A lone file: outside any repository of SOPs, or without an ID.
+    if let Some(n) = name {
+        let path = env.cwd.join(n);
+        if path.is_file() {
+            let sop = Sop::load(&path)?;
+            let in_repository = ws.is_sop_repository()
+                && path.canonicalize().is_ok_and(|p| p.starts_with(&ws.root));
+            if !in_repository || sop.id().is_none() {
+                if version.is_some() {
+                    return Err(CliError::new(format!(
+                        "{n} is not an SOP of a repository, so it has no released versions"
+                    )));
+                }
+                let relative = PathBuf::from(path.file_name().unwrap_or_default());
+                return Ok(Source {
+                    sop,
+                    relative,
+                    commit: None,
+                    unreleased: false,
+                    lone: true,
+                });
+            }
+        }
+    }
+    let sop = super::find_doc(ws, name)?;
+    let repo = ws.repo.as_ref();
+    let relative = repo
+        .and_then(|r| r.relative(sop.path()))
+        .unwrap_or_else(|| PathBuf::from(sop.path().file_name().unwrap_or_default()));
+    let Some(id) = sop.id().cloned() else {
+        return Ok(Source {
+            sop,
+            relative,
+            commit: None,
+            unreleased: false,
+            lone: true,
+        });
+    };
+    match version {
+        Some(v) => {
+            let releases = ws.releases(&id)?;
+            let record = releases
+                .resolve(&id, &VersionSpec::parse(v), v)
+                .map_err(crate::workspace::WorkspaceError::from)?;
+            let repo = repo.ok_or_else(|| CliError::new("not a git repository"))?;
+            let (path, bytes) = repo
+                .document_at(&record.commit, &id, Some(&relative))
+                .ok_or_else(|| {
+                    CliError::new(format!(
+                        "the release {} ({}) holds no file with the ID {id}",
+                        record.version, record.tag
+                    ))
+                })?;
+            let sop = Sop::from_bytes(&path, bytes)?;
+            Ok(Source {
+                sop,
+                relative: path,
+                commit: Some(record.commit.clone()),
+                unreleased: false,
+                lone: false,
+            })
+        }
+        None => {
+            let unreleased = ws.has_unreleased_changes(&sop);
+            let commit = if unreleased {
+                None
+            } else {
+                ws.releases(&id)
+                    .ok()
+                    .and_then(|r| r.latest().map(|l| l.commit.clone()))
+            };
+            Ok(Source {
+                sop,
+                relative,
+                commit,
+                unreleased,
+                lone: false,
+            })
+        }
+    }
+}
+
+/// Render warnings as located findings: an image outside the repository is an error (SPEC §9),
+/// other image problems are warnings.
+fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding> {
+    let refs = scan(sop.body(), sop.body_first_line()).references;
+    let shown = ws.display_path(sop.path());
+    warnings
+        .iter()
+        .map(|w| {
+            let RenderWarning::Image { source, problem } = w;
+            let location = refs
+                .iter()
+                .find(|r| r.is_image && r.target == *source)
+                .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location);
+            match problem {
+                ImageRef::Outside => Finding::error(shown.clone(), location, format!("the image `{source}` is outside the repository; it is not read or embedded; copy it into the repository")),
+                _ => Finding::warning(shown.clone(), location, w.to_string()),
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,367 @@
+//! HTML: the document model as one self-contained HTML file (SPEC §7).
+//!
+//! The body is written here from the shared model ([`super::ir`]); the page around it (title
+//! block, metadata, table of contents, status mark, styles) comes from the `page.html` and
+//! `style.css` templates, built in or overridden by the repository's `templates/`. Styles are
+//! inlined and images embedded as `data:` URIs, so the file works when mailed or downloaded.
+//!
+//! Safe by default: raw HTML in the Markdown is shown as text. With `allow_html = true` it passes
+//! through the ammonia sanitiser. In every mode, `javascript:`, `vbscript:` and `data:` link
+//! targets are dropped however they are cased, spaced or entity-encoded (comrak decodes
+//! entities in link destinations; white space and control characters are ignored when the scheme
+//! is read), and no `<script>` or event-handler attribute reaches the page.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::images::{self, FileSource, ImageRef};
+use super::ir::{Align, Block, Document, Inline, List, Table};
+use super::{RenderJob, RenderWarning};
+
+/// HTML-escapes text for element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a link target may be used as an `href`: not `javascript:`, `vbscript:` or `data:`,
+/// however written (case, white space and control characters inside the scheme are ignored).
+pub fn is_safe_link(target: &str) -> bool {
+    let squeezed: String = target
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    !["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| squeezed.starts_with(s))
+}
+
+/// Writes the body of `doc` as HTML.
+pub(crate) struct BodyWriter<'a> {
+    pub(crate) job: &'a RenderJob<'a>,
+    pub(crate) files: &'a dyn FileSource,
+    pub(crate) warnings: Vec<RenderWarning>,
+    pub(crate) out: String,
+}
+
+impl BodyWriter<'_> {
+    pub(crate) fn document(&mut self, doc: &Document) {
+        self.blocks(&doc.blocks, false);
+        if !doc.footnotes.is_empty() {
+            self.out
+                .push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+            for f in &doc.footnotes {
+                let _ = write!(self.out, "<li id=\"fn-{}\">", f.number);
+                self.blocks(&f.blocks, true);
+                let _ = writeln!(
+                    self.out,
+                    " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a></li>",
+                    f.number
+                );
+            }
+            self.out.push_str("</ol>\n</section>\n");
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], tight: bool) {
+        for b in blocks {
+            self.block(b, tight);
+        }
+    }
+
+    fn block(&mut self, block: &Block, tight: bool) {
+        match block {
+            Block::Heading(h) => {
+                let _ = write!(self.out, "<h{} id=\"{}\">", h.level, escape(&h.anchor));
+                self.inlines(&h.content);
+                let _ = writeln!(self.out, "</h{}>", h.level);
+            }
+            Block::Paragraph(content) if tight => {
+                self.inlines(content);
+                self.out.push('\n');
+            }
+            Block::Paragraph(content) => {
+                self.out.push_str("<p>");
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::List(list) => self.list(list),
+            Block::BlockQuote(inner) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(inner, false);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::Code { info, text } => {
+                let lang = info.split_whitespace().next().unwrap_or("");
+                if lang.is_empty() {
+                    self.out.push_str("<pre><code>");
+                } else {
+                    let _ = write!(self.out, "<pre><code class=\"language-{}\">", escape(lang));
+                }
+                self.out.push_str(&escape(text));
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table(table) => self.table(table),
+            Block::Rule => self.out.push_str("<hr>\n"),
+            Block::Html(raw) => {
+                if self.job.allow_html {
+                    self.out.push_str(raw);
+                } else {
+                    let _ = writeln!(
+                        self.out,
+                        "<pre class=\"raw-html\">{}</pre>",
+                        escape(raw.trim_end())
+                    );
+                }
+            }
+        }
+    }
+
+    fn list(&mut self, list: &List) {
+        let tag = if list.ordered { "ol" } else { "ul" };
+        let is_tasks = list.items.iter().any(|i| i.task.is_some());
+        if list.ordered && list.start != 1 {
+            let _ = writeln!(self.out, "<ol start=\"{}\">", list.start);
+        } else if is_tasks {
+            let _ = writeln!(self.out, "<{tag} class=\"tasks\">");
+        } else {
+            let _ = writeln!(self.out, "<{tag}>");
+        }
+        for item in &list.items {
+            self.out.push_str("<li>");
+            if let Some(done) = item.task {
+                let _ = write!(
+                    self.out,
+                    "<input type=\"checkbox\" disabled{} aria-label=\"{}\"> ",
+                    if done { " checked" } else { "" },
+                    if done { "done" } else { "not done" }
+                );
+            }
+            self.blocks(&item.blocks, list.tight);
+            self.out.push_str("</li>\n");
+        }
+        let _ = writeln!(self.out, "</{tag}>");
+    }
+
+    fn table(&mut self, table: &Table) {
+        let align = |i: usize| match table.alignments.get(i) {
+            Some(Align::Left) => " style=\"text-align:left\"",
+            Some(Align::Center) => " style=\"text-align:center\"",
+            Some(Align::Right) => " style=\"text-align:right\"",
+            _ => "",
+        };
+        self.out
+            .push_str("<div class=\"table\"><table>\n<thead><tr>");
+        for (i, cell) in table.header.iter().enumerate() {
+            let _ = write!(self.out, "<th{}>", align(i));
+            self.inlines(cell);
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr></thead>\n");
+        if !table.rows.is_empty() {
+            self.out.push_str("<tbody>\n");
+            for row in &table.rows {
+                self.out.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    let _ = write!(self.out, "<td{}>", align(i));
+                    self.inlines(cell);
+                    self.out.push_str("</td>");
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str("</tbody>\n");
+        }
+        self.out.push_str("</table></div>\n");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    fn inline(&mut self, inline: &Inline) {
+        match inline {
+            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Code(c) => {
+                let _ = write!(self.out, "<code>{}</code>", escape(c));
+            }
+            Inline::Emphasis(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strikethrough(c) => self.wrap("del", c),
+            Inline::Link {
+                target,
+                title,
+                content,
+            } => {
+                if is_safe_link(target) {
+                    let title = if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" title=\"{}\"", escape(title))
+                    };
+                    let _ = write!(self.out, "<a href=\"{}\"{title}>", escape(target));
+                    self.inlines(content);
+                    self.out.push_str("</a>");
+                } else {
+                    self.inlines(content);
+                }
+            }
+            Inline::Image { source, title, alt } => self.image(source, title, alt),
+            Inline::SoftBreak => self.out.push('\n'),
+            Inline::LineBreak => self.out.push_str("<br>\n"),
+            Inline::Html(raw) => {
+                if self.job.allow_html {
+                    self.out.push_str(raw);
+                } else {
+                    self.out.push_str(&escape(raw));
+                }
+            }
+            Inline::FootnoteRef { number, .. } => {
+                let _ = write!(
+                    self.out,
+                    "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\">{number}</a></sup>"
+                );
+            }
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn image(&mut self, source: &str, title: &str, alt: &str) {
+        let resolved = images::resolve(source, &self.job.doc_relative, self.files);
+        match resolved {
+            ImageRef::Embedded {
+                media_type, bytes, ..
+            } => {
+                let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+                let title = if title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" title=\"{}\"", escape(title))
+                };
+                let _ = write!(
+                    self.out,
+                    "<img src=\"data:{media_type};base64,{data}\" alt=\"{}\"{title}>",
+                    escape(alt)
+                );
+            }
+            other => {
+                self.warnings.push(RenderWarning::Image {
+                    source: source.to_string(),
+                    problem: other,
+                });
+                let _ = write!(
+                    self.out,
+                    "<span class=\"image-missing\" role=\"img\" aria-label=\"{0}\">[image: {0}]</span>",
+                    escape(if alt.is_empty() { source } else { alt })
+                );
+            }
+        }
+    }
+}
+
+/// Cleans HTML written by the body writer plus the raw HTML a repository allows
+/// (`allow_html = true`): ammonia's safe set, with the ids, classes and elements sopctl writes
+/// itself kept, and `data:` allowed only for embedded images.
+pub fn sanitize(html: &str) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class", "aria-label", "role", "title", "style"])
+        .add_tags([
+            "input",
+            "section",
+            "sup",
+            "del",
+            "figure",
+            "figcaption",
+            "details",
+            "summary",
+        ])
+        .add_tag_attributes("input", ["type", "disabled", "checked"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("img", ["src", "alt", "title", "width", "height"])
+        .add_url_schemes(["data"])
+        .link_rel(None)
+        .attribute_filter(|element, attribute, value| {
+            let is_data = value.trim_start().to_ascii_lowercase().starts_with("data:");
+            if is_data
+                && !(element == "img" && attribute == "src" && value.starts_with("data:image/"))
+            {
+                return None;
+            }
+            if attribute == "type" && element == "input" && value != "checkbox" {
+                return None;
+            }
+            Some(value.into())
+        });
+    builder.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_link_targets_are_recognised_however_written() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:x",
+            "java\tscript:x",
+            "java\u{0}script:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "DATA:x",
+        ] {
+            assert!(!is_safe_link(bad), "{bad:?}");
+        }
+        for ok in [
+            "https://example.org",
+            "#scope",
+            "forms/f1.pdf",
+            "mailto:qa@example.org",
+            "../x.md",
+        ] {
+            assert!(is_safe_link(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn the_sanitiser_removes_scripts_and_handlers_but_keeps_our_markup() {
+        let out = sanitize(
+            "<h2 id=\"scope\">Scope</h2><script>alert(1)</script><p onclick=\"x()\">a<img src=\"data:image/png;base64,AA\" alt=\"d\" onerror=\"x()\"></p><a href=\"javascript:x\">j</a><a href=\"data:text/html,x\">d</a><input type=\"checkbox\" disabled checked>",
+        );
+        assert!(!out.contains("script"), "{out}");
+        assert!(
+            !out.contains("onclick") && !out.contains("onerror"),
+            "{out}"
+        );
+        assert!(out.contains("<h2 id=\"scope\">"), "{out}");
+        assert!(out.contains("src=\"data:image/png;base64,AA\""), "{out}");
+        assert!(
+            !out.contains("javascript") && !out.contains("data:text"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\">"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! MODEL → LAYOUT → WRITE: renditions of a document (SPEC §7).
+//!
+//! Takes a [`RenderJob`] (the parsed document, what to print around it, where its images come
+//! from) and returns the bytes of a rendition plus warnings. It writes no files: callers decide
+//! where renditions go ([`output_path`]) and write them atomically.
+//!
+//! - [`ir`]: the document as owned data, shared by every output.
+//! - [`images`]: image references resolved inside the repository.
+//! - [`html`]: the self-contained HTML rendition.
+
+pub mod html;
+pub mod images;
+pub mod ir;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::doc::{Sop, Status};
+use crate::templates::{self, TemplateError};
+use crate::version::DocVersion;
+
+/// What is printed around the body: the title block, metadata, header and footer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RenderMeta {
+    /// Organisation name (`organization` in `sopctl.toml`), possibly empty.
+    pub organization: String,
+    /// Document ID, possibly empty for a lone file.
+    pub id: String,
+    /// Title, possibly empty for a lone file.
+    pub title: String,
+    /// The version in SOP form (`1.1`).
+    pub version: String,
+    /// Effective date, `YYYY-MM-DD`, possibly empty.
+    pub effective: String,
+    /// Owner, possibly empty.
+    pub owner: String,
+    /// Status name (`draft`, `effective`, …).
+    pub status: String,
+    /// Next periodic review, `YYYY-MM-DD`, possibly empty.
+    pub next_review: String,
+    /// The short commit id of a released version, else empty.
+    pub commit: String,
+    /// Set when the working copy has changes that are not released: shown as a draft.
+    pub unreleased: bool,
+    /// The uncontrolled-copy notice (`footer` in `sopctl.toml`).
+    pub footer: String,
+    /// The document language (`lang` in the front matter, default `en`).
+    pub lang: String,
+}
+
+impl RenderMeta {
+    /// The metadata of `sop`, read leniently (missing values are blank).
+    pub fn of(sop: &Sop, organization: &str, footer: &str, commit: Option<&str>) -> RenderMeta {
+        let m = &sop.metadata;
+        let lang = sop
+            .front_matter
+            .as_ref()
+            .and_then(|fm| fm.get("lang"))
+            .and_then(|e| match &e.value {
+                crate::doc::front_matter::Value::Scalar(s) => Some(s.value.trim().to_string()),
+                _ => None,
+            })
+            .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or_else(|| "en".to_string());
+        RenderMeta {
+            organization: organization.to_string(),
+            id: m.id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            title: m.title.clone().unwrap_or_default(),
+            version: m.version_or_default().to_string(),
+            effective: m.effective.map(|d| d.to_string()).unwrap_or_default(),
+            owner: m.owner.clone().unwrap_or_default(),
+            status: m.status_or_default().to_string(),
+            next_review: m
+                .next_review(m.effective)
+                .map(|d: Date| d.to_string())
+                .unwrap_or_default(),
+            commit: commit.unwrap_or_default().to_string(),
+            unreleased: false,
+            footer: footer.to_string(),
+            lang,
+        }
+    }
+
+    /// The visible mark for a document that is not in effect (SPEC §7), if any.
+    pub fn status_mark(&self) -> Option<&'static str> {
+        if self.unreleased {
+            return Some("DRAFT");
+        }
+        match Status::parse(&self.status) {
+            Some(Status::Effective) => None,
+            Some(Status::Superseded) => Some("SUPERSEDED"),
+            Some(Status::Obsolete) => Some("OBSOLETE"),
+            _ => Some("DRAFT"),
+        }
+    }
+}
+
+/// Everything a rendition needs.
+pub struct RenderJob<'a> {
+    /// The document.
+    pub sop: &'a Sop,
+    /// The document's path relative to the repository root (images resolve from its folder).
+    pub doc_relative: PathBuf,
+    /// Where images are read from.
+    pub files: &'a dyn images::FileSource,
+    /// What is printed around the body.
+    pub meta: RenderMeta,
+    /// Raw HTML passes (sanitised) when true.
+    pub allow_html: bool,
+    /// Paper size, for print styles.
+    pub paper: crate::config::Paper,
+    /// The root whose `templates/` may override the built-in templates.
+    pub template_root: PathBuf,
+}
+
+/// Something a reader of the rendition should know about, with its place in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderWarning {
+    /// An image that is shown as a placeholder.
+    Image {
+        /// The reference as written.
+        source: String,
+        /// Why it is not embedded.
+        problem: images::ImageRef,
+    },
+}
+
+impl std::fmt::Display for RenderWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderWarning::Image { source, problem } => match problem {
+                images::ImageRef::Remote => write!(
+                    f,
+                    "the image `{source}` is on the web and is not downloaded; its alt text is shown instead"
+                ),
+                images::ImageRef::Outside => write!(
+                    f,
+                    "the image `{source}` is outside the repository and is not read; its alt text is shown instead"
+                ),
+                _ => write!(
+                    f,
+                    "the image `{source}` does not exist or is not a PNG, JPEG, GIF, WebP or SVG image; its alt text is shown instead"
+                ),
+            },
+        }
+    }
+}
+
+/// A rendition that cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// A finished rendition.
+#[derive(Debug, Clone)]
+pub struct Rendition {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// What the reader should know.
+    pub warnings: Vec<RenderWarning>,
+}
+
+/// One entry of the table of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+struct TocEntry {
+    level: u8,
+    anchor: String,
+    text: String,
+}
+
+/// The HTML rendition: one self-contained file (SPEC §7).
+///
+/// # Errors
+/// [`RenderError::Template`] when a repository's own template is broken.
+pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
+    let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
+    let mut writer = html::BodyWriter {
+        job,
+        files: job.files,
+        warnings: Vec::new(),
+        out: String::new(),
+    };
+    writer.document(&doc);
+    let body = if job.allow_html {
+        html::sanitize(&writer.out)
+    } else {
+        writer.out
+    };
+    let toc: Vec<TocEntry> = doc
+        .headings()
+        .into_iter()
+        .filter(|h| h.level <= 3)
+        .map(|h| TocEntry {
+            level: h.level,
+            anchor: h.anchor.clone(),
+            text: h.text.clone(),
+        })
+        .collect();
+    let css = templates::source(&job.template_root, templates::STYLE)?;
+    let page_size = match job.paper {
+        crate::config::Paper::A4 => "A4",
+        crate::config::Paper::Letter => "letter",
+    };
+    let context = minijinja::context! {
+        meta => minijinja::value::Value::from(minijinja::value::Serde(&job.meta)),
+        mark => job.meta.status_mark(),
+        toc => minijinja::value::Value::from(minijinja::value::Serde(&toc)),
+        body => minijinja::value::Value::from_safe_string(body),
+        css => minijinja::value::Value::from_safe_string(css),
+        page_size => page_size,
+        generator => format!("sopctl {}", env!("CARGO_PKG_VERSION")),
+    };
+    let page = templates::render(&job.template_root, templates::PAGE, context)?;
+    Ok(Rendition {
+        bytes: page.into_bytes(),
+        warnings: writer.warnings,
+    })
+}
+
+/// Where a rendition goes (SPEC §5.4): `{out}/{id}/{display version}/{id}-v{display version}.{ext}`.
+pub fn output_path(out: &Path, id: &str, version: &DocVersion, ext: &str) -> PathBuf {
+    let display = version.to_string();
+    out.join(id)
+        .join(&display)
+        .join(format!("{id}-v{display}.{ext}"))
+}
