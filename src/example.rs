@@ -167,7 +167,8 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             .repo
             .as_ref()
             .ok_or(ExampleError::Refused("no repository".into()))?;
-        apply::apply(repo, &plan)?;
+        let _ = repo;
+        apply::apply(&ws, &plan)?;
         tags.push(plan.tag_name.clone());
         Ok(())
     };

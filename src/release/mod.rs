@@ -34,6 +34,8 @@ pub struct ReleaseRequest {
     pub time: Option<i64>,
     /// Who commits and tags; default: the git identity (`user.name`, `user.email`).
     pub identity: Option<Identity>,
+    /// Write the renditions into the output folder (SPEC §5.4); `--no-render` turns it off.
+    pub render: bool,
 }
 
 /// A reason not to release. All of them are collected and shown together; the repository is
@@ -164,6 +166,6 @@ pub struct ReleasePlan {
     pub identity: Identity,
     /// Commit and tag time; `None`: now.
     pub time: Option<i64>,
-    /// Renditions to write (none until rendering exists).
+    /// Renditions to write: `{out}/{id}/{version}/{id}-v{version}.html` (SPEC §5.4).
     pub renders: Vec<PathBuf>,
 }

@@ -258,6 +258,16 @@ pub fn prepare(
     }
     let tag_message = release_message(summary, &trailers);
     let commit_message = format!("{id}: release {to}\n\n{tag_message}");
+    let renders = if request.render {
+        vec![crate::render::output_path(
+            &ws.root.join(&ws.settings.out),
+            id.as_str(),
+            &to,
+            "html",
+        )]
+    } else {
+        Vec::new()
+    };
     Ok(ReleasePlan {
         title: sop.metadata.title.clone().unwrap_or_default(),
         path,
@@ -278,7 +288,7 @@ pub fn prepare(
         tag_message,
         identity,
         time: request.time,
-        renders: Vec::new(),
+        renders,
         id,
     })
 }

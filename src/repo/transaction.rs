@@ -24,7 +24,9 @@ pub enum FaultPoint {
     Tag,
     /// After the document was written.
     File,
-    /// After the index was updated (the last step).
+    /// After the renditions were written.
+    Renditions,
+    /// Before the index is written (the last step).
     Index,
 }
 
@@ -41,6 +43,7 @@ impl FaultPoint {
             "tag" => Some(FaultPoint::Tag),
             "file" => Some(FaultPoint::File),
             "index" => Some(FaultPoint::Index),
+            "renditions" => Some(FaultPoint::Renditions),
             _ => None,
         }
     }
@@ -52,12 +55,12 @@ impl FaultPoint {
             FaultPoint::Tag => "tag",
             FaultPoint::File => "file",
             FaultPoint::Index => "index",
+            FaultPoint::Renditions => "renditions",
         }
     }
 }
 
 /// What a release writes.
-#[derive(Debug, Clone)]
 pub struct ReleaseWrite<'a> {
     /// The document in the work tree (absolute path).
     pub file: &'a Path,
@@ -75,6 +78,9 @@ pub struct ReleaseWrite<'a> {
     pub identity: &'a Identity,
     /// Commit and tag time in seconds since the Unix epoch (UTC); `None`: now.
     pub time: Option<i64>,
+    /// Makes the renditions once the commit id is known (it is printed on them): files to
+    /// write (absolute paths) and their bytes, or a reason they cannot be made.
+    pub renditions: &'a dyn Fn(&str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String>,
 }
 
 /// What a release wrote.
@@ -91,6 +97,7 @@ struct Done {
     branch: Option<(String, Option<git2::Oid>, git2::Oid)>,
     tag_ref: Option<String>,
     file: Option<Option<Vec<u8>>>,
+    renditions: Vec<(std::path::PathBuf, Option<Vec<u8>>)>,
 }
 
 impl Repo {
@@ -198,6 +205,10 @@ impl Repo {
         let tag = repo
             .tag_annotation_create(w.tag_name, &commit_obj, &signature, w.tag_message)
             .map_err(|e| RepoError::git("write the tag", &e))?;
+        let renditions = (w.renditions)(&commit.to_string()).map_err(|message| RepoError::Git {
+            action: "make the renditions",
+            message,
+        })?;
         fail(FaultPoint::Objects)?;
 
         // 2. Publish, undoing on failure.
@@ -205,8 +216,9 @@ impl Repo {
             branch: None,
             tag_ref: None,
             file: None,
+            renditions: Vec::new(),
         };
-        let result = self.publish(w, &branch, old, commit, tag, &mut done, &fail);
+        let result = self.publish(w, &branch, old, commit, tag, &renditions, &mut done, &fail);
         match result {
             Ok(()) => Ok(Written {
                 commit: commit.to_string(),
@@ -230,6 +242,7 @@ impl Repo {
         old: Option<git2::Oid>,
         commit: git2::Oid,
         tag: git2::Oid,
+        renditions: &[(std::path::PathBuf, Vec<u8>)],
         done: &mut Done,
         fail: &dyn Fn(FaultPoint) -> Result<(), RepoError>,
     ) -> Result<(), RepoError> {
@@ -267,6 +280,17 @@ impl Repo {
         done.file = Some(previous);
         fail(FaultPoint::File)?;
 
+        for (path, bytes) in renditions {
+            let previous = std::fs::read(path).ok();
+            fsx::write_atomic(path, bytes).map_err(|e| RepoError::Git {
+                action: "write the renditions",
+                message: e.to_string(),
+            })?;
+            done.renditions.push((path.clone(), previous));
+        }
+        fail(FaultPoint::Renditions)?;
+
+        // Last: the index entry, so that `git status` shows a clean work tree.
         let mut index = repo
             .index()
             .map_err(|e| RepoError::git("update the index", &e))?;
@@ -283,6 +307,16 @@ impl Repo {
     /// Undoes published steps in reverse order; each undo is tried even if another fails.
     fn undo(&self, w: &ReleaseWrite<'_>, done: Done) {
         let repo = &self.inner;
+        for (path, previous) in done.renditions.into_iter().rev() {
+            match previous {
+                Some(bytes) => {
+                    let _ = fsx::write_atomic(&path, &bytes);
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
         if let Some(previous) = done.file {
             match previous {
                 Some(bytes) => {

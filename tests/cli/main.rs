@@ -14,6 +14,7 @@ mod list;
 mod new;
 mod readme;
 mod release;
+mod render;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]

@@ -45,7 +45,7 @@ fn first_release_then_an_edit_and_a_minor_release() {
     );
     assert_eq!(
         run.stderr,
-        "no PDF or HTML written: rendering is not available in this version yet\nhint: share it with:  git push --follow-tags\n"
+        "no PDF written: the PDF rendition is not available in this version yet\nhint: share it with:  git push --follow-tags\n"
     );
     // Adoption: the effective date and the row written before sopctl stay as they were.
     let text = env.read("sops/privacy.md");
@@ -137,7 +137,7 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
          \x20 commit:     \"SOP-IT-001: release 1.0\" on branch main\n\
          \x20 tag:        SOP-IT-001/v1.0.0 (annotated)\n\
          \x20 writes:     sops/privacy.md (version, revision history)\n\
-         \x20 renditions: none (PDF and HTML rendering is not available in this version yet)\n\
+         \x20 renditions: dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.html\n\
          \n\
          Revision history:\n\
          \x20 | Version | Date | Changes | Author |\n\
@@ -357,7 +357,7 @@ fn snapshot_of(dir: &std::path::Path) -> String {
 
 #[test]
 fn a_failure_at_any_step_leaves_the_repository_as_it_was() {
-    for point in ["objects", "branch", "tag", "file", "index"] {
+    for point in ["objects", "branch", "tag", "file", "renditions", "index"] {
         let env = example_repo();
         env.run(&["release", "-m", "First"]).expect_code(0);
         edit(&env, "sops/privacy.md", "2-3 minutes", "3-5 minutes");

@@ -78,6 +78,7 @@ impl ReleaseArgs {
             date,
             time: None,
             identity: None,
+            render: !self.no_render,
         })
     }
 }
@@ -100,10 +101,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         ui.status("dry run: nothing was changed");
         return Ok(());
     }
-    let Some(repo) = &ws.repo else {
-        return Err(CliError::new("not a git repository"));
-    };
-    let written = apply::apply(repo, &plan).map_err(|e| {
+    let written = apply::apply(&ws, &plan).map_err(|e| {
         let mut err = CliError::from(e);
         err.message.push_str("; nothing was changed");
         err
@@ -118,7 +116,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         print_plan(ui, &ws, &plan, Some(short))?;
     }
     if !args.no_render {
-        ui.status("no PDF or HTML written: rendering is not available in this version yet");
+        ui.status("no PDF written: the PDF rendition is not available in this version yet");
     }
     ui.hint("share it with:  git push --follow-tags");
     Ok(())
@@ -205,7 +203,16 @@ fn print_plan(
         ws.display_path(&plan.path).display(),
         what.join(", ")
     ))?;
-    ui.line("  renditions: none (PDF and HTML rendering is not available in this version yet)")?;
+    if plan.renders.is_empty() {
+        ui.line("  renditions: none (--no-render)")?;
+    } else {
+        let shown: Vec<String> = plan
+            .renders
+            .iter()
+            .map(|p| ws.display_path(p).display().to_string())
+            .collect();
+        ui.line(&format!("  renditions: {}", shown.join(", ")))?;
+    }
     ui.line("")?;
     ui.line("Revision history:")?;
     for line in plan.table.lines() {

@@ -131,13 +131,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         for f in &findings {
             ui.finding(f)?;
         }
-        if findings
+        // An image outside the repository is refused (never read or embedded) and reported as
+        // an error; the rendition is still written, with the image's alt text in its place.
+        failed |= findings
             .iter()
-            .any(|f| f.severity == crate::doc::Severity::Error)
-        {
-            failed = true;
-            continue;
-        }
+            .any(|f| f.severity == crate::doc::Severity::Error);
         let path = if source.lone {
             let stem = source
                 .sop
