@@ -60,6 +60,12 @@ impl FaultPoint {
     }
 }
 
+/// Files to write: absolute path and bytes.
+pub type Files = Vec<(std::path::PathBuf, Vec<u8>)>;
+
+/// Makes the renditions from the new commit's id, or says why it cannot.
+pub type RenditionMaker<'a> = dyn Fn(&str) -> Result<Files, String> + 'a;
+
 /// What a release writes.
 pub struct ReleaseWrite<'a> {
     /// The document in the work tree (absolute path).
@@ -80,7 +86,7 @@ pub struct ReleaseWrite<'a> {
     pub time: Option<i64>,
     /// Makes the renditions once the commit id is known (it is printed on them): files to
     /// write (absolute paths) and their bytes, or a reason they cannot be made.
-    pub renditions: &'a dyn Fn(&str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String>,
+    pub renditions: &'a RenditionMaker<'a>,
 }
 
 /// What a release wrote.
