@@ -24,6 +24,7 @@ pub mod config;
 pub mod doc;
 pub mod example;
 pub mod fsx;
+pub mod publish;
 pub mod release;
 pub mod render;
 pub mod repo;

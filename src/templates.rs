@@ -18,10 +18,17 @@ pub const PAGE: &str = "page.html";
 /// The stylesheet inlined into HTML renditions (not a template: used as it is).
 pub const STYLE: &str = "style.css";
 
-const BUILT_IN: [(&str, &str); 3] = [
+/// The published site's front page: variables `sops`, `organization`, `css`, `root`.
+pub const SITE_INDEX: &str = "site-index.html";
+/// The published site's page of one SOP: variables `sop`, `organization`, `css`, `root`.
+pub const SITE_SOP: &str = "site-sop.html";
+
+const BUILT_IN: [(&str, &str); 5] = [
     (SKELETON, include_str!("../templates/skeleton.md")),
     (PAGE, include_str!("../templates/page.html")),
     (STYLE, include_str!("../templates/style.css")),
+    (SITE_INDEX, include_str!("../templates/site-index.html")),
+    (SITE_SOP, include_str!("../templates/site-sop.html")),
 ];
 
 /// The text of template file `name`: the repository's `templates/{name}` under `root` if it

@@ -70,7 +70,7 @@ pub enum Command {
     Diff(commands::diff::DiffArgs),
     /// Make the HTML rendition of SOPs (PDF is not available yet)
     Render(commands::render::RenderArgs),
-    /// Build the static download site from the releases (not available yet)
+    /// Build the static download site from the releases
     Publish(commands::publish::PublishArgs),
     /// Record your approval of an SOP's current content (not available yet)
     Approve(commands::approve::ApproveArgs),

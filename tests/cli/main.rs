@@ -12,6 +12,7 @@ mod help;
 mod init;
 mod list;
 mod new;
+mod publish;
 mod readme;
 mod release;
 mod render;

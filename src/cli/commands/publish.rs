@@ -1,22 +1,81 @@
 //! `sopctl publish`: the static download site from the releases (SPEC §7).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use indicatif::{ProgressBar, ProgressStyle};
+
 use crate::cli::{CliError, Env, Ui};
+use crate::publish::{self, Progress, PublishError};
 
 /// Arguments of `sopctl publish`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sopctl publish\n  sopctl publish -o /srv/intranet/sops")]
+#[command(
+    after_help = "Examples:\n  sopctl publish                       into dist/ (the `out` setting)\n  sopctl publish -o /srv/intranet/sops\n\nThe site is built from the releases (tags), never from unreleased edits. Renditions that are\nalready there are kept; run it again after every release."
+)]
 pub struct PublishArgs {
     /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
     #[arg(short = 'o', long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 }
 
-/// Not available yet.
+/// Builds the site and prints where its front page is.
 ///
 /// # Errors
-/// Always: publishing is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &PublishArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("publish"))
+/// Outside a repository, a shallow clone, a folder that cannot be written.
+pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
+    let ws = env.workspace()?;
+    if !ws.is_sop_repository() {
+        return Err(super::new::not_a_repository());
+    }
+    let out = match &args.output {
+        Some(o) => env.cwd.join(o),
+        None => ws.root.join(&ws.settings.out),
+    };
+    if ws
+        .repo
+        .as_ref()
+        .is_some_and(|r| out.canonicalize().ok().as_deref() == Some(r.workdir()))
+    {
+        return Err(CliError::new("the output folder is the repository itself")
+            .hint("choose a folder for the site, e.g.  -o dist"));
+    }
+    let bar = if std::io::stderr().is_terminal() && !ui.is_quiet() {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} rendering {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut on_progress = |p: Progress| match p {
+        Progress::Planned(n) => bar.set_length(n as u64),
+        Progress::Rendered(what) => {
+            bar.set_message(what);
+            bar.inc(1);
+        }
+    };
+    let report = publish::publish(&ws, &out, &mut on_progress).map_err(|e| match e {
+        PublishError::Workspace(w) => CliError::from(w),
+        PublishError::Io(io) => CliError::from(io),
+        other => CliError::new("cannot publish the site").cause(other.to_string()),
+    })?;
+    bar.finish_and_clear();
+    for id in &report.unreleased {
+        ui.warning(&format!(
+            "{id} has no release yet, so it is not on the site"
+        ));
+    }
+    ui.line(
+        &ws.display_path(&out.join("index.html"))
+            .display()
+            .to_string(),
+    )?;
+    ui.status(&format!(
+        "published {} SOPs: {} renditions made, {} already there",
+        report.sops, report.rendered, report.kept
+    ));
+    Ok(())
 }

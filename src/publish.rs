@@ -1,0 +1,284 @@
+//! PUBLISH: the static download site, built from the release records (SPEC §7).
+//!
+//! For every SOP with at least one release: each released version's HTML rendition (rendered
+//! from git, not from the working copy, and only when it is missing), a page listing every
+//! version with its revision entry and downloads, and the site's `index.html` and `index.json`
+//! listing each SOP's current version. Files are laid out as in `dist/`:
+//! `{id}/{version}/{id}-v{version}.html`, `{id}/index.html`, `index.html`, `index.json`.
+//! The library reports progress through a callback and prints nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::doc::Sop;
+use crate::fsx::{self, FsError};
+use crate::render::{self, RenderJob, RenderMeta};
+use crate::repo::ReleaseRecord;
+use crate::templates::{self, TemplateError};
+use crate::workspace::{Workspace, WorkspaceError};
+
+/// One released version on the site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VersionEntry {
+    /// SOP form (`1.1`).
+    pub version: String,
+    /// Stored form (`1.1.0`).
+    pub full_version: String,
+    /// Effective date.
+    pub effective: String,
+    /// Who released it.
+    pub author: String,
+    /// Why it exists.
+    pub summary: String,
+    /// The tag.
+    pub tag: String,
+    /// The short commit id.
+    pub commit: String,
+    /// The HTML rendition, relative to the site root.
+    pub html: String,
+    /// The PDF rendition, relative to the site root, once PDFs are made.
+    pub pdf: Option<String>,
+}
+
+/// One SOP on the site, described by its latest release.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SopEntry {
+    /// Document ID.
+    pub id: String,
+    /// Title at the latest release.
+    pub title: String,
+    /// Latest released version (SOP form).
+    pub version: String,
+    /// Its effective date.
+    pub effective: String,
+    /// Owner at the latest release.
+    pub owner: String,
+    /// Status at the latest release.
+    pub status: String,
+    /// Next periodic review, if the SOP has a review interval.
+    pub next_review: String,
+    /// The SOP's page, relative to the site root.
+    pub page: String,
+    /// Every release, newest first.
+    pub versions: Vec<VersionEntry>,
+}
+
+/// What happened while publishing, for a progress display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// The number of renditions that may need rendering.
+    Planned(usize),
+    /// One rendition done (written or already there).
+    Rendered(String),
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Files written, absolute.
+    pub written: Vec<PathBuf>,
+    /// Renditions made in this run.
+    pub rendered: usize,
+    /// Renditions that were already there and not rendered again.
+    pub kept: usize,
+    /// SOPs left out because they have no release.
+    pub unreleased: Vec<String>,
+    /// SOPs on the site.
+    pub sops: usize,
+}
+
+/// Publishing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// No repository, a shallow clone, unreadable tags.
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Io(#[from] FsError),
+    /// A template failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A released document could not be read back from git.
+    #[error("the release {tag} holds no readable file with the ID {id}")]
+    MissingDocument {
+        /// The document.
+        id: String,
+        /// The release tag.
+        tag: String,
+    },
+}
+
+/// Builds the site in `out`.
+///
+/// # Errors
+/// [`PublishError`] for a missing repository, a shallow clone, an unwritable folder, a broken
+/// template or a release whose document cannot be read.
+pub fn publish(
+    ws: &Workspace,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, PublishError> {
+    let repo = ws
+        .repo
+        .as_ref()
+        .ok_or_else(|| WorkspaceError::NotARepository {
+            path: ws.root.clone(),
+        })?;
+    let mut report = Report::default();
+    let mut plan: Vec<(crate::doc::DocId, Vec<ReleaseRecord>, Option<PathBuf>)> = Vec::new();
+    for entry in ws.documents() {
+        let Ok(sop) = entry.sop else { continue };
+        let Some(id) = sop.id().cloned() else {
+            continue;
+        };
+        if plan.iter().any(|(i, _, _)| *i == id) {
+            continue;
+        }
+        let releases = ws.releases(&id)?;
+        if releases.records.is_empty() {
+            report.unreleased.push(id.to_string());
+            continue;
+        }
+        plan.push((id, releases.records, repo.relative(sop.path())));
+    }
+    plan.sort_by(|a, b| a.0.cmp(&b.0));
+    progress(Progress::Planned(
+        plan.iter().map(|(_, r, _)| r.len()).sum(),
+    ));
+
+    let mut sops = Vec::new();
+    for (id, records, relative) in &plan {
+        let mut versions = Vec::new();
+        let mut latest_sop = None;
+        for record in records {
+            let (path, bytes) = repo
+                .document_at(&record.commit, id, relative.as_deref())
+                .ok_or_else(|| PublishError::MissingDocument {
+                    id: id.to_string(),
+                    tag: record.tag.clone(),
+                })?;
+            let sop = Sop::from_bytes(&path, bytes).map_err(|_| PublishError::MissingDocument {
+                id: id.to_string(),
+                tag: record.tag.clone(),
+            })?;
+            let html_path = render::output_path(out, id.as_str(), &record.version, "html");
+            if html_path.exists() {
+                report.kept += 1;
+            } else {
+                let commit = record.commit.clone();
+                let files = move |p: &Path| repo.file_at_commit(&commit, p);
+                let job = RenderJob {
+                    sop: &sop,
+                    doc_relative: path.clone(),
+                    files: &files,
+                    meta: RenderMeta::of(
+                        &sop,
+                        &ws.settings.organization,
+                        &ws.settings.footer,
+                        Some(record.short_commit()),
+                    ),
+                    allow_html: ws.settings.allow_html,
+                    paper: ws.settings.paper,
+                    template_root: ws.root.clone(),
+                };
+                let rendition = render::html(&job).map_err(|render::RenderError::Template(e)| e)?;
+                fsx::write_atomic(&html_path, &rendition.bytes)?;
+                report.written.push(html_path.clone());
+                report.rendered += 1;
+            }
+            progress(Progress::Rendered(format!("{id} {}", record.version)));
+            versions.push(VersionEntry {
+                version: record.version.to_string(),
+                full_version: record.version.full(),
+                effective: record.date.to_string(),
+                author: record.author.clone(),
+                summary: record.summary.clone(),
+                tag: record.tag.clone(),
+                commit: record.short_commit().to_string(),
+                html: relative_url(out, &html_path),
+                pdf: None,
+            });
+            latest_sop = Some(sop);
+        }
+        versions.reverse();
+        let Some(latest) = latest_sop else { continue };
+        let last = records.last().map(|r| r.date);
+        let m = &latest.metadata;
+        sops.push(SopEntry {
+            id: id.to_string(),
+            title: m.title.clone().unwrap_or_default(),
+            version: versions
+                .first()
+                .map(|v| v.version.clone())
+                .unwrap_or_default(),
+            effective: versions
+                .first()
+                .map(|v| v.effective.clone())
+                .unwrap_or_default(),
+            owner: m.owner.clone().unwrap_or_default(),
+            status: m.status_or_default().to_string(),
+            next_review: m
+                .next_review(last)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            page: format!("{id}/index.html"),
+            versions,
+        });
+    }
+
+    report.sops = sops.len();
+    let css = templates::source(&ws.root, templates::STYLE)?;
+    let organization = ws.settings.organization.clone();
+    for sop in &sops {
+        let page = templates::render(
+            &ws.root,
+            templates::SITE_SOP,
+            minijinja::context! {
+                sop => minijinja::value::Value::from(minijinja::value::Serde(sop)),
+                organization => organization.clone(),
+                css => minijinja::value::Value::from_safe_string(css.clone()),
+                root => "../",
+            },
+        )?;
+        let path = out.join(&sop.id).join("index.html");
+        fsx::write_atomic(&path, page.as_bytes())?;
+        report.written.push(path);
+    }
+    let index = templates::render(
+        &ws.root,
+        templates::SITE_INDEX,
+        minijinja::context! {
+            sops => minijinja::value::Value::from(minijinja::value::Serde(&sops)),
+            organization => organization,
+            css => minijinja::value::Value::from_safe_string(css),
+            root => "",
+        },
+    )?;
+    let path = out.join("index.html");
+    fsx::write_atomic(&path, index.as_bytes())?;
+    report.written.push(path);
+    #[derive(serde::Serialize)]
+    struct Index<'a> {
+        organization: &'a str,
+        sops: &'a [SopEntry],
+    }
+    let json = serde_json::to_string_pretty(&Index {
+        organization: &ws.settings.organization,
+        sops: &sops,
+    })
+    .unwrap_or_else(|_| "{}".to_string());
+    let path = out.join("index.json");
+    fsx::write_atomic(&path, json.as_bytes())?;
+    report.written.push(path);
+    Ok(report)
+}
+
+/// `path` relative to `root` with `/` separators, for links.
+fn relative_url(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,229 @@
+//! `sopctl publish`: the site from the releases; every link resolves; seen in a real browser.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::{TestEnv, sop};
+
+fn example_site() -> (TestEnv, PathBuf) {
+    let env = TestEnv::new();
+    env.run(&["init", "--example", "demo"]).expect_code(0);
+    let demo = env.path("demo");
+    (env, demo)
+}
+
+/// Every `href` and `src` in every HTML file of the site points at a file (and an anchor) that
+/// exists. Returns the number of links checked.
+fn check_links(site: &Path) -> usize {
+    let mut checked = 0;
+    let pages: Vec<PathBuf> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for page in &pages {
+        let html = std::fs::read_to_string(page).expect("page");
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let start = i + attr.len();
+                let target = &html[start..start + html[start..].find('"').expect("closing quote")];
+                if target.starts_with("http://")
+                    || target.starts_with("https://")
+                    || target.starts_with("mailto:")
+                    || target.starts_with("data:image/")
+                {
+                    continue;
+                }
+                let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+                let resolved = if file.is_empty() {
+                    page.clone()
+                } else {
+                    page.parent().expect("dir").join(file)
+                };
+                assert!(
+                    resolved.is_file(),
+                    "{}: link {target} does not resolve",
+                    page.display()
+                );
+                if !anchor.is_empty() {
+                    let body = std::fs::read_to_string(&resolved).expect("target");
+                    assert!(
+                        body.contains(&format!("id=\"{anchor}\"")),
+                        "{}: anchor #{anchor} missing",
+                        page.display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
+    let (env, demo) = example_site();
+    // An edit that is not released must not reach the site.
+    let doc = demo.join("sops/privacy-settings-sop.md");
+    std::fs::write(
+        &doc,
+        std::fs::read_to_string(&doc)
+            .expect("doc")
+            .replace("3-5 minutes", "UNRELEASED EDIT"),
+    )
+    .expect("edit");
+    let run = env.run_in(&demo, &["publish"], &[]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "dist/index.html\n");
+    assert_eq!(
+        run.stderr,
+        "published 1 SOPs: 2 renditions made, 0 already there\n"
+    );
+    let site = demo.join("dist");
+    for rel in [
+        "index.html",
+        "index.json",
+        "SOP-IT-001/index.html",
+        "SOP-IT-001/1.0/SOP-IT-001-v1.0.html",
+        "SOP-IT-001/1.1/SOP-IT-001-v1.1.html",
+    ] {
+        assert!(site.join(rel).is_file(), "{rel}");
+    }
+    let links = check_links(&site);
+    assert!(
+        links > 40,
+        "the site and renditions link to each other ({links} links)"
+    );
+    let v11 =
+        std::fs::read_to_string(site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1.html")).expect("1.1");
+    assert!(v11.contains("3-5 minutes") && !v11.contains("UNRELEASED EDIT"));
+    let v10 =
+        std::fs::read_to_string(site.join("SOP-IT-001/1.0/SOP-IT-001-v1.0.html")).expect("1.0");
+    assert!(v10.contains("2-3 minutes"));
+
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("index.json")).expect("json"))
+            .expect("json");
+    let sop = &index["sops"][0];
+    assert_eq!(sop["id"], "SOP-IT-001");
+    assert_eq!(sop["version"], "1.1");
+    assert_eq!(sop["effective"], "2026-02-01");
+    assert_eq!(sop["owner"], "Alex Example");
+    assert_eq!(sop["status"], "effective");
+    assert_eq!(sop["next_review"], "2026-05-01");
+    assert_eq!(
+        sop["versions"][0]["html"],
+        "SOP-IT-001/1.1/SOP-IT-001-v1.1.html"
+    );
+    assert_eq!(sop["versions"][1]["summary"], "Initial document creation");
+
+    let front = std::fs::read_to_string(site.join("index.html")).expect("index");
+    assert!(front.contains("<td><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"));
+    assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.html\">HTML</a>"));
+
+    let again = env.run_in(&demo, &["publish"], &[]);
+    assert_eq!(
+        again.stderr, "published 1 SOPs: 0 renditions made, 2 already there\n",
+        "only what is missing is rendered"
+    );
+}
+
+#[test]
+fn publish_leaves_out_unreleased_sops_with_a_warning() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    env.write("sops/b.md", sop("SOP-002", "B"));
+    env.commit("two");
+    env.run(&["release", "SOP-001", "-m", "First"])
+        .expect_code(0);
+    let run = env.run(&["publish", "-o", "site"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr,
+        "warning: SOP-002 has no release yet, so it is not on the site\npublished 1 SOPs: 1 renditions made, 0 already there\n"
+    );
+    assert!(env.path("site/SOP-001/1.0/SOP-001-v1.0.html").is_file());
+    assert!(!env.path("site/SOP-002").exists());
+    check_links(&env.path("site"));
+}
+
+/// Headless Chromium, as Debian packages it; required in CI (`.ci/run` installs it).
+fn chromium() -> Option<&'static str> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+}
+
+fn headless(args: &[&str], profile: &Path) -> std::process::Output {
+    let browser = chromium().expect("chromium");
+    std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+#[allow(clippy::print_stderr, reason = "a test skipped outside CI says why")]
+fn the_site_and_a_rendition_render_in_a_real_browser() {
+    if chromium().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (apt-get install chromium)"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    }
+    let (env, demo) = example_site();
+    env.run_in(&demo, &["publish"], &[]).expect_code(0);
+    let profile = env.path("chromium-profile");
+    for (page, title) in [
+        (
+            "dist/index.html",
+            "<title>Standard operating procedures</title>",
+        ),
+        (
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html",
+            "<title>SOP-IT-001 Verifying Claude.ai Privacy Settings — version 1.1</title>",
+        ),
+    ] {
+        let url = format!("file://{}", demo.join(page).display());
+        let dom = headless(&["--dump-dom", &url], &profile);
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(
+            dom.contains(title),
+            "{page}: title missing from the rendered DOM"
+        );
+        let shot = env.path("shot.png");
+        let out = headless(
+            &[
+                "--window-size=1200,900",
+                &format!("--screenshot={}", shot.display()),
+                &url,
+            ],
+            &profile,
+        );
+        assert!(
+            shot.is_file(),
+            "{page}: no screenshot: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let size = std::fs::metadata(&shot).expect("png").len();
+        // A blank 1200×900 page compresses to a few kilobytes; text and tables make it larger.
+        assert!(
+            size > 20_000,
+            "{page}: the screenshot looks blank ({size} bytes)"
+        );
+        std::fs::remove_file(&shot).expect("rm");
+    }
+}
