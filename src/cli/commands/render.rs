@@ -254,6 +254,9 @@ fn load(
 /// Render warnings as located findings: an image outside the repository is an error (SPEC §9),
 /// other image problems are warnings.
 fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding> {
+    if warnings.is_empty() {
+        return Vec::new();
+    }
     let refs = scan(sop.body(), sop.body_first_line()).references;
     let shown = ws.display_path(sop.path());
     warnings
