@@ -35,7 +35,7 @@ pub struct VersionEntry {
     pub commit: String,
     /// The HTML rendition, relative to the site root.
     pub html: String,
-    /// The PDF rendition, relative to the site root, once PDFs are made.
+    /// The PDF rendition, relative to the site root.
     pub pdf: Option<String>,
 }
 
@@ -98,6 +98,9 @@ pub enum PublishError {
     /// A template failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// A rendition could not be made.
+    #[error("a rendition could not be made: {0}")]
+    Render(String),
     /// A released document could not be read back from git.
     #[error("the release {tag} holds no readable file with the ID {id}")]
     MissingDocument {
@@ -162,28 +165,43 @@ pub fn publish(
                 tag: record.tag.clone(),
             })?;
             let html_path = render::output_path(out, id.as_str(), &record.version, "html");
-            if html_path.exists() {
-                report.kept += 1;
-            } else {
-                let commit = record.commit.clone();
-                let files = move |p: &Path| repo.file_at_commit(&commit, p);
-                let job = RenderJob {
-                    sop: &sop,
-                    doc_relative: path.clone(),
-                    files: &files,
-                    meta: RenderMeta::of(
-                        &sop,
-                        &ws.settings.organization,
-                        &ws.settings.footer,
-                        Some(record.short_commit()),
-                    ),
-                    allow_html: ws.settings.allow_html,
-                    paper: ws.settings.paper,
-                    template_root: ws.root.clone(),
+            let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
+            let commit = record.commit.clone();
+            let files = move |p: &Path| repo.file_at_commit(&commit, p);
+            let job = RenderJob {
+                sop: &sop,
+                doc_relative: path.clone(),
+                files: &files,
+                meta: RenderMeta::of(
+                    &sop,
+                    &ws.settings.organization,
+                    &ws.settings.footer,
+                    Some(record.short_commit()),
+                ),
+                allow_html: ws.settings.allow_html,
+                paper: ws.settings.paper,
+                template_root: ws.root.clone(),
+            };
+            let date = record
+                .date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map_or(0, |z| z.timestamp().as_second());
+            for (target, is_pdf) in [(&pdf_path, true), (&html_path, false)] {
+                if target.exists() {
+                    report.kept += 1;
+                    continue;
+                }
+                let rendition = if is_pdf {
+                    render::pdf::pdf(&job, date)
+                } else {
+                    render::html(&job)
                 };
-                let rendition = render::html(&job).map_err(|render::RenderError::Template(e)| e)?;
-                fsx::write_atomic(&html_path, &rendition.bytes)?;
-                report.written.push(html_path.clone());
+                let rendition = rendition.map_err(|e| match e {
+                    render::RenderError::Template(t) => PublishError::Template(t),
+                    render::RenderError::Pdf(p) => PublishError::Render(p),
+                })?;
+                fsx::write_atomic(target, &rendition.bytes)?;
+                report.written.push(target.clone());
                 report.rendered += 1;
             }
             progress(Progress::Rendered(format!("{id} {}", record.version)));
@@ -196,7 +214,7 @@ pub fn publish(
                 tag: record.tag.clone(),
                 commit: record.short_commit().to_string(),
                 html: relative_url(out, &html_path),
-                pdf: None,
+                pdf: Some(relative_url(out, &pdf_path)),
             });
             latest_sop = Some(sop);
         }

@@ -48,13 +48,19 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
         };
-        let html = render::html(&job).map_err(|e| e.to_string())?;
-        Ok(plan
-            .renders
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "html"))
-            .map(|p| (p.clone(), html.bytes.clone()))
-            .collect())
+        let date = plan
+            .effective
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(0, |z| z.timestamp().as_second());
+        let mut files = Vec::new();
+        for path in &plan.renders {
+            let rendition = match path.extension().and_then(|e| e.to_str()) {
+                Some("pdf") => render::pdf::pdf(&job, date),
+                _ => render::html(&job),
+            };
+            files.push((path.clone(), rendition.map_err(|e| e.to_string())?.bytes));
+        }
+        Ok(files)
     };
     let write = ReleaseWrite {
         file: &plan.path,

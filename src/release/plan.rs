@@ -259,12 +259,11 @@ pub fn prepare(
     let tag_message = release_message(summary, &trailers);
     let commit_message = format!("{id}: release {to}\n\n{tag_message}");
     let renders = if request.render {
-        vec![crate::render::output_path(
-            &ws.root.join(&ws.settings.out),
-            id.as_str(),
-            &to,
-            "html",
-        )]
+        let out = ws.root.join(&ws.settings.out);
+        vec![
+            crate::render::output_path(&out, id.as_str(), &to, "pdf"),
+            crate::render::output_path(&out, id.as_str(), &to, "html"),
+        ]
     } else {
         Vec::new()
     };

@@ -7,10 +7,12 @@
 //! - [`ir`]: the document as owned data, shared by every output.
 //! - [`images`]: image references resolved inside the repository.
 //! - [`html`]: the self-contained HTML rendition.
+//! - [`pdf`]: the PDF rendition: layout, then the writer.
 
 pub mod html;
 pub mod images;
 pub mod ir;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -124,11 +126,26 @@ pub enum RenderWarning {
         /// Why it is not embedded.
         problem: images::ImageRef,
     },
+    /// A character no embedded font can draw (PDF only): it shows as the font's missing-glyph
+    /// box. Reported once per character, at the first line it appears on.
+    MissingGlyph {
+        /// The character.
+        c: char,
+        /// The first source line it appears on.
+        line: usize,
+    },
 }
 
 impl std::fmt::Display for RenderWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RenderWarning::MissingGlyph { c, .. } => {
+                write!(
+                    f,
+                    "no glyph for U+{:04X} '{c}' in the PDF fonts; it shows as an empty box",
+                    *c as u32
+                )
+            }
             RenderWarning::Image { source, problem } => match problem {
                 images::ImageRef::Remote => write!(
                     f,
@@ -153,6 +170,9 @@ pub enum RenderError {
     /// A template failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// The PDF could not be written.
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
 }
 
 /// A finished rendition.

@@ -43,10 +43,7 @@ fn first_release_then_an_edit_and_a_minor_release() {
         "{}",
         run.stdout
     );
-    assert_eq!(
-        run.stderr,
-        "no PDF written: the PDF rendition is not available in this version yet\nhint: share it with:  git push --follow-tags\n"
-    );
+    assert_eq!(run.stderr, "hint: share it with:  git push --follow-tags\n");
     // Adoption: the effective date and the row written before sopctl stay as they were.
     let text = env.read("sops/privacy.md");
     assert!(text.contains("\nversion: 1.0.0\n"));
@@ -137,7 +134,7 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
          \x20 commit:     \"SOP-IT-001: release 1.0\" on branch main\n\
          \x20 tag:        SOP-IT-001/v1.0.0 (annotated)\n\
          \x20 writes:     sops/privacy.md (version, revision history)\n\
-         \x20 renditions: dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.html\n\
+         \x20 renditions: dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf, dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.html\n\
          \n\
          Revision history:\n\
          \x20 | Version | Date | Changes | Author |\n\

@@ -113,10 +113,13 @@ fn render_of_a_released_version_comes_from_git() {
     );
     let run = env.run(&["render", "--version", "1.0", "-o", "out"]);
     run.expect_code(0);
-    assert_eq!(run.stdout, "out/SOP-IT-001/1.0/SOP-IT-001-v1.0.html\n");
+    assert_eq!(
+        run.stdout,
+        "out/SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf\nout/SOP-IT-001/1.0/SOP-IT-001-v1.0.html\n"
+    );
     let html = env.read("out/SOP-IT-001/1.0/SOP-IT-001-v1.0.html");
     assert!(html.contains("2-3 minutes") && !html.contains("3-5 minutes"));
-    let draft = env.run(&["render", "-o", "out"]);
+    let draft = env.run(&["render", "-o", "out", "--format", "html"]);
     assert_eq!(
         draft.stdout,
         "out/SOP-IT-001/1.0/SOP-IT-001-v1.0-draft.html\n"
@@ -135,7 +138,7 @@ fn a_lone_markdown_file_outside_any_repository_renders_with_blank_metadata() {
     env.write("notes.md", "# Notes\n\nJust text.\n");
     let run = env.run(&["render", "notes.md", "-o", "."]);
     run.expect_code(0);
-    assert_eq!(run.stdout, "notes.html\n");
+    assert_eq!(run.stdout, "notes.pdf\nnotes.html\n");
     let html = env.read("notes.html");
     assert!(html.contains("<h1 id=\"notes\">Notes</h1>") && html.contains("<dt>ID</dt><dd>—</dd>"));
 }

@@ -74,8 +74,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             .to_string(),
     )?;
     ui.status(&format!(
-        "published {} SOPs: {} renditions made, {} already there",
-        report.sops, report.rendered, report.kept
+        "published {} {}: {} renditions made, {} already there",
+        report.sops,
+        if report.sops == 1 { "SOP" } else { "SOPs" },
+        report.rendered,
+        report.kept
     ));
     Ok(())
 }

@@ -115,9 +115,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     } else {
         print_plan(ui, &ws, &plan, Some(short))?;
     }
-    if !args.no_render {
-        ui.status("no PDF written: the PDF rendition is not available in this version yet");
-    }
     ui.hint("share it with:  git push --follow-tags");
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::workspace::Workspace;
 /// Rendition formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RenderFormat {
-    /// PDF for printing and filing (not available yet)
+    /// PDF for printing and filing
     Pdf,
     /// One self-contained HTML file
     Html,
@@ -33,7 +33,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "VERSION")]
     pub version: Option<String>,
     /// Formats to write
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [RenderFormat::Html])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [RenderFormat::Pdf, RenderFormat::Html])]
     pub format: Vec<RenderFormat>,
     /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
     #[arg(short = 'o', long, value_name = "DIR")]
@@ -49,6 +49,21 @@ struct Source {
     commit: Option<String>,
     unreleased: bool,
     lone: bool,
+    /// The date printed into the PDF's metadata, seconds since the epoch (see [`source_date`]).
+    date: i64,
+}
+
+/// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
+/// at 00:00 UTC, else the epoch. Never the clock.
+fn source_date(date: Option<jiff::civil::Date>) -> i64 {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        return epoch;
+    }
+    date.and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+        .map_or(0, |z| z.timestamp().as_second())
 }
 
 /// Renders each named document (or the only one) and prints the paths written.
@@ -57,12 +72,6 @@ struct Source {
 /// Unknown documents or versions, an image outside the repository, a file that cannot be
 /// written; `--format pdf` until the PDF rendition exists.
 pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
-    if args.format.contains(&RenderFormat::Pdf) {
-        return Err(CliError::new(
-            "the PDF rendition is not available yet in this version of sopctl",
-        )
-        .hint("render HTML with  sopctl render --format html"));
-    }
     let ws = env.workspace()?;
     let names: Vec<Option<&str>> = if args.docs.is_empty() {
         vec![None]
@@ -81,6 +90,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         return Err(CliError::new("the output folder is the repository itself")
             .hint("choose a folder for renditions, e.g.  -o dist"));
     }
+    let mut formats = args.format.clone();
+    formats.dedup();
     let mut failed = false;
     for name in names {
         let source = load(&ws, env, name, args.version.as_deref())?;
@@ -125,36 +136,43 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
         };
-        let rendition = render::html(&job)
-            .map_err(|e| CliError::new("cannot render the HTML").cause(e.to_string()))?;
-        let findings = located(&source.sop, &ws, &rendition.warnings);
-        for f in &findings {
-            ui.finding(f)?;
-        }
-        // An image outside the repository is refused (never read or embedded) and reported as
-        // an error; the rendition is still written, with the image's alt text in its place.
-        failed |= findings
-            .iter()
-            .any(|f| f.severity == crate::doc::Severity::Error);
-        let path = if source.lone {
-            let stem = source
-                .sop
-                .path()
-                .file_stem()
-                .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
-            out_dir.join(format!("{stem}.html"))
-        } else {
-            let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
-            let version = source.sop.metadata.version_or_default();
-            let p = render::output_path(&out_dir, &id, &version, "html");
-            if source.unreleased {
-                p.with_file_name(format!("{id}-v{version}-draft.html"))
-            } else {
-                p
+        let mut reported = std::collections::BTreeSet::new();
+        for format in &formats {
+            let (rendition, ext) = match format {
+                RenderFormat::Html => (render::html(&job), "html"),
+                RenderFormat::Pdf => (render::pdf::pdf(&job, source.date), "pdf"),
+            };
+            let rendition = rendition
+                .map_err(|e| CliError::new("cannot make the rendition").cause(e.to_string()))?;
+            for f in located(&source.sop, &ws, &rendition.warnings) {
+                // The same image problem is found by both formats: say it once.
+                if reported.insert(f.to_string()) {
+                    ui.finding(&f)?;
+                }
+                // An image outside the repository is refused (never read or embedded) and
+                // reported as an error; the rendition is still written, with the alt text.
+                failed |= f.severity == crate::doc::Severity::Error;
             }
-        };
-        fsx::write_atomic(&path, &rendition.bytes)?;
-        ui.line(&ws.display_path(&path).display().to_string())?;
+            let path = if source.lone {
+                let stem = source
+                    .sop
+                    .path()
+                    .file_stem()
+                    .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
+                out_dir.join(format!("{stem}.{ext}"))
+            } else {
+                let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
+                let version = source.sop.metadata.version_or_default();
+                let p = render::output_path(&out_dir, &id, &version, ext);
+                if source.unreleased {
+                    p.with_file_name(format!("{id}-v{version}-draft.{ext}"))
+                } else {
+                    p
+                }
+            };
+            fsx::write_atomic(&path, &rendition.bytes)?;
+            ui.line(&ws.display_path(&path).display().to_string())?;
+        }
     }
     if failed {
         return Err(CliError::silent(1));
@@ -183,7 +201,9 @@ fn load(
                     )));
                 }
                 let relative = PathBuf::from(path.file_name().unwrap_or_default());
+                let date = source_date(sop.metadata.effective);
                 return Ok(Source {
+                    date,
                     sop,
                     relative,
                     commit: None,
@@ -199,7 +219,9 @@ fn load(
         .and_then(|r| r.relative(sop.path()))
         .unwrap_or_else(|| PathBuf::from(sop.path().file_name().unwrap_or_default()));
     let Some(id) = sop.id().cloned() else {
+        let date = source_date(sop.metadata.effective);
         return Ok(Source {
+            date,
             sop,
             relative,
             commit: None,
@@ -223,7 +245,9 @@ fn load(
                     ))
                 })?;
             let sop = Sop::from_bytes(&path, bytes)?;
+            let date = source_date(Some(record.date));
             Ok(Source {
+                date,
                 sop,
                 relative: path,
                 commit: Some(record.commit.clone()),
@@ -240,7 +264,9 @@ fn load(
                     .ok()
                     .and_then(|r| r.latest().map(|l| l.commit.clone()))
             };
+            let date = source_date(sop.metadata.effective);
             Ok(Source {
+                date,
                 sop,
                 relative,
                 commit,
@@ -262,14 +288,23 @@ fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding
     warnings
         .iter()
         .map(|w| {
-            let RenderWarning::Image { source, problem } = w;
-            let location = refs
-                .iter()
-                .find(|r| r.is_image && r.target == *source)
-                .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location);
-            match problem {
-                ImageRef::Outside => Finding::error(shown.clone(), location, format!("the image `{source}` is outside the repository; it is not read or embedded; copy it into the repository")),
-                _ => Finding::warning(shown.clone(), location, w.to_string()),
+            let (location, error) = match w {
+                RenderWarning::Image { source, problem } => (
+                    refs.iter()
+                        .find(|r| r.is_image && r.target == *source)
+                        .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location),
+                    matches!(problem, ImageRef::Outside),
+                ),
+                RenderWarning::MissingGlyph { c, line } => {
+                    let text = sop.source.text();
+                    let column = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().position(|x| x == *c)).map_or(1, |p| p + 1);
+                    (crate::doc::Location { line: *line, column }, false)
+                }
+            };
+            if error && let RenderWarning::Image { source, .. } = w {
+                Finding::error(shown.clone(), location, format!("the image `{source}` is outside the repository; it is not read or embedded; copy it into the repository"))
+            } else {
+                Finding::warning(shown.clone(), location, w.to_string())
             }
         })
         .collect()

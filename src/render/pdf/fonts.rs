@@ -1,0 +1,189 @@
+//! The fonts of the PDF rendition: DejaVu Sans (four styles) and DejaVu Sans Mono (two), compiled
+//! into the binary (`assets/fonts/README.md`), and their metrics for line breaking.
+//!
+//! Widths come from the font that draws the text (its `hmtx` advance widths, read with
+//! ttf-parser), in points for a given size: advance ÷ units-per-em × size. The writer draws one
+//! glyph per character without kerning, so these widths are exactly what is drawn.
+
+use std::sync::OnceLock;
+
+/// A face of the embedded family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FaceId {
+    /// DejaVu Sans.
+    Sans,
+    /// DejaVu Sans Bold.
+    SansBold,
+    /// DejaVu Sans Oblique.
+    SansItalic,
+    /// DejaVu Sans Bold Oblique.
+    SansBoldItalic,
+    /// DejaVu Sans Mono.
+    Mono,
+    /// DejaVu Sans Mono Bold.
+    MonoBold,
+}
+
+impl FaceId {
+    /// Every face, in a fixed order (the writer numbers fonts in this order).
+    pub const ALL: [FaceId; 6] = [
+        FaceId::Sans,
+        FaceId::SansBold,
+        FaceId::SansItalic,
+        FaceId::SansBoldItalic,
+        FaceId::Mono,
+        FaceId::MonoBold,
+    ];
+
+    /// The font file.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            FaceId::Sans => dejavu::sans::regular(),
+            FaceId::SansBold => dejavu::sans::bold(),
+            FaceId::SansItalic => dejavu::sans::oblique(),
+            FaceId::SansBoldItalic => dejavu::sans::bold_oblique(),
+            FaceId::Mono => dejavu::sans_mono::regular(),
+            FaceId::MonoBold => dejavu::sans_mono::bold(),
+        }
+    }
+
+    /// The face with `bold` and `italic` applied (monospace has no italic here).
+    pub fn styled(bold: bool, italic: bool, mono: bool) -> FaceId {
+        match (mono, bold, italic) {
+            (true, true, _) => FaceId::MonoBold,
+            (true, false, _) => FaceId::Mono,
+            (false, true, true) => FaceId::SansBoldItalic,
+            (false, true, false) => FaceId::SansBold,
+            (false, false, true) => FaceId::SansItalic,
+            (false, false, false) => FaceId::Sans,
+        }
+    }
+
+    /// A short name for layout dumps (`Sans-Bold`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FaceId::Sans => "Sans",
+            FaceId::SansBold => "Sans-Bold",
+            FaceId::SansItalic => "Sans-Italic",
+            FaceId::SansBoldItalic => "Sans-BoldItalic",
+            FaceId::Mono => "Mono",
+            FaceId::MonoBold => "Mono-Bold",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            FaceId::Sans => 0,
+            FaceId::SansBold => 1,
+            FaceId::SansItalic => 2,
+            FaceId::SansBoldItalic => 3,
+            FaceId::Mono => 4,
+            FaceId::MonoBold => 5,
+        }
+    }
+}
+
+/// Metrics of one face: advance widths of the characters it has, in font units.
+struct Metrics {
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+    /// Advances of U+0000..U+0800 (`None`: no glyph), looked up directly; others go to the cmap.
+    common: Vec<Option<u16>>,
+}
+
+fn metrics(face: FaceId) -> &'static Metrics {
+    static ALL: OnceLock<Vec<Metrics>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        FaceId::ALL
+            .iter()
+            .map(|f| {
+                // The embedded files are valid TrueType fonts; a parse failure would be a broken
+                // build, caught by the tests on the first page rendered.
+                #[allow(clippy::expect_used, reason = "the fonts are compiled in and tested")]
+                let face =
+                    ttf_parser::Face::parse(f.bytes(), 0).expect("embedded DejaVu font parses");
+                let common = (0u32..0x800)
+                    .map(|cp| {
+                        char::from_u32(cp)
+                            .and_then(|c| face.glyph_index(c))
+                            .and_then(|g| face.glyph_hor_advance(g))
+                    })
+                    .collect();
+                Metrics {
+                    units_per_em: f32::from(face.units_per_em()),
+                    face,
+                    common,
+                }
+            })
+            .collect()
+    });
+    &all[face.index()]
+}
+
+/// Whether `face` has a glyph for `c`.
+pub fn has_glyph(face: FaceId, c: char) -> bool {
+    advance_units(face, c).is_some()
+}
+
+fn advance_units(face: FaceId, c: char) -> Option<u16> {
+    let m = metrics(face);
+    let cp = c as usize;
+    if cp < m.common.len() {
+        return m.common[cp];
+    }
+    m.face
+        .glyph_index(c)
+        .and_then(|g| m.face.glyph_hor_advance(g))
+}
+
+/// The advance width of `c` in points at `size` points. Characters the face lacks measure as
+/// its `.notdef` box (glyph 0), which is what the PDF shows for them.
+pub fn char_width(face: FaceId, c: char, size: f32) -> f32 {
+    let m = metrics(face);
+    let units = advance_units(face, c)
+        .or_else(|| m.face.glyph_hor_advance(ttf_parser::GlyphId(0)))
+        .unwrap_or(0);
+    f32::from(units) / m.units_per_em * size
+}
+
+/// The width of `text` in points at `size` points.
+pub fn text_width(face: FaceId, text: &str, size: f32) -> f32 {
+    text.chars().map(|c| char_width(face, c, size)).sum()
+}
+
+/// The ascender of `face` in points at `size` (above the baseline).
+pub fn ascender(face: FaceId, size: f32) -> f32 {
+    let m = metrics(face);
+    f32::from(m.face.ascender()) / m.units_per_em * size
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dejavu_covers_the_examples_symbols() {
+        for c in [
+            '☐', '☒', '↗', '–', '—', '“', '”', '’', '✓', '•', '◦', '▪', '↪', 'é', 'Ω', 'Ж',
+        ] {
+            assert!(has_glyph(FaceId::Sans, c), "Sans lacks {c}");
+        }
+        assert!(!has_glyph(FaceId::Sans, '手'));
+    }
+
+    #[test]
+    fn widths_come_from_the_font() {
+        // DejaVu Sans: 2048 units per em; 'M' advances 1767 units.
+        let m = char_width(FaceId::Sans, 'M', 10.0);
+        assert!((m - 8.628).abs() < 0.01, "{m}");
+        // Monospace: every character the same width.
+        assert_eq!(
+            text_width(FaceId::Mono, "iiii", 10.0),
+            text_width(FaceId::Mono, "MMMM", 10.0)
+        );
+        assert!(
+            text_width(FaceId::SansBold, "Procedure", 10.0)
+                > text_width(FaceId::Sans, "Procedure", 10.0)
+        );
+    }
+}

@@ -1,0 +1,656 @@
+//! The body, block by block, down the pages.
+//!
+//! A [`Flow`] holds the pages made so far and a cursor (`y`, from the top of the page). Each
+//! block asks for the room it needs; when the rest of the page is too small, a new page starts.
+//! Rules implemented here:
+//! - a heading is kept with the first two lines of what follows it, so no page ends with a
+//!   heading (`cases/` B04); a heading already at the top of a page is never pushed further;
+//! - lists indent 16 pt a level until the text would get narrower than half the column, then
+//!   stop indenting; bullets cycle • ◦ ▪ ‣ (`cases/` B05);
+//! - code blocks wrap at the column's width with a visible `↪` on continuation lines, tabs
+//!   expand to the next multiple of 4 columns, and the background is drawn per page (`cases/` B02);
+//! - images are scaled down to the column's width and the page's height, keeping their aspect,
+//!   and start a new page rather than being cut (`cases/` B25).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::super::fonts::{FaceId, char_width, text_width};
+use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
+use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
+use crate::render::RenderWarning;
+use crate::render::html::is_safe_link;
+use crate::render::images::{self, FileSource, ImageRef};
+use crate::render::ir::{Block, Heading, Inline, List};
+
+/// Body text size in points.
+pub const BODY: f32 = 10.0;
+/// Body line height in points.
+pub const BODY_LH: f32 = 14.5;
+/// Space after a paragraph.
+const PARA_GAP: f32 = 6.0;
+const CODE_SIZE: f32 = 8.5;
+const CODE_LH: f32 = 11.5;
+const INDENT: f32 = 16.0;
+const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
+
+/// Inline styling state while converting inlines to spans.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub(crate) bold: bool,
+    pub(crate) italic: bool,
+    pub(crate) strike: bool,
+    pub(crate) size: f32,
+    pub(crate) color: Rgb,
+    pub(crate) link: Option<LinkTarget>,
+}
+
+impl Ctx {
+    pub(crate) fn body() -> Ctx {
+        Ctx {
+            bold: false,
+            italic: false,
+            strike: false,
+            size: BODY,
+            color: Rgb::BLACK,
+            link: None,
+        }
+    }
+
+    /// The style of plain (not monospace) text in this context.
+    pub(crate) fn style_for_value(&self) -> Style {
+        self.style(false)
+    }
+
+    fn style(&self, mono: bool) -> Style {
+        Style {
+            face: FaceId::styled(self.bold, self.italic, mono),
+            size: if mono { self.size * 0.9 } else { self.size },
+            color: if self.link.is_some() {
+                Rgb::LINK
+            } else {
+                self.color
+            },
+            link: self.link.clone(),
+            strike: self.strike,
+            code: mono,
+        }
+    }
+}
+
+/// Inline content as styled spans.
+pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => out.push(Span {
+                text: t.clone(),
+                style: ctx.style(false),
+            }),
+            Inline::Code(c) => out.push(Span {
+                text: c.clone(),
+                style: ctx.style(true),
+            }),
+            Inline::Html(h) => out.push(Span {
+                text: h.clone(),
+                style: ctx.style(true),
+            }),
+            Inline::Emphasis(c) => spans(
+                c,
+                &Ctx {
+                    italic: true,
+                    ..ctx.clone()
+                },
+                out,
+            ),
+            Inline::Strong(c) => spans(
+                c,
+                &Ctx {
+                    bold: true,
+                    ..ctx.clone()
+                },
+                out,
+            ),
+            Inline::Strikethrough(c) => spans(
+                c,
+                &Ctx {
+                    strike: true,
+                    ..ctx.clone()
+                },
+                out,
+            ),
+            Inline::Link {
+                target, content, ..
+            } => {
+                let link = if let Some(anchor) = target.strip_prefix('#') {
+                    Some(LinkTarget::Anchor(anchor.to_string()))
+                } else if is_safe_link(target) && !target.trim().is_empty() {
+                    Some(LinkTarget::Uri(target.clone()))
+                } else {
+                    None
+                };
+                spans(
+                    content,
+                    &Ctx {
+                        link,
+                        ..ctx.clone()
+                    },
+                    out,
+                );
+            }
+            Inline::Image { alt, .. } => {
+                out.push(Span {
+                    text: format!("[image: {alt}]"),
+                    style: Ctx {
+                        italic: true,
+                        color: Rgb::GREY,
+                        ..ctx.clone()
+                    }
+                    .style(false),
+                });
+            }
+            Inline::SoftBreak => out.push(Span {
+                text: " ".into(),
+                style: ctx.style(false),
+            }),
+            Inline::LineBreak => out.push(Span {
+                text: "\n".into(),
+                style: ctx.style(false),
+            }),
+            Inline::FootnoteRef { number, .. } => {
+                out.push(Span {
+                    text: format!("[{number}]"),
+                    style: Ctx {
+                        size: ctx.size * 0.8,
+                        ..ctx.clone()
+                    }
+                    .style(false),
+                });
+            }
+        }
+    }
+}
+
+/// The pages being filled.
+pub struct Flow<'a> {
+    /// Page geometry.
+    pub geo: Geometry,
+    /// Pages so far (the last is being filled).
+    pub pages: Vec<Page>,
+    /// The cursor: top of the next block, from the top of the page.
+    pub y: Pt,
+    /// Images embedded so far.
+    pub images: Vec<ImageData>,
+    /// Heading anchors placed so far.
+    pub anchors: BTreeMap<String, (usize, Pt)>,
+    /// Bookmarks so far.
+    pub outline: Vec<OutlineEntry>,
+    /// Characters no embedded face has.
+    pub missing: BTreeSet<char>,
+    /// Image problems.
+    pub warnings: Vec<RenderWarning>,
+    files: &'a dyn FileSource,
+    doc_relative: &'a Path,
+}
+
+impl<'a> Flow<'a> {
+    /// An empty document with one page.
+    pub fn new(geo: Geometry, files: &'a dyn FileSource, doc_relative: &'a Path) -> Flow<'a> {
+        Flow {
+            geo,
+            pages: vec![Page::default()],
+            y: geo.top,
+            images: Vec::new(),
+            anchors: BTreeMap::new(),
+            outline: Vec::new(),
+            missing: BTreeSet::new(),
+            warnings: Vec::new(),
+            files,
+            doc_relative,
+        }
+    }
+
+    /// Index of the page being filled.
+    pub fn page_index(&self) -> usize {
+        self.pages.len() - 1
+    }
+
+    /// Adds an item to the current page.
+    pub fn push(&mut self, item: Item) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.push(item);
+        }
+    }
+
+    /// Starts a new page.
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.geo.top;
+    }
+
+    /// Room left on this page.
+    pub fn remaining(&self) -> Pt {
+        self.geo.bottom - self.y
+    }
+
+    /// Starts a new page unless `h` fits below the cursor; never leaves a page empty (a block
+    /// taller than a page starts at the top and is split by its own rules).
+    pub fn ensure(&mut self, h: Pt) -> bool {
+        if h.0 > self.remaining().0 + 0.01 && self.y.0 > self.geo.top.0 + 0.5 {
+            self.new_page();
+            return true;
+        }
+        false
+    }
+
+    /// Breaks spans into lines, noting characters no face has.
+    pub fn break_spans(&mut self, spans: &[Span], width: Pt) -> BrokenText {
+        let broken = break_lines(spans, width);
+        self.missing.extend(broken.missing.iter().copied());
+        broken
+    }
+
+    /// Places lines at `x`, one `lh` apart, breaking pages between lines.
+    pub fn place_lines(&mut self, broken: &BrokenText, x: Pt, lh: f32) {
+        for line in &broken.lines {
+            self.ensure(Pt(lh));
+            let size = line
+                .fragments
+                .iter()
+                .map(|f| f.style.size)
+                .fold(BODY * 0.5, f32::max);
+            let baseline = self.y + Pt(lh * 0.5 + size * 0.36);
+            for f in &line.fragments {
+                let fx = x + f.x;
+                if f.style.code {
+                    self.push(Item::Rect {
+                        x: fx - Pt(1.5),
+                        y: baseline - Pt(f.style.size * 0.95),
+                        w: f.width + Pt(3.0),
+                        h: Pt(f.style.size * 1.3),
+                        fill: Rgb::BAND,
+                    });
+                }
+                self.push(Item::Text {
+                    x: fx,
+                    y: baseline,
+                    face: f.style.face,
+                    size: f.style.size,
+                    text: f.text.clone(),
+                    color: f.style.color,
+                    angle: 0.0,
+                });
+                if f.style.strike {
+                    let sy = baseline - Pt(f.style.size * 0.3);
+                    self.push(Item::Line {
+                        x1: fx,
+                        y1: sy,
+                        x2: fx + f.width,
+                        y2: sy,
+                        width: Pt(0.6),
+                        color: f.style.color,
+                    });
+                }
+                if let Some(target) = &f.style.link {
+                    self.push(Item::Link {
+                        x: fx,
+                        y: self.y,
+                        w: f.width,
+                        h: Pt(lh),
+                        target: target.clone(),
+                    });
+                }
+            }
+            self.y += Pt(lh);
+        }
+    }
+
+    /// Lays out blocks at `x` in a column `width` wide. `tight` lists put no gap after their
+    /// paragraphs.
+    pub fn blocks(&mut self, blocks: &[Block], x: Pt, width: Pt, depth: usize, tight: bool) {
+        for (i, block) in blocks.iter().enumerate() {
+            match block {
+                Block::Heading(h) => self.heading(h, x, width),
+                Block::Paragraph(content) => {
+                    if let [Inline::Image { source, alt, .. }] = content.as_slice() {
+                        self.image(source, alt, x, width);
+                        continue;
+                    }
+                    let mut s = Vec::new();
+                    spans(content, &Ctx::body(), &mut s);
+                    let broken = self.break_spans(&s, width);
+                    self.place_lines(&broken, x, BODY_LH);
+                    if !(tight && i + 1 == blocks.len()) {
+                        self.y += Pt(if tight { 2.0 } else { PARA_GAP });
+                    }
+                }
+                Block::List(list) => self.list(list, x, width, depth),
+                Block::BlockQuote(inner) => self.quote(inner, x, width, depth),
+                Block::Code { text, .. } => self.code(text, x, width),
+                Block::Html(raw) => self.code(raw, x, width),
+                Block::Table(table) => super::table::table(self, table, x, width),
+                Block::Rule => {
+                    self.ensure(Pt(14.0));
+                    self.y += Pt(7.0);
+                    self.push(Item::Line {
+                        x1: x,
+                        y1: self.y,
+                        x2: x + width,
+                        y2: self.y,
+                        width: Pt(0.7),
+                        color: Rgb::RULE,
+                    });
+                    self.y += Pt(9.0);
+                }
+            }
+        }
+    }
+
+    /// Heading sizes in points, by level.
+    pub fn heading_size(level: u8) -> f32 {
+        match level {
+            1 => 17.0,
+            2 => 14.0,
+            3 => 12.0,
+            4 => 11.0,
+            _ => 10.0,
+        }
+    }
+
+    fn heading(&mut self, h: &Heading, x: Pt, width: Pt) {
+        let size = Self::heading_size(h.level);
+        let lh = size * 1.28;
+        let before = match h.level {
+            1 | 2 => 14.0,
+            3 => 10.0,
+            _ => 8.0,
+        };
+        let ctx = Ctx {
+            bold: true,
+            size,
+            ..Ctx::body()
+        };
+        let mut s = Vec::new();
+        spans(&h.content, &ctx, &mut s);
+        let broken = self.break_spans(&s, width);
+        let rule = if h.level <= 2 { 5.0 } else { 0.0 };
+        // Keep the heading with the first two lines of what follows (cases/ B04).
+        let needed = before + broken.lines.len() as f32 * lh + rule + 4.0 + 2.0 * BODY_LH;
+        let at_top = self.y.0 <= self.geo.top.0 + 0.5;
+        if !at_top {
+            if self.ensure(Pt(needed)) {
+                // New page: no space before the heading.
+            } else {
+                self.y += Pt(before);
+            }
+        }
+        let page = self.page_index();
+        self.anchors.insert(h.anchor.clone(), (page, self.y));
+        self.outline.push(OutlineEntry {
+            level: h.level,
+            title: h.text.clone(),
+            page,
+            y: self.y,
+        });
+        self.place_lines(&broken, x, lh);
+        if rule > 0.0 {
+            self.y += Pt(2.0);
+            self.push(Item::Line {
+                x1: x,
+                y1: self.y,
+                x2: x + width,
+                y2: self.y,
+                width: Pt(if h.level == 1 { 1.0 } else { 0.5 }),
+                color: Rgb::RULE,
+            });
+            self.y += Pt(rule - 2.0);
+        }
+        self.y += Pt(4.0);
+    }
+
+    fn list(&mut self, list: &List, x: Pt, width: Pt, depth: usize) {
+        // Stop indenting once the text would get narrower than half the column.
+        let indent = if (width - Pt(INDENT)).0 >= self.geo.text_width().0 * 0.5 {
+            INDENT
+        } else {
+            0.0
+        };
+        let child_x = x + Pt(indent.max(0.0));
+        let child_w = width - Pt(indent);
+        for (i, item) in list.items.iter().enumerate() {
+            let marker = match item.task {
+                Some(true) => "☒".to_string(),
+                Some(false) => "☐".to_string(),
+                None if list.ordered => format!("{}.", list.start + i),
+                None => BULLETS[depth % BULLETS.len()].to_string(),
+            };
+            self.ensure(Pt(BODY_LH));
+            let mw = text_width(FaceId::Sans, &marker, BODY);
+            let gutter = if indent > 0.0 { indent } else { INDENT };
+            let mx = if indent > 0.0 {
+                child_x - Pt(mw + 4.0)
+            } else {
+                x
+            };
+            let content_x = if indent > 0.0 {
+                child_x
+            } else {
+                x + Pt(gutter)
+            };
+            let content_w = if indent > 0.0 {
+                child_w
+            } else {
+                width - Pt(gutter)
+            };
+            let baseline = self.y + Pt(BODY_LH * 0.5 + BODY * 0.36);
+            self.push(Item::Text {
+                x: mx,
+                y: baseline,
+                face: FaceId::Sans,
+                size: BODY,
+                text: marker,
+                color: Rgb::BLACK,
+                angle: 0.0,
+            });
+            self.blocks(&item.blocks, content_x, content_w, depth + 1, list.tight);
+        }
+        if depth == 0 {
+            self.y += Pt(PARA_GAP);
+        }
+    }
+
+    fn quote(&mut self, inner: &[Block], x: Pt, width: Pt, depth: usize) {
+        let start_page = self.page_index();
+        let start_y = self.y;
+        self.blocks(inner, x + Pt(12.0), width - Pt(12.0), depth, false);
+        let end_page = self.page_index();
+        let end_y = self.y - Pt(PARA_GAP);
+        for p in start_page..=end_page {
+            let top = if p == start_page {
+                start_y
+            } else {
+                self.geo.top
+            };
+            let bottom = if p == end_page {
+                end_y
+            } else {
+                self.geo.bottom
+            };
+            if let Some(page) = self.pages.get_mut(p) {
+                page.items.push(Item::Line {
+                    x1: x + Pt(2.0),
+                    y1: top,
+                    x2: x + Pt(2.0),
+                    y2: bottom,
+                    width: Pt(2.5),
+                    color: Rgb::RULE,
+                });
+            }
+        }
+    }
+
+    fn code(&mut self, text: &str, x: Pt, width: Pt) {
+        let pad = 6.0;
+        let char_w = char_width(FaceId::Mono, 'M', CODE_SIZE);
+        let mark_w = char_w * 2.0;
+        let columns = (((width.0 - 2.0 * pad - mark_w) / char_w).floor() as usize).max(8);
+        let mut lines: Vec<(String, bool)> = Vec::new();
+        for source in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+            let mut expanded = String::new();
+            let mut col = 0;
+            for c in source.chars() {
+                if c == '\t' {
+                    let n = 4 - col % 4;
+                    expanded.extend(std::iter::repeat_n(' ', n));
+                    col += n;
+                } else if c != '\r' {
+                    expanded.push(c);
+                    col += 1;
+                }
+            }
+            let chars: Vec<char> = expanded.chars().collect();
+            if chars.is_empty() {
+                lines.push((String::new(), false));
+            }
+            for (n, chunk) in chars.chunks(columns).enumerate() {
+                lines.push((chunk.iter().collect(), n > 0));
+            }
+        }
+        self.y += Pt(2.0);
+        self.ensure(Pt(CODE_LH * 2.0 + 2.0 * pad));
+        let mut band_page = self.page_index();
+        let mut band_index = self.pages[band_page].items.len();
+        let mut band_top = self.y;
+        self.y += Pt(pad);
+        for (text, continued) in &lines {
+            if self.remaining().0 < CODE_LH + pad {
+                self.close_band(
+                    band_page,
+                    band_index,
+                    band_top,
+                    self.y + Pt(pad * 0.5),
+                    x,
+                    width,
+                );
+                self.new_page();
+                band_page = self.page_index();
+                band_index = 0;
+                band_top = self.y;
+                self.y += Pt(pad);
+            }
+            let baseline = self.y + Pt(CODE_LH * 0.5 + CODE_SIZE * 0.36);
+            if *continued {
+                self.push(Item::Text {
+                    x: x + Pt(pad),
+                    y: baseline,
+                    face: FaceId::Mono,
+                    size: CODE_SIZE,
+                    text: "↪".into(),
+                    color: Rgb::GREY,
+                    angle: 0.0,
+                });
+            }
+            if !text.is_empty() {
+                let mut s = vec![Span {
+                    text: text.clone(),
+                    style: Style {
+                        face: FaceId::Mono,
+                        size: CODE_SIZE,
+                        color: Rgb::BLACK,
+                        link: None,
+                        strike: false,
+                        code: false,
+                    },
+                }];
+                let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));
+                for f in broken.lines.iter().flat_map(|l| &l.fragments) {
+                    self.push(Item::Text {
+                        x: x + Pt(pad + mark_w) + f.x,
+                        y: baseline,
+                        face: f.style.face,
+                        size: CODE_SIZE,
+                        text: f.text.clone(),
+                        color: Rgb::BLACK,
+                        angle: 0.0,
+                    });
+                }
+                s.clear();
+            }
+            self.y += Pt(CODE_LH);
+        }
+        self.y += Pt(pad);
+        self.close_band(band_page, band_index, band_top, self.y, x, width);
+        self.y += Pt(PARA_GAP + 2.0);
+    }
+
+    fn close_band(&mut self, page: usize, index: usize, top: Pt, bottom: Pt, x: Pt, width: Pt) {
+        if let Some(p) = self.pages.get_mut(page) {
+            p.items.insert(
+                index.min(p.items.len()),
+                Item::Rect {
+                    x,
+                    y: top,
+                    w: width,
+                    h: bottom - top,
+                    fill: Rgb::BAND,
+                },
+            );
+        }
+    }
+
+    fn image(&mut self, source: &str, alt: &str, x: Pt, width: Pt) {
+        let placeholder = |flow: &mut Flow<'_>| {
+            let ctx = Ctx {
+                italic: true,
+                color: Rgb::GREY,
+                ..Ctx::body()
+            };
+            let s = vec![Span {
+                text: format!("[image: {}]", if alt.is_empty() { source } else { alt }),
+                style: ctx.style(false),
+            }];
+            let broken = flow.break_spans(&s, width);
+            flow.place_lines(&broken, x, BODY_LH);
+            flow.y += Pt(PARA_GAP);
+        };
+        let resolved = images::resolve(source, self.doc_relative, self.files);
+        let ImageRef::Embedded {
+            media_type, bytes, ..
+        } = resolved
+        else {
+            self.warnings.push(RenderWarning::Image {
+                source: source.to_string(),
+                problem: resolved,
+            });
+            placeholder(self);
+            return;
+        };
+        let size = imagesize::blob_size(&bytes).ok();
+        let (Some(size), "image/png" | "image/jpeg") = (size, media_type) else {
+            self.warnings.push(RenderWarning::Image {
+                source: source.to_string(),
+                problem: ImageRef::Missing,
+            });
+            placeholder(self);
+            return;
+        };
+        // 96 pixels to the inch, as browsers show them; never larger than the column or page.
+        let mut w = size.width as f32 * 0.75;
+        let mut h = size.height as f32 * 0.75;
+        let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
+        let scale = (width.0 / w).min(max_h / h).min(1.0);
+        w *= scale;
+        h *= scale;
+        self.ensure(Pt(h + 6.0));
+        self.y += Pt(3.0);
+        let index = self.images.len();
+        self.images.push(ImageData { media_type, bytes });
+        self.push(Item::Image {
+            x,
+            y: self.y,
+            w: Pt(w),
+            h: Pt(h),
+            image: index,
+        });
+        self.y += Pt(h + 3.0 + PARA_GAP);
+    }
+}

@@ -1,0 +1,352 @@
+//! What surrounds the body: the title block and table of contents on the first page, and on
+//! every page the header (ID · title · version), the footer (uncontrolled-copy notice, status,
+//! the commit a released version was built from, page X of Y) and, for a document not in effect,
+//! the diagonal watermark (SPEC §7).
+
+use super::super::fonts::{FaceId, text_width};
+use super::super::text::{LinkTarget, Span};
+use super::flow::{BODY, Ctx, Flow};
+use super::{Item, Pt, Rgb};
+use crate::render::RenderMeta;
+
+/// A page number to fill in once the body is laid out: the TOC entry's item and right edge.
+pub struct Patch {
+    page: usize,
+    item: usize,
+    right: Pt,
+    anchor: String,
+}
+
+/// One table-of-contents entry.
+pub struct TocEntry {
+    /// Heading level.
+    pub level: u8,
+    /// Heading text.
+    pub text: String,
+    /// Heading anchor.
+    pub anchor: String,
+}
+
+/// The title block: organisation, title, and the metadata in a grid.
+pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
+    let x = flow.geo.left;
+    let width = flow.geo.text_width();
+    if !meta.organization.is_empty() {
+        small_caps(flow, x, &meta.organization.to_uppercase());
+        flow.y += Pt(4.0);
+    }
+    let title = if meta.title.is_empty() {
+        "Untitled document"
+    } else {
+        meta.title.as_str()
+    };
+    let s = vec![Span {
+        text: title.to_string(),
+        style: super::super::text::Style {
+            face: FaceId::SansBold,
+            size: 20.0,
+            color: Rgb::BLACK,
+            link: None,
+            strike: false,
+            code: false,
+        },
+    }];
+    let broken = flow.break_spans(&s, width);
+    flow.place_lines(&broken, x, 25.0);
+    flow.y += Pt(8.0);
+    let dash = |v: &str| {
+        if v.is_empty() {
+            "—".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let version = if meta.unreleased {
+        format!("{} (unreleased changes)", dash(&meta.version))
+    } else {
+        dash(&meta.version)
+    };
+    let cells = [
+        ("ID", dash(&meta.id)),
+        ("VERSION", version),
+        ("EFFECTIVE", dash(&meta.effective)),
+        ("OWNER", dash(&meta.owner)),
+        ("STATUS", dash(&meta.status)),
+        ("NEXT REVIEW", dash(&meta.next_review)),
+    ];
+    let col = width.0 / 3.0;
+    for row in cells.chunks(3) {
+        let top = flow.y;
+        let mut lowest = top;
+        for (i, (label, value)) in row.iter().enumerate() {
+            flow.y = top;
+            let cx = x + Pt(col * i as f32);
+            small_caps(flow, cx, label);
+            let v = vec![Span {
+                text: value.clone(),
+                style: Ctx {
+                    bold: true,
+                    ..Ctx::body()
+                }
+                .style_for_value(),
+            }];
+            let broken = flow.break_spans(&v, Pt(col - 10.0));
+            flow.place_lines(&broken, cx, 13.5);
+            if flow.y.0 > lowest.0 {
+                lowest = flow.y;
+            }
+        }
+        flow.y = lowest + Pt(6.0);
+    }
+    flow.y += Pt(2.0);
+    flow.push(Item::Line {
+        x1: x,
+        y1: flow.y,
+        x2: x + width,
+        y2: flow.y,
+        width: Pt(1.8),
+        color: Rgb::BLACK,
+    });
+    flow.y += Pt(16.0);
+}
+
+fn small_caps(flow: &mut Flow<'_>, x: Pt, text: &str) {
+    let baseline = flow.y + Pt(8.0);
+    flow.push(Item::Text {
+        x,
+        y: baseline,
+        face: FaceId::Sans,
+        size: 7.0,
+        text: text.to_string(),
+        color: Rgb::GREY,
+        angle: 0.0,
+    });
+    flow.y += Pt(11.0);
+}
+
+/// The table of contents, with room for page numbers, which [`fill_page_numbers`] writes later.
+pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
+    let mut patches = Vec::new();
+    if entries.is_empty() {
+        return patches;
+    }
+    let x = flow.geo.left;
+    let right = flow.geo.right;
+    flow.ensure(Pt(60.0));
+    let s = vec![Span {
+        text: "Contents".into(),
+        style: Ctx {
+            bold: true,
+            size: 13.0,
+            ..Ctx::body()
+        }
+        .style_for_value(),
+    }];
+    let broken = flow.break_spans(&s, flow.geo.text_width());
+    flow.place_lines(&broken, x, 18.0);
+    flow.y += Pt(4.0);
+    let lh = 15.0;
+    for e in entries {
+        let indent = if e.level >= 3 { 14.0 } else { 0.0 };
+        let size = if e.level >= 3 { 9.5 } else { BODY };
+        let ctx = Ctx {
+            size,
+            ..Ctx::body()
+        };
+        let s = vec![Span {
+            text: e.text.clone(),
+            style: ctx.style_for_value(),
+        }];
+        let broken = flow.break_spans(&s, flow.geo.text_width() - Pt(indent + 40.0));
+        let top = flow.y;
+        let page_before = flow.page_index();
+        flow.place_lines(&broken, x + Pt(indent), lh);
+        let page = flow.page_index();
+        let top = if page == page_before {
+            top
+        } else {
+            flow.geo.top
+        };
+        let last_width = broken.lines.last().map_or(0.0, |l| l.width.0);
+        let baseline = flow.y - Pt(lh) + Pt(lh * 0.5 + size * 0.36);
+        // Dotted leader from the end of the text to the page number.
+        let leader_x = x + Pt(indent + last_width + 6.0);
+        let dot_w = text_width(FaceId::Sans, ". ", size);
+        let n = (((right - Pt(28.0) - leader_x).0) / dot_w).floor().max(0.0) as usize;
+        if n > 0 {
+            flow.push(Item::Text {
+                x: leader_x,
+                y: baseline,
+                face: FaceId::Sans,
+                size,
+                text: ". ".repeat(n).trim_end().to_string(),
+                color: Rgb::RULE,
+                angle: 0.0,
+            });
+        }
+        let item = flow.pages[page].items.len();
+        flow.push(Item::Text {
+            x: right,
+            y: baseline,
+            face: FaceId::Sans,
+            size,
+            text: String::new(),
+            color: Rgb::BLACK,
+            angle: 0.0,
+        });
+        flow.push(Item::Link {
+            x: x + Pt(indent),
+            y: top,
+            w: right - x - Pt(indent),
+            h: flow.y - top,
+            target: LinkTarget::Anchor(e.anchor.clone()),
+        });
+        patches.push(Patch {
+            page,
+            item,
+            right,
+            anchor: e.anchor.clone(),
+        });
+    }
+    flow.y += Pt(14.0);
+    patches
+}
+
+/// Writes the page numbers into the table of contents, right-aligned.
+pub fn fill_page_numbers(flow: &mut Flow<'_>, patches: &[Patch]) {
+    for p in patches {
+        let Some(&(page, _)) = flow.anchors.get(&p.anchor) else {
+            continue;
+        };
+        let number = (page + 1).to_string();
+        if let Some(Item::Text {
+            x,
+            text,
+            face,
+            size,
+            ..
+        }) = flow
+            .pages
+            .get_mut(p.page)
+            .and_then(|pg| pg.items.get_mut(p.item))
+        {
+            *x = p.right - Pt(text_width(*face, &number, *size));
+            *text = number;
+        }
+    }
+}
+
+/// Header, footer and watermark on every page, now that the number of pages is known.
+pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
+    let geo = flow.geo;
+    let total = flow.pages.len();
+    let mark = meta.status_mark();
+    let mut header = Vec::new();
+    if !meta.id.is_empty() {
+        header.push(meta.id.clone());
+    }
+    if !meta.title.is_empty() {
+        header.push(meta.title.clone());
+    }
+    header.push(format!("Version {}", meta.version));
+    let header = header.join(" · ");
+    for (n, page) in flow.pages.iter_mut().enumerate() {
+        let size = 7.5;
+        let head_y = geo.top - Pt(14.0);
+        let foot_y = geo.bottom + Pt(22.0);
+        let mut chrome = Vec::new();
+        if let Some(mark) = mark {
+            // Diagonal across the page centre, pale, behind everything.
+            let wsize = 96.0;
+            let w = text_width(FaceId::SansBold, mark, wsize);
+            let angle: f32 = 45.0;
+            let (sin, cos) = angle.to_radians().sin_cos();
+            let cx = geo.width.0 / 2.0;
+            let cy = geo.height.0 / 2.0;
+            // Start so that the text's middle sits on the centre (y grows downwards here).
+            let x = cx - cos * w / 2.0 + sin * wsize * 0.35;
+            let y = cy + sin * w / 2.0 + cos * wsize * 0.35;
+            chrome.push(Item::Text {
+                x: Pt(x),
+                y: Pt(y),
+                face: FaceId::SansBold,
+                size: wsize,
+                text: mark.to_string(),
+                color: Rgb::WATERMARK,
+                angle,
+            });
+        }
+        chrome.push(Item::Text {
+            x: geo.left,
+            y: head_y,
+            face: FaceId::Sans,
+            size,
+            text: header.clone(),
+            color: Rgb::GREY,
+            angle: 0.0,
+        });
+        if let Some(mark) = mark {
+            let w = text_width(FaceId::SansBold, mark, size);
+            chrome.push(Item::Text {
+                x: geo.right - Pt(w),
+                y: head_y,
+                face: FaceId::SansBold,
+                size,
+                text: mark.to_string(),
+                color: Rgb::MARK,
+                angle: 0.0,
+            });
+        }
+        chrome.push(Item::Line {
+            x1: geo.left,
+            y1: head_y + Pt(5.0),
+            x2: geo.right,
+            y2: head_y + Pt(5.0),
+            width: Pt(0.5),
+            color: Rgb::RULE,
+        });
+        chrome.push(Item::Line {
+            x1: geo.left,
+            y1: foot_y - Pt(11.0),
+            x2: geo.right,
+            y2: foot_y - Pt(11.0),
+            width: Pt(0.5),
+            color: Rgb::RULE,
+        });
+        let mut left = meta.footer.clone();
+        if meta.status != "effective" {
+            left.push_str(&format!(" · Status: {}", meta.status));
+        }
+        if !meta.commit.is_empty() {
+            left.push_str(&format!(" · Built from commit {}", meta.commit));
+        }
+        chrome.push(Item::Text {
+            x: geo.left,
+            y: foot_y,
+            face: FaceId::Sans,
+            size,
+            text: left,
+            color: Rgb::GREY,
+            angle: 0.0,
+        });
+        let number = format!("Page {} of {total}", n + 1);
+        let w = text_width(FaceId::Sans, &number, size);
+        chrome.push(Item::Text {
+            x: geo.right - Pt(w),
+            y: foot_y,
+            face: FaceId::Sans,
+            size,
+            text: number,
+            color: Rgb::GREY,
+            angle: 0.0,
+        });
+        // The watermark goes first (behind the text), the rest after.
+        let rest = std::mem::take(&mut page.items);
+        let (behind, front): (Vec<Item>, Vec<Item>) = chrome
+            .into_iter()
+            .partition(|i| matches!(i, Item::Text { angle, .. } if *angle != 0.0));
+        page.items = behind;
+        page.items.extend(rest);
+        page.items.extend(front);
+    }
+}

@@ -1,0 +1,268 @@
+//! Tables: column widths from content, wrapped cells, the header row repeated on every page the
+//! table continues on, and no row split across pages when it fits on one.
+//!
+//! Column widths follow the automatic table layout of CSS 2.1 (§17.5.2.2) in outline: each
+//! column's minimum is its longest unbreakable word, its maximum its longest cell on one line;
+//! when the maxima fit, columns get them (and the spare width in proportion); otherwise every
+//! column gets its minimum and the rest is shared by water-filling, so short cells stay on one
+//! line and the widest columns wrap.
+
+use super::super::text::{BrokenText, Span, break_lines, min_content_width};
+use super::flow::{Ctx, Flow, spans};
+use super::{Item, Pt, Rgb};
+use crate::render::ir::{Align, Inline, Table};
+
+const SIZE: f32 = 9.0;
+const LH: f32 = 12.5;
+const PAD_X: f32 = 5.0;
+const PAD_Y: f32 = 4.0;
+
+fn cell_spans(cell: &[Inline], header: bool) -> Vec<Span> {
+    let mut out = Vec::new();
+    spans(
+        cell,
+        &Ctx {
+            size: SIZE,
+            bold: header,
+            ..Ctx::body()
+        },
+        &mut out,
+    );
+    out
+}
+
+/// Minimum (longest word) and maximum (one line) widths of a cell's content, in points.
+fn cell_bounds(s: &[Span]) -> (f32, f32) {
+    let one_line = break_lines(s, Pt(f32::MAX / 4.0));
+    let max = one_line.lines.iter().map(|l| l.width.0).fold(0.0, f32::max);
+    let min = min_content_width(s).0;
+    (min.min(max), max)
+}
+
+/// Column widths for `columns` columns filling `width` (see the module docs).
+pub fn column_widths(bounds: &[(f32, f32)], width: f32) -> Vec<f32> {
+    let pads = 2.0 * PAD_X;
+    // A very long word (a URL, a token) must not claim the whole table: beyond a third of the
+    // width it is split inside the cell instead.
+    let mins: Vec<f32> = bounds.iter().map(|b| b.0.min(width / 3.0) + pads).collect();
+    let maxs: Vec<f32> = bounds.iter().map(|b| b.1 + pads).collect();
+    let (sum_min, sum_max): (f32, f32) = (mins.iter().sum(), maxs.iter().sum());
+    if sum_max <= width {
+        // Everything fits on one line: share the spare width in proportion to content.
+        let spare = width - sum_max;
+        return maxs
+            .iter()
+            .map(|m| m + spare * m / sum_max.max(1.0))
+            .collect();
+    }
+    if sum_min >= width {
+        // Even the longest words do not fit: shrink in proportion (words will be split).
+        return mins.iter().map(|m| m * width / sum_min).collect();
+    }
+    // Water-filling: columns that want little more than their minimum get all of it (short
+    // cells stay on one line); the widest columns share what is left equally.
+    let mut order: Vec<usize> = (0..mins.len()).collect();
+    order.sort_by(|a, b| (maxs[*a] - mins[*a]).total_cmp(&(maxs[*b] - mins[*b])));
+    let mut widths = mins.clone();
+    let mut spare = width - sum_min;
+    for (k, &c) in order.iter().enumerate() {
+        let share = spare / (order.len() - k) as f32;
+        let give = (maxs[c] - mins[c]).min(share);
+        widths[c] += give;
+        spare -= give;
+    }
+    widths
+}
+
+/// Lays out a table at `x`, `width` wide.
+pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
+    let columns = table
+        .header
+        .len()
+        .max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
+    if columns == 0 {
+        return;
+    }
+    let header: Vec<Vec<Span>> = (0..columns)
+        .map(|c| {
+            table
+                .header
+                .get(c)
+                .map(|cell| cell_spans(cell, true))
+                .unwrap_or_default()
+        })
+        .collect();
+    let rows: Vec<Vec<Vec<Span>>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns)
+                .map(|c| {
+                    row.get(c)
+                        .map(|cell| cell_spans(cell, false))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    let mut bounds = vec![(0.0f32, 0.0f32); columns];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (c, cell) in row.iter().enumerate() {
+            let (mi, ma) = cell_bounds(cell);
+            bounds[c].0 = bounds[c].0.max(mi);
+            bounds[c].1 = bounds[c].1.max(ma);
+        }
+    }
+    let widths = column_widths(&bounds, width.0);
+    let lay_row = |flow: &mut Flow<'_>, row: &[Vec<Span>]| -> Vec<BrokenText> {
+        row.iter()
+            .zip(&widths)
+            .map(|(cell, w)| flow.break_spans(cell, Pt(w - 2.0 * PAD_X)))
+            .collect()
+    };
+    let header_cells = lay_row(flow, &header);
+    let height = |cells: &[BrokenText]| {
+        cells
+            .iter()
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(1)
+            .max(1) as f32
+            * LH
+            + 2.0 * PAD_Y
+    };
+    let header_h = height(&header_cells);
+    let has_header = table.header.iter().any(|c| !c.is_empty());
+
+    flow.y += Pt(2.0);
+    // The header and the first row start on the same page.
+    let first_h = rows.first().map_or(0.0, |r| height(&lay_row(flow, r)));
+    flow.ensure(Pt(header_h + first_h));
+    if has_header {
+        draw_row(
+            flow,
+            &header_cells,
+            &widths,
+            x,
+            header_h,
+            true,
+            &table.alignments,
+        );
+    }
+    for row in &rows {
+        let cells = lay_row(flow, row);
+        let h = height(&cells);
+        let page_h = (flow.geo.bottom - flow.geo.top).0 - header_h;
+        if h > flow.remaining().0 + 0.01 && h <= page_h {
+            flow.new_page();
+            if has_header {
+                draw_row(
+                    flow,
+                    &header_cells,
+                    &widths,
+                    x,
+                    header_h,
+                    true,
+                    &table.alignments,
+                );
+            }
+        }
+        draw_row(flow, &cells, &widths, x, h, false, &table.alignments);
+    }
+    flow.y += Pt(8.0);
+}
+
+fn draw_row(
+    flow: &mut Flow<'_>,
+    cells: &[BrokenText],
+    widths: &[f32],
+    x: Pt,
+    h: f32,
+    header: bool,
+    aligns: &[Align],
+) {
+    let top = flow.y;
+    let total: f32 = widths.iter().sum();
+    if header {
+        flow.push(Item::Rect {
+            x,
+            y: top,
+            w: Pt(total),
+            h: Pt(h),
+            fill: Rgb::BAND,
+        });
+    }
+    let mut cx = x;
+    for (c, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        let mut ly = top + Pt(PAD_Y);
+        for line in &cell.lines {
+            let free = w - 2.0 * PAD_X - line.width.0;
+            let shift = match aligns.get(c) {
+                Some(Align::Right) => free.max(0.0),
+                Some(Align::Center) => (free / 2.0).max(0.0),
+                _ => 0.0,
+            };
+            let baseline = ly + Pt(LH * 0.5 + SIZE * 0.36);
+            for f in &line.fragments {
+                let fx = cx + Pt(PAD_X + shift) + f.x;
+                flow.push(Item::Text {
+                    x: fx,
+                    y: baseline,
+                    face: f.style.face,
+                    size: f.style.size,
+                    text: f.text.clone(),
+                    color: f.style.color,
+                    angle: 0.0,
+                });
+                if let Some(target) = &f.style.link {
+                    flow.push(Item::Link {
+                        x: fx,
+                        y: ly,
+                        w: f.width,
+                        h: Pt(LH),
+                        target: target.clone(),
+                    });
+                }
+            }
+            ly += Pt(LH);
+        }
+        cx += Pt(*w);
+    }
+    // Borders: top, bottom and the verticals.
+    let bottom = top + Pt(h);
+    let border = |x1: Pt, y1: Pt, x2: Pt, y2: Pt| Item::Line {
+        x1,
+        y1,
+        x2,
+        y2,
+        width: Pt(0.5),
+        color: Rgb::RULE,
+    };
+    flow.push(border(x, top, x + Pt(total), top));
+    flow.push(border(x, bottom, x + Pt(total), bottom));
+    let mut vx = x;
+    flow.push(border(vx, top, vx, bottom));
+    for w in widths {
+        vx += Pt(*w);
+        flow.push(border(vx, top, vx, bottom));
+    }
+    flow.y = bottom;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_come_from_content() {
+        // Narrow content keeps its width share; wide content wraps.
+        let w = column_widths(&[(20.0, 30.0), (50.0, 400.0)], 300.0);
+        assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01);
+        assert!(
+            (w[0] - 40.0).abs() < 0.01,
+            "the short column gets its whole line: {w:?}"
+        );
+        let fits = column_widths(&[(20.0, 30.0), (20.0, 60.0)], 300.0);
+        assert!((fits[1] / fits[0] - 70.0 / 40.0).abs() < 0.01, "{fits:?}");
+    }
+}

@@ -1,0 +1,52 @@
+//! The PDF rendition (SPEC §7): [`layout`] (the document model into positioned items, in
+//! points, no PDF types) then [`write`] (the only code that knows printpdf).
+//!
+//! - [`fonts`]: the embedded DejaVu faces and their metrics.
+//! - [`text`]: line breaking by font metrics and UAX #14.
+//! - [`layout`]: pages of positioned items.
+//! - [`write`]: PDF bytes, reproducible.
+
+pub mod fonts;
+pub mod layout;
+pub mod text;
+pub mod write;
+
+use super::{RenderError, RenderJob, RenderWarning, Rendition, ir};
+
+/// The PDF rendition of `job`. `date` (seconds since the Unix epoch) is written as the
+/// document's creation date: the release date, or `SOURCE_DATE_EPOCH`, never the clock, so the
+/// same input gives the same bytes.
+///
+/// # Errors
+/// [`RenderError::Pdf`] when the PDF cannot be written.
+pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
+    let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
+    let laid = layout::layout(&doc, &job.meta, job.files, &job.doc_relative, job.paper);
+    let mut warnings = laid.warnings;
+    let text = job.sop.source.text();
+    for c in &laid.missing {
+        let line = text.find(*c).map_or(1, |i| job.sop.source.location(i).line);
+        warnings.push(RenderWarning::MissingGlyph { c: *c, line });
+    }
+    let meta = &job.meta;
+    let info = write::DocInfo {
+        title: if meta.id.is_empty() {
+            meta.title.clone()
+        } else {
+            format!("{} {}", meta.id, meta.title)
+        },
+        author: meta.owner.clone(),
+        subject: format!("Standard operating procedure, version {}", meta.version),
+        keywords: [
+            meta.id.clone(),
+            "SOP".to_string(),
+            format!("version {}", meta.version),
+        ]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect(),
+        date,
+    };
+    let bytes = write::write(&laid.doc, &info).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    Ok(Rendition { bytes, warnings })
+}

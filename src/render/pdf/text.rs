@@ -1,0 +1,433 @@
+//! Line breaking: styled text into lines that fit a width, by font metrics and the Unicode
+//! line-breaking algorithm (UAX #14, through the unicode-linebreak crate).
+//!
+//! - Lines break only at UAX #14 opportunities, so a no-break space (U+00A0, U+202F) never
+//!   breaks and a mandatory break (a hard line break) always does.
+//! - A soft hyphen (U+00AD) is invisible and takes no width; where a line breaks after one, the
+//!   line ends with a visible `-` (`cases/` B09).
+//! - A word wider than the line (a long URL, batch token or path, `cases/` B01) is split: after
+//!   one of `/ . - _ ? & = \` when such a point fits, else between two grapheme clusters (UAX #29),
+//!   so a cluster (an emoji sequence, a letter with its marks) is never cut. No hyphen is added:
+//!   joining the pieces gives back the original text.
+//! - A character the face lacks is drawn with the first embedded face that has it; when none
+//!   has it, it is reported (see [`BrokenText::missing`]) and drawn as the font's missing-glyph box.
+
+use std::collections::BTreeSet;
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::fonts::{FaceId, char_width, has_glyph};
+use super::layout::{Pt, Rgb};
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A web address (or any URI).
+    Uri(String),
+    /// A heading of the document, by anchor.
+    Anchor(String),
+}
+
+/// How a run of text looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    /// The face.
+    pub face: FaceId,
+    /// Font size in points.
+    pub size: f32,
+    /// Text colour.
+    pub color: Rgb,
+    /// The link this text belongs to.
+    pub link: Option<LinkTarget>,
+    /// Struck through.
+    pub strike: bool,
+    /// A code span (drawn on a light background).
+    pub code: bool,
+}
+
+/// A run of text in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The text; `\n` is a hard line break.
+    pub text: String,
+    /// Its style.
+    pub style: Style,
+}
+
+/// A piece of a line in one style, positioned from the line's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fragment {
+    /// The text to draw.
+    pub text: String,
+    /// Its style (the face may be a fallback that has the glyphs).
+    pub style: Style,
+    /// Offset from the start of the line, in points.
+    pub x: Pt,
+    /// Width in points.
+    pub width: Pt,
+}
+
+/// One line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The fragments, left to right.
+    pub fragments: Vec<Fragment>,
+    /// The line's width in points.
+    pub width: Pt,
+}
+
+/// Text broken into lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BrokenText {
+    /// The lines.
+    pub lines: Vec<Line>,
+    /// Characters no embedded face can draw.
+    pub missing: BTreeSet<char>,
+}
+
+const SOFT_HYPHEN: char = '\u{ad}';
+
+/// The face that draws `c` for `face`: itself, else the other sans or mono face that has it.
+fn face_for(face: FaceId, c: char) -> Option<FaceId> {
+    if has_glyph(face, c) {
+        return Some(face);
+    }
+    [FaceId::Sans, FaceId::Mono]
+        .into_iter()
+        .find(|f| has_glyph(*f, c))
+}
+
+struct Glyph {
+    byte: usize,
+    c: char,
+    width: f32,
+    span: usize,
+}
+
+/// Breaks `spans` into lines at most `width` points wide (see the module docs).
+pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
+    let width = width.0.max(1.0);
+    let mut text = String::new();
+    let mut glyphs: Vec<Glyph> = Vec::new();
+    let mut missing = BTreeSet::new();
+    for (i, span) in spans.iter().enumerate() {
+        for c in span.text.chars() {
+            let w = if c == SOFT_HYPHEN || c == '\n' {
+                0.0
+            } else {
+                let face = face_for(span.style.face, c).unwrap_or_else(|| {
+                    if !c.is_control() {
+                        missing.insert(c);
+                    }
+                    span.style.face
+                });
+                char_width(face, c, span.style.size)
+            };
+            glyphs.push(Glyph {
+                byte: text.len(),
+                c,
+                width: w,
+                span: i,
+            });
+            text.push(c);
+        }
+    }
+    let mut lines: Vec<(usize, usize, bool)> = Vec::new(); // glyph ranges, ends with hyphen
+    let index_of = |byte: usize| glyphs.partition_point(|g| g.byte < byte);
+    let mut line_start = 0usize;
+    let mut line_width = 0.0f32;
+    let mut last_end = 0usize;
+    let mut last_hyphen = false;
+    for (byte, opportunity) in linebreaks(&text) {
+        let seg_end = index_of(byte);
+        let (content, trailing) = measure(&glyphs[last_end..seg_end]);
+        let ends_with_shy = seg_end > 0 && glyphs[seg_end - 1].c == SOFT_HYPHEN;
+        if line_width + content > width + 0.01 && last_end > line_start {
+            lines.push((line_start, last_end, last_hyphen));
+            line_start = last_end;
+            line_width = 0.0;
+        }
+        if line_width == 0.0 && content > width + 0.01 {
+            // A word wider than the whole line: split it.
+            let mut start = last_end;
+            for cut in split_long(&glyphs[last_end..seg_end], &text, width) {
+                lines.push((start, last_end + cut, false));
+                start = last_end + cut;
+            }
+            line_start = start;
+            line_width = glyphs[start..seg_end].iter().map(|g| g.width).sum();
+        } else {
+            line_width += content + trailing;
+        }
+        last_end = seg_end;
+        last_hyphen = ends_with_shy;
+        if opportunity == BreakOpportunity::Mandatory && seg_end < glyphs.len() {
+            lines.push((line_start, seg_end, false));
+            line_start = seg_end;
+            line_width = 0.0;
+        }
+    }
+    if line_start < glyphs.len() || lines.is_empty() {
+        lines.push((line_start, glyphs.len(), false));
+    }
+    BrokenText {
+        lines: lines
+            .into_iter()
+            .map(|(a, b, h)| build_line(spans, &glyphs[a..b], h))
+            .collect(),
+        missing,
+    }
+}
+
+/// The widest piece between two line-break opportunities (its trailing white space not
+/// counted), in points: the narrowest a column can be without splitting a word.
+pub fn min_content_width(spans: &[Span]) -> Pt {
+    let mut text = String::new();
+    let mut widths = Vec::new();
+    for span in spans {
+        for c in span.text.chars() {
+            let face = face_for(span.style.face, c).unwrap_or(span.style.face);
+            let w = if c == SOFT_HYPHEN {
+                0.0
+            } else {
+                char_width(face, c, span.style.size)
+            };
+            // The character's width at its first byte, zeros for its other bytes.
+            widths.push(w);
+            widths.extend(std::iter::repeat_n(0.0, c.len_utf8() - 1));
+            text.push(c);
+        }
+    }
+    let mut widest = 0.0f32;
+    let mut start = 0;
+    for (end, _) in linebreaks(&text) {
+        let segment = &text[start..end];
+        let trimmed = segment.trim_end().len();
+        let w: f32 = widths[start..start + trimmed].iter().sum();
+        widest = widest.max(w);
+        start = end;
+    }
+    Pt(widest)
+}
+
+/// Width of a segment without and with its trailing white space.
+fn measure(segment: &[Glyph]) -> (f32, f32) {
+    let total: f32 = segment.iter().map(|g| g.width).sum();
+    let trailing: f32 = segment
+        .iter()
+        .rev()
+        .take_while(|g| g.c.is_whitespace() && g.c != '\u{a0}' && g.c != '\u{202f}')
+        .map(|g| g.width)
+        .sum();
+    (total - trailing, trailing)
+}
+
+/// Cut points (glyph counts from the start) that split an over-long word into pieces that fit.
+fn split_long(word: &[Glyph], text: &str, width: f32) -> Vec<usize> {
+    let Some(first) = word.first() else {
+        return Vec::new();
+    };
+    let start_byte = first.byte;
+    let end_byte = word.last().map_or(start_byte, |g| g.byte + g.c.len_utf8());
+    // Glyph index at each grapheme boundary.
+    let mut boundaries = Vec::new();
+    let mut gi = 0;
+    for (offset, grapheme) in text[start_byte..end_byte].grapheme_indices(true) {
+        while gi < word.len() && word[gi].byte < start_byte + offset {
+            gi += 1;
+        }
+        let _ = grapheme;
+        boundaries.push(gi);
+    }
+    boundaries.push(word.len());
+    let mut cuts = Vec::new();
+    let mut piece_start = 0usize;
+    let mut acc = 0.0f32;
+    let mut best: Option<usize> = None;
+    let mut b = 1;
+    while b < boundaries.len() {
+        let (from, to) = (boundaries[b - 1], boundaries[b]);
+        let w: f32 = word[from..to].iter().map(|g| g.width).sum();
+        if acc + w > width && from > piece_start {
+            let cut = best.filter(|c| *c > piece_start).unwrap_or(from);
+            cuts.push(cut);
+            acc = word[cut..from].iter().map(|g| g.width).sum();
+            piece_start = cut;
+            best = None;
+            continue;
+        }
+        acc += w;
+        if word[to - 1..to]
+            .iter()
+            .any(|g| matches!(g.c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '\\'))
+        {
+            best = Some(to);
+        }
+        b += 1;
+    }
+    cuts.retain(|c| *c < word.len());
+    cuts
+}
+
+fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
+    // Drop trailing white space and line breaks.
+    let mut end = glyphs.len();
+    while end > 0
+        && (glyphs[end - 1].c.is_whitespace()
+            && glyphs[end - 1].c != '\u{a0}'
+            && glyphs[end - 1].c != '\u{202f}'
+            || glyphs[end - 1].c == '\n')
+    {
+        end -= 1;
+    }
+    let glyphs = &glyphs[..end];
+    let mut fragments: Vec<Fragment> = Vec::new();
+    let mut x = 0.0f32;
+    for g in glyphs {
+        if g.c == SOFT_HYPHEN || g.c == '\n' {
+            continue;
+        }
+        let style = &spans[g.span].style;
+        let face = face_for(style.face, g.c).unwrap_or(style.face);
+        match fragments.last_mut() {
+            Some(f) if f.style.face == face && same_look(&f.style, style) => {
+                f.text.push(g.c);
+                f.width.0 += g.width;
+            }
+            _ => {
+                let mut s = style.clone();
+                s.face = face;
+                fragments.push(Fragment {
+                    text: g.c.to_string(),
+                    style: s,
+                    x: Pt(x),
+                    width: Pt(g.width),
+                });
+            }
+        }
+        x += g.width;
+    }
+    if hyphen && let Some(last) = glyphs.last() {
+        let style = spans[last.span].style.clone();
+        let w = char_width(style.face, '-', style.size);
+        fragments.push(Fragment {
+            text: "-".into(),
+            style,
+            x: Pt(x),
+            width: Pt(w),
+        });
+        x += w;
+    }
+    Line {
+        fragments,
+        width: Pt(x),
+    }
+}
+
+fn same_look(a: &Style, b: &Style) -> bool {
+    a.size == b.size
+        && a.color == b.color
+        && a.link == b.link
+        && a.strike == b.strike
+        && a.code == b.code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style() -> Style {
+        Style {
+            face: FaceId::Sans,
+            size: 10.0,
+            color: Rgb::BLACK,
+            link: None,
+            strike: false,
+            code: false,
+        }
+    }
+
+    fn lines(text: &str, width: f32) -> Vec<String> {
+        let spans = [Span {
+            text: text.to_string(),
+            style: style(),
+        }];
+        break_lines(&spans, Pt(width))
+            .lines
+            .iter()
+            .map(|l| l.fragments.iter().map(|f| f.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_and_lines_fit() {
+        let spans = [Span {
+            text: "Operators check the line and record the batch number before each shift.".into(),
+            style: style(),
+        }];
+        let broken = break_lines(&spans, Pt(120.0));
+        assert!(broken.lines.len() > 2);
+        for l in &broken.lines {
+            assert!(l.width.0 <= 120.01, "{l:?}");
+        }
+        let joined: Vec<String> = broken
+            .lines
+            .iter()
+            .map(|l| l.fragments.iter().map(|f| f.text.as_str()).collect())
+            .collect();
+        assert_eq!(joined.join(" "), spans[0].text);
+    }
+
+    // See: cases/README.md B01 — long URLs and tokens are split without a hyphen.
+    #[test]
+    fn long_urls_break_after_slashes_and_tokens_anywhere() {
+        let url = "https://intranet.example.com/quality/documents/sops/acceptance/tables/2025/very-long-path-segment/index.html";
+        let pieces = lines(url, 150.0);
+        assert!(pieces.len() > 1);
+        assert_eq!(
+            pieces.concat(),
+            url,
+            "joining the pieces gives the URL back"
+        );
+        assert!(
+            pieces[..pieces.len() - 1]
+                .iter()
+                .all(|p| p.ends_with(['/', '.', '-', '_'])),
+            "{pieces:?}"
+        );
+        let token = "X".repeat(120);
+        let pieces = lines(&token, 150.0);
+        assert_eq!(pieces.concat(), token);
+        assert!(pieces.len() > 2);
+    }
+
+    // See: cases/README.md B09 — no-break spaces hold, soft hyphens show only at a break.
+    #[test]
+    fn no_break_spaces_hold_and_soft_hyphens_hide() {
+        let text = "Dose 10\u{a0}mg twice a day, co\u{ad}operate";
+        let one = lines(text, 1000.0);
+        assert_eq!(one, ["Dose 10\u{a0}mg twice a day, cooperate"]);
+        for w in 60..200 {
+            for line in lines(text, w as f32) {
+                assert!(
+                    !line.ends_with("10") && !line.starts_with("mg"),
+                    "broke inside 10 mg at {w}: {line:?}"
+                );
+            }
+        }
+        let narrow = lines("co\u{ad}operate", 48.0);
+        assert_eq!(narrow, ["co-", "operate"]);
+    }
+
+    #[test]
+    fn hard_breaks_and_missing_glyphs() {
+        assert_eq!(lines("one\ntwo", 500.0), ["one", "two"]);
+        let spans = [Span {
+            text: "手順 ok".into(),
+            style: style(),
+        }];
+        let broken = break_lines(&spans, Pt(500.0));
+        assert_eq!(broken.missing.into_iter().collect::<String>(), "手順");
+    }
+}
