@@ -31,11 +31,73 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     }
 
     check_conflict_markers(sop, &mut findings);
+    check_glyphs(sop, &mut findings);
     let body = scan(sop.body(), sop.body_first_line());
     check_headings(path, &body, &mut findings);
     check_references(path, repo_root, &body, &mut findings);
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// Characters the PDF's fonts cannot draw: a warning (an error with `--strict`) at the first
+/// place each appears, once per character (SPEC §4, §7).
+fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    let mut seen = std::collections::BTreeSet::new();
+    // One finding per source line, naming each character the first time it appears.
+    let mut current: Option<(super::source::Location, Vec<char>)> = None;
+    let flush = |entry: Option<(super::source::Location, Vec<char>)>,
+                 findings: &mut Vec<Finding>| {
+        if let Some((location, chars)) = entry {
+            let codes: Vec<String> = chars
+                .iter()
+                .map(|c| format!("U+{:04X} '{c}'", *c as u32))
+                .collect();
+            findings.push(Finding::warning(
+                sop.path(),
+                location,
+                format!(
+                    "no glyph in the PDF fonts for {}: the PDF shows an empty box instead",
+                    codes.join(", ")
+                ),
+            ));
+        }
+    };
+    for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < sop.body_start) {
+        if c.is_control()
+            || c == '\u{ad}'
+            || c.is_whitespace()
+            || seen.contains(&c)
+            || crate::render::pdf::fonts::covered(c)
+        {
+            continue;
+        }
+        seen.insert(c);
+        let location = sop.source.location(offset);
+        match &mut current {
+            Some((at, chars)) if at.line == location.line => chars.push(c),
+            _ => {
+                flush(current.take(), findings);
+                current = Some((location, vec![c]));
+            }
+        }
+    }
+    flush(current, findings);
+    // Right-to-left scripts are drawn unshaped and left to right: say so, once per line.
+    let mut last_line = 0;
+    for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < sop.body_start) {
+        if crate::render::pdf::fonts::is_right_to_left(c) {
+            let location = sop.source.location(offset);
+            if location.line != last_line {
+                last_line = location.line;
+                findings.push(Finding::warning(
+                    sop.path(),
+                    location,
+                    "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined",
+                ));
+            }
+        }
+    }
 }
 
 /// Lines left by an unresolved git merge (`<<<<<<<` … `>>>>>>>`): reported at each opening line.

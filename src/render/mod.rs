@@ -126,6 +126,11 @@ pub enum RenderWarning {
         /// Why it is not embedded.
         problem: images::ImageRef,
     },
+    /// A line of right-to-left text, drawn left to right and unshaped (PDF only).
+    RightToLeft {
+        /// The source line.
+        line: usize,
+    },
     /// A character no embedded font can draw (PDF only): it shows as the font's missing-glyph
     /// box. Reported once per character, at the first line it appears on.
     MissingGlyph {
@@ -139,6 +144,10 @@ pub enum RenderWarning {
 impl std::fmt::Display for RenderWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RenderWarning::RightToLeft { .. } => write!(
+                f,
+                "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined"
+            ),
             RenderWarning::MissingGlyph { c, .. } => {
                 write!(
                     f,

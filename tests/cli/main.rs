@@ -12,6 +12,7 @@ mod help;
 mod init;
 mod list;
 mod new;
+mod pdf;
 mod publish;
 mod readme;
 mod release;

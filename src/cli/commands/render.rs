@@ -245,7 +245,11 @@ fn load(
                     ))
                 })?;
             let sop = Sop::from_bytes(&path, bytes)?;
-            let date = source_date(Some(record.date));
+            // A released version carries its release date, whatever the environment says.
+            let date = record
+                .date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map_or(0, |z| z.timestamp().as_second());
             Ok(Source {
                 date,
                 sop,
@@ -295,6 +299,7 @@ fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding
                         .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location),
                     matches!(problem, ImageRef::Outside),
                 ),
+                RenderWarning::RightToLeft { line } => (crate::doc::Location { line: *line, column: 1 }, false),
                 RenderWarning::MissingGlyph { c, line } => {
                     let text = sop.source.text();
                     let column = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().position(|x| x == *c)).map_or(1, |p| p + 1);

@@ -125,6 +125,20 @@ pub fn has_glyph(face: FaceId, c: char) -> bool {
     advance_units(face, c).is_some()
 }
 
+/// Whether some embedded face can draw `c` (the sans family, then the monospace face).
+pub fn covered(c: char) -> bool {
+    has_glyph(FaceId::Sans, c) || has_glyph(FaceId::Mono, c)
+}
+
+/// Whether `c` belongs to a right-to-left script (bidi class R or AL: Hebrew, Arabic, …),
+/// which the PDF rendition draws left to right and unshaped (UAX #9 is not applied).
+pub fn is_right_to_left(c: char) -> bool {
+    matches!(
+        unicode_bidi::bidi_class(c),
+        unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+    )
+}
+
 fn advance_units(face: FaceId, c: char) -> Option<u16> {
     let m = metrics(face);
     let cp = c as usize;

@@ -28,6 +28,19 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
         let line = text.find(*c).map_or(1, |i| job.sop.source.location(i).line);
         warnings.push(RenderWarning::MissingGlyph { c: *c, line });
     }
+    let mut last_line = 0;
+    for (offset, c) in text
+        .char_indices()
+        .skip_while(|(i, _)| *i < job.sop.body_start)
+    {
+        if fonts::is_right_to_left(c) {
+            let line = job.sop.source.location(offset).line;
+            if line != last_line {
+                last_line = line;
+                warnings.push(RenderWarning::RightToLeft { line });
+            }
+        }
+    }
     let meta = &job.meta;
     let info = write::DocInfo {
         title: if meta.id.is_empty() {

@@ -143,7 +143,14 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
         let seg_end = index_of(byte);
         let (content, trailing) = measure(&glyphs[last_end..seg_end]);
         let ends_with_shy = seg_end > 0 && glyphs[seg_end - 1].c == SOFT_HYPHEN;
-        if line_width + content > width + 0.01 && last_end > line_start {
+        // A piece that ends at a soft hyphen may end the line with a visible '-': leave room.
+        let hyphen = if ends_with_shy {
+            let style = &spans[glyphs[seg_end - 1].span].style;
+            char_width(style.face, '-', style.size)
+        } else {
+            0.0
+        };
+        if line_width + content + hyphen > width + 0.01 && last_end > line_start {
             lines.push((line_start, last_end, last_hyphen));
             line_start = last_end;
             line_width = 0.0;

@@ -15,6 +15,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::super::fonts::{FaceId, char_width, text_width};
 use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
@@ -82,8 +84,10 @@ impl Ctx {
 pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
     for inline in inlines {
         match inline {
+            // Composed (NFC) so that a letter and its combining mark are one glyph where the
+            // font has it (`cases/` B08: "cafe" + U+0301 prints as "café").
             Inline::Text(t) => out.push(Span {
-                text: t.clone(),
+                text: t.nfc().collect(),
                 style: ctx.style(false),
             }),
             Inline::Code(c) => out.push(Span {
