@@ -56,6 +56,8 @@ pub struct SopEntry {
     pub status: String,
     /// Next periodic review, if the SOP has a review interval.
     pub next_review: String,
+    /// Whether the next review date has passed.
+    pub overdue: bool,
     /// The SOP's page, relative to the site root.
     pub page: String,
     /// Every release, newest first.
@@ -239,6 +241,7 @@ pub fn publish(
                 .next_review(last)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
+            overdue: m.next_review(last).is_some_and(|d| d < ws.today),
             page: format!("{id}/index.html"),
             versions,
         });

@@ -142,11 +142,12 @@ impl BodyWriter<'_> {
         for item in &list.items {
             self.out.push_str("<li>");
             if let Some(done) = item.task {
+                // A printed glyph rather than a form control: it prints black, like the PDF.
                 let _ = write!(
                     self.out,
-                    "<input type=\"checkbox\" disabled{} aria-label=\"{}\"> ",
-                    if done { " checked" } else { "" },
-                    if done { "done" } else { "not done" }
+                    "<span class=\"task-box\" role=\"img\" aria-label=\"{}\">{}</span> ",
+                    if done { "done" } else { "not done" },
+                    if done { "☒" } else { "☐" }
                 );
             }
             self.blocks(&item.blocks, list.tight);
@@ -157,9 +158,9 @@ impl BodyWriter<'_> {
 
     fn table(&mut self, table: &Table) {
         let align = |i: usize| match table.alignments.get(i) {
-            Some(Align::Left) => " style=\"text-align:left\"",
-            Some(Align::Center) => " style=\"text-align:center\"",
-            Some(Align::Right) => " style=\"text-align:right\"",
+            Some(Align::Left) => " class=\"left\"",
+            Some(Align::Center) => " class=\"center\"",
+            Some(Align::Right) => " class=\"right\"",
             _ => "",
         };
         self.out
@@ -283,7 +284,7 @@ impl BodyWriter<'_> {
 pub fn sanitize(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_generic_attributes(["id", "class", "aria-label", "role", "title", "style"])
+        .add_generic_attributes(["id", "class", "aria-label", "role", "title"])
         .add_tags([
             "input",
             "section",
@@ -304,6 +305,11 @@ pub fn sanitize(html: &str) -> String {
             if is_data
                 && !(element == "img" && attribute == "src" && value.starts_with("data:image/"))
             {
+                return None;
+            }
+            // Images only from inside the file: a web image would make the page depend on the
+            // network and could tell a third party who reads it.
+            if element == "img" && attribute == "src" && !value.starts_with("data:image/") {
                 return None;
             }
             if attribute == "type" && element == "input" && value != "checkbox" {
@@ -346,7 +352,7 @@ mod tests {
     #[test]
     fn the_sanitiser_removes_scripts_and_handlers_but_keeps_our_markup() {
         let out = sanitize(
-            "<h2 id=\"scope\">Scope</h2><script>alert(1)</script><p onclick=\"x()\">a<img src=\"data:image/png;base64,AA\" alt=\"d\" onerror=\"x()\"></p><a href=\"javascript:x\">j</a><a href=\"data:text/html,x\">d</a><input type=\"checkbox\" disabled checked>",
+            "<h2 id=\"scope\">Scope</h2><script>alert(1)</script><p onclick=\"x()\" style=\"position:fixed\">a<img src=\"data:image/png;base64,AA\" alt=\"d\" onerror=\"x()\"><img src=\"https://tracker.example/p.gif\"></p><a href=\"javascript:x\">j</a><a href=\"data:text/html,x\">d</a><input type=\"checkbox\" disabled checked>",
         );
         assert!(!out.contains("script"), "{out}");
         assert!(

@@ -68,8 +68,13 @@ impl RenderMeta {
         RenderMeta {
             organization: organization.to_string(),
             id: m.id.as_ref().map(ToString::to_string).unwrap_or_default(),
-            title: m.title.clone().unwrap_or_default(),
-            version: m.version_or_default().to_string(),
+            title: m.title.clone().unwrap_or_else(|| fallback_title(sop)),
+            // A file without front matter has no version to show.
+            version: if sop.front_matter.is_some() {
+                m.version_or_default().to_string()
+            } else {
+                String::new()
+            },
             effective: m.effective.map(|d| d.to_string()).unwrap_or_default(),
             owner: m.owner.clone().unwrap_or_default(),
             status: m.status_or_default().to_string(),
@@ -86,13 +91,11 @@ impl RenderMeta {
 
     /// The visible mark for a document that is not in effect (SPEC §7), if any.
     pub fn status_mark(&self) -> Option<&'static str> {
-        if self.unreleased {
-            return Some("DRAFT");
-        }
         match Status::parse(&self.status) {
-            Some(Status::Effective) => None,
             Some(Status::Superseded) => Some("SUPERSEDED"),
             Some(Status::Obsolete) => Some("OBSOLETE"),
+            _ if self.unreleased => Some("DRAFT"),
+            Some(Status::Effective) => None,
             _ => Some("DRAFT"),
         }
     }
@@ -234,7 +237,35 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         crate::config::Paper::A4 => "A4",
         crate::config::Paper::Letter => "letter",
     };
+    // Running header and footer for printed pages (CSS Paged Media margin boxes), the same
+    // text as the PDF's.
+    let m = &job.meta;
+    let mut header: Vec<&str> = Vec::new();
+    if !m.id.is_empty() {
+        header.push(&m.id);
+    }
+    if !m.title.is_empty() {
+        header.push(&m.title);
+    }
+    let version = if m.version.is_empty() {
+        String::new()
+    } else {
+        format!("Version {}", m.version)
+    };
+    if !version.is_empty() {
+        header.push(&version);
+    }
+    let mut footer = m.footer.clone();
+    if m.status != "effective" {
+        footer.push_str(&format!(" · Status: {}", m.status));
+    }
+    if !m.commit.is_empty() {
+        footer.push_str(&format!(" · Built from commit {}", m.commit));
+    }
     let context = minijinja::context! {
+        running_header => css_string(&header.join(" · ")),
+        running_footer => css_string(&footer),
+        running_mark => css_string(job.meta.status_mark().unwrap_or("")),
         meta => minijinja::value::Value::from(minijinja::value::Serde(&job.meta)),
         mark => job.meta.status_mark(),
         toc => minijinja::value::Value::from(minijinja::value::Serde(&toc)),
@@ -248,6 +279,42 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         bytes: page.into_bytes(),
         warnings: writer.warnings,
     })
+}
+
+/// The title of a document whose front matter gives none: its first heading, else its file name.
+fn fallback_title(sop: &Sop) -> String {
+    crate::doc::markdown::scan(sop.body(), sop.body_first_line())
+        .headings
+        .into_iter()
+        .next()
+        .map(|h| h.text)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| {
+            sop.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default()
+}
+
+/// A CSS string literal (CSS 2.1 §4.3.7): quotes and backslashes escaped, control characters
+/// as hex escapes.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || c == '<' || c == '>' => {
+                out.push_str(&format!("\\{:x} ", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Where a rendition goes (SPEC §5.4): `{out}/{id}/{display version}/{id}-v{display version}.{ext}`.

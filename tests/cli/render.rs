@@ -273,7 +273,7 @@ fn b05_deep_lists_nest_in_html() {
         }
     }
     assert_eq!(deepest, 8);
-    assert!(html.contains("<input type=\"checkbox\" disabled checked"));
+    assert!(html.contains("<span class=\"task-box\" role=\"img\" aria-label=\"done\">☒</span>"));
 }
 
 // See: cases/README.md B13 — rules and headings in the body.

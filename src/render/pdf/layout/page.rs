@@ -248,7 +248,9 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
     if !meta.title.is_empty() {
         header.push(meta.title.clone());
     }
-    header.push(format!("Version {}", meta.version));
+    if !meta.version.is_empty() {
+        header.push(format!("Version {}", meta.version));
+    }
     let header = header.join(" · ");
     for (n, page) in flow.pages.iter_mut().enumerate() {
         let size = 7.5;
