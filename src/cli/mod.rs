@@ -68,7 +68,7 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     /// Compare two versions of an SOP as a reviewer's redline (not available yet)
     Diff(commands::diff::DiffArgs),
-    /// Make the HTML rendition of SOPs (PDF is not available yet)
+    /// Make the PDF and HTML renditions of SOPs
     Render(commands::render::RenderArgs),
     /// Build the static download site from the releases
     Publish(commands::publish::PublishArgs),

@@ -58,7 +58,7 @@ fn commands_still_to_come_say_so_and_exit_1() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render (HTML), publish, completions, man\n",
+                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render, publish, completions, man\n",
                 args[0]
             )
         );
