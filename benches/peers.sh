@@ -5,6 +5,11 @@
 #
 #   HTML: sopctl render --format html  vs  pandoc -f gfm -s  and the bare comrak CLI (a fragment
 #         only, no page, no styles, no images)
+#   PDF:  sopctl render --format pdf   vs  pandoc 3 with the typst engine (--pdf-engine=typst)
+#
+# pandoc 3 and typst: `pip install pypandoc_binary typst` gives both (a pandoc 3 binary inside
+# the wheel, and typst's compiler as a Python module); benches/typst-shim.py is a `typst`
+# command over that module. Set PANDOC3=path-to-pandoc-3 and put the shim on PATH as `typst`.
 #
 # Inputs: the bundled example and a 20,000-line SOP with a 2,000-row table
 # (benches/gen_large_sop.py). A peer that is not installed is skipped, with how to install it.
@@ -28,7 +33,7 @@ compare() {  # compare TITLE INPUT NAME:COMMAND...
     args+=(-n "${spec%%:*}" "${spec#*:}")
   done
   local json; json=$(mktemp)
-  hyperfine --shell=none --warmup 3 --min-runs 10 --export-json "$json" "${args[@]}" >/dev/null 2>&1
+  hyperfine --shell=none --warmup 1 --min-runs 5 --export-json "$json" "${args[@]}" >/dev/null 2>&1
   python3 - "$json" "$title" "$input" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -55,4 +60,21 @@ for input in example large; do
     echo "skipped comrak: not installed (cargo install comrak, or set COMRAK=path)" >&2
   fi
   compare "HTML" "$input ($(wc -l < "$file") lines)" "${specs[@]}"
+done
+
+pandoc3="${PANDOC3:-}"
+if [ -z "$pandoc3" ] && python3 -c "import pypandoc" 2>/dev/null; then
+  pandoc3=$(python3 -c "import pypandoc; print(pypandoc.get_pandoc_path())" 2>/dev/null || true)
+fi
+shim_dir="$work/bin"; mkdir -p "$shim_dir"
+if python3 -c "import typst" 2>/dev/null; then cp benches/typst-shim.py "$shim_dir/typst"; chmod +x "$shim_dir/typst"; fi
+for input in example large; do
+  file="$work/example.md"; [ "$input" = large ] && file="$work/large/large.md"
+  specs=("sopctl render --format pdf:$sopctl render $file --format pdf -o $work/out")
+  if [ -n "$pandoc3" ] && [ -x "$shim_dir/typst" ]; then
+    specs+=("pandoc --pdf-engine=typst:env PATH=$shim_dir:$PATH $pandoc3 -f gfm -s $file --pdf-engine=typst -o $work/out/typst.pdf")
+  else
+    echo "skipped pandoc with typst: pip install pypandoc_binary typst (see the top of this script)" >&2
+  fi
+  compare "PDF" "$input ($(wc -l < "$file") lines)" "${specs[@]}"
 done

@@ -94,3 +94,35 @@ fn html(bencher: divan::Bencher<'_, '_>, name: &str) {
         render::html(&job).expect("renders")
     });
 }
+
+#[divan::bench(args = INPUTS)]
+fn pdf_layout(bencher: divan::Bencher<'_, '_>, name: &str) {
+    let (path, bytes) = input(name);
+    let sop = Sop::from_bytes(path, bytes.clone()).expect("parses");
+    let root = path.parent().expect("folder").to_path_buf();
+    let files = WorkTree { root };
+    let doc = Document::parse(sop.body(), sop.body_first_line());
+    let meta = RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
+    let relative = PathBuf::from(path.file_name().expect("name"));
+    bencher.bench(|| sopctl::render::pdf::layout::layout(&doc, &meta, &files, &relative, Paper::A4));
+}
+
+#[divan::bench(args = INPUTS, sample_count = 10)]
+fn pdf_write(bencher: divan::Bencher<'_, '_>, name: &str) {
+    let (path, bytes) = input(name);
+    let sop = Sop::from_bytes(path, bytes.clone()).expect("parses");
+    let root = path.parent().expect("folder").to_path_buf();
+    let files = WorkTree { root };
+    let doc = Document::parse(sop.body(), sop.body_first_line());
+    let meta = RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
+    let relative = PathBuf::from(path.file_name().expect("name"));
+    let laid = sopctl::render::pdf::layout::layout(&doc, &meta, &files, &relative, Paper::A4);
+    let info = sopctl::render::pdf::write::DocInfo {
+        title: "bench".into(),
+        author: "QA".into(),
+        subject: String::new(),
+        keywords: Vec::new(),
+        date: 0,
+    };
+    bencher.bench(|| sopctl::render::pdf::write::write(&laid.doc, &info).expect("writes"));
+}

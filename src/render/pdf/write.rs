@@ -115,76 +115,61 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
     let mut pages = Vec::new();
     for page in &layout.pages {
         let mut ops = Vec::new();
+        // Graphics and text state carried between items, so that consecutive text runs share
+        // one text object and colours and fonts are set only when they change.
+        let mut in_text = false;
+        let mut font: Option<(FaceId, f32)> = None;
+        let mut fill: Option<Rgb> = None;
+        let mut stroke: Option<(Rgb, f32)> = None;
         for item in &page.items {
+            if in_text && !matches!(item, Item::Text { .. }) {
+                ops.push(Op::EndTextSection);
+                in_text = false;
+            }
             match item {
-                Item::Text {
-                    x,
-                    y,
-                    face,
-                    size,
-                    text,
-                    color: c,
-                    angle,
-                } => {
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id(*face)),
-                        size: printpdf::Pt(*size),
-                    });
-                    ops.push(Op::SetFillColor { col: color(*c) });
+                Item::Text { x, y, face, size, text, color: c, angle } => {
+                    if !in_text {
+                        ops.push(Op::StartTextSection);
+                        in_text = true;
+                    }
+                    if font != Some((*face, *size)) {
+                        ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(*face)), size: printpdf::Pt(*size) });
+                        font = Some((*face, *size));
+                    }
+                    if fill != Some(*c) {
+                        ops.push(Op::SetFillColor { col: color(*c) });
+                        fill = Some(*c);
+                    }
                     let matrix = if *angle == 0.0 {
                         TextMatrix::Translate(printpdf::Pt(x.0), flip(*y))
                     } else {
                         TextMatrix::TranslateRotate(printpdf::Pt(x.0), flip(*y), *angle)
                     };
                     ops.push(Op::SetTextMatrix { matrix });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(text.clone())],
-                    });
-                    ops.push(Op::EndTextSection);
+                    ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
                 }
-                Item::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width,
-                    color: c,
-                } => {
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
-                    ops.push(Op::SetOutlineThickness {
-                        pt: printpdf::Pt(width.0),
-                    });
+                Item::Line { x1, y1, x2, y2, width, color: c } => {
+                    if stroke != Some((*c, width.0)) {
+                        ops.push(Op::SetOutlineColor { col: color(*c) });
+                        ops.push(Op::SetOutlineThickness { pt: printpdf::Pt(width.0) });
+                        stroke = Some((*c, width.0));
+                    }
                     ops.push(Op::DrawLine {
                         line: printpdf::Line {
                             points: vec![
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: printpdf::Pt(x1.0),
-                                        y: flip(*y1),
-                                    },
-                                    bezier: false,
-                                },
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: printpdf::Pt(x2.0),
-                                        y: flip(*y2),
-                                    },
-                                    bezier: false,
-                                },
+                                printpdf::LinePoint { p: Point { x: printpdf::Pt(x1.0), y: flip(*y1) }, bezier: false },
+                                printpdf::LinePoint { p: Point { x: printpdf::Pt(x2.0), y: flip(*y2) }, bezier: false },
                             ],
                             is_closed: false,
                         },
                     });
                 }
-                Item::Rect { x, y, w, h, fill } => {
-                    ops.push(Op::SetFillColor { col: color(*fill) });
-                    let mut rect = Rect::from_xywh(
-                        printpdf::Pt(x.0),
-                        flip(*y + *h),
-                        printpdf::Pt(w.0),
-                        printpdf::Pt(h.0),
-                    );
+                Item::Rect { x, y, w, h, fill: f } => {
+                    if fill != Some(*f) {
+                        ops.push(Op::SetFillColor { col: color(*f) });
+                        fill = Some(*f);
+                    }
+                    let mut rect = Rect::from_xywh(printpdf::Pt(x.0), flip(*y + *h), printpdf::Pt(w.0), printpdf::Pt(h.0));
                     rect.mode = Some(PaintMode::Fill);
                     ops.push(Op::DrawRectangle { rectangle: rect });
                 }
@@ -234,6 +219,9 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
                     });
                 }
             }
+        }
+        if in_text {
+            ops.push(Op::EndTextSection);
         }
         let mut p = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
         p.media_box = Rect::from_wh(printpdf::Pt(layout.width.0), printpdf::Pt(layout.height.0));
