@@ -104,7 +104,8 @@ fn pdf_layout(bencher: divan::Bencher<'_, '_>, name: &str) {
     let doc = Document::parse(sop.body(), sop.body_first_line());
     let meta = RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
     let relative = PathBuf::from(path.file_name().expect("name"));
-    bencher.bench(|| sopctl::render::pdf::layout::layout(&doc, &meta, &files, &relative, Paper::A4));
+    bencher
+        .bench(|| sopctl::render::pdf::layout::layout(&doc, &meta, &files, &relative, Paper::A4));
 }
 
 #[divan::bench(args = INPUTS, sample_count = 10)]

@@ -563,10 +563,25 @@ fn dump_layout_of_env_file() {
 #[test]
 fn layout_of_a_small_sop_is_stable() {
     let text = "---\nid: SOP-LAY-001\ntitle: Layout sample\nversion: 1.2\nowner: QA\nstatus: effective\neffective: 2026-01-05\n---\n\n## Purpose\n\nKeep the **line** clean and record *every* check in `LOG-7`.\n\n## Procedure\n\n1. Wipe the belt\n   - [x] Gloves on\n   - [ ] Log the time\n2. Sign the [record](https://example.org/r)\n\n| Step | Who |\n| --- | ---: |\n| Wipe | Operator |\n\n```\nclean --all\n```\n";
-    let sop = sopctl::doc::Sop::from_bytes(Path::new("lay.md"), text.as_bytes().to_vec()).expect("sop");
+    let sop =
+        sopctl::doc::Sop::from_bytes(Path::new("lay.md"), text.as_bytes().to_vec()).expect("sop");
     let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
-    let meta = sopctl::render::RenderMeta::of(&sop, "ACME Foods", "Uncontrolled when printed", Some("abc1234"));
+    let meta = sopctl::render::RenderMeta::of(
+        &sop,
+        "ACME Foods",
+        "Uncontrolled when printed",
+        Some("abc1234"),
+    );
     let files = |_: &Path| None;
-    let laid = sopctl::render::pdf::layout::layout(&doc, &meta, &files, Path::new("lay.md"), sopctl::config::Paper::A4);
-    insta::assert_snapshot!("layout_small_sop", sopctl::render::pdf::layout::dump(&laid.doc));
+    let laid = sopctl::render::pdf::layout::layout(
+        &doc,
+        &meta,
+        &files,
+        Path::new("lay.md"),
+        sopctl::config::Paper::A4,
+    );
+    insta::assert_snapshot!(
+        "layout_small_sop",
+        sopctl::render::pdf::layout::dump(&laid.doc)
+    );
 }

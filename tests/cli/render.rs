@@ -138,9 +138,25 @@ fn a_lone_markdown_file_outside_any_repository_renders_with_blank_metadata() {
     env.write("notes.md", "# Notes\n\nJust text.\n");
     let run = env.run(&["render", "notes.md", "-o", "."]);
     run.expect_code(0);
-    assert_eq!(run.stdout, "notes.pdf\nnotes.html\n");
+    assert_eq!(
+        run.stdout,
+        "notes.md:1:1: warning: no front matter: the title block shows the first heading as the title and leaves ID, version and owner blank\nnotes.pdf\nnotes.html\n"
+    );
     let html = env.read("notes.html");
     assert!(html.contains("<h1 id=\"notes\">Notes</h1>") && html.contains("<dt>ID</dt><dd>—</dd>"));
+    assert!(
+        html.contains("<title>Notes (draft)</title>"),
+        "titled by its first heading"
+    );
+    env.write("bad.md", "---\ntitle: Bad\nstatus: effectve\n---\nText\n");
+    let bad = env.run(&["render", "bad.md", "-o", ".", "--format", "html"]);
+    bad.expect_code(0);
+    assert!(
+        bad.stdout
+            .contains("bad.md:3:9: warning: `effectve` is not a status"),
+        "{}",
+        bad.stdout
+    );
 }
 
 #[test]

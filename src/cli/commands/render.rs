@@ -136,6 +136,24 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
         };
+        if source.lone {
+            // A lone file renders even with missing or wrong metadata (SPEC §4): say what is
+            // shown blank, as warnings.
+            let shown = ws.display_path(source.sop.path());
+            if source.sop.front_matter.is_none() {
+                ui.finding(&Finding::warning(
+                    shown.clone(),
+                    crate::doc::Location { line: 1, column: 1 },
+                    "no front matter: the title block shows the first heading as the title and leaves ID, version and owner blank",
+                ))?;
+            }
+            for f in &source.sop.findings {
+                let mut w = f.clone();
+                w.path = shown.clone();
+                w.severity = crate::doc::Severity::Warning;
+                ui.finding(&w)?;
+            }
+        }
         let mut reported = std::collections::BTreeSet::new();
         for format in &formats {
             let (rendition, ext) = match format {

@@ -127,13 +127,24 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
                 in_text = false;
             }
             match item {
-                Item::Text { x, y, face, size, text, color: c, angle } => {
+                Item::Text {
+                    x,
+                    y,
+                    face,
+                    size,
+                    text,
+                    color: c,
+                    angle,
+                } => {
                     if !in_text {
                         ops.push(Op::StartTextSection);
                         in_text = true;
                     }
                     if font != Some((*face, *size)) {
-                        ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(*face)), size: printpdf::Pt(*size) });
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(font_id(*face)),
+                            size: printpdf::Pt(*size),
+                        });
                         font = Some((*face, *size));
                     }
                     if fill != Some(*c) {
@@ -146,30 +157,64 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
                         TextMatrix::TranslateRotate(printpdf::Pt(x.0), flip(*y), *angle)
                     };
                     ops.push(Op::SetTextMatrix { matrix });
-                    ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::Text(text.clone())],
+                    });
                 }
-                Item::Line { x1, y1, x2, y2, width, color: c } => {
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color: c,
+                } => {
                     if stroke != Some((*c, width.0)) {
                         ops.push(Op::SetOutlineColor { col: color(*c) });
-                        ops.push(Op::SetOutlineThickness { pt: printpdf::Pt(width.0) });
+                        ops.push(Op::SetOutlineThickness {
+                            pt: printpdf::Pt(width.0),
+                        });
                         stroke = Some((*c, width.0));
                     }
                     ops.push(Op::DrawLine {
                         line: printpdf::Line {
                             points: vec![
-                                printpdf::LinePoint { p: Point { x: printpdf::Pt(x1.0), y: flip(*y1) }, bezier: false },
-                                printpdf::LinePoint { p: Point { x: printpdf::Pt(x2.0), y: flip(*y2) }, bezier: false },
+                                printpdf::LinePoint {
+                                    p: Point {
+                                        x: printpdf::Pt(x1.0),
+                                        y: flip(*y1),
+                                    },
+                                    bezier: false,
+                                },
+                                printpdf::LinePoint {
+                                    p: Point {
+                                        x: printpdf::Pt(x2.0),
+                                        y: flip(*y2),
+                                    },
+                                    bezier: false,
+                                },
                             ],
                             is_closed: false,
                         },
                     });
                 }
-                Item::Rect { x, y, w, h, fill: f } => {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill: f,
+                } => {
                     if fill != Some(*f) {
                         ops.push(Op::SetFillColor { col: color(*f) });
                         fill = Some(*f);
                     }
-                    let mut rect = Rect::from_xywh(printpdf::Pt(x.0), flip(*y + *h), printpdf::Pt(w.0), printpdf::Pt(h.0));
+                    let mut rect = Rect::from_xywh(
+                        printpdf::Pt(x.0),
+                        flip(*y + *h),
+                        printpdf::Pt(w.0),
+                        printpdf::Pt(h.0),
+                    );
                     rect.mode = Some(PaintMode::Fill);
                     ops.push(Op::DrawRectangle { rectangle: rect });
                 }
