@@ -21,6 +21,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod doc;
 pub mod example;
 pub mod fsx;

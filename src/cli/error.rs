@@ -79,7 +79,7 @@ impl CliError {
         CliError::new(format!(
             "`sopctl {command}` is not available yet in this version of sopctl"
         ))
-        .hint("this version can: init, new, list, check, release, log, show, render, publish, completions, man")
+        .hint("this version can: init, new, list, check, release, log, show, render, publish, diff, completions, man")
     }
 }
 

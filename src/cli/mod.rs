@@ -66,7 +66,7 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// Print an SOP as it was at a released version
     Show(commands::show::ShowArgs),
-    /// Compare two versions of an SOP as a reviewer's redline (not available yet)
+    /// Compare two versions of an SOP as a reviewer's redline
     Diff(commands::diff::DiffArgs),
     /// Make the PDF and HTML renditions of SOPs
     Render(commands::render::RenderArgs),

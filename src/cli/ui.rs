@@ -26,6 +26,7 @@ pub struct Ui {
     out: AutoStream<std::io::Stdout>,
     err: AutoStream<std::io::Stderr>,
     quiet: bool,
+    color: ColorWhen,
 }
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -45,6 +46,7 @@ impl Ui {
             out: AutoStream::new(std::io::stdout(), choice),
             err: AutoStream::new(std::io::stderr(), choice),
             quiet,
+            color,
         }
     }
 
@@ -86,6 +88,11 @@ impl Ui {
             f.message
         )?;
         Ok(())
+    }
+
+    /// The `--color` choice.
+    pub fn color(&self) -> ColorWhen {
+        self.color
     }
 
     /// Whether `-q` was given.

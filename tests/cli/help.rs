@@ -48,7 +48,6 @@ fn a_usage_error_exits_2() {
 fn commands_still_to_come_say_so_and_exit_1() {
     let env = TestEnv::repo();
     for args in [
-        vec!["diff", "1.0", "1.1"],
         vec!["approve", "--role", "QA"],
         vec!["review", "-m", "ok"],
         vec!["retire", "-m", "gone"],
@@ -58,7 +57,7 @@ fn commands_still_to_come_say_so_and_exit_1() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render, publish, completions, man\n",
+                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render, publish, diff, completions, man\n",
                 args[0]
             )
         );

@@ -8,6 +8,7 @@ mod harness;
 
 mod cases;
 mod check;
+mod diff;
 mod help;
 mod init;
 mod list;

@@ -1,8 +1,14 @@
-//! `sopctl diff`: a reviewer's redline between versions (SPEC §6). Arrives with the diff stage.
+//! `sopctl diff`: a reviewer's redline between versions (SPEC §6).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{CliError, Env, Ui};
+use crate::cli::{CliError, ColorWhen, Env, Ui};
+use crate::diff::{self, format};
+use crate::doc::Sop;
+use crate::fsx;
+use crate::version::VersionSpec;
+use crate::workspace::Workspace;
 
 /// Output formats of `sopctl diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,7 +26,7 @@ pub enum DiffFormat {
 /// Arguments of `sopctl diff`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html"
+    after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, or latest.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
 )]
 pub struct DiffArgs {
     /// [DOC] FROM [TO]: the SOP (may be left out when there is only one), the older version, and the newer one (default: the working copy)
@@ -37,10 +43,124 @@ pub struct DiffArgs {
     pub exit_code: bool,
 }
 
-/// Not available yet.
+/// One side of the comparison: the document and its label.
+struct Side {
+    sop: Sop,
+    label: String,
+}
+
+fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliError> {
+    let Some(version) = version else {
+        return Ok(Side {
+            sop: sop.clone(),
+            label: "working copy".to_string(),
+        });
+    };
+    let Some(id) = sop.id() else {
+        return Err(CliError::new(format!(
+            "{} has no valid `id`",
+            ws.display_path(sop.path()).display()
+        )));
+    };
+    let releases = ws.releases(id)?;
+    let record = releases
+        .resolve(id, &VersionSpec::parse(version), version)
+        .map_err(crate::workspace::WorkspaceError::from)?;
+    let repo = ws
+        .repo
+        .as_ref()
+        .ok_or_else(|| CliError::new("not a git repository"))?;
+    let relative = repo.relative(sop.path());
+    let (path, bytes) = repo
+        .document_at(&record.commit, id, relative.as_deref())
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "the release {} ({}) holds no file with the ID {id}",
+                record.version, record.tag
+            ))
+        })?;
+    Ok(Side {
+        sop: Sop::from_bytes(&path, bytes)?,
+        label: record.version.to_string(),
+    })
+}
+
+/// Compares two versions and prints (or writes) the redline.
 ///
 /// # Errors
-/// Always: the diff stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &DiffArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("diff"))
+/// Unknown documents or versions; a file that cannot be written. With `--exit-code`, exit 1 when
+/// the versions differ.
+pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
+    let ws = env.workspace()?;
+    let names_doc = |word: &str| {
+        env.cwd.join(word).is_file()
+            || ws.documents().iter().any(|e| {
+                e.sop
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.id())
+                    .is_some_and(|id| id.as_str() == word)
+            })
+    };
+    let (doc, from, to) = match args.args.as_slice() {
+        [from] => (None, from.as_str(), None),
+        [a, b] if names_doc(a) => (Some(a.as_str()), b.as_str(), None),
+        [from, to] => (None, from.as_str(), Some(to.as_str())),
+        [doc, from, to, ..] => (Some(doc.as_str()), from.as_str(), Some(to.as_str())),
+        [] => {
+            return Err(CliError::usage(
+                "name the version to compare, e.g.  sopctl diff 1.0 1.1",
+            ));
+        }
+    };
+    let sop = super::find_doc(&ws, doc)?;
+    let old = load(&ws, &sop, Some(from))?;
+    let new = load(&ws, &sop, to)?;
+    let title = sop.id().map_or_else(
+        || ws.display_path(sop.path()).display().to_string(),
+        ToString::to_string,
+    );
+    let result = diff::compare(&old.sop, &new.sop, &old.label, &new.label);
+    let to_terminal = args.output.is_none();
+    let color = to_terminal
+        && match ui.color() {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        };
+    let output = match args.format {
+        DiffFormat::Text => format::text(&result, &title, color),
+        DiffFormat::Json => format::json(&result) + "\n",
+        DiffFormat::Html => {
+            let css = crate::templates::source(&ws.root, crate::templates::STYLE)
+                .map_err(|e| CliError::new("cannot read the stylesheet").cause(e.to_string()))?;
+            format::html(&result, &title, &css)
+        }
+        DiffFormat::Unified => {
+            let path = ws
+                .repo
+                .as_ref()
+                .and_then(|r| r.relative(sop.path()))
+                .map_or_else(
+                    || sop.path().display().to_string(),
+                    |p| p.to_string_lossy().replace('\\', "/"),
+                );
+            format::unified(old.sop.source.text(), new.sop.source.text(), &path)
+        }
+    };
+    match &args.output {
+        Some(file) => {
+            let path = env.cwd.join(file);
+            fsx::write_atomic(&path, output.as_bytes())?;
+            ui.status(&format!("wrote {}", ws.display_path(&path).display()));
+        }
+        None => ui.raw(output.as_bytes())?,
+    }
+    let differs = !result.is_empty() || (args.format == DiffFormat::Unified && !output.is_empty());
+    if args.exit_code && differs {
+        return Err(CliError::silent(1));
+    }
+    Ok(())
 }

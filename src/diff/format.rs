@@ -1,0 +1,206 @@
+//! The formats of a redline (SPEC §6): text for the terminal, a unified diff that `git apply`
+//! accepts, a standalone HTML page, and JSON. Each is a pure function of the comparison.
+
+use std::fmt::Write as _;
+
+use super::words::Run;
+use super::{DocDiff, SectionChange, SectionKind, UnitKind};
+use crate::render::html::escape;
+
+/// `a › b › c`, or `(before the first heading)`.
+fn path_text(path: &[String]) -> String {
+    if path.is_empty() {
+        "(before the first heading)".to_string()
+    } else {
+        path.join(" › ")
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The one-line summary of the managed parts: `version 1.0 → 1.1, effective … → …`.
+pub fn managed_line(diff: &DocDiff) -> Option<String> {
+    let mut parts: Vec<String> = diff
+        .managed
+        .iter()
+        .map(|c| {
+            let show = |v: &str| {
+                if v.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            format!("{} {} → {}", c.what, show(&c.from), show(&c.to))
+        })
+        .collect();
+    if diff.history_changed {
+        parts.push("revision history updated".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The closing count: sections changed, added, removed, moved; words inserted and deleted.
+pub fn counts_line(diff: &DocDiff) -> String {
+    let c = &diff.counts;
+    let mut line = format!(
+        "{} changed, {} added, {} removed, {} moved",
+        plural(c.changed, "section", "sections"),
+        c.added,
+        c.removed,
+        c.moved
+    );
+    if c.renamed > 0 {
+        let _ = write!(line, ", {} renamed", c.renamed);
+    }
+    let _ = write!(
+        line,
+        "; {} inserted, {} deleted",
+        plural(c.words_inserted, "word", "words"),
+        plural(c.words_deleted, "word", "words")
+    );
+    line
+}
+
+fn heading(section: &SectionChange) -> String {
+    let path = path_text(&section.path);
+    match section.kind {
+        SectionKind::Changed => path,
+        SectionKind::Added => format!("{path}  (added)"),
+        SectionKind::Removed => format!("{path}  (removed)"),
+        SectionKind::Moved => format!("{path}  (moved)"),
+        SectionKind::Renamed => {
+            format!(
+                "{path}  (renamed from \"{}\")",
+                section
+                    .old_path
+                    .as_deref()
+                    .map(path_text)
+                    .unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// The text format. With `color`, deletions are red and struck through and insertions green and
+/// underlined; without, they are marked `[-…-]` and `{+…+}`.
+pub fn text(diff: &DocDiff, title: &str, color: bool) -> String {
+    let del = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+        .strikethrough();
+    let ins = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Green.into()))
+        .underline();
+    let bold = anstyle::Style::new().bold();
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}: {} → {}", diff.from_label, diff.to_label);
+    if let Some(line) = managed_line(diff) {
+        let _ = writeln!(out, "  {line}");
+    }
+    if let Some(endings) = &diff.line_endings {
+        let _ = writeln!(out, "  line endings {endings} (no change to the content)");
+    }
+    if diff.sections.is_empty() {
+        let note = if diff.normalisation_only {
+            "no textual change (Unicode normalisation only)"
+        } else {
+            "no change to the text (line breaks and spacing are not changes)"
+        };
+        let _ = writeln!(out, "\n{note}");
+        return out;
+    }
+    for section in &diff.sections {
+        if color {
+            let _ = writeln!(out, "\n{bold}{}{bold:#}", heading(section));
+        } else {
+            let _ = writeln!(out, "\n{}", heading(section));
+        }
+        for unit in &section.units {
+            let mut line = String::new();
+            for run in &unit.runs {
+                match (run, color) {
+                    (Run::Equal(t), _) => line.push_str(t),
+                    (Run::Delete(t), true) => line.push_str(&format!("{del}{t}{del:#}")),
+                    (Run::Insert(t), true) => line.push_str(&format!("{ins}{t}{ins:#}")),
+                    (Run::Delete(t), false) => line.push_str(&format!("[-{t}-]")),
+                    (Run::Insert(t), false) => line.push_str(&format!("{{+{t}+}}")),
+                }
+            }
+            let mark = match unit.kind {
+                UnitKind::Added => "+",
+                UnitKind::Removed => "-",
+                UnitKind::Changed => "~",
+            };
+            for (n, l) in line.trim_end_matches('\n').split('\n').enumerate() {
+                let _ = writeln!(out, "  {} {l}", if n == 0 { mark } else { " " });
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{}", counts_line(diff));
+    out
+}
+
+/// A unified diff of the two files' text, with `a/` and `b/` paths, that `git apply` accepts.
+pub fn unified(old_text: &str, new_text: &str, path: &str) -> String {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_lines(old_text, new_text);
+    diff.unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// The standalone HTML redline: `<del>` struck through, `<ins>` underlined, the section path
+/// over each change, styled like the HTML rendition and fit to print.
+pub fn html(diff: &DocDiff, title: &str, css: &str) -> String {
+    let mut body = String::new();
+    for section in &diff.sections {
+        let _ = writeln!(body, "<section class=\"change {:?}\">", section.kind);
+        let _ = writeln!(
+            body,
+            "<h2 class=\"path\">{}</h2>",
+            escape(&heading(section))
+        );
+        for unit in &section.units {
+            let _ = write!(
+                body,
+                "<div class=\"unit {:?}\"><span class=\"what\">{}</span> ",
+                unit.kind, unit.what
+            );
+            for run in &unit.runs {
+                match run {
+                    Run::Equal(t) => body.push_str(&escape(t)),
+                    Run::Delete(t) => {
+                        let _ = write!(body, "<del>{}</del>", escape(t));
+                    }
+                    Run::Insert(t) => {
+                        let _ = write!(body, "<ins>{}</ins>", escape(t));
+                    }
+                }
+            }
+            body.push_str("</div>\n");
+        }
+        body.push_str("</section>\n");
+    }
+    if diff.sections.is_empty() {
+        body.push_str("<p>No change to the text.</p>\n");
+    }
+    let managed = managed_line(diff)
+        .map(|l| format!("<p class=\"managed\">{}</p>", escape(&l)))
+        .unwrap_or_default();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t} — changes {f} → {to}</title>\n<style>\n{css}\n.change {{ margin-bottom: 1.6rem; break-inside: avoid-page; }}\n.change h2.path {{ font-size: 1.05rem; border: 0; margin-bottom: 0.4rem; }}\n.unit {{ margin: 0.25rem 0 0.25rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }}\n.unit .what {{ color: var(--muted); font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; margin-right: 0.4rem; }}\ndel {{ color: #b42318; text-decoration: line-through; background: #fdecea; }}\nins {{ color: #1a7f37; text-decoration: underline; background: #e8f5ec; }}\n.unit.Added {{ border-left: 3px solid #1a7f37; padding-left: 0.5rem; }}\n.unit.Removed {{ border-left: 3px solid #b42318; padding-left: 0.5rem; }}\n.managed, .counts {{ color: var(--muted); }}\n@media print {{ del, ins {{ background: none; }} }}\n</style>\n</head>\n<body>\n<header class=\"title-block\">\n<h1 class=\"title\">{t}: changes from {f} to {to}</h1>\n{managed}\n</header>\n<main>\n{body}</main>\n<footer class=\"page-footer\"><p class=\"counts\">{counts}</p></footer>\n</body>\n</html>\n",
+        t = escape(title),
+        f = escape(&diff.from_label),
+        to = escape(&diff.to_label),
+        counts = escape(&counts_line(diff)),
+    )
+}
+
+/// The comparison as JSON.
+pub fn json(diff: &DocDiff) -> String {
+    serde_json::to_string_pretty(diff).unwrap_or_else(|_| "{}".to_string())
+}

@@ -1,0 +1,606 @@
+//! REDLINE: two versions of a document compared as documents (SPEC §6).
+//!
+//! Takes two parsed documents; returns a [`DocDiff`]: the managed parts (version, effective date,
+//! status, the generated revision history) summed up, then the sections that changed. Sections
+//! are aligned by heading path, then by content (a renamed section), and a section whose place
+//! in the order changed is reported as moved, with any edits inside it. Inside a section, blocks
+//! are compared unit by unit (a paragraph, a list item, a table row, a code block), and changed
+//! units word by word ([`words`]). Formatting is separate ([`format`]): text, unified, HTML, JSON.
+
+pub mod format;
+pub mod words;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::doc::Sop;
+use crate::doc::revision_table::is_history_heading;
+use crate::render::ir::{Block, Document, Inline, List, inline_text};
+use words::Run;
+
+/// What happened to a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    /// Edited where it was.
+    Changed,
+    /// New in the later version.
+    Added,
+    /// Gone from the later version.
+    Removed,
+    /// In another place in the order (possibly edited too).
+    Moved,
+    /// Its heading changed; its content matched it to the earlier section.
+    Renamed,
+}
+
+/// What happened to one unit of a section (a paragraph, list item, table row, code block…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// Edited: see the word runs.
+    Changed,
+    /// New.
+    Added,
+    /// Gone.
+    Removed,
+}
+
+/// A changed unit with its words marked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitChange {
+    /// Changed, added or removed.
+    pub kind: UnitKind,
+    /// What it is: `paragraph`, `list item`, `table row`, `code`, …
+    pub what: &'static str,
+    /// The text in runs: equal, deleted, inserted.
+    pub runs: Vec<Run>,
+}
+
+/// A section that differs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SectionChange {
+    /// What happened.
+    pub kind: SectionKind,
+    /// Heading path in the later version (the earlier one for a removed section); empty for the
+    /// text before the first heading.
+    pub path: Vec<String>,
+    /// The earlier heading path, when it differs (renamed, moved).
+    pub old_path: Option<Vec<String>>,
+    /// The units that differ.
+    pub units: Vec<UnitChange>,
+}
+
+/// A managed value before and after.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    /// What (`version`, `effective`, `status`, `title`, `owner`, …).
+    pub what: String,
+    /// Before (empty when absent).
+    pub from: String,
+    /// After (empty when absent).
+    pub to: String,
+}
+
+/// Totals for the closing line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Sections edited in place.
+    pub changed: usize,
+    /// Sections added.
+    pub added: usize,
+    /// Sections removed.
+    pub removed: usize,
+    /// Sections moved.
+    pub moved: usize,
+    /// Sections renamed.
+    pub renamed: usize,
+    /// Words inserted.
+    pub words_inserted: usize,
+    /// Words deleted.
+    pub words_deleted: usize,
+}
+
+/// Two versions compared.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DocDiff {
+    /// What the versions are called (`1.0`, `working copy`).
+    pub from_label: String,
+    /// See `from_label`.
+    pub to_label: String,
+    /// The managed values that changed (version, effective date, status) and other front-matter
+    /// values that changed (title, owner, …).
+    pub managed: Vec<Change>,
+    /// Whether the revision-history table differs (it is generated, so it is summed up only).
+    pub history_changed: bool,
+    /// Set when the texts differ only in Unicode normalisation (composed or decomposed letters).
+    pub normalisation_only: bool,
+    /// Set when the line endings changed (`CRLF → LF`): not a change to the content.
+    pub line_endings: Option<String>,
+    /// The sections that differ, in the later version's order (removed ones where they were).
+    pub sections: Vec<SectionChange>,
+    /// Totals.
+    pub counts: Counts,
+}
+
+impl DocDiff {
+    /// Whether the documents differ in anything a reader sees.
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty() && self.managed.is_empty() && !self.history_changed
+    }
+}
+
+/// One comparable unit of a section.
+#[derive(Debug, Clone)]
+struct Unit {
+    what: &'static str,
+    text: String,
+}
+
+impl Unit {
+    fn key(&self) -> String {
+        let squeezed = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        squeezed.nfc().collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Section {
+    path: Vec<String>,
+    units: Vec<Unit>,
+}
+
+/// Text of inline content for comparison: soft breaks are spaces, a hard line break is a visible
+/// `⏎` (two trailing spaces change the rendered document, `cases/` B22d).
+fn unit_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for i in inlines {
+        match i {
+            Inline::LineBreak => out.push_str(" ⏎ "),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strikethrough(c) => {
+                out.push_str(&unit_text(c))
+            }
+            Inline::Link { content, .. } => out.push_str(&unit_text(content)),
+            other => out.push_str(&inline_text(std::slice::from_ref(other))),
+        }
+    }
+    out
+}
+
+fn list_units(list: &List, depth: usize, out: &mut Vec<Unit>) {
+    for (n, item) in list.items.iter().enumerate() {
+        let marker = match item.task {
+            Some(true) => "☒".to_string(),
+            Some(false) => "☐".to_string(),
+            None if list.ordered => format!("{}.", list.start + n),
+            None => "•".to_string(),
+        };
+        let indent = "  ".repeat(depth);
+        let mut first = true;
+        for block in &item.blocks {
+            match block {
+                Block::List(inner) => list_units(inner, depth + 1, out),
+                Block::Paragraph(inlines) if first => {
+                    out.push(Unit {
+                        what: "list item",
+                        text: format!("{indent}{marker} {}", unit_text(inlines)),
+                    });
+                    first = false;
+                }
+                other => block_units(other, out),
+            }
+        }
+    }
+}
+
+fn block_units(block: &Block, out: &mut Vec<Unit>) {
+    match block {
+        Block::Heading(_) => {}
+        Block::Paragraph(inlines) => out.push(Unit {
+            what: "paragraph",
+            text: unit_text(inlines),
+        }),
+        Block::List(list) => list_units(list, 0, out),
+        Block::BlockQuote(inner) => {
+            let mut nested = Vec::new();
+            for b in inner {
+                block_units(b, &mut nested);
+            }
+            out.extend(nested.into_iter().map(|u| Unit {
+                what: "quote",
+                text: format!("> {}", u.text),
+            }));
+        }
+        Block::Code { text, .. } => out.push(Unit {
+            what: "code",
+            text: text.clone(),
+        }),
+        Block::Html(raw) => out.push(Unit {
+            what: "html",
+            text: raw.clone(),
+        }),
+        Block::Rule => out.push(Unit {
+            what: "rule",
+            text: "---".into(),
+        }),
+        Block::Table(t) => {
+            let row = |cells: &[Vec<Inline>]| {
+                cells
+                    .iter()
+                    .map(|c| unit_text(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
+            out.push(Unit {
+                what: "table header",
+                text: row(&t.header),
+            });
+            for r in &t.rows {
+                out.push(Unit {
+                    what: "table row",
+                    text: row(r),
+                });
+            }
+        }
+    }
+}
+
+/// Sections by heading path; the revision history is left out (it is summed up).
+fn sections(doc: &Document) -> (Vec<Section>, Vec<Unit>) {
+    let mut out = vec![Section {
+        path: Vec::new(),
+        units: Vec::new(),
+    }];
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut history = Vec::new();
+    let mut in_history: Option<u8> = None;
+    for block in &doc.blocks {
+        if let Block::Heading(h) = block {
+            if in_history.is_some_and(|level| h.level <= level) {
+                in_history = None;
+            }
+            if in_history.is_none() && is_history_heading(&h.text) {
+                in_history = Some(h.level);
+                continue;
+            }
+            if in_history.is_none() {
+                while stack.last().is_some_and(|(l, _)| *l >= h.level) {
+                    stack.pop();
+                }
+                stack.push((h.level, h.text.clone()));
+                out.push(Section {
+                    path: stack.iter().map(|(_, t)| t.clone()).collect(),
+                    units: Vec::new(),
+                });
+                continue;
+            }
+        }
+        if in_history.is_some() {
+            block_units(block, &mut history);
+        } else if let Some(section) = out.last_mut() {
+            block_units(block, &mut section.units);
+        }
+    }
+    if out.first().is_some_and(|s| s.units.is_empty()) {
+        out.remove(0);
+    }
+    (out, history)
+}
+
+fn joined(section: &Section) -> String {
+    section
+        .units
+        .iter()
+        .map(Unit::key)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How alike two sections' contents are, 0.0–1.0 (similar's ratio over their lines).
+fn likeness(a: &Section, b: &Section) -> f32 {
+    similar::TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_lines(joined(a).as_str(), joined(b).as_str())
+        .ratio()
+}
+
+fn count(runs: &[Run], counts: &mut Counts) {
+    for r in runs {
+        match r {
+            Run::Delete(t) => counts.words_deleted += words::count_words(t),
+            Run::Insert(t) => counts.words_inserted += words::count_words(t),
+            Run::Equal(_) => {}
+        }
+    }
+}
+
+fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitChange> {
+    let ka: Vec<String> = old.iter().map(Unit::key).collect();
+    let kb: Vec<String> = new.iter().map(Unit::key).collect();
+    let mut out = Vec::new();
+    let added = |u: &Unit, counts: &mut Counts| {
+        let runs = vec![Run::Insert(u.text.clone())];
+        count(&runs, counts);
+        UnitChange {
+            kind: UnitKind::Added,
+            what: u.what,
+            runs,
+        }
+    };
+    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+        match op {
+            DiffOp::Equal { .. } => {}
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for u in &old[old_index..old_index + old_len] {
+                    let runs = vec![Run::Delete(u.text.clone())];
+                    count(&runs, counts);
+                    out.push(UnitChange {
+                        kind: UnitKind::Removed,
+                        what: u.what,
+                        runs,
+                    });
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for u in &new[new_index..new_index + new_len] {
+                    out.push(added(u, counts));
+                }
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let pairs = old_len.min(new_len);
+                for k in 0..pairs {
+                    let (a, b) = (&old[old_index + k], &new[new_index + k]);
+                    let runs = words::diff(&a.text, &b.text);
+                    if runs.iter().all(|r| matches!(r, Run::Equal(_))) {
+                        continue;
+                    }
+                    count(&runs, counts);
+                    out.push(UnitChange {
+                        kind: UnitKind::Changed,
+                        what: b.what,
+                        runs,
+                    });
+                }
+                for u in &old[old_index + pairs..old_index + old_len] {
+                    let runs = vec![Run::Delete(u.text.clone())];
+                    count(&runs, counts);
+                    out.push(UnitChange {
+                        kind: UnitKind::Removed,
+                        what: u.what,
+                        runs,
+                    });
+                }
+                for u in &new[new_index + pairs..new_index + new_len] {
+                    out.push(added(u, counts));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Longest increasing subsequence of `seq` (indices into it): the sections that kept their order.
+fn longest_increasing(seq: &[usize]) -> Vec<bool> {
+    let n = seq.len();
+    let mut len = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if seq[j] < seq[i] && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let mut keep = vec![false; n];
+    if let Some(mut i) = (0..n).max_by_key(|i| (len[*i], std::cmp::Reverse(*i))) {
+        loop {
+            keep[i] = true;
+            if prev[i] == usize::MAX {
+                break;
+            }
+            i = prev[i];
+        }
+    }
+    keep
+}
+
+/// Compares two versions of a document (see the module docs).
+pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDiff {
+    let mut managed = Vec::new();
+    let (mo, mn) = (&old.metadata, &new.metadata);
+    let pairs: [(&str, String, String); 6] = [
+        (
+            "version",
+            mo.version
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            mn.version
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ),
+        (
+            "effective",
+            mo.effective.map(|d| d.to_string()).unwrap_or_default(),
+            mn.effective.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        (
+            "status",
+            mo.status_or_default().to_string(),
+            mn.status_or_default().to_string(),
+        ),
+        (
+            "title",
+            mo.title.clone().unwrap_or_default(),
+            mn.title.clone().unwrap_or_default(),
+        ),
+        (
+            "owner",
+            mo.owner.clone().unwrap_or_default(),
+            mn.owner.clone().unwrap_or_default(),
+        ),
+        (
+            "review interval",
+            mo.review_interval
+                .as_ref()
+                .map(|i| i.as_str().to_string())
+                .unwrap_or_default(),
+            mn.review_interval
+                .as_ref()
+                .map(|i| i.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    for (what, from, to) in pairs {
+        if from != to {
+            managed.push(Change {
+                what: what.to_string(),
+                from,
+                to,
+            });
+        }
+    }
+    let (old_sections, old_history) = sections(&Document::parse(old.body(), old.body_first_line()));
+    let (new_sections, new_history) = sections(&Document::parse(new.body(), new.body_first_line()));
+    let history_changed = old_history
+        .iter()
+        .map(Unit::key)
+        .ne(new_history.iter().map(Unit::key));
+
+    // Pair sections: by path, then by content.
+    let mut old_for_new: Vec<Option<usize>> = vec![None; new_sections.len()];
+    let mut taken = vec![false; old_sections.len()];
+    for (j, s) in new_sections.iter().enumerate() {
+        if let Some(i) =
+            (0..old_sections.len()).find(|i| !taken[*i] && old_sections[*i].path == s.path)
+        {
+            old_for_new[j] = Some(i);
+            taken[i] = true;
+        }
+    }
+    let mut renamed = vec![false; new_sections.len()];
+    for j in 0..new_sections.len() {
+        if old_for_new[j].is_some() || new_sections[j].units.is_empty() {
+            continue;
+        }
+        let best = (0..old_sections.len())
+            .filter(|i| !taken[*i] && !old_sections[*i].units.is_empty())
+            .map(|i| (likeness(&old_sections[i], &new_sections[j]), i))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((score, i)) = best
+            && score >= 0.6
+        {
+            old_for_new[j] = Some(i);
+            taken[i] = true;
+            renamed[j] = true;
+        }
+    }
+    let paired: Vec<(usize, usize)> = old_for_new
+        .iter()
+        .enumerate()
+        .filter_map(|(j, i)| i.map(|i| (j, i)))
+        .collect();
+    let kept = longest_increasing(&paired.iter().map(|(_, i)| *i).collect::<Vec<_>>());
+
+    let mut counts = Counts::default();
+    let mut changes: Vec<(usize, SectionChange)> = Vec::new();
+    for (k, (j, i)) in paired.iter().enumerate() {
+        let (a, b) = (&old_sections[*i], &new_sections[*j]);
+        let units = compare_units(&a.units, &b.units, &mut counts);
+        let kind = if renamed[*j] {
+            counts.renamed += 1;
+            SectionKind::Renamed
+        } else if !kept[k] {
+            counts.moved += 1;
+            SectionKind::Moved
+        } else if units.is_empty() {
+            continue;
+        } else {
+            counts.changed += 1;
+            SectionKind::Changed
+        };
+        let old_path = (a.path != b.path || kind == SectionKind::Moved).then(|| a.path.clone());
+        changes.push((
+            *j * 2 + 1,
+            SectionChange {
+                kind,
+                path: b.path.clone(),
+                old_path,
+                units,
+            },
+        ));
+    }
+    for (j, s) in new_sections.iter().enumerate() {
+        if old_for_new[j].is_none() {
+            counts.added += 1;
+            let units = compare_units(&[], &s.units, &mut counts);
+            changes.push((
+                j * 2 + 1,
+                SectionChange {
+                    kind: SectionKind::Added,
+                    path: s.path.clone(),
+                    old_path: None,
+                    units,
+                },
+            ));
+        }
+    }
+    for (i, s) in old_sections.iter().enumerate() {
+        if !taken[i] {
+            counts.removed += 1;
+            let units = compare_units(&s.units, &[], &mut counts);
+            // Place it just before the section that followed it in the earlier version.
+            let after = old_for_new
+                .iter()
+                .position(|o| o.is_some_and(|x| x > i))
+                .map_or(new_sections.len() * 2, |j| j * 2);
+            changes.push((
+                after,
+                SectionChange {
+                    kind: SectionKind::Removed,
+                    path: s.path.clone(),
+                    old_path: None,
+                    units,
+                },
+            ));
+        }
+    }
+    changes.sort_by_key(|(k, _)| *k);
+    let sections: Vec<SectionChange> = changes.into_iter().map(|(_, c)| c).collect();
+
+    let normalisation_only = sections.is_empty() && {
+        let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        squeeze(old.body()) != squeeze(new.body())
+            && squeeze(old.body()).nfc().collect::<String>()
+                == squeeze(new.body()).nfc().collect::<String>()
+    };
+    let ending = |text: &str| if text.contains("\r\n") { "CRLF" } else { "LF" };
+    let line_endings = (ending(old.source.text()) != ending(new.source.text())).then(|| {
+        format!(
+            "{} → {}",
+            ending(old.source.text()),
+            ending(new.source.text())
+        )
+    });
+    DocDiff {
+        from_label: from_label.to_string(),
+        to_label: to_label.to_string(),
+        managed,
+        history_changed,
+        normalisation_only,
+        line_endings,
+        sections,
+        counts,
+    }
+}

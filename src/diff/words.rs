@@ -1,0 +1,275 @@
+//! Word-level comparison of two texts.
+//!
+//! Texts are cut into tokens at Unicode word boundaries (UAX #29), which never fall inside a
+//! grapheme cluster, so an emoji sequence, a flag or a letter with its combining marks is always
+//! marked whole (`cases/` B24). Runs of white space are one token and compare equal whatever
+//! their length or line breaks, so a reflowed paragraph is no change (`cases/` B22). Tokens are
+//! compared in Unicode normalisation form C, so composed and decomposed accents are the same
+//! word. The comparison is similar's Myers diff without a deadline: the same inputs always give
+//! the same result.
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A run of a text, equal in both versions, deleted or inserted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+pub enum Run {
+    /// In both.
+    Equal(String),
+    /// Only in the old version.
+    Delete(String),
+    /// Only in the new version.
+    Insert(String),
+}
+
+/// Cuts text into word-boundary tokens (UAX #29).
+fn tokens(text: &str) -> Vec<&str> {
+    text.split_word_bounds().collect()
+}
+
+fn key(token: &str) -> String {
+    if token.chars().all(char::is_whitespace) {
+        " ".to_string()
+    } else {
+        token.nfc().collect()
+    }
+}
+
+/// Above this many tokens on the two sides together, a unit is compared line by line first and
+/// word by word only inside the lines that differ, which keeps the worst case (two long,
+/// unrelated texts, `cases/` B23) fast without a time limit, so the result stays deterministic.
+const WORD_DIFF_LIMIT: usize = 20_000;
+
+/// The word runs that turn `old` into `new`, adjacent runs of one kind merged.
+pub fn diff(old: &str, new: &str) -> Vec<Run> {
+    if old.len() + new.len() > WORD_DIFF_LIMIT * 2 && old.contains('\n') && new.contains('\n') {
+        let a: Vec<&str> = old.split_inclusive('\n').collect();
+        let b: Vec<&str> = new.split_inclusive('\n').collect();
+        if a.len() + b.len() > 2 {
+            let ka: Vec<String> = a
+                .iter()
+                .map(|l| {
+                    l.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .nfc()
+                        .collect()
+                })
+                .collect();
+            let kb: Vec<String> = b
+                .iter()
+                .map(|l| {
+                    l.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .nfc()
+                        .collect()
+                })
+                .collect();
+            let mut runs = Vec::new();
+            for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+                match op {
+                    DiffOp::Equal { new_index, len, .. } => {
+                        runs.push(Run::Equal(b[new_index..new_index + len].concat()))
+                    }
+                    DiffOp::Delete {
+                        old_index, old_len, ..
+                    } => runs.push(Run::Delete(a[old_index..old_index + old_len].concat())),
+                    DiffOp::Insert {
+                        new_index, new_len, ..
+                    } => runs.push(Run::Insert(b[new_index..new_index + new_len].concat())),
+                    DiffOp::Replace {
+                        old_index,
+                        old_len,
+                        new_index,
+                        new_len,
+                    } => {
+                        let pairs = old_len.min(new_len);
+                        for k in 0..pairs {
+                            runs.extend(word_diff(a[old_index + k], b[new_index + k]));
+                        }
+                        if old_len > pairs {
+                            runs.push(Run::Delete(
+                                a[old_index + pairs..old_index + old_len].concat(),
+                            ));
+                        }
+                        if new_len > pairs {
+                            runs.push(Run::Insert(
+                                b[new_index + pairs..new_index + new_len].concat(),
+                            ));
+                        }
+                    }
+                }
+            }
+            return merge(runs);
+        }
+    }
+    word_diff(old, new)
+}
+
+fn merge(runs: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    for run in runs {
+        match (out.last_mut(), &run) {
+            (Some(Run::Equal(x)), Run::Equal(y))
+            | (Some(Run::Delete(x)), Run::Delete(y))
+            | (Some(Run::Insert(x)), Run::Insert(y)) => {
+                x.push_str(y);
+            }
+            _ => out.push(run),
+        }
+    }
+    out
+}
+
+/// Word by word (see the module docs).
+fn word_diff(old: &str, new: &str) -> Vec<Run> {
+    let a = tokens(old);
+    let b = tokens(new);
+    let ka: Vec<String> = a.iter().map(|t| key(t)).collect();
+    let kb: Vec<String> = b.iter().map(|t| key(t)).collect();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut push = |run: Run| match (runs.last_mut(), &run) {
+        (Some(Run::Equal(x)), Run::Equal(y))
+        | (Some(Run::Delete(x)), Run::Delete(y))
+        | (Some(Run::Insert(x)), Run::Insert(y)) => {
+            x.push_str(y);
+        }
+        _ => runs.push(run),
+    };
+    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+        match op {
+            DiffOp::Equal { new_index, len, .. } => {
+                push(Run::Equal(b[new_index..new_index + len].concat()))
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => push(Run::Delete(a[old_index..old_index + old_len].concat())),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => push(Run::Insert(b[new_index..new_index + new_len].concat())),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                push(Run::Delete(a[old_index..old_index + old_len].concat()));
+                push(Run::Insert(b[new_index..new_index + new_len].concat()));
+            }
+        }
+    }
+    tidy(runs)
+}
+
+/// Folds a short run of punctuation between two changes into them, so that `2-3` → `3-5` reads
+/// `[-2-3-]{+3-5+}` rather than `[-2-]{+3+}-[-3-]{+5+}`.
+fn tidy(runs: Vec<Run>) -> Vec<Run> {
+    let is_change = |r: &Run| !matches!(r, Run::Equal(_));
+    let mut out: Vec<Run> = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        // Collect a group: changes, joined across short equal runs without spaces.
+        if !is_change(&runs[i]) {
+            out.push(runs[i].clone());
+            i += 1;
+            continue;
+        }
+        let (mut del, mut ins) = (String::new(), String::new());
+        let mut j = i;
+        loop {
+            match runs.get(j) {
+                Some(Run::Delete(t)) => del.push_str(t),
+                Some(Run::Insert(t)) => ins.push_str(t),
+                Some(Run::Equal(t))
+                    if t.chars().count() <= 2
+                        && !t.chars().any(char::is_whitespace)
+                        && runs.get(j + 1).is_some_and(is_change) =>
+                {
+                    del.push_str(t);
+                    ins.push_str(t);
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        if !del.is_empty() {
+            out.push(Run::Delete(del));
+        }
+        if !ins.is_empty() {
+            out.push(Run::Insert(ins));
+        }
+        i = j;
+    }
+    out
+}
+
+/// The number of words (tokens with a letter, digit or symbol) in a text.
+pub fn count_words(text: &str) -> usize {
+    text.split_word_bounds()
+        .filter(|t| {
+            t.chars()
+                .any(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_changed_word_is_marked_alone() {
+        assert_eq!(
+            diff(
+                "Rinse for at least 30 minutes.",
+                "Rinse for at least 45 minutes."
+            ),
+            [
+                Run::Equal("Rinse for at least ".into()),
+                Run::Delete("30".into()),
+                Run::Insert("45".into()),
+                Run::Equal(" minutes.".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn changes_split_by_punctuation_read_as_one() {
+        assert_eq!(
+            diff("Time: 2-3 minutes", "Time: 3-5 minutes"),
+            [
+                Run::Equal("Time: ".into()),
+                Run::Delete("2-3".into()),
+                Run::Insert("3-5".into()),
+                Run::Equal(" minutes".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn reflow_and_spacing_are_no_change() {
+        let runs = diff(
+            "Rinse the vessel\nwith water",
+            "Rinse  the\nvessel with water",
+        );
+        assert!(runs.iter().all(|r| matches!(r, Run::Equal(_))), "{runs:?}");
+    }
+
+    // See: cases/README.md B24 — grapheme clusters are never split.
+    #[test]
+    fn clusters_and_normalisation() {
+        let runs = diff("The 👩‍🔬 checks café", "The 👨‍🔬 checks cafe\u{301}");
+        assert_eq!(
+            runs,
+            [
+                Run::Equal("The ".into()),
+                Run::Delete("👩‍🔬".into()),
+                Run::Insert("👨‍🔬".into()),
+                Run::Equal(" checks cafe\u{301}".into())
+            ]
+        );
+    }
+}
