@@ -3,7 +3,8 @@
 nested lists, code blocks and images (small PNGs written next to it).
 
 Usage: benches/gen_large_sop.py DIR [SCALE]   (SCALE 1, 2, 4: copies of the body, for growth)
-Writes DIR/large.md and DIR/img/figure-N.png.
+Writes DIR/large.md, DIR/img/figure-N.png, and DIR/large-v2.md: the next version, with 5% of the
+paragraphs edited (one word changed, one added) and section 1.3 moved to the end.
 """
 import struct
 import sys
@@ -89,6 +90,23 @@ def main():
     lines += ["## Revision History", "", "| Version | Date | Changes | Author |", "| --- | --- | --- | --- |", "| 3.2 | 2025-01-06 | Benchmark | - |", ""]
     (target / "large.md").write_text("\n".join(lines))
     print(f"{target / 'large.md'}: {len(lines)} lines")
+    # The next version: every 20th paragraph edited, section 1.3 moved to the end of part 1.
+    edited = []
+    count = 0
+    for line in lines:
+        if line.startswith("Paragraph "):
+            count += 1
+            if count % 20 == 0:
+                line = line.replace("record the batch number", "record the lot number").replace("at once", "at once in writing")
+        edited.append(line)
+    edited = [l.replace("version: 3.2", "version: 3.3") for l in edited]
+    start = edited.index("## 1.3 Section 3 of part 1")
+    end = edited.index("## 1.4 Section 4 of part 1")
+    moved = edited[start:end]
+    del edited[start:end]
+    at = edited.index("## Parameter table")
+    edited[at:at] = moved
+    (target / "large-v2.md").write_text("\n".join(edited))
 
 
 if __name__ == "__main__":

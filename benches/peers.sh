@@ -6,6 +6,8 @@
 #   HTML: sopctl render --format html  vs  pandoc -f gfm -s  and the bare comrak CLI (a fragment
 #         only, no page, no styles, no images)
 #   PDF:  sopctl render --format pdf   vs  pandoc 3 with the typst engine (--pdf-engine=typst)
+#   diff: sopctl diff (release vs working copy) vs  git diff --no-index --word-diff, on the
+#         large SOP and its next version (5% of paragraphs edited, a section moved)
 #
 # pandoc 3 and typst: `pip install pypandoc_binary typst` gives both (a pandoc 3 binary inside
 # the wheel, and typst's compiler as a Python module); benches/typst-shim.py is a `typst`
@@ -21,7 +23,7 @@ cargo build --release --locked --quiet
 sopctl="$PWD/target/release/sopctl"
 work="${BENCH_DIR:-${TMPDIR:-/tmp}/sopctl-bench}/peers"
 mkdir -p "$work"
-[ -f "$work/large/large.md" ] || python3 benches/gen_large_sop.py "$work/large" >/dev/null
+[ -f "$work/large/large-v2.md" ] || python3 benches/gen_large_sop.py "$work/large" >/dev/null
 cp docs/examples/privacy-settings-sop.md "$work/example.md"
 comrak_bin="${COMRAK:-$(command -v comrak || true)}"
 
@@ -33,7 +35,7 @@ compare() {  # compare TITLE INPUT NAME:COMMAND...
     args+=(-n "${spec%%:*}" "${spec#*:}")
   done
   local json; json=$(mktemp)
-  hyperfine --shell=none --warmup 1 --min-runs 5 --export-json "$json" "${args[@]}" >/dev/null 2>&1
+  hyperfine --shell=none --warmup 1 --min-runs 5 -i --export-json "$json" "${args[@]}" >/dev/null 2>&1
   python3 - "$json" "$title" "$input" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -78,3 +80,17 @@ for input in example large; do
   fi
   compare "PDF" "$input ($(wc -l < "$file") lines)" "${specs[@]}"
 done
+
+# diff: the large SOP released as 3.2 in a repository, its next version as the working copy.
+repo="$work/diffrepo"
+if [ ! -d "$repo/.git" ]; then
+  mkdir -p "$repo" && cp "$work/large/large.md" "$repo/SOP.md"
+  printf 'docs = ["."]\ntag_format = "v{version}"\n' > "$repo/sopctl.toml"
+  git -C "$repo" init -q -b main && git -C "$repo" add -A
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m 3.2
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.org tag -a v3.2.0 -m 3.2
+  cp "$work/large/large-v2.md" "$repo/SOP.md"
+fi
+compare "diff" "large vs next version" \
+  "sopctl diff:env -C $repo $sopctl diff 3.2 --color never" \
+  "git diff --no-index --word-diff:git diff --no-index --word-diff $work/large/large.md $work/large/large-v2.md"

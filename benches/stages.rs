@@ -124,6 +124,7 @@ fn pdf_write(bencher: divan::Bencher<'_, '_>, name: &str) {
         subject: String::new(),
         keywords: Vec::new(),
         date: 0,
+        lang: "en".into(),
     };
     bencher.bench(|| sopctl::render::pdf::write::write(&laid.doc, &info).expect("writes"));
 }

@@ -37,6 +37,10 @@ pub struct VersionEntry {
     pub html: String,
     /// The PDF rendition, relative to the site root.
     pub pdf: Option<String>,
+    /// The redline against the version before, relative to the site root.
+    pub changes: Option<String>,
+    /// The version before, if any.
+    pub previous: Option<String>,
 }
 
 /// One SOP on the site, described by its latest release.
@@ -154,7 +158,8 @@ pub fn publish(
     let mut sops = Vec::new();
     for (id, records, relative) in &plan {
         let mut versions = Vec::new();
-        let mut latest_sop = None;
+        let mut latest_sop: Option<Sop> = None;
+        let mut previous: Option<String> = None;
         for record in records {
             let (path, bytes) = repo
                 .document_at(&record.commit, id, relative.as_deref())
@@ -206,6 +211,26 @@ pub fn publish(
                 report.written.push(target.clone());
                 report.rendered += 1;
             }
+            // The redline against the version before (SPEC §7).
+            let changes_path = match (&latest_sop, &previous) {
+                (Some(before), Some(label)) => {
+                    let p = render::output_path(out, id.as_str(), &record.version, "html")
+                        .with_file_name(format!("{id}-v{}-changes.html", record.version));
+                    if p.exists() {
+                        report.kept += 1;
+                    } else {
+                        let diff =
+                            crate::diff::compare(before, &sop, label, &record.version.to_string());
+                        let css = templates::source(&ws.root, templates::STYLE)?;
+                        let page = crate::diff::format::html(&diff, id.as_str(), &css);
+                        fsx::write_atomic(&p, page.as_bytes())?;
+                        report.written.push(p.clone());
+                        report.rendered += 1;
+                    }
+                    Some(p)
+                }
+                _ => None,
+            };
             progress(Progress::Rendered(format!("{id} {}", record.version)));
             versions.push(VersionEntry {
                 version: record.version.to_string(),
@@ -217,7 +242,10 @@ pub fn publish(
                 commit: record.short_commit().to_string(),
                 html: relative_url(out, &html_path),
                 pdf: Some(relative_url(out, &pdf_path)),
+                changes: changes_path.as_ref().map(|p| relative_url(out, p)),
+                previous: previous.clone(),
             });
+            previous = Some(record.version.to_string());
             latest_sop = Some(sop);
         }
         versions.reverse();

@@ -140,7 +140,7 @@ struct Unit {
 impl Unit {
     fn key(&self) -> String {
         let squeezed = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        squeezed.nfc().collect()
+        words::nfc(squeezed)
     }
 }
 

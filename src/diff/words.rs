@@ -29,11 +29,24 @@ fn tokens(text: &str) -> Vec<&str> {
     text.split_word_bounds().collect()
 }
 
+/// `text` in Unicode normalisation form C; text that is already NFC (all ASCII text is) is
+/// returned as it is, without the work of composing it.
+pub(crate) fn nfc(text: String) -> String {
+    if text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        text.nfc().collect()
+    }
+}
+
 fn key(token: &str) -> String {
     if token.chars().all(char::is_whitespace) {
         " ".to_string()
     } else {
-        token.nfc().collect()
+        nfc(token.to_string())
     }
 }
 

@@ -89,6 +89,20 @@ impl RenderMeta {
         }
     }
 
+    /// Marks the metadata as that of a working copy with unreleased changes: a draft of the next
+    /// version, not yet in effect (a superseded or obsolete status is kept).
+    pub fn mark_unreleased(&mut self) {
+        self.unreleased = true;
+        if !matches!(
+            Status::parse(&self.status),
+            Some(Status::Superseded | Status::Obsolete)
+        ) {
+            self.status = Status::Draft.to_string();
+        }
+        self.effective = String::new();
+        self.commit = String::new();
+    }
+
     /// The visible mark for a document that is not in effect (SPEC §7), if any.
     pub fn status_mark(&self) -> Option<&'static str> {
         match Status::parse(&self.status) {

@@ -89,3 +89,22 @@ fn init_example_builds_a_real_history_of_two_releases() {
         again.stderr
     );
 }
+
+// A user who follows the README from inside the cloned sopctl repository: the example gets a
+// repository of its own instead of failing half-way.
+#[test]
+fn init_example_inside_another_repository_makes_its_own() {
+    let env = TestEnv::repo();
+    env.write("README.md", "outer project\n");
+    env.commit("outer");
+    let run = env.run(&["init", "--example", "sop-demo"]);
+    run.expect_code(0);
+    assert!(env.path("sop-demo/.git").is_dir());
+    let log = env.run_in(&env.path("sop-demo"), &["log"], &[]);
+    assert_eq!(log.stdout.lines().count(), 3, "{}", log.stdout);
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "?? sop-demo/\n",
+        "the outer repository only sees a new folder"
+    );
+}

@@ -483,7 +483,8 @@ fn b25_images_are_scaled_to_fit_and_paths_resolve_from_the_document() {
         );
         run.expect_code(1);
         pdfs.push(
-            std::fs::read(env.path("out/SOP-TEST-25/1.0/SOP-TEST-25-v1.0-draft.pdf")).expect("pdf"),
+            std::fs::read(env.path("out/drafts/SOP-TEST-25/SOP-TEST-25-working-copy.pdf"))
+                .expect("pdf"),
         );
     }
     assert!(

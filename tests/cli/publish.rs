@@ -77,7 +77,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     assert_eq!(run.stdout, "dist/index.html\n");
     assert_eq!(
         run.stderr,
-        "published 1 SOP: 4 renditions made, 0 already there\n"
+        "published 1 SOP: 5 renditions and redlines made, 0 already there\n"
     );
     let site = demo.join("dist");
     for rel in [
@@ -117,6 +117,16 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     );
     assert_eq!(sop["versions"][1]["summary"], "Initial document creation");
 
+    let page = std::fs::read_to_string(site.join("SOP-IT-001/index.html")).expect("sop page");
+    assert!(
+        page.contains(
+            "<a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html\">changes since 1.0</a>"
+        ),
+        "redline link"
+    );
+    let redline = std::fs::read_to_string(site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html"))
+        .expect("redline");
+    assert!(redline.contains("<del>2-3</del><ins>3-5</ins>"));
     let front = std::fs::read_to_string(site.join("index.html")).expect("index");
     assert!(front.contains("<td><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.html\">HTML</a>"));
@@ -124,7 +134,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
 
     let again = env.run_in(&demo, &["publish"], &[]);
     assert_eq!(
-        again.stderr, "published 1 SOP: 0 renditions made, 4 already there\n",
+        again.stderr, "published 1 SOP: 0 renditions and redlines made, 5 already there\n",
         "only what is missing is rendered"
     );
 }
@@ -141,7 +151,7 @@ fn publish_leaves_out_unreleased_sops_with_a_warning() {
     run.expect_code(0);
     assert_eq!(
         run.stderr,
-        "warning: SOP-002 has no release yet, so it is not on the site\npublished 1 SOP: 2 renditions made, 0 already there\n"
+        "warning: SOP-002 has no release yet, so it is not on the site\npublished 1 SOP: 2 renditions and redlines made, 0 already there\n"
     );
     assert!(env.path("site/SOP-001/1.0/SOP-001-v1.0.html").is_file());
     assert!(!env.path("site/SOP-002").exists());

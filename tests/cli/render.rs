@@ -88,7 +88,7 @@ fn hostile_markdown_yields_no_script_with_or_without_allow_html() {
         env.write("sops/a.md", &hostile);
         let run = env.run(&["render"]);
         run.expect_code(0);
-        let html = env.read("dist/SOP-001/1.0/SOP-001-v1.0-draft.html");
+        let html = env.read("dist/drafts/SOP-001/SOP-001-working-copy.html");
         assert_safe(&html);
         assert!(
             !html.contains("href=\"javascript") && !html.contains("href=\"JAVASCRIPT"),
@@ -122,9 +122,9 @@ fn render_of_a_released_version_comes_from_git() {
     let draft = env.run(&["render", "-o", "out", "--format", "html"]);
     assert_eq!(
         draft.stdout,
-        "out/SOP-IT-001/1.0/SOP-IT-001-v1.0-draft.html\n"
+        "out/drafts/SOP-IT-001/SOP-IT-001-working-copy.html\n"
     );
-    let html = env.read("out/SOP-IT-001/1.0/SOP-IT-001-v1.0-draft.html");
+    let html = env.read("out/drafts/SOP-IT-001/SOP-IT-001-working-copy.html");
     assert!(
         html.contains("3-5 minutes")
             && html.contains("class=\"status-mark\"")
@@ -167,7 +167,7 @@ fn headings_get_unique_stable_anchors() {
         format!("{}\n## Purpose\n\n## Scope & Purpose\n\n## Scope: Purpose\n\n## Scope Purpose\n\n## 手順\n\n## ☐ ☒\n\n## ★\n", sop("SOP-001", "A")),
     );
     env.run(&["render"]).expect_code(0);
-    let html = env.read("dist/SOP-001/1.0/SOP-001-v1.0-draft.html");
+    let html = env.read("dist/drafts/SOP-001/SOP-001-working-copy.html");
     let main = &html[html.find("<main>").expect("main")..];
     let ids: Vec<&str> = main
         .match_indices("<h2 id=\"")
@@ -188,7 +188,7 @@ fn headings_get_unique_stable_anchors() {
     );
     env.run(&["render"]).expect_code(0);
     assert_eq!(
-        env.read("dist/SOP-001/1.0/SOP-001-v1.0-draft.html"),
+        env.read("dist/drafts/SOP-001/SOP-001-working-copy.html"),
         html,
         "stable from run to run"
     );
@@ -234,7 +234,7 @@ fn b25_images_resolve_from_the_document_and_nothing_outside_is_read() {
             "{}",
             run.stdout
         );
-        outputs.push(env.read("out/SOP-TEST-25/1.0/SOP-TEST-25-v1.0-draft.html"));
+        outputs.push(env.read("out/drafts/SOP-TEST-25/SOP-TEST-25-working-copy.html"));
     }
     assert_eq!(
         outputs[0], outputs[1],

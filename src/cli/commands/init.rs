@@ -37,15 +37,18 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
                 .hint("name a folder for the new repository"),
         );
     }
+    // The example gets a repository of its own (its history is made up): refuse a folder that
+    // already is a repository with history.
     if args.example
+        && dir.join(".git").exists()
         && let Some(repo) = Repo::discover(&dir)?
         && repo.has_commits()
     {
         return Err(CliError::new(format!(
-            "{} is inside a git repository that already has history; the example adds commits and tags of its own",
+            "{} is a git repository that already has history; the example adds commits and tags of its own",
             dir.display()
         ))
-        .hint("make the example in a new folder:  sopctl init --example sop-demo"));
+        .hint("make the example in a new folder:  sopctl init --example another-name"));
     }
     fsx::create_dir_all(&dir)?;
     let mut created = Vec::new();
@@ -88,9 +91,22 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
     } else {
         shown
     };
-    if Repo::discover(&dir)?.is_none() {
-        Repo::init(&dir)?;
-        ui.status(&format!("created a git repository in {}", shown.display()));
+    match Repo::discover(&dir)? {
+        Some(repo)
+            if !args.example
+                || repo.workdir() == dir.canonicalize().unwrap_or_else(|_| dir.clone()) =>
+        {
+            if repo.workdir() != dir.canonicalize().unwrap_or_else(|_| dir.clone()) {
+                ui.status(&format!(
+                    "using the git repository at {}",
+                    repo.workdir().display()
+                ));
+            }
+        }
+        _ => {
+            Repo::init(&dir)?;
+            ui.status(&format!("created a git repository in {}", shown.display()));
+        }
     }
     if args.example {
         let history = crate::example::create(&dir, env.today).map_err(|e| match e {

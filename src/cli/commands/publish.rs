@@ -74,7 +74,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             .to_string(),
     )?;
     ui.status(&format!(
-        "published {} {}: {} renditions made, {} already there",
+        "published {} {}: {} renditions and redlines made, {} already there",
         report.sops,
         if report.sops == 1 { "SOP" } else { "SOPs" },
         report.rendered,

@@ -24,7 +24,7 @@ pub enum RenderFormat {
 /// Arguments of `sopctl render`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is marked DRAFT and named …-draft.html."
+    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.pdf and .html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is a draft: marked DRAFT, written to\ndist/drafts/{id}/{id}-working-copy.pdf and .html."
 )]
 pub struct RenderArgs {
     /// SOPs by ID or path, or Markdown files (default: the only SOP)
@@ -126,7 +126,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             &ws.settings.footer,
             source.commit.as_deref().map(|c| &c[..c.len().min(7)]),
         );
-        meta.unreleased = source.unreleased;
+        if source.unreleased {
+            meta.mark_unreleased();
+        }
         let job = RenderJob {
             sop: &source.sop,
             doc_relative: source.relative.clone(),
@@ -181,11 +183,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             } else {
                 let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
                 let version = source.sop.metadata.version_or_default();
-                let p = render::output_path(&out_dir, &id, &version, ext);
                 if source.unreleased {
-                    p.with_file_name(format!("{id}-v{version}-draft.{ext}"))
+                    // Unreleased edits are a draft of the next version: kept apart from the
+                    // released renditions, so a published dist/ never mixes them up.
+                    out_dir
+                        .join("drafts")
+                        .join(&id)
+                        .join(format!("{id}-working-copy.{ext}"))
                 } else {
-                    p
+                    render::output_path(&out_dir, &id, &version, ext)
                 }
             };
             fsx::write_atomic(&path, &rendition.bytes)?;

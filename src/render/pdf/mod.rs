@@ -59,6 +59,7 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
         .filter(|k| !k.is_empty())
         .collect(),
         date,
+        lang: meta.lang.clone(),
     };
     let bytes = write::write(&laid.doc, &info).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(Rendition { bytes, warnings })

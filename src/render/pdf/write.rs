@@ -40,6 +40,8 @@ pub struct DocInfo {
     pub keywords: Vec<String>,
     /// Creation and modification time, seconds since the Unix epoch.
     pub date: i64,
+    /// The document's language (BCP 47, e.g. `en`), written as the catalog's `/Lang`.
+    pub lang: String,
 }
 
 /// The PDF could not be written.
@@ -305,6 +307,22 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
     };
     let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     add_outline(&mut lo, layout);
+    // printpdf writes an empty PDF/X version key, which makes readers claim the file is PDF/X
+    // (ISO 15930); it is not. Drop it and the empty identifier; name the language.
+    if let Ok(info_ref) = lo.trailer.get(b"Info").and_then(Object::as_reference)
+        && let Ok(Object::Dictionary(info_dict)) = lo.get_object_mut(info_ref)
+    {
+        info_dict.remove(b"GTS_PDFXVersion");
+        info_dict.remove(b"Identifier");
+    }
+    if !info.lang.is_empty()
+        && let Ok(catalog) = lo.catalog_mut()
+    {
+        catalog.set(
+            "Lang",
+            Object::String(info.lang.as_bytes().to_vec(), StringFormat::Literal),
+        );
+    }
     // A stable document ID from what the document shows.
     let mut digest = Sha256::new();
     digest.update(dump(layout).as_bytes());
