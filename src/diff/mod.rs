@@ -261,12 +261,11 @@ fn chunks(body: &str, first_line: usize) -> Vec<Chunk<'_>> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut start_line = first_line;
-    let mut line_no = first_line;
     let mut fence: Option<(char, usize)> = None;
     let mut in_html = false;
     let mut offset = 0usize;
     let mut starts_with_heading = false;
-    for line in body.split_inclusive('\n') {
+    for (line_no, line) in (first_line..).zip(body.split_inclusive('\n')) {
         let trimmed = line.trim_end_matches(['\n', '\r']);
         let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
         let content = trimmed.trim_start_matches(' ');
@@ -307,7 +306,6 @@ fn chunks(body: &str, first_line: usize) -> Vec<Chunk<'_>> {
             }
         }
         offset += line.len();
-        line_no += 1;
     }
     if start < body.len() || out.is_empty() {
         out.push(Chunk {
