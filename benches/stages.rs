@@ -90,6 +90,7 @@ fn html(bencher: divan::Bencher<'_, '_>, name: &str) {
             allow_html: false,
             paper: Paper::A4,
             template_root: root.clone(),
+            sop_links: &std::collections::BTreeMap::new(),
         };
         render::html(&job).expect("renders")
     });

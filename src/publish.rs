@@ -155,6 +155,7 @@ pub fn publish(
         plan.iter().map(|(_, r, _)| r.len()).sum(),
     ));
 
+    let links = render::sop_links(ws);
     let mut sops = Vec::new();
     for (id, records, relative) in &plan {
         let mut versions = Vec::new();
@@ -188,6 +189,7 @@ pub fn publish(
                 allow_html: ws.settings.allow_html,
                 paper: ws.settings.paper,
                 template_root: ws.root.clone(),
+                sop_links: &links,
             };
             let date = record
                 .date

@@ -24,6 +24,7 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
         message: "not a git repository".into(),
     })?;
     let _lock = repo.lock_release()?;
+    let links = render::sop_links(ws);
     let bytes = plan.new_source.to_bytes();
     let renditions = |commit: &str| -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
         if plan.renders.is_empty() {
@@ -47,6 +48,7 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
             allow_html: ws.settings.allow_html,
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
+            sop_links: &links,
         };
         let date = plan
             .effective

@@ -213,7 +213,11 @@ impl BodyWriter<'_> {
                     } else {
                         format!(" title=\"{}\"", escape(title))
                     };
-                    let _ = write!(self.out, "<a href=\"{}\"{title}>", escape(target));
+                    let _ = write!(
+                        self.out,
+                        "<a href=\"{}\"{title}>",
+                        escape(&self.job.link_target(target))
+                    );
                     self.inlines(content);
                     self.out.push_str("</a>");
                 } else {

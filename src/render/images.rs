@@ -75,6 +75,32 @@ pub fn media_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The repository-relative path a relative reference names (`?query` and `#fragment` dropped),
+/// resolved from the folder of the document at `doc_relative`; `None` when it leaves the
+/// repository (an absolute path, or `..` above the root).
+pub fn repo_path(reference: &str, doc_relative: &Path) -> Option<PathBuf> {
+    let path_part = reference.split(['?', '#']).next().unwrap_or(reference);
+    if Path::new(path_part).is_absolute() {
+        return None;
+    }
+    let joined = doc_relative
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(path_part);
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            Component::Normal(p) => parts.push(p),
+            _ => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
 /// Resolves `source` (as written in the document at `doc_relative`, a path relative to the
 /// repository root) and reads it from `files`.
 pub fn resolve(source: &str, doc_relative: &Path, files: &dyn FileSource) -> ImageRef {
@@ -85,28 +111,9 @@ pub fn resolve(source: &str, doc_relative: &Path, files: &dyn FileSource) -> Ima
         None if source.starts_with("//") => return ImageRef::Remote,
         None => {}
     }
-    let path_part = source.split(['?', '#']).next().unwrap_or(source);
-    let base = doc_relative.parent().unwrap_or(Path::new(""));
-    let joined = if Path::new(path_part).is_absolute() {
+    let Some(relative) = repo_path(source, doc_relative) else {
         return ImageRef::Outside;
-    } else {
-        base.join(path_part)
     };
-    // Lexically: a `..` that climbs above the root leaves the repository.
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                if parts.pop().is_none() {
-                    return ImageRef::Outside;
-                }
-            }
-            Component::CurDir => {}
-            Component::Normal(p) => parts.push(p),
-            _ => return ImageRef::Outside,
-        }
-    }
-    let relative: PathBuf = parts.iter().collect();
     match files.read(&relative) {
         Some(bytes) => match media_type(&bytes) {
             Some(media_type) => ImageRef::Embedded {

@@ -131,6 +131,41 @@ pub struct RenderJob<'a> {
     pub paper: crate::config::Paper,
     /// The root whose `templates/` may override the built-in templates.
     pub template_root: PathBuf,
+    /// The repository's SOPs: each file's path (relative to the root) and its ID, so that a
+    /// link to another SOP's file becomes a link to that SOP on the published site.
+    pub sop_links: &'a std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl RenderJob<'_> {
+    /// Where a link written in the document should point in a rendition. A relative link to
+    /// another SOP's Markdown file goes to that SOP's page on the site
+    /// (`../../{ID}/index.html`, right from `{out}/{id}/{version}/` and `{out}/drafts/{id}/`);
+    /// anything else is kept as written.
+    pub fn link_target<'t>(&self, target: &'t str) -> std::borrow::Cow<'t, str> {
+        let is_relative = !target.starts_with('#')
+            && crate::doc::check::scheme(target).is_none()
+            && !target.starts_with("//");
+        if is_relative
+            && let Some(path) = images::repo_path(target, &self.doc_relative)
+            && let Some(id) = self.sop_links.get(&path)
+        {
+            return std::borrow::Cow::Owned(format!("../../{id}/index.html"));
+        }
+        std::borrow::Cow::Borrowed(target)
+    }
+}
+
+/// The SOPs of a workspace by repository-relative path, for [`RenderJob::sop_links`].
+pub fn sop_links(ws: &crate::workspace::Workspace) -> std::collections::BTreeMap<PathBuf, String> {
+    let root = ws.repo.as_ref().map_or(ws.root.as_path(), |r| r.workdir());
+    ws.documents()
+        .into_iter()
+        .filter_map(|e| {
+            let id = e.sop.ok()?.id()?.to_string();
+            let canonical = e.path.canonicalize().unwrap_or(e.path);
+            Some((canonical.strip_prefix(root).ok()?.to_path_buf(), id))
+        })
+        .collect()
 }
 
 /// Something a reader of the rendition should know about, with its place in the source.

@@ -249,6 +249,7 @@ fn the_same_input_gives_byte_identical_pdfs_in_one_process_and_in_two() {
             allow_html: false,
             paper: sopctl::config::Paper::A4,
             template_root: PathBuf::from("."),
+            sop_links: &std::collections::BTreeMap::new(),
         };
         sopctl::render::pdf::pdf(&job, 1_762_560_000)
             .expect("pdf")

@@ -318,3 +318,37 @@ fn b09_special_spaces_are_kept() {
     let html = env.read("b09.html");
     assert!(html.contains("10\u{a0}mg") && html.contains('\u{202f}') && html.contains('\u{ad}'));
 }
+
+#[test]
+fn a_link_to_another_sop_file_goes_to_its_page_on_the_site() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\nSee [the storage SOP](sub/b.md#scope) and [the form](forms/f.pdf).\n",
+            sop("SOP-001", "A")
+        ),
+    );
+    env.write("sops/sub/b.md", sop("SOP-002", "B"));
+    env.write("sops/forms/f.pdf", "%PDF-1.4\n");
+    env.commit("two");
+    env.run(&["release", "SOP-001", "-m", "First"])
+        .expect_code(0);
+    env.run(&["release", "SOP-002", "-m", "First"])
+        .expect_code(0);
+    env.run(&["publish"]).expect_code(0);
+    let html = env.read("dist/SOP-001/1.0/SOP-001-v1.0.html");
+    assert!(
+        html.contains("<a href=\"../../SOP-002/index.html\">the storage SOP</a>"),
+        "{}",
+        &html[html.find("storage").unwrap_or(0).saturating_sub(80)..]
+    );
+    assert!(
+        env.path("dist/SOP-002/index.html").is_file(),
+        "the link resolves on the published site"
+    );
+    assert!(
+        html.contains("<a href=\"forms/f.pdf\">the form</a>"),
+        "other files keep their link as written"
+    );
+}

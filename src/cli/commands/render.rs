@@ -90,6 +90,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         return Err(CliError::new("the output folder is the repository itself")
             .hint("choose a folder for renditions, e.g.  -o dist"));
     }
+    let links = render::sop_links(&ws);
     let mut formats = args.format.clone();
     formats.dedup();
     let mut failed = false;
@@ -137,6 +138,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             allow_html: ws.settings.allow_html,
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
+            sop_links: &links,
         };
         if source.lone {
             // A lone file renders even with missing or wrong metadata (SPEC §4): say what is
