@@ -25,6 +25,7 @@ pub mod diff;
 pub mod doc;
 pub mod example;
 pub mod fsx;
+pub mod lifecycle;
 pub mod publish;
 pub mod release;
 pub mod render;

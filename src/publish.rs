@@ -180,12 +180,19 @@ pub fn publish(
                 sop: &sop,
                 doc_relative: path.clone(),
                 files: &files,
-                meta: RenderMeta::of(
-                    &sop,
-                    &ws.settings.organization,
-                    &ws.settings.footer,
-                    Some(record.short_commit()),
-                ),
+                meta: RenderMeta {
+                    approvals: record
+                        .approvals
+                        .iter()
+                        .map(|t| crate::lifecycle::Approval::from_trailer(t))
+                        .collect(),
+                    ..RenderMeta::of(
+                        &sop,
+                        &ws.settings.organization,
+                        &ws.settings.footer,
+                        Some(record.short_commit()),
+                    )
+                },
                 allow_html: ws.settings.allow_html,
                 paper: ws.settings.paper,
                 template_root: ws.root.clone(),

@@ -73,14 +73,6 @@ impl CliError {
             ..CliError::new("")
         }
     }
-
-    /// A command that a later version of sopctl brings.
-    pub fn not_implemented(command: &str) -> Self {
-        CliError::new(format!(
-            "`sopctl {command}` is not available yet in this version of sopctl"
-        ))
-        .hint("this version can: init, new, list, check, release, log, show, render, publish, diff, completions, man")
-    }
 }
 
 impl From<std::io::Error> for CliError {
@@ -195,6 +187,11 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
+        Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
+        Refusal::MissingApprovals(who) => format!(
+            "each of them approves the current content with  sopctl approve --role \"{}\"  (an edit after an approval voids it)",
+            who.first().map_or("Role", String::as_str)
+        ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()
         }

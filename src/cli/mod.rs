@@ -72,11 +72,11 @@ pub enum Command {
     Render(commands::render::RenderArgs),
     /// Build the static download site from the releases
     Publish(commands::publish::PublishArgs),
-    /// Record your approval of an SOP's current content (not available yet)
+    /// Record your approval of an SOP's current content
     Approve(commands::approve::ApproveArgs),
-    /// Record a periodic review of an SOP that needs no change (not available yet)
+    /// Record a periodic review of an SOP that needs no change
     Review(commands::review::ReviewArgs),
-    /// Withdraw an SOP: superseded by another, or obsolete (not available yet)
+    /// Withdraw an SOP: superseded by another, or obsolete
     Retire(commands::retire::RetireArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),

@@ -39,12 +39,15 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
             sop: &sop,
             doc_relative: plan.relative.clone(),
             files: &files,
-            meta: RenderMeta::of(
-                &sop,
-                &ws.settings.organization,
-                &ws.settings.footer,
-                Some(short),
-            ),
+            meta: RenderMeta {
+                approvals: plan.signatures.clone(),
+                ..RenderMeta::of(
+                    &sop,
+                    &ws.settings.organization,
+                    &ws.settings.footer,
+                    Some(short),
+                )
+            },
             allow_html: ws.settings.allow_html,
             paper: ws.settings.paper,
             template_root: ws.root.clone(),

@@ -100,6 +100,12 @@ pub enum Refusal {
         /// Its date.
         latest_date: Date,
     },
+    /// A superseded or obsolete document.
+    #[error("the document is {0}: a retired document is not released again")]
+    Retired(crate::doc::Status),
+    /// Approvers listed in the front matter have not approved this content.
+    #[error("approval missing from: {}", .0.join(", "))]
+    MissingApprovals(Vec<String>),
     /// The tag exists already.
     #[error("the tag {0} exists already")]
     TagExists(String),
@@ -154,6 +160,8 @@ pub struct ReleasePlan {
     pub status_before: crate::doc::Status,
     /// Whether this first release brings an existing document under sopctl as it is.
     pub adopting: bool,
+    /// The approvals the release carries (one per entry of `approvers`).
+    pub signatures: Vec<crate::lifecycle::Approval>,
     /// The release commit's message.
     pub commit_message: String,
     /// The branch the commit goes on (`main`).

@@ -18,7 +18,14 @@ pub fn history_entries(records: &[ReleaseRecord]) -> Vec<HistoryEntry> {
             date: r.date.to_string(),
             changes: r.summary.clone(),
             author: r.author.clone(),
-            approved_by: r.approvals.clone(),
+            approved_by: r
+                .approvals
+                .iter()
+                .map(|t| {
+                    let a = crate::lifecycle::Approval::from_trailer(t);
+                    format!("{} ({})", a.name, a.role)
+                })
+                .collect(),
         })
         .collect()
 }
@@ -94,9 +101,24 @@ pub fn prepare(
     if !errors.is_empty() {
         refusals.push(Refusal::CheckFailed(errors));
     }
+    // A retired document is not released again (SPEC §8: superseded and obsolete are final).
+    if let Some(status @ (Status::Superseded | Status::Obsolete)) = sop.metadata.status {
+        refusals.push(Refusal::Retired(status));
+    }
     // Without a valid ID nothing more can be worked out.
     let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
         return Err(refusals);
+    };
+    // Approvals bound to this content, one for each entry of `approvers` (SPEC §8).
+    let signatures = if sop.metadata.approvers.is_empty() {
+        Vec::new()
+    } else {
+        let (_, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
+        let missing = crate::lifecycle::missing(sop, &valid);
+        if !missing.is_empty() {
+            refusals.push(Refusal::MissingApprovals(missing));
+        }
+        crate::lifecycle::signatures(sop, &valid)
     };
 
     let format = TagFormat::new(&ws.settings.tag_format);
@@ -224,7 +246,10 @@ pub fn prepare(
         date: effective.to_string(),
         changes: summary.to_string(),
         author: author.clone(),
-        approved_by: Vec::new(),
+        approved_by: signatures
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.role))
+            .collect(),
     });
     // The row of an adopted version was written before sopctl: it stays as it is (SPEC §3).
     let existing_rows = revision_table::find(&edited)
@@ -256,6 +281,9 @@ pub fn prepare(
     if adopting {
         trailers.push(("Adopted", "yes".to_string()));
     }
+    for a in &signatures {
+        trailers.push(("Approved-by", a.trailer()));
+    }
     let tag_message = release_message(summary, &trailers);
     let commit_message = format!("{id}: release {to}\n\n{tag_message}");
     let renders = if request.render {
@@ -280,6 +308,7 @@ pub fn prepare(
         table,
         changed_keys,
         status_before: sop.metadata.status_or_default(),
+        signatures,
         adopting,
         commit_message,
         branch: repo.branch_name().unwrap_or_else(|| "main".to_string()),

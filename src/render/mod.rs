@@ -49,6 +49,9 @@ pub struct RenderMeta {
     pub footer: String,
     /// The document language (`lang` in the front matter, default `en`).
     pub lang: String,
+    /// The signature manifest of a released version (21 CFR 11.50): printed name, role, date
+    /// and time (UTC) and meaning of each approval.
+    pub approvals: Vec<crate::lifecycle::Approval>,
 }
 
 impl RenderMeta {
@@ -86,6 +89,7 @@ impl RenderMeta {
             unreleased: false,
             footer: footer.to_string(),
             lang,
+            approvals: Vec::new(),
         }
     }
 

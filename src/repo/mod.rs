@@ -554,3 +554,104 @@ impl Repo {
         }
     }
 }
+
+/// A commit whose message carries trailers sopctl reads (approvals, reviews).
+#[derive(Debug, Clone)]
+pub struct TrailerCommit {
+    /// The commit id.
+    pub commit: String,
+    /// The message, split into text and trailers.
+    pub message: records::Message,
+    /// The commit time, seconds since the epoch.
+    pub time: i64,
+}
+
+impl Repo {
+    /// Commits on the current branch, newest first, whose message has a trailer `key` equal to
+    /// `value`; the walk stops at `stop` (a commit id, not included) when given.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the history cannot be read.
+    pub fn commits_with_trailer(
+        &self,
+        key: &str,
+        value: &str,
+        stop: Option<&str>,
+    ) -> Result<Vec<TrailerCommit>, RepoError> {
+        let mut out = Vec::new();
+        let Ok(head) = self.inner.head() else {
+            return Ok(out);
+        };
+        let Some(start) = head.target() else {
+            return Ok(out);
+        };
+        let mut walk = self
+            .inner
+            .revwalk()
+            .map_err(|e| RepoError::git("read the history", &e))?;
+        walk.push(start)
+            .map_err(|e| RepoError::git("read the history", &e))?;
+        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
+        let stop = stop.and_then(|s| git2::Oid::from_str(s).ok());
+        for oid in walk.flatten() {
+            if Some(oid) == stop {
+                break;
+            }
+            let Ok(commit) = self.inner.find_commit(oid) else {
+                continue;
+            };
+            let text = records::decode_message(
+                commit.message_raw_bytes(),
+                commit.message_encoding().ok().flatten(),
+            );
+            let message = records::Message::parse(&text);
+            if message.trailer(key) == Some(value) {
+                out.push(TrailerCommit {
+                    commit: oid.to_string(),
+                    message,
+                    time: commit.time().seconds(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Commits the given files (relative paths) as they are in the work tree, on the current
+    /// branch, with `message`, as `identity` now; with no files, an empty commit (a record).
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the commit cannot be written.
+    pub fn commit_record(
+        &self,
+        files: &[&Path],
+        message: &str,
+        identity: &Identity,
+    ) -> Result<String, RepoError> {
+        let repo = &self.inner;
+        let mut index = repo
+            .index()
+            .map_err(|e| RepoError::git("read the index", &e))?;
+        for file in files {
+            index
+                .add_path(file)
+                .map_err(|e| RepoError::git("add a file", &e))?;
+        }
+        index
+            .write()
+            .map_err(|e| RepoError::git("write the index", &e))?;
+        let tree_id = index
+            .write_tree()
+            .map_err(|e| RepoError::git("write the tree", &e))?;
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|e| RepoError::git("write the tree", &e))?;
+        let sig = git2::Signature::now(&identity.name, &identity.email)
+            .map_err(|e| RepoError::git("sign the commit", &e))?;
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .map_err(|e| RepoError::git("write the commit", &e))?;
+        Ok(id.to_string())
+    }
+}

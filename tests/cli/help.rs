@@ -45,26 +45,6 @@ fn a_usage_error_exits_2() {
 }
 
 #[test]
-fn commands_still_to_come_say_so_and_exit_1() {
-    let env = TestEnv::repo();
-    for args in [
-        vec!["approve", "--role", "QA"],
-        vec!["review", "-m", "ok"],
-        vec!["retire", "-m", "gone"],
-    ] {
-        let run = env.run(&args);
-        run.expect_code(1);
-        assert_eq!(
-            run.stderr,
-            format!(
-                "error: `sopctl {}` is not available yet in this version of sopctl\nhint: this version can: init, new, list, check, release, log, show, render, publish, diff, completions, man\n",
-                args[0]
-            )
-        );
-    }
-}
-
-#[test]
 fn completions_and_man_page_are_generated() {
     let env = TestEnv::new();
     let bash = env.run(&["completions", "bash"]);

@@ -5,7 +5,7 @@ use crate::cli::{CliError, Env, Ui};
 /// Arguments of `sopctl approve`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl approve --role \"QA Manager\"\n  sopctl approve SOP-OPS-007 --role Reviewer --meaning reviewed -m \"Checked against the line layout\""
+    after_help = "Examples:\n  sopctl approve --role \"QA Manager\"\n  sopctl approve SOP-OPS-007 --role Reviewer --meaning reviewed -m \"Checked against the line layout\"\n\nThe approval is a git commit by your git identity, bound to the document's content: any later\nedit voids it. A release of a document with `approvers` needs a valid approval from each."
 )]
 pub struct ApproveArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
@@ -21,10 +21,56 @@ pub struct ApproveArgs {
     pub comment: Option<String>,
 }
 
-/// Not available yet.
+/// Records the approval.
 ///
 /// # Errors
-/// Always: the lifecycle stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &ApproveArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("approve"))
+/// No repository or git identity; an unknown document; a role not in `approvers`; a meaning
+/// other than authored, reviewed or approved.
+pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
+    let meaning = args.meaning.trim().to_ascii_lowercase();
+    if !matches!(meaning.as_str(), "authored" | "reviewed" | "approved") {
+        return Err(CliError::usage(format!(
+            "--meaning `{}`: use authored, reviewed or approved",
+            args.meaning
+        )));
+    }
+    let ws = env.workspace()?;
+    let sop = super::find_doc(&ws, args.doc.as_deref())?;
+    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        CliError::new("approvals are recorded in git, and this is not a git repository")
+    })?;
+    let identity = repo.identity()?;
+    let approvers = &sop.metadata.approvers;
+    if !approvers.is_empty()
+        && !approvers.iter().any(|a| {
+            a.eq_ignore_ascii_case(args.role.trim()) || a.eq_ignore_ascii_case(&identity.name)
+        })
+    {
+        return Err(CliError::new(format!(
+            "`{}` is not one of the approvers of {id}",
+            args.role.trim()
+        ))
+        .hint(format!("the approvers are: {}", approvers.join(", "))));
+    }
+    let approval = crate::lifecycle::record_approval(
+        &ws,
+        &sop,
+        &identity,
+        &args.role,
+        &meaning,
+        args.comment.as_deref(),
+    )?;
+    ui.status(&format!(
+        "recorded: {} {} {id} as {} ({})",
+        approval.name, approval.meaning, approval.role, approval.date
+    ));
+    let (_, valid) = crate::lifecycle::approvals(&ws, &sop)?;
+    let missing = crate::lifecycle::missing(&sop, &valid);
+    if missing.is_empty() {
+        ui.hint("every approver has approved this content; release it with  sopctl release --minor -m \"…\"");
+    } else {
+        ui.hint(&format!("still to approve: {}", missing.join(", ")));
+    }
+    Ok(())
 }

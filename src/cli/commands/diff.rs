@@ -102,9 +102,20 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
                     .is_some_and(|id| id.as_str() == word)
             })
     };
+    let is_version = |word: &str| !matches!(VersionSpec::parse(word), VersionSpec::TagName(_));
     let (doc, from, to) = match args.args.as_slice() {
+        [only] if names_doc(only) && !is_version(only) => {
+            return Err(CliError::usage(format!(
+                "name the version of {only} to compare, e.g.  sopctl diff {only} 1.0"
+            )));
+        }
         [from] => (None, from.as_str(), None),
-        [a, b] if names_doc(a) => (Some(a.as_str()), b.as_str(), None),
+        // `sopctl diff SOP-001 1.0`: a document, then a version. A first word that is not a
+        // version followed by one that is reads the same way, so a mistyped ID is reported as
+        // an unknown document rather than an unknown version.
+        [a, b] if names_doc(a) || (!is_version(a) && is_version(b)) => {
+            (Some(a.as_str()), b.as_str(), None)
+        }
         [from, to] => (None, from.as_str(), Some(to.as_str())),
         [doc, from, to, ..] => (Some(doc.as_str()), from.as_str(), Some(to.as_str())),
         [] => {
@@ -158,7 +169,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         }
         None => ui.raw(output.as_bytes())?,
     }
-    let differs = !result.is_empty() || (args.format == DiffFormat::Unified && !output.is_empty());
+    let differs = match args.format {
+        // A unified diff reports any byte of change, even one the redline does not show.
+        DiffFormat::Unified => old.sop.source.text() != new.sop.source.text(),
+        _ => !result.is_empty(),
+    };
     if args.exit_code && differs {
         return Err(CliError::silent(1));
     }

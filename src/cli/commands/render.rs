@@ -49,6 +49,8 @@ struct Source {
     commit: Option<String>,
     unreleased: bool,
     lone: bool,
+    /// `Approved-by:` trailers of the release shown (empty for a working copy).
+    approvals: Vec<String>,
     /// The date printed into the PDF's metadata, seconds since the epoch (see [`source_date`]).
     date: i64,
 }
@@ -127,6 +129,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             &ws.settings.footer,
             source.commit.as_deref().map(|c| &c[..c.len().min(7)]),
         );
+        meta.approvals = source
+            .approvals
+            .iter()
+            .map(|t| crate::lifecycle::Approval::from_trailer(t))
+            .collect();
         if source.unreleased {
             meta.mark_unreleased();
         }
@@ -230,6 +237,7 @@ fn load(
                 let date = source_date(sop.metadata.effective);
                 return Ok(Source {
                     date,
+                    approvals: Vec::new(),
                     sop,
                     relative,
                     commit: None,
@@ -248,6 +256,7 @@ fn load(
         let date = source_date(sop.metadata.effective);
         return Ok(Source {
             date,
+            approvals: Vec::new(),
             sop,
             relative,
             commit: None,
@@ -278,6 +287,7 @@ fn load(
                 .map_or(0, |z| z.timestamp().as_second());
             Ok(Source {
                 date,
+                approvals: record.approvals.clone(),
                 sop,
                 relative: path,
                 commit: Some(record.commit.clone()),
@@ -297,6 +307,7 @@ fn load(
             let date = source_date(sop.metadata.effective);
             Ok(Source {
                 date,
+                approvals: Vec::new(),
                 sop,
                 relative,
                 commit,

@@ -1,11 +1,12 @@
 //! `sopctl retire`: mark an SOP superseded or obsolete (SPEC §8).
 
 use crate::cli::{CliError, Env, Ui};
+use crate::doc::Status;
 
 /// Arguments of `sopctl retire`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl retire SOP-OPS-007 --superseded-by SOP-OPS-019 -m \"Merged into the line-clearance SOP\"\n  sopctl retire SOP-OPS-003 -m \"Machine decommissioned\""
+    after_help = "Examples:\n  sopctl retire SOP-OPS-007 --superseded-by SOP-OPS-019 -m \"Merged into the line-clearance SOP\"\n  sopctl retire SOP-OPS-003 -m \"Machine decommissioned\"\n\nThe status becomes superseded (with --superseded-by) or obsolete; the change is committed.\nRenditions then carry the SUPERSEDED or OBSOLETE watermark."
 )]
 pub struct RetireArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
@@ -18,10 +19,81 @@ pub struct RetireArgs {
     pub reason: String,
 }
 
-/// Not available yet.
+/// Sets the status (and `superseded_by`) in place and commits the document.
 ///
 /// # Errors
-/// Always: the lifecycle stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &RetireArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("retire"))
+/// Already retired; an unknown successor; no repository or identity; other files changed.
+pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
+    if args.reason.trim().is_empty() {
+        return Err(CliError::usage("say why the SOP is withdrawn (-m)"));
+    }
+    let ws = env.workspace()?;
+    let sop = super::find_doc(&ws, args.doc.as_deref())?;
+    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let current = sop.metadata.status_or_default();
+    if matches!(current, Status::Superseded | Status::Obsolete) {
+        return Err(CliError::new(format!("{id} is already {current}; a retired SOP stays retired"))
+            .hint("the moves a status can make: draft → in-review → approved → effective → superseded or obsolete"));
+    }
+    let status = if args.superseded_by.is_some() {
+        Status::Superseded
+    } else {
+        Status::Obsolete
+    };
+    if let Some(successor) = &args.superseded_by {
+        let found = ws.documents().into_iter().any(|e| {
+            e.sop
+                .ok()
+                .and_then(|s| s.id().map(|i| i.as_str() == successor))
+                .unwrap_or(false)
+        });
+        if !found || successor == &id {
+            return Err(
+                CliError::new(format!("no other SOP has the ID {successor}"))
+                    .hint("`sopctl list` shows every SOP with its ID"),
+            );
+        }
+    }
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        CliError::new("retirement is recorded in git, and this is not a git repository")
+    })?;
+    let identity = repo.identity()?;
+    let relative = repo
+        .relative(sop.path())
+        .ok_or_else(|| CliError::new("the document is outside the repository"))?;
+    let mut edited = sop
+        .with_value("status", status.as_str(), Some("effective"))
+        .map_err(|e| CliError::new(e.to_string()))?
+        .unwrap_or(sop.clone());
+    if let Some(successor) = &args.superseded_by
+        && let Some(next) = edited
+            .with_value("superseded_by", successor, Some("status"))
+            .map_err(|e| CliError::new(e.to_string()))?
+    {
+        edited = next;
+    }
+    crate::fsx::write_atomic(sop.path(), &edited.source.to_bytes())?;
+    let mut message = format!(
+        "{id}: {status}\n\n{}\n\nRetired-Document: {id}\nRetired-Status: {status}\n",
+        args.reason.trim()
+    );
+    if let Some(successor) = &args.superseded_by {
+        message.push_str(&format!("Superseded-By: {successor}\n"));
+    }
+    if let Err(e) = repo.commit_record(&[&relative], &message, &identity) {
+        // Put the file back as it was: nothing half done.
+        let _ = crate::fsx::write_atomic(sop.path(), &sop.source.to_bytes());
+        return Err(e.into());
+    }
+    ui.status(&format!(
+        "{id} is now {status}{}",
+        args.superseded_by
+            .as_ref()
+            .map(|s| format!(", replaced by {s}"))
+            .unwrap_or_default()
+    ));
+    ui.hint(
+        "renditions now carry the watermark; run  sopctl publish  to move it to the site's archive",
+    );
+    Ok(())
 }

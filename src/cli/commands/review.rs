@@ -1,11 +1,12 @@
 //! `sopctl review`: record a periodic review without a content change (SPEC §8).
 
 use crate::cli::{CliError, Env, Ui};
+use crate::doc::metadata::parse_date;
 
 /// Arguments of `sopctl review`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl review -m \"Still matches the settings page\"\n  sopctl review SOP-OPS-007 -m \"Annual review, no change\" --date 2026-03-01"
+    after_help = "Examples:\n  sopctl review -m \"Still matches the settings page\"\n  sopctl review SOP-OPS-007 -m \"Annual review, no change\" --date 2026-03-01\n\nThe next review is due `review_interval` after the later of the last release and the last review."
 )]
 pub struct ReviewArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
@@ -18,10 +19,39 @@ pub struct ReviewArgs {
     pub date: Option<String>,
 }
 
-/// Not available yet.
+/// Records the review as a commit and prints the next due date.
 ///
 /// # Errors
-/// Always: the lifecycle stage is still to come.
-pub fn run(_env: &Env, _ui: &mut Ui, _args: &ReviewArgs) -> Result<(), CliError> {
-    Err(CliError::not_implemented("review"))
+/// No repository or identity; an empty note; a bad date.
+pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
+    let date = match &args.date {
+        Some(d) => parse_date(d).map_err(|m| CliError::usage(format!("--date: {m}")))?,
+        None => env.today,
+    };
+    if args.note.trim().is_empty() {
+        return Err(CliError::usage(
+            "a review needs a note of what was checked (-m)",
+        ));
+    }
+    let ws = env.workspace()?;
+    let sop = super::find_doc(&ws, args.doc.as_deref())?;
+    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        CliError::new("reviews are recorded in git, and this is not a git repository")
+    })?;
+    let identity = repo.identity()?;
+    let message = format!(
+        "{id}: periodic review\n\n{}\n\nReview-Document: {id}\nReview-Date: {date}\nReview-By: {} <{}>\n",
+        args.note.trim(),
+        identity.name,
+        identity.email
+    );
+    repo.commit_record(&[], &message, &identity)?;
+    let next = crate::lifecycle::next_review(&ws, &sop);
+    ui.status(&format!(
+        "recorded the review of {id} on {date}{}",
+        next.map(|d| format!("; the next review is due on {d}"))
+            .unwrap_or_default()
+    ));
+    Ok(())
 }

@@ -98,6 +98,40 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         }
         flow.y = lowest + Pt(6.0);
     }
+    if !meta.approvals.is_empty() {
+        // The signature manifest (21 CFR 11.50): name, role, meaning, date and time.
+        small_caps(flow, x, "APPROVALS");
+        let cols = [0.0, 0.32, 0.58, 0.76];
+        for a in &meta.approvals {
+            let date = a.date.replace('T', " ").replace('Z', " UTC");
+            let baseline = flow.y + Pt(9.5);
+            for (i, text) in [
+                a.name.as_str(),
+                a.role.as_str(),
+                a.meaning.as_str(),
+                date.as_str(),
+            ]
+            .iter()
+            .enumerate()
+            {
+                flow.push(Item::Text {
+                    x: x + Pt(width.0 * cols[i]),
+                    y: baseline,
+                    face: if i == 0 {
+                        FaceId::SansBold
+                    } else {
+                        FaceId::Sans
+                    },
+                    size: 9.0,
+                    text: text.to_string(),
+                    color: Rgb::BLACK,
+                    angle: 0.0,
+                });
+            }
+            flow.y += Pt(13.0);
+        }
+        flow.y += Pt(4.0);
+    }
     flow.y += Pt(2.0);
     flow.push(Item::Line {
         x1: x,

@@ -1,0 +1,324 @@
+//! LIFECYCLE: approvals bound to content, periodic reviews, retirement (SPEC §8).
+//!
+//! Approvals and reviews are commits whose messages carry trailers, so they live in git with
+//! everything else and need no other store:
+//!
+//! ```text
+//! SOP-IT-001: approved by Alex Example (QA Manager)
+//!
+//! Approval-Document: SOP-IT-001
+//! Approval-Role: QA Manager
+//! Approval-Meaning: approved
+//! Approval-Name: Alex Example
+//! Approval-Email: alex@example.org
+//! Approval-Date: 2026-11-29T10:02:11Z
+//! Approval-Content: sha256:9f2c…
+//! ```
+//!
+//! An approval is valid only for the content it names: [`content_hash`] hashes the document
+//! without the values `release` writes (version, effective date, status) and without the
+//! generated revision-history table, so the release itself does not void the approval, but any
+//! other edit does. Only approvals since the document's last release count.
+
+use jiff::civil::Date;
+use sha2::{Digest, Sha256};
+
+use crate::doc::Sop;
+use crate::doc::revision_table;
+use crate::repo::{Identity, RepoError};
+use crate::workspace::{Workspace, WorkspaceError};
+
+/// Keys `release` writes, left out of the approved content.
+const MANAGED: [&str; 3] = ["version", "effective", "status"];
+
+/// One approval: who signed, in what role, what the signature means, when, and for which content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Approval {
+    /// Printed name.
+    pub name: String,
+    /// E-mail of the git identity.
+    pub email: String,
+    /// The role approved in (as listed in `approvers`).
+    pub role: String,
+    /// What the signature means: `authored`, `reviewed`, `approved`.
+    pub meaning: String,
+    /// Date and time in UTC, RFC 3339 (`2026-11-29T10:02:11Z`).
+    pub date: String,
+    /// The content hash approved (`sha256:…`).
+    pub content: String,
+}
+
+impl Approval {
+    /// The `Approved-by:` trailer of a release tag:
+    /// `Alex Example <a@example.org> | role: QA Manager | meaning: approved | date: 2026-…Z`.
+    pub fn trailer(&self) -> String {
+        format!(
+            "{} <{}> | role: {} | meaning: {} | date: {}",
+            self.name, self.email, self.role, self.meaning, self.date
+        )
+    }
+
+    /// Reads an `Approved-by:` trailer back (the content hash is not in it).
+    pub fn from_trailer(text: &str) -> Approval {
+        let mut parts = text.split(" | ");
+        let who = parts.next().unwrap_or("").trim();
+        let (name, email) = match who.split_once(" <") {
+            Some((n, e)) => (n.trim().to_string(), e.trim_end_matches('>').to_string()),
+            None => (who.to_string(), String::new()),
+        };
+        let mut a = Approval {
+            name,
+            email,
+            role: String::new(),
+            meaning: String::new(),
+            date: String::new(),
+            content: String::new(),
+        };
+        for part in parts {
+            if let Some((k, v)) = part.split_once(": ") {
+                match k.trim() {
+                    "role" => a.role = v.trim().to_string(),
+                    "meaning" => a.meaning = v.trim().to_string(),
+                    "date" => a.date = v.trim().to_string(),
+                    _ => {}
+                }
+            }
+        }
+        a
+    }
+
+    /// Whether this approval covers an entry of `approvers` (a role or a person).
+    pub fn covers(&self, approver: &str) -> bool {
+        self.role.eq_ignore_ascii_case(approver.trim())
+            || self.name.eq_ignore_ascii_case(approver.trim())
+    }
+}
+
+/// A hash of what an approval approves: the file without the managed front-matter lines and
+/// without the revision-history table (see the module docs). `sha256:` and 64 hex digits.
+pub fn content_hash(sop: &Sop) -> String {
+    let text = sop.source.text();
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    if let Some(fm) = &sop.front_matter {
+        for entry in fm
+            .entries
+            .iter()
+            .filter(|e| MANAGED.contains(&e.key.as_str()))
+        {
+            let line_start = text[..entry.line_end.min(text.len())]
+                .trim_end_matches(['\n', '\r'])
+                .rfind(['\n', '\r'])
+                .map_or(0, |i| i + 1);
+            cut.push(line_start..entry.line_end);
+        }
+    }
+    if let Some(section) = revision_table::find(sop)
+        && let Some(range) = section.table
+    {
+        cut.push(range);
+    }
+    cut.sort_by_key(|r| r.start);
+    let mut digest = Sha256::new();
+    let mut at = 0;
+    for r in cut {
+        if r.start >= at {
+            digest.update(&text.as_bytes()[at..r.start]);
+            at = r.end;
+        }
+    }
+    digest.update(&text.as_bytes()[at..]);
+    let hash = digest.finalize();
+    let mut hex = String::from("sha256:");
+    for b in hash.iter() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// The approvals recorded for `sop` since its last release, newest first, and which of them
+/// are still valid (their content hash is the document's current one).
+///
+/// # Errors
+/// No repository, a shallow clone, unreadable history.
+pub fn approvals(
+    ws: &Workspace,
+    sop: &Sop,
+) -> Result<(Vec<Approval>, Vec<Approval>), WorkspaceError> {
+    let Some(id) = sop.id() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let repo = ws
+        .repo
+        .as_ref()
+        .ok_or_else(|| WorkspaceError::NotARepository {
+            path: ws.root.clone(),
+        })?;
+    let releases = ws.releases(id)?;
+    let stop = releases.latest().map(|r| r.commit.clone());
+    let commits = repo.commits_with_trailer("Approval-Document", id.as_str(), stop.as_deref())?;
+    let all: Vec<Approval> = commits
+        .iter()
+        .map(|c| {
+            let m = &c.message;
+            let get = |k: &str| m.trailer(k).unwrap_or("").to_string();
+            Approval {
+                name: get("Approval-Name"),
+                email: get("Approval-Email"),
+                role: get("Approval-Role"),
+                meaning: get("Approval-Meaning"),
+                date: get("Approval-Date"),
+                content: get("Approval-Content"),
+            }
+        })
+        .collect();
+    let current = content_hash(sop);
+    let valid = all
+        .iter()
+        .filter(|a| a.content == current)
+        .cloned()
+        .collect();
+    Ok((all, valid))
+}
+
+/// The entries of `approvers` that no valid approval covers.
+pub fn missing(sop: &Sop, valid: &[Approval]) -> Vec<String> {
+    sop.metadata
+        .approvers
+        .iter()
+        .filter(|who| !valid.iter().any(|a| a.covers(who)))
+        .cloned()
+        .collect()
+}
+
+/// One valid approval for each entry of `approvers`, the newest for each, in the list's order.
+pub fn signatures(sop: &Sop, valid: &[Approval]) -> Vec<Approval> {
+    let mut out: Vec<Approval> = Vec::new();
+    for who in &sop.metadata.approvers {
+        if let Some(a) = valid.iter().find(|a| a.covers(who))
+            && !out.contains(a)
+        {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+/// Records `identity`'s approval of the document's current content as a commit.
+///
+/// # Errors
+/// [`RepoError`] when the commit cannot be written.
+pub fn record_approval(
+    ws: &Workspace,
+    sop: &Sop,
+    identity: &Identity,
+    role: &str,
+    meaning: &str,
+    comment: Option<&str>,
+) -> Result<Approval, WorkspaceError> {
+    let repo = ws
+        .repo
+        .as_ref()
+        .ok_or_else(|| WorkspaceError::NotARepository {
+            path: ws.root.clone(),
+        })?;
+    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let approval = Approval {
+        name: identity.name.clone(),
+        email: identity.email.clone(),
+        role: role.trim().to_string(),
+        meaning: meaning.trim().to_string(),
+        date: jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        content: content_hash(sop),
+    };
+    let mut message = format!(
+        "{id}: {} by {} ({})\n\n",
+        approval.meaning, approval.name, approval.role
+    );
+    if let Some(c) = comment.map(str::trim).filter(|c| !c.is_empty()) {
+        message.push_str(c);
+        message.push_str("\n\n");
+    }
+    for (k, v) in [
+        ("Approval-Document", id.as_str()),
+        ("Approval-Role", &approval.role),
+        ("Approval-Meaning", &approval.meaning),
+        ("Approval-Name", &approval.name),
+        ("Approval-Email", &approval.email),
+        ("Approval-Date", &approval.date),
+        ("Approval-Content", &approval.content),
+    ] {
+        message.push_str(&format!("{k}: {v}\n"));
+    }
+    repo.commit_record(&[], &message, identity)
+        .map_err(WorkspaceError::Repo)?;
+    Ok(approval)
+}
+
+/// The date of the last periodic review recorded for document `id`, if any.
+///
+/// # Errors
+/// Unreadable history.
+pub fn last_review(ws: &Workspace, id: &str) -> Result<Option<Date>, RepoError> {
+    let Some(repo) = &ws.repo else {
+        return Ok(None);
+    };
+    let commits = repo.commits_with_trailer("Review-Document", id, None)?;
+    Ok(commits
+        .iter()
+        .filter_map(|c| c.message.trailer("Review-Date")?.parse::<Date>().ok())
+        .max())
+}
+
+/// When the next periodic review is due: `review_interval` after the later of the last release
+/// (the effective date) and the last review (SPEC §8).
+pub fn next_review(ws: &Workspace, sop: &Sop) -> Option<Date> {
+    let id = sop.id()?;
+    let reviewed = last_review(ws, id.as_str()).ok().flatten();
+    let since = match (sop.metadata.effective, reviewed) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    sop.metadata.next_review(since)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn sop(text: &str) -> Sop {
+        Sop::from_bytes(Path::new("a.md"), text.as_bytes().to_vec()).expect("sop")
+    }
+
+    #[test]
+    fn the_hash_ignores_what_release_writes_and_sees_every_other_edit() {
+        let before = sop(
+            "---\nid: A\nversion: 1.0\nowner: QA\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n",
+        );
+        let released = sop(
+            "---\nid: A\nversion: 1.1.0\neffective: 2026-02-01\nowner: QA\nstatus: effective\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 1.1 | 2026-02-01 | x | QA |\n",
+        );
+        assert_eq!(content_hash(&before), content_hash(&released));
+        let edited = sop(
+            "---\nid: A\nversion: 1.0\nowner: QA\n---\nText, edited.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n",
+        );
+        assert_ne!(content_hash(&before), content_hash(&edited));
+        assert!(content_hash(&before).starts_with("sha256:") && content_hash(&before).len() == 71);
+    }
+
+    #[test]
+    fn trailers_round_trip() {
+        let a = Approval {
+            name: "Alex Example".into(),
+            email: "a@example.org".into(),
+            role: "QA Manager".into(),
+            meaning: "approved".into(),
+            date: "2026-11-29T10:02:11Z".into(),
+            content: String::new(),
+        };
+        assert_eq!(Approval::from_trailer(&a.trailer()), a);
+        assert!(a.covers("qa manager") && a.covers("Alex Example") && !a.covers("Head of Ops"));
+    }
+}
