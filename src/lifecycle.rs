@@ -16,15 +16,13 @@
 //! ```
 //!
 //! An approval is valid only for the content it names: [`content_hash`] hashes the document
-//! without the values `release` writes (version, effective date, status) and without the
-//! generated revision-history table, so the release itself does not void the approval, but any
-//! other edit does. Only approvals since the document's last release count.
+//! without the values `release` writes (version, effective date, status), so the release itself
+//! does not void the approval, but any other edit does, the revision-history table included. Only approvals since the document's last release count.
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use crate::doc::Sop;
-use crate::doc::revision_table;
 use crate::repo::{Identity, RepoError};
 use crate::workspace::{Workspace, WorkspaceError};
 
@@ -94,8 +92,9 @@ impl Approval {
     }
 }
 
-/// A hash of what an approval approves: the file without the managed front-matter lines and
-/// without the revision-history table (see the module docs). `sha256:` and 64 hex digits.
+/// A hash of what an approval approves: the whole file except the front-matter lines that
+/// sopctl itself writes (`version`, `effective`, `status`), so that any edit a person makes voids
+/// the approval (SPEC §8). `sha256:` and 64 hex digits.
 pub fn content_hash(sop: &Sop) -> String {
     let text = sop.source.text();
     let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
@@ -112,11 +111,6 @@ pub fn content_hash(sop: &Sop) -> String {
             cut.push(line_start..entry.line_end);
         }
     }
-    if let Some(section) = revision_table::find(sop)
-        && let Some(range) = section.table
-    {
-        cut.push(range);
-    }
     cut.sort_by_key(|r| r.start);
     let mut digest = Sha256::new();
     let mut at = 0;
@@ -129,8 +123,8 @@ pub fn content_hash(sop: &Sop) -> String {
     digest.update(&text.as_bytes()[at..]);
     let hash = digest.finalize();
     let mut hex = String::from("sha256:");
-    for b in hash.iter() {
-        hex.push_str(&format!("{b:02x}"));
+    for byte in hash.iter() {
+        hex.push_str(&format!("{byte:02x}"));
     }
     hex
 }
@@ -273,10 +267,23 @@ pub fn last_review(ws: &Workspace, id: &str) -> Result<Option<Date>, RepoError> 
 
 /// When the next periodic review is due: `review_interval` after the later of the last release
 /// (the effective date) and the last review (SPEC §8).
+/// A retired SOP (superseded or obsolete) has no next review.
 pub fn next_review(ws: &Workspace, sop: &Sop) -> Option<Date> {
+    next_review_since(ws, sop, sop.metadata.effective)
+}
+
+/// [`next_review`] counted from `released` (the last release's date) instead of the front
+/// matter's effective date.
+pub fn next_review_since(ws: &Workspace, sop: &Sop, released: Option<Date>) -> Option<Date> {
+    if matches!(
+        sop.metadata.status_or_default(),
+        crate::doc::Status::Superseded | crate::doc::Status::Obsolete
+    ) {
+        return None;
+    }
     let id = sop.id()?;
     let reviewed = last_review(ws, id.as_str()).ok().flatten();
-    let since = match (sop.metadata.effective, reviewed) {
+    let since = match (released, reviewed) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
@@ -298,9 +305,13 @@ mod tests {
             "---\nid: A\nversion: 1.0\nowner: QA\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n",
         );
         let released = sop(
-            "---\nid: A\nversion: 1.1.0\neffective: 2026-02-01\nowner: QA\nstatus: effective\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 1.1 | 2026-02-01 | x | QA |\n",
+            "---\nid: A\nversion: 1.1.0\neffective: 2026-02-01\nowner: QA\nstatus: effective\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n",
         );
         assert_eq!(content_hash(&before), content_hash(&released));
+        let row_added = sop(
+            "---\nid: A\nversion: 1.0\nowner: QA\n---\nText.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\nextra line\n",
+        );
+        assert_ne!(content_hash(&before), content_hash(&row_added));
         let edited = sop(
             "---\nid: A\nversion: 1.0\nowner: QA\n---\nText, edited.\n\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n",
         );

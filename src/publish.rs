@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::doc::Sop;
+use crate::doc::{Sop, Status};
 use crate::fsx::{self, FsError};
 use crate::render::{self, RenderJob, RenderMeta};
 use crate::repo::ReleaseRecord;
@@ -43,6 +43,20 @@ pub struct VersionEntry {
     pub previous: Option<String>,
 }
 
+/// A document to publish: its releases and, once retired, its final status.
+struct Planned {
+    id: crate::doc::DocId,
+    records: Vec<ReleaseRecord>,
+    relative: Option<PathBuf>,
+    retired: Option<Retired>,
+}
+
+/// The status a retired SOP ended in (SPEC §8).
+struct Retired {
+    status: Status,
+    superseded_by: String,
+}
+
 /// One SOP on the site, described by its latest release.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SopEntry {
@@ -56,10 +70,14 @@ pub struct SopEntry {
     pub effective: String,
     /// Owner at the latest release.
     pub owner: String,
-    /// Status at the latest release.
+    /// Status at the latest release, or `superseded` / `obsolete` once retired.
     pub status: String,
-    /// Next periodic review, if the SOP has a review interval.
+    /// Next periodic review, if the SOP has a review interval (none once retired).
     pub next_review: String,
+    /// Whether the SOP is superseded or obsolete: listed in the site's archive, not as current.
+    pub retired: bool,
+    /// The ID of the SOP that replaces it, or empty.
+    pub superseded_by: String,
     /// Whether the next review date has passed.
     pub overdue: bool,
     /// The SOP's page, relative to the site root.
@@ -134,13 +152,13 @@ pub fn publish(
             path: ws.root.clone(),
         })?;
     let mut report = Report::default();
-    let mut plan: Vec<(crate::doc::DocId, Vec<ReleaseRecord>, Option<PathBuf>)> = Vec::new();
+    let mut plan: Vec<Planned> = Vec::new();
     for entry in ws.documents() {
         let Ok(sop) = entry.sop else { continue };
         let Some(id) = sop.id().cloned() else {
             continue;
         };
-        if plan.iter().any(|(i, _, _)| *i == id) {
+        if plan.iter().any(|p| p.id == id) {
             continue;
         }
         let releases = ws.releases(&id)?;
@@ -148,16 +166,37 @@ pub fn publish(
             report.unreleased.push(id.to_string());
             continue;
         }
-        plan.push((id, releases.records, repo.relative(sop.path())));
+        let status = sop.metadata.status_or_default();
+        let retired = matches!(status, Status::Superseded | Status::Obsolete).then(|| Retired {
+            status,
+            superseded_by: sop
+                .metadata
+                .superseded_by
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        });
+        plan.push(Planned {
+            id,
+            records: releases.records,
+            relative: repo.relative(sop.path()),
+            retired,
+        });
     }
-    plan.sort_by(|a, b| a.0.cmp(&b.0));
+    plan.sort_by(|a, b| a.id.cmp(&b.id));
     progress(Progress::Planned(
-        plan.iter().map(|(_, r, _)| r.len()).sum(),
+        plan.iter().map(|p| p.records.len()).sum(),
     ));
 
     let links = render::sop_links(ws);
     let mut sops = Vec::new();
-    for (id, records, relative) in &plan {
+    for Planned {
+        id,
+        records,
+        relative,
+        retired,
+    } in &plan
+    {
         let mut versions = Vec::new();
         let mut latest_sop: Option<Sop> = None;
         let mut previous: Option<String> = None;
@@ -181,6 +220,11 @@ pub fn publish(
                 doc_relative: path.clone(),
                 files: &files,
                 meta: RenderMeta {
+                    // A retired SOP's versions all carry its final status and watermark.
+                    status: retired.as_ref().map_or_else(
+                        || sop.metadata.status_or_default().to_string(),
+                        |r| r.status.to_string(),
+                    ),
                     approvals: record
                         .approvals
                         .iter()
@@ -203,7 +247,9 @@ pub fn publish(
                 .to_zoned_datetime(jiff::tz::TimeZone::UTC)
                 .map_or(0, |z| z.timestamp().as_second());
             for (target, is_pdf) in [(&pdf_path, true), (&html_path, false)] {
-                if target.exists() {
+                // Renditions are kept from earlier runs, except a retired SOP's: they are made
+                // again so that they carry the watermark.
+                if target.exists() && retired.is_none() {
                     report.kept += 1;
                     continue;
                 }
@@ -259,8 +305,12 @@ pub fn publish(
         }
         versions.reverse();
         let Some(latest) = latest_sop else { continue };
-        let last = records.last().map(|r| r.date);
         let m = &latest.metadata;
+        let next_review = if retired.is_some() {
+            None
+        } else {
+            crate::lifecycle::next_review_since(ws, &latest, records.last().map(|r| r.date))
+        };
         sops.push(SopEntry {
             id: id.to_string(),
             title: m.title.clone().unwrap_or_default(),
@@ -273,12 +323,17 @@ pub fn publish(
                 .map(|v| v.effective.clone())
                 .unwrap_or_default(),
             owner: m.owner.clone().unwrap_or_default(),
-            status: m.status_or_default().to_string(),
-            next_review: m
-                .next_review(last)
-                .map(|d| d.to_string())
+            status: retired.as_ref().map_or_else(
+                || m.status_or_default().to_string(),
+                |r| r.status.to_string(),
+            ),
+            retired: retired.is_some(),
+            superseded_by: retired
+                .as_ref()
+                .map(|r| r.superseded_by.clone())
                 .unwrap_or_default(),
-            overdue: m.next_review(last).is_some_and(|d| d < ws.today),
+            next_review: next_review.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: next_review.is_some_and(|d| d < ws.today),
             page: format!("{id}/index.html"),
             versions,
         });

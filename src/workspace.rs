@@ -379,7 +379,7 @@ impl Workspace {
         let path = sop.path();
         let top = Location { line: 1, column: 1 };
         let meta = &sop.metadata;
-        if let Some(due) = meta.next_review(meta.effective)
+        if let Some(due) = crate::lifecycle::next_review(self, sop)
             && due < self.today
         {
             let at = sop
@@ -391,15 +391,17 @@ impl Workspace {
                 path,
                 at,
                 format!(
-                    "the periodic review was due on {due} ({} after the effective date {}); review the SOP and record it",
+                    "the periodic review was due on {due} ({} after the last release or review); review the SOP and record it with  sopctl review -m \"What was checked\"",
                     meta.review_interval.as_ref().map_or("", |i| i.as_str()),
-                    meta.effective.map(|d| d.to_string()).unwrap_or_default()
                 ),
             ));
         }
         let (Some(repo), Some(id)) = (&self.repo, sop.id()) else {
             return findings;
         };
+        if let Some(finding) = status_move_finding(repo, sop, id) {
+            findings.push(finding);
+        }
         if repo.is_shallow() {
             return findings;
         }
@@ -494,4 +496,54 @@ impl Workspace {
         }
         findings
     }
+}
+
+/// The status as written against the status in the last commit (SPEC §8): a move the lifecycle
+/// does not allow, or a hand-made move that a command must make (`effective` is set by
+/// `sopctl release`, `superseded` and `obsolete` by `sopctl retire`, which record why), is an
+/// error at the `status` line.
+fn status_move_finding(repo: &Repo, sop: &Sop, id: &DocId) -> Option<Finding> {
+    let now = sop.metadata.status_or_default();
+    let relative = repo.relative(sop.path());
+    let head = repo.head_commit()?;
+    let (path, bytes) = repo.document_at(&head, id, relative.as_deref())?;
+    let before = Sop::from_bytes(&path, bytes)
+        .ok()?
+        .metadata
+        .status_or_default();
+    if before == now {
+        return None;
+    }
+    let message = if !before.can_move_to(now) {
+        let allowed: Vec<&str> = before.moves().iter().map(|s| s.as_str()).collect();
+        if allowed.is_empty() {
+            format!(
+                "status: {before} cannot change to {now}; a retired SOP stays retired (write a new SOP instead)"
+            )
+        } else {
+            format!(
+                "status: {before} cannot change to {now}; from {before} it can move to {}",
+                allowed.join(", ")
+            )
+        }
+    } else if now == crate::doc::Status::Effective {
+        format!(
+            "status: {before} → effective is made by  sopctl release  (which records the version and date); put back `{before}`"
+        )
+    } else if matches!(
+        now,
+        crate::doc::Status::Superseded | crate::doc::Status::Obsolete
+    ) {
+        format!(
+            "status: {now} is set by  sopctl retire -m \"Why\"  (which records the reason); put back `{before}` and run it"
+        )
+    } else {
+        return None;
+    };
+    let at = sop
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.get("status"))
+        .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
+    Some(Finding::error(sop.path(), at, message))
 }

@@ -31,6 +31,7 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     }
 
     check_conflict_markers(sop, &mut findings);
+    check_history_rows(sop, &mut findings);
     check_glyphs(sop, &mut findings);
     let body = scan(sop.body(), sop.body_first_line());
     check_headings(path, &body, &mut findings);
@@ -97,6 +98,36 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// Rows of the revision-history table whose first cell is not a version (SPEC §1): an error,
+/// because release rewrites the table from its records and such a row would be misplaced. The
+/// usual cause is a line typed right under the table, which GitHub Markdown reads as a new row.
+fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
+    let Some(section) = super::revision_table::find(sop) else {
+        return;
+    };
+    let Some(table) = &section.table else {
+        return;
+    };
+    let text = sop.source.text();
+    let mut offset = table.start;
+    for (index, line) in text[table.clone()].split_inclusive('\n').enumerate() {
+        if index >= 2 {
+            let row = &section.rows[index - 2];
+            if row.version.is_none() {
+                let first = row.cells.first().map_or("", String::as_str);
+                findings.push(Finding::error(
+                    sop.path(),
+                    sop.source.location(offset),
+                    format!(
+                        "this revision history row does not start with a version (`{first}`); a line typed right under the table becomes a row: leave a blank line between them, or delete the row"
+                    ),
+                ));
+            }
+        }
+        offset += line.len();
     }
 }
 

@@ -127,6 +127,26 @@ impl Status {
         }
     }
 
+    /// The statuses this one may move to (SPEC §8): forward along
+    /// `draft → in-review → approved → effective`, back to `draft` or `in-review` when a new
+    /// revision starts, and from any live status to `superseded` or `obsolete`, which are final.
+    /// `effective` is reached by `sopctl release`, retirement by `sopctl retire`.
+    pub fn moves(self) -> &'static [Status] {
+        use Status::{Approved, Draft, Effective, InReview, Obsolete, Superseded};
+        match self {
+            Draft => &[InReview, Approved, Effective, Superseded, Obsolete],
+            InReview => &[Draft, Approved, Effective, Superseded, Obsolete],
+            Approved => &[Draft, InReview, Effective, Superseded, Obsolete],
+            Effective => &[Draft, InReview, Approved, Superseded, Obsolete],
+            Superseded | Obsolete => &[],
+        }
+    }
+
+    /// Whether a document may move from this status to `next` (staying put is always allowed).
+    pub fn can_move_to(self, next: Status) -> bool {
+        self == next || self.moves().contains(&next)
+    }
+
     /// Reads a status name; case and `_` for `-` are forgiven (`In_Review`).
     pub fn parse(text: &str) -> Option<Status> {
         let norm = text.trim().to_ascii_lowercase().replace('_', "-");

@@ -283,6 +283,12 @@ impl Repo {
         self.inner.head().is_ok_and(|h| h.peel_to_commit().is_ok())
     }
 
+    /// The commit HEAD points at (hex id), if there is one.
+    pub fn head_commit(&self) -> Option<String> {
+        let commit = self.inner.head().ok()?.peel_to_commit().ok()?;
+        Some(commit.id().to_string())
+    }
+
     /// Whether HEAD is detached (not on a branch).
     pub fn head_detached(&self) -> bool {
         self.inner.head_detached().unwrap_or(false)

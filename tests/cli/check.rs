@@ -219,7 +219,7 @@ fn overdue_review_is_a_warning_and_an_error_with_strict() {
     run.expect_code(0);
     assert_eq!(
         run.stdout,
-        "sops/a.md:8:1: warning: the periodic review was due on 2021-01-15 (1 year after the effective date 2020-01-15); review the SOP and record it\n"
+        "sops/a.md:8:1: warning: the periodic review was due on 2021-01-15 (1 year after the last release or review); review the SOP and record it with  sopctl review -m \"What was checked\"\n"
     );
     env.run(&["check", "--strict"]).expect_code(1);
 }

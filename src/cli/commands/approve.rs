@@ -53,11 +53,19 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         ))
         .hint(format!("the approvers are: {}", approvers.join(", "))));
     }
+    // Record the role as `approvers` spells it, so the revision table reads the same each time.
+    let role = approvers
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(args.role.trim()))
+        .map_or_else(|| args.role.trim().to_string(), Clone::clone);
+    if role.is_empty() {
+        return Err(CliError::usage("--role: name the role you approve in"));
+    }
     let approval = crate::lifecycle::record_approval(
         &ws,
         &sop,
         &identity,
-        &args.role,
+        &role,
         &meaning,
         args.comment.as_deref(),
     )?;

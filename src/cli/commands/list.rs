@@ -118,7 +118,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
 fn row(ws: &Workspace, sop: &Sop) -> Row {
     let meta = &sop.metadata;
     let version = meta.version_or_default();
-    let next_review = meta.next_review(meta.effective);
+    let next_review = crate::lifecycle::next_review(ws, sop);
     let id = meta
         .id
         .as_ref()

@@ -22,9 +22,27 @@ struct JsonRecord<'a> {
     date: String,
     author: &'a str,
     summary: &'a str,
-    approvals: &'a [String],
+    approvals: Vec<JsonApproval>,
     tag: &'a str,
     commit: &'a str,
+}
+
+/// One signature of a release, read from its tag's `Approved-by:` trailer.
+#[derive(serde::Serialize)]
+struct JsonApproval {
+    name: String,
+    email: String,
+    role: String,
+    meaning: String,
+    /// UTC, RFC 3339.
+    date: String,
+}
+
+fn approvals(trailers: &[String]) -> Vec<crate::lifecycle::Approval> {
+    trailers
+        .iter()
+        .map(|t| crate::lifecycle::Approval::from_trailer(t))
+        .collect()
 }
 
 /// Lists the releases, oldest first by semver precedence.
@@ -56,7 +74,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
                 date: r.date.to_string(),
                 author: &r.author,
                 summary: &r.summary,
-                approvals: &r.approvals,
+                approvals: approvals(&r.approvals)
+                    .into_iter()
+                    .map(|a| JsonApproval {
+                        name: a.name,
+                        email: a.email,
+                        role: a.role,
+                        meaning: a.meaning,
+                        date: a.date,
+                    })
+                    .collect(),
                 tag: &r.tag,
                 commit: &r.commit,
             })
@@ -65,21 +92,40 @@ pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
         return ui.line(&json);
     }
-    let header = ["VERSION", "DATE", "AUTHOR", "SUMMARY", "TAG", "COMMIT"]
+    let signed = releases.records.iter().any(|r| !r.approvals.is_empty());
+    let mut header = ["VERSION", "DATE", "AUTHOR", "SUMMARY", "TAG", "COMMIT"]
         .map(String::from)
         .to_vec();
+    if signed {
+        header.insert(4, "APPROVED BY".to_string());
+    }
     let rows: Vec<Vec<String>> = releases
         .records
         .iter()
         .map(|r| {
-            vec![
+            let mut row = vec![
                 r.version.to_string(),
                 r.date.to_string(),
                 r.author.clone(),
                 r.summary.clone(),
                 r.tag.clone(),
                 r.short_commit().to_string(),
-            ]
+            ];
+            if signed {
+                let names: Vec<String> = approvals(&r.approvals)
+                    .iter()
+                    .map(|a| format!("{} ({})", a.name, a.role))
+                    .collect();
+                row.insert(
+                    4,
+                    if names.is_empty() {
+                        "-".into()
+                    } else {
+                        names.join(", ")
+                    },
+                );
+            }
+            row
         })
         .collect();
     for line in crate::cli::ui::table(&header, &rows) {

@@ -61,6 +61,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     let relative = repo
         .relative(sop.path())
         .ok_or_else(|| CliError::new("the document is outside the repository"))?;
+    if repo.file_changed_since_head(&relative) {
+        return Err(CliError::new(format!(
+            "{} has changes that are not committed; retiring would commit them unreviewed",
+            relative.display()
+        ))
+        .hint("commit them (or undo them with  git restore <file>), then retire"));
+    }
     let mut edited = sop
         .with_value("status", status.as_str(), Some("effective"))
         .map_err(|e| CliError::new(e.to_string()))?
