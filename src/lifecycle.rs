@@ -221,9 +221,7 @@ pub fn record_approval(
         email: identity.email.clone(),
         role: role.trim().to_string(),
         meaning: meaning.trim().to_string(),
-        date: jiff::Timestamp::now()
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string(),
+        date: signing_time().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         content: content_hash(sop),
     };
     let mut message = format!(
@@ -263,6 +261,15 @@ pub fn last_review(ws: &Workspace, id: &str) -> Result<Option<Date>, RepoError> 
         .iter()
         .filter_map(|c| c.message.trailer("Review-Date")?.parse::<Date>().ok())
         .max())
+}
+
+/// The time a signature is made: the commit time git will record (`GIT_COMMITTER_DATE` when
+/// it is set as an RFC 3339 timestamp, as in tests and replays), otherwise the clock, in UTC.
+fn signing_time() -> jiff::Timestamp {
+    std::env::var("GIT_COMMITTER_DATE")
+        .ok()
+        .and_then(|d| d.parse::<jiff::Timestamp>().ok())
+        .unwrap_or_else(jiff::Timestamp::now)
 }
 
 /// When the next periodic review is due: `review_interval` after the later of the last release

@@ -11,6 +11,7 @@ mod check;
 mod diff;
 mod help;
 mod init;
+mod lifecycle;
 mod list;
 mod new;
 mod pdf;

@@ -37,6 +37,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let status = sop.metadata.status_or_default();
+    if matches!(
+        status,
+        crate::doc::Status::Superseded | crate::doc::Status::Obsolete
+    ) {
+        return Err(CliError::new(format!(
+            "{id} is {status}; a retired SOP is not approved again"
+        )));
+    }
     let repo = ws.repo.as_ref().ok_or_else(|| {
         CliError::new("approvals are recorded in git, and this is not a git repository")
     })?;

@@ -1,0 +1,352 @@
+//! The SOP lifecycle (SPEC §8): approvals bound to content, the signature manifest, periodic
+//! review, retirement and the status moves `check` allows.
+
+use crate::harness::{TestEnv, example, sop};
+
+/// The approver's identity, other than the repository's owner.
+const DANA: [(&str, &str); 4] = [
+    ("GIT_COMMITTER_NAME", "Dana Quality"),
+    ("GIT_COMMITTER_EMAIL", "dana@example.org"),
+    ("GIT_AUTHOR_NAME", "Dana Quality"),
+    ("GIT_AUTHOR_EMAIL", "dana@example.org"),
+];
+
+/// The example, released once as 1.0, then given `approvers: [QA Manager]` and an edit.
+fn example_needing_approval() -> TestEnv {
+    let env = TestEnv::repo();
+    env.write("sops/privacy.md", example());
+    env.commit("Add the privacy SOP");
+    env.run(&["release", "-m", "Brought under sopctl"])
+        .expect_code(0);
+    let text = env.read("sops/privacy.md").replacen(
+        "review_interval: quarterly\n",
+        "review_interval: quarterly\napprovers: [QA Manager]\n",
+        1,
+    );
+    let text = text.replacen("2-3 minutes", "3-5 minutes", 1);
+    env.write("sops/privacy.md", text);
+    env.commit("Ask QA to approve; allow more time");
+    env
+}
+
+fn approve_as_dana(env: &TestEnv, args: &[&str]) -> crate::harness::Run {
+    let mut all = vec!["approve"];
+    all.extend_from_slice(args);
+    env.run_in(&env.root, &all, &DANA)
+}
+
+#[test]
+fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_html() {
+    let env = example_needing_approval();
+    let before = env.snapshot();
+    let refused = env.run(&["release", "--minor", "-m", "Allow more time"]);
+    refused.expect_code(1);
+    assert_eq!(
+        refused.stderr,
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. approval missing from: QA Manager\n     hint: each of them approves the current content with  sopctl approve --role \"QA Manager\"  (an edit after an approval voids it)\n"
+    );
+    assert_eq!(env.snapshot(), before, "a refused release changes nothing");
+
+    // The role is recorded as `approvers` spells it, whatever case was typed.
+    let approved = approve_as_dana(&env, &["--role", "qa manager", "-m", "Checked"]);
+    approved.expect_code(0);
+    assert_eq!(
+        approved.stderr,
+        "recorded: Dana Quality approved SOP-IT-001 as QA Manager (2025-11-08T09:00:00Z)\nhint: every approver has approved this content; release it with  sopctl release --minor -m \"…\"\n"
+    );
+    let record = env.git(&["log", "-1", "--format=%an|%B"]);
+    assert!(
+        record.starts_with(
+            "Dana Quality|SOP-IT-001: approved by Dana Quality (QA Manager)\n\nChecked\n"
+        ),
+        "{record}"
+    );
+    assert!(record.contains("\nApproval-Role: QA Manager\n"), "{record}");
+    assert!(record.contains("\nApproval-Content: sha256:"), "{record}");
+
+    env.run(&["release", "--minor", "-m", "Allow more time"])
+        .expect_code(0);
+    let tag = env.git(&["tag", "-l", "--format=%(contents)", "SOP-IT-001/v1.1.0"]);
+    assert!(
+        tag.contains("\nApproved-by: Dana Quality <dana@example.org> | role: QA Manager | meaning: approved | date: 2025-11-08T09:00:00Z\n"),
+        "{tag}"
+    );
+    let text = env.read("sops/privacy.md");
+    assert!(
+        text.contains("| Version | Date | Changes | Author | Approved by |\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "| 1.1 | 2026-01-15 | Allow more time | Test Owner | Dana Quality (QA Manager) |\n"
+        ),
+        "{text}"
+    );
+    let log = env.run(&["log", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&log.stdout).expect("json");
+    assert_eq!(
+        json[1]["approvals"],
+        serde_json::json!([{
+            "name": "Dana Quality",
+            "email": "dana@example.org",
+            "role": "QA Manager",
+            "meaning": "approved",
+            "date": "2025-11-08T09:00:00Z"
+        }])
+    );
+    assert_eq!(json[0]["approvals"], serde_json::json!([]));
+
+    // The signature manifest (21 CFR 11.50): name, role, meaning, date and time in UTC.
+    let pdf = env.path("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let page = String::from_utf8_lossy(&out.stdout);
+    let line = page
+        .lines()
+        .find(|l| l.contains("Dana Quality"))
+        .unwrap_or_else(|| panic!("no signature on page 1:\n{page}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "Dana",
+            "Quality",
+            "QA",
+            "Manager",
+            "approved",
+            "2025-11-08",
+            "09:00:00",
+            "UTC"
+        ]
+    );
+    let html = env.read("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html");
+    assert!(
+        html.contains("<tr><td>Dana Quality</td><td>QA Manager</td><td>approved</td><td>2025-11-08 09:00:00 UTC</td></tr>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_edit_after_an_approval_voids_it() {
+    let env = example_needing_approval();
+    approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
+    // A new row typed under the revision table is an edit too.
+    let text = env.read("sops/privacy.md");
+    env.write(
+        "sops/privacy.md",
+        text.replacen("3-5 minutes", "5 minutes", 1),
+    );
+    let before = env.snapshot();
+    let run = env.run(&["release", "--minor", "-m", "x"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("approval missing from: QA Manager"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.snapshot(), before);
+    // Approving the new content lets it through.
+    approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
+    env.run(&["release", "--minor", "-m", "Allow five minutes"])
+        .expect_code(0);
+}
+
+#[test]
+fn approve_refuses_a_role_that_is_not_an_approver_and_an_unknown_meaning() {
+    let env = example_needing_approval();
+    let before = env.snapshot();
+    let run = approve_as_dana(&env, &["--role", "Cook"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: `Cook` is not one of the approvers of SOP-IT-001\nhint: the approvers are: QA Manager\n"
+    );
+    let run = approve_as_dana(&env, &["--role", "QA Manager", "--meaning", "liked"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("--meaning `liked`: use authored, reviewed or approved"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn a_review_moves_the_next_review_date_in_list_check_and_json() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-001", "A").replace("effective: 2025-11-08", "effective: 2024-06-01"),
+    );
+    env.commit("Add A");
+    let list = env.run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    assert_eq!(json[0]["next_review"], "2025-06-01");
+    assert_eq!(json[0]["overdue"], true);
+    env.run(&["check", "--strict"]).expect_code(1);
+
+    let bad = env.run(&["review", "-m", "ok", "--date", "2026-02-30"]);
+    bad.expect_code(2);
+    let run = env.run(&[
+        "review",
+        "-m",
+        "Still matches the line layout",
+        "--date",
+        "2026-01-10",
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr,
+        "recorded the review of SOP-001 on 2026-01-10; the next review is due on 2027-01-10\n"
+    );
+    let message = env.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("\nReview-Date: 2026-01-10\n"), "{message}");
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "",
+        "a review changes no file"
+    );
+    let list = env.run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    assert_eq!(json[0]["next_review"], "2027-01-10");
+    assert_eq!(json[0]["overdue"], false);
+    env.run(&["check", "--strict"]).expect_code(0);
+}
+
+/// Two released SOPs; A is to be replaced by B.
+fn two_released() -> TestEnv {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "Old line clearance"));
+    env.write("sops/b.md", sop("SOP-002", "Line clearance"));
+    env.commit("Add A and B");
+    env.run(&["release", "SOP-001", "-m", "First"])
+        .expect_code(0);
+    env.run(&["release", "SOP-002", "-m", "First"])
+        .expect_code(0);
+    env
+}
+
+#[test]
+fn retire_marks_superseded_and_publish_moves_it_to_the_archive_with_the_watermark() {
+    let env = two_released();
+    let before = env.snapshot();
+    let run = env.run(&["retire", "SOP-001", "--superseded-by", "SOP-404", "-m", "x"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: no other SOP has the ID SOP-404\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.snapshot(), before);
+
+    let run = env.run(&[
+        "retire",
+        "SOP-001",
+        "--superseded-by",
+        "SOP-002",
+        "-m",
+        "Merged into SOP-002",
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr,
+        "SOP-001 is now superseded, replaced by SOP-002\nhint: renditions now carry the watermark; run  sopctl publish  to move it to the site's archive\n"
+    );
+    let text = env.read("sops/a.md");
+    assert!(
+        text.contains("\nstatus: superseded\nsuperseded_by: SOP-002\n"),
+        "{text}"
+    );
+    let message = env.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.starts_with("SOP-001: superseded\n\nMerged into SOP-002\n"),
+        "{message}"
+    );
+    assert!(message.contains("\nSuperseded-By: SOP-002\n"), "{message}");
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+
+    // Refusals: retiring twice, releasing a retired SOP.
+    let before = env.snapshot();
+    let again = env.run(&["retire", "SOP-001", "-m", "again"]);
+    again.expect_code(1);
+    assert!(
+        again
+            .stderr
+            .starts_with("error: SOP-001 is already superseded; a retired SOP stays retired\n"),
+        "{}",
+        again.stderr
+    );
+    let release = env.run(&["release", "SOP-001", "--minor", "-m", "x"]);
+    release.expect_code(1);
+    let approve = env.run(&["approve", "SOP-001", "--role", "QA"]);
+    approve.expect_code(1);
+    assert_eq!(
+        approve.stderr,
+        "error: SOP-001 is superseded; a retired SOP is not approved again\n"
+    );
+    assert_eq!(env.snapshot(), before);
+
+    // The list shows no next review for it.
+    let list = env.run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    assert_eq!(json[0]["status"], "superseded");
+    assert_eq!(json[0]["next_review"], serde_json::Value::Null);
+
+    env.run(&["publish"]).expect_code(0);
+    let index = env.read("dist/index.html");
+    let (current, archive) = index
+        .split_once("Archive: withdrawn SOPs")
+        .expect("an archive section");
+    assert!(current.contains("SOP-002") && !current.contains(">SOP-001<"));
+    assert!(archive.contains(">SOP-001<") && archive.contains("SOP-002/index.html"));
+    let out = std::process::Command::new("pdftotext")
+        .arg(env.path("dist/SOP-001/1.0/SOP-001-v1.0.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SUPERSEDED"), "{text}");
+}
+
+#[test]
+fn status_moves_made_by_hand_are_checked_against_the_last_commit() {
+    let env = two_released();
+    let edit = |from: &str, to: &str| {
+        let text = env.read("sops/a.md");
+        env.write("sops/a.md", text.replacen(from, to, 1));
+    };
+    // effective → in-review starts a new revision: allowed.
+    edit("status: effective", "status: in-review");
+    env.run(&["check"]).expect_code(0);
+    // Retirement by hand skips the recorded reason.
+    edit("status: in-review", "status: obsolete");
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "sops/a.md:6:9: error: status: obsolete is set by  sopctl retire -m \"Why\"  (which records the reason); put back `effective` and run it\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Out of a retired status there is no move.
+    edit("status: obsolete", "status: effective");
+    env.run(&["retire", "SOP-001", "-m", "Withdrawn"])
+        .expect_code(0);
+    edit("status: obsolete", "status: draft");
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "sops/a.md:6:9: error: status: obsolete cannot change to draft; a retired SOP stays retired (write a new SOP instead)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
