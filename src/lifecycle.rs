@@ -141,12 +141,7 @@ pub fn approvals(
     let Some(id) = sop.id() else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let repo = ws
-        .repo
-        .as_ref()
-        .ok_or_else(|| WorkspaceError::NotARepository {
-            path: ws.root.clone(),
-        })?;
+    let repo = ws.require_repo()?;
     let releases = ws.releases(id)?;
     let stop = releases.latest().map(|r| r.commit.clone());
     let commits = repo.commits_with_trailer("Approval-Document", id.as_str(), stop.as_deref())?;
@@ -209,19 +204,15 @@ pub fn record_approval(
     meaning: &str,
     comment: Option<&str>,
 ) -> Result<Approval, WorkspaceError> {
-    let repo = ws
-        .repo
-        .as_ref()
-        .ok_or_else(|| WorkspaceError::NotARepository {
-            path: ws.root.clone(),
-        })?;
+    let repo = ws.require_repo()?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let signed_at = signing_time();
     let approval = Approval {
         name: identity.name.clone(),
         email: identity.email.clone(),
         role: role.trim().to_string(),
         meaning: meaning.trim().to_string(),
-        date: signing_time().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        date: signed_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         content: content_hash(sop),
     };
     let mut message = format!(
@@ -243,7 +234,7 @@ pub fn record_approval(
     ] {
         message.push_str(&format!("{k}: {v}\n"));
     }
-    repo.commit_record(&[], &message, identity)
+    repo.commit_files(&[], &message, identity, signed_at.as_second())
         .map_err(WorkspaceError::Repo)?;
     Ok(approval)
 }
@@ -265,7 +256,7 @@ pub fn last_review(ws: &Workspace, id: &str) -> Result<Option<Date>, RepoError> 
 
 /// The time a signature is made: the commit time git will record (`GIT_COMMITTER_DATE` when
 /// it is set as an RFC 3339 timestamp, as in tests and replays), otherwise the clock, in UTC.
-fn signing_time() -> jiff::Timestamp {
+pub fn signing_time() -> jiff::Timestamp {
     std::env::var("GIT_COMMITTER_DATE")
         .ok()
         .and_then(|d| d.parse::<jiff::Timestamp>().ok())

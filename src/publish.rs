@@ -145,12 +145,7 @@ pub fn publish(
     out: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, PublishError> {
-    let repo = ws
-        .repo
-        .as_ref()
-        .ok_or_else(|| WorkspaceError::NotARepository {
-            path: ws.root.clone(),
-        })?;
+    let repo = ws.require_repo()?;
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
     for entry in ws.documents() {

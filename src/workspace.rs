@@ -255,17 +255,25 @@ impl Workspace {
         }
     }
 
+    /// The git repository, for work that is recorded in git.
+    ///
+    /// # Errors
+    /// [`WorkspaceError::NotARepository`] when the SOPs are not in a git repository.
+    pub fn require_repo(&self) -> Result<&Repo, WorkspaceError> {
+        self.repo
+            .as_ref()
+            .ok_or_else(|| WorkspaceError::NotARepository {
+                path: self.root.clone(),
+            })
+    }
+
     /// The release records of document `id` (SPEC §3), from the tags named by `tag_format`.
     ///
     /// # Errors
     /// [`WorkspaceError::NotARepository`]; [`WorkspaceError::Shallow`] for a shallow clone,
     /// whose history would be wrong; [`WorkspaceError::Repo`] when the tags cannot be read.
     pub fn releases(&self, id: &DocId) -> Result<Releases, WorkspaceError> {
-        let Some(repo) = &self.repo else {
-            return Err(WorkspaceError::NotARepository {
-                path: self.root.clone(),
-            });
-        };
+        let repo = self.require_repo()?;
         if repo.is_shallow() {
             return Err(WorkspaceError::Shallow);
         }

@@ -495,7 +495,8 @@ impl Repo {
 
     /// Commits the given files (relative paths, as they are in the work tree) on the current
     /// branch, with `identity` as author and committer at `time` (seconds since the epoch,
-    /// UTC). Used to build the example's history.
+    /// UTC). With no files, an empty commit: the lifecycle's records (approvals, reviews) are
+    /// commits that carry only trailers. Also builds the example's history.
     ///
     /// # Errors
     /// [`RepoError::Git`] when a file cannot be added or the commit written.
@@ -620,44 +621,5 @@ impl Repo {
             }
         }
         Ok(out)
-    }
-
-    /// Commits the given files (relative paths) as they are in the work tree, on the current
-    /// branch, with `message`, as `identity` now; with no files, an empty commit (a record).
-    ///
-    /// # Errors
-    /// [`RepoError::Git`] when the commit cannot be written.
-    pub fn commit_record(
-        &self,
-        files: &[&Path],
-        message: &str,
-        identity: &Identity,
-    ) -> Result<String, RepoError> {
-        let repo = &self.inner;
-        let mut index = repo
-            .index()
-            .map_err(|e| RepoError::git("read the index", &e))?;
-        for file in files {
-            index
-                .add_path(file)
-                .map_err(|e| RepoError::git("add a file", &e))?;
-        }
-        index
-            .write()
-            .map_err(|e| RepoError::git("write the index", &e))?;
-        let tree_id = index
-            .write_tree()
-            .map_err(|e| RepoError::git("write the tree", &e))?;
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(|e| RepoError::git("write the tree", &e))?;
-        let sig = git2::Signature::now(&identity.name, &identity.email)
-            .map_err(|e| RepoError::git("sign the commit", &e))?;
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let id = repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .map_err(|e| RepoError::git("write the commit", &e))?;
-        Ok(id.to_string())
     }
 }

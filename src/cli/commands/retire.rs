@@ -87,7 +87,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     if let Some(successor) = &args.superseded_by {
         message.push_str(&format!("Superseded-By: {successor}\n"));
     }
-    if let Err(e) = repo.commit_record(&[&relative], &message, &identity) {
+    if let Err(e) = repo.commit_files(
+        &[&relative],
+        &message,
+        &identity,
+        crate::lifecycle::signing_time().as_second(),
+    ) {
         // Put the file back as it was: nothing half done.
         let _ = crate::fsx::write_atomic(sop.path(), &sop.source.to_bytes());
         return Err(e.into());

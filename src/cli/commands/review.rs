@@ -46,7 +46,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         identity.name,
         identity.email
     );
-    repo.commit_record(&[], &message, &identity)?;
+    repo.commit_files(
+        &[],
+        &message,
+        &identity,
+        crate::lifecycle::signing_time().as_second(),
+    )?;
     let next = crate::lifecycle::next_review(&ws, &sop);
     ui.status(&format!(
         "recorded the review of {id} on {date}{}",
