@@ -135,16 +135,99 @@ pub enum PublishError {
     },
 }
 
-/// Builds the site in `out`.
+/// A share of the rendering work, for splitting a large site across machines: shard `index`
+/// of `count` (1-based, `1/1` is everything). Work is dealt out round-robin over the renditions
+/// sorted by document ID and version, so the shards of one repository state never overlap and
+/// together cover every rendition. Every shard writes the same index pages, so copying the
+/// shards' outputs into one folder gives exactly the files of a full run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, from 1 to `count`.
+    pub index: usize,
+    /// How many shards share the work (at least 1).
+    pub count: usize,
+}
+
+impl Shard {
+    /// All the work.
+    pub const ALL: Shard = Shard { index: 1, count: 1 };
+
+    /// Reads `K/N`, e.g. `2/4`.
+    ///
+    /// # Errors
+    /// A message for text that is not `K/N` with `1 <= K <= N`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard: write K/N, e.g. 1/4 for the first of four");
+        let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
+        let index: usize = k.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!(
+                "`{text}`: the shard number must be from 1 to the number of shards ({count})"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether the `position`-th piece of work (0-based) is this shard's.
+    fn takes(self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+/// One released version to render: its PDF, its HTML and the redline against the version before.
+struct Work<'p> {
+    planned: &'p Planned,
+    record: &'p ReleaseRecord,
+    previous: Option<&'p ReleaseRecord>,
+}
+
+/// What rendering one version did.
+#[derive(Default)]
+struct Done {
+    written: Vec<PathBuf>,
+    rendered: usize,
+    kept: usize,
+}
+
+/// The settings every rendering thread needs (the workspace itself holds a git handle, which
+/// cannot be shared between threads; each thread opens its own).
+struct Shared<'a> {
+    root: PathBuf,
+    out: &'a Path,
+    organization: String,
+    footer: String,
+    allow_html: bool,
+    paper: crate::config::Paper,
+    links: std::collections::BTreeMap<PathBuf, String>,
+}
+
+/// Builds the site in `out`: every rendition, rendered in parallel on all cores.
+///
+/// # Errors
+/// See [`publish_shard`].
+pub fn publish(
+    ws: &Workspace,
+    out: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Report, PublishError> {
+    publish_shard(ws, out, Shard::ALL, progress)
+}
+
+/// Builds the site in `out`, rendering only `shard`'s share of the missing renditions (in
+/// parallel, on all cores) and writing every index page.
 ///
 /// # Errors
 /// [`PublishError`] for a missing repository, a shallow clone, an unwritable folder, a broken
 /// template or a release whose document cannot be read.
-pub fn publish(
+pub fn publish_shard(
     ws: &Workspace,
     out: &Path,
-    progress: &mut dyn FnMut(Progress),
+    shard: Shard,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report, PublishError> {
+    use rayon::prelude::*;
+
     let repo = ws.require_repo()?;
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
@@ -179,11 +262,62 @@ pub fn publish(
         });
     }
     plan.sort_by(|a, b| a.id.cmp(&b.id));
-    progress(Progress::Planned(
-        plan.iter().map(|p| p.records.len()).sum(),
-    ));
 
-    let links = render::sop_links(ws);
+    let work: Vec<Work<'_>> = plan
+        .iter()
+        .flat_map(|planned| {
+            planned
+                .records
+                .iter()
+                .enumerate()
+                .map(move |(i, record)| Work {
+                    planned,
+                    record,
+                    previous: i.checked_sub(1).map(|p| &planned.records[p]),
+                })
+        })
+        .enumerate()
+        .filter(|(position, _)| shard.takes(*position))
+        .map(|(_, w)| w)
+        .collect();
+    progress(Progress::Planned(work.len()));
+
+    let shared = Shared {
+        root: repo.workdir().to_path_buf(),
+        out,
+        organization: ws.settings.organization.clone(),
+        footer: ws.settings.footer.clone(),
+        allow_html: ws.settings.allow_html,
+        paper: ws.settings.paper,
+        links: render::sop_links(ws),
+    };
+    let template_root = ws.root.clone();
+    let results: Vec<Result<Done, PublishError>> = work
+        .par_iter()
+        .map_init(
+            || crate::repo::Repo::discover(&shared.root).ok().flatten(),
+            |thread_repo, w| {
+                let repo = thread_repo
+                    .as_ref()
+                    .ok_or_else(|| WorkspaceError::NotARepository {
+                        path: shared.root.clone(),
+                    })?;
+                let done = render_version(repo, &shared, &template_root, w)?;
+                progress(Progress::Rendered(format!(
+                    "{} {}",
+                    w.planned.id, w.record.version
+                )));
+                Ok(done)
+            },
+        )
+        .collect();
+    for result in results {
+        let done = result?;
+        report.written.extend(done.written);
+        report.rendered += done.rendered;
+        report.kept += done.kept;
+    }
+
     let mut sops = Vec::new();
     for Planned {
         id,
@@ -193,95 +327,10 @@ pub fn publish(
     } in &plan
     {
         let mut versions = Vec::new();
-        let mut latest_sop: Option<Sop> = None;
         let mut previous: Option<String> = None;
         for record in records {
-            let (path, bytes) = repo
-                .document_at(&record.commit, id, relative.as_deref())
-                .ok_or_else(|| PublishError::MissingDocument {
-                    id: id.to_string(),
-                    tag: record.tag.clone(),
-                })?;
-            let sop = Sop::from_bytes(&path, bytes).map_err(|_| PublishError::MissingDocument {
-                id: id.to_string(),
-                tag: record.tag.clone(),
-            })?;
             let html_path = render::output_path(out, id.as_str(), &record.version, "html");
             let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
-            let commit = record.commit.clone();
-            let files = move |p: &Path| repo.file_at_commit(&commit, p);
-            let job = RenderJob {
-                sop: &sop,
-                doc_relative: path.clone(),
-                files: &files,
-                meta: RenderMeta {
-                    // A retired SOP's versions all carry its final status and watermark.
-                    status: retired.as_ref().map_or_else(
-                        || sop.metadata.status_or_default().to_string(),
-                        |r| r.status.to_string(),
-                    ),
-                    approvals: record
-                        .approvals
-                        .iter()
-                        .map(|t| crate::lifecycle::Approval::from_trailer(t))
-                        .collect(),
-                    ..RenderMeta::of(
-                        &sop,
-                        &ws.settings.organization,
-                        &ws.settings.footer,
-                        Some(record.short_commit()),
-                    )
-                },
-                allow_html: ws.settings.allow_html,
-                paper: ws.settings.paper,
-                template_root: ws.root.clone(),
-                sop_links: &links,
-            };
-            let date = record
-                .date
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .map_or(0, |z| z.timestamp().as_second());
-            for (target, is_pdf) in [(&pdf_path, true), (&html_path, false)] {
-                // Renditions are kept from earlier runs, except a retired SOP's: they are made
-                // again so that they carry the watermark.
-                if target.exists() && retired.is_none() {
-                    report.kept += 1;
-                    continue;
-                }
-                let rendition = if is_pdf {
-                    render::pdf::pdf(&job, date)
-                } else {
-                    render::html(&job)
-                };
-                let rendition = rendition.map_err(|e| match e {
-                    render::RenderError::Template(t) => PublishError::Template(t),
-                    render::RenderError::Pdf(p) => PublishError::Render(p),
-                })?;
-                fsx::write_atomic(target, &rendition.bytes)?;
-                report.written.push(target.clone());
-                report.rendered += 1;
-            }
-            // The redline against the version before (SPEC §7).
-            let changes_path = match (&latest_sop, &previous) {
-                (Some(before), Some(label)) => {
-                    let p = render::output_path(out, id.as_str(), &record.version, "html")
-                        .with_file_name(format!("{id}-v{}-changes.html", record.version));
-                    if p.exists() {
-                        report.kept += 1;
-                    } else {
-                        let diff =
-                            crate::diff::compare(before, &sop, label, &record.version.to_string());
-                        let css = templates::source(&ws.root, templates::STYLE)?;
-                        let page = crate::diff::format::html(&diff, id.as_str(), &css);
-                        fsx::write_atomic(&p, page.as_bytes())?;
-                        report.written.push(p.clone());
-                        report.rendered += 1;
-                    }
-                    Some(p)
-                }
-                _ => None,
-            };
-            progress(Progress::Rendered(format!("{id} {}", record.version)));
             versions.push(VersionEntry {
                 version: record.version.to_string(),
                 full_version: record.version.full(),
@@ -292,19 +341,21 @@ pub fn publish(
                 commit: record.short_commit().to_string(),
                 html: relative_url(out, &html_path),
                 pdf: Some(relative_url(out, &pdf_path)),
-                changes: changes_path.as_ref().map(|p| relative_url(out, p)),
+                changes: previous
+                    .as_ref()
+                    .map(|_| relative_url(out, &changes_path(out, id.as_str(), record))),
                 previous: previous.clone(),
             });
             previous = Some(record.version.to_string());
-            latest_sop = Some(sop);
         }
         versions.reverse();
-        let Some(latest) = latest_sop else { continue };
+        let Some(last) = records.last() else { continue };
+        let latest = load(repo, id, relative.as_deref(), last)?;
         let m = &latest.metadata;
         let next_review = if retired.is_some() {
             None
         } else {
-            crate::lifecycle::next_review_since(ws, &latest, records.last().map(|r| r.date))
+            crate::lifecycle::next_review_since(ws, &latest, Some(last.date))
         };
         sops.push(SopEntry {
             id: id.to_string(),
@@ -389,4 +440,122 @@ fn relative_url(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Where the redline of `record` against the version before goes.
+fn changes_path(out: &Path, id: &str, record: &ReleaseRecord) -> PathBuf {
+    render::output_path(out, id, &record.version, "html")
+        .with_file_name(format!("{id}-v{}-changes.html", record.version))
+}
+
+/// The document `id` as released in `record`.
+fn load(
+    repo: &crate::repo::Repo,
+    id: &crate::doc::DocId,
+    relative: Option<&Path>,
+    record: &ReleaseRecord,
+) -> Result<Sop, PublishError> {
+    let missing = || PublishError::MissingDocument {
+        id: id.to_string(),
+        tag: record.tag.clone(),
+    };
+    let (path, bytes) = repo
+        .document_at(&record.commit, id, relative)
+        .ok_or_else(missing)?;
+    Sop::from_bytes(&path, bytes).map_err(|_| missing())
+}
+
+/// Renders one released version's PDF and HTML, and its redline against the version before,
+/// each only when missing (a retired SOP's renditions are always made again, to carry the
+/// watermark).
+fn render_version(
+    repo: &crate::repo::Repo,
+    shared: &Shared<'_>,
+    template_root: &Path,
+    work: &Work<'_>,
+) -> Result<Done, PublishError> {
+    let Planned {
+        id,
+        relative,
+        retired,
+        ..
+    } = work.planned;
+    let record = work.record;
+    let out = shared.out;
+    let mut done = Done::default();
+    let sop = load(repo, id, relative.as_deref(), record)?;
+    let html_path = render::output_path(out, id.as_str(), &record.version, "html");
+    let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
+    let commit = record.commit.clone();
+    let files = move |p: &Path| repo.file_at_commit(&commit, p);
+    let job = RenderJob {
+        sop: &sop,
+        doc_relative: relative.clone().unwrap_or_else(|| sop.path().to_path_buf()),
+        files: &files,
+        meta: RenderMeta {
+            // A retired SOP's versions all carry its final status and watermark.
+            status: retired.as_ref().map_or_else(
+                || sop.metadata.status_or_default().to_string(),
+                |r| r.status.to_string(),
+            ),
+            approvals: record
+                .approvals
+                .iter()
+                .map(|t| crate::lifecycle::Approval::from_trailer(t))
+                .collect(),
+            ..RenderMeta::of(
+                &sop,
+                &shared.organization,
+                &shared.footer,
+                Some(record.short_commit()),
+            )
+        },
+        allow_html: shared.allow_html,
+        paper: shared.paper,
+        template_root: template_root.to_path_buf(),
+        sop_links: &shared.links,
+    };
+    let date = record
+        .date
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map_or(0, |z| z.timestamp().as_second());
+    for (target, is_pdf) in [(&pdf_path, true), (&html_path, false)] {
+        if target.exists() && retired.is_none() {
+            done.kept += 1;
+            continue;
+        }
+        let rendition = if is_pdf {
+            render::pdf::pdf(&job, date)
+        } else {
+            render::html(&job)
+        };
+        let rendition = rendition.map_err(|e| match e {
+            render::RenderError::Template(t) => PublishError::Template(t),
+            render::RenderError::Pdf(p) => PublishError::Render(p),
+        })?;
+        fsx::write_atomic(target, &rendition.bytes)?;
+        done.written.push(target.clone());
+        done.rendered += 1;
+    }
+    // The redline against the version before (SPEC §7).
+    if let Some(previous) = work.previous {
+        let path = changes_path(out, id.as_str(), record);
+        if path.exists() {
+            done.kept += 1;
+        } else {
+            let before = load(repo, id, relative.as_deref(), previous)?;
+            let diff = crate::diff::compare(
+                &before,
+                &sop,
+                &previous.version.to_string(),
+                &record.version.to_string(),
+            );
+            let css = templates::source(template_root, templates::STYLE)?;
+            let page = crate::diff::format::html(&diff, id.as_str(), &css);
+            fsx::write_atomic(&path, page.as_bytes())?;
+            done.written.push(path);
+            done.rendered += 1;
+        }
+    }
+    Ok(done)
 }

@@ -238,3 +238,88 @@ fn the_site_and_a_rendition_render_in_a_real_browser() {
         std::fs::remove_file(&shot).expect("rm");
     }
 }
+
+/// Every file below `dir`, by path relative to it, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("below").to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_shards_together_make_exactly_the_files_of_one_full_run() {
+    let env = TestEnv::repo();
+    for (id, title) in [("SOP-001", "A"), ("SOP-002", "B"), ("SOP-003", "C")] {
+        env.write(&format!("sops/{id}.md"), sop(id, title));
+    }
+    env.commit("Add three SOPs");
+    for id in ["SOP-001", "SOP-002", "SOP-003"] {
+        env.run(&["release", id, "--no-render", "-m", "First"])
+            .expect_code(0);
+        let text = env.read(&format!("sops/{id}.md"));
+        env.write(
+            &format!("sops/{id}.md"),
+            text.replace("Why.", "Why, and when."),
+        );
+        env.commit("Say when");
+        env.run(&["release", id, "--minor", "--no-render", "-m", "Say when"])
+            .expect_code(0);
+    }
+    let full = env.run(&["publish", "-o", "full"]);
+    full.expect_code(0);
+    assert!(
+        full.stderr
+            .contains("published 3 SOPs: 15 renditions and redlines made, 0 already there"),
+        "{}",
+        full.stderr
+    );
+    let mut merged = std::collections::BTreeMap::new();
+    let mut made = 0;
+    for k in 1..=3 {
+        let dir = format!("shard-{k}");
+        let run = env.run(&["publish", "-o", &dir, "--shard", &format!("{k}/3")]);
+        run.expect_code(0);
+        assert!(
+            run.stderr.contains(&format!("(share {k} of 3)")),
+            "{}",
+            run.stderr
+        );
+        let files = tree(&env.path(&dir));
+        made += files
+            .keys()
+            .filter(|p| !p.ends_with("index.html") && !p.ends_with("index.json"))
+            .count();
+        for (path, bytes) in files {
+            if let Some(earlier) = merged.insert(path.clone(), bytes.clone()) {
+                assert_eq!(earlier, bytes, "{} differs between shards", path.display());
+            }
+        }
+    }
+    assert_eq!(made, 15, "each rendition is made by exactly one shard");
+    let whole = tree(&env.path("full"));
+    assert_eq!(
+        merged.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        merged == whole,
+        "the merged shards differ from the full run"
+    );
+
+    let bad = env.run(&["publish", "--shard", "4/3"]);
+    bad.expect_code(2);
+    assert!(
+        bad.stderr
+            .contains("`4/3`: the shard number must be from 1 to the number of shards (3)"),
+        "{}",
+        bad.stderr
+    );
+}

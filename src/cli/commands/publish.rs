@@ -11,12 +11,16 @@ use crate::publish::{self, Progress, PublishError};
 /// Arguments of `sopctl publish`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl publish                       into dist/ (the `out` setting)\n  sopctl publish -o /srv/intranet/sops\n\nThe site is built from the releases (tags), never from unreleased edits. Renditions that are\nalready there are kept; run it again after every release."
+    after_help = "Examples:\n  sopctl publish                       into dist/ (the `out` setting)\n  sopctl publish -o /srv/intranet/sops\n  sopctl publish --shard 2/4            the second quarter of the renditions, for a CI matrix\n\nThe site is built from the releases (tags), never from unreleased edits. Renditions that are\nalready there are kept; run it again after every release."
 )]
 pub struct PublishArgs {
     /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
     #[arg(short = 'o', long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Render only share K of N of the renditions (e.g. 2/4), to split the work across machines;
+    /// every share writes the same index pages, so the folders can be merged
+    #[arg(long, value_name = "K/N", value_parser = publish::Shard::parse)]
+    pub shard: Option<publish::Shard>,
 }
 
 /// Builds the site and prints where its front page is.
@@ -50,14 +54,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     } else {
         ProgressBar::hidden()
     };
-    let mut on_progress = |p: Progress| match p {
+    let on_progress = |p: Progress| match p {
         Progress::Planned(n) => bar.set_length(n as u64),
         Progress::Rendered(what) => {
             bar.set_message(what);
             bar.inc(1);
         }
     };
-    let report = publish::publish(&ws, &out, &mut on_progress).map_err(|e| match e {
+    let shard = args.shard.unwrap_or(publish::Shard::ALL);
+    let report = publish::publish_shard(&ws, &out, shard, &on_progress).map_err(|e| match e {
         PublishError::Workspace(w) => CliError::from(w),
         PublishError::Io(io) => CliError::from(io),
         other => CliError::new("cannot publish the site").cause(other.to_string()),
@@ -74,11 +79,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             .to_string(),
     )?;
     ui.status(&format!(
-        "published {} {}: {} renditions and redlines made, {} already there",
+        "published {} {}: {} renditions and redlines made, {} already there{}",
         report.sops,
         if report.sops == 1 { "SOP" } else { "SOPs" },
         report.rendered,
-        report.kept
+        report.kept,
+        if shard == publish::Shard::ALL {
+            String::new()
+        } else {
+            format!(" (share {} of {})", shard.index, shard.count)
+        }
     ));
     Ok(())
 }
