@@ -22,8 +22,8 @@
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
-use crate::doc::Sop;
-use crate::repo::{Identity, RepoError};
+use crate::doc::{Sop, Status};
+use crate::repo::Identity;
 use crate::workspace::{Workspace, WorkspaceError};
 
 /// Keys `release` writes, left out of the approved content.
@@ -239,19 +239,86 @@ pub fn record_approval(
     Ok(approval)
 }
 
-/// The date of the last periodic review recorded for document `id`, if any.
-///
-/// # Errors
-/// Unreadable history.
-pub fn last_review(ws: &Workspace, id: &str) -> Result<Option<Date>, RepoError> {
-    let Some(repo) = &ws.repo else {
-        return Ok(None);
-    };
-    let commits = repo.commits_with_trailer("Review-Document", id, None)?;
-    Ok(commits
-        .iter()
-        .filter_map(|c| c.message.trailer("Review-Date")?.parse::<Date>().ok())
-        .max())
+/// How an SOP was withdrawn, as `sopctl retire` recorded it in git.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retirement {
+    /// `superseded` or `obsolete`.
+    pub status: Status,
+    /// The SOP that replaces it, for `superseded`.
+    pub superseded_by: Option<String>,
+    /// The commit that recorded it (hex id).
+    pub commit: String,
+}
+
+/// The lifecycle records of every document, read from the commits' trailers in one walk of the
+/// history (SPEC §8): the last periodic review (`Review-Document`, `Review-Date`) and the
+/// retirement (`Retired-Document`, `Retired-Status`, `Superseded-By`). A retirement stays in
+/// force whatever the front matter says later: a retired SOP stays retired.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    last_review: std::collections::BTreeMap<String, Date>,
+    retirements: std::collections::BTreeMap<String, Retirement>,
+}
+
+impl History {
+    /// Reads the records; an unreadable history or no repository gives no records.
+    pub fn read(repo: Option<&crate::repo::Repo>) -> History {
+        let mut history = History::default();
+        let Some(repo) = repo else {
+            return history;
+        };
+        let commits = repo
+            .commits_with_any_trailer(&["Review-Document", "Retired-Document"])
+            .unwrap_or_default();
+        for c in commits {
+            let m = &c.message;
+            if let (Some(id), Some(date)) = (
+                m.trailer("Review-Document"),
+                m.trailer("Review-Date")
+                    .and_then(|d| d.parse::<Date>().ok()),
+            ) {
+                let last = history.last_review.entry(id.to_string()).or_insert(date);
+                *last = (*last).max(date);
+            }
+            if let Some(id) = m.trailer("Retired-Document")
+                && let Some(status) = m.trailer("Retired-Status").and_then(Status::parse)
+            {
+                // Newest first: the first record seen is the one in force.
+                history
+                    .retirements
+                    .entry(id.to_string())
+                    .or_insert_with(|| Retirement {
+                        status,
+                        superseded_by: m.trailer("Superseded-By").map(str::to_string),
+                        commit: c.commit.clone(),
+                    });
+            }
+        }
+        history
+    }
+
+    /// The date of the last periodic review recorded for document `id`, if any.
+    pub fn last_review(&self, id: &str) -> Option<Date> {
+        self.last_review.get(id).copied()
+    }
+
+    /// How document `id` was withdrawn, if it was.
+    pub fn retirement(&self, id: &str) -> Option<&Retirement> {
+        self.retirements.get(id)
+    }
+}
+
+/// Whether `sop` is withdrawn: by a recorded retirement, or by its status. Returns the status
+/// it ended in.
+pub fn retired_status(ws: &Workspace, sop: &Sop) -> Option<Status> {
+    if let Some(r) = sop
+        .id()
+        .and_then(|id| ws.lifecycle().retirement(id.as_str()))
+    {
+        return Some(r.status);
+    }
+    let status = sop.metadata.status_or_default();
+    matches!(status, Status::Superseded | Status::Obsolete).then_some(status)
 }
 
 /// The time a signature is made: the commit time git will record (`GIT_COMMITTER_DATE` when
@@ -273,14 +340,11 @@ pub fn next_review(ws: &Workspace, sop: &Sop) -> Option<Date> {
 /// [`next_review`] counted from `released` (the last release's date) instead of the front
 /// matter's effective date.
 pub fn next_review_since(ws: &Workspace, sop: &Sop, released: Option<Date>) -> Option<Date> {
-    if matches!(
-        sop.metadata.status_or_default(),
-        crate::doc::Status::Superseded | crate::doc::Status::Obsolete
-    ) {
+    if retired_status(ws, sop).is_some() {
         return None;
     }
     let id = sop.id()?;
-    let reviewed = last_review(ws, id.as_str()).ok().flatten();
+    let reviewed = ws.lifecycle().last_review(id.as_str());
     let since = match (released, reviewed) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),

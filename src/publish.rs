@@ -244,14 +244,13 @@ pub fn publish_shard(
             report.unreleased.push(id.to_string());
             continue;
         }
-        let status = sop.metadata.status_or_default();
-        let retired = matches!(status, Status::Superseded | Status::Obsolete).then(|| Retired {
+        let retired = crate::lifecycle::retired_status(ws, &sop).map(|status| Retired {
             status,
-            superseded_by: sop
-                .metadata
-                .superseded_by
-                .as_ref()
-                .map(ToString::to_string)
+            superseded_by: ws
+                .lifecycle()
+                .retirement(id.as_str())
+                .and_then(|r| r.superseded_by.clone())
+                .or_else(|| sop.metadata.superseded_by.as_ref().map(ToString::to_string))
                 .unwrap_or_default(),
         });
         plan.push(Planned {

@@ -90,6 +90,8 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     /// Today's date, in the user's time zone.
     pub today: Date,
+    /// The reviews and retirements recorded in git, read once on first use.
+    lifecycle: std::sync::OnceLock<crate::lifecycle::History>,
 }
 
 impl Workspace {
@@ -120,6 +122,7 @@ impl Workspace {
             settings_path,
             repo,
             today,
+            lifecycle: std::sync::OnceLock::new(),
         })
     }
 
@@ -253,6 +256,13 @@ impl Workspace {
                 }
             }
         }
+    }
+
+    /// The periodic reviews and retirements recorded in git (SPEC §8), read in one walk of the
+    /// history the first time they are needed; empty outside a repository.
+    pub fn lifecycle(&self) -> &crate::lifecycle::History {
+        self.lifecycle
+            .get_or_init(|| crate::lifecycle::History::read(self.repo.as_ref()))
     }
 
     /// The git repository, for work that is recorded in git.
@@ -407,7 +417,7 @@ impl Workspace {
         let (Some(repo), Some(id)) = (&self.repo, sop.id()) else {
             return findings;
         };
-        if let Some(finding) = status_move_finding(repo, sop, id) {
+        if let Some(finding) = status_move_finding(self, repo, sop, id) {
             findings.push(finding);
         }
         if repo.is_shallow() {
@@ -510,8 +520,26 @@ impl Workspace {
 /// does not allow, or a hand-made move that a command must make (`effective` is set by
 /// `sopctl release`, `superseded` and `obsolete` by `sopctl retire`, which record why), is an
 /// error at the `status` line.
-fn status_move_finding(repo: &Repo, sop: &Sop, id: &DocId) -> Option<Finding> {
+fn status_move_finding(ws: &Workspace, repo: &Repo, sop: &Sop, id: &DocId) -> Option<Finding> {
     let now = sop.metadata.status_or_default();
+    let at = sop
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.get("status"))
+        .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
+    if let Some(retired) = ws.lifecycle().retirement(id.as_str())
+        && retired.status != now
+    {
+        let short = retired.commit.get(..7).unwrap_or(&retired.commit);
+        return Some(Finding::error(
+            sop.path(),
+            at,
+            format!(
+                "status: {now}, but {id} was withdrawn as {} in commit {short}; a retired SOP stays retired: put back `status: {}` (write a new SOP instead)",
+                retired.status, retired.status
+            ),
+        ));
+    }
     let relative = repo.relative(sop.path());
     let head = repo.head_commit()?;
     let (path, bytes) = repo.document_at(&head, id, relative.as_deref())?;
@@ -548,10 +576,5 @@ fn status_move_finding(repo: &Repo, sop: &Sop, id: &DocId) -> Option<Finding> {
     } else {
         return None;
     };
-    let at = sop
-        .front_matter
-        .as_ref()
-        .and_then(|fm| fm.get("status"))
-        .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
     Some(Finding::error(sop.path(), at, message))
 }

@@ -188,9 +188,9 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
-        Refusal::MissingApprovals(who) => format!(
+        Refusal::MissingApprovals { missing, .. } => format!(
             "each of them approves the current content with  sopctl approve --role \"{}\"  (an edit after an approval voids it)",
-            who.first().map_or("Role", String::as_str)
+            missing.first().map_or("Role", String::as_str)
         ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()

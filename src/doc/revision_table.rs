@@ -193,7 +193,7 @@ pub fn render_table(
         .iter()
         .map(|r| {
             let mut cells = r.cells.clone();
-            cells.resize(columns, String::new());
+            cells.resize(columns, "-".to_string());
             (r.version.clone(), cells)
         })
         .collect();

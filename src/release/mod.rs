@@ -104,8 +104,13 @@ pub enum Refusal {
     #[error("the document is {0}: a retired document is not released again")]
     Retired(crate::doc::Status),
     /// Approvers listed in the front matter have not approved this content.
-    #[error("approval missing from: {}", .0.join(", "))]
-    MissingApprovals(Vec<String>),
+    #[error("approval missing from: {}{}", .missing.join(", "), voided_note(.voided))]
+    MissingApprovals {
+        /// The approvers (roles or names) without a valid approval.
+        missing: Vec<String>,
+        /// Approvals of theirs that an edit voided: `Dana Quality (QA Manager) on 2026-11-29`.
+        voided: Vec<String>,
+    },
     /// The tag exists already.
     #[error("the tag {0} exists already")]
     TagExists(String),
@@ -176,4 +181,16 @@ pub struct ReleasePlan {
     pub time: Option<i64>,
     /// Renditions to write: `{out}/{id}/{version}/{id}-v{version}.html` (SPEC §5.4).
     pub renders: Vec<PathBuf>,
+}
+
+/// The part of the missing-approvals message that names approvals voided by a later edit.
+fn voided_note(voided: &[String]) -> String {
+    if voided.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the approval by {} was for the text before a later edit)",
+            voided.join(" and ")
+        )
+    }
 }

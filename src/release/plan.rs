@@ -102,7 +102,8 @@ pub fn prepare(
         refusals.push(Refusal::CheckFailed(errors));
     }
     // A retired document is not released again (SPEC §8: superseded and obsolete are final).
-    if let Some(status @ (Status::Superseded | Status::Obsolete)) = sop.metadata.status {
+    // The recorded retirement counts even when the front matter was edited back by hand.
+    if let Some(status) = crate::lifecycle::retired_status(ws, sop) {
         refusals.push(Refusal::Retired(status));
     }
     // Without a valid ID nothing more can be worked out.
@@ -113,10 +114,23 @@ pub fn prepare(
     let signatures = if sop.metadata.approvers.is_empty() {
         Vec::new()
     } else {
-        let (_, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
+        let (all, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
         let missing = crate::lifecycle::missing(sop, &valid);
         if !missing.is_empty() {
-            refusals.push(Refusal::MissingApprovals(missing));
+            let mut voided: Vec<String> = all
+                .iter()
+                .filter(|a| !valid.contains(a) && missing.iter().any(|m| a.covers(m)))
+                .map(|a| {
+                    format!(
+                        "{} ({}) on {}",
+                        a.name,
+                        a.role,
+                        a.date.get(..10).unwrap_or(&a.date)
+                    )
+                })
+                .collect();
+            voided.dedup();
+            refusals.push(Refusal::MissingApprovals { missing, voided });
         }
         crate::lifecycle::signatures(sop, &valid)
     };

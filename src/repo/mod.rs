@@ -585,6 +585,23 @@ impl Repo {
         value: &str,
         stop: Option<&str>,
     ) -> Result<Vec<TrailerCommit>, RepoError> {
+        self.commits_where(stop, &|m| m.trailer(key) == Some(value))
+    }
+
+    /// Commits on the current branch, newest first, that have any of the trailers `keys`, in
+    /// one walk of the whole history.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the history cannot be read.
+    pub fn commits_with_any_trailer(&self, keys: &[&str]) -> Result<Vec<TrailerCommit>, RepoError> {
+        self.commits_where(None, &|m| keys.iter().any(|k| m.trailer(k).is_some()))
+    }
+
+    fn commits_where(
+        &self,
+        stop: Option<&str>,
+        keep: &dyn Fn(&records::Message) -> bool,
+    ) -> Result<Vec<TrailerCommit>, RepoError> {
         let mut out = Vec::new();
         let Ok(head) = self.inner.head() else {
             return Ok(out);
@@ -612,7 +629,7 @@ impl Repo {
                 commit.message_encoding().ok().flatten(),
             );
             let message = records::Message::parse(&text);
-            if message.trailer(key) == Some(value) {
+            if keep(&message) {
                 out.push(TrailerCommit {
                     commit: oid.to_string(),
                     message,

@@ -134,7 +134,6 @@ fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_
 fn an_edit_after_an_approval_voids_it() {
     let env = example_needing_approval();
     approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
-    // A new row typed under the revision table is an edit too.
     let text = env.read("sops/privacy.md");
     env.write(
         "sops/privacy.md",
@@ -144,12 +143,21 @@ fn an_edit_after_an_approval_voids_it() {
     let run = env.run(&["release", "--minor", "-m", "x"]);
     run.expect_code(1);
     assert!(
-        run.stderr.contains("approval missing from: QA Manager"),
+        run.stderr.contains("  1. approval missing from: QA Manager (the approval by Dana Quality (QA Manager) on 2025-11-08 was for the text before a later edit)\n"),
         "{}",
         run.stderr
     );
     assert_eq!(env.snapshot(), before);
-    // Approving the new content lets it through.
+    // An approval covers committed text only.
+    let run = approve_as_dana(&env, &["--role", "QA Manager"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: sops/privacy.md has changes that are not committed; an approval covers committed text only\nhint: ask the author to commit the text (git commit), then approve it\n"
+    );
+    assert_eq!(env.snapshot(), before);
+    // Approving the new, committed content lets it through.
+    env.commit("Five minutes");
     approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
     env.run(&["release", "--minor", "-m", "Allow five minutes"])
         .expect_code(0);
@@ -340,13 +348,61 @@ fn status_moves_made_by_hand_are_checked_against_the_last_commit() {
     env.run(&["retire", "SOP-001", "-m", "Withdrawn"])
         .expect_code(0);
     edit("status: obsolete", "status: draft");
+    let retired_at = env.git(&["rev-parse", "--short=7", "HEAD"]);
+    let expected = format!(
+        "sops/a.md:6:9: error: status: draft, but SOP-001 was withdrawn as obsolete in commit {}; a retired SOP stays retired: put back `status: obsolete` (write a new SOP instead)\n",
+        retired_at.trim()
+    );
     let run = env.run(&["check"]);
     run.expect_code(1);
+    assert!(run.stdout.contains(&expected), "{}", run.stdout);
+    // Committing the hand edit does not bring it back: the retirement is on record.
+    env.commit("Bring A back");
+    let _ = std::fs::remove_dir_all(env.path("dist"));
+    let before = env.snapshot();
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains(&expected), "{}", run.stdout);
+    let release = env.run(&["release", "SOP-001", "--minor", "-m", "Revive"]);
+    release.expect_code(1);
     assert!(
-        run.stdout.contains(
-            "sops/a.md:6:9: error: status: obsolete cannot change to draft; a retired SOP stays retired (write a new SOP instead)\n"
+        release
+            .stderr
+            .contains("the document is obsolete: a retired document is not released again"),
+        "{}",
+        release.stderr
+    );
+    env.run(&["review", "SOP-001", "-m", "x"]).expect_code(1);
+    env.run(&["publish"]).expect_code(0);
+    let index = env.read("dist/index.html");
+    let (_, archive) = index
+        .split_once("Archive: withdrawn SOPs")
+        .expect("archive");
+    assert!(archive.contains(">SOP-001<"), "{archive}");
+    std::fs::remove_dir_all(env.path("dist")).expect("rm dist");
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn a_review_cannot_be_dated_in_the_future_and_approval_needs_approvers() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-001", "A"));
+    env.commit("Add A");
+    let before = env.snapshot();
+    let run = env.run(&["review", "-m", "x", "--date", "2026-01-16"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(
+            "--date 2026-01-16 is in the future; record a review once it has taken place"
         ),
         "{}",
-        run.stdout
+        run.stderr
     );
+    let run = env.run(&["approve", "--role", "QA"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: SOP-001 lists no approvers, so its release needs no approval\nhint: to require approval, add a line such as  approvers: [QA Manager]  to its front matter and commit it\n"
+    );
+    assert_eq!(env.snapshot(), before);
 }

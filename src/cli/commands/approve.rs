@@ -37,11 +37,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
-    let status = sop.metadata.status_or_default();
-    if matches!(
-        status,
-        crate::doc::Status::Superseded | crate::doc::Status::Obsolete
-    ) {
+    if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
         return Err(CliError::new(format!(
             "{id} is {status}; a retired SOP is not approved again"
         )));
@@ -51,10 +47,23 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     })?;
     let identity = repo.identity()?;
     let approvers = &sop.metadata.approvers;
-    if !approvers.is_empty()
-        && !approvers.iter().any(|a| {
-            a.eq_ignore_ascii_case(args.role.trim()) || a.eq_ignore_ascii_case(&identity.name)
-        })
+    if approvers.is_empty() {
+        return Err(CliError::new(format!("{id} lists no approvers, so its release needs no approval"))
+            .hint("to require approval, add a line such as  approvers: [QA Manager]  to its front matter and commit it"));
+    }
+    // The approval commit must hold the text approved: edits not yet committed are refused.
+    if let Some(relative) = repo.relative(sop.path())
+        && repo.file_changed_since_head(&relative)
+    {
+        return Err(CliError::new(format!(
+            "{} has changes that are not committed; an approval covers committed text only",
+            relative.display()
+        ))
+        .hint("ask the author to commit the text (git commit), then approve it"));
+    }
+    if !approvers
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(args.role.trim()) || a.eq_ignore_ascii_case(&identity.name))
     {
         return Err(CliError::new(format!(
             "`{}` is not one of the approvers of {id}",

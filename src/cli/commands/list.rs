@@ -131,7 +131,9 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         effective: meta.effective,
         next_review,
         overdue: next_review.is_some_and(|d| d < ws.today),
-        unreleased_changes: ws.has_unreleased_changes(sop),
+        // A withdrawn SOP is not released again, so its edits are not "unreleased".
+        unreleased_changes: crate::lifecycle::retired_status(ws, sop).is_none()
+            && ws.has_unreleased_changes(sop),
         path: ws.display_path(sop.path()).display().to_string(),
         id,
     }

@@ -30,8 +30,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
-    let current = sop.metadata.status_or_default();
-    if matches!(current, Status::Superseded | Status::Obsolete) {
+    if let Some(current) = crate::lifecycle::retired_status(&ws, &sop) {
         return Err(CliError::new(format!("{id} is already {current}; a retired SOP stays retired"))
             .hint("the moves a status can make: draft → in-review → approved → effective → superseded or obsolete"));
     }

@@ -33,9 +33,26 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
             "a review needs a note of what was checked (-m)",
         ));
     }
+    if date > env.today {
+        return Err(CliError::usage(format!(
+            "--date {date} is in the future; record a review once it has taken place"
+        )));
+    }
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
+        return Err(CliError::new(format!(
+            "{id} is {status}; a withdrawn SOP has no periodic review"
+        )));
+    }
+    if sop.metadata.review_interval.is_none() {
+        ui.warning(&format!(
+            "{id} has no `review_interval`, so no next review date follows from this review"
+        ));
+    }
+    // Read the reviews recorded so far before this one is added.
+    let earlier = ws.lifecycle().last_review(&id);
     let repo = ws.repo.as_ref().ok_or_else(|| {
         CliError::new("reviews are recorded in git, and this is not a git repository")
     })?;
@@ -52,7 +69,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         &identity,
         crate::lifecycle::signing_time().as_second(),
     )?;
-    let next = crate::lifecycle::next_review(&ws, &sop);
+    let since = [sop.metadata.effective, earlier, Some(date)]
+        .into_iter()
+        .flatten()
+        .max();
+    let next = sop.metadata.next_review(since);
     ui.status(&format!(
         "recorded the review of {id} on {date}{}",
         next.map(|d| format!("; the next review is due on {d}"))
