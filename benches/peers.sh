@@ -5,7 +5,8 @@
 #
 #   HTML: sopctl render --format html  vs  pandoc -f gfm -s  and the bare comrak CLI (a fragment
 #         only, no page, no styles, no images)
-#   PDF:  sopctl render --format pdf   vs  pandoc 3 with the typst engine (--pdf-engine=typst)
+#   PDF:  sopctl render --format pdf   vs  pandoc 3 with the typst engine (--pdf-engine=typst),
+#         and pandoc with wkhtmltopdf and with WeasyPrint when they are installed
 #   diff: sopctl diff (release vs working copy) vs  git diff --no-index --word-diff, on the
 #         large SOP and its next version (5% of paragraphs edited, a section moved)
 #
@@ -77,6 +78,17 @@ for input in example large; do
     specs+=("pandoc --pdf-engine=typst:env PATH=$shim_dir:$PATH $pandoc3 -f gfm -s $file --pdf-engine=typst -o $work/out/typst.pdf")
   else
     echo "skipped pandoc with typst: pip install pypandoc_binary typst (see the top of this script)" >&2
+  fi
+  # HTML-to-PDF engines, driven by pandoc as users drive them.
+  if command -v wkhtmltopdf >/dev/null && command -v pandoc >/dev/null; then
+    specs+=("pandoc --pdf-engine=wkhtmltopdf:pandoc -f gfm -s $file --pdf-engine=wkhtmltopdf -o $work/out/wkhtmltopdf.pdf")
+  else
+    echo "skipped wkhtmltopdf: apt-get install wkhtmltopdf pandoc" >&2
+  fi
+  if command -v weasyprint >/dev/null && command -v pandoc >/dev/null; then
+    specs+=("pandoc --pdf-engine=weasyprint:pandoc -f gfm -s $file --pdf-engine=weasyprint -o $work/out/weasyprint.pdf")
+  else
+    echo "skipped WeasyPrint: pip install weasyprint (and apt-get install pandoc)" >&2
   fi
   compare "PDF" "$input ($(wc -l < "$file") lines)" "${specs[@]}"
 done

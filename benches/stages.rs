@@ -1,6 +1,8 @@
 //! Benchmarks of each stage on the bundled example and on a 20,000-line SOP with a 2,000-row
 //! table (written by `benches/gen_large_sop.py`): parse (front matter and metadata), model
-//! (Markdown to the shared document model) and HTML. Run with `cargo bench --bench stages`.
+//! (Markdown to the shared document model), PDF layout, PDF write, HTML, diff (the large SOP
+//! against its next version), release planning and publish (on the example's repository with
+//! its two releases). Run with `cargo bench --bench stages`.
 //! Side-by-side comparisons with other tools are in `benches/peers.sh`.
 
 #![allow(missing_docs, reason = "benchmark functions")]
@@ -128,4 +130,72 @@ fn pdf_write(bencher: divan::Bencher<'_, '_>, name: &str) {
         lang: "en".into(),
     };
     bencher.bench(|| sopctl::render::pdf::write::write(&laid.doc, &info).expect("writes"));
+}
+
+/// The large SOP's next version (5% of paragraphs edited, a section moved), or for the example
+/// its version 1.1.
+fn next_version(name: &str) -> Sop {
+    let (path, bytes) = input(name);
+    if name == "example" {
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        let next = sopctl::example::edit_to_1_1(&text).expect("edits fit");
+        Sop::from_bytes(path, next.into_bytes()).expect("parses")
+    } else {
+        let v2 = path.with_file_name("large-v2.md");
+        Sop::from_bytes(&v2, std::fs::read(&v2).expect("large-v2.md")).expect("parses")
+    }
+}
+
+#[divan::bench(args = INPUTS)]
+fn diff(bencher: divan::Bencher<'_, '_>, name: &str) {
+    let (path, bytes) = input(name);
+    let old = Sop::from_bytes(path, bytes.clone()).expect("parses");
+    let new = next_version(name);
+    bencher.bench(|| sopctl::diff::compare(&old, &new, "1.0", "1.1"));
+}
+
+/// The example's repository (`sopctl init --example`): 1.0 and 1.1 released, then an edit.
+fn example_repository() -> &'static PathBuf {
+    static REPO: OnceLock<PathBuf> = OnceLock::new();
+    REPO.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("sopctl-bench-repo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let today = jiff::civil::date(2026, 11, 29);
+        sopctl::example::create(&dir, today).expect("example repository");
+        let doc = dir.join("sops/privacy-settings-sop.md");
+        let text = std::fs::read_to_string(&doc).expect("example");
+        std::fs::write(&doc, text.replacen("Purpose", "Purpose and scope", 1)).expect("edit");
+        dir
+    })
+}
+
+#[divan::bench]
+fn release_planning(bencher: divan::Bencher<'_, '_>) {
+    let dir = example_repository();
+    let today = jiff::civil::date(2026, 11, 29);
+    bencher.bench(|| {
+        let ws = sopctl::workspace::Workspace::discover(dir, today).expect("workspace");
+        let doc = dir.join("sops/privacy-settings-sop.md");
+        let sop = Sop::from_bytes(&doc, std::fs::read(&doc).expect("doc")).expect("parses");
+        let request = sopctl::release::ReleaseRequest {
+            bump: Some(sopctl::version::Bump::Minor),
+            summary: Some("bench".into()),
+            ..Default::default()
+        };
+        sopctl::release::plan::prepare(&ws, &sop, &request).map(|p| p.commit_message.len())
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn publish(bencher: divan::Bencher<'_, '_>) {
+    let dir = example_repository();
+    let today = jiff::civil::date(2026, 11, 29);
+    let out = dir.join("site");
+    bencher.bench(|| {
+        // A git handle cannot be shared between benchmark threads: each run opens its own.
+        let ws = sopctl::workspace::Workspace::discover(dir, today).expect("workspace");
+        let _ = std::fs::remove_dir_all(&out);
+        sopctl::publish::publish(&ws, &out, &|_| {}).expect("publishes")
+    });
 }
