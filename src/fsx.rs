@@ -90,6 +90,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
     Ok(())
 }
 
+/// Writes `contents` to `path` atomically, unless the file already holds exactly these bytes:
+/// then nothing is written and `false` is returned. Keeps a re-run that changes nothing from
+/// rewriting (and flushing) every page.
+///
+/// # Errors
+/// As [`write_atomic`].
+pub fn write_if_changed(path: &Path, contents: &[u8]) -> Result<bool, FsError> {
+    if std::fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(false);
+    }
+    write_atomic(path, contents)?;
+    Ok(true)
+}
+
 /// Creates a folder and its parents.
 ///
 /// # Errors

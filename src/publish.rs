@@ -399,8 +399,9 @@ pub fn publish_shard(
             },
         )?;
         let path = out.join(&sop.id).join("index.html");
-        fsx::write_atomic(&path, page.as_bytes())?;
-        report.written.push(path);
+        if fsx::write_if_changed(&path, page.as_bytes())? {
+            report.written.push(path);
+        }
     }
     let index = templates::render(
         &ws.root,
@@ -413,8 +414,9 @@ pub fn publish_shard(
         },
     )?;
     let path = out.join("index.html");
-    fsx::write_atomic(&path, index.as_bytes())?;
-    report.written.push(path);
+    if fsx::write_if_changed(&path, index.as_bytes())? {
+        report.written.push(path);
+    }
     #[derive(serde::Serialize)]
     struct Index<'a> {
         organization: &'a str,
@@ -426,8 +428,9 @@ pub fn publish_shard(
     })
     .unwrap_or_else(|_| "{}".to_string());
     let path = out.join("index.json");
-    fsx::write_atomic(&path, json.as_bytes())?;
-    report.written.push(path);
+    if fsx::write_if_changed(&path, json.as_bytes())? {
+        report.written.push(path);
+    }
     Ok(report)
 }
 

@@ -130,6 +130,10 @@ impl Releases {
 pub struct Repo {
     inner: git2::Repository,
     workdir: PathBuf,
+    /// The tag names, listed once: each document's releases are picked from this list, so a
+    /// repository of many documents and tags is not listed again per document. Cleared when a
+    /// release writes or undoes a tag.
+    tag_names: std::cell::RefCell<Option<std::rc::Rc<Vec<String>>>>,
 }
 
 impl std::fmt::Debug for Repo {
@@ -163,7 +167,11 @@ impl Repo {
                 let workdir = workdir
                     .canonicalize()
                     .unwrap_or_else(|_| workdir.to_path_buf());
-                Ok(Some(Repo { inner, workdir }))
+                Ok(Some(Repo {
+                    inner,
+                    workdir,
+                    tag_names: std::cell::RefCell::default(),
+                }))
             }
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) if e.code() == git2::ErrorCode::Owner => Err(RepoError::NotOwned {
@@ -183,7 +191,11 @@ impl Repo {
         let inner = git2::Repository::init_opts(dir, &opts)
             .map_err(|e| RepoError::git("create a repository", &e))?;
         let workdir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        Ok(Repo { inner, workdir })
+        Ok(Repo {
+            inner,
+            workdir,
+            tag_names: std::cell::RefCell::default(),
+        })
     }
 
     /// The root of the work tree.
@@ -321,6 +333,29 @@ impl Repo {
         }
     }
 
+    /// Every tag name (without `refs/tags/`), listed once and kept.
+    fn tag_names(&self) -> Result<std::rc::Rc<Vec<String>>, RepoError> {
+        if let Some(names) = self.tag_names.borrow().as_ref() {
+            return Ok(names.clone());
+        }
+        let listed = self
+            .inner
+            .tag_names(None)
+            .map_err(|e| RepoError::git("list the tags", &e))?;
+        // Names that are not UTF-8 are not sopctl's.
+        let names: Vec<String> = (0..listed.len())
+            .filter_map(|i| listed.get(i).ok().flatten().map(str::to_string))
+            .collect();
+        let names = std::rc::Rc::new(names);
+        *self.tag_names.borrow_mut() = Some(names.clone());
+        Ok(names)
+    }
+
+    /// Forgets the listed tag names, after a tag was written or removed.
+    pub(crate) fn forget_tag_names(&self) {
+        *self.tag_names.borrow_mut() = None;
+    }
+
     /// The release records of document `id` under `format`, in semver precedence order.
     /// Tags that are not this document's are ignored; tags shaped like its tags but without a
     /// valid version are listed in [`Releases::skipped`]. With a format without `{id}`, a
@@ -330,21 +365,17 @@ impl Repo {
     /// [`RepoError::Git`] when the tags cannot be listed.
     pub fn releases(&self, id: &DocId, format: &TagFormat) -> Result<Releases, RepoError> {
         let mut out = Releases::default();
-        let refs = self
-            .inner
-            .references_glob("refs/tags/*")
-            .map_err(|e| RepoError::git("list the tags", &e))?;
-        for reference in refs.flatten() {
-            let Ok(Some(name)) = reference.shorthand().map(|s| Some(s.to_string())) else {
-                continue;
-            };
-            let version = match format.parse(id, &name) {
+        for name in self.tag_names()?.iter() {
+            let version = match format.parse(id, name) {
                 TagMatch::Release(v) => v,
                 TagMatch::NotAVersion(tag) => {
                     out.skipped.push(tag);
                     continue;
                 }
                 TagMatch::Other => continue,
+            };
+            let Ok(reference) = self.inner.find_reference(&format!("refs/tags/{name}")) else {
+                continue;
             };
             let Ok(commit) = reference.peel_to_commit() else {
                 continue;

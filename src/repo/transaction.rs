@@ -118,6 +118,18 @@ impl Repo {
         w: &ReleaseWrite<'_>,
         fault: Option<FaultPoint>,
     ) -> Result<Written, RepoError> {
+        // Whatever happens below, the tags may change: list them afresh next time.
+        self.forget_tag_names();
+        let result = self.write_release_steps(w, fault);
+        self.forget_tag_names();
+        result
+    }
+
+    fn write_release_steps(
+        &self,
+        w: &ReleaseWrite<'_>,
+        fault: Option<FaultPoint>,
+    ) -> Result<Written, RepoError> {
         let repo = &self.inner;
         let fail = |point: FaultPoint| {
             if fault == Some(point) {
