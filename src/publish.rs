@@ -490,6 +490,12 @@ fn render_version(
     let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
     let commit = record.commit.clone();
     let files = move |p: &Path| repo.file_at_commit(&commit, p);
+    let base = RenderMeta::of(
+        &sop,
+        &shared.organization,
+        &shared.footer,
+        Some(record.short_commit()),
+    );
     let job = RenderJob {
         sop: &sop,
         doc_relative: relative.clone().unwrap_or_else(|| sop.path().to_path_buf()),
@@ -500,17 +506,18 @@ fn render_version(
                 || sop.metadata.status_or_default().to_string(),
                 |r| r.status.to_string(),
             ),
+            // …and no next review.
+            next_review: if retired.is_some() {
+                String::new()
+            } else {
+                base.next_review.clone()
+            },
             approvals: record
                 .approvals
                 .iter()
                 .map(|t| crate::lifecycle::Approval::from_trailer(t))
                 .collect(),
-            ..RenderMeta::of(
-                &sop,
-                &shared.organization,
-                &shared.footer,
-                Some(record.short_commit()),
-            )
+            ..base
         },
         allow_html: shared.allow_html,
         paper: shared.paper,
