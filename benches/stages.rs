@@ -40,7 +40,7 @@ fn large() -> &'static (PathBuf, Vec<u8>) {
     LARGE.get_or_init(|| {
         let dir = std::env::temp_dir().join("sopctl-bench-large");
         let path = dir.join("large.md");
-        if !path.exists() {
+        if !path.exists() || !dir.join("large-v2.md").exists() {
             let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_large_sop.py");
             let status = std::process::Command::new("python3")
                 .arg(script)
@@ -160,7 +160,8 @@ fn example_repository() -> &'static PathBuf {
     REPO.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("sopctl-bench-repo-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::create_dir_all(dir.join("sops")).expect("temp dir");
+        sopctl::repo::Repo::init(&dir).expect("git init");
         let today = jiff::civil::date(2026, 11, 29);
         sopctl::example::create(&dir, today).expect("example repository");
         let doc = dir.join("sops/privacy-settings-sop.md");
