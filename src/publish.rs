@@ -158,10 +158,13 @@ impl Shard {
     /// A message for text that is not `K/N` with `1 <= K <= N`.
     pub fn parse(text: &str) -> Result<Shard, String> {
         let bad = || format!("`{text}` is not a shard: write K/N, e.g. 1/4 for the first of four");
-        let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
-        let index: usize = k.trim().parse().map_err(|_| bad())?;
-        let count: usize = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || index == 0 || index > count {
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: usize = k.parse().map_err(|_| bad())?;
+        let count: usize = n.parse().map_err(|_| bad())?;
+        if count == 0 {
+            return Err(format!("`{text}`: the number of shards must be at least 1"));
+        }
+        if index == 0 || index > count {
             return Err(format!(
                 "`{text}`: the shard number must be from 1 to the number of shards ({count})"
             ));

@@ -57,7 +57,20 @@ pub enum ImageRef {
     Outside,
     /// No such file (or not an image sopctl can embed).
     Missing,
+    /// An image with more pixels than a PDF page needs ([`MAX_PDF_PIXELS`]): decoding it would
+    /// take gigabytes of memory, so the PDF shows its alt text instead.
+    TooLarge {
+        /// Width in pixels.
+        width: usize,
+        /// Height in pixels.
+        height: usize,
+    },
 }
+
+/// The most pixels an image may have to be embedded in a PDF: 50 million, far more than a
+/// 300 dpi photograph across a whole A4 page (about 8.7 million). Decoding takes 3 to 4 bytes per
+/// pixel, so this bounds an image's memory at about 200 MB.
+pub const MAX_PDF_PIXELS: usize = 50_000_000;
 
 /// The media type of image bytes, from their signature.
 pub fn media_type(bytes: &[u8]) -> Option<&'static str> {

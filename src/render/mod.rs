@@ -216,6 +216,11 @@ impl std::fmt::Display for RenderWarning {
                     f,
                     "the image `{source}` is on the web and is not downloaded; its alt text is shown instead"
                 ),
+                images::ImageRef::TooLarge { width, height } => write!(
+                    f,
+                    "the image `{source}` is {width} × {height} pixels, more than the PDF can take ({} million); its alt text is shown instead: scale it down",
+                    images::MAX_PDF_PIXELS / 1_000_000
+                ),
                 images::ImageRef::Outside => write!(
                     f,
                     "the image `{source}` is outside the repository and is not read; its alt text is shown instead"

@@ -587,3 +587,34 @@ fn layout_of_a_small_sop_is_stable() {
         sopctl::render::pdf::layout::dump(&laid.doc)
     );
 }
+
+/// A PNG header claiming `width` × `height` pixels (enough for sopctl to size the image).
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(b"IHDR");
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png.extend_from_slice(&[0; 4]);
+    png
+}
+
+#[test]
+fn an_image_of_400_million_pixels_is_refused_with_its_alt_text_shown() {
+    let env = TestEnv::new();
+    env.write("huge.png", png_header(20_000, 20_000));
+    env.write(
+        "huge.md",
+        "---\nid: SOP-001\ntitle: T\nowner: QA\n---\n\nBefore.\n\n![Floor plan](huge.png)\n",
+    );
+    let run = env.run(&["render", "huge.md", "--format", "pdf", "-o", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with("huge.md:9:1: warning: the image `huge.png` is 20000 × 20000 pixels, more than the PDF can take (50 million); its alt text is shown instead: scale it down\n"),
+        "{}",
+        run.stdout
+    );
+    let text = text_of(&env.path("out/huge.pdf"));
+    assert!(text.contains("[image: Floor plan]"), "{text}");
+}

@@ -637,6 +637,17 @@ impl<'a> Flow<'a> {
             placeholder(self);
             return;
         };
+        if size.width.saturating_mul(size.height) > images::MAX_PDF_PIXELS {
+            self.warnings.push(RenderWarning::Image {
+                source: source.to_string(),
+                problem: ImageRef::TooLarge {
+                    width: size.width,
+                    height: size.height,
+                },
+            });
+            placeholder(self);
+            return;
+        }
         // 96 pixels to the inch, as browsers show them; never larger than the column or page.
         let mut w = size.width as f32 * 0.75;
         let mut h = size.height as f32 * 0.75;
