@@ -12,6 +12,7 @@ mod diff;
 mod help;
 mod init;
 mod lifecycle;
+mod limits;
 mod list;
 mod new;
 mod pdf;

@@ -5,8 +5,8 @@
 //! Rules implemented here:
 //! - a heading is kept with the first two lines of what follows it, so no page ends with a
 //!   heading (`cases/` B04); a heading already at the top of a page is never pushed further;
-//! - lists indent 16 pt a level until the text would get narrower than half the column, then
-//!   stop indenting; bullets cycle • ◦ ▪ ‣ (`cases/` B05);
+//! - lists indent 16 pt a level (block quotes 12 pt) until the text would get narrower than
+//!   half the column, then stop indenting; bullets cycle • ◦ ▪ ‣ (`cases/` B05);
 //! - code blocks wrap at the column's width with a visible `↪` on continuation lines, tabs
 //!   expand to the next multiple of 4 columns, and the background is drawn per page (`cases/` B02);
 //! - images are scaled down to the column's width and the page's height, keeping their aspect,
@@ -429,21 +429,14 @@ impl<'a> Flow<'a> {
             };
             self.ensure(Pt(BODY_LH));
             let mw = text_width(FaceId::Sans, &marker, BODY);
-            let gutter = if indent > 0.0 { indent } else { INDENT };
-            let mx = if indent > 0.0 {
-                child_x - Pt(mw + 4.0)
+            // Indented: the marker hangs in the indent. Past the cap, a nested list keeps its
+            // parent's left edge and its marker hangs in the parent's indent, so depth costs no
+            // width; only a top-level list in a narrow column makes room for its marker.
+            let hang = indent > 0.0 || depth > 0;
+            let (mx, content_x, content_w) = if hang {
+                (child_x - Pt(mw + 4.0), child_x, child_w)
             } else {
-                x
-            };
-            let content_x = if indent > 0.0 {
-                child_x
-            } else {
-                x + Pt(gutter)
-            };
-            let content_w = if indent > 0.0 {
-                child_w
-            } else {
-                width - Pt(gutter)
+                (x, x + Pt(INDENT), width - Pt(INDENT))
             };
             let baseline = self.y + Pt(BODY_LH * 0.5 + BODY * 0.36);
             self.push(Item::Text {
@@ -463,6 +456,13 @@ impl<'a> Flow<'a> {
     }
 
     fn quote(&mut self, inner: &[Block], x: Pt, width: Pt, depth: usize) {
+        // As lists do: stop indenting once the text would get narrower than half the column;
+        // quotes nested deeper share the bar of the last one drawn, and no text is pushed off
+        // the page however deep the nesting.
+        if (width - Pt(12.0)).0 < self.geo.text_width().0 * 0.5 {
+            self.blocks(inner, x, width, depth, false);
+            return;
+        }
         let start_page = self.page_index();
         let start_y = self.y;
         self.blocks(inner, x + Pt(12.0), width - Pt(12.0), depth, false);
