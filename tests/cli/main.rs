@@ -4,6 +4,12 @@
 //! environment is cleared, git's global and system configuration are blocked, the time zone,
 //! today's date and colour are fixed, and the git identity lives in the temp repository.
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first broken step or setup, and says which"
+)]
+
 mod harness;
 
 mod cases;
