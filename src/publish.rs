@@ -197,6 +197,8 @@ struct Done {
 /// cannot be shared between threads; each thread opens its own).
 struct Shared<'a> {
     root: PathBuf,
+    /// Where `templates/` overrides are looked up.
+    template_root: PathBuf,
     out: &'a Path,
     organization: String,
     footer: String,
@@ -286,6 +288,7 @@ pub fn publish_shard(
 
     let shared = Shared {
         root: repo.workdir().to_path_buf(),
+        template_root: ws.root.clone(),
         out,
         organization: ws.settings.organization.clone(),
         footer: ws.settings.footer.clone(),
@@ -293,7 +296,6 @@ pub fn publish_shard(
         paper: ws.settings.paper,
         links: render::sop_links(ws),
     };
-    let template_root = ws.root.clone();
     let results: Vec<Result<Done, PublishError>> = work
         .par_iter()
         .map_init(
@@ -304,7 +306,7 @@ pub fn publish_shard(
                     .ok_or_else(|| WorkspaceError::NotARepository {
                         path: shared.root.clone(),
                     })?;
-                let done = render_version(repo, &shared, &template_root, w)?;
+                let done = render_version(repo, &shared, w)?;
                 progress(Progress::Rendered(format!(
                     "{} {}",
                     w.planned.id, w.record.version
@@ -476,7 +478,6 @@ fn load(
 fn render_version(
     repo: &crate::repo::Repo,
     shared: &Shared<'_>,
-    template_root: &Path,
     work: &Work<'_>,
 ) -> Result<Done, PublishError> {
     let Planned {
@@ -524,7 +525,7 @@ fn render_version(
         },
         allow_html: shared.allow_html,
         paper: shared.paper,
-        template_root: template_root.to_path_buf(),
+        template_root: shared.template_root.clone(),
         sop_links: &shared.links,
     };
     let date = record
@@ -562,7 +563,7 @@ fn render_version(
                 &previous.version.to_string(),
                 &record.version.to_string(),
             );
-            let css = templates::source(template_root, templates::STYLE)?;
+            let css = templates::source(&shared.template_root, templates::STYLE)?;
             let page = crate::diff::format::html(&diff, id.as_str(), &css);
             fsx::write_atomic(&path, page.as_bytes())?;
             done.written.push(path);

@@ -139,8 +139,7 @@ struct Unit {
 
 impl Unit {
     fn key(&self) -> String {
-        let squeezed = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        words::nfc(squeezed)
+        words::comparison_key(&self.text)
     }
 }
 

@@ -42,6 +42,12 @@ pub(crate) fn nfc(text: String) -> String {
     }
 }
 
+/// A text as it compares: white space squeezed to single spaces, composed to NFC, so reflowed
+/// text and composed/decomposed accents are no change.
+pub(crate) fn comparison_key(text: &str) -> String {
+    nfc(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 fn key(token: &str) -> String {
     if token.chars().all(char::is_whitespace) {
         " ".to_string()
@@ -61,26 +67,8 @@ pub fn diff(old: &str, new: &str) -> Vec<Run> {
         let a: Vec<&str> = old.split_inclusive('\n').collect();
         let b: Vec<&str> = new.split_inclusive('\n').collect();
         if a.len() + b.len() > 2 {
-            let ka: Vec<String> = a
-                .iter()
-                .map(|l| {
-                    l.split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .nfc()
-                        .collect()
-                })
-                .collect();
-            let kb: Vec<String> = b
-                .iter()
-                .map(|l| {
-                    l.split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .nfc()
-                        .collect()
-                })
-                .collect();
+            let ka: Vec<String> = a.iter().map(|l| comparison_key(l)).collect();
+            let kb: Vec<String> = b.iter().map(|l| comparison_key(l)).collect();
             let mut runs = Vec::new();
             for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
                 match op {

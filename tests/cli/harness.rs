@@ -102,15 +102,19 @@ impl TestEnv {
             .env("SOPCTL_TODAY", TODAY);
     }
 
-    /// Runs git in the root; panics when it fails.
-    pub(crate) fn git(&self, args: &[&str]) -> String {
+    /// Runs git in the root, hermetically.
+    fn git_output(&self, args: &[&str]) -> std::process::Output {
         let mut cmd = Command::new("git");
         self.hermetic(&mut cmd);
-        let out = cmd
-            .args(args)
+        cmd.args(args)
             .current_dir(&self.root)
             .output()
-            .expect("git runs");
+            .expect("git runs")
+    }
+
+    /// Runs git in the root; panics when it fails.
+    pub(crate) fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
         assert!(
             out.status.success(),
             "git {args:?} failed: {}",
@@ -186,14 +190,7 @@ impl TestEnv {
 
     /// Runs git; returns stdout even when it fails (e.g. `rev-parse HEAD` with no commits).
     pub(crate) fn git_allow_fail(&self, args: &[&str]) -> String {
-        let mut cmd = Command::new("git");
-        self.hermetic(&mut cmd);
-        let out = cmd
-            .args(args)
-            .current_dir(&self.root)
-            .output()
-            .expect("git runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        String::from_utf8_lossy(&self.git_output(args).stdout).into_owned()
     }
 
     /// Runs a shell script from `tests/fixtures/` with `args`, in the root.

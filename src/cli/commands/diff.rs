@@ -56,29 +56,7 @@ fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliErr
             label: "working copy".to_string(),
         });
     };
-    let Some(id) = sop.id() else {
-        return Err(CliError::new(format!(
-            "{} has no valid `id`",
-            ws.display_path(sop.path()).display()
-        )));
-    };
-    let releases = ws.releases(id)?;
-    let record = releases
-        .resolve(id, &VersionSpec::parse(version), version)
-        .map_err(crate::workspace::WorkspaceError::from)?;
-    let repo = ws
-        .repo
-        .as_ref()
-        .ok_or_else(|| CliError::new("not a git repository"))?;
-    let relative = repo.relative(sop.path());
-    let (path, bytes) = repo
-        .document_at(&record.commit, id, relative.as_deref())
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "the release {} ({}) holds no file with the ID {id}",
-                record.version, record.tag
-            ))
-        })?;
+    let (record, path, bytes) = super::released_copy(ws, sop, version)?;
     Ok(Side {
         sop: Sop::from_bytes(&path, bytes)?,
         label: record.version.to_string(),

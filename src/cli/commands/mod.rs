@@ -34,3 +34,35 @@ pub(crate) fn find_doc(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliErr
         Err(e) => Err(e.into()),
     }
 }
+
+/// The released copy of `sop` named by `version` (`1.0`, `v1.0.0`, a tag name or `latest`):
+/// its release record, and the path and bytes of the document in that release (followed by ID
+/// across renames). Shared by `show`, `diff` and `render --version`.
+pub(crate) fn released_copy(
+    ws: &Workspace,
+    sop: &Sop,
+    version: &str,
+) -> Result<(crate::repo::ReleaseRecord, std::path::PathBuf, Vec<u8>), CliError> {
+    let Some(id) = sop.id() else {
+        return Err(CliError::new(format!(
+            "{} has no valid `id`",
+            ws.display_path(sop.path()).display()
+        )));
+    };
+    let releases = ws.releases(id)?;
+    let record = releases
+        .resolve(id, &crate::version::VersionSpec::parse(version), version)
+        .map_err(WorkspaceError::from)?
+        .clone();
+    let repo = ws.require_repo()?;
+    let relative = repo.relative(sop.path());
+    let (path, bytes) = repo
+        .document_at(&record.commit, id, relative.as_deref())
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "the release {} ({}) holds no file with the ID {id}",
+                record.version, record.tag
+            ))
+        })?;
+    Ok((record, path, bytes))
+}

@@ -9,7 +9,6 @@ use crate::doc::{Finding, Sop};
 use crate::fsx;
 use crate::render::images::{ImageRef, WorkTree};
 use crate::render::{self, RenderJob, RenderMeta, RenderWarning};
-use crate::version::VersionSpec;
 use crate::workspace::Workspace;
 
 /// Rendition formats.
@@ -53,6 +52,21 @@ struct Source {
     approvals: Vec<String>,
     /// The date printed into the PDF's metadata, seconds since the epoch (see [`source_date`]).
     date: i64,
+}
+
+impl Source {
+    /// A file rendered on its own, outside any release history.
+    fn lone(sop: Sop, relative: PathBuf) -> Source {
+        Source {
+            date: source_date(sop.metadata.effective),
+            approvals: Vec::new(),
+            sop,
+            relative,
+            commit: None,
+            unreleased: false,
+            lone: true,
+        }
+    }
 }
 
 /// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
@@ -234,16 +248,7 @@ fn load(
                     )));
                 }
                 let relative = PathBuf::from(path.file_name().unwrap_or_default());
-                let date = source_date(sop.metadata.effective);
-                return Ok(Source {
-                    date,
-                    approvals: Vec::new(),
-                    sop,
-                    relative,
-                    commit: None,
-                    unreleased: false,
-                    lone: true,
-                });
+                return Ok(Source::lone(sop, relative));
             }
         }
     }
@@ -253,32 +258,11 @@ fn load(
         .and_then(|r| r.relative(sop.path()))
         .unwrap_or_else(|| PathBuf::from(sop.path().file_name().unwrap_or_default()));
     let Some(id) = sop.id().cloned() else {
-        let date = source_date(sop.metadata.effective);
-        return Ok(Source {
-            date,
-            approvals: Vec::new(),
-            sop,
-            relative,
-            commit: None,
-            unreleased: false,
-            lone: true,
-        });
+        return Ok(Source::lone(sop, relative));
     };
     match version {
         Some(v) => {
-            let releases = ws.releases(&id)?;
-            let record = releases
-                .resolve(&id, &VersionSpec::parse(v), v)
-                .map_err(crate::workspace::WorkspaceError::from)?;
-            let repo = repo.ok_or_else(|| CliError::new("not a git repository"))?;
-            let (path, bytes) = repo
-                .document_at(&record.commit, &id, Some(&relative))
-                .ok_or_else(|| {
-                    CliError::new(format!(
-                        "the release {} ({}) holds no file with the ID {id}",
-                        record.version, record.tag
-                    ))
-                })?;
+            let (record, path, bytes) = super::released_copy(ws, &sop, v)?;
             let sop = Sop::from_bytes(&path, bytes)?;
             // A released version carries its release date, whatever the environment says.
             let date = record

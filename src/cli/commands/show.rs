@@ -1,7 +1,6 @@
 //! `sopctl show`: an SOP's source at a released version, or its working copy (SPEC §3, §4).
 
 use crate::cli::{CliError, Env, Ui};
-use crate::version::VersionSpec;
 
 /// Arguments of `sopctl show`.
 #[derive(Debug, clap::Args)]
@@ -45,28 +44,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ShowArgs) -> Result<(), CliError> {
     let Some(version) = version else {
         return ui.raw(&sop.source.to_bytes());
     };
-    let Some(id) = sop.id() else {
-        return Err(CliError::new(format!(
-            "{} has no valid `id`",
-            ws.display_path(sop.path()).display()
-        )));
-    };
-    let releases = ws.releases(id)?;
-    let record = releases
-        .resolve(id, &VersionSpec::parse(version), version)
-        .map_err(crate::workspace::WorkspaceError::from)?;
-    let repo = ws
-        .repo
-        .as_ref()
-        .ok_or_else(|| CliError::new("not a git repository"))?;
-    let relative = repo.relative(sop.path());
-    let (_, bytes) = repo
-        .document_at(&record.commit, id, relative.as_deref())
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "the release {} ({}) holds no file with the ID {id}",
-                record.version, record.tag
-            ))
-        })?;
+    let (_, _, bytes) = super::released_copy(&ws, &sop, version)?;
     ui.raw(&bytes)
 }
