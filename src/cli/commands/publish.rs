@@ -79,10 +79,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             .to_string(),
     )?;
     ui.status(&format!(
-        "published {} {}: {} renditions and redlines made, {} already there{}",
+        "published {} {}: {} {} and redlines made, {} already there{}",
         report.sops,
         if report.sops == 1 { "SOP" } else { "SOPs" },
         report.rendered,
+        if report.rendered == 1 {
+            "rendition"
+        } else {
+            "renditions"
+        },
         report.kept,
         if shard == publish::Shard::ALL {
             String::new()
