@@ -130,7 +130,8 @@ impl Settings {
     /// # Errors
     /// [`ConfigError::UnknownKey`] for a key sopctl does not know, [`ConfigError::Invalid`] for
     /// malformed TOML or a value of the wrong type, [`ConfigError::BadValue`] for a tag format
-    /// without `{version}` or an empty `docs` list.
+    /// without `{version}` or one that makes names git refuses (`git check-ref-format`), or an
+    /// empty `docs` list.
     pub fn from_toml(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         let settings: Settings = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
@@ -162,6 +163,19 @@ impl Settings {
                 path: path.to_path_buf(),
                 message: format!(
                     "tag_format `{}` must contain `{{version}}`, e.g. \"{{id}}/v{{version}}\"",
+                    settings.tag_format
+                ),
+            });
+        }
+        let sample = settings
+            .tag_format
+            .replace("{id}", "SOP-1")
+            .replace("{version}", "1.0.0");
+        if !git2::Reference::is_valid_name(&format!("refs/tags/{sample}")) {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                message: format!(
+                    "tag_format `{}` makes tag names git does not accept (such as `{sample}`); use letters, digits, `-`, `_`, `.` and `/`, e.g. \"{{id}}/v{{version}}\"",
                     settings.tag_format
                 ),
             });

@@ -112,6 +112,38 @@ pub fn create_dir_all(path: &Path) -> Result<(), FsError> {
     std::fs::create_dir_all(path).map_err(|e| FsError::new("cannot create folder", path, e))
 }
 
+/// `path` (absolute) with symbolic links resolved in the part that exists, and `.` and `..`
+/// worked out by name in the part that does not yet exist: where a folder about to be created
+/// will really be.
+pub fn resolve_existing_prefix(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut missing: Vec<PathBuf> = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in missing.iter().rev() {
+                match part.as_os_str().to_str() {
+                    Some("..") => {
+                        out.pop();
+                    }
+                    Some(".") => {}
+                    _ => out.push(part),
+                }
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(_), Some(parent)) => {
+                if let Some(last) = existing.components().next_back() {
+                    missing.push(PathBuf::from(last.as_os_str()));
+                }
+                existing = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
 /// `path` made relative to `base` when it lies below it, for display; otherwise `path` itself.
 pub fn display_relative(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base)

@@ -109,14 +109,15 @@ impl DocVersion {
         &self.0
     }
 
-    /// The version after a bump (pre-release parts are dropped, as semver says).
-    pub fn bumped(&self, bump: Bump) -> DocVersion {
+    /// The version after a bump (pre-release parts are dropped, as semver says); `None` when
+    /// the part to raise is already the largest number a version holds (2^64 − 1).
+    pub fn bumped(&self, bump: Bump) -> Option<DocVersion> {
         let v = &self.0;
-        match bump {
-            Bump::Major => DocVersion::new(v.major + 1, 0, 0),
-            Bump::Minor => DocVersion::new(v.major, v.minor + 1, 0),
-            Bump::Patch => DocVersion::new(v.major, v.minor, v.patch + 1),
-        }
+        Some(match bump {
+            Bump::Major => DocVersion::new(v.major.checked_add(1)?, 0, 0),
+            Bump::Minor => DocVersion::new(v.major, v.minor.checked_add(1)?, 0),
+            Bump::Patch => DocVersion::new(v.major, v.minor, v.patch.checked_add(1)?),
+        })
     }
 }
 
@@ -274,10 +275,17 @@ mod tests {
 
     #[test]
     fn bumps_follow_semver() {
-        assert_eq!(v("1.4").bumped(Bump::Major).full(), "2.0.0");
-        assert_eq!(v("1.4.2").bumped(Bump::Minor).full(), "1.5.0");
-        assert_eq!(v("1.4").bumped(Bump::Patch).full(), "1.4.1");
-        assert_eq!(v("1.2.3-rc.1").bumped(Bump::Minor).full(), "1.3.0");
+        assert_eq!(v("1.4").bumped(Bump::Major).unwrap().full(), "2.0.0");
+        assert_eq!(v("1.4.2").bumped(Bump::Minor).unwrap().full(), "1.5.0");
+        assert_eq!(v("1.4").bumped(Bump::Patch).unwrap().full(), "1.4.1");
+        assert_eq!(v("1.2.3-rc.1").bumped(Bump::Minor).unwrap().full(), "1.3.0");
+        assert_eq!(v("18446744073709551615.0").bumped(Bump::Major), None);
+        assert_eq!(
+            v("1.18446744073709551615")
+                .bumped(Bump::Patch)
+                .map(|v| v.full()),
+            Some("1.18446744073709551615.1".to_string())
+        );
     }
 
     #[test]

@@ -14,6 +14,36 @@ use crate::doc::DocId;
 use crate::doc::{DocError, Finding, Location, Sop, check};
 use crate::repo::{Releases, Repo, RepoError, TagFormat};
 
+/// Why a folder cannot receive renditions (SPEC §9). Each holds the folder as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputDirError {
+    /// The repository's own root.
+    #[error("the output folder {} is the repository itself", .0.display())]
+    RepositoryRoot(PathBuf),
+    /// A folder that holds the repository.
+    #[error("the output folder {} holds the whole repository", .0.display())]
+    HoldsRepository(PathBuf),
+    /// Inside `.git`.
+    #[error("the output folder {} is inside git's own folder (.git)", .0.display())]
+    InsideGit(PathBuf),
+    /// A folder of SOPs, or one holding it.
+    #[error("the output folder {} is where the SOPs are kept ({}/)", dir.display(), docs.display())]
+    DocsFolder {
+        /// The folder.
+        dir: PathBuf,
+        /// The `docs` folder it meets.
+        docs: PathBuf,
+    },
+    /// A folder with files that git tracks.
+    #[error("the output folder {} holds files kept in git (such as {})", dir.display(), file.display())]
+    Tracked {
+        /// The folder.
+        dir: PathBuf,
+        /// One tracked file in it.
+        file: PathBuf,
+    },
+}
+
 /// A problem finding the workspace or a document in it.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -329,38 +359,104 @@ impl Workspace {
         crate::fsx::display_relative(path, &self.cwd)
     }
 
+    /// Checks a folder that renditions are to be written into (SPEC §9): it may not be the
+    /// repository itself or a folder holding it, lie inside git's own folder, hold files that
+    /// git tracks, or be one of the folders of SOPs (`docs`). The folder need not exist yet;
+    /// symbolic links in the part that exists are followed. Outside a repository every folder
+    /// is accepted.
+    ///
+    /// # Errors
+    /// [`OutputDirError`] naming the rule the folder breaks.
+    pub fn check_output_dir(&self, dir: &Path) -> Result<(), OutputDirError> {
+        let Some(repo) = &self.repo else {
+            return Ok(());
+        };
+        let mut shown = self.display_path(dir);
+        if shown.as_os_str().is_empty() {
+            shown = PathBuf::from(".");
+        }
+        let resolved = crate::fsx::resolve_existing_prefix(&self.cwd.join(dir));
+        let root = repo.workdir();
+        if resolved == root {
+            return Err(OutputDirError::RepositoryRoot(shown));
+        }
+        if root.starts_with(&resolved) {
+            return Err(OutputDirError::HoldsRepository(shown));
+        }
+        if resolved.starts_with(repo.git_dir()) {
+            return Err(OutputDirError::InsideGit(shown));
+        }
+        let Ok(relative) = resolved.strip_prefix(root) else {
+            return Ok(());
+        };
+        for docs in &self.settings.docs {
+            let docs_dir = crate::fsx::resolve_existing_prefix(&self.root.join(docs));
+            // SOPs kept all over the repository (`docs = ["."]`) leave the tracked-files rule.
+            if docs_dir != root
+                && (resolved.starts_with(&docs_dir) || docs_dir.starts_with(&resolved))
+            {
+                return Err(OutputDirError::DocsFolder {
+                    dir: shown,
+                    docs: docs.clone(),
+                });
+            }
+        }
+        if let Some(file) = repo.tracked_file_under(relative) {
+            return Err(OutputDirError::Tracked { dir: shown, file });
+        }
+        Ok(())
+    }
+
     /// Findings for IDs used by more than one file: one error at each file's `id` line, naming
-    /// the other files.
+    /// the other files. IDs that differ only in letter case count as the same: their folders
+    /// and tags would be one on Windows and macOS, whose file systems ignore case.
     pub fn duplicate_ids(&self, entries: &[Entry]) -> Vec<Finding> {
-        let mut by_id: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
+        let mut by_id: BTreeMap<String, Vec<(&DocId, &Sop)>> = BTreeMap::new();
         for entry in entries {
             if let Ok(sop) = &entry.sop
                 && let Some(id) = sop.id()
             {
-                by_id.entry(id.as_str()).or_default().push(sop);
+                by_id
+                    .entry(id.as_str().to_ascii_lowercase())
+                    .or_default()
+                    .push((id, sop));
             }
         }
         let mut findings = Vec::new();
-        for (id, sops) in by_id {
+        for sops in by_id.values() {
             if sops.len() < 2 {
                 continue;
             }
-            for sop in &sops {
+            for (id, sop) in sops {
+                let mut case_only = false;
                 let others: Vec<String> = sops
                     .iter()
-                    .filter(|o| o.path() != sop.path())
-                    .map(|o| self.display_path(o.path()).display().to_string())
+                    .filter(|(_, o)| o.path() != sop.path())
+                    .map(|(other_id, o)| {
+                        let path = self.display_path(o.path()).display().to_string();
+                        if other_id == id {
+                            path
+                        } else {
+                            case_only = true;
+                            format!("{path} (as `{other_id}`)")
+                        }
+                    })
                     .collect();
                 let location = sop
                     .front_matter
                     .as_ref()
                     .and_then(|fm| fm.get("id"))
                     .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
+                let note = if case_only {
+                    " (IDs that differ only in capitals are the same folder on Windows and macOS)"
+                } else {
+                    ""
+                };
                 findings.push(Finding::error(
                     self.display_path(sop.path()),
                     location,
                     format!(
-                        "the ID `{id}` is also used by {}; every SOP needs its own ID",
+                        "the ID `{id}` is also used by {}; every SOP needs its own ID{note}",
                         others.join(", ")
                     ),
                 ));

@@ -186,6 +186,9 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::OtherChanges(_) => "commit them first (git commit), or put them aside with  git stash".to_string(),
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
+        Refusal::BadTagName(_) => "change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
+        Refusal::BadOutputFolder(_) => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+        Refusal::CannotBump { .. } => "give the new version yourself with  --set-version".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
         Refusal::MissingApprovals { missing, .. } => format!(

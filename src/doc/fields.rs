@@ -6,7 +6,11 @@ use std::fmt;
 /// starting with a letter or digit, never containing `..`, at most 64 characters.
 ///
 /// The ID becomes part of a git tag name and of output folder names, so these rules also keep
-/// every path and ref sopctl makes from it safe.
+/// every path and ref sopctl makes from it safe. Beyond SPEC §1, and for the same reason: an ID
+/// does not end with `.` or `.lock` (git refuses such ref components, `git check-ref-format`),
+/// is not a name sopctl gives its own outputs ([`DocId::RESERVED`]) and is not a device name
+/// Windows reserves for itself (`CON`, `NUL`, `COM1`, …, with or without an extension), which
+/// cannot be a folder there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct DocId(String);
@@ -34,11 +38,29 @@ pub enum DocIdError {
     /// Contains `..`.
     #[error("the ID `{0}` contains `..`, which is not allowed")]
     DoubleDot(String),
+    /// Ends with `.` or `.lock`, which git does not allow in a tag name.
+    #[error("the ID `{0}` ends with `{1}`, which git does not allow in a tag name")]
+    BadEnd(String, &'static str),
+    /// A name of sopctl's own outputs, or a device name on Windows.
+    #[error("the ID `{0}` cannot be used: {1}")]
+    Reserved(String, &'static str),
 }
 
 impl DocId {
     /// The longest ID accepted.
     pub const MAX_LEN: usize = 64;
+
+    /// Names of what sopctl writes beside the documents' folders in an output folder
+    /// (`dist/drafts/`, the site's `index.html` and `index.json`), compared without regard to
+    /// letter case.
+    pub const RESERVED: [&'static str; 3] = ["drafts", "index.html", "index.json"];
+
+    /// Device names Windows reserves in every folder, compared without regard to letter case
+    /// and with any extension removed (`nul.txt` is `NUL` too).
+    const WINDOWS_DEVICES: [&'static str; 22] = [
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    ];
 
     /// Checks and wraps an ID.
     ///
@@ -70,6 +92,28 @@ impl DocId {
         }
         if text.contains("..") {
             return Err(DocIdError::DoubleDot(text.to_string()));
+        }
+        if text.ends_with('.') {
+            return Err(DocIdError::BadEnd(text.to_string(), "."));
+        }
+        if text.to_ascii_lowercase().ends_with(".lock") {
+            return Err(DocIdError::BadEnd(text.to_string(), ".lock"));
+        }
+        if Self::RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text)) {
+            return Err(DocIdError::Reserved(
+                text.to_string(),
+                "sopctl names its own output with it; choose another ID",
+            ));
+        }
+        let stem = text.split('.').next().unwrap_or(text);
+        if Self::WINDOWS_DEVICES
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(stem))
+        {
+            return Err(DocIdError::Reserved(
+                text.to_string(),
+                "Windows reserves this name for a device, so it cannot be a folder there; choose another ID",
+            ));
         }
         Ok(DocId(text.to_string()))
     }
@@ -261,6 +305,44 @@ mod tests {
         assert!(DocId::parse("SOP/1").is_err());
         assert!(DocId::parse("SÖP-1").is_err());
         assert!(DocId::parse(&"A".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn ids_that_would_make_a_bad_tag_or_folder_are_refused() {
+        let refused = |id: &str| DocId::parse(id).map_err(|e| e.to_string());
+        assert_eq!(
+            refused("SOP-1."),
+            Err("the ID `SOP-1.` ends with `.`, which git does not allow in a tag name".into())
+        );
+        assert_eq!(
+            refused("SOP-1.LOCK"),
+            Err(
+                "the ID `SOP-1.LOCK` ends with `.lock`, which git does not allow in a tag name"
+                    .into()
+            )
+        );
+        assert_eq!(
+            refused("Drafts"),
+            Err("the ID `Drafts` cannot be used: sopctl names its own output with it; choose another ID".into())
+        );
+        assert!(refused("index.json").is_err());
+        assert_eq!(
+            refused("nul.txt"),
+            Err("the ID `nul.txt` cannot be used: Windows reserves this name for a device, so it cannot be a folder there; choose another ID".into())
+        );
+        for id in ["CON", "com1", "LPT9.md", "aux"] {
+            assert!(refused(id).is_err(), "{id}");
+        }
+        for id in [
+            "CONTROL-1",
+            "COM10",
+            "SOP.lockout",
+            "drafts-2",
+            "index",
+            "NUL-001",
+        ] {
+            assert!(DocId::parse(id).is_ok(), "{id}");
+        }
     }
 
     #[test]

@@ -82,6 +82,14 @@ pub enum Refusal {
         /// Its last release.
         latest: DocVersion,
     },
+    /// The part to bump is already the largest number a version can hold.
+    #[error(
+        "{version} cannot be raised further: a part of it is at the largest number a version holds"
+    )]
+    CannotBump {
+        /// The version to bump.
+        version: DocVersion,
+    },
     /// The new version is not above the last release.
     #[error("the new version {new} is not higher than the last release {latest}")]
     NotHigher {
@@ -111,6 +119,12 @@ pub enum Refusal {
         /// Approvals of theirs that an edit voided: `Dana Quality (QA Manager) on 2026-11-29`.
         voided: Vec<String>,
     },
+    /// The tag name is one git refuses (`git check-ref-format`).
+    #[error("the tag name {0} is not one git accepts")]
+    BadTagName(String),
+    /// The `out` folder cannot receive renditions.
+    #[error(transparent)]
+    BadOutputFolder(crate::workspace::OutputDirError),
     /// The tag exists already.
     #[error("the tag {0} exists already")]
     TagExists(String),

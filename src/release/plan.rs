@@ -5,6 +5,7 @@ use crate::doc::revision_table::{self, HistoryEntry};
 use crate::doc::{Finding, Location, Severity, Sop, Status};
 use crate::repo::records::release_message;
 use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
+use crate::version::{Bump, DocVersion};
 use crate::workspace::Workspace;
 
 use super::{Refusal, ReleasePlan, ReleaseRequest};
@@ -153,9 +154,9 @@ pub fn prepare(
     let adopting = latest.is_none() && request.set_version.is_none() && request.bump.is_none();
     let to = match (&latest, &request.set_version, request.bump) {
         (_, Some(v), _) => Some(v.clone()),
-        (None, None, Some(b)) => Some(current.bumped(b)),
+        (None, None, Some(b)) => bump_or_refuse(&current, b, &mut refusals),
         (None, None, None) => Some(current.clone()),
-        (Some(l), None, Some(b)) => Some(l.version.bumped(b)),
+        (Some(l), None, Some(b)) => bump_or_refuse(&l.version, b, &mut refusals),
         (Some(_), None, None) if typed_ahead => Some(current.clone()),
         (Some(l), None, None) => {
             refusals.push(Refusal::NoBump {
@@ -195,6 +196,16 @@ pub fn prepare(
         }
     }
     let tag_name = to.as_ref().map(|v| format.name(&id, v));
+    if let Some(t) = &tag_name
+        && !git2::Reference::is_valid_name(&format!("refs/tags/{t}"))
+    {
+        refusals.push(Refusal::BadTagName(t.clone()));
+    }
+    if request.render
+        && let Err(e) = ws.check_output_dir(&ws.root.join(&ws.settings.out))
+    {
+        refusals.push(Refusal::BadOutputFolder(e));
+    }
     if let Some(t) = &tag_name
         && repo.has_tag(t)
         && !refusals
@@ -333,4 +344,19 @@ pub fn prepare(
         renders,
         id,
     })
+}
+
+/// `from` bumped, or a [`Refusal::CannotBump`] when its part is at the largest number.
+fn bump_or_refuse(
+    from: &DocVersion,
+    bump: Bump,
+    refusals: &mut Vec<Refusal>,
+) -> Option<DocVersion> {
+    let bumped = from.bumped(bump);
+    if bumped.is_none() {
+        refusals.push(Refusal::CannotBump {
+            version: from.clone(),
+        });
+    }
+    bumped
 }

@@ -12,6 +12,12 @@ use std::path::{Component, Path, PathBuf};
 pub trait FileSource {
     /// The bytes of the file at `relative` (to the repository root), if it exists.
     fn read(&self, relative: &Path) -> Option<Vec<u8>>;
+
+    /// Whether `relative` leads outside the repository although its name stays inside (a
+    /// symbolic link). Sources without links (a commit) keep the default: never.
+    fn leads_outside(&self, _relative: &Path) -> bool {
+        false
+    }
 }
 
 impl<F: Fn(&Path) -> Option<Vec<u8>>> FileSource for F {
@@ -36,6 +42,16 @@ impl FileSource for WorkTree {
             return None;
         }
         std::fs::read(real).ok()
+    }
+
+    fn leads_outside(&self, relative: &Path) -> bool {
+        let (Ok(real), Ok(root)) = (
+            self.root.join(relative).canonicalize(),
+            self.root.canonicalize(),
+        ) else {
+            return false;
+        };
+        !real.starts_with(root)
     }
 }
 
@@ -127,6 +143,9 @@ pub fn resolve(source: &str, doc_relative: &Path, files: &dyn FileSource) -> Ima
     let Some(relative) = repo_path(source, doc_relative) else {
         return ImageRef::Outside;
     };
+    if files.leads_outside(&relative) {
+        return ImageRef::Outside;
+    }
     match files.read(&relative) {
         Some(bytes) => match media_type(&bytes) {
             Some(media_type) => ImageRef::Embedded {

@@ -325,6 +325,22 @@ impl Repo {
             .collect())
     }
 
+    /// The first file git tracks (in its index) inside the folder `relative` (a path relative
+    /// to the work tree; empty for the root), if any.
+    pub fn tracked_file_under(&self, relative: &Path) -> Option<PathBuf> {
+        let index = self.inner.index().ok()?;
+        index.iter().find_map(|entry| {
+            let path = PathBuf::from(String::from_utf8_lossy(&entry.path).as_ref());
+            path.starts_with(relative).then_some(path)
+        })
+    }
+
+    /// git's own folder (`.git`, or where a linked work tree keeps it).
+    pub fn git_dir(&self) -> PathBuf {
+        let path = self.inner.path();
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    }
+
     /// Whether a file (relative path) differs from HEAD or is not tracked.
     pub fn file_changed_since_head(&self, relative: &Path) -> bool {
         match self.inner.status_file(relative) {

@@ -21,6 +21,7 @@ mod lifecycle;
 mod limits;
 mod list;
 mod new;
+mod paths;
 mod pdf;
 mod publish;
 mod readme;

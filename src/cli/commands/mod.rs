@@ -35,6 +35,28 @@ pub(crate) fn find_doc(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliErr
     }
 }
 
+/// The folder renditions go to: `-o DIR` (relative to the working directory) or the `out`
+/// setting (relative to the repository), checked by [`Workspace::check_output_dir`].
+pub(crate) fn output_folder(
+    ws: &Workspace,
+    cwd: &std::path::Path,
+    option: Option<&std::path::Path>,
+) -> Result<std::path::PathBuf, CliError> {
+    let (out, hint) = match option {
+        Some(o) => (
+            cwd.join(o),
+            "choose a folder of its own for the renditions, e.g.  -o dist",
+        ),
+        None => (
+            ws.root.join(&ws.settings.out),
+            "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"",
+        ),
+    };
+    ws.check_output_dir(&out)
+        .map_err(|e| CliError::new(e.to_string()).hint(hint))?;
+    Ok(out)
+}
+
 /// The released copy of `sop` named by `version` (`1.0`, `v1.0.0`, a tag name or `latest`):
 /// its release record, and the path and bytes of the document in that release (followed by ID
 /// across renames). Shared by `show`, `diff` and `render --version`.

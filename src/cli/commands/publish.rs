@@ -32,18 +32,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     if !ws.is_sop_repository() {
         return Err(super::new::not_a_repository());
     }
-    let out = match &args.output {
-        Some(o) => env.cwd.join(o),
-        None => ws.root.join(&ws.settings.out),
-    };
-    if ws
-        .repo
-        .as_ref()
-        .is_some_and(|r| out.canonicalize().ok().as_deref() == Some(r.workdir()))
-    {
-        return Err(CliError::new("the output folder is the repository itself")
-            .hint("choose a folder for the site, e.g.  -o dist"));
-    }
+    let out = super::output_folder(&ws, &env.cwd, args.output.as_deref())?;
     let bar = if std::io::stderr().is_terminal() && !ui.is_quiet() {
         let bar = ProgressBar::new(0);
         bar.set_style(

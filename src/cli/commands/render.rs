@@ -94,18 +94,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
     } else {
         args.docs.iter().map(|d| Some(d.as_str())).collect()
     };
-    let out_dir = match &args.output {
-        Some(o) => env.cwd.join(o),
-        None => ws.root.join(&ws.settings.out),
-    };
-    if ws
-        .repo
-        .as_ref()
-        .is_some_and(|r| out_dir.canonicalize().ok().as_deref() == Some(r.workdir()))
-    {
-        return Err(CliError::new("the output folder is the repository itself")
-            .hint("choose a folder for renditions, e.g.  -o dist"));
-    }
+    let out_dir = super::output_folder(&ws, &env.cwd, args.output.as_deref())?;
     let links = render::sop_links(&ws);
     let mut formats = args.format.clone();
     formats.dedup();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for MINUTES minutes each (default 10), one after another, seeded with
+# the bundled example and the user-reported cases. Needs a nightly toolchain and cargo-fuzz:
+#   rustup toolchain install nightly && cargo install cargo-fuzz
+# Crashes land in fuzz/artifacts/<target>/; keep each as a test in tests/cli/fuzz_regressions.rs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${MINUTES:-10}
+targets=${TARGETS:-"version front_matter html pdf diff"}
+cargo +nightly fuzz build
+for target in $targets; do
+  corpus=fuzz/corpus/$target
+  mkdir -p "$corpus"
+  if [ "$target" != version ]; then
+    cp docs/examples/*.md "$corpus"/ 2>/dev/null || true
+    cp tests/fixtures/cases/*.md "$corpus"/ 2>/dev/null || true
+    cp fuzz/regressions/*.md "$corpus"/ 2>/dev/null || true
+  fi
+  echo "== $target: $minutes min"
+  cargo +nightly fuzz run "$target" "$corpus" -- \
+    -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+    -print_final_stats=1 2>&1 | tail -25
+done

@@ -1,0 +1,220 @@
+//! Paths and names (issue 9, SPEC §9): an ID is checked before it becomes a tag or a folder,
+//! nothing is read from outside the repository, and renditions never land in the repository's
+//! own files.
+
+use crate::harness::{TestEnv, fixture, sop};
+
+/// A repository with one released SOP.
+fn released() -> TestEnv {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    env
+}
+
+#[test]
+fn ids_that_would_make_a_bad_tag_or_folder_are_errors_in_check() {
+    let env = TestEnv::repo();
+    for (file, id) in [
+        ("a.md", "SOP-1.lock"),
+        ("b.md", "drafts"),
+        ("c.md", "CON"),
+        ("d.md", "../../etc"),
+        ("e.md", "SOP/1"),
+        ("f.md", "SOP-2."),
+    ] {
+        env.write(&format!("sops/{file}"), sop(id, "T"));
+    }
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    for line in [
+        "sops/a.md:2:5: error: the ID `SOP-1.lock` ends with `.lock`, which git does not allow in a tag name",
+        "sops/b.md:2:5: error: the ID `drafts` cannot be used: sopctl names its own output with it; choose another ID",
+        "sops/c.md:2:5: error: the ID `CON` cannot be used: Windows reserves this name for a device, so it cannot be a folder there; choose another ID",
+        "sops/d.md:2:5: error: the ID `../../etc` contains '/'; use only letters A–Z, digits, `-`, `_` and `.`",
+        "sops/e.md:2:5: error: the ID `SOP/1` contains '/'; use only letters A–Z, digits, `-`, `_` and `.`",
+        "sops/f.md:2:5: error: the ID `SOP-2.` ends with `.`, which git does not allow in a tag name",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_bad_id_is_never_released_and_nothing_is_written() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("index.json", "T"));
+    env.commit("Add");
+    let before = env.snapshot();
+    let run = env.run(&["release", "sops/a.md", "-m", "First"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("sops/a.md is not an SOP: its front matter has no valid `id`")
+            || run.stderr.contains("the ID `index.json` cannot be used"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.snapshot(), before);
+    assert!(!env.path("dist").exists());
+}
+
+#[test]
+fn ids_differing_only_in_capitals_are_one_id() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-OPS-1", "Alpha"));
+    env.write("sops/b.md", sop("sop-ops-1", "Beta"));
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains(
+        "sops/a.md:2:5: error: the ID `SOP-OPS-1` is also used by sops/b.md (as `sop-ops-1`); every SOP needs its own ID (IDs that differ only in capitals are the same folder on Windows and macOS)"
+    ), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "sops/b.md:2:5: error: the ID `sop-ops-1` is also used by sops/a.md (as `SOP-OPS-1`)"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_tag_format_git_refuses_is_a_settings_error() {
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "tag_format = \"{id} v{version}\"\n");
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains(
+        "tag_format `{id} v{version}` makes tag names git does not accept (such as `SOP-1 v1.0.0`); use letters, digits, `-`, `_`, `.` and `/`, e.g. \"{id}/v{version}\""
+    ), "{}", run.stderr);
+}
+
+#[test]
+fn the_output_folder_is_never_the_repository_or_its_tracked_files() {
+    let env = released();
+    env.write("notes/readme.txt", "kept in git");
+    env.commit("Notes");
+    let before = env.snapshot();
+    for (args, message, hint) in [
+        (
+            vec!["publish", "-o", "."],
+            "error: the output folder . is the repository itself",
+            "choose a folder of its own for the renditions, e.g.  -o dist",
+        ),
+        (
+            vec!["publish", "-o", ".."],
+            "error: the output folder .. holds the whole repository",
+            "-o dist",
+        ),
+        (
+            vec!["render", "-o", ".git/site"],
+            "error: the output folder .git/site is inside git's own folder (.git)",
+            "-o dist",
+        ),
+        (
+            vec!["render", "-o", "notes"],
+            "error: the output folder notes holds files kept in git (such as notes/readme.txt)",
+            "-o dist",
+        ),
+        (
+            vec!["publish", "-o", "sops/site"],
+            "error: the output folder sops/site is where the SOPs are kept (sops/)",
+            "-o dist",
+        ),
+        (
+            vec!["publish", "-o", "dist/../sops"],
+            "error: the output folder dist/../sops is where the SOPs are kept (sops/)",
+            "-o dist",
+        ),
+    ] {
+        let run = env.run(&args);
+        run.expect_code(1);
+        assert!(run.stderr.starts_with(message), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(hint), "{args:?}: {}", run.stderr);
+        assert_eq!(env.snapshot(), before, "{args:?} changed the repository");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_reached_through_a_symbolic_link_is_checked_where_it_leads() {
+    let env = released();
+    std::os::unix::fs::symlink(env.path("sops"), env.path("site")).expect("symlink");
+    let run = env.run(&["publish", "-o", "site"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: the output folder site is where the SOPs are kept (sops/)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_out_setting_pointing_into_the_sops_is_refused_by_release_with_nothing_changed() {
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "out = \"sops\"\n");
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add");
+    let before = env.snapshot();
+    let run = env.run(&["release", "-m", "First"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "the output folder sops is where the SOPs are kept (sops/)\n     hint: set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\""
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.snapshot(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn images_and_links_through_symbolic_links_out_of_the_repository_are_refused() {
+    let env = TestEnv::repo();
+    let outside = env.root.parent().expect("parent").join("secret");
+    std::fs::create_dir_all(&outside).expect("outside");
+    std::fs::write(
+        outside.join("pixel.png"),
+        fixture("cases/B25-images/sops/area-2/img/small-120x80.png"),
+    )
+    .expect("png");
+    std::fs::write(outside.join("plan.pdf"), "private").expect("pdf");
+    std::os::unix::fs::symlink(&outside, env.path("sops/shared")).expect("symlink");
+    let mut text = sop("SOP-1", "Alpha");
+    text.push_str("\n![Pixel](shared/pixel.png)\n\nSee [the plan](shared/plan.pdf).\n");
+    env.write("sops/a.md", text);
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains(
+        "sops/a.md:15:1: error: the image `shared/pixel.png` points outside the repository; copy the file into the repository and link to the copy"
+    ), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "sops/a.md:17:5: error: the link `shared/plan.pdf` points outside the repository"
+        ),
+        "{}",
+        run.stdout
+    );
+    let render = env.run(&["render", "--format", "html"]);
+    let html = std::fs::read(env.path("dist/drafts/SOP-1/SOP-1-working-copy.html")).expect("html");
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        !html.contains("data:image/png"),
+        "embedded:\n{}",
+        render.stdout
+    );
+    assert!(
+        render
+            .stdout
+            .contains("the image `shared/pixel.png` is outside the repository"),
+        "{}",
+        render.stdout
+    );
+}
