@@ -70,6 +70,14 @@ pub enum WorkspaceError {
         /// The file.
         path: PathBuf,
     },
+    /// The SOP's file is in the last commit but deleted in the working copy.
+    #[error("{id} was deleted from the working copy ({}); it is still in the last commit", path.display())]
+    Deleted {
+        /// The document's ID at HEAD.
+        id: DocId,
+        /// Its path, from the working directory.
+        path: PathBuf,
+    },
     /// No document was named and the repository holds none.
     #[error("there are no SOPs in {}", folders)]
     NoDocuments {
@@ -250,6 +258,13 @@ impl Workspace {
                         });
                     }
                 }
+                if let Some((id, path)) = self
+                    .deleted_documents()
+                    .into_iter()
+                    .find(|(id, path)| id.as_str() == name || self.cwd.join(name).ends_with(path))
+                {
+                    return Err(self.deleted_error(id, &path));
+                }
                 let suggestion =
                     config::nearest(name, ids.iter().map(String::as_str)).map(str::to_string);
                 Err(WorkspaceError::UnknownDocument {
@@ -267,8 +282,11 @@ impl Workspace {
                     entries = here;
                 }
                 match entries.len() {
-                    0 => Err(WorkspaceError::NoDocuments {
-                        folders: self.describe_folders(),
+                    0 => Err(match self.deleted_documents().into_iter().next() {
+                        Some((id, path)) => self.deleted_error(id, &path),
+                        None => WorkspaceError::NoDocuments {
+                            folders: self.describe_folders(),
+                        },
                     }),
                     1 => Ok(entries.remove(0).sop?),
                     _ => Err(WorkspaceError::Ambiguous {
@@ -286,6 +304,66 @@ impl Workspace {
                 }
             }
         }
+    }
+
+    /// A warning for each SOP deleted in the working copy ([`Workspace::deleted_documents`]), at
+    /// line 1 of the missing file: a deletion left uncommitted is usually a mistake, and a
+    /// released SOP is withdrawn with `sopctl retire`, which keeps it in the archive.
+    pub fn deleted_findings(&self) -> Vec<Finding> {
+        let Some(repo) = &self.repo else {
+            return Vec::new();
+        };
+        self.deleted_documents()
+            .into_iter()
+            .map(|(id, relative)| {
+                let shown = self.display_path(&repo.workdir().join(&relative));
+                Finding::warning(
+                    shown.clone(),
+                    Location { line: 1, column: 1 },
+                    format!(
+                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {id}",
+                        shown.display()
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// [`WorkspaceError::Deleted`] with the path shown from the working directory (as
+    /// `git restore` takes it).
+    fn deleted_error(&self, id: DocId, relative: &Path) -> WorkspaceError {
+        let path = match &self.repo {
+            Some(repo) => self.display_path(&repo.workdir().join(relative)),
+            None => relative.to_path_buf(),
+        };
+        WorkspaceError::Deleted { id, path }
+    }
+
+    /// SOPs of the last commit (in the `docs` folders) whose files are deleted in the working
+    /// copy: their ID at HEAD and their path relative to the repository root. Empty outside a
+    /// repository or when git cannot say.
+    pub fn deleted_documents(&self) -> Vec<(DocId, PathBuf)> {
+        let Some(repo) = &self.repo else {
+            return Vec::new();
+        };
+        let docs: Vec<PathBuf> = self
+            .settings
+            .docs
+            .iter()
+            .filter_map(|d| repo.relative(&self.root.join(d)))
+            .collect();
+        repo.deleted_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(path, _)| {
+                path.extension().is_some_and(|e| e == "md")
+                    && docs.iter().any(|d| path.starts_with(d))
+            })
+            .filter_map(|(path, bytes)| {
+                let sop = Sop::from_bytes(&repo.workdir().join(&path), bytes).ok()?;
+                Some((sop.id()?.clone(), path))
+            })
+            .collect()
     }
 
     /// The periodic reviews and retirements recorded in git (SPEC §8), read in one walk of the

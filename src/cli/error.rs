@@ -158,6 +158,13 @@ impl From<WorkspaceError> for CliError {
             e @ WorkspaceError::UnknownDocument { .. } => {
                 CliError::new(e.to_string()).hint("`sopctl list` shows every SOP with its ID")
             }
+            WorkspaceError::Deleted { ref id, ref path } => {
+                let hint = format!(
+                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {id})",
+                    path.display()
+                );
+                CliError::new(err.to_string()).hint(hint)
+            }
             e @ WorkspaceError::NoDocuments { .. } => CliError::new(e.to_string())
                 .hint("create one with  sopctl new \"Title of the procedure\""),
             e @ WorkspaceError::Ambiguous { .. } => CliError::new(e.to_string()),

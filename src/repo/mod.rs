@@ -175,7 +175,12 @@ impl Repo {
             }
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) if e.code() == git2::ErrorCode::Owner => Err(RepoError::NotOwned {
-                path: start.to_path_buf(),
+                // `safe.directory` takes the work tree's root, not the folder we started in.
+                path: start
+                    .ancestors()
+                    .find(|dir| dir.join(".git").exists())
+                    .unwrap_or(start)
+                    .to_path_buf(),
             }),
             Err(e) => Err(RepoError::git("open the repository", &e)),
         }
@@ -322,6 +327,35 @@ impl Repo {
             .iter()
             .filter(|s| !s.status().is_empty() && s.status() != git2::Status::CURRENT)
             .filter_map(|s| s.path().ok().map(PathBuf::from))
+            .collect())
+    }
+
+    /// Files of the last commit that are deleted in the working copy (or staged for deletion),
+    /// relative to the work tree, with their bytes at HEAD.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the status cannot be read.
+    pub fn deleted_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, RepoError> {
+        let Some(head) = self.head_commit() else {
+            return Ok(Vec::new());
+        };
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(false).include_ignored(false);
+        let statuses = self
+            .inner
+            .statuses(Some(&mut opts))
+            .map_err(|e| RepoError::git("read the status", &e))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| {
+                s.status()
+                    .intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED)
+            })
+            .filter_map(|s| s.path().ok().map(PathBuf::from))
+            .filter_map(|path| {
+                let bytes = self.file_at_commit(&head, &path)?;
+                Some((path, bytes))
+            })
             .collect())
     }
 

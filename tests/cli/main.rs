@@ -15,6 +15,7 @@ mod harness;
 mod cases;
 mod check;
 mod diff;
+mod git;
 mod help;
 mod init;
 mod lifecycle;

@@ -39,7 +39,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let mut pool = ws.documents();
     let wanted = target_paths(&ws, &mut pool, &args.docs)?;
-    if wanted.is_empty() {
+    // SOPs deleted in the working copy: reported when checking everything.
+    let deleted = if args.docs.is_empty() {
+        ws.deleted_findings()
+    } else {
+        Vec::new()
+    };
+    if wanted.is_empty() && deleted.is_empty() {
         if !ws.is_sop_repository() {
             return Err(super::new::not_a_repository());
         }
@@ -63,6 +69,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
             .into_iter()
             .filter(|f| shown.contains(&f.path)),
     );
+    findings.extend(deleted);
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
 
     let errors = findings

@@ -65,17 +65,25 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
             )),
         }
     }
+    let deleted = ws.deleted_documents();
+    for (id, _) in &deleted {
+        ui.warning(&format!(
+            "{id} is left out: it is deleted from the working copy; run  sopctl check"
+        ));
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&rows)
             .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
         return ui.line(&json);
     }
     if rows.is_empty() {
-        if !ws.is_sop_repository() {
-            return Err(super::new::not_a_repository());
+        if deleted.is_empty() {
+            if !ws.is_sop_repository() {
+                return Err(super::new::not_a_repository());
+            }
+            ui.status(&format!("no SOPs in {}", ws.describe_folders()));
+            ui.hint("create one with  sopctl new \"Title of the procedure\"");
         }
-        ui.status(&format!("no SOPs in {}", ws.describe_folders()));
-        ui.hint("create one with  sopctl new \"Title of the procedure\"");
         return Ok(());
     }
     let table: Vec<Vec<String>> = rows
