@@ -317,6 +317,16 @@ impl Repo {
     /// # Errors
     /// [`RepoError::Git`] when the status cannot be read.
     pub fn changed_files(&self) -> Result<Vec<PathBuf>, RepoError> {
+        Ok(self
+            .tracked_statuses()?
+            .into_iter()
+            .filter(|(_, status)| !status.is_empty() && *status != git2::Status::CURRENT)
+            .map(|(path, _)| path)
+            .collect())
+    }
+
+    /// The status of every tracked file git reports (untracked and ignored files left out).
+    fn tracked_statuses(&self) -> Result<Vec<(PathBuf, git2::Status)>, RepoError> {
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(false).include_ignored(false);
         let statuses = self
@@ -325,8 +335,7 @@ impl Repo {
             .map_err(|e| RepoError::git("read the status", &e))?;
         Ok(statuses
             .iter()
-            .filter(|s| !s.status().is_empty() && s.status() != git2::Status::CURRENT)
-            .filter_map(|s| s.path().ok().map(PathBuf::from))
+            .filter_map(|s| Some((PathBuf::from(s.path().ok()?), s.status())))
             .collect())
     }
 
@@ -339,20 +348,13 @@ impl Repo {
         let Some(head) = self.head_commit() else {
             return Ok(Vec::new());
         };
-        let mut opts = git2::StatusOptions::new();
-        opts.include_untracked(false).include_ignored(false);
-        let statuses = self
-            .inner
-            .statuses(Some(&mut opts))
-            .map_err(|e| RepoError::git("read the status", &e))?;
-        Ok(statuses
-            .iter()
-            .filter(|s| {
-                s.status()
-                    .intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED)
+        Ok(self
+            .tracked_statuses()?
+            .into_iter()
+            .filter(|(_, status)| {
+                status.intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED)
             })
-            .filter_map(|s| s.path().ok().map(PathBuf::from))
-            .filter_map(|path| {
+            .filter_map(|(path, _)| {
                 let bytes = self.file_at_commit(&head, &path)?;
                 Some((path, bytes))
             })

@@ -1,20 +1,11 @@
 //! Git under stress (issue 9): thousands of tags of every shape, detached HEAD, an unfinished
 //! rebase, a repository owned by another user, an SOP deleted in the working copy.
 
-use crate::harness::{TestEnv, sop};
-
-/// A repository with SOP-1 released as 1.0.
-fn released() -> TestEnv {
-    let env = TestEnv::repo();
-    env.write("sops/a.md", sop("SOP-1", "Alpha"));
-    env.commit("Add SOP-1");
-    env.run(&["release", "-m", "First"]).expect_code(0);
-    env
-}
+use crate::harness::{released_sop, sop};
 
 #[test]
 fn ten_thousand_tags_of_other_tools_and_documents_leave_the_releases_exact() {
-    let env = released();
+    let env = released_sop();
     let head = env.git(&["rev-parse", "HEAD"]);
     let head = head.trim();
     // 10,000 tags in the shapes other tools and people use, half of them packed.
@@ -75,7 +66,7 @@ fn ten_thousand_tags_of_other_tools_and_documents_leave_the_releases_exact() {
 
 #[test]
 fn a_rebase_stopped_on_a_conflict_refuses_the_release_and_changes_nothing() {
-    let env = released();
+    let env = released_sop();
     env.write("notes.txt", "base\n");
     env.commit("notes");
     env.git(&["checkout", "-q", "-b", "topic"]);
@@ -105,7 +96,7 @@ fn a_rebase_stopped_on_a_conflict_refuses_the_release_and_changes_nothing() {
 
 #[test]
 fn reading_commands_work_on_a_detached_head() {
-    let env = released();
+    let env = released_sop();
     env.git(&["checkout", "-q", "--detach"]);
     env.run(&["list"]).expect_code(0);
     env.run(&["check"]).expect_code(0);
@@ -123,7 +114,7 @@ fn reading_commands_work_on_a_detached_head() {
 #[cfg(unix)]
 #[test]
 fn a_repository_of_another_user_says_which_folder_to_trust() {
-    let env = released();
+    let env = released_sop();
     let owner = std::process::Command::new("chown")
         .args(["65534", ".", ".git"])
         .current_dir(&env.root)
@@ -147,7 +138,7 @@ fn a_repository_of_another_user_says_which_folder_to_trust() {
 
 #[test]
 fn an_sop_deleted_in_the_working_copy_is_named_with_how_to_restore_it() {
-    let env = released();
+    let env = released_sop();
     std::fs::remove_file(env.path("sops/a.md")).expect("delete");
     let hint = "hint: to bring it back:  git restore sops/a.md   (to withdraw an SOP, restore it and run  sopctl retire SOP-1)\n";
     for args in [

@@ -236,3 +236,12 @@ pub(crate) fn sop(id: &str, title: &str) -> String {
         "---\nid: {id}\ntitle: {title}\nversion: 1.0\nowner: QA\nstatus: effective\neffective: 2025-11-08\nreview_interval: 1 year\n---\n\n## Purpose\n\nWhy.\n"
     )
 }
+
+/// A repository with one SOP, `SOP-1` "Alpha" in `sops/a.md`, released as 1.0.
+pub(crate) fn released_sop() -> TestEnv {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    env
+}

@@ -2,16 +2,7 @@
 //! nothing is read from outside the repository, and renditions never land in the repository's
 //! own files.
 
-use crate::harness::{TestEnv, fixture, sop};
-
-/// A repository with one released SOP.
-fn released() -> TestEnv {
-    let env = TestEnv::repo();
-    env.write("sops/a.md", sop("SOP-1", "Alpha"));
-    env.commit("Add SOP-1");
-    env.run(&["release", "-m", "First"]).expect_code(0);
-    env
-}
+use crate::harness::{TestEnv, fixture, released_sop, sop};
 
 #[test]
 fn ids_that_would_make_a_bad_tag_or_folder_are_errors_in_check() {
@@ -96,7 +87,7 @@ fn a_tag_format_git_refuses_is_a_settings_error() {
 
 #[test]
 fn the_output_folder_is_never_the_repository_or_its_tracked_files() {
-    let env = released();
+    let env = released_sop();
     env.write("notes/readme.txt", "kept in git");
     env.commit("Notes");
     let before = env.snapshot();
@@ -143,7 +134,7 @@ fn the_output_folder_is_never_the_repository_or_its_tracked_files() {
 #[cfg(unix)]
 #[test]
 fn an_output_folder_reached_through_a_symbolic_link_is_checked_where_it_leads() {
-    let env = released();
+    let env = released_sop();
     std::os::unix::fs::symlink(env.path("sops"), env.path("site")).expect("symlink");
     let run = env.run(&["publish", "-o", "site"]);
     run.expect_code(1);
