@@ -225,7 +225,8 @@ impl Workspace {
             Some(name) => {
                 let as_path = self.cwd.join(name);
                 if as_path.is_file() || as_path.is_dir() {
-                    let sop = Sop::load(&as_path)?;
+                    let sop = Sop::load(&as_path)
+                        .map_err(|e| e.shown_as(&self.display_path(&as_path)))?;
                     if sop.id().is_none()
                         && sop
                             .front_matter

@@ -114,6 +114,9 @@ impl From<DocError> for CliError {
             DocError::NotUtf8(e) => CliError::new(e.to_string())
                 .hint("open the file in your editor and save it with the encoding UTF-8"),
             e @ DocError::FrontMatter { .. } => CliError::new(e.to_string()),
+            e @ DocError::TooLarge { .. } => CliError::new(e.to_string()).hint(
+                "split it into several SOPs, or attach large data as files instead of pasting it in",
+            ),
         }
     }
 }

@@ -41,6 +41,14 @@ pub enum DocError {
     /// The file is not UTF-8.
     #[error(transparent)]
     NotUtf8(#[from] source::NotUtf8),
+    /// The file is larger than [`Sop::MAX_BYTES`].
+    #[error("{} is {:.1} MB; an SOP may be at most {} MB", path.display(), *bytes as f64 / 1e6, Sop::MAX_BYTES / 1_000_000)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        bytes: u64,
+    },
     /// The front matter cannot be read.
     #[error("{}:{}:{}: {error}", path.display(), error.location().line, error.location().column)]
     FrontMatter {
@@ -52,6 +60,27 @@ pub enum DocError {
 }
 
 impl DocError {
+    /// The same error naming the file as `shown` (e.g. relative to the working directory) for
+    /// a message; I/O errors keep the path they were given.
+    #[must_use]
+    pub fn shown_as(self, shown: &Path) -> DocError {
+        match self {
+            DocError::NotUtf8(mut e) => {
+                e.path = shown.to_path_buf();
+                DocError::NotUtf8(e)
+            }
+            DocError::FrontMatter { error, .. } => DocError::FrontMatter {
+                path: shown.to_path_buf(),
+                error,
+            },
+            DocError::TooLarge { bytes, .. } => DocError::TooLarge {
+                path: shown.to_path_buf(),
+                bytes,
+            },
+            e @ DocError::Io(_) => e,
+        }
+    }
+
     /// The problem as a finding at its place in the file (line 1 for I/O errors).
     pub fn to_finding(&self, path: &Path) -> Finding {
         match self {
@@ -67,6 +96,15 @@ impl DocError {
             DocError::FrontMatter { error, .. } => {
                 Finding::error(path, error.location(), error.to_string())
             }
+            DocError::TooLarge { bytes, .. } => Finding::error(
+                path,
+                Location { line: 1, column: 1 },
+                format!(
+                    "the file is {:.1} MB, more than the {} MB an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in",
+                    *bytes as f64 / 1e6,
+                    Sop::MAX_BYTES / 1_000_000
+                ),
+            ),
         }
     }
 }
@@ -90,12 +128,26 @@ pub struct Sop {
 }
 
 impl Sop {
+    /// The largest SOP file read: 10 MB (10,000,000 bytes). The 600-page benchmark SOP of
+    /// `benches/gen_large_sop.py` is 1.3 MB; a larger file is almost always pasted data or a
+    /// mistake, and bounds the time and memory of every command (SPEC §9, issue 9).
+    pub const MAX_BYTES: u64 = 10_000_000;
+
     /// Reads and parses the file at `path`.
     ///
     /// # Errors
-    /// [`DocError`] when the file cannot be read, is not UTF-8, or its front matter cannot be
-    /// read (unclosed, malformed YAML).
+    /// [`DocError`] when the file cannot be read, is larger than [`Sop::MAX_BYTES`] (checked
+    /// before reading), is not UTF-8, or its front matter cannot be read (unclosed, malformed
+    /// YAML).
     pub fn load(path: &Path) -> Result<Sop, DocError> {
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.len() > Self::MAX_BYTES
+        {
+            return Err(DocError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: meta.len(),
+            });
+        }
         let bytes = fsx::read(path)?;
         Sop::from_bytes(path, bytes)
     }
@@ -105,6 +157,12 @@ impl Sop {
     /// # Errors
     /// As [`Sop::load`], without the I/O.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Sop, DocError> {
+        if bytes.len() as u64 > Self::MAX_BYTES {
+            return Err(DocError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: bytes.len() as u64,
+            });
+        }
         let source = SourceText::from_bytes(path, bytes)?;
         Sop::from_source(source)
     }

@@ -227,7 +227,7 @@ fn load(
     if let Some(n) = name {
         let path = env.cwd.join(n);
         if path.is_file() {
-            let sop = Sop::load(&path)?;
+            let sop = Sop::load(&path).map_err(|e| e.shown_as(&ws.display_path(&path)))?;
             let in_repository = ws.is_sop_repository()
                 && path.canonicalize().is_ok_and(|p| p.starts_with(&ws.root));
             if !in_repository || sop.id().is_none() {

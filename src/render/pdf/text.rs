@@ -164,6 +164,18 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
             }
             line_start = start;
             line_width = glyphs[start..seg_end].iter().map(|g| g.width).sum();
+            // Only the word's trailing space is left: it ends the last piece, not a line alone.
+            let only_space = glyphs[start..seg_end]
+                .iter()
+                .all(|g| g.c.is_whitespace() && g.c != '\n');
+            if only_space
+                && start < seg_end
+                && let Some(last) = lines.last_mut()
+            {
+                last.1 = seg_end;
+                line_start = seg_end;
+                line_width = 0.0;
+            }
         } else {
             line_width += content + trailing;
         }
@@ -365,6 +377,20 @@ mod tests {
             .iter()
             .map(|l| l.fragments.iter().map(|f| f.text.as_str()).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_column_too_narrow_for_one_glyph_still_takes_one_glyph_a_line() {
+        for width in [0.0, -12.0, 0.5, f32::NAN] {
+            let got = lines("ab cd", width);
+            assert_eq!(
+                got.concat().replace(' ', ""),
+                "abcd",
+                "width {width}: {got:?}"
+            );
+            assert!(got.iter().all(|l| !l.is_empty()), "width {width}: {got:?}");
+            assert!(got.len() <= 5, "width {width}: {got:?}");
+        }
     }
 
     #[test]

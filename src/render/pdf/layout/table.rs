@@ -6,6 +6,11 @@
 //! when the maxima fit, columns get them (and the spare width in proportion); otherwise every
 //! column gets its minimum and the rest is shared by water-filling, so short cells stay on one
 //! line and the widest columns wrap.
+//!
+//! Two cases keep every word on the page where a grid cannot: a table with so many columns
+//! that they cannot each get [`MIN_COLUMN_TEXT`] is laid out as records (one wrapped paragraph a
+//! row, each value after its column's header), and a row taller than a page is split between
+//! pages line by line, the header repeated above each part.
 
 use super::super::text::{BrokenText, Span, break_lines, min_content_width};
 use super::flow::{Ctx, Flow, spans};
@@ -16,6 +21,21 @@ const SIZE: f32 = 9.0;
 const LH: f32 = 12.5;
 const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 4.0;
+
+/// The narrowest text a column may get before the table is laid out as records instead, in
+/// points: about three letters at the table's 9-point size (or the column's longest word, if
+/// shorter).
+pub const MIN_COLUMN_TEXT: f32 = 18.0;
+
+/// Whether columns with these (minimum, maximum) content widths cannot share `width` points
+/// with at least [`MIN_COLUMN_TEXT`] each (or their longest word, if shorter), plus padding.
+pub fn too_many_columns(bounds: &[(f32, f32)], width: f32) -> bool {
+    let needed: f32 = bounds
+        .iter()
+        .map(|b| b.0.min(MIN_COLUMN_TEXT) + 2.0 * PAD_X)
+        .sum();
+    needed > width
+}
 
 fn cell_spans(cell: &[Inline], header: bool) -> Vec<Span> {
     let mut out = Vec::new();
@@ -113,6 +133,11 @@ pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
             bounds[c].1 = bounds[c].1.max(ma);
         }
     }
+    let has_header = table.header.iter().any(|c| !c.is_empty());
+    if too_many_columns(&bounds, width.0) {
+        records(flow, &header, &rows, has_header, x, width);
+        return;
+    }
     let widths = column_widths(&bounds, width.0);
     let lay_row = |flow: &mut Flow<'_>, row: &[Vec<Span>]| -> Vec<BrokenText> {
         row.iter()
@@ -121,53 +146,189 @@ pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
             .collect()
     };
     let header_cells = lay_row(flow, &header);
-    let height = |cells: &[BrokenText]| {
-        cells
-            .iter()
-            .map(|c| c.lines.len())
-            .max()
-            .unwrap_or(1)
-            .max(1) as f32
-            * LH
-            + 2.0 * PAD_Y
+    let header_h = row_height(&header_cells);
+    let page_h = (flow.geo.bottom - flow.geo.top).0;
+    // A header taller than a third of a page is shown once, not above every part.
+    let repeat = (has_header && header_h <= page_h / 3.0).then_some(header_cells.as_slice());
+    let grid = Grid {
+        widths: &widths,
+        x,
+        aligns: &table.alignments,
     };
-    let header_h = height(&header_cells);
-    let has_header = table.header.iter().any(|c| !c.is_empty());
 
     flow.y += Pt(2.0);
     // The header and the first row start on the same page.
-    let first_h = rows.first().map_or(0.0, |r| height(&lay_row(flow, r)));
+    let first_h = rows.first().map_or(0.0, |r| row_height(&lay_row(flow, r)));
     flow.ensure(Pt(header_h + first_h));
     if has_header {
-        draw_row(
-            flow,
-            &header_cells,
-            &widths,
-            x,
-            header_h,
-            true,
-            &table.alignments,
-        );
+        grid.place(flow, &header_cells, true, None);
     }
     for row in &rows {
         let cells = lay_row(flow, row);
-        let h = height(&cells);
-        let page_h = (flow.geo.bottom - flow.geo.top).0 - header_h;
-        if h > flow.remaining().0 + 0.01 && h <= page_h {
+        let h = row_height(&cells);
+        let fresh = page_h - repeat.map_or(0.0, row_height);
+        if h > flow.remaining().0 + 0.01 && h <= fresh {
             flow.new_page();
-            if has_header {
-                draw_row(
-                    flow,
-                    &header_cells,
-                    &widths,
-                    x,
-                    header_h,
-                    true,
-                    &table.alignments,
-                );
+            if let Some(header) = repeat {
+                grid.draw(flow, header, row_height(header), true);
             }
         }
-        draw_row(flow, &cells, &widths, x, h, false, &table.alignments);
+        grid.place(flow, &cells, false, repeat);
+    }
+    flow.y += Pt(8.0);
+}
+
+/// The height of a row of laid-out cells, in points: its tallest cell plus padding.
+fn row_height(cells: &[BrokenText]) -> f32 {
+    cells
+        .iter()
+        .map(|c| c.lines.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32
+        * LH
+        + 2.0 * PAD_Y
+}
+
+/// Where a table's columns are.
+struct Grid<'t> {
+    widths: &'t [f32],
+    x: Pt,
+    aligns: &'t [Align],
+}
+
+impl Grid<'_> {
+    /// Places a row at the cursor; a row taller than the room left is split between pages
+    /// line by line (at least one line a page, so layout always moves on), with `repeat` (the
+    /// header) above each continuation.
+    fn place(
+        &self,
+        flow: &mut Flow<'_>,
+        cells: &[BrokenText],
+        header: bool,
+        repeat: Option<&[BrokenText]>,
+    ) {
+        let h = row_height(cells);
+        if h <= flow.remaining().0 + 0.01 {
+            self.draw(flow, cells, h, header);
+            return;
+        }
+        let total = cells.iter().map(|c| c.lines.len()).max().unwrap_or(0);
+        let mut start = 0;
+        while start < total {
+            let room = ((flow.remaining().0 - 2.0 * PAD_Y) / LH + 0.001).floor();
+            let at_top = flow.y.0 <= flow.geo.top.0 + 0.5;
+            if room < 1.0 && !at_top {
+                flow.new_page();
+                if let Some(r) = repeat {
+                    self.draw(flow, r, row_height(r), true);
+                }
+                continue;
+            }
+            let end = total.min(start + (room as usize).max(1));
+            let part: Vec<BrokenText> = cells
+                .iter()
+                .map(|c| BrokenText {
+                    lines: c
+                        .lines
+                        .get(start..end.min(c.lines.len()))
+                        .map_or_else(Vec::new, <[_]>::to_vec),
+                    missing: std::collections::BTreeSet::new(),
+                })
+                .collect();
+            self.draw(flow, &part, (end - start) as f32 * LH + 2.0 * PAD_Y, header);
+            start = end;
+        }
+    }
+
+    fn draw(&self, flow: &mut Flow<'_>, cells: &[BrokenText], h: f32, header: bool) {
+        draw_row(flow, cells, self.widths, self.x, h, header, self.aligns);
+    }
+}
+
+/// A table with too many columns for the page ([`too_many_columns`]), as records: a short note,
+/// then for each row one paragraph `Header: value · Header: value …` (columns without a header
+/// are called `Column N`), rows separated by rules. Every value stays readable at full width.
+fn records(
+    flow: &mut Flow<'_>,
+    header: &[Vec<Span>],
+    rows: &[Vec<Vec<Span>>],
+    has_header: bool,
+    x: Pt,
+    width: Pt,
+) {
+    let plain = Ctx {
+        size: SIZE,
+        ..Ctx::body()
+    };
+    let note_style = Ctx {
+        italic: true,
+        color: Rgb::GREY,
+        ..plain.clone()
+    }
+    .style_for_value();
+    let bold = Ctx {
+        bold: true,
+        ..plain.clone()
+    }
+    .style_for_value();
+    let plain = plain.style_for_value();
+    let text_width = Pt(width.0 - 2.0 * PAD_X);
+    flow.y += Pt(2.0);
+    let note = flow.break_spans(
+        &[Span {
+            text: format!(
+                "A table of {} columns, too many to print side by side: each row follows as a record.",
+                header.len()
+            ),
+            style: note_style,
+        }],
+        text_width,
+    );
+    flow.ensure(Pt(note.lines.len() as f32 * LH + 3.0 * LH));
+    flow.place_lines(&note, x + Pt(PAD_X), LH);
+    for row in rows {
+        let mut spans = Vec::new();
+        for (c, cell) in row.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            if !spans.is_empty() {
+                spans.push(Span {
+                    // Glued to the value before it, so no line starts with the dot.
+                    text: "\u{a0}·   ".to_string(),
+                    style: plain.clone(),
+                });
+            }
+            match header.get(c) {
+                Some(label) if has_header && !label.is_empty() => {
+                    spans.extend(label.iter().cloned())
+                }
+                _ => spans.push(Span {
+                    text: format!("Column {}", c + 1),
+                    style: bold.clone(),
+                }),
+            }
+            spans.push(Span {
+                // A label stays on the line of its value.
+                text: ":\u{a0}".to_string(),
+                style: bold.clone(),
+            });
+            spans.extend(cell.iter().cloned());
+        }
+        let broken = flow.break_spans(&spans, text_width);
+        flow.ensure(Pt(LH.min(broken.lines.len() as f32 * LH) + 2.0 * PAD_Y));
+        flow.push(Item::Line {
+            x1: x,
+            y1: flow.y,
+            x2: x + width,
+            y2: flow.y,
+            width: Pt(0.5),
+            color: Rgb::RULE,
+        });
+        flow.y += Pt(PAD_Y);
+        flow.place_lines(&broken, x + Pt(PAD_X), LH);
+        flow.y += Pt(PAD_Y);
     }
     flow.y += Pt(8.0);
 }
