@@ -2,7 +2,8 @@
 # Runs every fuzz target for MINUTES minutes each (default 10), one after another, seeded with
 # the bundled example and the user-reported cases. Needs a nightly toolchain and cargo-fuzz:
 #   rustup toolchain install nightly && cargo install cargo-fuzz
-# Crashes land in fuzz/artifacts/<target>/; keep each as a test in tests/cli/fuzz_regressions.rs.
+# Crashes land in fuzz/artifacts/<target>/: fix them, then copy each into
+# fuzz/regressions/<target>/, where tests/properties.rs replays it on every test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${MINUTES:-10}
@@ -14,8 +15,8 @@ for target in $targets; do
   if [ "$target" != version ]; then
     cp docs/examples/*.md "$corpus"/ 2>/dev/null || true
     cp tests/fixtures/cases/*.md "$corpus"/ 2>/dev/null || true
-    cp fuzz/regressions/*.md "$corpus"/ 2>/dev/null || true
   fi
+  cp fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
   echo "== $target: $minutes min"
   cargo +nightly fuzz run "$target" "$corpus" -- \
     -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=2048 -max_len=16384 \

@@ -76,8 +76,25 @@ pub fn column_widths(bounds: &[(f32, f32)], width: f32) -> Vec<f32> {
             .collect();
     }
     if sum_min >= width {
-        // Even the longest words do not fit: shrink in proportion (words will be split).
-        return mins.iter().map(|m| m * width / sum_min).collect();
+        // Even the longest words do not fit: every column keeps its floor (its longest word, or
+        // MIN_COLUMN_TEXT, whichever is less: a glyph always fits) and the rest is shared in
+        // proportion to what each wants above it (words will be split).
+        let floors: Vec<f32> = bounds
+            .iter()
+            .map(|b| b.0.min(MIN_COLUMN_TEXT) + pads)
+            .collect();
+        let extra = (width - floors.iter().sum::<f32>()).max(0.0);
+        let wants: Vec<f32> = mins
+            .iter()
+            .zip(&floors)
+            .map(|(m, f)| (m - f).max(0.0))
+            .collect();
+        let sum_wants = wants.iter().sum::<f32>().max(f32::EPSILON);
+        return floors
+            .iter()
+            .zip(&wants)
+            .map(|(f, w)| f + w * extra / sum_wants)
+            .collect();
     }
     // Water-filling: columns that want little more than their minimum get all of it (short
     // cells stay on one line); the widest columns share what is left equally.
@@ -425,5 +442,17 @@ mod tests {
         );
         let fits = column_widths(&[(20.0, 30.0), (20.0, 60.0)], 300.0);
         assert!((fits[1] / fits[0] - 70.0 / 40.0).abs() < 0.01, "{fits:?}");
+    }
+
+    #[test]
+    fn a_shrunk_column_keeps_room_for_its_glyphs() {
+        let bounds = [(5.0, 5.0), (300.0, 300.0), (9.0, 9.0), (300.0, 900.0)];
+        let w = column_widths(&bounds, 120.0);
+        assert!((w.iter().sum::<f32>() - 120.0).abs() < 0.01, "{w:?}");
+        for (b, w) in bounds.iter().zip(&w) {
+            assert!(w - 2.0 * PAD_X >= b.0.min(MIN_COLUMN_TEXT) - 0.01, "{w:?}");
+        }
+        assert!(!too_many_columns(&bounds, 120.0));
+        assert!(too_many_columns(&bounds, 80.0));
     }
 }
