@@ -116,11 +116,11 @@ pub fn content_hash(sop: &Sop) -> String {
     let mut at = 0;
     for r in cut {
         if r.start >= at {
-            digest.update(&text.as_bytes()[at..r.start]);
+            digest.update(text.as_bytes().get(at..r.start).unwrap_or_default());
             at = r.end;
         }
     }
-    digest.update(&text.as_bytes()[at..]);
+    digest.update(text.as_bytes().get(at..).unwrap_or_default());
     let hash = digest.finalize();
     let mut hex = String::from("sha256:");
     for byte in hash.iter() {

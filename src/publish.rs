@@ -277,7 +277,7 @@ pub fn publish_shard(
                 .map(move |(i, record)| Work {
                     planned,
                     record,
-                    previous: i.checked_sub(1).map(|p| &planned.records[p]),
+                    previous: i.checked_sub(1).and_then(|p| planned.records.get(p)),
                 })
         })
         .enumerate()

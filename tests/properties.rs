@@ -6,6 +6,7 @@
 #![allow(
     clippy::expect_used,
     clippy::panic,
+    clippy::indexing_slicing,
     clippy::unwrap_used,
     missing_docs,
     reason = "tests stop at the first broken step"

@@ -452,6 +452,10 @@ fn count(runs: &[Run], counts: &mut Counts) {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "ranges come from `similar`'s diff ops over these same slices, which stay within them"
+)]
 fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitChange> {
     let ka: Vec<String> = old.iter().map(Unit::key).collect();
     let kb: Vec<String> = new.iter().map(Unit::key).collect();
@@ -527,6 +531,10 @@ fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitCha
 }
 
 /// Longest increasing subsequence of `seq` (indices into it): the sections that kept their order.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is below `seq.len()`, the length of `len`, `prev` and `keep`"
+)]
 fn longest_increasing(seq: &[usize]) -> Vec<bool> {
     let n = seq.len();
     let mut len = vec![1usize; n];
@@ -553,6 +561,10 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
 }
 
 /// Compares two versions of a document (see the module docs).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices run over `old_sections` and `new_sections`, whose lengths size `taken`, `renamed`, `kept` and `old_for_new`"
+)]
 pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDiff {
     let mut managed = Vec::new();
     let (mo, mn) = (&old.metadata, &new.metadata);

@@ -62,6 +62,10 @@ fn key(token: &str) -> String {
 const WORD_DIFF_LIMIT: usize = 20_000;
 
 /// The word runs that turn `old` into `new`, adjacent runs of one kind merged.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "ranges come from `similar`'s diff ops over these same slices, which stay within them"
+)]
 pub fn diff(old: &str, new: &str) -> Vec<Run> {
     if old.len() + new.len() > WORD_DIFF_LIMIT * 2 && old.contains('\n') && new.contains('\n') {
         let a: Vec<&str> = old.split_inclusive('\n').collect();
@@ -126,6 +130,10 @@ fn merge(runs: Vec<Run>) -> Vec<Run> {
 }
 
 /// Word by word (see the module docs).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "ranges come from `similar`'s diff ops over these same slices, which stay within them"
+)]
 fn word_diff(old: &str, new: &str) -> Vec<Run> {
     let a = tokens(old);
     let b = tokens(new);
@@ -167,6 +175,10 @@ fn word_diff(old: &str, new: &str) -> Vec<Run> {
 
 /// Folds a short run of punctuation between two changes into them, so that `2-3` → `3-5` reads
 /// `[-2-3-]{+3-5+}` rather than `[-2-]{+3+}-[-3-]{+5+}`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`i` runs below `runs.len()`, checked by the loop"
+)]
 fn tidy(runs: Vec<Run>) -> Vec<Run> {
     let is_change = |r: &Run| !matches!(r, Run::Equal(_));
     let mut out: Vec<Run> = Vec::new();

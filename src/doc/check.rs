@@ -113,19 +113,19 @@ fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
     };
     let text = sop.source.text();
     let mut offset = table.start;
-    for (index, line) in text[table.clone()].split_inclusive('\n').enumerate() {
-        if index >= 2 {
-            let row = &section.rows[index - 2];
-            if row.version.is_none() {
-                let first = row.cells.first().map_or("", String::as_str);
-                findings.push(Finding::error(
-                    sop.path(),
-                    sop.source.location(offset),
-                    format!(
-                        "this revision history row does not start with a version (`{first}`); a line typed right under the table becomes a row: leave a blank line between them, or delete the row"
-                    ),
-                ));
-            }
+    let rows_text = text.get(table.clone()).unwrap_or_default();
+    for (index, line) in rows_text.split_inclusive('\n').enumerate() {
+        if let Some(row) = index.checked_sub(2).and_then(|r| section.rows.get(r))
+            && row.version.is_none()
+        {
+            let first = row.cells.first().map_or("", String::as_str);
+            findings.push(Finding::error(
+                sop.path(),
+                sop.source.location(offset),
+                format!(
+                    "this revision history row does not start with a version (`{first}`); a line typed right under the table becomes a row: leave a blank line between them, or delete the row"
+                ),
+            ));
         }
         offset += line.len();
     }
@@ -232,10 +232,10 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
             }
             continue;
         }
-        let drive_letter = target.len() > 2
-            && target.as_bytes()[0].is_ascii_alphabetic()
-            && target.as_bytes()[1] == b':'
-            && matches!(target.as_bytes()[2], b'\\' | b'/');
+        let drive_letter = matches!(
+            target.as_bytes(),
+            [letter, b':', b'\\' | b'/', ..] if letter.is_ascii_alphabetic()
+        );
         if drive_letter || target.starts_with('\\') {
             findings.push(Finding::error(
                 path,

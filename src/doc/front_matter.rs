@@ -168,6 +168,10 @@ struct Line {
     end: usize,
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`pos` is checked against `bytes.len()` before each read"
+)]
 fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0;
@@ -417,6 +421,10 @@ fn read_entries(text: &str, range: Range<usize>) -> Result<Option<Vec<Entry>>, F
 /// The end of a scalar as written. saphyr's span may run on over trailing white space and a
 /// comment; the value ends at the closing quote, or for a plain scalar before ` #` and
 /// trailing white space.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`i` is checked against the length before each read"
+)]
 fn written_end(text: &str, start: usize, span_end: usize, style: ScalarStyle) -> usize {
     let written = &text[start..span_end];
     let bytes = written.as_bytes();
@@ -486,6 +494,10 @@ fn skip_value<'a>(iter: &mut impl Iterator<Item = (Event<'a>, saphyr_parser::Spa
 }
 
 /// The offset after the line ending of the line that holds `offset` (bounded by `limit`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`pos` is checked against `limit` (at most the length) before each read"
+)]
 fn end_of_line(text: &str, offset: usize, limit: usize) -> usize {
     let bytes = text.as_bytes();
     let mut pos = offset.min(limit);

@@ -63,6 +63,10 @@ pub fn is_history_heading(text: &str) -> bool {
 }
 
 /// Byte offsets at which each line of `text` starts (`\n`, `\r\n` and a lone `\r` end lines).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`i` is checked against `bytes.len()` by the loop"
+)]
 fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];

@@ -85,13 +85,13 @@ impl SourceText {
             Err(err) => {
                 let offset = err.utf8_error().valid_up_to();
                 let bytes = err.into_bytes();
-                let valid = String::from_utf8_lossy(&bytes[..offset]);
+                let valid = String::from_utf8_lossy(bytes.get(..offset).unwrap_or_default());
                 let location = location_in(&valid, valid.len());
                 Err(NotUtf8 {
                     path: path.to_path_buf(),
                     location,
                     offset,
-                    byte: bytes[offset],
+                    byte: bytes.get(offset).copied().unwrap_or_default(),
                 })
             }
         }
@@ -157,6 +157,10 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 }
 
 /// Line and column of a byte offset in `text`. `\r\n`, `\n` and a lone `\r` each end a line.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`offset` is floored to a character boundary within `text`, and `i` is checked by the loop"
+)]
 pub(crate) fn location_in(text: &str, offset: usize) -> Location {
     let offset = floor_char_boundary(text, offset);
     let before = &text[..offset];

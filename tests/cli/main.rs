@@ -7,6 +7,7 @@
 #![allow(
     clippy::expect_used,
     clippy::panic,
+    clippy::indexing_slicing,
     reason = "a test stops at the first broken step or setup, and says which"
 )]
 

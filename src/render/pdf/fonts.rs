@@ -91,6 +91,10 @@ struct Metrics {
     common: Vec<Option<u16>>,
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "one entry is built for every face, in `FaceId::index` order"
+)]
 fn metrics(face: FaceId) -> &'static Metrics {
     static ALL: OnceLock<Vec<Metrics>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
@@ -142,8 +146,8 @@ pub fn is_right_to_left(c: char) -> bool {
 fn advance_units(face: FaceId, c: char) -> Option<u16> {
     let m = metrics(face);
     let cp = c as usize;
-    if cp < m.common.len() {
-        return m.common[cp];
+    if let Some(common) = m.common.get(cp) {
+        return *common;
     }
     m.face
         .glyph_index(c)

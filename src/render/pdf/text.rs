@@ -106,6 +106,10 @@ struct Glyph {
 }
 
 /// Breaks `spans` into lines at most `width` points wide (see the module docs).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "glyph indices come from `partition_point` and line-break offsets within `glyphs`, one per character of `text`"
+)]
 pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
     let width = width.0.max(1.0);
     let mut text = String::new();
@@ -201,6 +205,10 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
 
 /// The widest piece between two line-break opportunities (its trailing white space not
 /// counted), in points: the narrowest a column can be without splitting a word.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`widths` holds one entry per byte of `text`, and break offsets lie within it"
+)]
 pub fn min_content_width(spans: &[Span]) -> Pt {
     let mut text = String::new();
     let mut widths = Vec::new();
@@ -243,6 +251,10 @@ fn measure(segment: &[Glyph]) -> (f32, f32) {
 }
 
 /// Cut points (glyph counts from the start) that split an over-long word into pieces that fit.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "boundaries are glyph indices within `word`, from its own grapheme walk"
+)]
 fn split_long(word: &[Glyph], text: &str, width: f32) -> Vec<usize> {
     let Some(first) = word.first() else {
         return Vec::new();
@@ -289,6 +301,10 @@ fn split_long(word: &[Glyph], text: &str, width: f32) -> Vec<usize> {
     cuts
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices run over `glyphs` and the spans they point into"
+)]
 fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
     // Drop trailing white space and line breaks.
     let mut end = glyphs.len();

@@ -362,6 +362,10 @@ fn text_string(text: &str) -> Object {
 
 /// Builds the nested outline from the headings (ISO 32000-1 §12.3.3): each heading is a child
 /// of the nearest earlier heading of a higher level.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`parents` and object ids are indexed by entry numbers below `outline.len()`"
+)]
 fn add_outline(doc: &mut lopdf::Document, layout: &LayoutDoc) {
     if layout.outline.is_empty() {
         return;

@@ -425,7 +425,11 @@ impl<'a> Flow<'a> {
                 Some(true) => "☒".to_string(),
                 Some(false) => "☐".to_string(),
                 None if list.ordered => format!("{}.", list.start + i),
-                None => BULLETS[depth % BULLETS.len()].to_string(),
+                None => BULLETS
+                    .get(depth % BULLETS.len())
+                    .copied()
+                    .unwrap_or('•')
+                    .to_string(),
             };
             self.ensure(Pt(BODY_LH));
             let mw = text_width(FaceId::Sans, &marker, BODY);
@@ -522,7 +526,7 @@ impl<'a> Flow<'a> {
         self.y += Pt(2.0);
         self.ensure(Pt(CODE_LH * 2.0 + 2.0 * pad));
         let mut band_page = self.page_index();
-        let mut band_index = self.pages[band_page].items.len();
+        let mut band_index = self.pages.last().map_or(0, |p| p.items.len());
         let mut band_top = self.y;
         self.y += Pt(pad);
         for (text, continued) in &lines {

@@ -115,7 +115,7 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
             .enumerate()
             {
                 flow.push(Item::Text {
-                    x: x + Pt(width.0 * cols[i]),
+                    x: x + Pt(width.0 * cols.get(i).copied().unwrap_or_default()),
                     y: baseline,
                     face: if i == 0 {
                         FaceId::SansBold
@@ -218,7 +218,7 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
                 angle: 0.0,
             });
         }
-        let item = flow.pages[page].items.len();
+        let item = flow.pages.get(page).map_or(0, |p| p.items.len());
         flow.push(Item::Text {
             x: right,
             y: baseline,

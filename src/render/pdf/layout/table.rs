@@ -60,6 +60,10 @@ fn cell_bounds(s: &[Span]) -> (f32, f32) {
 }
 
 /// Column widths for `columns` columns filling `width` (see the module docs).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`mins`, `maxs`, `widths` and `order` all have one entry per column"
+)]
 pub fn column_widths(bounds: &[(f32, f32)], width: f32) -> Vec<f32> {
     let pads = 2.0 * PAD_X;
     // A very long word (a URL, a token) must not claim the whole table: beyond a third of the
@@ -112,6 +116,10 @@ pub fn column_widths(bounds: &[(f32, f32)], width: f32) -> Vec<f32> {
 }
 
 /// Lays out a table at `x`, `width` wide.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`bounds` has one entry per column and every row is padded to `columns` cells"
+)]
 pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
     let columns = table
         .header
