@@ -16,6 +16,7 @@ mod harness;
 mod cases;
 mod check;
 mod diff;
+mod errors;
 mod git;
 mod help;
 mod init;
