@@ -151,10 +151,17 @@ impl Settings {
                     suggestion,
                 }
             } else {
+                // The key written on the line the reader stopped at, if it is one of ours.
+                let key = text
+                    .lines()
+                    .nth(location.line.saturating_sub(1))
+                    .and_then(|line| line.split_once('='))
+                    .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+                    .filter(|k| KEYS.contains(k));
                 ConfigError::Invalid {
                     path: path.to_path_buf(),
                     location,
-                    message,
+                    message: plain_message(key, &message),
                 }
             }
         })?;
@@ -189,14 +196,15 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Reads a settings file.
+    /// Reads a settings file; messages name it as `shown` (e.g. relative to the working
+    /// directory).
     ///
     /// # Errors
     /// As [`Settings::from_toml`], and [`ConfigError::Io`] when it cannot be read.
-    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    pub fn load(path: &Path, shown: &Path) -> Result<Settings, ConfigError> {
         let bytes = fsx::read(path)?;
         let text = String::from_utf8_lossy(&bytes);
-        Settings::from_toml(path, &text)
+        Settings::from_toml(shown, &text)
     }
 }
 
@@ -213,6 +221,34 @@ pub fn discover(start: &Path, ceiling: Option<&Path>) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// What the TOML reader said about `key`'s line, in a document owner's words, with the key's
+/// line from [`DEFAULT_FILE`] as the example (`paper = "A4"`). Messages about no key of ours
+/// are kept, after a plain lead-in.
+fn plain_message(key: Option<&str>, message: &str) -> String {
+    let Some(key) = key else {
+        return format!(
+            "this line is not a setting sopctl can read (write settings as  key = \"value\"): {message}"
+        );
+    };
+    if message.contains("duplicate key") {
+        return format!("`{key}` is given twice; keep one");
+    }
+    let what = match key {
+        "paper" => "`paper` must be \"A4\" or \"Letter\"".to_string(),
+        "allow_html" => "`allow_html` must be true or false, without quotes".to_string(),
+        "docs" => "`docs` must be a list of folders, each in quotes".to_string(),
+        _ => format!("`{key}` must be text in quotes"),
+    };
+    let example = DEFAULT_FILE
+        .lines()
+        .find(|line| line.starts_with(&format!("{key} ")))
+        .map(|line| line.split(" #").next().unwrap_or(line).trim_end());
+    match example {
+        Some(example) => format!("{what}, e.g.  {example}"),
+        None => what,
+    }
 }
 
 /// The text `sopctl init` writes: every setting at its default, commented for a reader.
@@ -264,10 +300,9 @@ mod tests {
     fn wrong_values_are_located() {
         let err =
             Settings::from_toml(Path::new("sopctl.toml"), "paper = \"A5\"\n").expect_err("A5");
-        assert!(
-            err.to_string()
-                .starts_with("sopctl.toml:1:9: unknown variant `A5`"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:1:9: `paper` must be \"A4\" or \"Letter\", e.g.  paper = \"A4\""
         );
         let err = Settings::from_toml(Path::new("sopctl.toml"), "tag_format = \"{id}\"\n")
             .expect_err("no version");

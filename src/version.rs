@@ -29,7 +29,9 @@ pub enum VersionError {
         text: String,
     },
     /// Build metadata (`+…`) is not allowed.
-    #[error("`{text}` has build metadata (`+…`), which document versions do not use")]
+    #[error(
+        "`{text}` has build metadata (`+…`), which document versions do not use; remove the `+…` part"
+    )]
     BuildMetadata {
         /// What was written.
         text: String,

@@ -23,6 +23,9 @@ pub enum OutputDirError {
     /// A folder that holds the repository.
     #[error("the output folder {} holds the whole repository", .0.display())]
     HoldsRepository(PathBuf),
+    /// An existing file, not a folder.
+    #[error("the output folder {} is a file, not a folder", .0.display())]
+    IsAFile(PathBuf),
     /// Inside `.git`.
     #[error("the output folder {} is inside git's own folder (.git)", .0.display())]
     InsideGit(PathBuf),
@@ -145,7 +148,7 @@ impl Workspace {
         let ceiling = repo.as_ref().map(|r| r.workdir().to_path_buf());
         let settings_path = config::discover(&cwd, ceiling.as_deref());
         let settings = match &settings_path {
-            Some(path) => Settings::load(path)?,
+            Some(path) => Settings::load(path, &crate::fsx::display_relative(path, &cwd))?,
             None => Settings::default(),
         };
         let root = match (&settings_path, &ceiling) {
@@ -190,10 +193,20 @@ impl Workspace {
                 let is_md = path
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-                if !item.file_type().is_file() || !is_md {
+                if !is_md {
                     continue;
                 }
-                let sop = Sop::load(path);
+                // A symbolic link is not followed: git keeps the link, not the text it points to,
+                // and it may lead out of the repository. `check` reports it.
+                let sop = if item.path_is_symlink() {
+                    Err(DocError::SymbolicLink {
+                        path: self.display_path(path),
+                    })
+                } else if item.file_type().is_file() {
+                    Sop::load(path)
+                } else {
+                    continue;
+                };
                 // Anything that tries to be an SOP is kept, so `check` can say what is wrong with
                 // it: a front-matter block (even without `id`), a `---` block that is not one, or
                 // a file that cannot be read. Plain Markdown (a README) is not an SOP.
@@ -225,6 +238,7 @@ impl Workspace {
             Some(name) => {
                 let as_path = self.cwd.join(name);
                 if as_path.is_file() || as_path.is_dir() {
+                    self.refuse_symbolic_link(&as_path)?;
                     let sop = Sop::load(&as_path)
                         .map_err(|e| e.shown_as(&self.display_path(&as_path)))?;
                     if sop.id().is_none()
@@ -233,7 +247,9 @@ impl Workspace {
                             .as_ref()
                             .is_none_or(|fm| fm.get("id").is_none())
                     {
-                        return Err(WorkspaceError::NotAnSop { path: as_path });
+                        return Err(WorkspaceError::NotAnSop {
+                            path: self.display_path(&as_path),
+                        });
                     }
                     return Ok(sop);
                 }
@@ -289,16 +305,20 @@ impl Workspace {
                             folders: self.describe_folders(),
                         },
                     }),
-                    1 => Ok(entries.remove(0).sop?),
+                    1 => {
+                        let entry = entries.remove(0);
+                        let shown = self.display_path(&entry.path);
+                        Ok(entry.sop.map_err(|e| e.shown_as(&shown))?)
+                    }
                     _ => Err(WorkspaceError::Ambiguous {
                         candidates: entries
                             .iter()
                             .map(|e| match &e.sop {
                                 Ok(s) => s.id().map_or_else(
-                                    || e.path.display().to_string(),
+                                    || self.display_path(&e.path).display().to_string(),
                                     ToString::to_string,
                                 ),
-                                Err(_) => e.path.display().to_string(),
+                                Err(_) => self.display_path(&e.path).display().to_string(),
                             })
                             .collect(),
                     }),
@@ -328,6 +348,24 @@ impl Workspace {
                 )
             })
             .collect()
+    }
+
+    /// Refuses a document path that is a symbolic link inside a repository of SOPs (SPEC §9):
+    /// git keeps the link, not the text, and it may lead out of the repository. A lone file
+    /// outside any repository may be a link.
+    ///
+    /// # Errors
+    /// [`DocError::SymbolicLink`] naming the link as shown from the working directory.
+    pub fn refuse_symbolic_link(&self, path: &Path) -> Result<(), DocError> {
+        let is_link = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if is_link && self.is_sop_repository() {
+            return Err(DocError::SymbolicLink {
+                path: self.display_path(path),
+            });
+        }
+        Ok(())
     }
 
     /// [`WorkspaceError::Deleted`] with the path shown from the working directory (as
@@ -461,6 +499,9 @@ impl Workspace {
         }
         if root.starts_with(&resolved) {
             return Err(OutputDirError::HoldsRepository(shown));
+        }
+        if resolved.is_file() {
+            return Err(OutputDirError::IsAFile(shown));
         }
         if resolved.starts_with(repo.git_dir()) {
             return Err(OutputDirError::InsideGit(shown));

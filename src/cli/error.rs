@@ -91,15 +91,40 @@ impl From<std::io::Error> for CliError {
 
 impl From<FsError> for CliError {
     fn from(err: FsError) -> Self {
-        let hint = match err.source.kind() {
-            std::io::ErrorKind::NotFound => Some("check the spelling of the path"),
-            std::io::ErrorKind::PermissionDenied => {
-                Some("check that you may read and write this file")
-            }
-            _ => None,
+        use std::io::ErrorKind as K;
+        // The operating system's reason in plain words (its own text names error numbers).
+        let (cause, hint) = match err.source.kind() {
+            K::NotFound => (
+                "it does not exist".to_string(),
+                Some("check the spelling of the path"),
+            ),
+            K::PermissionDenied => (
+                "you are not allowed to".to_string(),
+                Some("check that you may read and write this file"),
+            ),
+            K::NotADirectory => (
+                "a part of the path is a file, not a folder".to_string(),
+                Some("give a path through folders only"),
+            ),
+            K::IsADirectory => (
+                "this is a folder, not a file".to_string(),
+                Some("give the name of a file in it"),
+            ),
+            K::AlreadyExists => (
+                "a file of that name is in the way".to_string(),
+                Some("give the name of a folder, or move the file away"),
+            ),
+            K::StorageFull => (
+                "the disk is full".to_string(),
+                Some("free some space and run the command again"),
+            ),
+            K::ReadOnlyFilesystem => (
+                "the disk is read-only".to_string(),
+                Some("choose a folder you can write to"),
+            ),
+            _ => (err.source.to_string(), None),
         };
-        let out = CliError::new(format!("{} {}", err.action, err.path.display()))
-            .cause(err.source.to_string());
+        let out = CliError::new(format!("{} {}", err.action, err.path.display())).cause(cause);
         match hint {
             Some(h) => out.hint(h),
             None => out,
@@ -114,6 +139,8 @@ impl From<DocError> for CliError {
             DocError::NotUtf8(e) => CliError::new(e.to_string())
                 .hint("open the file in your editor and save it with the encoding UTF-8"),
             e @ DocError::FrontMatter { .. } => CliError::new(e.to_string()),
+            e @ DocError::SymbolicLink { .. } => CliError::new(e.to_string())
+                .hint("copy the SOP into the repository in place of the link"),
             e @ DocError::TooLarge { .. } => CliError::new(e.to_string()).hint(
                 "split it into several SOPs, or attach large data as files instead of pasting it in",
             ),
@@ -170,7 +197,8 @@ impl From<WorkspaceError> for CliError {
             }
             e @ WorkspaceError::NoDocuments { .. } => CliError::new(e.to_string())
                 .hint("create one with  sopctl new \"Title of the procedure\""),
-            e @ WorkspaceError::Ambiguous { .. } => CliError::new(e.to_string()),
+            e @ WorkspaceError::Ambiguous { .. } => CliError::new(e.to_string())
+                .hint("name one of them after the command (a file path always works)"),
             e @ WorkspaceError::NotARepository { .. } => {
                 CliError::new(e.to_string()).hint("start one with  sopctl init  (or  git init)")
             }
@@ -196,9 +224,9 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::OtherChanges(_) => "commit them first (git commit), or put them aside with  git stash".to_string(),
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
-        Refusal::BadTagName(_) => "change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
+        Refusal::BadTagName(_) => "choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
         Refusal::BadOutputFolder(_) => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
-        Refusal::CannotBump { .. } => "give the new version yourself with  --set-version".to_string(),
+        Refusal::CannotBump { .. } => "bump a smaller part (--minor or --patch), or give the new version with  --set-version".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
         Refusal::MissingApprovals { missing, .. } => format!(

@@ -156,7 +156,11 @@ fn check_conflict_markers(sop: &Sop, findings: &mut Vec<Finding>) {
 fn check_headings(path: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
     for h in &body.headings {
         if h.text.trim().is_empty() {
-            findings.push(Finding::warning(path, h.location, "this heading is empty"));
+            findings.push(Finding::warning(
+                path,
+                h.location,
+                "this heading is empty; write its text after the #, or delete the line",
+            ));
         }
     }
 }
@@ -183,7 +187,7 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
             findings.push(Finding::warning(
                 path,
                 r.location,
-                format!("this {what} has no target"),
+                format!("this {what} has no target; put the address between the ( ), or remove the {what}"),
             ));
             continue;
         }

@@ -19,10 +19,10 @@ pub struct DocId(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocIdError {
     /// Nothing was written.
-    #[error("the ID is empty")]
+    #[error("the ID is empty; write one such as SOP-001")]
     Empty,
     /// Longer than [`DocId::MAX_LEN`].
-    #[error("the ID `{0}` is longer than 64 characters")]
+    #[error("the ID `{0}` is longer than 64 characters; shorten it")]
     TooLong(String),
     /// Starts with something other than a letter or digit.
     #[error("the ID `{0}` must start with a letter or a digit")]
@@ -36,7 +36,7 @@ pub enum DocIdError {
         shown: String,
     },
     /// Contains `..`.
-    #[error("the ID `{0}` contains `..`, which is not allowed")]
+    #[error("the ID `{0}` contains `..`, which is not allowed; use a single `.`")]
     DoubleDot(String),
     /// Ends with `.` or `.lock`, which git does not allow in a tag name.
     #[error("the ID `{0}` ends with `{1}`, which git does not allow in a tag name")]

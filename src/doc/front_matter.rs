@@ -520,8 +520,26 @@ fn plain_yaml_message(info: &str) -> String {
         "a tab is used for indentation; YAML allows only spaces there".to_string()
     } else if info.contains("mapping values are not allowed") {
         "a value that contains a colon and a space must be in quotes, e.g. title: \"Cleaning: the mixer\"".to_string()
+    } else if info.contains("illegal placement of ':'")
+        || info.contains("flow sequence")
+        || info.contains("',' or ']'")
+    {
+        "a value that starts with `[` is read as a list, and this one is not closed with `]`; put the value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
+    } else if info.contains("flow mapping") || info.contains("',' or '}'") {
+        "a value that starts with `{` is read as a group of keys, and this one is not closed with `}`; put the value in quotes".to_string()
+    } else if info.contains("quoted scalar") {
+        "a quoted value is not closed: end it with the same quote mark it starts with".to_string()
+    } else if let Some(c) = info
+        .strip_prefix("unexpected character: `")
+        .and_then(|rest| rest.chars().next())
+    {
+        format!("a value that starts with `{c}` must be in quotes, e.g. title: \"{c}…\"")
+    } else if info.contains("unknown anchor") {
+        "a value that starts with `*` must be in quotes (YAML reads it as a reference)".to_string()
+    } else if info.contains("expect ':'") || info.contains("expected ':'") {
+        "this line is neither `key: value` nor part of the value above it: check for a missing colon, or put the value in quotes".to_string()
     } else {
-        info.to_string()
+        format!("{info} (putting the value in quotes usually helps)")
     }
 }
 

@@ -41,6 +41,12 @@ pub enum DocError {
     /// The file is not UTF-8.
     #[error(transparent)]
     NotUtf8(#[from] source::NotUtf8),
+    /// The file is a symbolic link, which is not followed (SPEC §9).
+    #[error("{} is a symbolic link; an SOP must be a file of the repository itself", path.display())]
+    SymbolicLink {
+        /// The link.
+        path: PathBuf,
+    },
     /// The file is larger than [`Sop::MAX_BYTES`].
     #[error("{} is {:.1} MB; an SOP may be at most {} MB", path.display(), *bytes as f64 / 1e6, Sop::MAX_BYTES / 1_000_000)]
     TooLarge {
@@ -77,6 +83,9 @@ impl DocError {
                 path: shown.to_path_buf(),
                 bytes,
             },
+            DocError::SymbolicLink { .. } => DocError::SymbolicLink {
+                path: shown.to_path_buf(),
+            },
             e @ DocError::Io(_) => e,
         }
     }
@@ -96,6 +105,11 @@ impl DocError {
             DocError::FrontMatter { error, .. } => {
                 Finding::error(path, error.location(), error.to_string())
             }
+            DocError::SymbolicLink { .. } => Finding::error(
+                path,
+                Location { line: 1, column: 1 },
+                "this is a symbolic link, which sopctl does not follow (git keeps the link, not the text, and it may lead out of the repository); put the SOP itself here",
+            ),
             DocError::TooLarge { bytes, .. } => Finding::error(
                 path,
                 Location { line: 1, column: 1 },

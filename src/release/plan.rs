@@ -47,11 +47,13 @@ pub fn prepare(
 ) -> Result<ReleasePlan, Vec<Refusal>> {
     let mut refusals = Vec::new();
     let path = sop.path().to_path_buf();
+    // Shown as the user would type it: from the working directory, `..` worked out.
+    let shown = || ws.display_path(&crate::fsx::resolve_existing_prefix(&path));
     let Some(repo) = &ws.repo else {
-        return Err(vec![Refusal::NotARepository { path }]);
+        return Err(vec![Refusal::NotARepository { path: shown() }]);
     };
     let Some(relative) = repo.relative(&path) else {
-        return Err(vec![Refusal::OutsideRepository { path }]);
+        return Err(vec![Refusal::OutsideRepository { path: shown() }]);
     };
 
     if repo.is_shallow() {

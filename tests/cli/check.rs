@@ -156,7 +156,7 @@ fn an_unknown_setting_names_the_file_line_and_nearest_key() {
     run.expect_code(1);
     assert_eq!(
         run.stderr,
-        "error: [ROOT]/sopctl.toml:1:1: unknown setting `orgnization`; did you mean `organization`?\n\
+        "error: sopctl.toml:1:1: unknown setting `orgnization`; did you mean `organization`?\n\
          hint: the settings sopctl.toml may hold are: organization, docs, tag_format, out, paper, footer, allow_html\n"
     );
 }
@@ -186,7 +186,8 @@ fn naming_an_id_that_two_files_use_lists_both() {
     run.expect_code(1);
     assert_eq!(
         run.stderr,
-        "error: more than one SOP could be meant; name one of: sops/a.md, sops/copy.md\n"
+        "error: more than one SOP could be meant; name one of: sops/a.md, sops/copy.md\n\
+         hint: name one of them after the command (a file path always works)\n"
     );
 }
 

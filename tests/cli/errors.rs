@@ -80,7 +80,7 @@ fn release_refuses_what_other_tests_do_not_spell_out() {
             1,
             "error: SOP-1 cannot be released (1 problem); nothing was changed\n\
              \x20 1. 18446744073709551615.0 cannot be raised further: a part of it is at the largest number a version holds\n\
-             \x20    hint: give the new version yourself with  --set-version\n",
+             \x20    hint: bump a smaller part (--minor or --patch), or give the new version with  --set-version\n",
         )],
     );
 
@@ -96,23 +96,27 @@ fn release_refuses_what_other_tests_do_not_spell_out() {
             1,
             "error: SOP-1 cannot be released (1 problem); nothing was changed\n\
              \x20 1. the tag name 1.0.0-x.lock is not one git accepts\n\
-             \x20    hint: change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"\n",
+             \x20    hint: choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"\n",
         )],
     );
 
-    // A document outside the repository's folder.
+    // A document outside the repository's folder: named by its resolved path (no `..`).
     let env = TestEnv::repo();
     env.write("sops/a.md", sop("SOP-1", "Alpha"));
     env.write("../outside/o.md", sop("SOP-9", "Outside"));
     env.commit("Add SOP-1");
+    let outside = env.root.parent().expect("parent").join("outside/o.md");
     table(
         &env,
         &[(
             &["release", "../outside/o.md", "-m", "First"],
             1,
-            "error: SOP-9 cannot be released (1 problem); nothing was changed\n\
-             \x20 1. [ROOT]/../outside/o.md is outside the git repository\n\
-             \x20    hint: move the document into the repository\n",
+            &format!(
+                "error: SOP-9 cannot be released (1 problem); nothing was changed\n\
+                 \x20 1. {} is outside the git repository\n\
+                 \x20    hint: move the document into the repository\n",
+                outside.display()
+            ),
         )],
     );
 }
@@ -236,7 +240,7 @@ fn release_options_that_are_not_a_version_or_a_date() {
             (
                 &["release", "--set-version", "1.0+b", "-m", "x"],
                 2,
-                "error: --set-version: `1.0+b` has build metadata (`+…`), which document versions do not use\n",
+                "error: --set-version: `1.0+b` has build metadata (`+…`), which document versions do not use; remove the `+…` part\n",
             ),
             (
                 &["release", "--minor", "--date", "1/2/2025", "-m", "x"],
@@ -264,7 +268,7 @@ fn release_without_a_name_when_several_sops_could_be_meant() {
             &["release", "-m", "First"],
             1,
             "error: more than one SOP could be released; name one of: SOP-1, SOP-2\n\
-             hint: sopctl release SOP-1 --minor -m \"…\"\n",
+             hint: sopctl release SOP-1 -m \"…\"\n",
         )],
     );
 }
@@ -301,20 +305,21 @@ fn naming_an_sop_or_a_version_that_does_not_exist() {
                 &["diff", "sops/untitled.md", "1.0"],
                 1,
                 &format!(
-                    "error: [ROOT]/sops/untitled.md is not an SOP: its front matter has no valid `id`\n{not_an_sop}"
+                    "error: sops/untitled.md is not an SOP: its front matter has no valid `id`\n{not_an_sop}"
                 ),
             ),
             (
                 &["retire", "notes.md", "-m", "x"],
                 1,
                 &format!(
-                    "error: [ROOT]/notes.md is not an SOP: its front matter has no valid `id`\n{not_an_sop}"
+                    "error: notes.md is not an SOP: its front matter has no valid `id`\n{not_an_sop}"
                 ),
             ),
             (
                 &["diff", "1.0"],
                 1,
-                "error: more than one SOP could be meant; name one of: SOP-1, [ROOT]/sops/untitled.md\n",
+                "error: more than one SOP could be meant; name one of: SOP-1, sops/untitled.md\n\
+                 hint: name one of them after the command (a file path always works)\n",
             ),
             (
                 &["diff", "SOP-1", "9.9"],
@@ -359,7 +364,8 @@ fn a_release_tag_made_by_hand_on_a_commit_without_the_sop() {
     env.write("sops/a.md", sop("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
     env.git(&["tag", "-a", "SOP-1/v1.0.0", "HEAD~1", "-m", "By hand"]);
-    let missing = "error: the release 1.0 (SOP-1/v1.0.0) holds no file with the ID SOP-1\n";
+    let missing = "error: the release 1.0 (SOP-1/v1.0.0) holds no file with the ID SOP-1\n\
+                   hint: the tag was probably made by hand: look at it with  git show SOP-1/v1.0.0  and delete a wrong one with  git tag -d SOP-1/v1.0.0\n";
     table(
         &env,
         &[
@@ -368,7 +374,7 @@ fn a_release_tag_made_by_hand_on_a_commit_without_the_sop() {
             (
                 &["publish"],
                 1,
-                "error: cannot publish the site\n  caused by: the release SOP-1/v1.0.0 holds no readable file with the ID SOP-1\n",
+                "error: the release SOP-1/v1.0.0 holds no readable file with the ID SOP-1\nhint: the tag was probably made by hand: look at it with  git show SOP-1/v1.0.0  and delete a wrong one with  git tag -d SOP-1/v1.0.0\n",
             ),
         ],
     );
@@ -379,7 +385,8 @@ fn an_sop_without_a_valid_id_has_no_releases_to_show() {
     let env = TestEnv::repo();
     env.write("sops/a.md", "---\ntitle: No ID\nowner: QA\n---\nBody\n");
     env.commit("Add");
-    let message = "error: sops/a.md has no valid `id`\n";
+    let message = "error: sops/a.md has no valid `id`\n\
+                   hint: give it a line such as  id: SOP-001  in its front matter;  sopctl check  says what is wrong with the one it has\n";
     table(
         &env,
         &[
@@ -401,15 +408,18 @@ fn commands_that_need_git_history_outside_a_git_repository() {
         (vec!["publish"], history),
         (
             vec!["approve", "--role", "QA"],
-            "error: approvals are recorded in git, and this is not a git repository\n",
+            "error: approvals are recorded in git, and this is not a git repository\n\
+             hint: start one with  sopctl init  (or  git init)\n",
         ),
         (
             vec!["review", "-m", "Checked"],
-            "error: reviews are recorded in git, and this is not a git repository\n",
+            "error: reviews are recorded in git, and this is not a git repository\n\
+             hint: start one with  sopctl init  (or  git init)\n",
         ),
         (
             vec!["retire", "-m", "Gone"],
-            "error: retirement is recorded in git, and this is not a git repository\n",
+            "error: retirement is recorded in git, and this is not a git repository\n\
+             hint: start one with  sopctl init  (or  git init)\n",
         ),
     ] {
         let run = env.run(&args);
@@ -457,13 +467,13 @@ fn a_named_file_that_cannot_be_read_as_an_sop() {
             (
                 &["render", "sops/latin1.md"],
                 1,
-                "error: sops/latin1.md:4:11: the file is not UTF-8 text (byte 0xE9 at offset 33)\n\
+                "error: sops/latin1.md:4:11: the file is not UTF-8 text (byte 0xE9)\n\
                  hint: open the file in your editor and save it with the encoding UTF-8\n",
             ),
             (
                 &["diff", "sops/latin1.md", "1.0"],
                 1,
-                "error: sops/latin1.md:4:11: the file is not UTF-8 text (byte 0xE9 at offset 33)\n\
+                "error: sops/latin1.md:4:11: the file is not UTF-8 text (byte 0xE9)\n\
                  hint: open the file in your editor and save it with the encoding UTF-8\n",
             ),
             (
@@ -474,7 +484,8 @@ fn a_named_file_that_cannot_be_read_as_an_sop() {
             (
                 &["render", "sops/folder.md"],
                 1,
-                "error: cannot read [ROOT]/sops/folder.md\n  caused by: this is a folder, not a file\n",
+                "error: cannot read [ROOT]/sops/folder.md\n  caused by: this is a folder, not a file\n\
+                 hint: give the name of a file in it\n",
             ),
         ],
     );
@@ -489,27 +500,27 @@ fn settings_that_cannot_be_used_stop_every_command_with_their_place() {
     for (settings, expected) in [
         (
             "paper = \"A5\"\n",
-            "error: [ROOT]/sopctl.toml:1:9: unknown variant `A5`, expected one of `A4`, `a4`, `LETTER`, `Letter`, `letter`\n",
+            "error: sopctl.toml:1:9: `paper` must be \"A4\" or \"Letter\", e.g.  paper = \"A4\"\n",
         ),
         (
             "allow_html = \"yes\"\n",
-            "error: [ROOT]/sopctl.toml:1:14: invalid type: string \"yes\", expected a boolean\n",
+            "error: sopctl.toml:1:14: `allow_html` must be true or false, without quotes, e.g.  allow_html = false\n",
         ),
         (
             "docs = sops\n",
-            "error: [ROOT]/sopctl.toml:1:8: string values must be quoted, expected literal string\n",
+            "error: sopctl.toml:1:8: `docs` must be a list of folders, each in quotes, e.g.  docs = [\"sops\"]\n",
         ),
         (
             "tag_format = \"{id}\"\n",
-            "error: [ROOT]/sopctl.toml: tag_format `{id}` must contain `{version}`, e.g. \"{id}/v{version}\"\n",
+            "error: sopctl.toml: tag_format `{id}` must contain `{version}`, e.g. \"{id}/v{version}\"\n",
         ),
         (
             "tag_format = \"{id} v{version}\"\n",
-            "error: [ROOT]/sopctl.toml: tag_format `{id} v{version}` makes tag names git does not accept (such as `SOP-1 v1.0.0`); use letters, digits, `-`, `_`, `.` and `/`, e.g. \"{id}/v{version}\"\n",
+            "error: sopctl.toml: tag_format `{id} v{version}` makes tag names git does not accept (such as `SOP-1 v1.0.0`); use letters, digits, `-`, `_`, `.` and `/`, e.g. \"{id}/v{version}\"\n",
         ),
         (
             "docs = []\n",
-            "error: [ROOT]/sopctl.toml: docs must name at least one folder, e.g. docs = [\"sops\"]\n",
+            "error: sopctl.toml: docs must name at least one folder, e.g. docs = [\"sops\"]\n",
         ),
     ] {
         env.write("sopctl.toml", settings);
@@ -554,9 +565,9 @@ fn check_findings_in_the_body() {
     check_finds(
         &env,
         "sops/a.md:15:6: warning: this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined\n\
-         sops/a.md:17:1: warning: this heading is empty\n\
-         sops/a.md:19:5: warning: this link has no target\n\
-         sops/a.md:19:21: warning: this image has no target\n\
+         sops/a.md:17:1: warning: this heading is empty; write its text after the #, or delete the line\n\
+         sops/a.md:19:5: warning: this link has no target; put the address between the ( ), or remove the link\n\
+         sops/a.md:19:21: warning: this image has no target; put the address between the ( ), or remove the image\n\
          sops/a.md:19:34: error: the link `file:///C:/x.pdf` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy\n\
          sops/a.md:19:60: error: the link `C:\\docs\\x.pdf` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy\n\
          sops/a.md:21:5: error: `data:` link targets are not allowed in SOPs; link to a page or a file instead\n\
@@ -597,14 +608,14 @@ fn check_findings_in_the_front_matter() {
         &env,
         &format!(
             "sops/a.md:2:5: error: the ID `-SOP` must start with a letter or a digit\n\
-             sops/b.md:2:5: error: the ID `SOP..1` contains `..`, which is not allowed\n\
-             sops/c.md:2:5: error: the ID `SOP-{}` is longer than 64 characters\n\
+             sops/b.md:2:5: error: the ID `SOP..1` contains `..`, which is not allowed; use a single `.`\n\
+             sops/c.md:2:5: error: the ID `SOP-{}` is longer than 64 characters; shorten it\n\
              sops/d.md:4:3: error: `title` must be a single value, written `title: value`\n\
              sops/e.md:6:3: error: `approvers` must be a list of roles or names, one `- name` per line\n\
              sops/f.md:5:16: error: superseded_by: the ID `SOP 2` contains a space; use only letters A–Z, digits, `-`, `_` and `.`\n\
              sops/g.md:3:16: error: front matter is not valid YAML: a value that contains a colon and a space must be in quotes, e.g. title: \"Cleaning: the mixer\"\n\
-             sops/h.md:4:6: error: front matter is not valid YAML: illegal placement of ':' indicator\n\
-             sops/i.md:5:10: error: version: `1.0+build` has build metadata (`+…`), which document versions do not use\n\
+             sops/h.md:4:6: error: front matter is not valid YAML: a value that starts with `[` is read as a list, and this one is not closed with `]`; put the value in quotes, e.g. title: \"[Draft] Cleaning\"\n\
+             sops/i.md:5:10: error: version: `1.0+build` has build metadata (`+…`), which document versions do not use; remove the `+…` part\n\
              sops/j.md:5:18: error: review_interval: `0 days` is not a review interval: write e.g. `90 days`, `6 months`, `1 year`, `quarterly` or `annually`\n\
              sops/k.md:1:1: error: lines 1 to 3 start with `---` but are not `key: value` front matter, so they are read as body text; start the file with a front-matter block (`---`, then `id:`, `title:` and `owner:` lines, then `---`)\n",
             "x".repeat(61)
@@ -694,7 +705,8 @@ fn a_broken_template_of_the_repository_stops_render_and_publish() {
         &[(
             &["render", "--format", "html"],
             1,
-            "error: cannot make the rendition\n  caused by: template [ROOT]/templates/page.html: undefined value: `nosuch` is undefined (in page.html:1)\n",
+            "error: cannot make the rendition\n  caused by: template [ROOT]/templates/page.html: undefined value: `nosuch` is undefined (in page.html:1)\n\
+             hint: fix the template in templates/ of the repository, or delete it to use the built-in one\n",
         )],
     );
     std::fs::remove_file(env.path("templates/page.html")).expect("remove page.html");
@@ -706,7 +718,8 @@ fn a_broken_template_of_the_repository_stops_render_and_publish() {
     run.expect_code(1);
     assert_eq!(
         run.stderr,
-        "error: cannot publish the site\n  caused by: template [ROOT]/templates/site-index.html: syntax error: unexpected end of block (in site-index.html:1)\n"
+        "error: cannot publish the site\n  caused by: template [ROOT]/templates/site-index.html: syntax error: unexpected end of block (in site-index.html:1)\n\
+         hint: fix the template in templates/ of the repository, or delete it to use the built-in one\n"
     );
 }
 
@@ -807,14 +820,51 @@ fn a_file_where_an_output_folder_should_be() {
             (
                 &["render", "-o", "afile", "--format", "html"],
                 1,
-                "error: cannot create folder [ROOT]/afile/SOP-1/1.0\n  caused by: Not a directory (os error 20)\n",
+                "error: the output folder afile is a file, not a folder\n\
+                 hint: choose a folder of its own for the renditions, e.g.  -o dist\n",
             ),
             (
                 &["diff", "1.0", "-o", "sops"],
                 1,
-                "error: cannot write [ROOT]/sops\n  caused by: Is a directory (os error 21)\n",
+                "error: cannot write [ROOT]/sops\n  caused by: this is a folder, not a file\n\
+                 hint: give the name of a file in it\n",
             ),
         ],
+    );
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_kept_in_git() {
+    let env = released_sop();
+    env.write("notes.txt", "kept in git");
+    env.commit("Notes");
+    let message = "error: the output folder notes.txt is a file, not a folder\n";
+    let option = "hint: choose a folder of its own for the renditions, e.g.  -o dist\n";
+    table(
+        &env,
+        &[
+            (
+                &["render", "-o", "notes.txt"],
+                1,
+                &format!("{message}{option}"),
+            ),
+            (
+                &["publish", "-o", "notes.txt"],
+                1,
+                &format!("{message}{option}"),
+            ),
+        ],
+    );
+    env.write("sopctl.toml", "out = \"notes.txt\"\n");
+    table(
+        &env,
+        &[(
+            &["render"],
+            1,
+            &format!(
+                "{message}hint: set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"\n"
+            ),
+        )],
     );
 }
 
@@ -923,12 +973,13 @@ fn retire_refusals_with_their_hints() {
                 &["retire", "-m", "x"],
                 1,
                 "error: sops/a.md has changes that are not committed; retiring would commit them unreviewed\n\
-                 hint: commit them (or undo them with  git restore <file>), then retire\n",
+                 hint: commit them (or undo them with  git restore sops/a.md), then retire\n",
             ),
             (
                 &["retire", "../outside/o.md", "-m", "x"],
                 1,
-                "error: the document is outside the repository\n",
+                "error: ../outside/o.md is outside the git repository\n\
+                 hint: move the document into the repository and commit it\n",
             ),
         ],
     );
@@ -958,6 +1009,57 @@ fn retire_refusals_with_their_hints() {
             "error: `status` on line 6 is not a single value; write it as `status: value`\n",
         )],
     );
+}
+
+#[test]
+fn lifecycle_commands_and_render_of_a_version_refuse_an_sop_whose_id_is_not_valid() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP 1", "Alpha").replace("owner: QA\n", "owner: QA\napprovers: [QA Manager]\n"),
+    );
+    env.commit("Add");
+    let message = "error: sops/a.md has no valid `id`\n\
+                   hint: give it a line such as  id: SOP-001  in its front matter;  sopctl check  says what is wrong with the one it has\n";
+    table(
+        &env,
+        &[
+            (&["approve", "--role", "QA Manager"], 1, message),
+            (&["review", "-m", "Checked"], 1, message),
+            (&["retire", "-m", "Gone"], 1, message),
+            (&["render", "--version", "1.0"], 1, message),
+        ],
+    );
+    // With the ID put right, the same approval is recorded: the ID was the only obstacle.
+    edit(&env, "sops/a.md", "id: SOP 1", "id: SOP-1");
+    env.commit("Fix the ID");
+    env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
+        .expect_code(0);
+}
+
+#[test]
+fn lifecycle_commands_refuse_a_document_outside_the_repository() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    let text =
+        sop("SOP-9", "Outside").replace("owner: QA\n", "owner: QA\napprovers: [QA Manager]\n");
+    env.write("../outside/o.md", &text);
+    env.commit("Add SOP-1");
+    let outside = "error: ../outside/o.md is outside the git repository\n\
+                   hint: move the document into the repository and commit it\n";
+    table(
+        &env,
+        &[
+            (&["review", "../outside/o.md", "-m", "Checked"], 1, outside),
+            (
+                &["approve", "../outside/o.md", "--role", "QA Manager"],
+                1,
+                outside,
+            ),
+            (&["retire", "../outside/o.md", "-m", "Gone"], 1, outside),
+        ],
+    );
+    assert_eq!(env.read("../outside/o.md"), text);
 }
 
 #[test]
@@ -1003,7 +1105,11 @@ fn new_and_init_refuse_an_empty_title_or_id_and_a_file_for_a_folder() {
                 2,
                 "error: the title is empty\nhint: sopctl new \"Cleaning the mixer\"\n",
             ),
-            (&["new", "Title", "--id", ""], 1, "error: the ID is empty\n"),
+            (
+                &["new", "Title", "--id", ""],
+                1,
+                "error: the ID is empty; write one such as SOP-001\n",
+            ),
             (
                 &["init", "afile"],
                 1,
@@ -1036,7 +1142,8 @@ fn new_and_init_refuse_an_empty_title_or_id_and_a_file_for_a_folder() {
         &[(
             &["new", "Two", "--id", "Y-1"],
             1,
-            "error: cannot fill in the new-SOP template\n  caused by: template [ROOT]/templates/skeleton.md: undefined value: `nope` is undefined (in skeleton.md:1)\n",
+            "error: cannot fill in the new-SOP template\n  caused by: template [ROOT]/templates/skeleton.md: undefined value: `nope` is undefined (in skeleton.md:1)\n\
+             hint: fix the template in templates/ of the repository, or delete it to use the built-in one\n",
         )],
     );
 }

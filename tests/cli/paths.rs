@@ -209,3 +209,34 @@ fn images_and_links_through_symbolic_links_out_of_the_repository_are_refused() {
         render.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_sop_that_is_a_symbolic_link_is_reported_and_never_read() {
+    let env = TestEnv::repo();
+    let outside = env.root.parent().expect("parent").join("outside-sop.md");
+    std::fs::write(&outside, sop("SOP-9", "Kept outside")).expect("outside");
+    std::os::unix::fs::symlink(&outside, env.path("sops/linked.md")).expect("symlink");
+    let finding = "sops/linked.md:1:1: error: this is a symbolic link, which sopctl does not follow (git keeps the link, not the text, and it may lead out of the repository); put the SOP itself here\n";
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert_eq!(check.stdout, finding);
+    let named = env.run(&["check", "sops/linked.md"]);
+    named.expect_code(1);
+    assert_eq!(named.stdout, finding);
+    for args in [
+        vec!["render", "sops/linked.md"],
+        vec!["release", "sops/linked.md", "-m", "x"],
+    ] {
+        let run = env.run(&args);
+        run.expect_code(1);
+        assert_eq!(
+            run.stderr,
+            "error: sops/linked.md is a symbolic link; an SOP must be a file of the repository itself\nhint: copy the SOP into the repository in place of the link\n",
+            "{args:?}"
+        );
+    }
+    assert!(!env.path("dist").exists(), "nothing rendered");
+    let list = env.run(&["list"]);
+    assert!(!list.stdout.contains("SOP-9"), "{}", list.stdout);
+}

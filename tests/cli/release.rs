@@ -243,7 +243,7 @@ fn refusal_not_a_git_repository() {
     run.expect_code(1);
     assert_eq!(
         run.stderr,
-        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. [ROOT]/sops/a.md is not in a git repository\n     hint: start one with  sopctl init  (or  git init)\n"
+        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. sops/a.md is not in a git repository\n     hint: start one with  sopctl init  (or  git init)\n"
     );
     assert_eq!(env.read("sops/a.md"), sop("SOP-001", "A"));
 }

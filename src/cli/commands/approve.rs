@@ -36,15 +36,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     }
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
-    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let id = super::require_id(&ws, &sop)?;
     if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
         return Err(CliError::new(format!(
             "{id} is {status}; a retired SOP is not approved again"
         )));
     }
-    let repo = ws.repo.as_ref().ok_or_else(|| {
-        CliError::new("approvals are recorded in git, and this is not a git repository")
-    })?;
+    let (repo, relative) = super::recording_repo(&ws, &sop, "approvals are")?;
     let identity = repo.identity()?;
     let approvers = &sop.metadata.approvers;
     if approvers.is_empty() {
@@ -52,9 +50,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
             .hint("to require approval, add a line such as  approvers: [QA Manager]  to its front matter and commit it"));
     }
     // The approval commit must hold the text approved: edits not yet committed are refused.
-    if let Some(relative) = repo.relative(sop.path())
-        && repo.file_changed_since_head(&relative)
-    {
+    if repo.file_changed_since_head(&relative) {
         return Err(CliError::new(format!(
             "{} has changes that are not committed; an approval covers committed text only",
             relative.display()

@@ -134,6 +134,18 @@ fn target_paths(
     for name in names {
         let as_path = ws.cwd.join(name);
         if as_path.exists() {
+            // A link is checked as the link it is (an error), never as the file it leads to.
+            if let Err(e) = ws.refuse_symbolic_link(&as_path) {
+                let path = ws.cwd.join(name);
+                if !pool.iter().any(|entry| entry.path == path) {
+                    pool.push(Entry {
+                        sop: Err(e),
+                        path: path.clone(),
+                    });
+                }
+                out.push(path);
+                continue;
+            }
             let canonical = as_path.canonicalize().unwrap_or(as_path);
             if !pool.iter().any(|e| e.path == canonical) {
                 pool.push(Entry {

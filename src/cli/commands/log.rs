@@ -52,12 +52,7 @@ fn approvals(trailers: &[String]) -> Vec<crate::lifecycle::Approval> {
 pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
-    let Some(id) = sop.id() else {
-        return Err(CliError::new(format!(
-            "{} has no valid `id`",
-            ws.display_path(sop.path()).display()
-        )));
-    };
+    let id = &super::require_id(&ws, &sop)?;
     let releases = ws.releases(id)?;
     for tag in &releases.skipped {
         ui.warning(&format!(

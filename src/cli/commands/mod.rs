@@ -57,6 +57,40 @@ pub(crate) fn output_folder(
     Ok(out)
 }
 
+/// The valid ID of `sop`, or the one error every command gives for an SOP without one.
+pub(crate) fn require_id(ws: &Workspace, sop: &Sop) -> Result<crate::doc::DocId, CliError> {
+    sop.id().cloned().ok_or_else(|| {
+        CliError::new(format!(
+            "{} has no valid `id`",
+            ws.display_path(sop.path()).display()
+        ))
+        .hint("give it a line such as  id: SOP-001  in its front matter;  sopctl check  says what is wrong with the one it has")
+    })
+}
+
+/// The git repository and `sop`'s path in it, for the commands that record their work in git
+/// (`what`: "approvals are", "reviews are", "retirement is").
+pub(crate) fn recording_repo<'w>(
+    ws: &'w Workspace,
+    sop: &Sop,
+    what: &str,
+) -> Result<(&'w crate::repo::Repo, std::path::PathBuf), CliError> {
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        CliError::new(format!(
+            "{what} recorded in git, and this is not a git repository"
+        ))
+        .hint("start one with  sopctl init  (or  git init)")
+    })?;
+    let relative = repo.relative(sop.path()).ok_or_else(|| {
+        CliError::new(format!(
+            "{} is outside the git repository",
+            ws.display_path(sop.path()).display()
+        ))
+        .hint("move the document into the repository and commit it")
+    })?;
+    Ok((repo, relative))
+}
+
 /// The released copy of `sop` named by `version` (`1.0`, `v1.0.0`, a tag name or `latest`):
 /// its release record, and the path and bytes of the document in that release (followed by ID
 /// across renames). Shared by `show`, `diff` and `render --version`.
@@ -65,12 +99,7 @@ pub(crate) fn released_copy(
     sop: &Sop,
     version: &str,
 ) -> Result<(crate::repo::ReleaseRecord, std::path::PathBuf, Vec<u8>), CliError> {
-    let Some(id) = sop.id() else {
-        return Err(CliError::new(format!(
-            "{} has no valid `id`",
-            ws.display_path(sop.path()).display()
-        )));
-    };
+    let id = &require_id(ws, sop)?;
     let releases = ws.releases(id)?;
     let record = releases
         .resolve(id, &crate::version::VersionSpec::parse(version), version)
@@ -84,6 +113,10 @@ pub(crate) fn released_copy(
             CliError::new(format!(
                 "the release {} ({}) holds no file with the ID {id}",
                 record.version, record.tag
+            ))
+            .hint(format!(
+                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}",
+                tag = record.tag
             ))
         })?;
     Ok((record, path, bytes))

@@ -54,6 +54,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     let report = publish::publish_shard(&ws, &out, shard, &on_progress).map_err(|e| match e {
         PublishError::Workspace(w) => CliError::from(w),
         PublishError::Io(io) => CliError::from(io),
+        other @ PublishError::Template(_) => CliError::new("cannot publish the site")
+            .cause(other.to_string())
+            .hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
+        PublishError::MissingDocument { ref tag, .. } => {
+            let hint = format!(
+                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}"
+            );
+            CliError::new(e.to_string()).hint(hint)
+        }
         other => CliError::new("cannot publish the site").cause(other.to_string()),
     })?;
     bar.finish_and_clear();

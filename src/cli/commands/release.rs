@@ -146,10 +146,19 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
                 "more than one SOP could be released; name one of: {}",
                 list.join(", ")
             ))
-            .hint(format!(
-                "sopctl release {} --minor -m \"…\"",
-                list.first().map_or("SOP-ID", String::as_str)
-            )))
+            .hint({
+                let first = list.first().map_or("SOP-ID", String::as_str);
+                // A first release takes the version in the front matter: no bump to choose.
+                let released = crate::doc::DocId::parse(first)
+                    .ok()
+                    .and_then(|id| ws.releases(&id).ok())
+                    .is_some_and(|r| r.latest().is_some());
+                if released {
+                    format!("sopctl release {first} --minor -m \"…\"")
+                } else {
+                    format!("sopctl release {first} -m \"…\"")
+                }
+            }))
         }
         Err(_) => super::find_doc(ws, name),
     }

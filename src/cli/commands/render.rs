@@ -174,8 +174,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
                 RenderFormat::Html => (render::html(&job), "html"),
                 RenderFormat::Pdf => (render::pdf::pdf(&job, source.date), "pdf"),
             };
-            let rendition = rendition
-                .map_err(|e| CliError::new("cannot make the rendition").cause(e.to_string()))?;
+            let rendition = rendition.map_err(|e| {
+                let err = CliError::new("cannot make the rendition").cause(e.to_string());
+                match e {
+                    render::RenderError::Template(_) => err.hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
+                    render::RenderError::Pdf(_) => err,
+                }
+            })?;
             for f in located(&source.sop, &ws, &rendition.warnings) {
                 // The same image problem is found by both formats: say it once.
                 if reported.insert(f.to_string()) {
@@ -227,6 +232,7 @@ fn load(
     if let Some(n) = name {
         let path = env.cwd.join(n);
         if path.is_file() {
+            ws.refuse_symbolic_link(&path)?;
             let sop = Sop::load(&path).map_err(|e| e.shown_as(&ws.display_path(&path)))?;
             let in_repository = ws.is_sop_repository()
                 && path.canonicalize().is_ok_and(|p| p.starts_with(&ws.root));
@@ -247,6 +253,10 @@ fn load(
         .and_then(|r| r.relative(sop.path()))
         .unwrap_or_else(|| PathBuf::from(sop.path().file_name().unwrap_or_default()));
     let Some(id) = sop.id().cloned() else {
+        if version.is_some() {
+            // A released version is found by ID: without one there is none to find.
+            super::require_id(ws, &sop)?;
+        }
         return Ok(Source::lone(sop, relative));
     };
     match version {

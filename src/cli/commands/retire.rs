@@ -29,7 +29,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     }
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
-    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let id = super::require_id(&ws, &sop)?;
     if let Some(current) = crate::lifecycle::retired_status(&ws, &sop) {
         return Err(CliError::new(format!("{id} is already {current}; a retired SOP stays retired"))
             .hint("the moves a status can make: draft → in-review → approved → effective → superseded or obsolete"));
@@ -46,26 +46,24 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
                 .and_then(|s| s.id().map(|i| i.as_str() == successor))
                 .unwrap_or(false)
         });
-        if !found || successor == &id {
+        if !found || successor == id.as_str() {
             return Err(
                 CliError::new(format!("no other SOP has the ID {successor}"))
                     .hint("`sopctl list` shows every SOP with its ID"),
             );
         }
     }
-    let repo = ws.repo.as_ref().ok_or_else(|| {
-        CliError::new("retirement is recorded in git, and this is not a git repository")
-    })?;
+    let (repo, relative) = super::recording_repo(&ws, &sop, "retirement is")?;
     let identity = repo.identity()?;
-    let relative = repo
-        .relative(sop.path())
-        .ok_or_else(|| CliError::new("the document is outside the repository"))?;
     if repo.file_changed_since_head(&relative) {
         return Err(CliError::new(format!(
             "{} has changes that are not committed; retiring would commit them unreviewed",
             relative.display()
         ))
-        .hint("commit them (or undo them with  git restore <file>), then retire"));
+        .hint(format!(
+            "commit them (or undo them with  git restore {}), then retire",
+            ws.display_path(sop.path()).display()
+        )));
     }
     let mut edited = sop
         .with_value("status", status.as_str(), Some("effective"))

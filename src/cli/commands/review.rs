@@ -40,7 +40,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
     }
     let ws = env.workspace()?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
-    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let id = super::require_id(&ws, &sop)?;
     if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
         return Err(CliError::new(format!(
             "{id} is {status}; a withdrawn SOP has no periodic review"
@@ -52,10 +52,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         ));
     }
     // Read the reviews recorded so far before this one is added.
-    let earlier = ws.lifecycle().last_review(&id);
-    let repo = ws.repo.as_ref().ok_or_else(|| {
-        CliError::new("reviews are recorded in git, and this is not a git repository")
-    })?;
+    let earlier = ws.lifecycle().last_review(id.as_str());
+    let (repo, _) = super::recording_repo(&ws, &sop, "reviews are")?;
     let identity = repo.identity()?;
     let message = format!(
         "{id}: periodic review\n\n{}\n\nReview-Document: {id}\nReview-Date: {date}\nReview-By: {} <{}>\n",
