@@ -501,7 +501,15 @@ fn skip_value<'a>(iter: &mut impl Iterator<Item = (Event<'a>, saphyr_parser::Spa
 fn end_of_line(text: &str, offset: usize, limit: usize) -> usize {
     let bytes = text.as_bytes();
     let mut pos = offset.min(limit);
-    // A value's span may end right at the line ending; step back onto the line if so.
+    // A nested value's span ends where the next key starts: at the start of a line, which is
+    // then the end of this entry (else an edit would land inside the next entry).
+    if pos > 0 && matches!(bytes[pos - 1], b'\n' | b'\r') {
+        if bytes[pos - 1] == b'\r' && pos < limit && bytes[pos] == b'\n' {
+            pos += 1;
+        }
+        return pos;
+    }
+    // A value's span may end right at the line ending; step onto the line's end if so.
     while pos < limit && bytes[pos] != b'\n' && bytes[pos] != b'\r' {
         pos += 1;
     }
