@@ -581,6 +581,9 @@ impl Repo {
     /// UTC). With no files, an empty commit: the lifecycle's records (approvals, reviews) are
     /// commits that carry only trailers. Also builds the example's history.
     ///
+    /// The commit's tree is the last commit's with only these files replaced: whatever else the
+    /// user has staged stays staged and out of the commit.
+    ///
     /// # Errors
     /// [`RepoError::Git`] when a file cannot be added or the commit written.
     pub fn commit_files(
@@ -591,26 +594,44 @@ impl Repo {
         time: i64,
     ) -> Result<String, RepoError> {
         let repo = &self.inner;
-        let mut index = repo
-            .index()
-            .map_err(|e| RepoError::git("read the index", &e))?;
-        for file in files {
-            index
-                .add_path(file)
-                .map_err(|e| RepoError::git("add a file", &e))?;
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let base = match &parent {
+            Some(commit) => commit.tree(),
+            None => repo
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .and_then(|id| repo.find_tree(id)),
         }
-        index
-            .write()
-            .map_err(|e| RepoError::git("write the index", &e))?;
-        let tree_id = index
-            .write_tree()
+        .map_err(|e| RepoError::git("read the last commit", &e))?;
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for file in files {
+            let blob = repo
+                .blob_path(&self.workdir.join(file))
+                .map_err(|e| RepoError::git("add a file", &e))?;
+            update.upsert(file, blob, git2::FileMode::Blob);
+        }
+        let tree_id = update
+            .create_updated(repo, &base)
             .map_err(|e| RepoError::git("write the tree", &e))?;
         let tree = repo
             .find_tree(tree_id)
             .map_err(|e| RepoError::git("write the tree", &e))?;
+        // The index follows for the committed files only, so `git status` shows them clean.
+        if !files.is_empty() {
+            let mut index = repo
+                .index()
+                .map_err(|e| RepoError::git("read the index", &e))?;
+            for file in files {
+                index
+                    .add_path(file)
+                    .map_err(|e| RepoError::git("add a file", &e))?;
+            }
+            index
+                .write()
+                .map_err(|e| RepoError::git("write the index", &e))?;
+        }
         let sig = git2::Signature::new(&identity.name, &identity.email, &git2::Time::new(time, 0))
             .map_err(|e| RepoError::git("sign the commit", &e))?;
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         let id = repo
             .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)

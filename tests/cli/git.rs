@@ -173,3 +173,45 @@ fn an_sop_deleted_in_the_working_copy_is_named_with_how_to_restore_it() {
     let run = env.run_in(&env.path("sops"), &["log", "SOP-1"], &[]);
     assert!(run.stderr.contains("git restore a.md "), "{}", run.stderr);
 }
+
+#[test]
+fn lifecycle_records_commit_nothing_the_user_staged_and_wait_for_merges_and_branches() {
+    let env = released_sop();
+    env.write("notes.txt", "draft notes\n");
+    env.git(&["add", "notes.txt"]);
+    env.run(&["review", "-m", "Checked against practice"])
+        .expect_code(0);
+    let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.trim(), "", "the review commit holds no files");
+    let status = env.git(&["status", "--porcelain"]);
+    assert_eq!(status, "A  notes.txt\n", "the staged file stays staged");
+
+    // A merge stopped on a conflict: the record waits.
+    env.git(&["commit", "-q", "-m", "notes"]);
+    env.git(&["checkout", "-q", "-b", "other"]);
+    env.write("notes.txt", "theirs\n");
+    env.commit("theirs");
+    env.git(&["checkout", "-q", "main"]);
+    env.write("notes.txt", "ours\n");
+    env.commit("ours");
+    env.git_allow_fail(&["merge", "-q", "other"]);
+    let before = env.snapshot();
+    let run = env.run(&["review", "-m", "Checked"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: a merge is in progress in this repository; reviews are recorded as a commit, which must wait\nhint: finish it or abort it first (git status says how)\n"
+    );
+    assert_eq!(env.snapshot(), before);
+    env.git(&["merge", "--abort"]);
+
+    env.git(&["checkout", "-q", "--detach"]);
+    let before = env.snapshot();
+    let run = env.run(&["retire", "-m", "Withdrawn"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: you are not on a branch (detached HEAD), and retirement is recorded as a commit on a branch\nhint: switch to your branch first, e.g.  git switch main\n"
+    );
+    assert_eq!(env.snapshot(), before);
+}

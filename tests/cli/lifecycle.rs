@@ -164,6 +164,29 @@ fn an_edit_after_an_approval_voids_it() {
 }
 
 #[test]
+fn approve_refuses_a_document_that_fails_its_checks() {
+    let env = example_needing_approval();
+    let text = env.read("sops/privacy.md");
+    env.write(
+        "sops/privacy.md",
+        text.replacen(
+            "## Purpose",
+            "## Purpose\n\nSee [the form](missing-form.pdf).",
+            1,
+        ),
+    );
+    env.commit("Link the form");
+    let before = env.snapshot();
+    let run = approve_as_dana(&env, &["--role", "QA Manager"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: SOP-IT-001 has 1 error that  sopctl check  reports; an approval is for a document that passes its checks\nhint: ask the author to fix and commit them, then approve\n"
+    );
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
 fn approve_refuses_a_role_that_is_not_an_approver_and_an_unknown_meaning() {
     let env = example_needing_approval();
     let before = env.snapshot();

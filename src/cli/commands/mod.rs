@@ -81,6 +81,18 @@ pub(crate) fn recording_repo<'w>(
         ))
         .hint("start one with  sopctl init  (or  git init)")
     })?;
+    if let Some(operation) = repo.unfinished_operation() {
+        return Err(CliError::new(format!(
+            "{operation} is in progress in this repository; {what} recorded as a commit, which must wait"
+        ))
+        .hint("finish it or abort it first (git status says how)"));
+    }
+    if repo.head_detached() {
+        return Err(CliError::new(format!(
+            "you are not on a branch (detached HEAD), and {what} recorded as a commit on a branch"
+        ))
+        .hint("switch to your branch first, e.g.  git switch main"));
+    }
     let relative = repo.relative(sop.path()).ok_or_else(|| {
         CliError::new(format!(
             "{} is outside the git repository",
