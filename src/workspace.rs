@@ -47,6 +47,20 @@ pub enum OutputDirError {
     },
 }
 
+/// Why a file cannot receive a report such as a redline (SPEC §9). Each holds the file as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputFileError {
+    /// An existing folder.
+    #[error("{} is a folder; the output needs a file name", .0.display())]
+    Folder(PathBuf),
+    /// Inside `.git`.
+    #[error("{} is inside git's own folder (.git), which sopctl never writes into", .0.display())]
+    InsideGit(PathBuf),
+    /// A file git tracks, the settings file or an SOP: writing would replace it.
+    #[error("{} is a file of the repository; writing the output there would replace it", .0.display())]
+    RepositoryFile(PathBuf),
+}
+
 /// A problem finding the workspace or a document in it.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -525,6 +539,69 @@ impl Workspace {
             return Err(OutputDirError::Tracked { dir: shown, file });
         }
         Ok(())
+    }
+
+    /// Checks a file that a report (such as `diff -o`) is to be written to (SPEC §9): not a
+    /// folder, not inside `.git`, and not a file of the repository (tracked by git, the settings
+    /// file, or a Markdown file in a folder of SOPs), which the report would replace. Outside a
+    /// repository only the folder rule applies.
+    ///
+    /// # Errors
+    /// [`OutputFileError`] naming the rule the file breaks.
+    pub fn check_output_file(&self, file: &Path) -> Result<(), OutputFileError> {
+        let shown = self.display_path(file);
+        let resolved = crate::fsx::resolve_existing_prefix(&self.cwd.join(file));
+        if resolved.is_dir() {
+            return Err(OutputFileError::Folder(shown));
+        }
+        let Some(repo) = &self.repo else {
+            return Ok(());
+        };
+        if resolved.starts_with(repo.git_dir()) {
+            return Err(OutputFileError::InsideGit(shown));
+        }
+        let Ok(relative) = resolved.strip_prefix(repo.workdir()) else {
+            return Ok(());
+        };
+        let is_sop = relative
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            && self.settings.docs.iter().any(|d| {
+                resolved.starts_with(crate::fsx::resolve_existing_prefix(&self.root.join(d)))
+            });
+        let is_settings = resolved == self.root.join(config::FILE_NAME);
+        if is_sop || is_settings || repo.tracked_file_under(relative).is_some() {
+            return Err(OutputFileError::RepositoryFile(shown));
+        }
+        Ok(())
+    }
+
+    /// An error at the `tag_format` line of `sopctl.toml` when the format has no `{id}` and
+    /// `entries` hold more than one SOP: their releases would share tag names.
+    pub fn shared_tag_format(&self, entries: &[Entry]) -> Option<Finding> {
+        let sops = entries
+            .iter()
+            .filter(|e| e.sop.as_ref().is_ok_and(|s| s.id().is_some()))
+            .count();
+        if self.settings.tag_format.contains("{id}") || sops < 2 {
+            return None;
+        }
+        let path = self.root.join(config::FILE_NAME);
+        let line = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .position(|l| l.trim_start().starts_with("tag_format"))
+            })
+            .map_or(1, |i| i + 1);
+        Some(Finding::error(
+            self.display_path(&path),
+            Location { line, column: 1 },
+            format!(
+                "tag_format `{}` has no `{{id}}`, and this repository holds {sops} SOPs: their releases would share tag names; write it as e.g. tag_format = \"{{id}}/v{{version}}\"",
+                self.settings.tag_format
+            ),
+        ))
     }
 
     /// Findings for IDs used by more than one file: one error at each file's `id` line, naming

@@ -544,6 +544,8 @@ fn plain_yaml_message(info: &str) -> String {
         format!("a value that starts with `{c}` must be in quotes, e.g. title: \"{c}…\"")
     } else if info.contains("unknown anchor") {
         "a value that starts with `*` must be in quotes (YAML reads it as a reference)".to_string()
+    } else if info.contains("did not find expected key") {
+        "this value cannot be read as written (it starts with a sign YAML gives a meaning, such as `[`, `{`, `&`, `!` or a quote); put the whole value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
     } else if info.contains("expect ':'") || info.contains("expected ':'") {
         "this line is neither `key: value` nor part of the value above it: check for a missing colon, or put the value in quotes".to_string()
     } else {

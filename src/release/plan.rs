@@ -96,9 +96,19 @@ pub fn prepare(
     if summary.is_empty() {
         refusals.push(Refusal::NoSummary);
     }
+    // The document's own errors, and another file with the same ID (or one differing only in
+    // capitals): its releases would be mixed with this one's.
+    let shown = ws.display_path(sop.path());
+    let documents = ws.documents();
     let errors: Vec<_> = ws
         .check_document(sop)
         .into_iter()
+        .chain(
+            ws.duplicate_ids(&documents)
+                .into_iter()
+                .filter(|f| f.path == shown),
+        )
+        .chain(ws.shared_tag_format(&documents))
         .filter(|f| f.severity == Severity::Error)
         .collect();
     if !errors.is_empty() {

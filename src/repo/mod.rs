@@ -385,6 +385,17 @@ impl Repo {
         }
     }
 
+    /// The IDs of documents with at least one release tag of `format`, sorted, each once.
+    pub fn released_ids(&self, format: &TagFormat) -> Vec<DocId> {
+        let mut ids: Vec<DocId> = self
+            .tag_names()
+            .map(|names| names.iter().filter_map(|t| format.id_of(t)).collect())
+            .unwrap_or_default();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// Every tag name (without `refs/tags/`), listed once and kept.
     fn tag_names(&self) -> Result<std::rc::Rc<Vec<String>>, RepoError> {
         if let Some(names) = self.tag_names.borrow().as_ref() {

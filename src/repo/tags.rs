@@ -50,6 +50,21 @@ impl TagFormat {
             .replace("{version}", &version.full())
     }
 
+    /// The document ID a release tag names (`SOP-001` from `SOP-001/v1.1.0`), if the tag has
+    /// this format's shape with a valid ID and a version; `None` for a format without `{id}`.
+    pub fn id_of(&self, tag: &str) -> Option<DocId> {
+        let (before, after) = self.format.split_once("{id}")?;
+        let (between, _) = after.split_once("{version}")?;
+        let rest = tag.strip_prefix(before)?;
+        let cut = if between.is_empty() {
+            return None;
+        } else {
+            rest.rfind(between)?
+        };
+        let id = DocId::parse(rest.get(..cut)?).ok()?;
+        matches!(self.parse(&id, tag), TagMatch::Release(_)).then_some(id)
+    }
+
     /// Reads a tag name as a tag of document `id`.
     pub fn parse(&self, id: &DocId, tag: &str) -> TagMatch {
         let pattern = self.format.replace("{id}", id.as_str());
@@ -78,6 +93,26 @@ impl TagFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_id_of_a_release_tag() {
+        let f = TagFormat::new("{id}/v{version}");
+        let id = |t: &str| f.id_of(t).map(|i| i.to_string());
+        assert_eq!(id("SOP-001/v1.1.0").as_deref(), Some("SOP-001"));
+        assert_eq!(id("SOP-OPS.7/v2.0.0").as_deref(), Some("SOP-OPS.7"));
+        assert_eq!(id("SOP-001/vnext"), None);
+        assert_eq!(id("v1.0.0"), None);
+        assert_eq!(id("release-2"), None);
+        assert_eq!(TagFormat::new("v{version}").id_of("v1.0.0"), None);
+        let dashed = TagFormat::new("{id}-{version}");
+        assert_eq!(
+            dashed
+                .id_of("SOP-001-1.0.0")
+                .map(|i| i.to_string())
+                .as_deref(),
+            Some("SOP-001")
+        );
+    }
 
     fn id(s: &str) -> DocId {
         DocId::parse(s).expect("id")

@@ -826,8 +826,8 @@ fn a_file_where_an_output_folder_should_be() {
             (
                 &["diff", "1.0", "-o", "sops"],
                 1,
-                "error: cannot write [ROOT]/sops\n  caused by: this is a folder, not a file\n\
-                 hint: give the name of a file in it\n",
+                "error: sops is a folder; the output needs a file name\n\
+                 hint: give the name of a new file, e.g.  -o redline.html\n",
             ),
         ],
     );

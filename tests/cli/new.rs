@@ -90,3 +90,28 @@ fn new_outside_any_repository_of_sops_is_refused() {
     );
     assert!(!env.path("sops").exists());
 }
+
+#[test]
+fn an_id_is_never_given_twice_not_in_other_capitals_nor_after_its_file_is_gone() {
+    let env = crate::harness::released_sop();
+    let run = env.run(&["new", "Beta", "--id", "sop-1", "--owner", "QA"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: the ID sop-1 is already used by sops/a.md\nhint: leave out --id to take the next free one\n"
+    );
+    // The released SOP's file is removed and committed: its ID stays taken by its releases.
+    env.git(&["rm", "-q", "sops/a.md"]);
+    env.commit("Remove SOP-1 by hand");
+    let run = env.run(&["new", "Gamma", "--id", "SOP-1", "--owner", "QA"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: the ID SOP-1 belongs to an SOP released before (SOP-1); an ID is never given to another SOP\nhint: leave out --id to take the next free one\n"
+    );
+    env.run(&["new", "Gamma", "--owner", "QA"]).expect_code(0);
+    assert!(
+        env.path("sops/SOP-2.md").exists(),
+        "the next free ID after the released SOP-1"
+    );
+}

@@ -71,6 +71,15 @@ fn ids_differing_only_in_capitals_are_one_id() {
         "{}",
         run.stdout
     );
+    // Neither is released while the other shares its ID: their tags would be one on Windows.
+    env.commit("Two SOPs");
+    let before = env.snapshot();
+    let release = env.run(&["release", "sops/b.md", "-m", "First"]);
+    release.expect_code(1);
+    assert!(release.stderr.contains(
+        "sops/b.md:2:5: error: the ID `sop-ops-1` is also used by sops/a.md (as `SOP-OPS-1`); every SOP needs its own ID"
+    ), "{}", release.stderr);
+    assert_eq!(env.snapshot(), before);
 }
 
 #[test]
@@ -239,4 +248,81 @@ fn an_sop_that_is_a_symbolic_link_is_reported_and_never_read() {
     assert!(!env.path("dist").exists(), "nothing rendered");
     let list = env.run(&["list"]);
     assert!(!list.stdout.contains("SOP-9"), "{}", list.stdout);
+}
+
+#[test]
+fn a_redline_is_never_written_over_the_repositorys_own_files() {
+    let env = released_sop();
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace("Why.", "Why we do it."),
+    );
+    env.write("sops/draft.md", sop("SOP-2", "Beta"));
+    let before = env.snapshot();
+    for (target, message) in [
+        (
+            "sops/a.md",
+            "error: sops/a.md is a file of the repository; writing the output there would replace it",
+        ),
+        (
+            "sops/draft.md",
+            "error: sops/draft.md is a file of the repository; writing the output there would replace it",
+        ),
+        (
+            ".gitignore",
+            "error: .gitignore is a file of the repository; writing the output there would replace it",
+        ),
+        (
+            ".git/config",
+            "error: .git/config is inside git's own folder (.git), which sopctl never writes into",
+        ),
+        (
+            "sops",
+            "error: sops is a folder; the output needs a file name",
+        ),
+    ] {
+        let run = env.run(&["diff", "SOP-1", "1.0", "--format", "html", "-o", target]);
+        run.expect_code(1);
+        assert_eq!(
+            run.stderr,
+            format!("{message}\nhint: give the name of a new file, e.g.  -o redline.html\n"),
+            "{target}"
+        );
+        assert_eq!(env.snapshot(), before, "{target}");
+    }
+    env.run(&[
+        "diff",
+        "SOP-1",
+        "1.0",
+        "--format",
+        "html",
+        "-o",
+        "redline.html",
+    ])
+    .expect_code(0);
+    assert!(env.read("redline.html").contains("<ins>"));
+}
+
+#[test]
+fn a_tag_format_without_the_id_is_refused_once_a_second_sop_arrives() {
+    let env = TestEnv::repo();
+    env.write(
+        "sopctl.toml",
+        "organization = \"Acme\"\ntag_format = \"v{version}\"\n",
+    );
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("One SOP");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    assert_eq!(env.git(&["tag"]).trim(), "v1.0.0");
+    env.write("sops/b.md", sop("SOP-2", "Beta"));
+    env.commit("A second SOP");
+    let finding = "sopctl.toml:2:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\"";
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert!(check.stdout.contains(finding), "{}", check.stdout);
+    let before = env.snapshot();
+    let release = env.run(&["release", "SOP-2", "-m", "First"]);
+    release.expect_code(1);
+    assert!(release.stderr.contains(finding), "{}", release.stderr);
+    assert_eq!(env.snapshot(), before);
 }

@@ -195,18 +195,23 @@ fn refusal_no_summary_and_nothing_changed_and_no_bump() {
 }
 
 #[test]
-fn refusal_tag_exists() {
+fn refusal_a_tag_format_shared_by_two_sops() {
     let env = TestEnv::repo();
     env.write("sopctl.toml", "tag_format = \"v{version}\"\n");
     env.write("sops/a.md", sop("SOP-001", "A"));
     env.write("sops/b.md", sop("SOP-002", "B"));
     env.commit("two SOPs");
+    // A second SOP under a format without `{id}`: refused before any tag could clash.
+    env.write("sopctl.toml", "tag_format = \"{id}/v{version}\"\n");
+    env.commit("settings");
     env.run(&["release", "SOP-002", "-m", "B first"])
         .expect_code(0);
+    env.write("sopctl.toml", "tag_format = \"v{version}\"\n");
+    env.commit("settings back");
     refused(
         &env,
         &["release", "SOP-001", "-m", "A first"],
-        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. the tag v1.0.0 exists already\n     hint: that version was released already; choose a higher one\n",
+        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. the document has 1 error\n       sopctl.toml:1:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\"\n     hint: fix them, then run  sopctl check  to confirm\n",
     );
 }
 

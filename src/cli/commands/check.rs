@@ -70,6 +70,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
             .filter(|f| shown.contains(&f.path)),
     );
     findings.extend(deleted);
+    if args.docs.is_empty() {
+        findings.extend(ws.shared_tag_format(&pool));
+    }
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
 
     let errors = findings

@@ -142,6 +142,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
     match &args.output {
         Some(file) => {
             let path = env.cwd.join(file);
+            ws.check_output_file(&path).map_err(|e| {
+                CliError::new(e.to_string())
+                    .hint("give the name of a new file, e.g.  -o redline.html")
+            })?;
             fsx::write_atomic(&path, output.as_bytes())?;
             ui.status(&format!("wrote {}", ws.display_path(&path).display()));
         }

@@ -41,18 +41,32 @@ pub fn run(env: &Env, ui: &mut Ui, args: &NewArgs) -> Result<(), CliError> {
         .into_iter()
         .filter_map(|e| e.sop.ok())
         .collect();
+    // IDs released before stay taken, even when their file is gone: tags and records keep them.
+    let released = ws
+        .repo
+        .as_ref()
+        .map(|r| r.released_ids(&crate::repo::TagFormat::new(&ws.settings.tag_format)))
+        .unwrap_or_default();
     let existing: Vec<String> = documents
         .iter()
         .filter_map(|s| s.id().map(ToString::to_string))
+        .chain(released.iter().map(ToString::to_string))
         .collect();
     let id = match &args.id {
         Some(text) => DocId::parse(text.trim()).map_err(|e| CliError::new(e.to_string()))?,
         None => DocId::parse(&next_free_id(&existing)).map_err(|e| CliError::new(e.to_string()))?,
     };
-    if let Some(other) = documents.iter().find(|s| s.id() == Some(&id)) {
+    let same = |other: &DocId| other.as_str().eq_ignore_ascii_case(id.as_str());
+    if let Some(other) = documents.iter().find(|s| s.id().is_some_and(same)) {
         return Err(CliError::new(format!(
             "the ID {id} is already used by {}",
             ws.display_path(other.path()).display()
+        ))
+        .hint("leave out --id to take the next free one"));
+    }
+    if let Some(old) = released.iter().find(|r| same(r)) {
+        return Err(CliError::new(format!(
+            "the ID {id} belongs to an SOP released before ({old}); an ID is never given to another SOP"
         ))
         .hint("leave out --id to take the next free one"));
     }

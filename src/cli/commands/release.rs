@@ -124,6 +124,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
 fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
     match ws.find(name) {
         Ok(sop) => Ok(sop),
+        // A name that several files answer to (a shared ID): they are named by path.
+        Err(e @ WorkspaceError::Ambiguous { .. }) if name.is_some() => Err(e.into()),
         Err(WorkspaceError::Ambiguous { candidates }) => {
             let mut changed: Vec<Sop> = ws
                 .documents()
