@@ -18,7 +18,13 @@ for target in $targets; do
   fi
   cp fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
   echo "== $target: $minutes min"
-  cargo +nightly fuzz run "$target" "$corpus" -- \
+  # A crash stops this target's run (libFuzzer's way), not the others'.
+  if ! cargo +nightly fuzz run "$target" "$corpus" -- \
     -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
-    -print_final_stats=1 2>&1 | tail -25
+    -print_final_stats=1 > "fuzz/$target.log" 2>&1; then
+    echo "!! $target stopped on a finding: see fuzz/$target.log and fuzz/artifacts/$target/"
+    failed=1
+  fi
+  grep -E "^Done|stat::" "fuzz/$target.log" || true
 done
+exit "${failed:-0}"
