@@ -576,6 +576,58 @@ impl Workspace {
         Ok(())
     }
 
+    /// An error for each document with release tags but no file among `entries` (nor deleted
+    /// only in the working copy): a released SOP removed by hand instead of withdrawn with
+    /// `sopctl retire`, which drops it from the published site. Reported at the first `docs`
+    /// folder, naming the last release and how to bring the file back.
+    pub fn vanished_documents(&self, entries: &[Entry]) -> Vec<Finding> {
+        let Some(repo) = &self.repo else {
+            return Vec::new();
+        };
+        let present: Vec<String> = entries
+            .iter()
+            .filter_map(|e| {
+                e.sop
+                    .as_ref()
+                    .ok()?
+                    .id()
+                    .map(|i| i.as_str().to_ascii_lowercase())
+            })
+            .chain(
+                self.deleted_documents()
+                    .into_iter()
+                    .map(|(id, _)| id.as_str().to_ascii_lowercase()),
+            )
+            .collect();
+        let folder = self
+            .settings
+            .docs
+            .first()
+            .map_or_else(|| PathBuf::from("sops"), Clone::clone);
+        let format = TagFormat::new(&self.settings.tag_format);
+        repo.released_ids(&format)
+            .into_iter()
+            .filter(|id| !present.contains(&id.as_str().to_ascii_lowercase()))
+            .filter_map(|id| {
+                let latest = repo.releases(&id, &format).ok()?.latest()?.clone();
+                let path = repo
+                    .document_at(&latest.commit, &id, None)
+                    .map_or_else(|| folder.join(format!("{id}.md")), |(p, _)| p);
+                Some(Finding::error(
+                    format!("{}/", folder.display()),
+                    Location { line: 1, column: 1 },
+                    format!(
+                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and, if it is no longer in use, withdraw it with  sopctl retire {id}",
+                        latest.version,
+                        latest.tag,
+                        latest.tag,
+                        path.display()
+                    ),
+                ))
+            })
+            .collect()
+    }
+
     /// An error at the `tag_format` line of `sopctl.toml` when the format has no `{id}` and
     /// `entries` hold more than one SOP: their releases would share tag names.
     pub fn shared_tag_format(&self, entries: &[Entry]) -> Option<Finding> {

@@ -215,3 +215,24 @@ fn lifecycle_records_commit_nothing_the_user_staged_and_wait_for_merges_and_bran
     );
     assert_eq!(env.snapshot(), before);
 }
+
+#[test]
+fn a_released_sop_removed_by_hand_is_named_by_check_and_publish() {
+    let env = released_sop();
+    env.git(&["rm", "-q", "sops/a.md"]);
+    env.commit("Remove SOP-1 by hand");
+    let message = "SOP-1 was released (last as 1.0, tag SOP-1/v1.0.0) but no file has its ID now, so it drops off the published site; bring it back with  git checkout SOP-1/v1.0.0 -- sops/a.md  and, if it is no longer in use, withdraw it with  sopctl retire SOP-1";
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert_eq!(check.stdout, format!("sops/:1:1: error: {message}\n"));
+    let publish = env.run(&["publish", "-o", "site"]);
+    publish.expect_code(0);
+    assert!(
+        publish.stderr.contains(&format!("warning: {message}\n")),
+        "{}",
+        publish.stderr
+    );
+    // The way back works as the message says.
+    env.git(&["checkout", "SOP-1/v1.0.0", "--", "sops/a.md"]);
+    env.run(&["check"]).expect_code(0);
+}

@@ -45,7 +45,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     } else {
         Vec::new()
     };
-    if wanted.is_empty() && deleted.is_empty() {
+    let vanished = if args.docs.is_empty() {
+        ws.vanished_documents(&pool)
+    } else {
+        Vec::new()
+    };
+    if wanted.is_empty() && deleted.is_empty() && vanished.is_empty() {
         if !ws.is_sop_repository() {
             return Err(super::new::not_a_repository());
         }
@@ -72,6 +77,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     findings.extend(deleted);
     if args.docs.is_empty() {
         findings.extend(ws.shared_tag_format(&pool));
+        findings.extend(vanished);
     }
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
 
