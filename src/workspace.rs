@@ -628,6 +628,30 @@ impl Workspace {
             .collect()
     }
 
+    /// Where `key` is set in `sopctl.toml` (shown from the working directory), or its line 1.
+    fn settings_line(&self, key: &str) -> (PathBuf, Location) {
+        let path = self.root.join(config::FILE_NAME);
+        let line = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| text.lines().position(|l| l.trim_start().starts_with(key)))
+            .map_or(1, |i| i + 1);
+        (self.display_path(&path), Location { line, column: 1 })
+    }
+
+    /// An error at the `out` line of `sopctl.toml` when that folder may not receive renditions
+    /// ([`Workspace::check_output_dir`]), so `check` says so before a release is refused.
+    pub fn bad_out_setting(&self) -> Option<Finding> {
+        let error = self
+            .check_output_dir(&self.root.join(&self.settings.out))
+            .err()?;
+        let (path, location) = self.settings_line("out");
+        Some(Finding::error(
+            path,
+            location,
+            format!("{error}; set `out` to a folder of its own, e.g. out = \"dist\""),
+        ))
+    }
+
     /// An error at the `tag_format` line of `sopctl.toml` when the format has no `{id}` and
     /// `entries` hold more than one SOP: their releases would share tag names.
     pub fn shared_tag_format(&self, entries: &[Entry]) -> Option<Finding> {
@@ -638,17 +662,10 @@ impl Workspace {
         if self.settings.tag_format.contains("{id}") || sops < 2 {
             return None;
         }
-        let path = self.root.join(config::FILE_NAME);
-        let line = std::fs::read_to_string(&path)
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .position(|l| l.trim_start().starts_with("tag_format"))
-            })
-            .map_or(1, |i| i + 1);
+        let (path, location) = self.settings_line("tag_format");
         Some(Finding::error(
-            self.display_path(&path),
-            Location { line, column: 1 },
+            path,
+            location,
             format!(
                 "tag_format `{}` has no `{{id}}`, and this repository holds {sops} SOPs: their releases would share tag names; write it as e.g. tag_format = \"{{id}}/v{{version}}\"",
                 self.settings.tag_format

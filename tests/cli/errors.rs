@@ -1164,6 +1164,17 @@ fn list_warns_about_sops_it_shows_with_defaults_or_leaves_out() {
     assert_eq!(
         run.stderr,
         "warning: sops/a.md has errors in its front matter, so some values show as - or a default; run  sopctl check\n\
-         warning: sops/b.md is left out: it cannot be read; run  sopctl check\n"
+         warning: sops/b.md is left out: it is not UTF-8 text; run  sopctl check\n"
+    );
+    // Every file left out: no advice to create one, as if there were none.
+    std::fs::remove_file(env.path("sops/a.md")).expect("remove");
+    env.write("sops/c.md", "---\nid: SOP-3\ntitle: [Draft] x\n---\n");
+    let run = env.run(&["list"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "warning: sops/b.md is left out: it is not UTF-8 text; run  sopctl check\n\
+         warning: sops/c.md is left out: its front matter cannot be read; run  sopctl check\n"
     );
 }

@@ -161,6 +161,12 @@ fn an_out_setting_pointing_into_the_sops_is_refused_by_release_with_nothing_chan
     env.write("sopctl.toml", "out = \"sops\"\n");
     env.write("sops/a.md", sop("SOP-1", "Alpha"));
     env.commit("Add");
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert_eq!(
+        check.stdout,
+        "sopctl.toml:1:1: error: the output folder sops is where the SOPs are kept (sops/); set `out` to a folder of its own, e.g. out = \"dist\"\n"
+    );
     let before = env.snapshot();
     let run = env.run(&["release", "-m", "First"]);
     run.expect_code(1);

@@ -39,6 +39,7 @@ struct Row {
 pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
     let ws = env.workspace()?;
     let mut rows = Vec::new();
+    let mut left_out = 0;
     for entry in ws.documents() {
         let shown = ws.display_path(&entry.path);
         match entry.sop {
@@ -55,14 +56,27 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
                 }
                 rows.push(row(&ws, &sop));
             }
-            Ok(_) => ui.warning(&format!(
-                "{} is left out: its front matter has no valid `id`; run  sopctl check",
-                shown.display()
-            )),
-            Err(_) => ui.warning(&format!(
-                "{} is left out: it cannot be read; run  sopctl check",
-                shown.display()
-            )),
+            Ok(_) => {
+                left_out += 1;
+                ui.warning(&format!(
+                    "{} is left out: its front matter has no valid `id`; run  sopctl check",
+                    shown.display()
+                ));
+            }
+            Err(e) => {
+                left_out += 1;
+                let why = match e {
+                    crate::doc::DocError::FrontMatter { .. } => "its front matter cannot be read",
+                    crate::doc::DocError::NotUtf8(_) => "it is not UTF-8 text",
+                    crate::doc::DocError::TooLarge { .. } => "it is too large",
+                    crate::doc::DocError::SymbolicLink { .. } => "it is a symbolic link",
+                    crate::doc::DocError::Io(_) => "it cannot be read",
+                };
+                ui.warning(&format!(
+                    "{} is left out: {why}; run  sopctl check",
+                    shown.display()
+                ));
+            }
         }
     }
     let deleted = ws.deleted_documents();
@@ -77,7 +91,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         return ui.line(&json);
     }
     if rows.is_empty() {
-        if deleted.is_empty() {
+        if deleted.is_empty() && left_out == 0 {
             if !ws.is_sop_repository() {
                 return Err(super::new::not_a_repository());
             }
