@@ -292,9 +292,18 @@ fn read_entries(text: &str, range: Range<usize>) -> Result<Option<Vec<Entry>>, F
     let yaml = &text[range.clone()];
     let offsets = CharOffsets::new(text, &range);
     let locate = |char_index: usize| location_in(text, offsets.byte(char_index));
-    let yaml_error = |err: saphyr_parser::ScanError| FrontMatterError::Yaml {
-        location: locate(err.marker().index()),
-        message: plain_yaml_message(err.info()),
+    let yaml_error = |err: saphyr_parser::ScanError| {
+        let reported = offsets.byte(err.marker().index());
+        // The reader may stop a line early on a tab: point at the tab itself.
+        let at = if err.info().contains("tab") {
+            first_indenting_tab(text, reported, range.end).unwrap_or(reported)
+        } else {
+            reported
+        };
+        FrontMatterError::Yaml {
+            location: location_in(text, at),
+            message: plain_yaml_message(err.info()),
+        }
     };
 
     let mut events = Vec::new();
@@ -522,6 +531,21 @@ fn end_of_line(text: &str, offset: usize, limit: usize) -> usize {
     pos
 }
 
+/// The offset of the first tab in the leading white space of a line, from the line holding
+/// `from` up to `end`.
+fn first_indenting_tab(text: &str, from: usize, end: usize) -> Option<usize> {
+    let start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut offset = start;
+    for line in text.get(start..end)?.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line.get(..indent).and_then(|lead| lead.find('\t')) {
+            return Some(offset + tab);
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// saphyr's messages in a document owner's words where we know a better one.
 fn plain_yaml_message(info: &str) -> String {
     if info.contains("tab") {
@@ -544,6 +568,8 @@ fn plain_yaml_message(info: &str) -> String {
         format!("a value that starts with `{c}` must be in quotes, e.g. title: \"{c}…\"")
     } else if info.contains("unknown anchor") {
         "a value that starts with `*` must be in quotes (YAML reads it as a reference)".to_string()
+    } else if info.contains("':' must be followed by") {
+        "put a space after the colon (a tab does not count), e.g. title: Cleaning".to_string()
     } else if info.contains("did not find expected key") {
         "this value cannot be read as written (it starts with a sign YAML gives a meaning, such as `[`, `{`, `&`, `!` or a quote); put the whole value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
     } else if info.contains("expect ':'") || info.contains("expected ':'") {
@@ -654,6 +680,21 @@ fn entry_line_start(text: &str, entry: &Entry, fm: &FrontMatter) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_is_reported_where_it_is() {
+        let source = SourceText::from_bytes(
+            std::path::Path::new("t.md"),
+            b"---\nid: SOP-1\n\ttitle: x\nowner: QA\n---\n".to_vec(),
+        )
+        .expect("utf-8");
+        let err = split(&source).expect_err("a tab");
+        assert_eq!(err.location(), Location { line: 3, column: 1 });
+        assert_eq!(
+            err.to_string(),
+            "front matter is not valid YAML: a tab is used for indentation; YAML allows only spaces there"
+        );
+    }
     use std::path::Path;
 
     fn src(text: &str) -> SourceText {

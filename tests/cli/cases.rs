@@ -152,7 +152,7 @@ fn b11d_tab_indentation_is_an_error_at_line_4() {
     run.expect_code(1);
     assert_eq!(
         run.stdout,
-        "cases/B11d-tab-indent.md:4:2: error: front matter is not valid YAML: a tab is used for indentation; YAML allows only spaces there\n"
+        "cases/B11d-tab-indent.md:4:1: error: front matter is not valid YAML: a tab is used for indentation; YAML allows only spaces there\n"
     );
 }
 
