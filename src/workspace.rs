@@ -56,9 +56,12 @@ pub enum OutputFileError {
     /// Inside `.git`.
     #[error("{} is inside git's own folder (.git), which sopctl never writes into", .0.display())]
     InsideGit(PathBuf),
-    /// A file git tracks, the settings file or an SOP: writing would replace it.
+    /// A file git tracks, or the settings file: writing would replace it.
     #[error("{} is a file of the repository; writing the output there would replace it", .0.display())]
     RepositoryFile(PathBuf),
+    /// A Markdown file in a folder of SOPs: an SOP, or a file that would be read as one.
+    #[error("{} is in a folder of SOPs, where a Markdown file is an SOP; the output goes elsewhere", .0.display())]
+    SopFile(PathBuf),
 }
 
 /// A problem finding the workspace or a document in it.
@@ -570,8 +573,11 @@ impl Workspace {
                 resolved.starts_with(crate::fsx::resolve_existing_prefix(&self.root.join(d)))
             });
         let is_settings = resolved == self.root.join(config::FILE_NAME);
-        if is_sop || is_settings || repo.tracked_file_under(relative).is_some() {
+        if is_settings || repo.tracked_file_under(relative).is_some() {
             return Err(OutputFileError::RepositoryFile(shown));
+        }
+        if is_sop {
+            return Err(OutputFileError::SopFile(shown));
         }
         Ok(())
     }
@@ -613,11 +619,16 @@ impl Workspace {
                 let path = repo
                     .document_at(&latest.commit, &id, None)
                     .map_or_else(|| folder.join(format!("{id}.md")), |(p, _)| p);
+                // A file still at the released path is there, even if its front matter cannot
+                // be read now (`check` reports that itself).
+                if repo.workdir().join(&path).exists() {
+                    return None;
+                }
                 Some(Finding::error(
                     format!("{}/", folder.display()),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and, if it is no longer in use, withdraw it with  sopctl retire {id}",
+                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and commit it; if it is no longer in use, then withdraw it with  sopctl retire {id} -m \"why\"",
                         latest.version,
                         latest.tag,
                         latest.tag,
@@ -667,7 +678,7 @@ impl Workspace {
             path,
             location,
             format!(
-                "tag_format `{}` has no `{{id}}`, and this repository holds {sops} SOPs: their releases would share tag names; write it as e.g. tag_format = \"{{id}}/v{{version}}\"",
+                "tag_format `{}` has no `{{id}}`, and this repository holds {sops} SOPs: their releases would share tag names; write it as e.g. tag_format = \"{{id}}/v{{version}}\" and rename the tags already made to that form first (docs/troubleshooting.md, \"Changing the tag format\", shows how)",
                 self.settings.tag_format
             ),
         ))

@@ -138,7 +138,7 @@ pub enum Refusal {
         missing: &'static str,
     },
     /// `check` finds errors in the document.
-    #[error("the document has {} {}", .0.len(), if .0.len() == 1 { "error" } else { "errors" })]
+    #[error("sopctl check finds {} {}", .0.len(), if .0.len() == 1 { "error" } else { "errors" })]
     CheckFailed(Vec<Finding>),
     /// The document lies outside the repository's work tree.
     #[error("{} is outside the git repository", path.display())]

@@ -973,7 +973,7 @@ fn retire_refusals_with_their_hints() {
                 &["retire", "-m", "x"],
                 1,
                 "error: sops/a.md has changes that are not committed; retiring would commit them unreviewed\n\
-                 hint: commit them (or undo them with  git restore sops/a.md), then retire\n",
+                 hint: commit them first (git commit), then retire\n",
             ),
             (
                 &["retire", "../outside/o.md", "-m", "x"],

@@ -221,7 +221,7 @@ fn a_released_sop_removed_by_hand_is_named_by_check_and_publish() {
     let env = released_sop();
     env.git(&["rm", "-q", "sops/a.md"]);
     env.commit("Remove SOP-1 by hand");
-    let message = "SOP-1 was released (last as 1.0, tag SOP-1/v1.0.0) but no file has its ID now, so it drops off the published site; bring it back with  git checkout SOP-1/v1.0.0 -- sops/a.md  and, if it is no longer in use, withdraw it with  sopctl retire SOP-1";
+    let message = "SOP-1 was released (last as 1.0, tag SOP-1/v1.0.0) but no file has its ID now, so it drops off the published site; bring it back with  git checkout SOP-1/v1.0.0 -- sops/a.md  and commit it; if it is no longer in use, then withdraw it with  sopctl retire SOP-1 -m \"why\"";
     let check = env.run(&["check"]);
     check.expect_code(1);
     assert_eq!(check.stdout, format!("sops/:1:1: error: {message}\n"));
@@ -235,4 +235,21 @@ fn a_released_sop_removed_by_hand_is_named_by_check_and_publish() {
     // The way back works as the message says.
     env.git(&["checkout", "SOP-1/v1.0.0", "--", "sops/a.md"]);
     env.run(&["check"]).expect_code(0);
+    env.commit("Bring SOP-1 back");
+    env.run(&["retire", "SOP-1", "-m", "why"]).expect_code(0);
+
+    // A file whose front matter cannot be read is still there: not reported as gone.
+    let env = released_sop();
+    let text = env
+        .read("sops/a.md")
+        .replace("title: Alpha", "title: [Draft] Alpha");
+    env.write("sops/a.md", text);
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert!(
+        !check.stdout.contains("no file has its ID"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.starts_with("sops/a.md:3:"), "{}", check.stdout);
 }

@@ -272,7 +272,11 @@ fn a_redline_is_never_written_over_the_repositorys_own_files() {
         ),
         (
             "sops/draft.md",
-            "error: sops/draft.md is a file of the repository; writing the output there would replace it",
+            "error: sops/draft.md is in a folder of SOPs, where a Markdown file is an SOP; the output goes elsewhere",
+        ),
+        (
+            "sops/redline.md",
+            "error: sops/redline.md is in a folder of SOPs, where a Markdown file is an SOP; the output goes elsewhere",
         ),
         (
             ".gitignore",
@@ -322,7 +326,7 @@ fn a_tag_format_without_the_id_is_refused_once_a_second_sop_arrives() {
     assert_eq!(env.git(&["tag"]).trim(), "v1.0.0");
     env.write("sops/b.md", sop("SOP-2", "Beta"));
     env.commit("A second SOP");
-    let finding = "sopctl.toml:2:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\"";
+    let finding = "sopctl.toml:2:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\" and rename the tags already made to that form first (docs/troubleshooting.md, \"Changing the tag format\", shows how)";
     let check = env.run(&["check"]);
     check.expect_code(1);
     assert!(check.stdout.contains(finding), "{}", check.stdout);
@@ -331,4 +335,18 @@ fn a_tag_format_without_the_id_is_refused_once_a_second_sop_arrives() {
     release.expect_code(1);
     assert!(release.stderr.contains(finding), "{}", release.stderr);
     assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn files_sharing_an_id_are_named_by_their_paths_when_release_asks_which() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-9", "Alpha"));
+    env.write("sops/b.md", sop("SOP-9", "Beta"));
+    env.commit("Two files, one ID");
+    let run = env.run(&["release", "-m", "First"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: more than one SOP could be released; name one of: sops/a.md, sops/b.md\nhint: sopctl release sops/a.md -m \"…\"\n"
+    );
 }

@@ -211,7 +211,7 @@ fn refusal_a_tag_format_shared_by_two_sops() {
     refused(
         &env,
         &["release", "SOP-001", "-m", "A first"],
-        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. the document has 1 error\n       sopctl.toml:1:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\"\n     hint: fix them, then run  sopctl check  to confirm\n",
+        "error: SOP-001 cannot be released (1 problem); nothing was changed\n  1. sopctl check finds 1 error\n       sopctl.toml:1:1: error: tag_format `v{version}` has no `{id}`, and this repository holds 2 SOPs: their releases would share tag names; write it as e.g. tag_format = \"{id}/v{version}\" and rename the tags already made to that form first (docs/troubleshooting.md, \"Changing the tag format\", shows how)\n     hint: fix them, then run  sopctl check  to confirm\n",
     );
 }
 
@@ -233,7 +233,7 @@ fn refusal_check_errors_and_several_problems_at_once() {
          \x20    hint: commit them first (git commit), or put them aside with  git stash\n\
          \x20 2. a release needs a summary of what changed and why (-m)\n\
          \x20    hint: add one:  -m \"What changed and why\"\n\
-         \x20 3. the document has 2 errors\n\
+         \x20 3. sopctl check finds 2 errors\n\
          \x20      sops/a.md:1:1: error: the front matter has no `owner`; add a line `owner: …`\n\
          \x20      sops/a.md:5:5: error: the link `missing.md` does not exist (looked for sops/missing.md)\n\
          \x20    hint: fix them, then run  sopctl check  to confirm\n",

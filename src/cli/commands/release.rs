@@ -136,14 +136,26 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
             if changed.len() == 1 {
                 return Ok(changed.remove(0));
             }
-            let list = if changed.is_empty() {
-                candidates
+            let _ = candidates;
+            let sops: Vec<Sop> = if changed.is_empty() {
+                ws.documents()
+                    .into_iter()
+                    .filter_map(|e| e.sop.ok())
+                    .collect()
             } else {
                 changed
-                    .iter()
-                    .filter_map(|s| s.id().map(ToString::to_string))
-                    .collect()
             };
+            // Each by its ID, or by its path where files share an ID.
+            let ids: Vec<Option<&crate::doc::DocId>> = sops.iter().map(Sop::id).collect();
+            let list: Vec<String> = sops
+                .iter()
+                .map(|s| match s.id() {
+                    Some(id) if ids.iter().filter(|i| **i == Some(id)).count() == 1 => {
+                        id.to_string()
+                    }
+                    _ => ws.display_path(s.path()).display().to_string(),
+                })
+                .collect();
             Err(CliError::new(format!(
                 "more than one SOP could be released; name one of: {}",
                 list.join(", ")

@@ -60,10 +60,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
             "{} has changes that are not committed; retiring would commit them unreviewed",
             relative.display()
         ))
-        .hint(format!(
-            "commit them (or undo them with  git restore {}), then retire",
-            ws.display_path(sop.path()).display()
-        )));
+        .hint("commit them first (git commit), then retire"));
     }
     let mut edited = sop
         .with_value("status", status.as_str(), Some("effective"))
