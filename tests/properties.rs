@@ -203,7 +203,6 @@ proptest! {
                     })
                 });
                 prop_assert!(found, "not one added line:\n{}", new_text);
-                let _ = (changed_old, inserted);
             }
         }
     }

@@ -126,7 +126,7 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
         Ok(sop) => Ok(sop),
         // A name that several files answer to (a shared ID): they are named by path.
         Err(e @ WorkspaceError::Ambiguous { .. }) if name.is_some() => Err(e.into()),
-        Err(WorkspaceError::Ambiguous { candidates }) => {
+        Err(WorkspaceError::Ambiguous { .. }) => {
             let mut changed: Vec<Sop> = ws
                 .documents()
                 .into_iter()
@@ -136,7 +136,6 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
             if changed.len() == 1 {
                 return Ok(changed.remove(0));
             }
-            let _ = candidates;
             let sops: Vec<Sop> = if changed.is_empty() {
                 ws.documents()
                     .into_iter()
