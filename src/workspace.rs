@@ -103,6 +103,8 @@ pub enum WorkspaceError {
     NoDocuments {
         /// The folders searched, for the message.
         folders: String,
+        /// What to do ([`Workspace::no_documents_hint`]).
+        hint: String,
     },
     /// The command needs git history and there is no repository.
     #[error("{} is not in a git repository, so it has no releases", path.display())]
@@ -320,6 +322,7 @@ impl Workspace {
                         Some((id, path)) => self.deleted_error(id, &path),
                         None => WorkspaceError::NoDocuments {
                             folders: self.describe_folders(),
+                            hint: self.no_documents_hint(),
                         },
                     }),
                     1 => {
@@ -483,9 +486,32 @@ impl Workspace {
         self.settings
             .docs
             .iter()
-            .map(|d| format!("{}/", d.display()))
+            .map(|d| {
+                if self.root.join(d).is_dir() {
+                    format!("{}/", d.display())
+                } else {
+                    format!("{}/ (which does not exist)", d.display())
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The hint for a repository without SOPs: create one, or, when a `docs` folder does not
+    /// exist, fix the setting.
+    pub fn no_documents_hint(&self) -> String {
+        match self
+            .settings
+            .docs
+            .iter()
+            .find(|d| !self.root.join(d).is_dir())
+        {
+            Some(missing) if self.settings.docs != Settings::default().docs => format!(
+                "`docs` in sopctl.toml names {}/, which does not exist: create the folder, or set `docs` to the folders that hold your SOPs",
+                missing.display()
+            ),
+            _ => "create one with  sopctl new \"Title of the procedure\"".to_string(),
+        }
     }
 
     /// A path shown relative to the working directory when it lies below it.

@@ -195,8 +195,10 @@ impl From<WorkspaceError> for CliError {
                 );
                 CliError::new(err.to_string()).hint(hint)
             }
-            e @ WorkspaceError::NoDocuments { .. } => CliError::new(e.to_string())
-                .hint("create one with  sopctl new \"Title of the procedure\""),
+            WorkspaceError::NoDocuments { ref hint, .. } => {
+                let hint = hint.clone();
+                CliError::new(err.to_string()).hint(hint)
+            }
             e @ WorkspaceError::Ambiguous { .. } => CliError::new(e.to_string())
                 .hint("name one of them after the command (a file path always works)"),
             e @ WorkspaceError::NotARepository { .. } => {

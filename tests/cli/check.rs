@@ -270,3 +270,24 @@ fn a_hand_edited_revision_row_is_reported() {
         "sops/a.md:15:1: warning: the revision history row for 1.1 differs from its release record (2026-01-15 | Second | Test Owner); the next `sopctl release` writes the record's values back\n"
     );
 }
+
+#[test]
+fn a_docs_folder_that_does_not_exist_is_named_with_the_setting_to_fix() {
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "docs = [\"procedures\"]\n");
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: there are no SOPs in procedures/ (which does not exist)\nhint: `docs` in sopctl.toml names procedures/, which does not exist: create the folder, or set `docs` to the folders that hold your SOPs\n"
+    );
+    let list = env.run(&["list"]);
+    list.expect_code(0);
+    assert!(
+        list.stderr
+            .contains("`docs` in sopctl.toml names procedures/"),
+        "{}",
+        list.stderr
+    );
+}

@@ -56,6 +56,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         }
         return Err(WorkspaceError::NoDocuments {
             folders: ws.describe_folders(),
+            hint: ws.no_documents_hint(),
         }
         .into());
     }

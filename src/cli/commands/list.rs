@@ -96,7 +96,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
                 return Err(super::new::not_a_repository());
             }
             ui.status(&format!("no SOPs in {}", ws.describe_folders()));
-            ui.hint("create one with  sopctl new \"Title of the procedure\"");
+            ui.hint(&ws.no_documents_hint());
         }
         return Ok(());
     }
