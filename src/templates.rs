@@ -31,6 +31,16 @@ const BUILT_IN: [(&str, &str); 5] = [
     (SITE_SOP, include_str!("../templates/site-sop.html")),
 ];
 
+/// The sentences of the built-in new-SOP template that stand in for the author's own words
+/// ("1. First step."): its body lines that are not headings, table rows or filled-in values.
+pub fn skeleton_placeholders() -> impl Iterator<Item = &'static str> {
+    let skeleton = include_str!("../templates/skeleton.md");
+    let body = skeleton.splitn(3, "---\n").nth(2).unwrap_or_default();
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with(['#', '|']) && !l.contains("{{"))
+}
+
 /// The text of template file `name`: the repository's `templates/{name}` under `root` if it
 /// exists, else the built-in one.
 ///

@@ -33,11 +33,31 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     check_conflict_markers(sop, &mut findings);
     check_history_rows(sop, &mut findings);
     check_glyphs(sop, &mut findings);
+    check_placeholders(sop, &mut findings);
     let body = scan(sop.body(), sop.body_first_line());
     check_headings(path, &body, &mut findings);
     check_references(path, repo_root, &body, &mut findings);
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// Lines still holding the placeholder text of `sopctl new` (the built-in template): a
+/// warning at each, so a template is not released as a procedure unnoticed.
+fn check_placeholders(sop: &Sop, findings: &mut Vec<Finding>) {
+    let first = sop.body_first_line();
+    for (n, line) in sop.body().lines().enumerate() {
+        let line = line.trim();
+        if crate::templates::skeleton_placeholders().any(|p| p == line) {
+            findings.push(Finding::warning(
+                sop.path(),
+                Location {
+                    line: first + n,
+                    column: 1,
+                },
+                "this line is still the placeholder text that  sopctl new  wrote; replace it with the procedure's own words, or delete it",
+            ));
+        }
+    }
 }
 
 /// Characters the PDF's fonts cannot draw: a warning (an error with `--strict`) at the first

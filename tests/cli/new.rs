@@ -29,7 +29,36 @@ fn new_writes_the_skeleton_with_the_first_id_and_it_passes_check() {
     ] {
         assert!(text.contains(section), "missing {section}");
     }
-    env.run(&["check"]).expect_code(0);
+    // It passes check, which points at each placeholder sentence still to be written over.
+    let check = env.run(&["check"]);
+    check.expect_code(0);
+    let placeholder = "warning: this line is still the placeholder text that  sopctl new  wrote; replace it with the procedure's own words, or delete it";
+    let lines: Vec<&str> = check.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", check.stdout);
+    assert!(
+        lines.iter().all(|l| l.ends_with(placeholder)),
+        "{}",
+        check.stdout
+    );
+    let steps = text
+        .lines()
+        .position(|l| l == "1. First step.")
+        .expect("step")
+        + 1;
+    assert!(
+        check
+            .stdout
+            .contains(&format!("SOP-001.md:{steps}:1: {placeholder}")),
+        "{}",
+        check.stdout
+    );
+    // Written over, the warnings go.
+    env.write(
+        "sops/SOP-001.md",
+        text.replace("1. First step.", "1. Switch the mixer off."),
+    );
+    let check = env.run(&["check"]);
+    assert_eq!(check.stdout.lines().count(), 5, "{}", check.stdout);
 }
 
 #[test]
