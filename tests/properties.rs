@@ -60,8 +60,13 @@ fn fuzz_regressions_stay_fixed() {
 }
 
 fn config() -> ProptestConfig {
+    // 48 cases in the normal run; PROPTEST_CASES=1000 runs longer.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48);
     ProptestConfig {
-        cases: 48,
+        cases,
         ..ProptestConfig::default()
     }
 }
@@ -259,7 +264,14 @@ fn empty_root() -> PathBuf {
 }
 
 fn sop_with(body: &str) -> Sop {
-    let text = format!("---\nid: SOP-9\ntitle: Property\nowner: QA\n---\n\n{body}");
+    titled("Property", body)
+}
+
+/// An SOP with this title (quoted, so any text is a title) and body.
+fn titled(title: &str, body: &str) -> Sop {
+    let title = title.replace(['\\', '"'], "");
+    let text =
+        format!("---\nid: SOP-9\ntitle: \"{title}\"\nowner: QA\nversion: 1.2\n---\n\n{body}");
     Sop::from_bytes(Path::new("p.md"), text.into_bytes()).expect("parses")
 }
 
@@ -299,9 +311,10 @@ proptest! {
     #[test]
     fn layout_never_places_text_outside_the_margins(
         body in body(),
+        title in paragraph(),
         paper in prop::sample::select(vec![Paper::A4, Paper::Letter]),
     ) {
-        let laid = lay_out(&sop_with(&body), paper);
+        let laid = lay_out(&titled(&title, &body), paper);
         let geo = Geometry::for_paper(paper);
         let bands = band_baselines(paper);
         for (n, page) in laid.doc.pages.iter().enumerate() {

@@ -76,22 +76,31 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
     ];
     let col = width.0 / 3.0;
     for row in cells.chunks(3) {
+        let values: Vec<_> = row
+            .iter()
+            .map(|(_, value)| {
+                let v = vec![Span {
+                    text: value.clone(),
+                    style: Ctx {
+                        bold: true,
+                        ..Ctx::body()
+                    }
+                    .style_for_value(),
+                }];
+                flow.break_spans(&v, Pt(col - 10.0))
+            })
+            .collect();
+        // The row starts on the page where its label and first value line fit (a very long
+        // title may have pushed the grid to the foot of a page).
+        let lines = values.iter().map(|b| b.lines.len()).max().unwrap_or(1);
+        flow.ensure(Pt(11.0 + 13.5 * lines.min(3) as f32));
         let top = flow.y;
         let mut lowest = top;
-        for (i, (label, value)) in row.iter().enumerate() {
+        for (i, ((label, _), broken)) in row.iter().zip(&values).enumerate() {
             flow.y = top;
             let cx = x + Pt(col * i as f32);
             small_caps(flow, cx, label);
-            let v = vec![Span {
-                text: value.clone(),
-                style: Ctx {
-                    bold: true,
-                    ..Ctx::body()
-                }
-                .style_for_value(),
-            }];
-            let broken = flow.break_spans(&v, Pt(col - 10.0));
-            flow.place_lines(&broken, cx, 13.5);
+            flow.place_lines(broken, cx, 13.5);
             if flow.y.0 > lowest.0 {
                 lowest = flow.y;
             }
@@ -100,10 +109,12 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
     }
     if !meta.approvals.is_empty() {
         // The signature manifest (21 CFR 11.50): name, role, meaning, date and time.
+        flow.ensure(Pt(11.0 + 13.0));
         small_caps(flow, x, "APPROVALS");
-        let cols = [0.0, 0.32, 0.58, 0.76];
+        let cols = [0.0, 0.30, 0.54, 0.72, 1.0];
         for a in &meta.approvals {
             let date = a.date.replace('T', " ").replace('Z', " UTC");
+            flow.ensure(Pt(13.0));
             let baseline = flow.y + Pt(9.5);
             for (i, text) in [
                 a.name.as_str(),
@@ -114,16 +125,21 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
             .iter()
             .enumerate()
             {
+                let face = if i == 0 {
+                    FaceId::SansBold
+                } else {
+                    FaceId::Sans
+                };
+                let from = cols.get(i).copied().unwrap_or_default();
+                let to = cols.get(i + 1).copied().unwrap_or(1.0);
+                // Each cell keeps to its column: a long name is shortened with "…".
+                let room = width.0 * (to - from) - if to < 1.0 { 6.0 } else { 0.0 };
                 flow.push(Item::Text {
-                    x: x + Pt(width.0 * cols.get(i).copied().unwrap_or_default()),
+                    x: x + Pt(width.0 * from),
                     y: baseline,
-                    face: if i == 0 {
-                        FaceId::SansBold
-                    } else {
-                        FaceId::Sans
-                    },
+                    face,
                     size: 9.0,
-                    text: text.to_string(),
+                    text: fit(text, face, 9.0, room),
                     color: Rgb::BLACK,
                     angle: 0.0,
                 });
@@ -270,24 +286,62 @@ pub fn fill_page_numbers(flow: &mut Flow<'_>, patches: &[Patch]) {
     }
 }
 
-/// Header, footer and watermark on every page, now that the number of pages is known.
+/// `text` cut to at most `width` points in `face` at `size`, ending in "…" when cut (at a
+/// grapheme boundary, so no character is split).
+fn fit(text: &str, face: FaceId, size: f32, width: f32) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if text_width(face, text, size) <= width {
+        return text.to_string();
+    }
+    let room = width - text_width(face, "…", size);
+    let mut out = String::new();
+    let mut used = 0.0;
+    for grapheme in text.graphemes(true) {
+        let w = text_width(face, grapheme, size);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push_str(grapheme);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Header, footer and watermark on every page, now that the number of pages is known. The
+/// header (ID · title · version) and the footer notice are shortened with "…" where they would
+/// run into the status mark or the page number: the title gives way first.
 pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
     let geo = flow.geo;
     let total = flow.pages.len();
     let mark = meta.status_mark();
-    let mut header = Vec::new();
-    if !meta.id.is_empty() {
-        header.push(meta.id.clone());
-    }
-    if !meta.title.is_empty() {
-        header.push(meta.title.clone());
-    }
-    if !meta.version.is_empty() {
-        header.push(format!("Version {}", meta.version));
-    }
-    let header = header.join(" · ");
+    let size = 7.5;
+    let gap = 12.0;
+    let header_room =
+        geo.text_width().0 - mark.map_or(0.0, |m| text_width(FaceId::SansBold, m, size) + gap);
+    let version = (!meta.version.is_empty()).then(|| format!("Version {}", meta.version));
+    let join = |title: &str| {
+        [Some(meta.id.as_str()), Some(title), version.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let without_title = text_width(FaceId::Sans, &join(""), size);
+    let separator = if meta.title.is_empty() {
+        0.0
+    } else {
+        text_width(FaceId::Sans, " · ", size)
+    };
+    let title = fit(
+        &meta.title,
+        FaceId::Sans,
+        size,
+        (header_room - without_title - separator).max(0.0),
+    );
+    let header = fit(&join(&title), FaceId::Sans, size, header_room);
+    let number_room = text_width(FaceId::Sans, &format!("Page {total} of {total}"), size) + gap;
     for (n, page) in flow.pages.iter_mut().enumerate() {
-        let size = 7.5;
         let head_y = geo.top - Pt(14.0);
         let foot_y = geo.bottom + Pt(22.0);
         let mut chrome = Vec::new();
@@ -361,7 +415,7 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
             y: foot_y,
             face: FaceId::Sans,
             size,
-            text: left,
+            text: fit(&left, FaceId::Sans, size, geo.text_width().0 - number_room),
             color: Rgb::GREY,
             angle: 0.0,
         });
