@@ -195,7 +195,7 @@ pub fn signatures(sop: &Sop, valid: &[Approval]) -> Vec<Approval> {
 /// Records `identity`'s approval of the document's current content as a commit.
 ///
 /// # Errors
-/// [`RepoError`] when the commit cannot be written.
+/// [`crate::repo::RepoError`] when the commit cannot be written.
 pub fn record_approval(
     ws: &Workspace,
     sop: &Sop,

@@ -5,7 +5,7 @@
 //! are aligned by heading path, then by content (a renamed section), and a section whose place
 //! in the order changed is reported as moved, with any edits inside it. Inside a section, blocks
 //! are compared unit by unit (a paragraph, a list item, a table row, a code block), and changed
-//! units word by word ([`words`]). Formatting is separate ([`format`]): text, unified, HTML, JSON.
+//! units word by word ([`words`]). Formatting is separate ([`format`](mod@format)): text, unified, HTML, JSON.
 
 pub mod format;
 pub mod words;

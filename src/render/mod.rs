@@ -6,7 +6,7 @@
 //!
 //! - [`ir`]: the document as owned data, shared by every output.
 //! - [`images`]: image references resolved inside the repository.
-//! - [`html`]: the self-contained HTML rendition.
+//! - [`html`](mod@html): the self-contained HTML rendition.
 //! - [`pdf`]: the PDF rendition: layout, then the writer.
 
 pub mod html;

@@ -29,8 +29,13 @@ pub enum DiffFormat {
     after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, or latest.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
 )]
 pub struct DiffArgs {
-    /// [DOC] FROM [TO]: the SOP (may be left out when there is only one), the older version, and the newer one (default: the working copy)
-    #[arg(num_args = 1..=3, value_names = ["DOC", "FROM", "TO"], required = true)]
+    /// The document (optional), the older version and the newer one (optional), as typed.
+    #[arg(
+        num_args = 1..=3,
+        value_names = ["DOC", "FROM", "TO"],
+        required = true,
+        help = "[DOC] FROM [TO]: the SOP (may be left out when there is only one), the older version, and the newer one (default: the working copy)"
+    )]
     pub args: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]

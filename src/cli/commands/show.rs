@@ -8,8 +8,12 @@ use crate::cli::{CliError, Env, Ui};
     after_help = "Examples:\n  sopctl show 1.0                      the only SOP, as released in 1.0\n  sopctl show SOP-OPS-007 latest        the newest release\n  sopctl show SOP-OPS-007 v1.1.0 > old.md\n  sopctl show SOP-OPS-007               the working copy\n\nA version is written 1, 1.1, 1.1.0, v1.1.0, as its tag name, or latest; 1.1 means exactly 1.1.0.\nLeaving the version out means the working copy."
 )]
 pub struct ShowArgs {
-    /// [DOC] [VERSION]: the SOP (may be left out when there is only one) and the version (1, 1.1, 1.1.0, v1.1.0, a tag name or `latest`; default: the working copy)
-    #[arg(num_args = 0..=2, value_names = ["DOC", "VERSION"])]
+    /// The document and the version (both optional), as typed.
+    #[arg(
+        num_args = 0..=2,
+        value_names = ["DOC", "VERSION"],
+        help = "[DOC] [VERSION]: the SOP (may be left out when there is only one) and the version (1, 1.1, 1.1.0, v1.1.0, a tag name or `latest`; default: the working copy)"
+    )]
     pub args: Vec<String>,
 }
 

@@ -1,10 +1,10 @@
 //! The PDF rendition (SPEC §7): [`layout`] (the document model into positioned items, in
-//! points, no PDF types) then [`write`] (the only code that knows printpdf).
+//! points, no PDF types) then [`write`](mod@write) (the only code that knows printpdf).
 //!
 //! - [`fonts`]: the embedded DejaVu faces and their metrics.
 //! - [`text`]: line breaking by font metrics and UAX #14.
 //! - [`layout`]: pages of positioned items.
-//! - [`write`]: PDF bytes, reproducible.
+//! - [`write`](mod@write): PDF bytes, reproducible.
 
 pub mod fonts;
 pub mod layout;
