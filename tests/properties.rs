@@ -239,6 +239,13 @@ fn block() -> impl Strategy<Value = String> {
                 format!("{}- {p}", "  ".repeat(depth))
             }).collect::<Vec<_>>().join("\n")
         }),
+        // Numbered lists, starting anywhere up to CommonMark's nine digits.
+        1 => (prop_oneof![Just(1u32), 1..=999_999_999u32], prop::collection::vec(paragraph(), 1..14)).prop_map(|(start, items)| {
+            items.iter().enumerate().map(|(i, p)| {
+                let n = u64::from(start) + i as u64;
+                if i % 3 == 2 { format!("   {n}. {p}") } else { format!("{n}. {p}") }
+            }).collect::<Vec<_>>().join("\n")
+        }),
         1 => (1..12usize, paragraph()).prop_map(|(d, p)| format!("{}{p}", "> ".repeat(d))),
         1 => prop::collection::vec("[ -~]{0,200}", 1..20).prop_map(|l| format!("```\n{}\n```", l.join("\n"))),
         2 => (1..60usize, 1..6usize, prop::collection::vec(word(), 1..30)).prop_map(|(cols, rows, words)| {

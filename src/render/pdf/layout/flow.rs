@@ -412,9 +412,19 @@ impl<'a> Flow<'a> {
     }
 
     fn list(&mut self, list: &List, x: Pt, width: Pt, depth: usize) {
+        // Room for the widest marker: numbers past 9 ("10.", "1000.") need more than a bullet.
+        let widest = if list.ordered {
+            let last = list
+                .start
+                .saturating_add(list.items.len().saturating_sub(1));
+            text_width(FaceId::Sans, &format!("{last}."), BODY) + 4.0
+        } else {
+            0.0
+        };
+        let wanted = INDENT.max(widest);
         // Stop indenting once the text would get narrower than half the column.
-        let indent = if (width - Pt(INDENT)).0 >= self.geo.text_width().0 * 0.5 {
-            INDENT
+        let indent = if (width - Pt(wanted)).0 >= self.geo.text_width().0 * 0.5 {
+            wanted
         } else {
             0.0
         };
@@ -440,8 +450,11 @@ impl<'a> Flow<'a> {
             let (mx, content_x, content_w) = if hang {
                 (child_x - Pt(mw + 4.0), child_x, child_w)
             } else {
-                (x, x + Pt(INDENT), width - Pt(INDENT))
+                let room = wanted.min(width.0 * 0.5);
+                (x, x + Pt(room), width - Pt(room))
             };
+            // A marker never hangs past the page's left margin.
+            let mx = Pt(mx.0.max(self.geo.left.0));
             let baseline = self.y + Pt(BODY_LH * 0.5 + BODY * 0.36);
             self.push(Item::Text {
                 x: mx,
