@@ -1,7 +1,7 @@
 //! Git under stress (issue 9): thousands of tags of every shape, detached HEAD, an unfinished
 //! rebase, a repository owned by another user, an SOP deleted in the working copy.
 
-use crate::harness::{released_sop, sop};
+use crate::harness::{json_column, released_sop, sop};
 
 #[test]
 fn ten_thousand_tags_of_other_tools_and_documents_leave_the_releases_exact() {
@@ -36,14 +36,7 @@ fn ten_thousand_tags_of_other_tools_and_documents_leave_the_releases_exact() {
 
     let log = env.run(&["log", "SOP-1", "--json"]);
     log.expect_code(0);
-    let json: serde_json::Value = serde_json::from_str(&log.stdout).expect("json");
-    let tags: Vec<&str> = json
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|r| r["tag"].as_str().expect("tag"))
-        .collect();
-    assert_eq!(tags, ["SOP-1/v1.0.0"]);
+    assert_eq!(json_column(&log.stdout, "tag"), ["SOP-1/v1.0.0"]);
 
     env.write(
         "sops/a.md",

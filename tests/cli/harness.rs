@@ -245,3 +245,13 @@ pub(crate) fn released_sop() -> TestEnv {
     env.run(&["release", "-m", "First"]).expect_code(0);
     env
 }
+
+/// One field of every object in a JSON array printed by a command (`log --json`), as text.
+pub(crate) fn json_column(stdout: &str, field: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(stdout).expect("JSON output");
+    json.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|r| r[field].as_str().unwrap_or_default().to_string())
+        .collect()
+}

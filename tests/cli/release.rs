@@ -1,7 +1,7 @@
 //! `sopctl release`, `log` and `show`: releases, every refusal with an unchanged repository,
 //! the transaction undone at each step, documents followed by ID, and two releases at once.
 
-use crate::harness::{TestEnv, example, sop};
+use crate::harness::{TestEnv, example, json_column, sop};
 
 /// A repository holding the example, committed, not yet released.
 fn example_repo() -> TestEnv {
@@ -501,13 +501,10 @@ fn b16_tags_of_other_shapes_are_ignored_or_warned_and_versions_are_found() {
         "warning: the tag SOP-001/1.2.0_final is not a version (x.y.z), so it is ignored\nwarning: the tag SOP-001/v2 is not a version (x.y.z), so it is ignored\n"
     );
     let v: serde_json::Value = serde_json::from_str(&log.stdout).expect("json");
-    let versions: Vec<&str> = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|r| r["version"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(versions, ["1.1.0", "1.1.1", "1.2.0"]);
+    assert_eq!(
+        json_column(&log.stdout, "version"),
+        ["1.1.0", "1.1.1", "1.2.0"]
+    );
     assert_eq!(v[0]["date"], "2024-02-11", "annotated: tagger date");
     assert_eq!(v[2]["date"], "2024-03-10", "lightweight: commit date");
     assert_eq!(
@@ -582,14 +579,10 @@ fn b18_no_tags_full_and_shallow_repositories() {
     add_owner(&full.join("SOP-018.md"));
     let log = env.run_in(&full, &["log", "--json"], &[]);
     log.expect_code(0);
-    let v: serde_json::Value = serde_json::from_str(&log.stdout).expect("json");
-    let versions: Vec<&str> = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|r| r["version"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(versions, ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]);
+    assert_eq!(
+        json_column(&log.stdout, "version"),
+        ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]
+    );
     let dry = env.run_in(
         &full,
         &["release", "--minor", "-m", "Revision 5", "--dry-run"],
