@@ -108,6 +108,9 @@ pub struct Report {
     pub unreleased: Vec<String>,
     /// SOPs on the site.
     pub sops: usize,
+    /// Released SOPs whose file is gone, so they are not on the site
+    /// ([`Workspace::vanished_documents`]).
+    pub missing: Vec<crate::doc::Finding>,
 }
 
 /// Publishing failed.
@@ -236,7 +239,9 @@ pub fn publish_shard(
     let repo = ws.require_repo()?;
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
-    for entry in ws.documents() {
+    let entries = ws.documents();
+    report.missing = ws.vanished_documents(&entries);
+    for entry in entries {
         let Ok(sop) = entry.sop else { continue };
         let Some(id) = sop.id().cloned() else {
             continue;

@@ -152,6 +152,7 @@ pub struct Workspace {
     pub today: Date,
     /// The reviews and retirements recorded in git, read once on first use.
     lifecycle: std::sync::OnceLock<crate::lifecycle::History>,
+    deleted: std::sync::OnceLock<Vec<(DocId, PathBuf)>>,
 }
 
 impl Workspace {
@@ -183,6 +184,7 @@ impl Workspace {
             repo,
             today,
             lifecycle: std::sync::OnceLock::new(),
+            deleted: std::sync::OnceLock::new(),
         })
     }
 
@@ -296,10 +298,10 @@ impl Workspace {
                 }
                 if let Some((id, path)) = self
                     .deleted_documents()
-                    .into_iter()
+                    .iter()
                     .find(|(id, path)| id.as_str() == name || self.cwd.join(name).ends_with(path))
                 {
-                    return Err(self.deleted_error(id, &path));
+                    return Err(self.deleted_error(id.clone(), path));
                 }
                 let suggestion =
                     config::nearest(name, ids.iter().map(String::as_str)).map(str::to_string);
@@ -318,8 +320,8 @@ impl Workspace {
                     entries = here;
                 }
                 match entries.len() {
-                    0 => Err(match self.deleted_documents().into_iter().next() {
-                        Some((id, path)) => self.deleted_error(id, &path),
+                    0 => Err(match self.deleted_documents().first() {
+                        Some((id, path)) => self.deleted_error(id.clone(), path),
                         None => WorkspaceError::NoDocuments {
                             folders: self.describe_folders(),
                             hint: self.no_documents_hint(),
@@ -355,9 +357,9 @@ impl Workspace {
             return Vec::new();
         };
         self.deleted_documents()
-            .into_iter()
+            .iter()
             .map(|(id, relative)| {
-                let shown = self.display_path(&repo.workdir().join(&relative));
+                let shown = self.display_path(&repo.workdir().join(relative));
                 Finding::warning(
                     shown.clone(),
                     Location { line: 1, column: 1 },
@@ -401,7 +403,13 @@ impl Workspace {
     /// SOPs of the last commit (in the `docs` folders) whose files are deleted in the working
     /// copy: their ID at HEAD and their path relative to the repository root. Empty outside a
     /// repository or when git cannot say.
-    pub fn deleted_documents(&self) -> Vec<(DocId, PathBuf)> {
+    ///
+    /// Read (a git status and the deleted files' HEAD copies) once, the first time it is asked.
+    pub fn deleted_documents(&self) -> &[(DocId, PathBuf)] {
+        self.deleted.get_or_init(|| self.read_deleted_documents())
+    }
+
+    fn read_deleted_documents(&self) -> Vec<(DocId, PathBuf)> {
         let Some(repo) = &self.repo else {
             return Vec::new();
         };
@@ -627,7 +635,7 @@ impl Workspace {
             })
             .chain(
                 self.deleted_documents()
-                    .into_iter()
+                    .iter()
                     .map(|(id, _)| id.as_str().to_ascii_lowercase()),
             )
             .collect();

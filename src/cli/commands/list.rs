@@ -80,7 +80,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         }
     }
     let deleted = ws.deleted_documents();
-    for (id, _) in &deleted {
+    for (id, _) in deleted {
         ui.warning(&format!(
             "{id} is left out: it is deleted from the working copy; run  sopctl check"
         ));

@@ -33,10 +33,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
         return Err(super::new::not_a_repository());
     }
     let out = super::output_folder(&ws, &env.cwd, args.output.as_deref())?;
-    // A released SOP whose file was removed by hand is not on the site: say so.
-    for finding in ws.vanished_documents(&ws.documents()) {
-        ui.warning(&finding.message);
-    }
     let bar = if std::io::stderr().is_terminal() && !ui.is_quiet() {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -74,6 +70,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
         ui.warning(&format!(
             "{id} has no release yet, so it is not on the site"
         ));
+    }
+    // A released SOP whose file was removed by hand is not on the site either: say so.
+    for finding in &report.missing {
+        ui.warning(&finding.message);
     }
     ui.line(
         &ws.display_path(&out.join("index.html"))
