@@ -217,7 +217,7 @@ impl From<WorkspaceError> for CliError {
 }
 
 /// What to type next after a refusal, in a document owner's words.
-fn refusal_hint(refusal: &Refusal) -> Option<String> {
+pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
     Some(match refusal {
         Refusal::NotARepository { .. } => "start one with  sopctl init  (or  git init)".to_string(),
         Refusal::Shallow => "fetch the full history and the tags:  git fetch --unshallow --tags".to_string(),

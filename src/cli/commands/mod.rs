@@ -82,10 +82,16 @@ pub(crate) fn recording_repo<'w>(
         .hint("start one with  sopctl init  (or  git init)")
     })?;
     if let Some(operation) = repo.unfinished_operation() {
-        return Err(CliError::new(format!(
+        let err = CliError::new(format!(
             "{operation} is in progress in this repository; {what} recorded as a commit, which must wait"
-        ))
-        .hint("finish it or abort it first (git status says how)"));
+        ));
+        // The same way out as release's refusal.
+        return Err(
+            match crate::cli::error::refusal_hint(&crate::release::Refusal::Unfinished(operation)) {
+                Some(hint) => err.hint(hint),
+                None => err,
+            },
+        );
     }
     if repo.head_detached() {
         return Err(CliError::new(format!(
