@@ -527,6 +527,15 @@ impl Workspace {
         crate::fsx::display_relative(path, &self.cwd)
     }
 
+    /// Each `docs` folder as written in the settings, with where it really is (symbolic links
+    /// followed, [`crate::fsx::resolve_existing_prefix`]).
+    fn resolved_doc_folders(&self) -> impl Iterator<Item = (&PathBuf, PathBuf)> {
+        self.settings
+            .docs
+            .iter()
+            .map(|d| (d, crate::fsx::resolve_existing_prefix(&self.root.join(d))))
+    }
+
     /// Checks a folder that renditions are to be written into (SPEC §9): it may not be the
     /// repository itself or a folder holding it, lie inside git's own folder, hold files that
     /// git tracks, or be one of the folders of SOPs (`docs`). The folder need not exist yet;
@@ -560,8 +569,7 @@ impl Workspace {
         let Ok(relative) = resolved.strip_prefix(root) else {
             return Ok(());
         };
-        for docs in &self.settings.docs {
-            let docs_dir = crate::fsx::resolve_existing_prefix(&self.root.join(docs));
+        for (docs, docs_dir) in self.resolved_doc_folders() {
             // SOPs kept all over the repository (`docs = ["."]`) leave the tracked-files rule.
             if docs_dir != root
                 && (resolved.starts_with(&docs_dir) || docs_dir.starts_with(&resolved))
@@ -603,9 +611,9 @@ impl Workspace {
         let is_sop = relative
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-            && self.settings.docs.iter().any(|d| {
-                resolved.starts_with(crate::fsx::resolve_existing_prefix(&self.root.join(d)))
-            });
+            && self
+                .resolved_doc_folders()
+                .any(|(_, dir)| resolved.starts_with(dir));
         let is_settings = resolved == self.root.join(config::FILE_NAME);
         if is_settings || repo.tracked_file_under(relative).is_some() {
             return Err(OutputFileError::RepositoryFile(shown));
