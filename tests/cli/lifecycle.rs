@@ -429,3 +429,42 @@ fn a_review_cannot_be_dated_in_the_future_and_approval_needs_approvers() {
     );
     assert_eq!(env.snapshot(), before);
 }
+
+#[test]
+fn a_long_approver_name_is_printed_whole_in_the_signature_manifest() {
+    let env = example_needing_approval();
+    let name = "Dr. Maria-Theresia Konstantinopoulou-Vandenberghe von Habsburg-Lothringen";
+    let run = env.run_in(
+        &env.root,
+        &["approve", "--role", "QA Manager"],
+        &[
+            ("GIT_COMMITTER_NAME", name),
+            ("GIT_COMMITTER_EMAIL", "mt@example.org"),
+            ("GIT_AUTHOR_NAME", name),
+            ("GIT_AUTHOR_EMAIL", "mt@example.org"),
+        ],
+    );
+    run.expect_code(0);
+    env.run(&["release", "--minor", "-m", "More time"])
+        .expect_code(0);
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", "1", "-l", "1"])
+        .arg(env.path("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let page = String::from_utf8_lossy(&out.stdout);
+    // pdftotext joins a word broken after its hyphen and drops the hyphen: compare without them.
+    let words: String = page
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('-', "");
+    assert!(!words.contains('…'), "shortened:\n{page}");
+    for part in name.split_whitespace() {
+        assert!(
+            words.contains(&part.replace('-', "")),
+            "{part} missing:\n{page}"
+        );
+    }
+}

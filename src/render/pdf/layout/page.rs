@@ -114,9 +114,9 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         let cols = [0.0, 0.30, 0.54, 0.72, 1.0];
         for a in &meta.approvals {
             let date = a.date.replace('T', " ").replace('Z', " UTC");
-            flow.ensure(Pt(13.0));
-            let baseline = flow.y + Pt(9.5);
-            for (i, text) in [
+            // Each cell keeps to its column and wraps there: the printed name is part of the
+            // signature manifest, so it is never shortened.
+            let cells: Vec<(f32, super::super::text::BrokenText)> = [
                 a.name.as_str(),
                 a.role.as_str(),
                 a.meaning.as_str(),
@@ -124,27 +124,47 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
             ]
             .iter()
             .enumerate()
-            {
-                let face = if i == 0 {
-                    FaceId::SansBold
-                } else {
-                    FaceId::Sans
-                };
+            .map(|(i, text)| {
                 let from = cols.get(i).copied().unwrap_or_default();
                 let to = cols.get(i + 1).copied().unwrap_or(1.0);
-                // Each cell keeps to its column: a long name is shortened with "…".
                 let room = width.0 * (to - from) - if to < 1.0 { 6.0 } else { 0.0 };
-                flow.push(Item::Text {
-                    x: x + Pt(width.0 * from),
-                    y: baseline,
-                    face,
-                    size: 9.0,
-                    text: fit(text, face, 9.0, room),
-                    color: Rgb::BLACK,
-                    angle: 0.0,
-                });
+                let span = Span {
+                    text: (*text).to_string(),
+                    style: Ctx {
+                        bold: i == 0,
+                        size: 9.0,
+                        ..Ctx::body()
+                    }
+                    .style_for_value(),
+                };
+                (from, flow.break_spans(&[span], Pt(room)))
+            })
+            .collect();
+            let lines = cells
+                .iter()
+                .map(|(_, b)| b.lines.len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let row_h = 13.0 + 11.5 * (lines - 1) as f32;
+            flow.ensure(Pt(row_h));
+            for (from, broken) in &cells {
+                for (k, line) in broken.lines.iter().enumerate() {
+                    let baseline = flow.y + Pt(9.5 + 11.5 * k as f32);
+                    for f in &line.fragments {
+                        flow.push(Item::Text {
+                            x: x + Pt(width.0 * from) + f.x,
+                            y: baseline,
+                            face: f.style.face,
+                            size: f.style.size,
+                            text: f.text.clone(),
+                            color: Rgb::BLACK,
+                            angle: 0.0,
+                        });
+                    }
+                }
             }
-            flow.y += Pt(13.0);
+            flow.y += Pt(row_h);
         }
         flow.y += Pt(4.0);
     }
