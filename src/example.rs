@@ -122,6 +122,7 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
     };
     crate::fsx::write_atomic(&path, SOURCE.as_bytes())?;
     let repo = Repo::discover(dir)?.ok_or(ExampleError::Refused("no repository".into()))?;
+    let lock = repo.lock_records(&mut || {})?;
     let relative = Path::new(PATH);
     let settings = Path::new(crate::config::FILE_NAME);
     let gitignore = Path::new(".gitignore");
@@ -132,6 +133,8 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
         }
     }
     repo.commit_files(
+        &lock,
+        "the example's first commit",
         &setup,
         "Add SOP-IT-001 Verifying Claude.ai Privacy Settings",
         &owner,
@@ -168,7 +171,7 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             .as_ref()
             .ok_or(ExampleError::Refused("no repository".into()))?;
         let _ = repo;
-        apply::apply(&ws, &plan)?;
+        apply::apply(&ws, &plan, &lock)?;
         tags.push(plan.tag_name.clone());
         Ok(())
     };
@@ -177,6 +180,8 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
     let released = String::from_utf8_lossy(&crate::fsx::read(&path)?).into_owned();
     crate::fsx::write_atomic(&path, edit_to_1_1(&released)?.as_bytes())?;
     repo.commit_files(
+        &lock,
+        "the example's edit",
         &[relative],
         "Add a record-keeping step and an FAQ for enterprise plans",
         &owner,

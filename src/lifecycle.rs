@@ -198,6 +198,7 @@ pub fn signatures(sop: &Sop, valid: &[Approval]) -> Vec<Approval> {
 /// [`crate::repo::RepoError`] when the commit cannot be written.
 pub fn record_approval(
     ws: &Workspace,
+    lock: &crate::repo::lock::RecordLock,
     sop: &Sop,
     identity: &Identity,
     role: &str,
@@ -234,7 +235,8 @@ pub fn record_approval(
     ] {
         message.push_str(&format!("{k}: {v}\n"));
     }
-    repo.commit_files(&[], &message, identity, signed_at.as_second())
+    let what = format!("the approval of {id} by {}", approval.name);
+    repo.commit_files(lock, &what, &[], &message, identity, signed_at.as_second())
         .map_err(WorkspaceError::Repo)?;
     Ok(approval)
 }

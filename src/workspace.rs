@@ -150,6 +150,9 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     /// Today's date, in the user's time zone.
     pub today: Date,
+    /// What opening the repository did with a record a killed sopctl had left unfinished
+    /// (see [`crate::repo::journal`]): finished or undone, or why it could be neither.
+    pub recovery: Option<Result<crate::repo::journal::Outcome, String>>,
     /// The reviews and retirements recorded in git, read once on first use.
     lifecycle: std::sync::OnceLock<crate::lifecycle::History>,
     deleted: std::sync::OnceLock<Vec<(DocId, PathBuf)>>,
@@ -163,8 +166,41 @@ impl Workspace {
     /// [`WorkspaceError::Config`] for a bad settings file; [`WorkspaceError::Repo`] when git
     /// refuses the repository.
     pub fn discover(cwd: &Path, today: Date) -> Result<Workspace, WorkspaceError> {
+        Ok(Self::open(cwd, today, None)?.0)
+    }
+
+    /// As [`Workspace::discover`], for a command that writes a record: first takes the
+    /// repository's record lock (waiting for another sopctl command that holds it, after
+    /// calling `waiting` once), so that what the command reads cannot change before it writes.
+    /// The lock is `None` outside a git repository.
+    ///
+    /// # Errors
+    /// As [`Workspace::discover`]; [`WorkspaceError::Repo`] when the lock cannot be taken.
+    pub fn discover_for_record(
+        cwd: &Path,
+        today: Date,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<(Workspace, Option<crate::repo::lock::RecordLock>), WorkspaceError> {
+        Self::open(cwd, today, Some(waiting))
+    }
+
+    fn open(
+        cwd: &Path,
+        today: Date,
+        record: Option<&mut dyn FnMut()>,
+    ) -> Result<(Workspace, Option<crate::repo::lock::RecordLock>), WorkspaceError> {
         let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
         let repo = Repo::discover(&cwd)?;
+        let (lock, recovery) = match (&repo, record) {
+            (Some(repo), Some(waiting)) => {
+                let lock = repo.lock_records(waiting)?;
+                let recovery = repo.recover_locked();
+                (Some(lock), recovery)
+            }
+            (Some(repo), None) => (None, repo.recover()),
+            (None, _) => (None, Ok(None)),
+        };
+        let recovery = recovery.map_err(|e| e.to_string()).transpose();
         let ceiling = repo.as_ref().map(|r| r.workdir().to_path_buf());
         let settings_path = config::discover(&cwd, ceiling.as_deref());
         let settings = match &settings_path {
@@ -176,16 +212,18 @@ impl Workspace {
             (None, Some(w)) => w.clone(),
             (None, None) => cwd.clone(),
         };
-        Ok(Workspace {
+        let ws = Workspace {
             cwd,
             root,
             settings,
             settings_path,
             repo,
             today,
+            recovery,
             lifecycle: std::sync::OnceLock::new(),
             deleted: std::sync::OnceLock::new(),
-        })
+        };
+        Ok((ws, lock))
     }
 
     /// The SOP folders (`docs` in the settings) as absolute paths.

@@ -171,7 +171,15 @@ impl From<RepoError> for CliError {
             RepoError::NoIdentity { .. } => CliError::new(err.to_string()).hint(
                 "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org",
             ),
-            RepoError::Busy => CliError::new(err.to_string()).hint("wait for it to finish, then run the command again"),
+            RepoError::Locked { path } => CliError::new(err.to_string()).hint(format!(
+                "wait for the other git program to finish; if none is running, delete {} and run the command again",
+                path.display()
+            )),
+            RepoError::InSubmodule { submodule, .. } => CliError::new(err.to_string()).hint(format!(
+                "release and record it from inside the submodule: cd {} and run the command there",
+                submodule.display()
+            )),
+            RepoError::Unfinished { .. } | RepoError::State { .. } => CliError::new(err.to_string()),
             RepoError::Moved { .. } => CliError::new(err.to_string())
                 .hint("nothing was changed; run the command again to release on top of the new state"),
             RepoError::Injected(_) | RepoError::Git { .. } => CliError::new(err.to_string()),

@@ -113,10 +113,44 @@ impl Env {
     ///
     /// # Errors
     /// A bad `sopctl.toml`, or a repository git refuses.
-    pub fn workspace(&self) -> Result<crate::workspace::Workspace, CliError> {
-        Ok(crate::workspace::Workspace::discover(
-            &self.cwd, self.today,
-        )?)
+    pub fn workspace(&self, ui: &mut Ui) -> Result<crate::workspace::Workspace, CliError> {
+        let ws = crate::workspace::Workspace::discover(&self.cwd, self.today)?;
+        report_recovery(ui, &ws);
+        Ok(ws)
+    }
+
+    /// The workspace for a command that writes a record, with the repository's record lock
+    /// held (`None` outside a git repository): a second record command waits, saying so.
+    ///
+    /// # Errors
+    /// As [`Env::workspace`]; the lock cannot be taken.
+    pub fn record_workspace(
+        &self,
+        ui: &mut Ui,
+    ) -> Result<
+        (
+            crate::workspace::Workspace,
+            Option<crate::repo::lock::RecordLock>,
+        ),
+        CliError,
+    > {
+        let (ws, lock) =
+            crate::workspace::Workspace::discover_for_record(&self.cwd, self.today, &mut || {
+                ui.status("waiting for another sopctl command in this repository to finish…");
+            })?;
+        report_recovery(ui, &ws);
+        Ok((ws, lock))
+    }
+}
+
+/// Says what opening the repository did with a record a killed sopctl left unfinished.
+fn report_recovery(ui: &mut Ui, ws: &crate::workspace::Workspace) {
+    match &ws.recovery {
+        Some(Ok(outcome)) => ui.status(&format!("note: {outcome}")),
+        Some(Err(message)) => ui.warning(&format!(
+            "a record that an interrupted sopctl left unfinished could not be resolved: {message}"
+        )),
+        None => {}
     }
 }
 

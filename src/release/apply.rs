@@ -4,26 +4,27 @@ use crate::doc::Sop;
 use crate::render::images::WorkTree;
 use crate::render::{self, RenderJob, RenderMeta};
 use crate::repo::RepoError;
-use crate::repo::transaction::{FaultPoint, ReleaseWrite, Written};
+use crate::repo::lock::RecordLock;
+use crate::repo::transaction::{FaultPoint, RecordWrite, Written};
 use crate::workspace::Workspace;
 
 use super::ReleasePlan;
 
 /// Writes the commit and the tag, moves the branch, writes the document, its renditions
 /// ([`ReleasePlan::renders`], made from the new text with the new commit's id) and its index
-/// entry; on any failure everything is undone (see [`crate::repo::transaction`]). Holds the
-/// repository's release lock throughout, so two releases at once never interleave.
+/// entry, all or nothing even when the process is killed (see [`crate::repo::transaction`]).
+/// `lock` is the record lock the caller took before planning, so two releases at once never
+/// interleave.
 ///
 /// # Errors
-/// [`RepoError::Busy`] when another release holds the lock; [`RepoError::Moved`] when the
-/// branch or tag changed since the plan; any git, rendering or file error. The repository is
-/// then as it was.
-pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
+/// [`RepoError::Moved`] when the branch or tag changed since the plan; any git, rendering or
+/// file error before the commit point, the repository then as it was;
+/// [`RepoError::Unfinished`] after it (the next command finishes the release).
+pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Written, RepoError> {
     let repo = ws.repo.as_ref().ok_or(RepoError::Git {
         action: "release",
         message: "not a git repository".into(),
     })?;
-    let _lock = repo.lock_release()?;
     let links = render::sop_links(ws);
     let bytes = plan.new_source.to_bytes();
     let renditions = |commit: &str| -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
@@ -67,16 +68,14 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan) -> Result<Written, RepoError> {
         }
         Ok(files)
     };
-    let write = ReleaseWrite {
-        file: &plan.path,
-        relative: &plan.relative,
-        new_bytes: &bytes,
+    let write = RecordWrite {
+        what: format!("the release {}", plan.tag_name),
+        files: vec![(plan.relative.clone(), bytes)],
         commit_message: &plan.commit_message,
-        tag_name: &plan.tag_name,
-        tag_message: &plan.tag_message,
+        tag: Some((&plan.tag_name, &plan.tag_message)),
         identity: &plan.identity,
         time: plan.time,
-        renditions: &renditions,
+        renditions: Some(&renditions),
     };
-    repo.write_release(&write, FaultPoint::from_env())
+    repo.write_record(lock, &write, FaultPoint::from_env())
 }

@@ -352,7 +352,11 @@ pub fn prepare(
         tag_name,
         tag_message,
         identity,
-        time: request.time,
+        time: Some(
+            request
+                .time
+                .unwrap_or_else(|| crate::lifecycle::signing_time().as_second()),
+        ),
         renders,
         id,
     })

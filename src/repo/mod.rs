@@ -6,6 +6,8 @@
 //! ([`transaction`]) that writes a commit and a tag all or nothing. It decides nothing about
 //! documents: callers pass IDs, paths and bytes.
 
+pub mod journal;
+pub mod lock;
 pub mod records;
 pub mod tags;
 pub mod transaction;
@@ -34,9 +36,43 @@ pub enum RepoError {
         /// What is missing: `user.name`, `user.email`, or `user.name and user.email are`.
         missing: &'static str,
     },
-    /// Another sopctl release holds the repository's lock.
-    #[error("another release is running in this repository")]
-    Busy,
+    /// A git lock file that is not sopctl's is in the way: another git program is working in
+    /// the repository, or one stopped half-way.
+    #[error(
+        "git's lock file {path} is in the way: another git program is working in this repository, or one stopped before it finished"
+    )]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A file to commit lies inside a submodule, whose commits belong to its own repository.
+    #[error("{file} lies inside the submodule {submodule}, which is a repository of its own")]
+    InSubmodule {
+        /// The file, relative to the work tree.
+        file: PathBuf,
+        /// The submodule's folder, relative to the work tree.
+        submodule: PathBuf,
+    },
+    /// The record was made (its commit is on the branch) but a later step failed; the next
+    /// sopctl command finishes it from the journal.
+    #[error(
+        "{what} is recorded, but sopctl could not finish bringing the working copy in line: {message}"
+    )]
+    Unfinished {
+        /// The record in words.
+        what: String,
+        /// What failed.
+        message: String,
+    },
+    /// sopctl's own state in the git folder (lock, journal, staged renditions) could not be
+    /// read or written.
+    #[error("sopctl could not use its state file {path}: {message}")]
+    State {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        message: String,
+    },
     /// A branch or tag moved while sopctl was working (another process released at once).
     #[error("the repository changed while sopctl was releasing ({what})")]
     Moved {
@@ -587,93 +623,99 @@ impl Repo {
             .is_ok()
     }
 
-    /// Commits the given files (relative paths, as they are in the work tree) on the current
-    /// branch, with `identity` as author and committer at `time` (seconds since the epoch,
-    /// UTC). With no files, an empty commit: the lifecycle's records (approvals, reviews) are
-    /// commits that carry only trailers. Also builds the example's history.
+    /// Commits the given files (relative paths, their bytes as they are in the work tree) on
+    /// the current branch, with `identity` as author and committer at `time` (seconds since the
+    /// epoch, UTC), through the crash-safe [`Repo::write_record`]. With no files, an empty
+    /// commit: the lifecycle's records (approvals, reviews) are commits that carry only
+    /// trailers. Also builds the example's history.
     ///
     /// The commit's tree is the last commit's with only these files replaced: whatever else the
     /// user has staged stays staged and out of the commit.
     ///
     /// # Errors
-    /// [`RepoError::Git`] when a file cannot be added or the commit written.
+    /// As [`Repo::write_record`]; a file that cannot be read.
     pub fn commit_files(
         &self,
+        lock: &lock::RecordLock,
+        what: &str,
         files: &[&Path],
         message: &str,
         identity: &Identity,
         time: i64,
     ) -> Result<String, RepoError> {
-        let repo = &self.inner;
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let base = match &parent {
-            Some(commit) => commit.tree(),
-            None => repo
-                .treebuilder(None)
-                .and_then(|b| b.write())
-                .and_then(|id| repo.find_tree(id)),
-        }
-        .map_err(|e| RepoError::git("read the last commit", &e))?;
-        let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut contents = Vec::new();
         for file in files {
-            let blob = repo
-                .blob_path(&self.workdir.join(file))
-                .map_err(|e| RepoError::git("add a file", &e))?;
-            update.upsert(file, blob, git2::FileMode::Blob);
-        }
-        let tree_id = update
-            .create_updated(repo, &base)
-            .map_err(|e| RepoError::git("write the tree", &e))?;
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(|e| RepoError::git("write the tree", &e))?;
-        // The index follows for the committed files only, so `git status` shows them clean.
-        if !files.is_empty() {
-            let mut index = repo
-                .index()
-                .map_err(|e| RepoError::git("read the index", &e))?;
-            for file in files {
-                index
-                    .add_path(file)
-                    .map_err(|e| RepoError::git("add a file", &e))?;
-            }
-            index
-                .write()
-                .map_err(|e| RepoError::git("write the index", &e))?;
-        }
-        let sig = git2::Signature::new(&identity.name, &identity.email, &git2::Time::new(time, 0))
-            .map_err(|e| RepoError::git("sign the commit", &e))?;
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let id = repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .map_err(|e| RepoError::git("write the commit", &e))?;
-        Ok(id.to_string())
-    }
-
-    /// Takes the repository's release lock (`.git/sopctl-release.lock`) for as long as the
-    /// returned file lives, so two releases never interleave.
-    ///
-    /// # Errors
-    /// [`RepoError::Busy`] when another process holds it.
-    pub fn lock_release(&self) -> Result<std::fs::File, RepoError> {
-        let path = self.inner.path().join("sopctl-release.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| RepoError::Git {
-                action: "take the release lock",
+            let path = self.workdir.join(file);
+            let bytes = std::fs::read(&path).map_err(|e| RepoError::State {
+                path,
                 message: e.to_string(),
             })?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) => Err(RepoError::Busy),
-            Err(std::fs::TryLockError::Error(e)) => Err(RepoError::Git {
-                action: "take the release lock",
-                message: e.to_string(),
-            }),
+            contents.push((file.to_path_buf(), bytes));
         }
+        self.commit_contents(lock, what, contents, message, identity, time)
+    }
+
+    /// Commits files given with their new bytes (relative path, bytes), as
+    /// [`Repo::commit_files`]; the work tree files are written by the record itself.
+    ///
+    /// # Errors
+    /// As [`Repo::write_record`].
+    pub fn commit_contents(
+        &self,
+        lock: &lock::RecordLock,
+        what: &str,
+        files: Vec<(PathBuf, Vec<u8>)>,
+        message: &str,
+        identity: &Identity,
+        time: i64,
+    ) -> Result<String, RepoError> {
+        let write = transaction::RecordWrite {
+            what: what.to_string(),
+            files,
+            commit_message: message,
+            tag: None,
+            identity,
+            time: Some(time),
+            renditions: None,
+        };
+        let written = self.write_record(lock, &write, transaction::FaultPoint::from_env())?;
+        Ok(written.commit)
+    }
+
+    /// git's common folder: `.git` of the main work tree, shared by linked work trees (refs,
+    /// objects, and sopctl's lock and journal live here).
+    pub fn common_dir(&self) -> PathBuf {
+        let path = self.inner.commondir();
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// Takes the record lock (see [`lock::RecordLock`]), waiting for another sopctl command
+    /// that holds it; `waiting` is called once if it must wait.
+    ///
+    /// # Errors
+    /// [`RepoError::State`] when the lock file cannot be made.
+    pub fn lock_records(&self, waiting: &mut dyn FnMut()) -> Result<lock::RecordLock, RepoError> {
+        lock::RecordLock::acquire(&self.common_dir(), waiting)
+    }
+
+    /// Finishes or undoes a record that a killed sopctl left half written, unless another
+    /// sopctl command is writing one right now.
+    ///
+    /// # Errors
+    /// As [`Repo::recover_locked`].
+    pub fn recover(&self) -> Result<Option<journal::Outcome>, RepoError> {
+        match lock::RecordLock::try_acquire(&self.common_dir())? {
+            Some(_lock) => self.recover_locked(),
+            None => Ok(None),
+        }
+    }
+
+    /// The record a killed sopctl left unfinished, in words, if its journal is still there.
+    pub fn interrupted_record(&self) -> Option<String> {
+        journal::read(&self.common_dir())
+            .ok()
+            .flatten()
+            .map(|intent| intent.what)
     }
 }
 

@@ -1,38 +1,54 @@
-//! The release transaction: a commit and an annotated tag, all or nothing (SPEC §5.5).
+//! The record transaction: one commit (and, for a release, one annotated tag) with the work
+//! tree, the renditions and the index brought in line, all or nothing even under SIGKILL
+//! (SPEC §5.5, issue 13). Every record command (`release`, `approve`, `review`, `retire`) and
+//! the example's history go through [`Repo::write_record`].
 //!
-//! Git objects are written first (blob, tree, commit, tag object); none of them is visible until
-//! a ref points at it. Then, in order: the branch moves (compare-and-swap against the commit
-//! it pointed at when the release was planned), the tag ref is created (never overwritten), the
-//! document is written in the work tree (atomically), and its index entry is updated. A failure
-//! at any step undoes the steps already done, in reverse. Unreferenced objects are harmless
-//! and left to git's garbage collection.
+//! The order, with the caller holding the [record lock](super::lock::RecordLock):
+//!
+//! 1. **Objects**: blobs, tree, commit, tag object; renditions made (they print the commit id)
+//!    and staged in `<common git dir>/sopctl/staging/`. Nothing is visible yet.
+//! 2. **Journal**: the [intent](super::journal::Intent) is written and flushed.
+//! 3. **Index lock**: for a record that changes files, git's own `index.lock` is taken (with a
+//!    mark that says it is sopctl's), so no `git commit` can run on a stale index while the
+//!    record is half written: the user's next commit can never revert the record.
+//! 4. **Tag ref** created (never overwritten).
+//! 5. **Branch** moved by compare-and-swap: the commit point.
+//! 6. **Finish**: work tree files from their blobs, renditions moved into place, the index
+//!    written (only the record's entries change; the rest of the index stays as it was) and its
+//!    lock released, the journal removed.
+//!
+//! A failure before step 5 undoes steps 2–4 and reports that nothing changed. A failure in step
+//! 6 leaves the journal: the record exists and the next sopctl command finishes it. A kill at
+//! any point is resolved by the next command: see [`Repo::recover_locked`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::journal::{self, FileIntent, Intent};
+use super::lock::RecordLock;
 use super::{Identity, Repo, RepoError};
-use crate::fsx;
 
-/// A place where tests make the transaction fail, to prove it undoes itself. Read from
-/// `SOPCTL_TEST_FAIL_AT` in debug builds only; release builds ignore it.
+/// A place where tests make the transaction fail, to prove it undoes itself or, past the
+/// commit point, that the next command finishes it. Read from `SOPCTL_TEST_FAIL_AT` in debug
+/// builds only; release builds ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultPoint {
     /// After the objects are written, before any ref moves.
     Objects,
-    /// After the branch moved.
-    Branch,
-    /// After the tag ref was created.
+    /// After the tag ref was created, before the branch moves.
     Tag,
-    /// After the document was written.
+    /// After the branch moved (the commit point): acts like a kill.
+    Branch,
+    /// After the document was written: acts like a kill.
     File,
-    /// After the renditions were written.
+    /// After the renditions were written: acts like a kill.
     Renditions,
-    /// Before the index is written (the last step).
+    /// Before the index is written (the last step): acts like a kill.
     Index,
 }
 
 impl FaultPoint {
-    /// The fault point named by `SOPCTL_TEST_FAIL_AT` (`objects`, `branch`, `tag`, `file`,
-    /// `index`), in debug builds.
+    /// The fault point named by `SOPCTL_TEST_FAIL_AT` (`objects`, `tag`, `branch`, `file`,
+    /// `renditions`, `index`), in debug builds.
     pub fn from_env() -> Option<FaultPoint> {
         if !cfg!(debug_assertions) {
             return None;
@@ -48,7 +64,7 @@ impl FaultPoint {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FaultPoint::Objects => "objects",
             FaultPoint::Branch => "branch",
@@ -58,147 +74,204 @@ impl FaultPoint {
             FaultPoint::Renditions => "renditions",
         }
     }
+
+    /// Whether a fault here comes after the commit point (the record then exists).
+    pub fn after_commit_point(self) -> bool {
+        matches!(
+            self,
+            FaultPoint::Branch | FaultPoint::File | FaultPoint::Renditions | FaultPoint::Index
+        )
+    }
 }
 
 /// Files to write: absolute path and bytes.
-pub type Files = Vec<(std::path::PathBuf, Vec<u8>)>;
+pub type Files = Vec<(PathBuf, Vec<u8>)>;
 
 /// Makes the renditions from the new commit's id, or says why it cannot.
 pub type RenditionMaker<'a> = dyn Fn(&str) -> Result<Files, String> + 'a;
 
-/// What a release writes.
-pub struct ReleaseWrite<'a> {
-    /// The document in the work tree (absolute path).
-    pub file: &'a Path,
-    /// The same, relative to the work tree (the path in the commit).
-    pub relative: &'a Path,
-    /// The document's new bytes.
-    pub new_bytes: &'a [u8],
+/// What a record writes.
+pub struct RecordWrite<'a> {
+    /// The record in words, for messages: "the release of SOP-001 1.1".
+    pub what: String,
+    /// Work tree files the commit changes: path relative to the work tree, new bytes. Empty
+    /// for the records that are commits with trailers only (approvals, reviews).
+    pub files: Vec<(PathBuf, Vec<u8>)>,
     /// The commit message.
     pub commit_message: &'a str,
-    /// The tag's name (without `refs/tags/`).
-    pub tag_name: &'a str,
-    /// The tag's message.
-    pub tag_message: &'a str,
-    /// Committer and tagger.
+    /// The tag's name (without `refs/tags/`) and message, for a release.
+    pub tag: Option<(&'a str, &'a str)>,
+    /// Author, committer and tagger.
     pub identity: &'a Identity,
     /// Commit and tag time in seconds since the Unix epoch (UTC); `None`: now.
     pub time: Option<i64>,
-    /// Makes the renditions once the commit id is known (it is printed on them): files to
-    /// write (absolute paths) and their bytes, or a reason they cannot be made.
-    pub renditions: &'a RenditionMaker<'a>,
+    /// Makes the renditions once the commit id is known (it is printed on them).
+    pub renditions: Option<&'a RenditionMaker<'a>>,
 }
 
-/// What a release wrote.
+/// What a record wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The new commit's id.
     pub commit: String,
-    /// The tag object's id.
-    pub tag: String,
+    /// The tag object's id, for a release.
+    pub tag: Option<String>,
 }
 
-/// Steps done so far, for undoing.
-struct Done {
-    branch: Option<(String, Option<git2::Oid>, git2::Oid)>,
-    tag_ref: Option<String>,
-    file: Option<Option<Vec<u8>>>,
-    renditions: Vec<(std::path::PathBuf, Option<Vec<u8>>)>,
+/// The objects of a record, written but not yet visible.
+struct Objects {
+    branch: String,
+    old: Option<git2::Oid>,
+    commit: git2::Oid,
+    tag: Option<(String, git2::Oid)>,
+    files: Vec<FileIntent>,
 }
 
 impl Repo {
-    /// Carries out a release: see the module docs for the order and the undo.
+    /// Writes a record: see the module docs for the order, the commit point and recovery.
+    /// `_lock` proves the caller holds the record lock.
     ///
     /// # Errors
-    /// [`RepoError::Moved`] when the branch or the tag changed since the plan (another release
-    /// ran at once); [`RepoError::Git`] or a file error when a step fails. In every case the
-    /// branch, the tags, the document and the index are as they were.
-    pub fn write_release(
+    /// [`RepoError::Moved`] when the branch or the tag changed under it; [`RepoError::Locked`]
+    /// when a git lock file of another program is in the way; [`RepoError::InSubmodule`] for a
+    /// file inside a submodule; [`RepoError::Unfinished`] when the record was made but a later
+    /// step failed (the next command finishes it); any other [`RepoError`] with nothing changed.
+    pub fn write_record(
         &self,
-        w: &ReleaseWrite<'_>,
+        _lock: &RecordLock,
+        w: &RecordWrite<'_>,
         fault: Option<FaultPoint>,
     ) -> Result<Written, RepoError> {
-        // Whatever happens below, the tags may change: list them afresh next time.
         self.forget_tag_names();
-        let result = self.write_release_steps(w, fault);
+        let result = self.write_record_steps(w, fault);
         self.forget_tag_names();
         result
     }
 
-    fn write_release_steps(
+    fn write_record_steps(
         &self,
-        w: &ReleaseWrite<'_>,
+        w: &RecordWrite<'_>,
         fault: Option<FaultPoint>,
     ) -> Result<Written, RepoError> {
-        let repo = &self.inner;
-        let fail = |point: FaultPoint| {
-            if fault == Some(point) {
-                Err(RepoError::Injected(point.name()))
-            } else {
-                Ok(())
-            }
+        let common = self.common_dir();
+        // A journal left by a killed run is resolved first (normally done on opening).
+        self.recover_locked()?;
+        let objects = self.write_objects(w)?;
+        let index = self.inner.path().join("index");
+        self.refuse_foreign_locks(w, &objects, &index)?;
+        let renditions = self.stage_renditions(w, objects.commit)?;
+        if fault == Some(FaultPoint::Objects) {
+            journal::clear(&common)?;
+            return Err(RepoError::Injected(FaultPoint::Objects.name()));
+        }
+        let intent = Intent {
+            what: w.what.clone(),
+            workdir: self.workdir.clone(),
+            index: index.clone(),
+            branch: objects.branch.clone(),
+            old: objects.old.map(|o| o.to_string()),
+            new: objects.commit.to_string(),
+            tag: objects
+                .tag
+                .as_ref()
+                .map(|(name, id)| (name.clone(), id.to_string())),
+            files: objects.files.clone(),
+            renditions,
         };
+        // The journal first: a kill right after the index lock is taken leaves a lock that
+        // the journal names, so the next command removes it.
+        if let Err(e) = journal::write(&common, &intent) {
+            journal::clear(&common)?;
+            return Err(e);
+        }
+        if !intent.files.is_empty()
+            && let Err(e) = take_index_lock(&common, &index)
+        {
+            // Not ours to remove: the lock is another program's.
+            journal::clear(&common)?;
+            return Err(e);
+        }
+        if let Err(e) = self.move_refs(&intent, &objects, fault) {
+            self.undo(&intent)?;
+            return Err(e);
+        }
+        // The commit point is passed: the record exists.
+        if let Some(point) = fault.filter(|f| *f == FaultPoint::Branch) {
+            return Err(RepoError::Injected(point.name()));
+        }
+        self.finish(&intent, fault).map_err(|e| match e {
+            RepoError::Injected(_) => e,
+            other => RepoError::Unfinished {
+                what: w.what.clone(),
+                message: other.to_string(),
+            },
+        })?;
+        Ok(Written {
+            commit: objects.commit.to_string(),
+            tag: objects.tag.map(|(_, id)| id.to_string()),
+        })
+    }
 
-        // Where HEAD points: a branch (maybe unborn).
+    /// Step 1: blobs, tree, commit and tag object.
+    fn write_objects(&self, w: &RecordWrite<'_>) -> Result<Objects, RepoError> {
+        let repo = &self.inner;
         let head_ref = repo
             .find_reference("HEAD")
             .map_err(|e| RepoError::git("read HEAD", &e))?;
-        let branch = match head_ref.symbolic_target() {
-            Ok(Some(target)) => target.to_string(),
-            _ => {
-                return Err(RepoError::Git {
-                    action: "release",
-                    message: "HEAD is not on a branch".into(),
-                });
-            }
+        let Ok(Some(branch)) = head_ref.symbolic_target().map(|t| t.map(str::to_string)) else {
+            return Err(RepoError::Git {
+                action: "record",
+                message: "HEAD is not on a branch".into(),
+            });
         };
         let parent = repo
             .find_reference(&branch)
             .ok()
             .and_then(|r| r.peel_to_commit().ok());
-        let old = parent.as_ref().map(git2::Commit::id);
-
-        // 1. Objects.
-        let blob = repo
-            .blob(w.new_bytes)
-            .map_err(|e| RepoError::git("write the document", &e))?;
-        let mut index = git2::Index::new().map_err(|e| RepoError::git("build the commit", &e))?;
-        let mut mode = 0o100_644;
-        if let Some(p) = &parent {
-            let tree = p
-                .tree()
-                .map_err(|e| RepoError::git("read the last commit", &e))?;
-            index
-                .read_tree(&tree)
-                .map_err(|e| RepoError::git("read the last commit", &e))?;
-            if let Ok(entry) = tree.get_path(w.relative) {
-                mode = u32::try_from(entry.filemode()).unwrap_or(0o100_644);
-            }
+        let base = match &parent {
+            Some(commit) => commit.tree(),
+            None => repo
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .and_then(|id| repo.find_tree(id)),
         }
-        let path_bytes = w.relative.to_string_lossy().replace('\\', "/").into_bytes();
-        let entry = git2::IndexEntry {
-            ctime: git2::IndexTime::new(0, 0),
-            mtime: git2::IndexTime::new(0, 0),
-            dev: 0,
-            ino: 0,
-            mode,
-            uid: 0,
-            gid: 0,
-            file_size: u32::try_from(w.new_bytes.len()).unwrap_or(u32::MAX),
-            id: blob,
-            flags: 0,
-            flags_extended: 0,
-            path: path_bytes,
-        };
-        index
-            .add(&entry)
-            .map_err(|e| RepoError::git("build the commit", &e))?;
-        let tree_id = index
-            .write_tree_to(repo)
-            .map_err(|e| RepoError::git("build the commit", &e))?;
+        .map_err(|e| RepoError::git("read the last commit", &e))?;
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut files = Vec::new();
+        for (relative, bytes) in &w.files {
+            refuse_submodule(&base, relative)?;
+            let blob = repo
+                .blob(bytes)
+                .map_err(|e| RepoError::git("write the document", &e))?;
+            let mode = base
+                .get_path(relative)
+                .ok()
+                .and_then(|e| u32::try_from(e.filemode()).ok())
+                .filter(|m| *m == 0o100_755)
+                .unwrap_or(0o100_644);
+            let file_mode = if mode == 0o100_755 {
+                git2::FileMode::BlobExecutable
+            } else {
+                git2::FileMode::Blob
+            };
+            update.upsert(relative, blob, file_mode);
+            let before = std::fs::read(self.workdir.join(relative))
+                .ok()
+                .and_then(|b| git2::Oid::hash_object(git2::ObjectType::Blob, &b).ok())
+                .map(|id| id.to_string());
+            files.push(FileIntent {
+                path: PathBuf::from(relative.to_string_lossy().replace('\\', "/")),
+                blob: blob.to_string(),
+                mode,
+                before,
+            });
+        }
+        let tree_id = update
+            .create_updated(repo, &base)
+            .map_err(|e| RepoError::git("write the tree", &e))?;
         let tree = repo
             .find_tree(tree_id)
-            .map_err(|e| RepoError::git("build the commit", &e))?;
+            .map_err(|e| RepoError::git("write the tree", &e))?;
         let signature = match w.time {
             Some(t) => {
                 git2::Signature::new(&w.identity.name, &w.identity.email, &git2::Time::new(t, 0))
@@ -217,151 +290,149 @@ impl Repo {
                 &parents,
             )
             .map_err(|e| RepoError::git("write the commit", &e))?;
-        let commit_obj = repo
-            .find_object(commit, None)
-            .map_err(|e| RepoError::git("write the tag", &e))?;
-        let tag = repo
-            .tag_annotation_create(w.tag_name, &commit_obj, &signature, w.tag_message)
-            .map_err(|e| RepoError::git("write the tag", &e))?;
-        let renditions = (w.renditions)(&commit.to_string()).map_err(|message| RepoError::Git {
+        let tag = match w.tag {
+            Some((name, message)) => {
+                let target = repo
+                    .find_object(commit, None)
+                    .map_err(|e| RepoError::git("write the tag", &e))?;
+                let id = repo
+                    .tag_annotation_create(name, &target, &signature, message)
+                    .map_err(|e| RepoError::git("write the tag", &e))?;
+                Some((format!("refs/tags/{name}"), id))
+            }
+            None => None,
+        };
+        Ok(Objects {
+            branch,
+            old: parent.as_ref().map(git2::Commit::id),
+            commit,
+            tag,
+            files,
+        })
+    }
+
+    /// Refuses when a git lock file this record needs is held by another program (or was left
+    /// by one that stopped), naming it.
+    fn refuse_foreign_locks(
+        &self,
+        w: &RecordWrite<'_>,
+        objects: &Objects,
+        index: &Path,
+    ) -> Result<(), RepoError> {
+        let common = self.common_dir();
+        let mut locks = vec![journal::lock_of(&common.join(&objects.branch))];
+        if let Some((name, _)) = &objects.tag {
+            locks.push(journal::lock_of(&common.join(name)));
+        }
+        if !w.files.is_empty() {
+            locks.push(journal::lock_of(index));
+        }
+        match locks.into_iter().find(|l| l.exists()) {
+            Some(path) => Err(RepoError::Locked { path }),
+            None => Ok(()),
+        }
+    }
+
+    /// Makes the renditions and stages them beside the journal.
+    fn stage_renditions(
+        &self,
+        w: &RecordWrite<'_>,
+        commit: git2::Oid,
+    ) -> Result<Vec<(PathBuf, PathBuf)>, RepoError> {
+        let Some(make) = w.renditions else {
+            return Ok(Vec::new());
+        };
+        let files = make(&commit.to_string()).map_err(|message| RepoError::Git {
             action: "make the renditions",
             message,
         })?;
-        fail(FaultPoint::Objects)?;
-
-        // 2. Publish, undoing on failure.
-        let mut done = Done {
-            branch: None,
-            tag_ref: None,
-            file: None,
-            renditions: Vec::new(),
-        };
-        let result = self.publish(w, &branch, old, commit, tag, &renditions, &mut done, &fail);
-        match result {
-            Ok(()) => Ok(Written {
-                commit: commit.to_string(),
-                tag: tag.to_string(),
-            }),
-            Err(e) => {
-                self.undo(w, done);
-                Err(e)
-            }
+        let staging = journal::staging_dir(&self.common_dir());
+        let mut staged = Vec::new();
+        for (n, (dest, bytes)) in files.into_iter().enumerate() {
+            let path = staging.join(format!("{n}"));
+            crate::fsx::write_atomic(&path, &bytes).map_err(|e| RepoError::State {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            staged.push((path, dest));
         }
+        Ok(staged)
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the steps share this state; a struct would only rename it"
-    )]
-    fn publish(
+    /// Steps 4 and 5: the tag ref, then the branch (the commit point).
+    fn move_refs(
         &self,
-        w: &ReleaseWrite<'_>,
-        branch: &str,
-        old: Option<git2::Oid>,
-        commit: git2::Oid,
-        tag: git2::Oid,
-        renditions: &[(std::path::PathBuf, Vec<u8>)],
-        done: &mut Done,
-        fail: &dyn Fn(FaultPoint) -> Result<(), RepoError>,
+        intent: &Intent,
+        objects: &Objects,
+        fault: Option<FaultPoint>,
     ) -> Result<(), RepoError> {
         let repo = &self.inner;
-        let log = format!("sopctl release: {}", w.tag_name);
-        let moved = match old {
-            Some(old) => repo.reference_matching(branch, commit, true, old, &log),
-            None => repo.reference(branch, commit, false, &log),
+        let log = format!("sopctl: {}", intent.what);
+        if let Some((name, id)) = &objects.tag {
+            repo.reference(name, *id, false, &log)
+                .map_err(|e| match e.code() {
+                    git2::ErrorCode::Exists => RepoError::Moved {
+                        what: format!("tag {}", name.trim_start_matches("refs/tags/")),
+                    },
+                    _ => RepoError::git("create the tag", &e),
+                })?;
+        }
+        if fault == Some(FaultPoint::Tag) {
+            return Err(RepoError::Injected(FaultPoint::Tag.name()));
+        }
+        let moved = match objects.old {
+            Some(old) => repo.reference_matching(&objects.branch, objects.commit, true, old, &log),
+            None => repo.reference(&objects.branch, objects.commit, false, &log),
         };
         moved.map_err(|e| match e.code() {
             git2::ErrorCode::Modified | git2::ErrorCode::Exists => RepoError::Moved {
-                what: format!("branch {branch}"),
+                what: format!(
+                    "branch {}",
+                    objects.branch.trim_start_matches("refs/heads/")
+                ),
             },
             _ => RepoError::git("move the branch", &e),
         })?;
-        done.branch = Some((branch.to_string(), old, commit));
-        fail(FaultPoint::Branch)?;
-
-        let tag_ref = format!("refs/tags/{}", w.tag_name);
-        repo.reference(&tag_ref, tag, false, &log)
-            .map_err(|e| match e.code() {
-                git2::ErrorCode::Exists => RepoError::Moved {
-                    what: format!("tag {}", w.tag_name),
-                },
-                _ => RepoError::git("create the tag", &e),
-            })?;
-        done.tag_ref = Some(tag_ref);
-        fail(FaultPoint::Tag)?;
-
-        let previous = std::fs::read(w.file).ok();
-        fsx::write_atomic(w.file, w.new_bytes).map_err(|e| RepoError::Git {
-            action: "write the document",
-            message: e.to_string(),
-        })?;
-        done.file = Some(previous);
-        fail(FaultPoint::File)?;
-
-        for (path, bytes) in renditions {
-            let previous = std::fs::read(path).ok();
-            fsx::write_atomic(path, bytes).map_err(|e| RepoError::Git {
-                action: "write the renditions",
-                message: e.to_string(),
-            })?;
-            done.renditions.push((path.clone(), previous));
-        }
-        fail(FaultPoint::Renditions)?;
-
-        // Last: the index entry, so that `git status` shows a clean work tree.
-        let mut index = repo
-            .index()
-            .map_err(|e| RepoError::git("update the index", &e))?;
-        index
-            .add_path(w.relative)
-            .map_err(|e| RepoError::git("update the index", &e))?;
-        fail(FaultPoint::Index)?;
-        index
-            .write()
-            .map_err(|e| RepoError::git("update the index", &e))?;
         Ok(())
     }
+}
 
-    /// Undoes published steps in reverse order; each undo is tried even if another fails.
-    fn undo(&self, w: &ReleaseWrite<'_>, done: Done) {
-        let repo = &self.inner;
-        for (path, previous) in done.renditions.into_iter().rev() {
-            match previous {
-                Some(bytes) => {
-                    let _ = fsx::write_atomic(&path, &bytes);
-                }
-                None => {
-                    let _ = std::fs::remove_file(&path);
-                }
-            }
+/// Takes git's index lock with sopctl's mark in it, atomically: the marked file is written
+/// first and then hard-linked to `index.lock`, which fails if the lock exists.
+fn take_index_lock(common: &Path, index: &Path) -> Result<(), RepoError> {
+    let lock = journal::lock_of(index);
+    let marked = super::lock::state_dir(common).join("index.lock.mark");
+    let mark = format!("{} {}\n", journal::LOCK_MARK, std::process::id());
+    std::fs::write(&marked, mark).map_err(|e| RepoError::State {
+        path: marked.clone(),
+        message: e.to_string(),
+    })?;
+    let linked = std::fs::hard_link(&marked, &lock);
+    let _ = std::fs::remove_file(&marked);
+    linked.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => RepoError::Locked { path: lock.clone() },
+        _ => RepoError::State {
+            path: lock.clone(),
+            message: e.to_string(),
+        },
+    })
+}
+
+/// Refuses a file inside a submodule: its commit belongs to the submodule's repository, and
+/// writing it here would replace the submodule with a plain folder.
+fn refuse_submodule(base: &git2::Tree<'_>, relative: &Path) -> Result<(), RepoError> {
+    for ancestor in relative.ancestors().skip(1) {
+        if ancestor.as_os_str().is_empty() {
+            break;
         }
-        if let Some(previous) = done.file {
-            match previous {
-                Some(bytes) => {
-                    let _ = fsx::write_atomic(w.file, &bytes);
-                }
-                None => {
-                    let _ = std::fs::remove_file(w.file);
-                }
-            }
-        }
-        if let Some(tag_ref) = done.tag_ref
-            && let Ok(mut r) = repo.find_reference(&tag_ref)
+        if let Ok(entry) = base.get_path(ancestor)
+            && entry.kind() == Some(git2::ObjectType::Commit)
         {
-            let _ = r.delete();
-        }
-        if let Some((branch, old, new)) = done.branch {
-            match old {
-                Some(old) => {
-                    let _ =
-                        repo.reference_matching(&branch, old, true, new, "sopctl release: undone");
-                }
-                None => {
-                    if let Ok(mut r) = repo.find_reference(&branch) {
-                        let _ = r.delete();
-                    }
-                }
-            }
+            return Err(RepoError::InSubmodule {
+                file: relative.to_path_buf(),
+                submodule: ancestor.to_path_buf(),
+            });
         }
     }
+    Ok(())
 }

@@ -193,6 +193,11 @@ impl TestEnv {
         String::from_utf8_lossy(&self.git_output(args).stdout).into_owned()
     }
 
+    /// Runs git in the root and says whether it succeeded.
+    pub(crate) fn git_succeeds(&self, args: &[&str]) -> bool {
+        self.git_output(args).status.success()
+    }
+
     /// Runs a shell script from `tests/fixtures/` with `args`, in the root.
     pub(crate) fn script(&self, fixture_path: &str, args: &[&str]) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -357,9 +357,15 @@ fn snapshot_of(dir: &std::path::Path) -> String {
     s
 }
 
+/// The repository's state with its own root written as `ROOT`, to compare two repositories.
+fn state_of(env: &TestEnv) -> String {
+    env.snapshot()
+        .replace(&env.root.display().to_string(), "ROOT")
+}
+
 #[test]
-fn a_failure_at_any_step_leaves_the_repository_as_it_was() {
-    for point in ["objects", "branch", "tag", "file", "renditions", "index"] {
+fn a_failure_before_the_commit_point_leaves_the_repository_as_it_was() {
+    for point in ["objects", "tag"] {
         let env = example_repo();
         env.run(&["release", "-m", "First"]).expect_code(0);
         edit(&env, "sops/privacy.md", "2-3 minutes", "3-5 minutes");
@@ -380,8 +386,56 @@ fn a_failure_at_any_step_leaves_the_repository_as_it_was() {
             before,
             "repository changed after a failure at {point}"
         );
-        env.run(&["release", "--minor", "-m", "Edit"])
-            .expect_code(0);
+        let next = env.run(&["release", "--minor", "-m", "Edit"]);
+        next.expect_code(0);
+        assert!(!next.stderr.contains("note:"), "{}", next.stderr);
+    }
+}
+
+#[test]
+fn a_stop_after_the_commit_point_is_finished_by_the_next_command() {
+    let reference = example_repo();
+    reference.run(&["release", "-m", "First"]).expect_code(0);
+    edit(&reference, "sops/privacy.md", "2-3 minutes", "3-5 minutes");
+    reference
+        .run(&["release", "--minor", "-m", "Edit"])
+        .expect_code(0);
+    let after = state_of(&reference);
+    for point in ["branch", "file", "renditions", "index"] {
+        let env = example_repo();
+        env.run(&["release", "-m", "First"]).expect_code(0);
+        edit(&env, "sops/privacy.md", "2-3 minutes", "3-5 minutes");
+        let run = env.run_in(
+            &env.root,
+            &["release", "--minor", "-m", "Edit"],
+            &[("SOPCTL_TEST_FAIL_AT", point)],
+        );
+        run.expect_code(1);
+        assert_eq!(
+            run.stderr,
+            format!("error: injected failure at {point}; the next sopctl command finishes it\n"),
+            "{point}"
+        );
+        // Until then git's index lock keeps a plain `git commit` from reverting the release.
+        env.write("notes.txt", "notes\n");
+        assert!(
+            !env.git_succeeds(&["add", "notes.txt"]),
+            "{point}: git worked on a half-written index"
+        );
+        std::fs::remove_file(env.path("notes.txt")).expect("notes");
+        let list = env.run(&["list"]);
+        list.expect_code(0);
+        assert_eq!(
+            list.stderr,
+            "note: the release SOP-IT-001/v1.1.0 had been interrupted after it was recorded; it is now complete\n",
+            "{point}"
+        );
+        let state = state_of(&env);
+        let differs = state.lines().zip(after.lines()).find(|(a, b)| a != b);
+        assert!(
+            state == after,
+            "{point}: the finished release differs from an uninterrupted one: {differs:?}"
+        );
     }
 }
 
@@ -420,26 +474,42 @@ fn a_document_is_followed_by_its_id_across_a_move() {
 }
 
 #[test]
-fn another_release_holding_the_lock_is_refused_with_a_clear_message() {
+fn a_release_waits_for_another_command_holding_the_record_lock() {
     let env = example_repo();
+    std::fs::create_dir_all(env.path(".git/sopctl")).expect("state folder");
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(env.path(".git/sopctl-release.lock"))
+        .open(env.path(".git/sopctl/lock"))
         .expect("lock file");
     lock.lock().expect("lock");
     let before = env.snapshot();
-    let run = env.run(&["release", "-m", "First"]);
-    run.expect_code(1);
-    assert!(
-        run.stderr.contains("error: another release is running in this repository; nothing was changed\nhint: wait for it to finish, then run the command again\n"),
-        "{}",
-        run.stderr
-    );
+    let stderr = env.path("../release.err");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sopctl"))
+        .args(["release", "-m", "First"])
+        .current_dir(&env.root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&stderr).expect("stderr file"))
+        .spawn()
+        .expect("spawn");
+    // The release says it waits, and waits: it has changed nothing while the lock is held.
+    let said = "waiting for another sopctl command in this repository to finish…\n";
+    while std::fs::read_to_string(&stderr).expect("stderr") != said {
+        assert!(
+            child.try_wait().expect("child").is_none(),
+            "the release did not wait"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(child.try_wait().expect("child").is_none());
     assert_eq!(env.snapshot(), before);
     drop(lock);
-    env.run(&["release", "-m", "First"]).expect_code(0);
+    assert!(child.wait().expect("child").success());
+    assert_eq!(env.git(&["tag", "-l"]), "SOP-IT-001/v1.0.0\n");
 }
 
 #[test]

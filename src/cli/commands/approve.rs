@@ -34,7 +34,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
             args.meaning
         )));
     }
-    let ws = env.workspace()?;
+    let (ws, lock) = env.record_workspace(ui)?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = super::require_id(&ws, &sop)?;
     if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
@@ -89,6 +89,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     }
     let approval = crate::lifecycle::record_approval(
         &ws,
+        super::held(lock.as_ref())?,
         &sop,
         &identity,
         &role,

@@ -36,7 +36,7 @@ struct Report<'a> {
 /// Exit 1 when errors are found (or warnings with `--strict`), or when a named SOP does not
 /// exist; a bad `sopctl.toml` or repository.
 pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let mut pool = ws.documents();
     let wanted = target_paths(&ws, &mut pool, &args.docs)?;
     // SOPs deleted in the working copy: reported when checking everything.

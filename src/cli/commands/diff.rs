@@ -74,7 +74,7 @@ fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliErr
 /// Unknown documents or versions; a file that cannot be written. With `--exit-code`, exit 1 when
 /// the versions differ.
 pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let names_doc = |word: &str| {
         env.cwd.join(word).is_file()
             || ws.documents().iter().any(|e| {

@@ -37,7 +37,7 @@ struct Row {
 /// # Errors
 /// A bad `sopctl.toml` or repository, or stdout closed.
 pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let mut rows = Vec::new();
     let mut left_out = 0;
     for entry in ws.documents() {

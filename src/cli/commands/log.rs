@@ -50,7 +50,7 @@ fn approvals(trailers: &[String]) -> Vec<crate::lifecycle::Approval> {
 /// # Errors
 /// No such document, no repository, a shallow clone.
 pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = &super::require_id(&ws, &sop)?;
     let releases = ws.releases(id)?;

@@ -57,6 +57,17 @@ pub(crate) fn output_folder(
     Ok(out)
 }
 
+/// The record lock a record command took with [`crate::cli::Env::record_workspace`], or the
+/// refusal for a folder that is not a git repository.
+pub(crate) fn held(
+    lock: Option<&crate::repo::lock::RecordLock>,
+) -> Result<&crate::repo::lock::RecordLock, CliError> {
+    lock.ok_or_else(|| {
+        CliError::new("records are kept in git, and this is not a git repository")
+            .hint("run  git init  here, or work in the repository that holds the SOPs")
+    })
+}
+
 /// The valid ID of `sop`, or the one error every command gives for an SOP without one.
 pub(crate) fn require_id(ws: &Workspace, sop: &Sop) -> Result<crate::doc::DocId, CliError> {
     sop.id().cloned().ok_or_else(|| {

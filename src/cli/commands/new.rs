@@ -28,7 +28,7 @@ pub struct NewArgs {
 /// # Errors
 /// An invalid or taken ID, an existing file, no owner, an empty title, a template or write error.
 pub fn run(env: &Env, ui: &mut Ui, args: &NewArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     if !ws.is_sop_repository() {
         return Err(not_a_repository());
     }

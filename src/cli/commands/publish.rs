@@ -28,7 +28,7 @@ pub struct PublishArgs {
 /// # Errors
 /// Outside a repository, a shallow clone, a folder that cannot be written.
 pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     if !ws.is_sop_repository() {
         return Err(super::new::not_a_repository());
     }

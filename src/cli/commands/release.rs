@@ -89,7 +89,7 @@ impl ReleaseArgs {
 /// Exit 1 with every refusal listed; a usage error for a bad `--date` or `--set-version`.
 pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     let request = args.request()?;
-    let ws = env.workspace()?;
+    let (ws, lock) = env.record_workspace(ui)?;
     let sop = find_changed(&ws, args.doc.as_deref())?;
     let name = sop.id().map_or_else(
         || ws.display_path(sop.path()).display().to_string(),
@@ -101,11 +101,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         ui.status("dry run: nothing was changed");
         return Ok(());
     }
-    let written = apply::apply(&ws, &plan).map_err(|e| {
-        let mut err = CliError::from(e);
-        err.message.push_str("; nothing was changed");
-        err
-    })?;
+    let lock = super::held(lock.as_ref())?;
+    let written = apply::apply(&ws, &plan, lock).map_err(record_error)?;
     let short = &written.commit[..written.commit.len().min(7)];
     if ui.is_quiet() {
         ui.line(&format!(
@@ -238,4 +235,27 @@ fn print_plan(
         ui.line(&format!("  {line}"))?;
     }
     Ok(())
+}
+
+/// The CLI error for a failed record: before the commit point nothing changed, and the message
+/// says so; after it (an unfinished record, or a test's injected stop there) the next command
+/// finishes the record.
+pub(crate) fn record_error(e: crate::repo::RepoError) -> CliError {
+    use crate::repo::RepoError;
+    use crate::repo::transaction::FaultPoint;
+    let finished_later = match &e {
+        RepoError::Unfinished { .. } => true,
+        RepoError::Injected(point) => {
+            FaultPoint::from_env().is_some_and(|f| f.name() == *point && f.after_commit_point())
+        }
+        _ => false,
+    };
+    let mut err = CliError::from(e);
+    if finished_later {
+        err.message
+            .push_str("; the next sopctl command finishes it");
+    } else {
+        err.message.push_str("; nothing was changed");
+    }
+    err
 }

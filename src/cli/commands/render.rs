@@ -88,7 +88,7 @@ fn source_date(date: Option<jiff::civil::Date>) -> i64 {
 /// Unknown documents or versions, an image outside the repository, a file that cannot be
 /// written; `--format pdf` until the PDF rendition exists.
 pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let names: Vec<Option<&str>> = if args.docs.is_empty() {
         vec![None]
     } else {

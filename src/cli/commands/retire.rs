@@ -27,7 +27,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     if args.reason.trim().is_empty() {
         return Err(CliError::usage("say why the SOP is withdrawn (-m)"));
     }
-    let ws = env.workspace()?;
+    let (ws, lock) = env.record_workspace(ui)?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = super::require_id(&ws, &sop)?;
     if let Some(current) = crate::lifecycle::retired_status(&ws, &sop) {
@@ -73,7 +73,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     {
         edited = next;
     }
-    crate::fsx::write_atomic(sop.path(), &edited.source.to_bytes())?;
     let mut message = format!(
         "{id}: {status}\n\n{}\n\nRetired-Document: {id}\nRetired-Status: {status}\n",
         args.reason.trim()
@@ -81,16 +80,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     if let Some(successor) = &args.superseded_by {
         message.push_str(&format!("Superseded-By: {successor}\n"));
     }
-    if let Err(e) = repo.commit_files(
-        &[&relative],
+    repo.commit_contents(
+        super::held(lock.as_ref())?,
+        &format!("the retirement of {id}"),
+        vec![(relative, edited.source.to_bytes())],
         &message,
         &identity,
         crate::lifecycle::signing_time().as_second(),
-    ) {
-        // Put the file back as it was: nothing half done.
-        let _ = crate::fsx::write_atomic(sop.path(), &sop.source.to_bytes());
-        return Err(e.into());
-    }
+    )
+    .map_err(super::release::record_error)?;
     ui.status(&format!(
         "{id} is now {status}{}",
         args.superseded_by

@@ -38,7 +38,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
             "--date {date} is in the future; record a review once it has taken place"
         )));
     }
-    let ws = env.workspace()?;
+    let (ws, lock) = env.record_workspace(ui)?;
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = super::require_id(&ws, &sop)?;
     if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
@@ -62,6 +62,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         identity.email
     );
     repo.commit_files(
+        super::held(lock.as_ref())?,
+        &format!("the review of {id}"),
         &[],
         &message,
         &identity,

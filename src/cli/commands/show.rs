@@ -23,7 +23,7 @@ pub struct ShowArgs {
 /// # Errors
 /// No such document or version; no repository; a shallow clone.
 pub fn run(env: &Env, ui: &mut Ui, args: &ShowArgs) -> Result<(), CliError> {
-    let ws = env.workspace()?;
+    let ws = env.workspace(ui)?;
     let (doc, version) = match args.args.as_slice() {
         [] => (None, None),
         [one] => {
