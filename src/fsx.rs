@@ -30,6 +30,43 @@ impl FsError {
     }
 }
 
+/// The operating system's reason for a failed file operation in plain words (its own text
+/// names error numbers), with what to do where that is clear.
+pub fn plain_reason(err: &std::io::Error) -> (String, Option<&'static str>) {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::NotFound => (
+            "it does not exist".to_string(),
+            Some("check the spelling of the path"),
+        ),
+        K::PermissionDenied => (
+            "you are not allowed to".to_string(),
+            Some("check that you may read and write this file"),
+        ),
+        K::NotADirectory => (
+            "a part of the path is a file, not a folder".to_string(),
+            Some("give a path through folders only"),
+        ),
+        K::IsADirectory => (
+            "this is a folder, not a file".to_string(),
+            Some("give the name of a file in it"),
+        ),
+        K::AlreadyExists => (
+            "a file of that name is in the way".to_string(),
+            Some("give the name of a folder, or move the file away"),
+        ),
+        K::StorageFull => (
+            "the disk is full".to_string(),
+            Some("free some space and run the command again"),
+        ),
+        K::ReadOnlyFilesystem => (
+            "the disk is read-only".to_string(),
+            Some("choose a folder you can write to"),
+        ),
+        _ => (err.to_string(), None),
+    }
+}
+
 /// Reads a whole file as bytes.
 ///
 /// # Errors

@@ -743,6 +743,27 @@ impl Workspace {
         ))
     }
 
+    /// An error at sopctl's journal when a record that a killed sopctl left unfinished could be
+    /// neither finished nor undone on opening the repository (issue 13): until it is, the
+    /// working copy may not match the record.
+    pub fn interrupted_record(&self) -> Option<Finding> {
+        let Some(Err(message)) = &self.recovery else {
+            return None;
+        };
+        let repo = self.repo.as_ref()?;
+        let journal = crate::repo::journal::journal_path(&repo.common_dir());
+        let what = repo
+            .interrupted_record()
+            .unwrap_or_else(|| "a record".to_string());
+        Some(Finding::error(
+            self.display_path(&journal),
+            crate::doc::Location { line: 1, column: 1 },
+            format!(
+                "{what} was interrupted and could not be finished: {message}; fix that cause, then run any sopctl command to finish it"
+            ),
+        ))
+    }
+
     /// An error at the `tag_format` line of `sopctl.toml` when the format has no `{id}` and
     /// `entries` hold more than one SOP: their releases would share tag names.
     pub fn shared_tag_format(&self, entries: &[Entry]) -> Option<Finding> {

@@ -91,39 +91,7 @@ impl From<std::io::Error> for CliError {
 
 impl From<FsError> for CliError {
     fn from(err: FsError) -> Self {
-        use std::io::ErrorKind as K;
-        // The operating system's reason in plain words (its own text names error numbers).
-        let (cause, hint) = match err.source.kind() {
-            K::NotFound => (
-                "it does not exist".to_string(),
-                Some("check the spelling of the path"),
-            ),
-            K::PermissionDenied => (
-                "you are not allowed to".to_string(),
-                Some("check that you may read and write this file"),
-            ),
-            K::NotADirectory => (
-                "a part of the path is a file, not a folder".to_string(),
-                Some("give a path through folders only"),
-            ),
-            K::IsADirectory => (
-                "this is a folder, not a file".to_string(),
-                Some("give the name of a file in it"),
-            ),
-            K::AlreadyExists => (
-                "a file of that name is in the way".to_string(),
-                Some("give the name of a folder, or move the file away"),
-            ),
-            K::StorageFull => (
-                "the disk is full".to_string(),
-                Some("free some space and run the command again"),
-            ),
-            K::ReadOnlyFilesystem => (
-                "the disk is read-only".to_string(),
-                Some("choose a folder you can write to"),
-            ),
-            _ => (err.source.to_string(), None),
-        };
+        let (cause, hint) = crate::fsx::plain_reason(&err.source);
         let out = CliError::new(format!("{} {}", err.action, err.path.display())).cause(cause);
         match hint {
             Some(h) => out.hint(h),

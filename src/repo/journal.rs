@@ -78,8 +78,8 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// The journal file.
-pub(crate) fn journal_path(common: &Path) -> PathBuf {
+/// The journal file: `<common git dir>/sopctl/journal.json`.
+pub fn journal_path(common: &Path) -> PathBuf {
     state_dir(common).join("journal.json")
 }
 
@@ -103,7 +103,7 @@ fn state_error(path: &Path, e: &dyn std::fmt::Display) -> RepoError {
 pub(crate) fn write(common: &Path, intent: &Intent) -> Result<(), RepoError> {
     let path = journal_path(common);
     let json = serde_json::to_vec_pretty(intent).map_err(|e| state_error(&path, &e))?;
-    crate::fsx::write_atomic(&path, &json).map_err(|e| state_error(&path, &e))
+    crate::fsx::write_atomic(&path, &json).map_err(|e| RepoError::io(&path, &e.source))
 }
 
 /// The journal, if a record is unfinished.
@@ -114,7 +114,7 @@ pub(crate) fn read(common: &Path) -> Result<Option<Intent>, RepoError> {
             .map(Some)
             .map_err(|e| state_error(&path, &e)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(state_error(&path, &e)),
+        Err(e) => Err(RepoError::io(&path, &e)),
     }
 }
 
@@ -122,13 +122,13 @@ pub(crate) fn read(common: &Path) -> Result<Option<Intent>, RepoError> {
 pub(crate) fn clear(common: &Path) -> Result<(), RepoError> {
     let staging = staging_dir(common);
     if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| state_error(&staging, &e))?;
+        std::fs::remove_dir_all(&staging).map_err(|e| RepoError::io(&staging, &e))?;
     }
     let path = journal_path(common);
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(state_error(&path, &e)),
+        Err(e) => Err(RepoError::io(&path, &e)),
     }
 }
 
@@ -147,7 +147,7 @@ pub(crate) fn lock_is_ours(path: &Path, ids: &[&str]) -> bool {
 /// Removes `path` if it is a lock file sopctl left (see [`lock_is_ours`]).
 fn clear_lock(path: &Path, ids: &[&str]) -> Result<(), RepoError> {
     if path.exists() && lock_is_ours(path, ids) {
-        std::fs::remove_file(path).map_err(|e| state_error(path, &e))?;
+        std::fs::remove_file(path).map_err(|e| RepoError::io(path, &e))?;
     }
     Ok(())
 }
@@ -321,10 +321,8 @@ impl Repo {
                 .inner
                 .find_blob(blob_id)
                 .map_err(|e| RepoError::git("read the recorded document", &e))?;
-            crate::fsx::write_atomic(&path, blob.content()).map_err(|e| RepoError::State {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            crate::fsx::write_atomic(&path, blob.content())
+                .map_err(|e| RepoError::io(&path, &e.source))?;
         }
         Ok(std::fs::metadata(&path).ok())
     }
@@ -342,7 +340,7 @@ impl Repo {
         // libgit2 writes the new index through a lock file of its own, which a kill can leave.
         let _ = std::fs::remove_file(lock_of(&next));
         if intent.index.exists() {
-            std::fs::copy(&intent.index, &next).map_err(|e| state_error(&next, &e))?;
+            std::fs::copy(&intent.index, &next).map_err(|e| RepoError::io(&next, &e))?;
         }
         let mut index =
             git2::Index::open(&next).map_err(|e| RepoError::git("read the index", &e))?;
@@ -354,7 +352,7 @@ impl Repo {
         index
             .write()
             .map_err(|e| RepoError::git("update the index", &e))?;
-        std::fs::rename(&next, &intent.index).map_err(|e| state_error(&intent.index, &e))?;
+        std::fs::rename(&next, &intent.index).map_err(|e| RepoError::io(&intent.index, &e))?;
         clear_lock(&lock_of(&intent.index), &[])?;
         Ok(())
     }
@@ -379,12 +377,12 @@ fn finish_rendition(staged: &Path, dest: &Path) -> Result<(), RepoError> {
     }
     clear_temporaries(dest);
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| state_error(parent, &e))?;
+        std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, &e))?;
     }
     if std::fs::rename(staged, dest).is_err() {
-        let bytes = std::fs::read(staged).map_err(|e| state_error(staged, &e))?;
-        crate::fsx::write_atomic(dest, &bytes).map_err(|e| state_error(dest, &e))?;
-        std::fs::remove_file(staged).map_err(|e| state_error(staged, &e))?;
+        let bytes = std::fs::read(staged).map_err(|e| RepoError::io(staged, &e))?;
+        crate::fsx::write_atomic(dest, &bytes).map_err(|e| RepoError::io(dest, &e.source))?;
+        std::fs::remove_file(staged).map_err(|e| RepoError::io(staged, &e))?;
     }
     Ok(())
 }

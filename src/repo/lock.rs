@@ -27,20 +27,14 @@ pub struct RecordLock {
 impl RecordLock {
     fn open(common: &Path) -> Result<File, RepoError> {
         let dir = state_dir(common);
-        std::fs::create_dir_all(&dir).map_err(|e| RepoError::State {
-            path: dir.clone(),
-            message: e.to_string(),
-        })?;
+        std::fs::create_dir_all(&dir).map_err(|e| RepoError::io(&dir, &e))?;
         let path = dir.join("lock");
         std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| RepoError::State {
-                path,
-                message: e.to_string(),
-            })
+            .map_err(|e| RepoError::io(&path, &e))
     }
 
     /// Takes the lock of the repository whose common git dir is `common`, waiting for another
@@ -54,16 +48,11 @@ impl RecordLock {
             Ok(()) => return Ok(RecordLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => waiting(),
             Err(std::fs::TryLockError::Error(e)) => {
-                return Err(RepoError::State {
-                    path: state_dir(common).join("lock"),
-                    message: e.to_string(),
-                });
+                return Err(RepoError::io(&state_dir(common).join("lock"), &e));
             }
         }
-        file.lock().map_err(|e| RepoError::State {
-            path: state_dir(common).join("lock"),
-            message: e.to_string(),
-        })?;
+        file.lock()
+            .map_err(|e| RepoError::io(&state_dir(common).join("lock"), &e))?;
         Ok(RecordLock { _file: file })
     }
 
@@ -77,10 +66,9 @@ impl RecordLock {
         match file.try_lock() {
             Ok(()) => Ok(Some(RecordLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(RepoError::State {
-                path: state_dir(common).join("lock"),
-                message: e.to_string(),
-            }),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(RepoError::io(&state_dir(common).join("lock"), &e))
+            }
         }
     }
 }

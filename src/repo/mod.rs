@@ -64,9 +64,9 @@ pub enum RepoError {
         /// What failed.
         message: String,
     },
-    /// sopctl's own state in the git folder (lock, journal, staged renditions) could not be
-    /// read or written.
-    #[error("sopctl could not use its state file {path}: {message}")]
+    /// A file of the record (sopctl's lock, journal and staged renditions in the git folder,
+    /// or a work tree file or rendition it writes) could not be read or written.
+    #[error("sopctl could not write {path}: {message}")]
     State {
         /// The file or folder.
         path: PathBuf,
@@ -93,6 +93,14 @@ pub enum RepoError {
 }
 
 impl RepoError {
+    /// A failure of sopctl's own state files, with the operating system's reason in plain words.
+    pub(crate) fn io(path: &Path, err: &std::io::Error) -> RepoError {
+        RepoError::State {
+            path: path.to_path_buf(),
+            message: crate::fsx::plain_reason(err).0,
+        }
+    }
+
     pub(crate) fn git(action: &'static str, err: &git2::Error) -> RepoError {
         RepoError::Git {
             action,
@@ -188,6 +196,18 @@ fn date_of(time: git2::Time) -> Date {
         .unwrap_or_default()
 }
 
+/// The work tree of the git dir `git_dir` as git finds it from `start`: the nearest folder
+/// holding a `.git` file that points at `git_dir` (a separate git dir or a linked work tree).
+fn gitfile_workdir(start: &Path, git_dir: &Path) -> Option<PathBuf> {
+    let git_dir = git_dir.canonicalize().ok()?;
+    let start = start.canonicalize().ok()?;
+    let folder = start.ancestors().find(|dir| dir.join(".git").exists())?;
+    let text = std::fs::read_to_string(folder.join(".git")).ok()?;
+    let target = text.strip_prefix("gitdir:")?.trim();
+    let target = folder.join(target).canonicalize().ok()?;
+    (target == git_dir).then(|| folder.to_path_buf())
+}
+
 impl Repo {
     /// The repository containing `start`, if any. A bare repository counts as none.
     ///
@@ -197,6 +217,18 @@ impl Repo {
     pub fn discover(start: &Path) -> Result<Option<Repo>, RepoError> {
         match git2::Repository::discover(start) {
             Ok(inner) => {
+                if inner.workdir().is_none() {
+                    return Ok(None);
+                }
+                // libgit2 takes the folder above a separate git dir (`git init
+                // --separate-git-dir`) for the work tree; git takes the folder of the `.git` file.
+                if let Some(actual) = gitfile_workdir(start, inner.path())
+                    && inner.workdir().map(Path::to_path_buf) != Some(actual.clone())
+                {
+                    inner
+                        .set_workdir(&actual, false)
+                        .map_err(|e| RepoError::git("open the repository", &e))?;
+                }
                 let Some(workdir) = inner.workdir() else {
                     return Ok(None);
                 };
@@ -646,10 +678,7 @@ impl Repo {
         let mut contents = Vec::new();
         for file in files {
             let path = self.workdir.join(file);
-            let bytes = std::fs::read(&path).map_err(|e| RepoError::State {
-                path,
-                message: e.to_string(),
-            })?;
+            let bytes = std::fs::read(&path).map_err(|e| RepoError::io(&path, &e))?;
             contents.push((file.to_path_buf(), bytes));
         }
         self.commit_contents(lock, what, contents, message, identity, time)

@@ -350,10 +350,7 @@ impl Repo {
         let mut staged = Vec::new();
         for (n, (dest, bytes)) in files.into_iter().enumerate() {
             let path = staging.join(format!("{n}"));
-            crate::fsx::write_atomic(&path, &bytes).map_err(|e| RepoError::State {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            crate::fsx::write_atomic(&path, &bytes).map_err(|e| RepoError::io(&path, &e.source))?;
             staged.push((path, dest));
         }
         Ok(staged)
@@ -403,18 +400,12 @@ fn take_index_lock(common: &Path, index: &Path) -> Result<(), RepoError> {
     let lock = journal::lock_of(index);
     let marked = super::lock::state_dir(common).join("index.lock.mark");
     let mark = format!("{} {}\n", journal::LOCK_MARK, std::process::id());
-    std::fs::write(&marked, mark).map_err(|e| RepoError::State {
-        path: marked.clone(),
-        message: e.to_string(),
-    })?;
+    std::fs::write(&marked, mark).map_err(|e| RepoError::io(&marked, &e))?;
     let linked = std::fs::hard_link(&marked, &lock);
     let _ = std::fs::remove_file(&marked);
     linked.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => RepoError::Locked { path: lock.clone() },
-        _ => RepoError::State {
-            path: lock.clone(),
-            message: e.to_string(),
-        },
+        _ => RepoError::io(&lock, &e),
     })
 }
 

@@ -7,7 +7,7 @@ use crate::harness::{Run, TestEnv, released_sop, sop};
 
 /// Runs `args`, expects exit `code`, an empty stdout and an unchanged repository; returns stderr.
 #[track_caller]
-fn refused(env: &TestEnv, args: &[&str], code: i32) -> String {
+pub(crate) fn refused(env: &TestEnv, args: &[&str], code: i32) -> String {
     let before = env.snapshot();
     let run = env.run(args);
     run.expect_code(code);

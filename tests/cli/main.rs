@@ -28,6 +28,7 @@ mod paths;
 mod pdf;
 mod publish;
 mod readme;
+mod records;
 mod release;
 mod render;
 

@@ -79,6 +79,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     if args.docs.is_empty() {
         findings.extend(ws.shared_tag_format(&pool));
         findings.extend(ws.bad_out_setting());
+        findings.extend(ws.interrupted_record());
         findings.extend(vanished);
     }
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));

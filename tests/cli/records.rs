@@ -1,0 +1,175 @@
+//! The record transaction in the git layouts users have (issue 13, items 1 and 4): a separate
+//! git dir, submodules, git's lock files left by other programs, and an interrupted record that
+//! cannot be finished until its cause is fixed. The kill-at-every-step proof is in `crash.rs`.
+
+use crate::errors::refused;
+use crate::harness::{TestEnv, sop};
+
+fn identity(env: &TestEnv) {
+    env.git(&["config", "user.name", "Test Owner"]);
+    env.git(&["config", "user.email", "owner@example.org"]);
+}
+
+// From issue 13: "A repository with a separate git dir (`.git` is a file) refuses every release
+// with a false 'other files have uncommitted changes'."
+#[test]
+fn a_separate_git_dir_releases_and_records_like_any_repository() {
+    let env = TestEnv::new();
+    env.git(&[
+        "init",
+        "-q",
+        "-b",
+        "main",
+        "--separate-git-dir",
+        "../gitdir",
+    ]);
+    identity(&env);
+    assert!(env.path(".git").is_file());
+    env.write(".gitignore", "/dist/\n");
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    assert_eq!(env.git(&["tag", "-l"]), "SOP-1/v1.0.0\n");
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+    env.run(&["review", "-m", "Still right"]).expect_code(0);
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]),
+        "SOP-1: periodic review\n"
+    );
+    // sopctl's lock and journal live in the git dir, not in the work tree.
+    assert!(env.path("../gitdir/sopctl/lock").exists());
+    assert!(!env.path("../gitdir/sopctl/journal.json").exists());
+}
+
+/// A superproject whose `handbook` is a submodule holding `sops/SOP-001.md`, plus an SOP of
+/// its own in `sops/`.
+fn superproject() -> TestEnv {
+    let env = TestEnv::new();
+    let inner = env.path("../inner");
+    std::fs::create_dir_all(inner.join("sops")).expect("inner");
+    std::fs::write(inner.join("sops/SOP-001.md"), sop("SOP-001", "Handbook")).expect("write");
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["config", "user.name", "Test Owner"],
+        &["config", "user.email", "owner@example.org"],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "Handbook"],
+    ] {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&inner)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "{args:?}");
+    }
+    env.git(&["init", "-q", "-b", "main"]);
+    identity(&env);
+    env.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        "../inner",
+        "handbook",
+    ]);
+    env.write("sopctl.toml", "docs = [\"sops\", \"handbook/sops\"]\n");
+    env.write("sops/b.md", sop("SOP-002", "Own"));
+    env.write(".gitignore", "/dist/\n");
+    env.commit("Superproject");
+    env
+}
+
+// From issue 13: "Releasing from a superproject whose `docs` points into a submodule replaced
+// the submodule with a plain folder in the commit."
+#[test]
+fn an_sop_inside_a_submodule_is_refused_in_the_superproject_and_released_in_the_submodule() {
+    let env = superproject();
+    let gitlink = env.git(&["ls-tree", "HEAD", "handbook"]);
+    assert!(gitlink.starts_with("160000 commit "), "{gitlink}");
+    assert_eq!(
+        refused(&env, &["release", "SOP-001", "-m", "First"], 1),
+        "error: handbook/sops/SOP-001.md lies inside the submodule handbook, which is a repository of its own; nothing was changed\nhint: release and record it from inside the submodule: cd handbook and run the command there\n"
+    );
+    // The superproject's own SOP is released with the submodule kept as a submodule.
+    env.run(&["release", "SOP-002", "-m", "First"])
+        .expect_code(0);
+    assert_eq!(env.git(&["ls-tree", "HEAD", "handbook"]), gitlink);
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+    // From inside the submodule, its SOP is released in the submodule's repository.
+    let run = env.run_in(
+        &env.path("handbook"),
+        &["release", "-m", "First"],
+        &[
+            ("GIT_COMMITTER_NAME", "Test Owner"),
+            ("GIT_COMMITTER_EMAIL", "owner@example.org"),
+        ],
+    );
+    run.expect_code(0);
+    let tags = std::process::Command::new("git")
+        .args(["tag", "-l"])
+        .current_dir(env.path("handbook"))
+        .output()
+        .expect("git");
+    assert_eq!(String::from_utf8_lossy(&tags.stdout), "SOP-001/v1.0.0\n");
+}
+
+#[test]
+fn a_git_lock_file_of_another_program_is_named_with_what_to_do() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    // What git itself leaves in index.lock: an index being written.
+    env.write(".git/index.lock", b"DIRC\0\0\0\x02");
+    assert_eq!(
+        refused(&env, &["release", "-m", "First"], 1),
+        "error: git's lock file [ROOT]/.git/index.lock is in the way: another git program is working in this repository, or one stopped before it finished; nothing was changed\nhint: wait for the other git program to finish; if none is running, delete [ROOT]/.git/index.lock and run the command again\n"
+    );
+    std::fs::remove_file(env.path(".git/index.lock")).expect("remove");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+}
+
+#[test]
+fn an_interrupted_record_that_cannot_be_finished_is_an_error_in_check_until_it_is() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    // Stopped after the commit point, before the renditions were moved into place …
+    let run = env.run_in(
+        &env.root,
+        &["release", "-m", "First"],
+        &[("SOPCTL_TEST_FAIL_AT", "file")],
+    );
+    run.expect_code(1);
+    // … and the folder they go to is now a file, so the release cannot be finished.
+    std::fs::create_dir_all(env.path("dist")).expect("dist");
+    env.write("dist/SOP-1", "in the way");
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    let cause =
+        "sopctl could not write [ROOT]/dist/SOP-1/1.0: a part of the path is a file, not a folder";
+    assert_eq!(
+        check.stderr,
+        format!(
+            "warning: a record that an interrupted sopctl left unfinished could not be resolved: {cause}\nchecked 1 SOP: 1 error, 0 warnings\n"
+        )
+    );
+    assert_eq!(
+        check.stdout,
+        format!(
+            ".git/sopctl/journal.json:1:1: error: the release SOP-1/v1.0.0 was interrupted and could not be finished: {cause}; fix that cause, then run any sopctl command to finish it\n"
+        )
+    );
+    std::fs::remove_file(env.path("dist/SOP-1")).expect("remove");
+    let list = env.run(&["list"]);
+    list.expect_code(0);
+    assert_eq!(
+        list.stderr,
+        "note: the release SOP-1/v1.0.0 had been interrupted after it was recorded; it is now complete\n"
+    );
+    assert!(env.path("dist/SOP-1/1.0/SOP-1-v1.0.pdf").exists());
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+    env.run(&["check"]).expect_code(0);
+}
