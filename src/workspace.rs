@@ -158,6 +158,25 @@ pub struct Workspace {
     deleted: std::sync::OnceLock<Vec<(DocId, PathBuf)>>,
 }
 
+/// Whether two versions of a file hold the same text, line endings aside: git stores a file
+/// with LF and checks it out with CRLF under `core.autocrlf` or `eol=crlf` (`cases/` B36).
+fn same_text(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    let lf = |bytes: &[u8]| {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut iter = bytes.iter().peekable();
+        while let Some(&byte) = iter.next() {
+            if !(byte == b'\r' && iter.peek() == Some(&&b'\n')) {
+                out.push(byte);
+            }
+        }
+        out
+    };
+    lf(a) == lf(b)
+}
+
 impl Workspace {
     /// Finds the workspace around `cwd`: the git repository, then `sopctl.toml` (walking up no
     /// further than the work tree root), then the settings.
@@ -524,7 +543,7 @@ impl Workspace {
         };
         let relative = repo.relative(sop.path());
         repo.document_at(&latest.commit, id, relative.as_deref())
-            .is_none_or(|(_, bytes)| bytes != sop.source.to_bytes())
+            .is_none_or(|(_, bytes)| !same_text(&bytes, &sop.source.to_bytes()))
     }
 
     /// The SOP folders as a reader would name them: `sops/` or `sops/, procedures/`.

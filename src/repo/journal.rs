@@ -44,8 +44,12 @@ pub struct Intent {
 pub struct FileIntent {
     /// Relative to the work tree, with `/`.
     pub path: PathBuf,
-    /// The blob the commit holds for it.
+    /// The blob the commit holds for it: the work tree bytes through git's clean filters
+    /// (`core.autocrlf`, `core.eol`, `.gitattributes`), as `git add` would store them.
     pub blob: String,
+    /// An object holding the bytes the work tree file gets (line endings as in the file), which
+    /// differ from the blob when a filter converts them.
+    pub worktree: String,
     /// Its git file mode (`0o100644`, `0o100755`).
     pub mode: u32,
     /// The blob id of the file's bytes in the work tree before the record (none: no file).
@@ -306,7 +310,7 @@ impl Repo {
     ) -> Result<Option<std::fs::Metadata>, RepoError> {
         let path = intent.workdir.join(&file.path);
         clear_temporaries(&path);
-        let blob_id = oid(&file.blob)?;
+        let blob_id = oid(&file.worktree)?;
         let current = std::fs::read(&path).ok();
         let current_id = current
             .as_deref()

@@ -240,7 +240,8 @@ impl Repo {
         let mut files = Vec::new();
         for (relative, bytes) in &w.files {
             refuse_submodule(&base, relative)?;
-            let blob = repo
+            let blob = self.clean_blob(relative, bytes)?;
+            let worktree = repo
                 .blob(bytes)
                 .map_err(|e| RepoError::git("write the document", &e))?;
             let mode = base
@@ -262,6 +263,7 @@ impl Repo {
             files.push(FileIntent {
                 path: PathBuf::from(relative.to_string_lossy().replace('\\', "/")),
                 blob: blob.to_string(),
+                worktree: worktree.to_string(),
                 mode,
                 before,
             });
@@ -309,6 +311,24 @@ impl Repo {
             tag,
             files,
         })
+    }
+
+    /// Writes `bytes` as the blob `git add` would make of them at `relative`: through the clean
+    /// filters that `core.autocrlf`, `core.eol` and `.gitattributes` (`text`, `eol=crlf`,
+    /// `-text`) set for that path (libgit2's filters, `cases/` B36).
+    fn clean_blob(&self, relative: &Path, bytes: &[u8]) -> Result<git2::Oid, RepoError> {
+        use std::io::Write;
+        let mut writer = self
+            .inner
+            .blob_writer(Some(relative))
+            .map_err(|e| RepoError::git("write the document", &e))?;
+        writer.write_all(bytes).map_err(|e| RepoError::State {
+            path: relative.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        writer
+            .commit()
+            .map_err(|e| RepoError::git("write the document", &e))
     }
 
     /// Refuses when a git lock file this record needs is held by another program (or was left

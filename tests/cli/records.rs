@@ -173,3 +173,83 @@ fn an_interrupted_record_that_cannot_be_finished_is_an_error_in_check_until_it_i
     assert_eq!(env.git(&["status", "--porcelain"]), "");
     env.run(&["check"]).expect_code(0);
 }
+
+/// A repository whose git converts line endings as `config` and `attributes` say, with one SOP
+/// checked out by git itself (so the work tree has git's line endings).
+fn converting(config: &[(&str, &str)], attributes: Option<&str>) -> TestEnv {
+    let env = TestEnv::repo();
+    for (key, value) in config {
+        env.git(&["config", key, value]);
+    }
+    if let Some(attributes) = attributes {
+        env.write(".gitattributes", attributes);
+    }
+    env.write(
+        "sops/a.md",
+        "---\nid: SOP-036\ntitle: Line endings\nowner: QA\nversion: 1.0\n---\n\n## Procedure\n\n1. Stop the line.\n2. Drain the tank.\n",
+    );
+    env.commit("Draft");
+    std::fs::remove_file(env.path("sops/a.md")).expect("remove");
+    env.git(&["checkout", "--", "sops/a.md"]);
+    env
+}
+
+fn crs(bytes: &str) -> usize {
+    bytes.matches('\r').count()
+}
+
+// See: cases/README.md B36 — `core.autocrlf=true`, `eol=crlf` and `-text`: blobs as `git add`
+// would store them, a clean status after each release, one edited line between releases.
+#[test]
+fn b36_releases_store_what_git_add_would_and_leave_a_clean_status() {
+    // (config, attributes, CRs in the work tree, CRs in the blobs)
+    let cases: [(&[(&str, &str)], Option<&str>, bool, bool); 3] = [
+        (&[("core.autocrlf", "true")], None, true, false),
+        (&[], Some("* text eol=crlf\n"), true, false),
+        (
+            &[("core.autocrlf", "true")],
+            Some("*.md -text\n"),
+            false,
+            false,
+        ),
+    ];
+    for (config, attributes, crlf_in_work_tree, crlf_in_blob) in cases {
+        let env = converting(config, attributes);
+        let label = format!("{config:?} {attributes:?}");
+        assert_eq!(
+            crs(&env.read("sops/a.md")) > 0,
+            crlf_in_work_tree,
+            "{label}"
+        );
+        env.run(&["release", "-m", "First issue"]).expect_code(0);
+        assert_eq!(env.git(&["status", "--porcelain"]), "", "{label}");
+        let listed = env.run(&["list", "--json"]);
+        assert!(
+            listed.stdout.contains("\"unreleased_changes\": false"),
+            "{label}: {}",
+            listed.stdout
+        );
+        let text = env.read("sops/a.md");
+        env.write(
+            "sops/a.md",
+            text.replace("Drain the tank.", "Drain the tank, checked."),
+        );
+        env.git(&["commit", "-q", "-am", "Edit"]);
+        env.run(&["release", "--minor", "-m", "Check step two"])
+            .expect_code(0);
+        assert_eq!(env.git(&["status", "--porcelain"]), "", "{label}");
+        let blob = env.git(&["show", "HEAD:sops/a.md"]);
+        assert_eq!(crs(&blob) > 0, crlf_in_blob, "{label}");
+        assert_eq!(
+            crs(&env.read("sops/a.md")) > 0,
+            crlf_in_work_tree,
+            "{label}"
+        );
+        // Between the releases: the version, the date and the new row, and the edit.
+        assert_eq!(
+            env.git(&["diff", "--numstat", "SOP-036/v1.0.0", "SOP-036/v1.1.0"]),
+            "3\t2\tsops/a.md\n",
+            "{label}"
+        );
+    }
+}
