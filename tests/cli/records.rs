@@ -203,7 +203,8 @@ fn crs(bytes: &str) -> usize {
 #[test]
 fn b36_releases_store_what_git_add_would_and_leave_a_clean_status() {
     // (config, attributes, CRs in the work tree, CRs in the blobs)
-    let cases: [(&[(&str, &str)], Option<&str>, bool, bool); 3] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, bool, bool);
+    let cases: [Case<'_>; 3] = [
         (&[("core.autocrlf", "true")], None, true, false),
         (&[], Some("* text eol=crlf\n"), true, false),
         (
