@@ -112,6 +112,12 @@ fn the_output_folder_is_never_the_repository_or_its_tracked_files() {
             "-o dist",
         ),
         (
+            // `..` in the part that does not exist yet is worked out, not taken as written.
+            vec!["render", "-o", "nothing/../.."],
+            "error: the output folder nothing/../.. holds the whole repository",
+            "-o dist",
+        ),
+        (
             vec!["render", "-o", ".git/site"],
             "error: the output folder .git/site is inside git's own folder (.git)",
             "-o dist",
