@@ -16,6 +16,9 @@
 //!
 //! Release, diff, rendering and publishing are stages still to come (see `CHANGELOG.md`).
 //!
+//! Commands that hints show quote the text of documents and settings for the shell
+//! ([`shell`]).
+//!
 //! The library prints nothing: it returns values and typed errors, and [`cli`] turns them into
 //! output, messages with hints, and exit codes.
 
@@ -30,6 +33,7 @@ pub mod publish;
 pub mod release;
 pub mod render;
 pub mod repo;
+pub mod shell;
 pub mod templates;
 pub mod version;
 pub mod workspace;

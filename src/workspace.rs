@@ -364,8 +364,9 @@ impl Workspace {
                     shown.clone(),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {id}",
-                        shown.display()
+                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {}",
+                        crate::shell::quote_path(&shown),
+                        crate::shell::quote(id.as_str())
                     ),
                 )
             })
@@ -670,11 +671,12 @@ impl Workspace {
                     format!("{}/", folder.display()),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and commit it; if it is no longer in use, then withdraw it with  sopctl retire {id} -m \"why\"",
+                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and commit it; if it is no longer in use, then withdraw it with  sopctl retire {} -m \"why\"",
                         latest.version,
                         latest.tag,
-                        latest.tag,
-                        path.display()
+                        crate::shell::quote(&latest.tag),
+                        crate::shell::quote_path(&path),
+                        crate::shell::quote(id.as_str())
                     ),
                 ))
             })

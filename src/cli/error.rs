@@ -8,6 +8,7 @@ use crate::doc::DocError;
 use crate::fsx::FsError;
 use crate::release::Refusal;
 use crate::repo::RepoError;
+use crate::shell;
 use crate::workspace::WorkspaceError;
 
 /// Exit code for success.
@@ -166,7 +167,7 @@ impl From<RepoError> for CliError {
         match &err {
             RepoError::NotOwned { path } => CliError::new(err.to_string()).hint(format!(
                 "if you trust this folder, run:  git config --global --add safe.directory {}",
-                path.display()
+                shell::quote_path(path)
             )),
             RepoError::NoIdentity { .. } => CliError::new(err.to_string()).hint(
                 "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org",
@@ -190,8 +191,9 @@ impl From<WorkspaceError> for CliError {
             }
             WorkspaceError::Deleted { ref id, ref path } => {
                 let hint = format!(
-                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {id})",
-                    path.display()
+                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {})",
+                    shell::quote_path(path),
+                    shell::quote(id.as_str())
                 );
                 CliError::new(err.to_string()).hint(hint)
             }
@@ -216,6 +218,15 @@ impl From<WorkspaceError> for CliError {
     }
 }
 
+/// What to do about a tag named like a release that holds no copy of the SOP: look at it, and
+/// delete a wrong one (the tag name quoted for the shell).
+pub(crate) fn hand_made_tag_hint(tag: &str) -> String {
+    let tag = shell::quote(tag);
+    format!(
+        "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}"
+    )
+}
+
 /// What to type next after a refusal, in a document owner's words.
 pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
     Some(match refusal {
@@ -232,8 +243,8 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
         Refusal::MissingApprovals { missing, .. } => format!(
-            "each of them approves the current content with  sopctl approve --role \"{}\"  (an edit after an approval voids it)",
-            missing.first().map_or("Role", String::as_str)
+            "each of them approves the current content with  sopctl approve --role {}  (an edit after an approval voids it)",
+            shell::quote(missing.first().map_or("Role", String::as_str))
         ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()

@@ -2,6 +2,7 @@
 //! nothing is read from outside the repository, and renditions never land in the repository's
 //! own files.
 
+use crate::errors::refused;
 use crate::harness::{TestEnv, fixture, released_sop, sop};
 
 #[test]
@@ -355,4 +356,57 @@ fn files_sharing_an_id_are_named_by_their_paths_when_release_asks_which() {
         run.stderr,
         "error: more than one SOP could be released; name one of: sops/a.md, sops/b.md\nhint: sopctl release sops/a.md -m \"…\"\n"
     );
+}
+
+#[test]
+fn hints_quote_document_text_so_that_pasting_them_runs_nothing_else() {
+    // A role written to run a command when a hint is copied into a terminal (issue 13).
+    let env = TestEnv::repo();
+    let text = sop("SOP-1", "Alpha").replacen(
+        "review_interval: 1 year\n",
+        "review_interval: 1 year\napprovers: [\"QA $(touch pwned)\"]\n",
+        1,
+    );
+    env.write("sops/a.md", text);
+    env.commit("Add");
+    let stderr = refused(&env, &["release", "-m", "First"], 1);
+    let hint = "sopctl approve --role 'QA $(touch pwned)'";
+    assert!(
+        stderr.contains(&format!(
+            "approves the current content with  {hint}  (an edit"
+        )),
+        "{stderr}"
+    );
+    // Pasted into a shell (with printf in place of sopctl), the role stays one word.
+    let pasted = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(hint.replacen("sopctl", "printf '[%s]\\n'", 1))
+        .current_dir(&env.root)
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&pasted.stdout),
+        "[approve]\n[--role]\n[QA $(touch pwned)]\n"
+    );
+    assert!(!env.path("pwned").exists(), "the hint ran a command");
+
+    // A path with a space: the hint's git command brings the file back as it is shown.
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "docs = [\"my sops\"]\n");
+    env.write("my sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add");
+    std::fs::remove_file(env.path("my sops/a.md")).expect("rm");
+    let check = env.run(&["check"]);
+    assert_eq!(
+        check.stdout,
+        "my sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore 'my sops/a.md'  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("git restore 'my sops/a.md'")
+        .current_dir(&env.root)
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    assert_eq!(env.read("my sops/a.md"), sop("SOP-1", "Alpha"));
 }

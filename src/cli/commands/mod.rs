@@ -132,10 +132,7 @@ pub(crate) fn released_copy(
                 "the release {} ({}) holds no file with the ID {id}",
                 record.version, record.tag
             ))
-            .hint(format!(
-                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}",
-                tag = record.tag
-            ))
+            .hint(crate::cli::error::hand_made_tag_hint(&record.tag))
         })?;
     Ok((record, path, bytes))
 }

@@ -58,9 +58,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             .cause(other.to_string())
             .hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
         PublishError::MissingDocument { ref tag, .. } => {
-            let hint = format!(
-                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}"
-            );
+            let hint = crate::cli::error::hand_made_tag_hint(tag);
             CliError::new(e.to_string()).hint(hint)
         }
         other => CliError::new("cannot publish the site").cause(other.to_string()),
