@@ -16,8 +16,9 @@
 //!
 //! Release, diff, rendering and publishing are stages still to come (see `CHANGELOG.md`).
 //!
-//! Commands that hints show quote the text of documents and settings for the shell
-//! ([`shell`]).
+//! Two rules cut across the stages: [`paths`] keeps every place read or written on the
+//! repository's behalf (the `docs` and `out` settings, `templates/`) inside the repository, and
+//! [`shell`] quotes the text of documents and settings in the commands that hints show.
 //!
 //! The library prints nothing: it returns values and typed errors, and [`cli`] turns them into
 //! output, messages with hints, and exit codes.
@@ -29,6 +30,7 @@ pub mod doc;
 pub mod example;
 pub mod fsx;
 pub mod lifecycle;
+pub mod paths;
 pub mod publish;
 pub mod release;
 pub mod render;

@@ -9,7 +9,8 @@ use crate::fsx::FsError;
 use crate::release::Refusal;
 use crate::repo::RepoError;
 use crate::shell;
-use crate::workspace::WorkspaceError;
+use crate::templates::TemplateError;
+use crate::workspace::{OutputDirError, WorkspaceError};
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
@@ -149,6 +150,22 @@ impl From<DocError> for CliError {
     }
 }
 
+/// What to do about a template that leads outside the repository
+/// ([`crate::templates::TemplateError::Outside`], [`Refusal::TemplateOutside`]).
+pub(crate) const TEMPLATE_OUTSIDE_HINT: &str = "sopctl reads templates only from the repository: put the file itself in templates/ in place of the link, or delete the link to use the built-in template";
+
+impl From<TemplateError> for CliError {
+    fn from(err: TemplateError) -> Self {
+        match err {
+            TemplateError::Io(e) => e.into(),
+            e @ TemplateError::Outside(_) => CliError::new(e.to_string()).hint(TEMPLATE_OUTSIDE_HINT),
+            e @ TemplateError::Render { .. } => CliError::new(e.to_string()).hint(
+                "fix the template in templates/ of the repository, or delete it to use the built-in one",
+            ),
+        }
+    }
+}
+
 impl From<ConfigError> for CliError {
     fn from(err: ConfigError) -> Self {
         match err {
@@ -214,6 +231,14 @@ impl From<WorkspaceError> for CliError {
             e @ WorkspaceError::NotAnSop { .. } => CliError::new(e.to_string()).hint(
                 "an SOP starts with a front-matter block giving its `id`, `title` and `owner`",
             ),
+            WorkspaceError::DocsOutside(ref outside) => {
+                let hint = if outside.through_link {
+                    "sopctl reads SOPs only from the repository: put the folder itself in the repository in place of the link, or set `docs` in sopctl.toml to folders inside the repository, e.g.  docs = [\"sops\"]"
+                } else {
+                    "sopctl reads SOPs only from the repository: set `docs` in sopctl.toml to folders inside it, e.g.  docs = [\"sops\"]"
+                };
+                CliError::new(err.to_string()).hint(hint)
+            }
         }
     }
 }
@@ -238,7 +263,12 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::BadTagName(_) => "choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
+        Refusal::BadOutputFolder(OutputDirError::OutsideRepository(outside)) => format!(
+            "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {}",
+            shell::quote_path(&outside.target)
+        ),
         Refusal::BadOutputFolder(_) => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+        Refusal::TemplateOutside(_) => TEMPLATE_OUTSIDE_HINT.to_string(),
         Refusal::CannotBump { .. } => "bump a smaller part (--minor or --patch), or give the new version with  --set-version".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),

@@ -129,8 +129,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         DiffFormat::Text => format::text(&result, &title, color),
         DiffFormat::Json => format::json(&result) + "\n",
         DiffFormat::Html => {
-            let css = crate::templates::source(&ws.root, crate::templates::STYLE)
-                .map_err(|e| CliError::new("cannot read the stylesheet").cause(e.to_string()))?;
+            let css = crate::templates::source(&ws.root, crate::templates::STYLE)?;
             format::html(&result, &title, &css)
         }
         DiffFormat::Unified => {
