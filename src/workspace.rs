@@ -185,11 +185,13 @@ impl Workspace {
             (None, None) => cwd.clone(),
         };
         // Every command reads the SOP folders: one that leads out of the repository is refused
-        // before anything is read from it.
-        let inside = ceiling.as_deref().unwrap_or(&root);
-        for folder in &settings.docs {
-            crate::paths::resolve_inside(inside, &root, folder)
-                .map_err(WorkspaceError::DocsOutside)?;
+        // before anything is read from it. A lone file outside any repository has none.
+        if settings_path.is_some() || ceiling.is_some() {
+            let inside = ceiling.as_deref().unwrap_or(&root);
+            for folder in &settings.docs {
+                crate::paths::resolve_inside(inside, &root, folder)
+                    .map_err(WorkspaceError::DocsOutside)?;
+            }
         }
         Ok(Workspace {
             cwd,

@@ -557,6 +557,13 @@ fn a_docs_setting_outside_the_repository_is_refused_by_every_command() {
         }
     }
     assert_eq!(std::fs::read_dir(&shared).expect("list").count(), 1);
+    // Outside any repository there is nothing to stay inside: a lone file still renders.
+    let lone = TestEnv::new();
+    link(&shared, &lone, "sops");
+    lone.write("notes.md", "# Notes\n\nText.\n");
+    lone.run(&["render", "notes.md", "--format", "html", "-o", "out"])
+        .expect_code(0);
+    assert!(lone.path("out/notes.html").is_file());
 }
 
 #[test]
