@@ -169,11 +169,11 @@ pub fn resolve_existing_prefix(path: &Path) -> PathBuf {
             }
             return out;
         }
-        match (existing.file_name(), existing.parent()) {
-            (Some(_), Some(parent)) => {
-                if let Some(last) = existing.components().next_back() {
-                    missing.push(PathBuf::from(last.as_os_str()));
-                }
+        // A last part `..` is kept too, so `dist/../../x` with no `dist` yet is worked out
+        // rather than returned as written (where it would seem to lie below the root).
+        match (existing.components().next_back(), existing.parent()) {
+            (Some(last), Some(parent)) => {
+                missing.push(PathBuf::from(last.as_os_str()));
                 existing = parent.to_path_buf();
             }
             _ => return path.to_path_buf(),
@@ -222,6 +222,20 @@ mod tests {
             mode & 0o044,
             0o044,
             "group and others may read (mode {mode:o})"
+        );
+    }
+
+    #[test]
+    fn parent_steps_in_the_missing_part_are_worked_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        assert_eq!(
+            resolve_existing_prefix(&root.join("repo/dist/../../x")),
+            root.join("x")
+        );
+        assert_eq!(
+            resolve_existing_prefix(&root.join("dist/../sops")),
+            root.join("sops")
         );
     }
 

@@ -16,6 +16,10 @@
 //!
 //! Release, diff, rendering and publishing are stages still to come (see `CHANGELOG.md`).
 //!
+//! Two rules cut across the stages: [`paths`] keeps every place read or written on the
+//! repository's behalf (the `docs` and `out` settings, `templates/`) inside the repository, and
+//! [`shell`] quotes the text of documents and settings in the commands that hints show.
+//!
 //! The library prints nothing: it returns values and typed errors, and [`cli`] turns them into
 //! output, messages with hints, and exit codes.
 
@@ -26,10 +30,12 @@ pub mod doc;
 pub mod example;
 pub mod fsx;
 pub mod lifecycle;
+pub mod paths;
 pub mod publish;
 pub mod release;
 pub mod render;
 pub mod repo;
+pub mod shell;
 pub mod templates;
 pub mod version;
 pub mod workspace;

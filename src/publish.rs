@@ -237,6 +237,8 @@ pub fn publish_shard(
     use rayon::prelude::*;
 
     let repo = ws.require_repo()?;
+    // A template leading out of the repository is refused before the first page is written.
+    templates::verify(&ws.root)?;
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
     let entries = ws.documents();

@@ -3,12 +3,16 @@
 //!
 //! Templates are Jinja2 (minijinja) with strict undefined variables, so a misspelt variable in
 //! an organisation's own template is an error instead of a silent blank.
+//!
+//! An override is read only when it lies in the repository ([`override_file`]): a committed
+//! symbolic link `templates/style.css` → `/etc/passwd` is refused, never inlined into a page.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
 
 use crate::fsx::{self, FsError};
+use crate::paths::{self, Outside};
 
 /// The new-SOP skeleton: variables `id`, `title`, `owner`.
 pub const SKELETON: &str = "skeleton.md";
@@ -45,14 +49,54 @@ pub fn skeleton_placeholders() -> impl Iterator<Item = &'static str> {
 /// exists, else the built-in one.
 ///
 /// # Errors
-/// [`TemplateError::Io`] when the repository's file cannot be read.
+/// [`TemplateError::Outside`] when the repository's file leads outside `root` through a
+/// symbolic link; [`TemplateError::Io`] when it cannot be read.
 pub fn source(root: &Path, name: &str) -> Result<String, TemplateError> {
     Ok(load(root, name)?.0)
 }
 
+/// The repository's own file for template `name` (`templates/{name}` under `root`), where it
+/// really is, or `None` when there is none and the built-in one applies. The file is followed
+/// through symbolic links and must stay in the repository ([`paths::resolve_inside`], with
+/// `root` as the repository): a link to a file elsewhere on the machine is never read.
+///
+/// # Errors
+/// [`TemplateError::Outside`] naming `templates/{name}` and where it leads.
+pub fn override_file(root: &Path, name: &str) -> Result<Option<PathBuf>, TemplateError> {
+    let written = Path::new("templates").join(name);
+    if !root.join(&written).is_file() {
+        return Ok(None);
+    }
+    Ok(Some(paths::resolve_inside(root, root, &written)?))
+}
+
+/// Every override in `root`'s `templates/` that leads outside the repository, in the order of
+/// the built-in templates; empty when all are inside (or there are none). `check` reports
+/// them, and `release`, `render` and `publish` refuse before writing anything.
+pub fn outside_overrides(root: &Path) -> Vec<Outside> {
+    BUILT_IN
+        .iter()
+        .filter_map(|(name, _)| match override_file(root, name) {
+            Err(TemplateError::Outside(outside)) => Some(outside),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Refuses when any override in `root`'s `templates/` leads outside the repository
+/// ([`outside_overrides`]), so a command refuses before it writes its first file.
+///
+/// # Errors
+/// [`TemplateError::Outside`] for the first such template.
+pub fn verify(root: &Path) -> Result<(), TemplateError> {
+    match outside_overrides(root).into_iter().next() {
+        Some(outside) => Err(TemplateError::Outside(outside)),
+        None => Ok(()),
+    }
+}
+
 fn load(root: &Path, name: &str) -> Result<(String, String), TemplateError> {
-    let override_path = root.join("templates").join(name);
-    if override_path.is_file() {
+    if let Some(override_path) = override_file(root, name)? {
         let bytes = fsx::read(&override_path)?;
         Ok((
             String::from_utf8_lossy(&bytes).into_owned(),
@@ -73,6 +117,10 @@ pub enum TemplateError {
     /// The repository's own template cannot be read.
     #[error(transparent)]
     Io(#[from] FsError),
+    /// The repository's own template is a symbolic link (or lies in a linked folder) that
+    /// leads outside the repository; it is not read.
+    #[error("the template {0}")]
+    Outside(#[from] Outside),
     /// The template is wrong, or uses a variable that does not exist.
     #[error("template {name}: {message}")]
     Render {
@@ -176,5 +224,45 @@ mod tests {
         .expect("write");
         let err = render(dir.path(), SKELETON, &ctx).expect_err("typo");
         assert!(err.to_string().contains("undefined"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_override_linked_outside_the_repository_is_never_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::create_dir_all(root.join("shared")).expect("mkdir");
+        std::fs::write(dir.path().join("secret.css"), "secret").expect("outside");
+        std::fs::write(root.join("shared/site.css"), "inside").expect("inside");
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.css"),
+            root.join("templates/style.css"),
+        )
+        .expect("link out");
+        let err = source(&root, STYLE).expect_err("outside");
+        let target = dir
+            .path()
+            .canonicalize()
+            .expect("canonical")
+            .join("secret.css");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the template templates/style.css leads outside the repository through a symbolic link (to {})",
+                target.display()
+            )
+        );
+        assert_eq!(outside_overrides(&root).len(), 1);
+        assert!(verify(&root).is_err());
+        // A link that stays in the repository is followed.
+        std::fs::remove_file(root.join("templates/style.css")).expect("rm");
+        std::os::unix::fs::symlink(
+            root.join("shared/site.css"),
+            root.join("templates/style.css"),
+        )
+        .expect("link in");
+        assert_eq!(source(&root, STYLE).expect("inside"), "inside");
+        assert_eq!(outside_overrides(&root), Vec::new());
     }
 }

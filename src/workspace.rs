@@ -17,6 +17,10 @@ use crate::repo::{Releases, Repo, RepoError, TagFormat};
 /// Why a folder cannot receive renditions (SPEC §9). Each holds the folder as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OutputDirError {
+    /// The `out` setting leads outside the repository ([`crate::paths`]); only `-o` on the
+    /// command line may name a folder elsewhere.
+    #[error("{}", .0.sentence(&format!("the output folder {} (`out` in sopctl.toml)", .0.shown.display())))]
+    OutsideRepository(crate::paths::Outside),
     /// The repository's own root.
     #[error("the output folder {} is the repository itself", .0.display())]
     RepositoryRoot(PathBuf),
@@ -124,6 +128,10 @@ pub enum WorkspaceError {
         /// The IDs to choose from.
         candidates: Vec<String>,
     },
+    /// A folder of the `docs` setting leads outside the repository ([`crate::paths`]): SOPs
+    /// are read only from the repository.
+    #[error("{}", .0.sentence(&format!("the SOP folder {} (`docs` in sopctl.toml)", .0.shown.display())))]
+    DocsOutside(crate::paths::Outside),
 }
 
 /// An SOP file found in the repository: parsed, or the reason it could not be.
@@ -231,6 +239,15 @@ impl Workspace {
             (None, Some(w)) => w.clone(),
             (None, None) => cwd.clone(),
         };
+        // Every command reads the SOP folders: one that leads out of the repository is refused
+        // before anything is read from it. A lone file outside any repository has none.
+        if settings_path.is_some() || ceiling.is_some() {
+            let inside = ceiling.as_deref().unwrap_or(&root);
+            for folder in &settings.docs {
+                crate::paths::resolve_inside(inside, &root, folder)
+                    .map_err(WorkspaceError::DocsOutside)?;
+            }
+        }
         let ws = Workspace {
             cwd,
             root,
@@ -421,8 +438,9 @@ impl Workspace {
                     shown.clone(),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {id}",
-                        shown.display()
+                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {}",
+                        crate::shell::quote_path(&shown),
+                        crate::shell::quote(id.as_str())
                     ),
                 )
             })
@@ -593,6 +611,29 @@ impl Workspace {
             .map(|d| (d, crate::fsx::resolve_existing_prefix(&self.root.join(d))))
     }
 
+    /// The root folder of the repository: the git work tree, else [`Workspace::root`]. What
+    /// the repository's own settings and files name must lie in it ([`crate::paths`]).
+    pub fn repository_root(&self) -> &Path {
+        self.repo
+            .as_ref()
+            .map_or(self.root.as_path(), |r| r.workdir())
+    }
+
+    /// The folder of the `out` setting, where renditions go without `-o`. A committed setting
+    /// never sends them out of the repository ([`crate::paths::resolve_inside`]: a folder
+    /// elsewhere is given on the command line), and the folder must pass
+    /// [`Workspace::check_output_dir`].
+    ///
+    /// # Errors
+    /// [`OutputDirError::OutsideRepository`], or the rule of `check_output_dir` it breaks.
+    pub fn output_setting(&self) -> Result<PathBuf, OutputDirError> {
+        crate::paths::resolve_inside(self.repository_root(), &self.root, &self.settings.out)
+            .map_err(OutputDirError::OutsideRepository)?;
+        let out = self.root.join(&self.settings.out);
+        self.check_output_dir(&out)?;
+        Ok(out)
+    }
+
     /// Checks a folder that renditions are to be written into (SPEC §9): it may not be the
     /// repository itself or a folder holding it, lie inside git's own folder, hold files that
     /// git tracks, or be one of the folders of SOPs (`docs`). The folder need not exist yet;
@@ -727,11 +768,12 @@ impl Workspace {
                     format!("{}/", folder.display()),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and commit it; if it is no longer in use, then withdraw it with  sopctl retire {id} -m \"why\"",
+                        "{id} was released (last as {}, tag {}) but no file has its ID now, so it drops off the published site; bring it back with  git checkout {} -- {}  and commit it; if it is no longer in use, then withdraw it with  sopctl retire {} -m \"why\"",
                         latest.version,
                         latest.tag,
-                        latest.tag,
-                        path.display()
+                        crate::shell::quote(&latest.tag),
+                        crate::shell::quote_path(&path),
+                        crate::shell::quote(id.as_str())
                     ),
                 ))
             })
@@ -749,17 +791,17 @@ impl Workspace {
     }
 
     /// An error at the `out` line of `sopctl.toml` when that folder may not receive renditions
-    /// ([`Workspace::check_output_dir`]), so `check` says so before a release is refused.
+    /// ([`Workspace::output_setting`]), so `check` says so before a release is refused.
     pub fn bad_out_setting(&self) -> Option<Finding> {
-        let error = self
-            .check_output_dir(&self.root.join(&self.settings.out))
-            .err()?;
+        let error = self.output_setting().err()?;
+        let advice = match error {
+            OutputDirError::OutsideRepository(_) => {
+                "set `out` to a folder inside the repository, e.g. out = \"dist\", and give a folder elsewhere on the command line with -o"
+            }
+            _ => "set `out` to a folder of its own, e.g. out = \"dist\"",
+        };
         let (path, location) = self.settings_line("out");
-        Some(Finding::error(
-            path,
-            location,
-            format!("{error}; set `out` to a folder of its own, e.g. out = \"dist\""),
-        ))
+        Some(Finding::error(path, location, format!("{error}; {advice}")))
     }
 
     /// An error at sopctl's journal when a record that a killed sopctl left unfinished could be

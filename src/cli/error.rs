@@ -8,7 +8,9 @@ use crate::doc::DocError;
 use crate::fsx::FsError;
 use crate::release::Refusal;
 use crate::repo::RepoError;
-use crate::workspace::WorkspaceError;
+use crate::shell;
+use crate::templates::TemplateError;
+use crate::workspace::{OutputDirError, WorkspaceError};
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
@@ -116,6 +118,22 @@ impl From<DocError> for CliError {
     }
 }
 
+/// What to do about a template that leads outside the repository
+/// ([`crate::templates::TemplateError::Outside`], [`Refusal::TemplateOutside`]).
+pub(crate) const TEMPLATE_OUTSIDE_HINT: &str = "sopctl reads templates only from the repository: put the file itself in templates/ in place of the link, or delete the link to use the built-in template";
+
+impl From<TemplateError> for CliError {
+    fn from(err: TemplateError) -> Self {
+        match err {
+            TemplateError::Io(e) => e.into(),
+            e @ TemplateError::Outside(_) => CliError::new(e.to_string()).hint(TEMPLATE_OUTSIDE_HINT),
+            e @ TemplateError::Render { .. } => CliError::new(e.to_string()).hint(
+                "fix the template in templates/ of the repository, or delete it to use the built-in one",
+            ),
+        }
+    }
+}
+
 impl From<ConfigError> for CliError {
     fn from(err: ConfigError) -> Self {
         match err {
@@ -134,7 +152,7 @@ impl From<RepoError> for CliError {
         match &err {
             RepoError::NotOwned { path } => CliError::new(err.to_string()).hint(format!(
                 "if you trust this folder, run:  git config --global --add safe.directory {}",
-                path.display()
+                shell::quote_path(path)
             )),
             RepoError::NoIdentity { .. } => CliError::new(err.to_string()).hint(
                 "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org",
@@ -166,8 +184,9 @@ impl From<WorkspaceError> for CliError {
             }
             WorkspaceError::Deleted { ref id, ref path } => {
                 let hint = format!(
-                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {id})",
-                    path.display()
+                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {})",
+                    shell::quote_path(path),
+                    shell::quote(id.as_str())
                 );
                 CliError::new(err.to_string()).hint(hint)
             }
@@ -188,8 +207,25 @@ impl From<WorkspaceError> for CliError {
             e @ WorkspaceError::NotAnSop { .. } => CliError::new(e.to_string()).hint(
                 "an SOP starts with a front-matter block giving its `id`, `title` and `owner`",
             ),
+            WorkspaceError::DocsOutside(ref outside) => {
+                let hint = if outside.through_link {
+                    "sopctl reads SOPs only from the repository: put the folder itself in the repository in place of the link, or set `docs` in sopctl.toml to folders inside the repository, e.g.  docs = [\"sops\"]"
+                } else {
+                    "sopctl reads SOPs only from the repository: set `docs` in sopctl.toml to folders inside it, e.g.  docs = [\"sops\"]"
+                };
+                CliError::new(err.to_string()).hint(hint)
+            }
         }
     }
+}
+
+/// What to do about a tag named like a release that holds no copy of the SOP: look at it, and
+/// delete a wrong one (the tag name quoted for the shell).
+pub(crate) fn hand_made_tag_hint(tag: &str) -> String {
+    let tag = shell::quote(tag);
+    format!(
+        "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}"
+    )
 }
 
 /// What to type next after a refusal, in a document owner's words.
@@ -203,13 +239,18 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::BadTagName(_) => "choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
+        Refusal::BadOutputFolder(OutputDirError::OutsideRepository(outside)) => format!(
+            "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {}",
+            shell::quote_path(&outside.target)
+        ),
         Refusal::BadOutputFolder(_) => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+        Refusal::TemplateOutside(_) => TEMPLATE_OUTSIDE_HINT.to_string(),
         Refusal::CannotBump { .. } => "bump a smaller part (--minor or --patch), or give the new version with  --set-version".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
         Refusal::MissingApprovals { missing, .. } => format!(
-            "each of them approves the current content with  sopctl approve --role \"{}\"  (an edit after an approval voids it)",
-            missing.first().map_or("Role", String::as_str)
+            "each of them approves the current content with  sopctl approve --role {}  (an edit after an approval voids it)",
+            shell::quote(missing.first().map_or("Role", String::as_str))
         ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()

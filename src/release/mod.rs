@@ -125,6 +125,10 @@ pub enum Refusal {
     /// The `out` folder cannot receive renditions.
     #[error(transparent)]
     BadOutputFolder(crate::workspace::OutputDirError),
+    /// A template of the repository's `templates/` leads outside the repository
+    /// ([`crate::templates::outside_overrides`]); the renditions would need it.
+    #[error("the template {0}")]
+    TemplateOutside(crate::paths::Outside),
     /// The tag exists already.
     #[error("the tag {0} exists already")]
     TagExists(String),

@@ -213,10 +213,15 @@ pub fn prepare(
     {
         refusals.push(Refusal::BadTagName(t.clone()));
     }
-    if request.render
-        && let Err(e) = ws.check_output_dir(&ws.root.join(&ws.settings.out))
-    {
-        refusals.push(Refusal::BadOutputFolder(e));
+    if request.render {
+        if let Err(e) = ws.output_setting() {
+            refusals.push(Refusal::BadOutputFolder(e));
+        }
+        refusals.extend(
+            crate::templates::outside_overrides(&ws.root)
+                .into_iter()
+                .map(Refusal::TemplateOutside),
+        );
     }
     if let Some(t) = &tag_name
         && repo.has_tag(t)

@@ -2,6 +2,9 @@
 //! nothing is read from outside the repository, and renditions never land in the repository's
 //! own files.
 
+use std::path::{Path, PathBuf};
+
+use crate::errors::refused;
 use crate::harness::{TestEnv, fixture, released_sop, sop};
 
 #[test]
@@ -109,6 +112,12 @@ fn the_output_folder_is_never_the_repository_or_its_tracked_files() {
         (
             vec!["publish", "-o", ".."],
             "error: the output folder .. holds the whole repository",
+            "-o dist",
+        ),
+        (
+            // `..` in the part that does not exist yet is worked out, not taken as written.
+            vec!["render", "-o", "nothing/../.."],
+            "error: the output folder nothing/../.. holds the whole repository",
             "-o dist",
         ),
         (
@@ -349,4 +358,263 @@ fn files_sharing_an_id_are_named_by_their_paths_when_release_asks_which() {
         run.stderr,
         "error: more than one SOP could be released; name one of: sops/a.md, sops/b.md\nhint: sopctl release sops/a.md -m \"…\"\n"
     );
+}
+
+// ------------------------------------------------------------------------------------------
+// Nothing outside the repository (issue 13): templates, `docs` and `out` are followed through
+// symbolic links and must stay in the repository; only `-o` names a folder elsewhere.
+
+/// A folder next to the test repository (outside it), created, canonical.
+fn outside_folder(env: &TestEnv, name: &str) -> PathBuf {
+    let dir = env.root.parent().expect("parent").join(name);
+    std::fs::create_dir_all(&dir).expect("outside folder");
+    dir.canonicalize().expect("canonical")
+}
+
+#[cfg(unix)]
+fn link(target: &Path, env: &TestEnv, rel: &str) {
+    std::fs::create_dir_all(env.path(rel).parent().expect("parent")).expect("mkdir");
+    std::os::unix::fs::symlink(target, env.path(rel)).expect("symlink");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_linked_outside_the_repository_is_refused_and_never_inlined() {
+    let env = TestEnv::repo();
+    let secret = outside_folder(&env, "secret").join("style.css");
+    std::fs::write(&secret, "body { content: 'SECRET' }").expect("secret");
+    link(&secret, &env, "templates/style.css");
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("An SOP and a stylesheet linked from elsewhere");
+    let problem = format!(
+        "leads outside the repository through a symbolic link (to {})",
+        secret.display()
+    );
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert_eq!(
+        check.stdout,
+        format!(
+            "templates/style.css:1:1: error: this template {problem}; sopctl does not read it: put the file itself here, or delete the link to use the built-in template\n"
+        )
+    );
+    let refusal = format!("the template templates/style.css {problem}");
+    let hint = "sopctl reads templates only from the repository: put the file itself in templates/ in place of the link, or delete the link to use the built-in template";
+    for args in [
+        vec!["render"],
+        vec!["render", "--format", "pdf,html"],
+        vec!["publish"],
+    ] {
+        assert_eq!(
+            refused(&env, &args, 1),
+            format!("error: {refusal}\nhint: {hint}\n"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        refused(&env, &["release", "-m", "First"], 1),
+        format!(
+            "error: SOP-1 cannot be released (1 problem); nothing was changed\n  1. {refusal}\n     hint: {hint}\n"
+        )
+    );
+    assert!(!env.path("dist").exists(), "nothing rendered");
+    // The new-SOP skeleton is a template too.
+    std::fs::remove_file(env.path("templates/style.css")).expect("rm");
+    link(&secret, &env, "templates/skeleton.md");
+    env.commit("The skeleton linked instead");
+    assert_eq!(
+        refused(&env, &["new", "Beta", "--id", "SOP-2"], 1),
+        format!(
+            "error: the template templates/skeleton.md leads outside the repository through a symbolic link (to {})\nhint: {hint}\n",
+            secret.display()
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_out_setting_outside_the_repository_is_refused_and_dash_o_still_writes_there() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    let parent = env.root.parent().expect("parent").to_path_buf();
+    let elsewhere = parent.join("elsewhere");
+    let linked = outside_folder(&env, "linked-site");
+    link(&linked, &env, "published");
+    env.commit("An SOP and a link to a folder elsewhere");
+    let abs = elsewhere.display().to_string();
+    let into_link = format!(
+        "leads outside the repository through a symbolic link (to {}/site)",
+        linked.display()
+    );
+    for (setting, problem, target) in [
+        (
+            abs.as_str(),
+            "is outside the repository".to_string(),
+            abs.clone(),
+        ),
+        (
+            "../elsewhere",
+            "is outside the repository".to_string(),
+            abs.clone(),
+        ),
+        (
+            "published/site",
+            into_link,
+            format!("{}/site", linked.display()),
+        ),
+    ] {
+        env.write("sopctl.toml", format!("out = \"{setting}\"\n"));
+        env.commit("Set out");
+        let error = format!("the output folder {setting} (`out` in sopctl.toml) {problem}");
+        let check = env.run(&["check"]);
+        check.expect_code(1);
+        assert_eq!(
+            check.stdout,
+            format!(
+                "sopctl.toml:1:1: error: {error}; set `out` to a folder inside the repository, e.g. out = \"dist\", and give a folder elsewhere on the command line with -o\n"
+            )
+        );
+        for command in ["render", "publish"] {
+            assert_eq!(
+                refused(&env, &[command], 1),
+                format!(
+                    "error: {error}\nhint: set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to write elsewhere, give the folder on the command line:  sopctl {command} -o {target}\n"
+                ),
+                "{setting}"
+            );
+        }
+        assert_eq!(
+            refused(&env, &["release", "-m", "First"], 1),
+            format!(
+                "error: SOP-1 cannot be released (1 problem); nothing was changed\n  1. {error}\n     hint: set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {target}\n"
+            )
+        );
+        assert!(!elsewhere.exists(), "{setting}: wrote outside");
+        assert_eq!(
+            std::fs::read_dir(&linked).expect("list").count(),
+            0,
+            "{setting}"
+        );
+    }
+    // A folder elsewhere given on the command line is the user's own choice.
+    env.run(&["render", "--format", "html", "-o", &abs])
+        .expect_code(0);
+    assert!(
+        elsewhere
+            .join("drafts/SOP-1/SOP-1-working-copy.html")
+            .is_file()
+    );
+    env.run(&["release", "-m", "First", "--no-render"])
+        .expect_code(0);
+    env.run(&["publish", "-o", &abs]).expect_code(0);
+    assert!(elsewhere.join("SOP-1/1.0/SOP-1-v1.0.pdf").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_docs_setting_outside_the_repository_is_refused_by_every_command() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    let shared = outside_folder(&env, "shared");
+    std::fs::write(shared.join("b.md"), sop("SOP-9", "Kept elsewhere")).expect("outside SOP");
+    link(&shared, &env, "procedures");
+    env.commit("An SOP and a link to SOPs elsewhere");
+    let abs = shared.display().to_string();
+    let set_docs = "set `docs` in sopctl.toml to folders inside";
+    for (setting, problem, hint) in [
+        (
+            "../shared",
+            "is outside the repository".to_string(),
+            format!("{set_docs} it, e.g.  docs = [\"sops\"]"),
+        ),
+        (
+            abs.as_str(),
+            "is outside the repository".to_string(),
+            format!("{set_docs} it, e.g.  docs = [\"sops\"]"),
+        ),
+        (
+            "procedures",
+            format!("leads outside the repository through a symbolic link (to {abs})"),
+            format!(
+                "put the folder itself in the repository in place of the link, or {set_docs} the repository, e.g.  docs = [\"sops\"]"
+            ),
+        ),
+    ] {
+        env.write("sopctl.toml", format!("docs = [\"sops\", \"{setting}\"]\n"));
+        env.commit("Set docs");
+        let expected = format!(
+            "error: the SOP folder {setting} (`docs` in sopctl.toml) {problem}\nhint: sopctl reads SOPs only from the repository: {hint}\n"
+        );
+        for args in [
+            vec!["check"],
+            vec!["list"],
+            vec!["render", "SOP-9"],
+            vec!["publish"],
+            vec!["release", "SOP-1", "-m", "First"],
+            vec!["new", "Gamma"],
+        ] {
+            assert_eq!(refused(&env, &args, 1), expected, "{setting}: {args:?}");
+        }
+    }
+    assert_eq!(std::fs::read_dir(&shared).expect("list").count(), 1);
+    // Outside any repository there is nothing to stay inside: a lone file still renders.
+    let lone = TestEnv::new();
+    link(&shared, &lone, "sops");
+    lone.write("notes.md", "# Notes\n\nText.\n");
+    lone.run(&["render", "notes.md", "--format", "html", "-o", "out"])
+        .expect_code(0);
+    assert!(lone.path("out/notes.html").is_file());
+}
+
+#[test]
+fn hints_quote_document_text_so_that_pasting_them_runs_nothing_else() {
+    // A role written to run a command when a hint is copied into a terminal (issue 13).
+    let env = TestEnv::repo();
+    let text = sop("SOP-1", "Alpha").replacen(
+        "review_interval: 1 year\n",
+        "review_interval: 1 year\napprovers: [\"QA $(touch pwned)\"]\n",
+        1,
+    );
+    env.write("sops/a.md", text);
+    env.commit("Add");
+    let stderr = refused(&env, &["release", "-m", "First"], 1);
+    let hint = "sopctl approve --role 'QA $(touch pwned)'";
+    assert!(
+        stderr.contains(&format!(
+            "approves the current content with  {hint}  (an edit"
+        )),
+        "{stderr}"
+    );
+    // Pasted into a shell (with printf in place of sopctl), the role stays one word.
+    let pasted = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(hint.replacen("sopctl", "printf '[%s]\\n'", 1))
+        .current_dir(&env.root)
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&pasted.stdout),
+        "[approve]\n[--role]\n[QA $(touch pwned)]\n"
+    );
+    assert!(!env.path("pwned").exists(), "the hint ran a command");
+
+    // A path with a space: the hint's git command brings the file back as it is shown.
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", "docs = [\"my sops\"]\n");
+    env.write("my sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add");
+    std::fs::remove_file(env.path("my sops/a.md")).expect("rm");
+    let check = env.run(&["check"]);
+    assert_eq!(
+        check.stdout,
+        "my sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore 'my sops/a.md'  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("git restore 'my sops/a.md'")
+        .current_dir(&env.root)
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    assert_eq!(env.read("my sops/a.md"), sop("SOP-1", "Alpha"));
 }

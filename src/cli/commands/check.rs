@@ -80,6 +80,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         findings.extend(ws.shared_tag_format(&pool));
         findings.extend(ws.bad_out_setting());
         findings.extend(ws.interrupted_record());
+        findings.extend(template_findings(&ws));
         findings.extend(vanished);
     }
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
@@ -113,6 +114,24 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         return Err(CliError::silent(1));
     }
     Ok(())
+}
+
+/// An error at each template in `templates/` that leads outside the repository
+/// ([`crate::templates::outside_overrides`]): `render`, `publish` and `release` refuse it.
+fn template_findings(ws: &Workspace) -> Vec<Finding> {
+    crate::templates::outside_overrides(&ws.root)
+        .into_iter()
+        .map(|outside| {
+            Finding::error(
+                ws.display_path(&ws.root.join(&outside.shown)),
+                crate::doc::Location { line: 1, column: 1 },
+                format!(
+                    "{}; sopctl does not read it: put the file itself here, or delete the link to use the built-in template",
+                    outside.sentence("this template")
+                ),
+            )
+        })
+        .collect()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -89,7 +89,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
     let (doc, from, to) = match args.args.as_slice() {
         [only] if names_doc(only) && !is_version(only) => {
             return Err(CliError::usage(format!(
-                "name the version of {only} to compare, e.g.  sopctl diff {only} 1.0"
+                "name the version of {only} to compare, e.g.  sopctl diff {} 1.0",
+                crate::shell::quote(only)
             )));
         }
         [from] => (None, from.as_str(), None),
@@ -128,8 +129,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         DiffFormat::Text => format::text(&result, &title, color),
         DiffFormat::Json => format::json(&result) + "\n",
         DiffFormat::Html => {
-            let css = crate::templates::source(&ws.root, crate::templates::STYLE)
-                .map_err(|e| CliError::new("cannot read the stylesheet").cause(e.to_string()))?;
+            let css = crate::templates::source(&ws.root, crate::templates::STYLE)?;
             format::html(&result, &title, &css)
         }
         DiffFormat::Unified => {

@@ -134,7 +134,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
         ));
     }
     let cd = if args.dir.is_some() {
-        format!("cd {} && ", shown.display())
+        format!("cd {} && ", crate::shell::quote_path(&shown))
     } else {
         String::new()
     };

@@ -19,7 +19,7 @@ pub mod show;
 
 use crate::cli::CliError;
 use crate::doc::Sop;
-use crate::workspace::{Workspace, WorkspaceError};
+use crate::workspace::{OutputDirError, Workspace, WorkspaceError};
 
 /// The SOP a command names (SPEC §4), with the plain "not in a repository of SOPs" refusal when
 /// the command runs outside one.
@@ -35,26 +35,39 @@ pub(crate) fn find_doc(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliErr
     }
 }
 
-/// The folder renditions go to: `-o DIR` (relative to the working directory) or the `out`
-/// setting (relative to the repository), checked by [`Workspace::check_output_dir`].
+/// The folder renditions go to: `-o DIR` (relative to the working directory, anywhere that
+/// passes [`Workspace::check_output_dir`]) or the `out` setting (relative to the repository,
+/// and inside it: [`Workspace::output_setting`]). `command` names the command for the hint.
 pub(crate) fn output_folder(
     ws: &Workspace,
     cwd: &std::path::Path,
     option: Option<&std::path::Path>,
+    command: &str,
 ) -> Result<std::path::PathBuf, CliError> {
-    let (out, hint) = match option {
-        Some(o) => (
-            cwd.join(o),
-            "choose a folder of its own for the renditions, e.g.  -o dist",
-        ),
-        None => (
-            ws.root.join(&ws.settings.out),
-            "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"",
-        ),
-    };
-    ws.check_output_dir(&out)
-        .map_err(|e| CliError::new(e.to_string()).hint(hint))?;
-    Ok(out)
+    if let Some(o) = option {
+        let out = cwd.join(o);
+        ws.check_output_dir(&out).map_err(|e| {
+            CliError::new(e.to_string())
+                .hint("choose a folder of its own for the renditions, e.g.  -o dist")
+        })?;
+        return Ok(out);
+    }
+    ws.output_setting().map_err(|e| {
+        let hint = match &e {
+            OutputDirError::OutsideRepository(outside) => format!(
+                "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to write elsewhere, give the folder on the command line:  sopctl {command} -o {}",
+                crate::shell::quote_path(&outside.target)
+            ),
+            _ => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+        };
+        CliError::new(e.to_string()).hint(hint)
+    })
+}
+
+/// Refuses, before anything is written, when a template in the repository's `templates/`
+/// leads outside the repository ([`crate::templates::verify`]).
+pub(crate) fn templates_inside(ws: &Workspace) -> Result<(), CliError> {
+    crate::templates::verify(&ws.root).map_err(CliError::from)
 }
 
 /// The record lock a record command took with [`crate::cli::Env::record_workspace`], or the
@@ -143,10 +156,7 @@ pub(crate) fn released_copy(
                 "the release {} ({}) holds no file with the ID {id}",
                 record.version, record.tag
             ))
-            .hint(format!(
-                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}",
-                tag = record.tag
-            ))
+            .hint(crate::cli::error::hand_made_tag_hint(&record.tag))
         })?;
     Ok((record, path, bytes))
 }

@@ -105,10 +105,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &NewArgs) -> Result<(), CliError> {
         ("owner", owner),
     ]);
     let text = templates::render(&ws.root, templates::SKELETON, context)
-        .map_err(|e| {
-            CliError::new("cannot fill in the new-SOP template")
+        .map_err(|e| match e {
+            templates::TemplateError::Render { .. } => CliError::new("cannot fill in the new-SOP template")
                 .cause(e.to_string())
-                .hint("fix the template in templates/ of the repository, or delete it to use the built-in one")
+                .hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
+            other => CliError::from(other),
         })?;
     fsx::write_atomic(&path, text.as_bytes())?;
     ui.line(&ws.display_path(&path).display().to_string())?;

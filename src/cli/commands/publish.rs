@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{CliError, Env, Ui};
 use crate::publish::{self, Progress, PublishError};
+use crate::templates::TemplateError;
 
 /// Arguments of `sopctl publish`.
 #[derive(Debug, clap::Args)]
@@ -32,7 +33,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     if !ws.is_sop_repository() {
         return Err(super::new::not_a_repository());
     }
-    let out = super::output_folder(&ws, &env.cwd, args.output.as_deref())?;
+    let out = super::output_folder(&ws, &env.cwd, args.output.as_deref(), "publish")?;
     let bar = if std::io::stderr().is_terminal() && !ui.is_quiet() {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -54,13 +55,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     let report = publish::publish_shard(&ws, &out, shard, &on_progress).map_err(|e| match e {
         PublishError::Workspace(w) => CliError::from(w),
         PublishError::Io(io) => CliError::from(io),
+        PublishError::Template(t @ TemplateError::Outside(_)) => CliError::from(t),
         other @ PublishError::Template(_) => CliError::new("cannot publish the site")
             .cause(other.to_string())
             .hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
         PublishError::MissingDocument { ref tag, .. } => {
-            let hint = format!(
-                "the tag was probably made by hand: look at it with  git show {tag}  and delete a wrong one with  git tag -d {tag}"
-            );
+            let hint = crate::cli::error::hand_made_tag_hint(tag);
             CliError::new(e.to_string()).hint(hint)
         }
         other => CliError::new("cannot publish the site").cause(other.to_string()),

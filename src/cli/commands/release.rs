@@ -158,15 +158,16 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
             ))
             .hint({
                 let first = list.first().map_or("SOP-ID", String::as_str);
+                let shown = crate::shell::quote(first);
                 // A first release takes the version in the front matter: no bump to choose.
                 let released = crate::doc::DocId::parse(first)
                     .ok()
                     .and_then(|id| ws.releases(&id).ok())
                     .is_some_and(|r| r.latest().is_some());
                 if released {
-                    format!("sopctl release {first} --minor -m \"…\"")
+                    format!("sopctl release {shown} --minor -m \"…\"")
                 } else {
-                    format!("sopctl release {first} -m \"…\"")
+                    format!("sopctl release {shown} -m \"…\"")
                 }
             }))
         }

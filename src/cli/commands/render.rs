@@ -94,7 +94,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
     } else {
         args.docs.iter().map(|d| Some(d.as_str())).collect()
     };
-    let out_dir = super::output_folder(&ws, &env.cwd, args.output.as_deref())?;
+    let out_dir = super::output_folder(&ws, &env.cwd, args.output.as_deref(), "render")?;
+    super::templates_inside(&ws)?;
     let links = render::sop_links(&ws);
     let mut formats = args.format.clone();
     formats.dedup();
