@@ -499,8 +499,7 @@ fn render_version(
     let sop = load(repo, id, relative.as_deref(), record)?;
     let html_path = render::output_path(out, id.as_str(), &record.version, "html");
     let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
-    let commit = record.commit.clone();
-    let files = move |p: &Path| repo.file_at_commit(&commit, p);
+    let files = repo.files_at(&record.commit);
     let base = RenderMeta::of(
         &sop,
         &shared.organization,

@@ -7,6 +7,7 @@
 //! documents: callers pass IDs, paths and bytes.
 
 pub mod journal;
+pub mod lfs;
 pub mod lock;
 pub mod records;
 pub mod tags;

@@ -206,6 +206,7 @@ impl TestEnv {
         let mut cmd = Command::new("sh");
         self.hermetic(&mut cmd);
         let out = cmd
+            .env("SOPCTL", env!("CARGO_BIN_EXE_sopctl"))
             .arg(script)
             .args(args)
             .current_dir(&self.root)

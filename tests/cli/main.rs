@@ -20,6 +20,7 @@ mod errors;
 mod git;
 mod help;
 mod init;
+mod lfs;
 mod lifecycle;
 mod limits;
 mod list;

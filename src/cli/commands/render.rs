@@ -121,8 +121,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         let files: &dyn crate::render::images::FileSource =
             match (&ws.repo, args.version.as_ref(), &source.commit) {
                 (Some(repo), Some(_), Some(commit)) => {
-                    let full = commit.clone();
-                    git_files = move |p: &Path| repo.file_at_commit(&full, p);
+                    git_files = repo.files_at(commit);
                     &git_files
                 }
                 _ => &work_tree,

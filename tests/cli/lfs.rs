@@ -1,0 +1,58 @@
+//! Images kept in Git LFS (`cases/` B40, issue 14 item 6): renditions made from git objects (a
+//! released version, `publish`) read the image from the LFS store, not the pointer.
+
+use std::process::Command;
+
+use crate::harness::TestEnv;
+
+/// A 40 × 20 red PNG.
+fn png() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAACgAAAAUCAIAAABwJOjsAAAAJElEQVR4nGM4ISc3IIhh1OJRi0ctHrV41OJRi0ctHrV45FgMAFLhLK5mrmiuAAAAAElFTkSuQmCC")
+        .expect("png")
+}
+
+fn images_in(pdf: &std::path::Path) -> usize {
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(pdf)
+        .output()
+        .expect("pdfimages (poppler-utils) must be installed; CI installs it");
+    String::from_utf8_lossy(&out.stdout).lines().skip(2).count()
+}
+
+// See: cases/README.md B40 — images kept in Git LFS vanished from every published PDF.
+#[test]
+fn b40_publish_reads_lfs_images_from_the_lfs_store() {
+    assert!(
+        Command::new("git-lfs").arg("version").output().is_ok(),
+        "git-lfs must be installed (CI installs it)"
+    );
+    let env = TestEnv::new();
+    let png_path = env.path("../panel.png");
+    std::fs::write(&png_path, png()).expect("png");
+    env.script(
+        "cases/B40-lfs-images.sh",
+        &[
+            &env.path("b40").display().to_string(),
+            &png_path.display().to_string(),
+        ],
+    );
+    let repo = env.path("b40/repo");
+    let pointer = Command::new("git")
+        .args(["show", "HEAD~1:sops/img/panel.png"])
+        .current_dir(&repo)
+        .output()
+        .expect("git");
+    assert!(
+        String::from_utf8_lossy(&pointer.stdout)
+            .starts_with("version https://git-lfs.github.com/spec/v1"),
+        "the image is not in LFS"
+    );
+    assert_eq!(
+        images_in(&repo.join("dist/SOP-040/1.0/SOP-040-v1.0.pdf")),
+        1,
+        "the published PDF has the image"
+    );
+}
