@@ -15,6 +15,7 @@ mod harness;
 
 mod cases;
 mod check;
+mod crash;
 mod diff;
 mod errors;
 mod git;
@@ -30,6 +31,7 @@ mod publish;
 mod readme;
 mod release;
 mod render;
+mod state;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
