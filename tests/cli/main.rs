@@ -15,6 +15,7 @@ mod harness;
 
 mod cases;
 mod check;
+mod concurrency;
 mod crash;
 mod diff;
 mod errors;
