@@ -3,7 +3,7 @@
 //! messages that no other test asserts exactly. Each test shows one command's messages; a change
 //! of wording fails here, so `docs/troubleshooting.md` can be kept in step.
 
-use crate::harness::{Run, TestEnv, released_sop, sop};
+use crate::harness::{DANA, Run, TestEnv, released_sop, sop};
 
 /// Runs `args`, expects exit `code`, an empty stdout and an unchanged repository; returns stderr.
 #[track_caller]
@@ -30,14 +30,6 @@ fn edit(env: &TestEnv, rel: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{from} not in {rel}");
     env.write(rel, text.replacen(from, to, 1));
 }
-
-/// The approver, another person than the repository's owner.
-const DANA: [(&str, &str); 4] = [
-    ("GIT_COMMITTER_NAME", "Dana Quality"),
-    ("GIT_COMMITTER_EMAIL", "dana@example.org"),
-    ("GIT_AUTHOR_NAME", "Dana Quality"),
-    ("GIT_AUTHOR_EMAIL", "dana@example.org"),
-];
 
 /// Sets or removes git's `user.name` and `user.email` of the test repository.
 fn identity(env: &TestEnv, name: bool, email: bool) {

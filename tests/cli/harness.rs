@@ -6,6 +6,15 @@ use std::process::Command;
 /// The date every test runs on (`SOPCTL_TODAY`).
 pub(crate) const TODAY: &str = "2026-01-15";
 
+/// An approver's identity (git's environment variables), another person than the test
+/// repository's owner: `env.run_in(&env.root, &["approve", …], &DANA)`.
+pub(crate) const DANA: [(&str, &str); 4] = [
+    ("GIT_COMMITTER_NAME", "Dana Quality"),
+    ("GIT_COMMITTER_EMAIL", "dana@example.org"),
+    ("GIT_AUTHOR_NAME", "Dana Quality"),
+    ("GIT_AUTHOR_EMAIL", "dana@example.org"),
+];
+
 /// A temporary workspace for one test.
 pub(crate) struct TestEnv {
     _dir: tempfile::TempDir,
@@ -102,14 +111,37 @@ impl TestEnv {
             .env("SOPCTL_TODAY", TODAY);
     }
 
+    /// `program` to run in the root with the hermetic environment of every run here (for a
+    /// run the helpers below do not cover: in the background, under strace, …).
+    pub(crate) fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        self.hermetic(&mut cmd);
+        cmd.current_dir(&self.root);
+        cmd
+    }
+
+    /// A new test environment whose root is a copy (`cp -a`) of this one's: the fast way to
+    /// give each trial of a test the same repository.
+    pub(crate) fn copy(&self) -> TestEnv {
+        let env = TestEnv::new();
+        std::fs::remove_dir(&env.root).expect("empty root");
+        let out = Command::new("cp")
+            .arg("-a")
+            .arg(&self.root)
+            .arg(&env.root)
+            .output()
+            .expect("cp runs");
+        assert!(
+            out.status.success(),
+            "cp -a failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        env
+    }
+
     /// Runs git in the root, hermetically.
     fn git_output(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::new("git");
-        self.hermetic(&mut cmd);
-        cmd.args(args)
-            .current_dir(&self.root)
-            .output()
-            .expect("git runs")
+        self.command("git").args(args).output().expect("git runs")
     }
 
     /// Runs git in the root; panics when it fails.
@@ -137,8 +169,7 @@ impl TestEnv {
 
     /// Runs sopctl in `dir` with extra environment variables.
     pub(crate) fn run_in(&self, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopctl"));
-        self.hermetic(&mut cmd);
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_sopctl"));
         for (k, v) in vars {
             cmd.env(k, v);
         }

@@ -1,15 +1,7 @@
 //! The SOP lifecycle (SPEC §8): approvals bound to content, the signature manifest, periodic
 //! review, retirement and the status moves `check` allows.
 
-use crate::harness::{TestEnv, example, sop};
-
-/// The approver's identity, other than the repository's owner.
-const DANA: [(&str, &str); 4] = [
-    ("GIT_COMMITTER_NAME", "Dana Quality"),
-    ("GIT_COMMITTER_EMAIL", "dana@example.org"),
-    ("GIT_AUTHOR_NAME", "Dana Quality"),
-    ("GIT_AUTHOR_EMAIL", "dana@example.org"),
-];
+use crate::harness::{DANA, TestEnv, example, sop};
 
 /// The example, released once as 1.0, then given `approvers: [QA Manager]` and an edit.
 fn example_needing_approval() -> TestEnv {

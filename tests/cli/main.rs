@@ -15,6 +15,8 @@ mod harness;
 
 mod cases;
 mod check;
+mod concurrency;
+mod crash;
 mod diff;
 mod errors;
 mod git;
@@ -32,6 +34,7 @@ mod readme;
 mod records;
 mod release;
 mod render;
+mod state;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
