@@ -123,6 +123,15 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
     crate::fsx::write_atomic(&path, SOURCE.as_bytes())?;
     let repo = Repo::discover(dir)?.ok_or(ExampleError::Refused("no repository".into()))?;
     let lock = repo.lock_records(&mut || {})?;
+    // The example's history is a demonstration by "Alex Example": never signed with the user's
+    // key, and not subject to the hooks of the repository it is added to.
+    let recorder = crate::repo::transaction::Recorder {
+        lock: &lock,
+        options: crate::repo::transaction::RecordOptions {
+            sign: crate::repo::sign::SignWhen::Never,
+            hooks: false,
+        },
+    };
     let relative = Path::new(PATH);
     let settings = Path::new(crate::config::FILE_NAME);
     let gitignore = Path::new(".gitignore");
@@ -134,11 +143,13 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
     }
     repo.commit_files(
         &lock,
-        "the example's first commit",
         &setup,
-        "Add SOP-IT-001 Verifying Claude.ai Privacy Settings",
-        &owner,
-        time("2025-11-07"),
+        recorder.write(
+            "the example's first commit".into(),
+            "Add SOP-IT-001 Verifying Claude.ai Privacy Settings",
+            &owner,
+            Some(time("2025-11-07")),
+        ),
     )?;
 
     let mut tags = Vec::new();
@@ -156,6 +167,7 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             date: date.parse().ok(),
             time: Some(time(date)),
             identity: Some(owner.clone()),
+            record: recorder.options,
             ..ReleaseRequest::default()
         };
         let plan = plan::prepare(&ws, &sop, &request).map_err(|r| {
@@ -181,11 +193,13 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
     crate::fsx::write_atomic(&path, edit_to_1_1(&released)?.as_bytes())?;
     repo.commit_files(
         &lock,
-        "the example's edit",
         &[relative],
-        "Add a record-keeping step and an FAQ for enterprise plans",
-        &owner,
-        time("2026-01-20"),
+        recorder.write(
+            "the example's edit".into(),
+            "Add a record-keeping step and an FAQ for enterprise plans",
+            &owner,
+            Some(time("2026-01-20")),
+        ),
     )?;
     release(
         "Add a record-keeping step and an FAQ for enterprise plans",

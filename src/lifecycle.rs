@@ -198,7 +198,7 @@ pub fn signatures(sop: &Sop, valid: &[Approval]) -> Vec<Approval> {
 /// [`crate::repo::RepoError`] when the commit cannot be written.
 pub fn record_approval(
     ws: &Workspace,
-    lock: &crate::repo::lock::RecordLock,
+    recorder: &crate::repo::transaction::Recorder<'_>,
     sop: &Sop,
     identity: &Identity,
     role: &str,
@@ -236,8 +236,12 @@ pub fn record_approval(
         message.push_str(&format!("{k}: {v}\n"));
     }
     let what = format!("the approval of {id} by {}", approval.name);
-    repo.commit_files(lock, &what, &[], &message, identity, signed_at.as_second())
-        .map_err(WorkspaceError::Repo)?;
+    repo.commit_files(
+        recorder.lock,
+        &[],
+        recorder.write(what, &message, identity, Some(signed_at.as_second())),
+    )
+    .map_err(WorkspaceError::Repo)?;
     Ok(approval)
 }
 

@@ -166,6 +166,19 @@ impl From<RepoError> for CliError {
                 submodule.display()
             )),
             RepoError::Unfinished { .. } | RepoError::State { .. } => CliError::new(err.to_string()),
+            RepoError::Signing { hint, .. } => CliError::new(err.to_string()).hint(hint.clone()),
+            RepoError::Hook { hook, output } => {
+                let error = CliError::new(err.to_string());
+                let error = if output.is_empty() {
+                    error
+                } else {
+                    error.cause(output.clone())
+                };
+                error.hint(match *hook {
+                    "pre-commit" | "commit-msg" => "do what the hook asks; to skip the hooks for this command (as git commit --no-verify does), add --no-verify",
+                    _ => "see what the hook printed",
+                })
+            }
             RepoError::Moved { .. } => CliError::new(err.to_string())
                 .hint("nothing was changed; run the command again to release on top of the new state"),
             RepoError::Injected(_) | RepoError::Git { .. } => CliError::new(err.to_string()),

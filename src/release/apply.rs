@@ -76,6 +76,7 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Wr
         identity: &plan.identity,
         time: plan.time,
         renditions: Some(&renditions),
+        options: plan.record,
     };
     repo.write_record(lock, &write, FaultPoint::from_env())
 }

@@ -36,6 +36,8 @@ pub struct ReleaseRequest {
     pub identity: Option<Identity>,
     /// Write the renditions into the output folder (SPEC §5.4); `--no-render` turns it off.
     pub render: bool,
+    /// Signing and hooks for the release commit and tag.
+    pub record: crate::repo::transaction::RecordOptions,
 }
 
 /// A reason not to release. All of them are collected and shown together; the repository is
@@ -155,6 +157,8 @@ pub enum Refusal {
 /// A checked release, ready to apply.
 #[derive(Debug, Clone)]
 pub struct ReleasePlan {
+    /// Signing and hooks for the release commit and tag.
+    pub record: crate::repo::transaction::RecordOptions,
     /// The document.
     pub id: DocId,
     /// Its title.

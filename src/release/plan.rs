@@ -362,6 +362,7 @@ pub fn prepare(
                 .time
                 .unwrap_or_else(|| crate::lifecycle::signing_time().as_second()),
         ),
+        record: request.record,
         renders,
         id,
     })

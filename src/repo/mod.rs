@@ -6,10 +6,12 @@
 //! ([`transaction`]) that writes a commit and a tag all or nothing. It decides nothing about
 //! documents: callers pass IDs, paths and bytes.
 
+pub mod hooks;
 pub mod journal;
 pub mod lfs;
 pub mod lock;
 pub mod records;
+pub mod sign;
 pub mod tags;
 pub mod transaction;
 
@@ -64,6 +66,22 @@ pub enum RepoError {
         what: String,
         /// What failed.
         message: String,
+    },
+    /// Signing was asked for (git's settings or `--sign`) and could not be done.
+    #[error("{message}")]
+    Signing {
+        /// What went wrong, with the signing program's own words.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+    /// One of the repository's hooks refused the commit.
+    #[error("the repository's {hook} hook refused the commit")]
+    Hook {
+        /// `pre-commit` or `commit-msg`.
+        hook: &'static str,
+        /// What the hook printed.
+        output: String,
     },
     /// A file of the record (sopctl's lock, journal and staged renditions in the git folder,
     /// or a work tree file or rendition it writes) could not be read or written.
@@ -657,10 +675,10 @@ impl Repo {
     }
 
     /// Commits the given files (relative paths, their bytes as they are in the work tree) on
-    /// the current branch, with `identity` as author and committer at `time` (seconds since the
-    /// epoch, UTC), through the crash-safe [`Repo::write_record`]. With no files, an empty
-    /// commit: the lifecycle's records (approvals, reviews) are commits that carry only
-    /// trailers. Also builds the example's history.
+    /// the current branch, as `record` says (message, identity, time, signing and hooks),
+    /// through the crash-safe [`Repo::write_record`]. With no files, an empty commit: the
+    /// lifecycle's records (approvals, reviews) are commits that carry only trailers. Also builds
+    /// the example's history.
     ///
     /// The commit's tree is the last commit's with only these files replaced: whatever else the
     /// user has staged stays staged and out of the commit.
@@ -670,45 +688,15 @@ impl Repo {
     pub fn commit_files(
         &self,
         lock: &lock::RecordLock,
-        what: &str,
         files: &[&Path],
-        message: &str,
-        identity: &Identity,
-        time: i64,
+        mut record: transaction::RecordWrite<'_>,
     ) -> Result<String, RepoError> {
-        let mut contents = Vec::new();
         for file in files {
             let path = self.workdir.join(file);
             let bytes = std::fs::read(&path).map_err(|e| RepoError::io(&path, &e))?;
-            contents.push((file.to_path_buf(), bytes));
+            record.files.push((file.to_path_buf(), bytes));
         }
-        self.commit_contents(lock, what, contents, message, identity, time)
-    }
-
-    /// Commits files given with their new bytes (relative path, bytes), as
-    /// [`Repo::commit_files`]; the work tree files are written by the record itself.
-    ///
-    /// # Errors
-    /// As [`Repo::write_record`].
-    pub fn commit_contents(
-        &self,
-        lock: &lock::RecordLock,
-        what: &str,
-        files: Vec<(PathBuf, Vec<u8>)>,
-        message: &str,
-        identity: &Identity,
-        time: i64,
-    ) -> Result<String, RepoError> {
-        let write = transaction::RecordWrite {
-            what: what.to_string(),
-            files,
-            commit_message: message,
-            tag: None,
-            identity,
-            time: Some(time),
-            renditions: None,
-        };
-        let written = self.write_record(lock, &write, transaction::FaultPoint::from_env())?;
+        let written = self.write_record(lock, &record, transaction::FaultPoint::from_env())?;
         Ok(written.commit)
     }
 

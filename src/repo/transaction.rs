@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use super::journal::{self, FileIntent, Intent};
 use super::lock::RecordLock;
+use super::sign::{SignWhen, Signed};
 use super::{Identity, Repo, RepoError};
 
 /// A place where tests make the transaction fail, to prove it undoes itself or, past the
@@ -90,6 +91,58 @@ pub type Files = Vec<(PathBuf, Vec<u8>)>;
 /// Makes the renditions from the new commit's id, or says why it cannot.
 pub type RenditionMaker<'a> = dyn Fn(&str) -> Result<Files, String> + 'a;
 
+/// How a record is committed: signing and hooks, as `git commit` would (issue 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordOptions {
+    /// Whether commits and tags are signed (see [`super::sign`]).
+    pub sign: SignWhen,
+    /// Whether the `pre-commit` and `commit-msg` hooks run (`--no-verify` turns them off, as in
+    /// git); `post-commit` always runs.
+    pub hooks: bool,
+}
+
+impl Default for RecordOptions {
+    fn default() -> Self {
+        RecordOptions {
+            sign: SignWhen::Config,
+            hooks: true,
+        }
+    }
+}
+
+/// The record lock a command holds and how it records: what every record-writing function
+/// takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder<'a> {
+    /// The record lock, taken before the command read the repository.
+    pub lock: &'a RecordLock,
+    /// Signing and hooks.
+    pub options: RecordOptions,
+}
+
+impl<'a> Recorder<'a> {
+    /// A record of a commit with `message` by `identity` at `time` (seconds since the epoch;
+    /// `None`: now), without files, tag or renditions: add those to the returned value.
+    pub fn write<'w>(
+        &self,
+        what: String,
+        message: &'w str,
+        identity: &'w super::Identity,
+        time: Option<i64>,
+    ) -> RecordWrite<'w> {
+        RecordWrite {
+            what,
+            files: Vec::new(),
+            commit_message: message,
+            tag: None,
+            identity,
+            time,
+            renditions: None,
+            options: self.options,
+        }
+    }
+}
+
 /// What a record writes.
 pub struct RecordWrite<'a> {
     /// The record in words, for messages: "the release of SOP-001 1.1".
@@ -107,6 +160,8 @@ pub struct RecordWrite<'a> {
     pub time: Option<i64>,
     /// Makes the renditions once the commit id is known (it is printed on them).
     pub renditions: Option<&'a RenditionMaker<'a>>,
+    /// Signing and hooks.
+    pub options: RecordOptions,
 }
 
 /// What a record wrote.
@@ -206,6 +261,8 @@ impl Repo {
                 message: other.to_string(),
             },
         })?;
+        // As git: the post-commit hook's outcome does not undo the commit.
+        let _ = self.run_hook("post-commit", &[], None);
         Ok(Written {
             commit: objects.commit.to_string(),
             tag: objects.tag.map(|(_, id)| id.to_string()),
@@ -281,25 +338,28 @@ impl Repo {
             None => git2::Signature::now(&w.identity.name, &w.identity.email),
         }
         .map_err(|e| RepoError::git("sign the commit", &e))?;
+        let scratch = super::lock::state_dir(&self.common_dir()).join("scratch");
+        let message = if w.options.hooks {
+            self.run_commit_hooks(&tree, w.commit_message, &scratch)?
+        } else {
+            w.commit_message.to_string()
+        };
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let commit = repo
-            .commit(
-                None,
-                &signature,
-                &signature,
-                w.commit_message,
-                &tree,
-                &parents,
-            )
-            .map_err(|e| RepoError::git("write the commit", &e))?;
+        let commit = match self.signer(Signed::Commit, w.options.sign, w.identity)? {
+            None => repo.commit(None, &signature, &signature, &message, &tree, &parents),
+            Some(signer) => {
+                let buffer = repo
+                    .commit_create_buffer(&signature, &signature, &message, &tree, &parents)
+                    .map_err(|e| RepoError::git("write the commit", &e))?;
+                let payload = String::from_utf8_lossy(&buffer).into_owned();
+                let sig = signer.sign(payload.as_bytes(), &scratch)?;
+                repo.commit_signed(&payload, &sig, None)
+            }
+        }
+        .map_err(|e| RepoError::git("write the commit", &e))?;
         let tag = match w.tag {
-            Some((name, message)) => {
-                let target = repo
-                    .find_object(commit, None)
-                    .map_err(|e| RepoError::git("write the tag", &e))?;
-                let id = repo
-                    .tag_annotation_create(name, &target, &signature, message)
-                    .map_err(|e| RepoError::git("write the tag", &e))?;
+            Some((name, tag_message)) => {
+                let id = self.write_tag(name, tag_message, commit, &signature, w, &scratch)?;
                 Some((format!("refs/tags/{name}"), id))
             }
             None => None,
@@ -311,6 +371,47 @@ impl Repo {
             tag,
             files,
         })
+    }
+
+    /// Writes the annotated tag object, signed when signing is asked for (git's format: the
+    /// tag's text followed by the armored signature).
+    fn write_tag(
+        &self,
+        name: &str,
+        message: &str,
+        commit: git2::Oid,
+        tagger: &git2::Signature<'_>,
+        w: &RecordWrite<'_>,
+        scratch: &Path,
+    ) -> Result<git2::Oid, RepoError> {
+        let repo = &self.inner;
+        let Some(signer) = self.signer(Signed::Tag, w.options.sign, w.identity)? else {
+            let target = repo
+                .find_object(commit, None)
+                .map_err(|e| RepoError::git("write the tag", &e))?;
+            return repo
+                .tag_annotation_create(name, &target, tagger, message)
+                .map_err(|e| RepoError::git("write the tag", &e));
+        };
+        let when = tagger.when();
+        let offset = when.offset_minutes();
+        let mut payload = format!(
+            "object {commit}\ntype commit\ntag {name}\ntagger {} <{}> {} {}{:02}{:02}\n\n{message}",
+            String::from_utf8_lossy(tagger.name_bytes()),
+            String::from_utf8_lossy(tagger.email_bytes()),
+            when.seconds(),
+            if offset < 0 { '-' } else { '+' },
+            offset.abs() / 60,
+            offset.abs() % 60,
+        );
+        if !payload.ends_with('\n') {
+            payload.push('\n');
+        }
+        let signature = signer.sign(payload.as_bytes(), scratch)?;
+        payload.push_str(&signature);
+        repo.odb()
+            .and_then(|odb| odb.write(git2::ObjectType::Tag, payload.as_bytes()))
+            .map_err(|e| RepoError::git("write the tag", &e))
     }
 
     /// Writes `bytes` as the blob `git add` would make of them at `relative`: through the clean

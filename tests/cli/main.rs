@@ -34,6 +34,7 @@ mod readme;
 mod records;
 mod release;
 mod render;
+mod signing;
 mod state;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).

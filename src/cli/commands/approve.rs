@@ -19,6 +19,9 @@ pub struct ApproveArgs {
     /// A comment kept with the approval
     #[arg(short = 'm', long = "message", value_name = "COMMENT")]
     pub comment: Option<String>,
+    /// Signing and hooks.
+    #[command(flatten)]
+    pub record: super::RecordArgs,
 }
 
 /// Records the approval.
@@ -89,7 +92,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     }
     let approval = crate::lifecycle::record_approval(
         &ws,
-        super::held(lock.as_ref())?,
+        &args.record.recorder(lock.as_ref())?,
         &sop,
         &identity,
         &role,

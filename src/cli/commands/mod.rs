@@ -70,6 +70,48 @@ pub(crate) fn templates_inside(ws: &Workspace) -> Result<(), CliError> {
     crate::templates::verify(&ws.root).map_err(CliError::from)
 }
 
+/// How a record command signs and runs hooks: the flags of `git commit`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RecordArgs {
+    /// Sign the commit (and tag) even when git's settings do not ask for it
+    #[arg(long, conflicts_with = "no_sign")]
+    pub sign: bool,
+    /// Do not sign, even when git's settings (commit.gpgSign, tag.gpgSign) ask for it
+    #[arg(long)]
+    pub no_sign: bool,
+    /// Skip the repository's pre-commit and commit-msg hooks, as `git commit --no-verify`
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+impl RecordArgs {
+    /// The options these flags give.
+    pub fn options(&self) -> crate::repo::transaction::RecordOptions {
+        use crate::repo::sign::SignWhen;
+        crate::repo::transaction::RecordOptions {
+            sign: if self.sign {
+                SignWhen::Always
+            } else if self.no_sign {
+                SignWhen::Never
+            } else {
+                SignWhen::Config
+            },
+            hooks: !self.no_verify,
+        }
+    }
+
+    /// The recorder for a command holding `lock` (see [`held`]).
+    pub(crate) fn recorder<'l>(
+        &self,
+        lock: Option<&'l crate::repo::lock::RecordLock>,
+    ) -> Result<crate::repo::transaction::Recorder<'l>, CliError> {
+        Ok(crate::repo::transaction::Recorder {
+            lock: held(lock)?,
+            options: self.options(),
+        })
+    }
+}
+
 /// The record lock a record command took with [`crate::cli::Env::record_workspace`], or the
 /// refusal for a folder that is not a git repository.
 pub(crate) fn held(

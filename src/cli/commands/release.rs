@@ -44,6 +44,9 @@ pub struct ReleaseArgs {
     /// Do not write the PDF and HTML renditions
     #[arg(long)]
     pub no_render: bool,
+    /// Signing and hooks.
+    #[command(flatten)]
+    pub record: super::RecordArgs,
 }
 
 impl ReleaseArgs {
@@ -79,6 +82,7 @@ impl ReleaseArgs {
             time: None,
             identity: None,
             render: !self.no_render,
+            record: self.record.options(),
         })
     }
 }

@@ -17,6 +17,9 @@ pub struct RetireArgs {
     /// Why the SOP is withdrawn
     #[arg(short = 'm', long = "message", value_name = "REASON", required = true)]
     pub reason: String,
+    /// Signing and hooks.
+    #[command(flatten)]
+    pub record: super::RecordArgs,
 }
 
 /// Sets the status (and `superseded_by`) in place and commits the document.
@@ -80,13 +83,18 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     if let Some(successor) = &args.superseded_by {
         message.push_str(&format!("Superseded-By: {successor}\n"));
     }
-    repo.commit_contents(
-        super::held(lock.as_ref())?,
-        &format!("the retirement of {id}"),
-        vec![(relative, edited.source.to_bytes())],
+    let recorder = args.record.recorder(lock.as_ref())?;
+    let mut write = recorder.write(
+        format!("the retirement of {id}"),
         &message,
         &identity,
-        crate::lifecycle::signing_time().as_second(),
+        Some(crate::lifecycle::signing_time().as_second()),
+    );
+    write.files.push((relative, edited.source.to_bytes()));
+    repo.write_record(
+        recorder.lock,
+        &write,
+        crate::repo::transaction::FaultPoint::from_env(),
     )
     .map_err(super::release::record_error)?;
     ui.status(&format!(

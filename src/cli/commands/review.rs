@@ -17,6 +17,9 @@ pub struct ReviewArgs {
     /// The review date, YYYY-MM-DD (default: today)
     #[arg(long)]
     pub date: Option<String>,
+    /// Signing and hooks.
+    #[command(flatten)]
+    pub record: super::RecordArgs,
 }
 
 /// Records the review as a commit and prints the next due date.
@@ -61,14 +64,18 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         identity.name,
         identity.email
     );
+    let recorder = args.record.recorder(lock.as_ref())?;
     repo.commit_files(
-        super::held(lock.as_ref())?,
-        &format!("the review of {id}"),
+        recorder.lock,
         &[],
-        &message,
-        &identity,
-        crate::lifecycle::signing_time().as_second(),
-    )?;
+        recorder.write(
+            format!("the review of {id}"),
+            &message,
+            &identity,
+            Some(crate::lifecycle::signing_time().as_second()),
+        ),
+    )
+    .map_err(super::release::record_error)?;
     let since = [sop.metadata.effective, earlier, Some(date)]
         .into_iter()
         .flatten()
