@@ -30,6 +30,7 @@ mod publish;
 mod readme;
 mod release;
 mod render;
+mod text;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
