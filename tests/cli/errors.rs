@@ -623,6 +623,46 @@ fn check_findings_in_the_front_matter() {
     );
 }
 
+// Issue 13: invisible characters and sizes just over the limit, in plain words.
+#[test]
+fn control_characters_and_sizes_over_the_limit_are_named_plainly() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace("title: Alpha", "title: Al\0pha"),
+    );
+    env.write(
+        "sops/b.md",
+        sop("SOP-2", "Beta").replace("owner: QA", "owner: Q\u{1b}A"),
+    );
+    let mut big = sop("SOP-3", "Gamma").into_bytes();
+    big.resize(10_000_001, b'x');
+    env.write("sops/c.md", big);
+    env.commit("Add three SOPs");
+    check_finds(
+        &env,
+        "sops/a.md:3:10: error: the front matter holds a NUL character (U+0000), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n\
+         sops/b.md:5:9: error: the front matter holds an escape character (U+001B), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n\
+         sops/c.md:1:1: error: the file is 10,000,001 bytes, more than the 10 MB (10,000,000 bytes) an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in\n",
+    );
+    table(
+        &env,
+        &[
+            (
+                &["render", "sops/a.md"],
+                1,
+                "error: sops/a.md:3:10: the front matter holds a NUL character (U+0000), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n",
+            ),
+            (
+                &["render", "sops/c.md"],
+                1,
+                "error: sops/c.md is 10,000,001 bytes, more than the 10 MB (10,000,000 bytes) an SOP may be\n\
+                 hint: split it into several SOPs, or attach large data as files instead of pasting it in\n",
+            ),
+        ],
+    );
+}
+
 #[test]
 fn check_findings_against_the_history_in_git() {
     // No revision history section in a released SOP: a warning.
