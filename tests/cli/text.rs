@@ -99,9 +99,23 @@ fn summaries_with_markup_are_written_as_text_and_every_later_release_works() {
     expected.extend(HOSTILE.iter().map(|s| s.replace('\n', " ")));
     assert_eq!(json_column(&log.stdout, "summary"), expected);
 
+    // The terminal shows a control character, never obeys it.
+    let text = env.read("sops/a.md");
+    env.write("sops/a.md", text.replacen("Why.", "Why not.", 1));
+    env.commit("Edit again");
+    env.run(&["release", "--minor", "-m", "a\u{1b}[2Jb", "--no-render"])
+        .expect_code(0);
+    let log = env.run(&["log"]);
+    assert!(log.stdout.contains(" a\u{FFFD}[2Jb "), "{}", log.stdout);
+    assert!(
+        env.read("sops/a.md")
+            .contains("| 1.8 | 2026-01-15 | a\u{FFFD}\\[2Jb | Test Owner |\n")
+    );
+    env.run(&["check"]).expect_code(0);
+
     env.run(&["render", "-o", "out"]).expect_code(0);
-    let pdf = squeezed(&pdftotext(&env.path("out/SOP-1/1.7/SOP-1-v1.7.pdf")));
-    let html = env.read("out/SOP-1/1.7/SOP-1-v1.7.html");
+    let pdf = squeezed(&pdftotext(&env.path("out/SOP-1/1.8/SOP-1-v1.8.pdf")));
+    let html = env.read("out/SOP-1/1.8/SOP-1-v1.8.html");
     no_images_or_links_out(&html);
     assert!(!html.contains("<b>"), "{html}");
     let html = unescaped(&html);
