@@ -129,7 +129,9 @@ fn pdf_write(bencher: divan::Bencher<'_, '_>, name: &str) {
         date: 0,
         lang: "en".into(),
     };
-    bencher.bench(|| sopctl::render::pdf::write::write(&laid.doc, &info).expect("writes"));
+    bencher
+        .with_inputs(|| laid.doc.clone())
+        .bench_values(|doc| sopctl::render::pdf::write::write(doc, &info).expect("writes"));
 }
 
 /// The large SOP's next version (5% of paragraphs edited, a section moved), or for the example

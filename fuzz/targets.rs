@@ -119,7 +119,7 @@ pub(crate) fn pdf(data: &[u8]) {
         date: 0,
         lang: "en".into(),
     };
-    if let Ok(bytes) = write::write(&laid.doc, &info) {
+    if let Ok(bytes) = write::write(laid.doc, &info) {
         assert!(bytes.starts_with(b"%PDF-"));
     }
 }

@@ -86,6 +86,71 @@ pub fn read(path: &Path) -> Result<Vec<u8>, FsError> {
     std::fs::read(path).map_err(|e| FsError::new("cannot read", path, e))
 }
 
+/// What [`read_at_most`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Capped {
+    /// The whole file, no larger than the limit.
+    Read(Vec<u8>),
+    /// The file is larger than the limit; it was not read.
+    TooLarge {
+        /// Its size in bytes (at least limit + 1).
+        bytes: u64,
+    },
+}
+
+/// Reads a whole file if it holds at most `max` bytes. The size is looked at before anything is
+/// read, and no more than `max + 1` bytes are ever read (a file that grows meanwhile is still
+/// refused), so memory stays bounded by `max` whatever the file's size (issue 13: a sparse
+/// 2 GB image must not be loaded to find out it is too large).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_at_most(path: &Path, max: u64) -> Result<Capped, FsError> {
+    use std::io::Read as _;
+    let fail = |e| FsError::new("cannot read", path, e);
+    if path.is_dir() {
+        return read(path).map(Capped::Read);
+    }
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let size = file.metadata().map_err(fail)?.len();
+    if size > max {
+        return Ok(Capped::TooLarge { bytes: size });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    let read = bytes.len() as u64;
+    if read > max {
+        return Ok(Capped::TooLarge { bytes: read });
+    }
+    Ok(Capped::Read(bytes))
+}
+
+/// `n` with a comma between groups of three digits: `10,000,001`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A size above a limit of whole megabytes (10^6 bytes), in words whose two numbers never read
+/// as equal: `10,000,001 bytes, more than the 10 MB (10,000,000 bytes)`.
+pub fn over_limit(bytes: u64, limit: u64) -> String {
+    format!(
+        "{} bytes, more than the {} MB ({} bytes)",
+        thousands(bytes),
+        limit / 1_000_000,
+        thousands(limit)
+    )
+}
+
 /// Writes `contents` to `path` atomically: readers see either the old file or the new one,
 /// never a mix, and a failure leaves the old file untouched.
 ///
@@ -236,6 +301,40 @@ mod tests {
         assert_eq!(
             resolve_existing_prefix(&root.join("dist/../sops")),
             root.join("sops")
+        );
+    }
+
+    #[test]
+    fn sizes_over_a_limit_never_read_as_equal_to_it() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(2_147_483_648), "2,147,483,648");
+        assert_eq!(
+            over_limit(10_000_001, 10_000_000),
+            "10,000,001 bytes, more than the 10 MB (10,000,000 bytes)"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_not_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("big.bin");
+        let file = std::fs::File::create(&path).expect("create");
+        // Sparse: two gigabytes on paper, nothing on disk.
+        file.set_len(2 << 30).expect("set_len");
+        assert_eq!(
+            read_at_most(&path, 20).expect("size"),
+            Capped::TooLarge { bytes: 2 << 30 }
+        );
+        std::fs::write(&path, b"twenty bytes exactly").expect("write");
+        assert_eq!(
+            read_at_most(&path, 20).expect("read"),
+            Capped::Read(b"twenty bytes exactly".to_vec())
+        );
+        assert_eq!(
+            read_at_most(&path, 19).expect("size"),
+            Capped::TooLarge { bytes: 20 }
         );
     }
 

@@ -994,19 +994,25 @@ impl Workspace {
                 else {
                     continue;
                 };
+                // Compared as the characters the cells show, whatever escaping they were
+                // written with (older releases escaped only `|`).
+                let shown = |value: &str| {
+                    let cell = crate::doc::revision_table::escape_cell(value);
+                    crate::doc::revision_table::cell_text(&cell)
+                };
                 let expected = [
                     record.date.to_string(),
-                    crate::doc::revision_table::escape_cell(&record.summary),
-                    crate::doc::revision_table::escape_cell(&record.author),
+                    shown(&record.summary),
+                    shown(&record.author),
                 ];
-                let actual: Vec<&str> = row
+                let actual: Vec<String> = row
                     .cells
                     .iter()
                     .skip(1)
                     .take(3)
-                    .map(String::as_str)
+                    .map(|c| crate::doc::revision_table::cell_text(c))
                     .collect();
-                if actual != expected.iter().map(String::as_str).collect::<Vec<_>>() {
+                if actual != expected {
                     let at = sop.source.location(section.heading_end.saturating_sub(1));
                     findings.push(Finding::warning(
                         path,

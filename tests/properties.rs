@@ -1,7 +1,7 @@
 //! Property tests (issue 9): invariants that must hold for every input, checked on generated
 //! documents by proptest. In-place front-matter edits change only the managed value; layout
 //! never puts text outside the margins; the unified diff applies with `patch`; renders are
-//! reproducible byte for byte.
+//! reproducible byte for byte; a release summary is text, never Markdown.
 
 #![allow(
     clippy::expect_used,
@@ -429,5 +429,103 @@ proptest! {
         }
         let after = std::fs::read_to_string(dir.path().join("sops/p.md")).expect("read");
         prop_assert_eq!(after, new_text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Release summaries (issue 13)
+
+/// A summary as a hostile tester types it: Markdown, HTML, entities, addresses, control
+/// characters and line breaks among ordinary characters.
+fn summary() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(vec![
+            "\\",
+            "|",
+            "`",
+            "*",
+            "_",
+            "~~",
+            "[",
+            "]",
+            "](",
+            "![",
+            "<b>",
+            "</b>",
+            "<https://x.org>",
+            "&amp;",
+            "&#124;",
+            "&#x7C;",
+            "https://",
+            "www.",
+            "WWW.",
+            "qa@x.org",
+            "mailto:",
+            "[^1]",
+            "[ ]",
+            "#",
+            "!",
+            "(",
+            ")",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{0}",
+            "\u{1b}",
+            "a",
+            "1.",
+            "-",
+            ":",
+            "../../etc/passwd",
+            "javascript:alert(1)",
+        ])
+        .prop_map(String::from),
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the summary, the regenerated revision table passes `check` and its cell shows
+    /// exactly the summary's characters (white space collapsed, control characters as U+FFFD),
+    /// as one run of text: no link, image, HTML, code or emphasis.
+    #[test]
+    fn a_summary_is_written_as_text(summary in summary()) {
+        use sopctl::doc::revision_table::{HistoryEntry, regenerate};
+        use sopctl::render::ir::{Block, Inline};
+        let sop = sop_with("## Procedure\n\nDo it.[^1]\n\n[^1]: A note.\n");
+        let entry = HistoryEntry {
+            version: sopctl::version::DocVersion::parse("1.2").expect("version"),
+            date: "2026-01-15".into(),
+            changes: summary.clone(),
+            author: "Alex Example".into(),
+            approved_by: Vec::new(),
+        };
+        let (source, _) = regenerate(&sop, &[entry], false);
+        let released = Sop::from_bytes(Path::new("p.md"), source.text().as_bytes().to_vec())
+            .expect("parses");
+        let errors: Vec<_> = sopctl::doc::check::check_document(&released, &empty_root())
+            .into_iter()
+            .filter(|f| f.severity == sopctl::doc::Severity::Error)
+            .map(|f| f.to_string())
+            .collect();
+        prop_assert!(errors.is_empty(), "{errors:?}");
+        let doc = Document::parse(released.body(), released.body_first_line());
+        let Some(Block::Table(table)) = doc.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("no table in {}", released.body());
+        };
+        let typed: String = summary
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
+        let typed = if typed.is_empty() { "-".to_string() } else { typed };
+        prop_assert_eq!(&table.rows[0][2], &vec![Inline::Text(typed)]);
     }
 }

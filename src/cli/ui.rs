@@ -137,15 +137,26 @@ impl Ui {
 }
 
 /// Lines of a text table: left-aligned columns two spaces apart, widths in characters,
-/// trailing spaces trimmed.
+/// trailing spaces trimmed. Control characters in a cell (a release summary from someone's
+/// tag may hold an escape sequence that would clear or recolour the terminal) show as U+FFFD.
 pub fn table(header: &[String], rows: &[Vec<String>]) -> Vec<String> {
+    let shown = |cell: &String| -> String {
+        cell.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect()
+    };
+    let header: Vec<String> = header.iter().map(shown).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(shown).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    std::iter::once(header)
+    std::iter::once(header.as_slice())
         .chain(rows.iter().map(Vec::as_slice))
         .map(|row| {
             let cells: Vec<String> = row

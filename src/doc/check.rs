@@ -285,7 +285,19 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
             ));
             continue;
         }
-        if !resolved.exists() {
+        if r.is_image && resolved.is_file() {
+            // The file's header and structure, not its pixels (see `render::images`).
+            if let Some(problem) = crate::render::images::inspect_file(&resolved) {
+                let hint = problem.hint().map(|h| format!(": {h}")).unwrap_or_default();
+                findings.push(Finding::warning(
+                    path,
+                    r.location,
+                    format!(
+                        "the image `{target}` {problem}; renditions show its alt text instead{hint}"
+                    ),
+                ));
+            }
+        } else if !resolved.exists() {
             findings.push(Finding::error(
                 path,
                 r.location,

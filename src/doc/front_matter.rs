@@ -138,6 +138,18 @@ pub enum FrontMatterError {
         /// The line of the opening `---`.
         line: usize,
     },
+    /// A control character other than tab and line endings: YAML does not allow it (YAML 1.2
+    /// §5.1, the printable set), and an editor usually does not show it.
+    #[error(
+        "the front matter holds {}, an invisible control character that YAML does not allow; delete it (retyping the line removes it)",
+        control_name(*character)
+    )]
+    ControlCharacter {
+        /// Where it is.
+        location: Location,
+        /// The character.
+        character: char,
+    },
     /// The YAML is malformed.
     #[error("front matter is not valid YAML: {message}")]
     Yaml {
@@ -156,9 +168,24 @@ impl FrontMatterError {
                 line: *line,
                 column: 1,
             },
-            FrontMatterError::Yaml { location, .. } => *location,
+            FrontMatterError::Yaml { location, .. }
+            | FrontMatterError::ControlCharacter { location, .. } => *location,
         }
     }
+}
+
+/// A control character in plain words: `a NUL character (U+0000)`.
+fn control_name(c: char) -> String {
+    let name = match c {
+        '\0' => "a NUL character",
+        '\u{8}' => "a backspace character",
+        '\u{b}' => "a vertical tab",
+        '\u{c}' => "a form feed",
+        '\u{1b}' => "an escape character",
+        '\u{7f}' => "a delete character",
+        _ => "a control character",
+    };
+    format!("{name} (U+{:04X})", c as u32)
 }
 
 /// A line of the text: its byte range without the line ending, and the range with it.
@@ -240,6 +267,15 @@ pub fn split(source: &SourceText) -> Result<Split, FrontMatterError> {
     };
     let close_line = index + 1;
     let yaml_range = yaml_start..close.start;
+    if let Some((at, character)) = text[yaml_range.clone()]
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(FrontMatterError::ControlCharacter {
+            location: location_in(text, yaml_start + at),
+            character,
+        });
+    }
     match read_entries(text, yaml_range.clone())? {
         Some(entries) => Ok(Split {
             front_matter: Some(FrontMatter {

@@ -48,7 +48,7 @@ pub enum DocError {
         path: PathBuf,
     },
     /// The file is larger than [`Sop::MAX_BYTES`].
-    #[error("{} is {:.1} MB; an SOP may be at most {} MB", path.display(), *bytes as f64 / 1e6, Sop::MAX_BYTES / 1_000_000)]
+    #[error("{} is {} an SOP may be", path.display(), fsx::over_limit(*bytes, Sop::MAX_BYTES))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -114,9 +114,8 @@ impl DocError {
                 path,
                 Location { line: 1, column: 1 },
                 format!(
-                    "the file is {:.1} MB, more than the {} MB an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in",
-                    *bytes as f64 / 1e6,
-                    Sop::MAX_BYTES / 1_000_000
+                    "the file is {} an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in",
+                    fsx::over_limit(*bytes, Sop::MAX_BYTES)
                 ),
             ),
         }
@@ -154,16 +153,13 @@ impl Sop {
     /// before reading), is not UTF-8, or its front matter cannot be read (unclosed, malformed
     /// YAML).
     pub fn load(path: &Path) -> Result<Sop, DocError> {
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.len() > Self::MAX_BYTES
-        {
-            return Err(DocError::TooLarge {
+        match fsx::read_at_most(path, Self::MAX_BYTES)? {
+            fsx::Capped::Read(bytes) => Sop::from_bytes(path, bytes),
+            fsx::Capped::TooLarge { bytes } => Err(DocError::TooLarge {
                 path: path.to_path_buf(),
-                bytes: meta.len(),
-            });
+                bytes,
+            }),
         }
-        let bytes = fsx::read(path)?;
-        Sop::from_bytes(path, bytes)
     }
 
     /// Parses a file's bytes; `path` is used in messages and to resolve relative links.

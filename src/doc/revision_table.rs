@@ -166,15 +166,53 @@ pub fn find(sop: &Sop) -> Option<Section> {
     section.map(|(_, s)| s)
 }
 
-/// A value as a table cell: on one line, `|` escaped, `-` when empty.
+/// A value as a table cell that shows exactly the characters given, never Markdown (issue 13).
+///
+/// White space (line breaks included) is collapsed to single spaces; an empty value is `-`.
+/// Every character that could start inline Markdown in a GitHub table cell is escaped with a
+/// backslash (CommonMark §2.4 backslash escapes; GFM §4.10 for `|`): `\`, `|`, `` ` ``, `*`, `_`,
+/// `~`, `[`, `]`, `<`, `&`, `@`, a `:` before `/` and the `.` after `www`, so that no link,
+/// image, raw HTML, entity, code span, emphasis, footnote reference or autolinked address is
+/// made. Control characters, which no rendition can show, become U+FFFD `�`. A summary such as
+/// `[x](javascript:alert(1))` is therefore written `\[x\](javascript\:alert(1))` and shows as
+/// typed; `check` never fails on it.
 pub fn escape_cell(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let escaped = one_line.replace('|', "\\|");
-    if escaped.is_empty() {
-        "-".to_string()
-    } else {
-        escaped
+    let mut out = String::with_capacity(one_line.len() + 8);
+    let mut chars = one_line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escaped = match c {
+            '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '&' | '@' => true,
+            ':' => chars.peek() == Some(&'/'),
+            '.' => out
+                .get(out.len().saturating_sub(3)..)
+                .is_some_and(|end| end.eq_ignore_ascii_case("www")),
+            _ => false,
+        };
+        if escaped {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { '\u{FFFD}' } else { c });
     }
+    if out.is_empty() { "-".to_string() } else { out }
+}
+
+/// The characters a cell written by [`escape_cell`] shows: backslash escapes of ASCII
+/// punctuation undone (CommonMark §2.4). Used to compare a row with its release record whatever
+/// the escaping it was written with.
+pub fn cell_text(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The table's Markdown, newest row last, each line ending with `eol`.
@@ -395,5 +433,59 @@ mod tests {
             out.text(),
             "---\nid: A\n---\n# Revision history\n\n| Version | Date | Changes | Author | Approved by |\n| --- | --- | --- | --- | --- |\n| 1.0 | 2025-11-08 | First | Alex Example | - |\n\nTBD\n"
         );
+    }
+
+    /// The inline nodes of the one body cell of a table holding `cell`, as `Text(…)` or the
+    /// node's kind for anything else.
+    fn parsed_cell(cell: &str) -> Vec<String> {
+        let md = format!("| A |\n| --- |\n| {cell} |\n\n[^1]: A note.\n");
+        let arena = comrak::Arena::new();
+        let root = comrak::parse_document(&arena, &md, &options());
+        let row = root
+            .descendants()
+            .filter(|n| matches!(n.data().value, NodeValue::TableRow(false)))
+            .last()
+            .expect("body row");
+        row.descendants()
+            .filter_map(|n| match &n.data().value {
+                NodeValue::TableRow(_) | NodeValue::TableCell => None,
+                NodeValue::Text(t) => Some(format!("Text({t})")),
+                other => Some(format!("{other:?}")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_summary_is_written_as_text_that_shows_exactly_what_was_typed() {
+        for (summary, cell) in [
+            ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))"),
+            ("![i](../../etc/passwd)", r"!\[i\](../../etc/passwd)"),
+            ("a | b", r"a \| b"),
+            ("<b>bold</b> &amp;", r"\<b>bold\</b> \&amp;"),
+            ("two\nlines", "two lines"),
+            (r"C:\temp\ end\", r"C:\\temp\\ end\\"),
+            (
+                "*e* _e_ ~~s~~ `c` [^1]",
+                r"\*e\* \_e\_ \~\~s\~\~ \`c\` \[^1\]",
+            ),
+            (
+                "see https://x.org, www.x.org, qa@x.org",
+                r"see https\://x.org, www\.x.org, qa\@x.org",
+            ),
+            ("# Not a heading", "# Not a heading"),
+            ("bell\u{7}", "bell\u{FFFD}"),
+            ("  ", "-"),
+        ] {
+            assert_eq!(escape_cell(summary), cell, "{summary:?}");
+            let shown = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+            let shown = if shown.is_empty() {
+                "-".to_string()
+            } else {
+                shown
+            };
+            let shown = shown.replace('\u{7}', "\u{FFFD}");
+            assert_eq!(parsed_cell(cell), [format!("Text({shown})")], "{summary:?}");
+            assert_eq!(cell_text(cell), shown, "{summary:?}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use super::images::{self, FileSource, ImageRef};
+use super::images::{self, FileSource};
 use super::ir::{Align, Block, Document, Inline, List, Table};
 use super::{RenderJob, RenderWarning};
 
@@ -250,12 +250,11 @@ impl BodyWriter<'_> {
     }
 
     fn image(&mut self, source: &str, title: &str, alt: &str) {
-        let resolved = images::resolve(source, &self.job.doc_relative, self.files);
+        let resolved = images::resolve(source, &self.job.doc_relative, self.files)
+            .and_then(|image| images::verify(&image).map(|()| image));
         match resolved {
-            ImageRef::Embedded {
-                media_type, bytes, ..
-            } => {
-                let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            Ok(image) => {
+                let data = base64::engine::general_purpose::STANDARD.encode(&image.bytes);
                 let title = if title.is_empty() {
                     String::new()
                 } else {
@@ -263,14 +262,15 @@ impl BodyWriter<'_> {
                 };
                 let _ = write!(
                     self.out,
-                    "<img src=\"data:{media_type};base64,{data}\" alt=\"{}\"{title}>",
+                    "<img src=\"data:{};base64,{data}\" alt=\"{}\"{title}>",
+                    image.format.media_type(),
                     escape(alt)
                 );
             }
-            other => {
+            Err(problem) => {
                 self.warnings.push(RenderWarning::Image {
                     source: source.to_string(),
-                    problem: other,
+                    problem,
                 });
                 let _ = write!(
                     self.out,

@@ -180,7 +180,7 @@ pub enum RenderWarning {
         /// The reference as written.
         source: String,
         /// Why it is not embedded.
-        problem: images::ImageRef,
+        problem: images::ImageProblem,
     },
     /// A line of right-to-left text, drawn left to right and unshaped (PDF only).
     RightToLeft {
@@ -211,25 +211,16 @@ impl std::fmt::Display for RenderWarning {
                     *c as u32
                 )
             }
-            RenderWarning::Image { source, problem } => match problem {
-                images::ImageRef::Remote => write!(
+            RenderWarning::Image { source, problem } => {
+                write!(
                     f,
-                    "the image `{source}` is on the web and is not downloaded; its alt text is shown instead"
-                ),
-                images::ImageRef::TooLarge { width, height } => write!(
-                    f,
-                    "the image `{source}` is {width} × {height} pixels, more than the PDF can take ({} million); its alt text is shown instead: scale it down",
-                    images::MAX_PDF_PIXELS / 1_000_000
-                ),
-                images::ImageRef::Outside => write!(
-                    f,
-                    "the image `{source}` is outside the repository and is not read; its alt text is shown instead"
-                ),
-                _ => write!(
-                    f,
-                    "the image `{source}` does not exist or is not a PNG, JPEG, GIF, WebP or SVG image; its alt text is shown instead"
-                ),
-            },
+                    "the image `{source}` {problem}; its alt text is shown instead"
+                )?;
+                match problem.hint() {
+                    Some(hint) => write!(f, ": {hint}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

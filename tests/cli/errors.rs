@@ -615,6 +615,46 @@ fn check_findings_in_the_front_matter() {
     );
 }
 
+// Issue 13: invisible characters and sizes just over the limit, in plain words.
+#[test]
+fn control_characters_and_sizes_over_the_limit_are_named_plainly() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace("title: Alpha", "title: Al\0pha"),
+    );
+    env.write(
+        "sops/b.md",
+        sop("SOP-2", "Beta").replace("owner: QA", "owner: Q\u{1b}A"),
+    );
+    let mut big = sop("SOP-3", "Gamma").into_bytes();
+    big.resize(10_000_001, b'x');
+    env.write("sops/c.md", big);
+    env.commit("Add three SOPs");
+    check_finds(
+        &env,
+        "sops/a.md:3:10: error: the front matter holds a NUL character (U+0000), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n\
+         sops/b.md:5:9: error: the front matter holds an escape character (U+001B), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n\
+         sops/c.md:1:1: error: the file is 10,000,001 bytes, more than the 10 MB (10,000,000 bytes) an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in\n",
+    );
+    table(
+        &env,
+        &[
+            (
+                &["render", "sops/a.md"],
+                1,
+                "error: sops/a.md:3:10: the front matter holds a NUL character (U+0000), an invisible control character that YAML does not allow; delete it (retyping the line removes it)\n",
+            ),
+            (
+                &["render", "sops/c.md"],
+                1,
+                "error: sops/c.md is 10,000,001 bytes, more than the 10 MB (10,000,000 bytes) an SOP may be\n\
+                 hint: split it into several SOPs, or attach large data as files instead of pasting it in\n",
+            ),
+        ],
+    );
+}
+
 #[test]
 fn check_findings_against_the_history_in_git() {
     // No revision history section in a released SOP: a warning.
@@ -675,7 +715,7 @@ fn render_names_each_image_and_character_problem_at_its_place() {
     run.expect_code(1);
     assert_eq!(
         run.stdout,
-        "sops/a.md:17:1: warning: the image `img/gone.png` does not exist or is not a PNG, JPEG, GIF, WebP or SVG image; its alt text is shown instead\n\
+        "sops/a.md:17:1: warning: the image `img/gone.png` does not exist; its alt text is shown instead\n\
          sops/a.md:19:1: warning: the image `https://example.org/x.png` is on the web and is not downloaded; its alt text is shown instead\n\
          sops/a.md:21:1: error: the image `../../outside.png` is outside the repository; it is not read or embedded; copy it into the repository\n\
          sops/a.md:15:10: warning: no glyph for U+6D88 '消' in the PDF fonts; it shows as an empty box\n\
@@ -684,6 +724,47 @@ fn render_names_each_image_and_character_problem_at_its_place() {
          dist/drafts/SOP-1/SOP-1-working-copy.html\n"
     );
     assert_eq!(run.stderr, "");
+}
+
+// Issue 13: an image that cannot be shown is named, with what is wrong with it, by `check`
+// (header and structure) and `render` (which also decodes).
+#[test]
+fn check_and_render_say_what_is_wrong_with_each_image() {
+    let env = crate::harness::images::broken_images_repo();
+    let alt = "renditions show its alt text instead";
+    let again = "save it again from the program that made it";
+    let check = env.run(&["check"]);
+    check.expect_code(0);
+    assert_eq!(
+        check.stdout,
+        format!(
+            "sops/a.md:17:1: warning: the image `img/cut.png` is a PNG file that ends early (truncated); {alt}: {again}\n\
+             sops/a.md:19:1: warning: the image `img/zero.png` is a PNG image with no pixels (0 × 0); {alt}: {again}\n\
+             sops/a.md:23:1: warning: the image `img/notes.png` is not a PNG, JPEG, GIF, WebP or SVG image; {alt}: save it as PNG or JPEG\n\
+             sops/a.md:25:1: warning: the image `img/huge.png` is 2,147,483,648 bytes, more than the 20 MB (20,000,000 bytes) an image may be; {alt}: save it smaller (fewer pixels, or JPEG for a photograph)\n\
+             sops/a.md:29:1: warning: the image `img/cut.jpg` is a JPEG file that ends early (truncated); {alt}: {again}\n"
+        )
+    );
+    assert_eq!(check.stderr, "checked 1 SOP: 0 errors, 5 warnings\n");
+
+    let render = env.run(&["render"]);
+    render.expect_code(0);
+    let alt = "its alt text is shown instead";
+    assert_eq!(
+        render.stdout,
+        format!(
+            "sops/a.md:17:1: warning: the image `img/cut.png` is a PNG file that ends early (truncated); {alt}: {again}\n\
+             sops/a.md:19:1: warning: the image `img/zero.png` is a PNG image with no pixels (0 × 0); {alt}: {again}\n\
+             sops/a.md:21:1: warning: the image `img/damaged.png` is not a readable PNG image: it could not be decoded (corrupt deflate stream. BadZlibHeader); {alt}: {again}\n\
+             sops/a.md:23:1: warning: the image `img/notes.png` is not a PNG, JPEG, GIF, WebP or SVG image; {alt}: save it as PNG or JPEG\n\
+             sops/a.md:25:1: warning: the image `img/huge.png` is 2,147,483,648 bytes, more than the 20 MB (20,000,000 bytes) an image may be; {alt}: save it smaller (fewer pixels, or JPEG for a photograph)\n\
+             sops/a.md:27:1: warning: the image `img/logo.svg` is an SVG image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it); {alt}: save a PNG copy and use that\n\
+             sops/a.md:29:1: warning: the image `img/cut.jpg` is a JPEG file that ends early (truncated); {alt}: {again}\n\
+             dist/drafts/SOP-1/SOP-1-working-copy.pdf\n\
+             dist/drafts/SOP-1/SOP-1-working-copy.html\n"
+        )
+    );
+    assert_eq!(render.stderr, "");
 }
 
 #[test]

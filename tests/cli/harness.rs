@@ -292,3 +292,110 @@ pub(crate) fn json_column(stdout: &str, field: &str) -> Vec<String> {
         .map(|r| r[field].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Image files for tests, made here rather than kept as binary fixtures.
+pub(crate) mod images {
+    /// A real `width` × `height` PNG of one colour.
+    pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
+        encode(width, height, image::ImageFormat::Png)
+    }
+
+    /// A real `width` × `height` JPEG of one colour.
+    pub(crate) fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        encode(width, height, image::ImageFormat::Jpeg)
+    }
+
+    fn encode(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(width, height, image::Rgb([40, 90, 160]))
+            .write_to(&mut out, format)
+            .expect("encode");
+        out.into_inner()
+    }
+
+    /// A PNG whose header says 0 × 0, with every chunk whole.
+    pub(crate) fn png_without_pixels() -> Vec<u8> {
+        let mut png = png(1, 1);
+        let ihdr = png.windows(4).position(|w| w == b"IHDR").expect("IHDR") + 4;
+        png[ihdr..ihdr + 8].fill(0);
+        png
+    }
+
+    /// A PNG whose compressed pixel data is damaged, with every chunk whole.
+    pub(crate) fn png_damaged() -> Vec<u8> {
+        let mut png = png(4, 4);
+        let data = png.windows(4).position(|w| w == b"IDAT").expect("IDAT") + 4;
+        png[data..data + 4].fill(0xA5);
+        png
+    }
+
+    /// An SVG as drawing programs export it: an XML declaration, a long comment and a document
+    /// type with an internal subset before the `<svg>` element, 1 KB in all.
+    pub(crate) fn svg_with_a_long_prolog() -> String {
+        let entities: String = (0..12)
+            .map(|i| format!("\t<!ENTITY ns_{i} \"http://ns.example.com/Extensibility/{i}.0/\">\n"))
+            .collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+             <!-- Generator: Example Illustrator 24.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->\n\
+             <!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" [\n{entities}]>\n\
+             <svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>\n"
+        )
+    }
+
+    /// The alt texts of the images of [`broken_images_repo`] that cannot be shown, in order
+    /// (the SVG is shown in the HTML only).
+    pub(crate) const UNSHOWN: [&str; 7] = [
+        "cut png",
+        "zero png",
+        "damaged png",
+        "notes png",
+        "huge png",
+        "logo svg",
+        "cut jpg",
+    ];
+
+    /// A repository whose SOP `SOP-1` (`sops/a.md`) shows, one per paragraph from line 15: a
+    /// good PNG (3 × 2), a truncated PNG, a 0 × 0 PNG, a PNG with damaged data, a text file
+    /// named `.png`, a 2 GB file (sparse, untracked) starting like a PNG, an SVG with a long
+    /// prolog and a truncated JPEG (issue 13).
+    pub(crate) fn broken_images_repo() -> super::TestEnv {
+        let env = super::TestEnv::repo();
+        let good = png(3, 2);
+        let jpeg = jpeg(8, 8);
+        env.write("sops/img/ok.png", &good);
+        env.write("sops/img/cut.png", &good[..good.len() - 20]);
+        env.write("sops/img/zero.png", png_without_pixels());
+        env.write("sops/img/damaged.png", png_damaged());
+        env.write("sops/img/notes.png", "Notes, not a picture.\n");
+        env.write("sops/img/logo.svg", svg_with_a_long_prolog());
+        env.write("sops/img/cut.jpg", &jpeg[..jpeg.len() / 2]);
+        let body: String = [
+            "ok.png",
+            "cut.png",
+            "zero.png",
+            "damaged.png",
+            "notes.png",
+            "huge.png",
+            "logo.svg",
+            "cut.jpg",
+        ]
+        .iter()
+        .map(|f| format!("![{}](img/{f})\n\n", f.replace('.', " ")))
+        .collect();
+        env.write(
+            "sops/a.md",
+            format!("{}\n{}", super::sop("SOP-1", "Alpha"), body.trim_end()),
+        );
+        env.commit("Add SOP-1 and its images");
+        // Two gigabytes on paper, a few bytes on disk; never committed.
+        env.write("sops/img/huge.png", &good[..33]);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(env.path("sops/img/huge.png"))
+            .expect("open")
+            .set_len(2 << 30)
+            .expect("set_len");
+        env
+    }
+}

@@ -62,17 +62,20 @@ fn a_fifty_megabyte_document_is_refused_before_it_is_read() {
         body.push_str("\n\n");
     }
     env.write("sops/big.md", &body);
+    let size = sopctl::fsx::thousands(body.len() as u64);
     let render = env.run(&["render", "sops/big.md"]);
     render.expect_code(1);
     assert_eq!(
         render.stderr,
-        "error: sops/big.md is 50.0 MB; an SOP may be at most 10 MB\nhint: split it into several SOPs, or attach large data as files instead of pasting it in\n"
+        format!(
+            "error: sops/big.md is {size} bytes, more than the 10 MB (10,000,000 bytes) an SOP may be\nhint: split it into several SOPs, or attach large data as files instead of pasting it in\n"
+        )
     );
     let check = env.run(&["check"]);
     check.expect_code(1);
-    assert!(check.stdout.starts_with(
-        "sops/big.md:1:1: error: the file is 50.0 MB, more than the 10 MB an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in\n"
-    ), "{}", check.stdout);
+    assert!(check.stdout.starts_with(&format!(
+        "sops/big.md:1:1: error: the file is {size} bytes, more than the 10 MB (10,000,000 bytes) an SOP may be; split it into several SOPs, or attach large data as files instead of pasting it in\n"
+    )), "{}", check.stdout);
     assert!(!env.path("dist").exists());
 }
 

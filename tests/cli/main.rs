@@ -36,6 +36,7 @@ mod release;
 mod render;
 mod signing;
 mod state;
+mod text;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]

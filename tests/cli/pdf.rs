@@ -611,10 +611,39 @@ fn an_image_of_400_million_pixels_is_refused_with_its_alt_text_shown() {
     let run = env.run(&["render", "huge.md", "--format", "pdf", "-o", "out"]);
     run.expect_code(0);
     assert!(
-        run.stdout.starts_with("huge.md:9:1: warning: the image `huge.png` is 20000 × 20000 pixels, more than the PDF can take (50 million); its alt text is shown instead: scale it down\n"),
+        run.stdout.starts_with("huge.md:9:1: warning: the image `huge.png` is 20,000 × 20,000 pixels, more than the 50 million an image may have; its alt text is shown instead: scale it down\n"),
         "{}",
         run.stdout
     );
     let text = text_of(&env.path("out/huge.pdf"));
     assert!(text.contains("[image: Floor plan]"), "{text}");
+}
+
+// Issue 13: a truncated, empty or damaged image, or one the PDF cannot take, no longer vanishes
+// from the PDF: its alt text is printed in its place; the good image is embedded at full size.
+#[test]
+fn images_that_cannot_be_shown_leave_their_alt_text_in_the_pdf() {
+    let env = crate::harness::images::broken_images_repo();
+    env.run(&["render", "--format", "pdf", "-o", "out"])
+        .expect_code(0);
+    let pdf = env.path("out/drafts/SOP-1/SOP-1-working-copy.pdf");
+    let text = text_of(&pdf);
+    for alt in crate::harness::images::UNSHOWN {
+        assert!(
+            text.contains(&format!("[image: {alt}]")),
+            "{alt} in\n{text}"
+        );
+    }
+    assert!(!text.contains("[image: ok png]"), "{text}");
+    let list = tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
+    let images: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().take(7).collect())
+        .collect();
+    assert_eq!(
+        images,
+        [["1", "0", "image", "3", "2", "rgb", "3"]],
+        "{list}"
+    );
 }

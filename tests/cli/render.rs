@@ -352,3 +352,34 @@ fn a_link_to_another_sop_file_goes_to_its_page_on_the_site() {
         "other files keep their link as written"
     );
 }
+
+// Issue 13: in the HTML, an image that cannot be shown is its alt text (never a broken picture
+// or a 2 GB page), and an SVG with a long prolog is embedded as the SVG it is.
+#[test]
+fn images_that_cannot_be_shown_are_their_alt_text_in_the_html() {
+    let env = crate::harness::images::broken_images_repo();
+    env.run(&["render", "--format", "html", "-o", "out"])
+        .expect_code(0);
+    let html = env.read("out/drafts/SOP-1/SOP-1-working-copy.html");
+    let imgs: Vec<&str> = html
+        .match_indices("<img src=\"data:")
+        .map(|(i, _)| html[i + 15..].split(';').next().unwrap_or(""))
+        .collect();
+    assert_eq!(imgs, ["image/png", "image/svg+xml"]);
+    for alt in crate::harness::images::UNSHOWN
+        .into_iter()
+        .filter(|alt| *alt != "logo svg")
+    {
+        assert!(
+            html.contains(&format!(
+                "<span class=\"image-missing\" role=\"img\" aria-label=\"{alt}\">[image: {alt}]</span>"
+            )),
+            "{alt}"
+        );
+    }
+    assert!(
+        html.len() < 100_000,
+        "nothing large embedded: {} bytes",
+        html.len()
+    );
+}

@@ -7,7 +7,7 @@ use crate::cli::{CliError, Env, Ui};
 use crate::doc::markdown::scan;
 use crate::doc::{Finding, Sop};
 use crate::fsx;
-use crate::render::images::{ImageRef, WorkTree};
+use crate::render::images::{ImageProblem, WorkTree};
 use crate::render::{self, RenderJob, RenderMeta, RenderWarning};
 use crate::workspace::Workspace;
 
@@ -317,7 +317,7 @@ fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding
                     refs.iter()
                         .find(|r| r.is_image && r.target == *source)
                         .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location),
-                    matches!(problem, ImageRef::Outside),
+                    matches!(problem, ImageProblem::Outside),
                 ),
                 RenderWarning::RightToLeft { line } => (crate::doc::Location { line: *line, column: 1 }, false),
                 RenderWarning::MissingGlyph { c, line } => {

@@ -61,6 +61,6 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
         date,
         lang: meta.lang.clone(),
     };
-    let bytes = write::write(&laid.doc, &info).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let bytes = write::write(laid.doc, &info).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(Rendition { bytes, warnings })
 }

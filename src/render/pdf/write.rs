@@ -18,8 +18,8 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Actions, BorderArray, Color, ColorArray, Destination, FontId, ImageCompression,
     ImageOptimizationOptions, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, RawImage, Rect, TextItem, TextMatrix, XObject,
-    XObjectId, XObjectTransform,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, RawImage, RawImageData, RawImageFormat, Rect,
+    TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
 };
 use sha2::{Digest, Sha256};
 
@@ -69,11 +69,29 @@ fn font_id(face: FaceId) -> FontId {
     FontId(tag.to_string())
 }
 
-/// Writes the PDF.
+/// Decoded pixels as printpdf's image, 8 bits a sample.
+fn raw_image(pixels: crate::render::images::Pixels) -> RawImage {
+    use crate::render::images::Channels;
+    RawImage {
+        pixels: RawImageData::U8(pixels.samples),
+        width: pixels.width as usize,
+        height: pixels.height as usize,
+        data_format: match pixels.channels {
+            Channels::Gray => RawImageFormat::R8,
+            Channels::GrayAlpha => RawImageFormat::RG8,
+            Channels::Rgb => RawImageFormat::RGB8,
+            Channels::Rgba => RawImageFormat::RGBA8,
+        },
+        tag: Vec::new(),
+    }
+}
+
+/// Writes the PDF. The layout is consumed: its images' pixels move into the PDF's image
+/// objects instead of being copied.
 ///
 /// # Errors
 /// [`WriteError::Font`] if an embedded font does not parse.
-pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> {
+pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> {
     let mut doc = PdfDocument::new(&info.title);
     let mut warnings = Vec::new();
     // Fonts actually used, each under a fixed name.
@@ -97,19 +115,16 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
             .insert(font_id(face), printpdf::PdfFont::new(parsed));
     }
     let mut image_ids = Vec::new();
-    for (n, image) in layout.images.iter().enumerate() {
+    // Moved, not copied: the pixels are the largest part of a document with photographs.
+    for (n, image) in std::mem::take(&mut layout.images).into_iter().enumerate() {
         let id = XObjectId(format!("Im{}", n + 1));
-        match RawImage::decode_from_bytes(&image.bytes, &mut warnings) {
-            Ok(raw) => {
-                let (w, h) = (raw.width, raw.height);
-                doc.resources
-                    .xobjects
-                    .map
-                    .insert(id.clone(), XObject::Image(raw));
-                image_ids.push(Some((id, w, h)));
-            }
-            Err(_) => image_ids.push(None),
-        }
+        let raw = raw_image(image.pixels);
+        let (w, h) = (raw.width, raw.height);
+        doc.resources
+            .xobjects
+            .map
+            .insert(id.clone(), XObject::Image(raw));
+        image_ids.push(Some((id, w, h)));
     }
 
     let height = layout.height;
@@ -306,7 +321,7 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
         }),
     };
     let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
-    add_outline(&mut lo, layout);
+    add_outline(&mut lo, &layout);
     // printpdf writes an empty PDF/X version key, which makes readers claim the file is PDF/X
     // (ISO 15930); it is not. Drop it and the empty identifier; name the language.
     if let Ok(info_ref) = lo.trailer.get(b"Info").and_then(Object::as_reference)
@@ -325,7 +340,7 @@ pub fn write(layout: &LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> 
     }
     // A stable document ID from what the document shows.
     let mut digest = Sha256::new();
-    digest.update(dump(layout).as_bytes());
+    digest.update(dump(&layout).as_bytes());
     digest.update(info.title.as_bytes());
     digest.update(info.date.to_le_bytes());
     let hash = digest.finalize();

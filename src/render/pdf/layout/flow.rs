@@ -22,7 +22,7 @@ use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::render::RenderWarning;
 use crate::render::html::is_safe_link;
-use crate::render::images::{self, FileSource, ImageRef};
+use crate::render::images::{self, FileSource};
 use crate::render::ir::{Block, Heading, Inline, List};
 
 /// Body text size in points.
@@ -633,41 +633,22 @@ impl<'a> Flow<'a> {
             flow.place_lines(&broken, x, BODY_LH);
             flow.y += Pt(PARA_GAP);
         };
-        let resolved = images::resolve(source, self.doc_relative, self.files);
-        let ImageRef::Embedded {
-            media_type, bytes, ..
-        } = resolved
-        else {
-            self.warnings.push(RenderWarning::Image {
-                source: source.to_string(),
-                problem: resolved,
-            });
-            placeholder(self);
-            return;
+        let pixels = images::resolve(source, self.doc_relative, self.files)
+            .and_then(|image| images::decode(&image));
+        let pixels = match pixels {
+            Ok(pixels) => pixels,
+            Err(problem) => {
+                self.warnings.push(RenderWarning::Image {
+                    source: source.to_string(),
+                    problem,
+                });
+                placeholder(self);
+                return;
+            }
         };
-        let size = imagesize::blob_size(&bytes).ok();
-        let (Some(size), "image/png" | "image/jpeg") = (size, media_type) else {
-            self.warnings.push(RenderWarning::Image {
-                source: source.to_string(),
-                problem: ImageRef::Missing,
-            });
-            placeholder(self);
-            return;
-        };
-        if size.width.saturating_mul(size.height) > images::MAX_PDF_PIXELS {
-            self.warnings.push(RenderWarning::Image {
-                source: source.to_string(),
-                problem: ImageRef::TooLarge {
-                    width: size.width,
-                    height: size.height,
-                },
-            });
-            placeholder(self);
-            return;
-        }
         // 96 pixels to the inch, as browsers show them; never larger than the column or page.
-        let mut w = size.width as f32 * 0.75;
-        let mut h = size.height as f32 * 0.75;
+        let mut w = pixels.width as f32 * 0.75;
+        let mut h = pixels.height as f32 * 0.75;
         let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
         let scale = (width.0 / w).min(max_h / h).min(1.0);
         w *= scale;
@@ -675,7 +656,7 @@ impl<'a> Flow<'a> {
         self.ensure(Pt(h + 6.0));
         self.y += Pt(3.0);
         let index = self.images.len();
-        self.images.push(ImageData { media_type, bytes });
+        self.images.push(ImageData { pixels });
         self.push(Item::Image {
             x,
             y: self.y,

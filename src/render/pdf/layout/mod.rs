@@ -183,13 +183,12 @@ pub struct OutlineEntry {
     pub y: Pt,
 }
 
-/// An embedded image's file.
+/// An embedded image: its pixels, decoded once while laying out (a file that does not decode
+/// is shown as its alt text instead), stored by the writer losslessly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
-    /// `image/png` or `image/jpeg`.
-    pub media_type: &'static str,
-    /// The file's bytes (decoded by the writer, never recompressed lossily).
-    pub bytes: Vec<u8>,
+    /// The decoded pixels.
+    pub pixels: crate::render::images::Pixels,
 }
 
 /// A laid-out document.
