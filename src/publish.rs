@@ -499,7 +499,10 @@ fn render_version(
     let sop = load(repo, id, relative.as_deref(), record)?;
     let html_path = render::output_path(out, id.as_str(), &record.version, "html");
     let pdf_path = render::output_path(out, id.as_str(), &record.version, "pdf");
-    let files = repo.files_at(&record.commit);
+    let files = crate::render::images::CommitFiles {
+        repo,
+        commit: record.commit.clone(),
+    };
     let base = RenderMeta::of(
         &sop,
         &shared.organization,

@@ -56,6 +56,8 @@ impl Pointer {
 pub enum Content {
     /// The file's bytes (from git, or from the LFS store for a pointer).
     Bytes(Vec<u8>),
+    /// The file (or its LFS object) holds more bytes than asked for: its size, not read.
+    TooLarge(u64),
     /// The blob is an LFS pointer whose object is not in the local LFS store (`git lfs pull`
     /// brings it).
     LfsMissing(Pointer),
@@ -75,25 +77,39 @@ impl Repo {
             .join(&pointer.oid)
     }
 
-    /// A reader of the files of commit `commit` for rendering a released version: LFS pointers
-    /// read through to their objects; a missing object reads as no file.
-    pub fn files_at(&self, commit: &str) -> impl Fn(&std::path::Path) -> Option<Vec<u8>> + '_ {
-        let commit = commit.to_string();
-        move |path| match self.content_at_commit(&commit, path)? {
-            Content::Bytes(bytes) => Some(bytes),
-            Content::LfsMissing(_) => None,
-        }
-    }
-
     /// The file at `path` in commit `commit`, with an LFS pointer replaced by its object from
-    /// the local LFS store; `None` when the commit or the file does not exist.
-    pub fn content_at_commit(&self, commit: &str, path: &std::path::Path) -> Option<Content> {
-        let bytes = self.file_at_commit(commit, path)?;
+    /// the local LFS store, read only when it holds at most `max` bytes (its size is taken from
+    /// git's object header or the LFS object's metadata first); `None` when the commit or the
+    /// file does not exist.
+    pub fn content_at_commit(
+        &self,
+        commit: &str,
+        path: &std::path::Path,
+        max: u64,
+    ) -> Option<Content> {
+        let oid = git2::Oid::from_str(commit).ok()?;
+        let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
+        let id = tree.get_path(path).ok()?.id();
+        let (size, _) = self.inner.odb().ok()?.read_header(id).ok()?;
+        let size = u64::try_from(size).unwrap_or(u64::MAX);
+        // A pointer is small: anything larger is the file itself.
+        if size >= MAX_POINTER as u64 && size > max {
+            return Some(Content::TooLarge(size));
+        }
+        let bytes = self.inner.find_blob(id).ok()?.content().to_vec();
         let Some(pointer) = Pointer::parse(&bytes) else {
+            if size > max {
+                return Some(Content::TooLarge(size));
+            }
             return Some(Content::Bytes(bytes));
         };
-        match std::fs::read(self.lfs_object_path(&pointer)) {
-            Ok(object) => Some(Content::Bytes(object)),
+        let object = self.lfs_object_path(&pointer);
+        match std::fs::metadata(&object) {
+            Ok(meta) if meta.len() > max => Some(Content::TooLarge(meta.len())),
+            Ok(_) => match std::fs::read(&object) {
+                Ok(bytes) => Some(Content::Bytes(bytes)),
+                Err(_) => Some(Content::LfsMissing(pointer)),
+            },
             Err(_) => Some(Content::LfsMissing(pointer)),
         }
     }

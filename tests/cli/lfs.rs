@@ -56,3 +56,34 @@ fn b40_publish_reads_lfs_images_from_the_lfs_store() {
         "the published PDF has the image"
     );
 }
+
+#[test]
+fn b40_an_lfs_image_whose_object_is_missing_is_named_with_git_lfs_pull() {
+    let env = TestEnv::new();
+    let png_path = env.path("../panel.png");
+    std::fs::write(&png_path, png()).expect("png");
+    env.script(
+        "cases/B40-lfs-images.sh",
+        &[
+            &env.path("b40").display().to_string(),
+            &png_path.display().to_string(),
+        ],
+    );
+    let repo = env.path("b40/repo");
+    std::fs::remove_dir_all(repo.join(".git/lfs/objects")).expect("remove the LFS store");
+    let run = env.run_in(
+        &repo,
+        &["render", "SOP-040", "--version", "1.0", "-o", "../out"],
+        &[],
+    );
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with("sops/SOP-040.md:14:1: warning: the image `img/panel.png` is kept in Git LFS, and its content is not in this copy of the repository; its alt text is shown instead: run  git lfs pull  to fetch it\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        images_in(&env.path("b40/out/SOP-040/1.0/SOP-040-v1.0.pdf")),
+        0
+    );
+}

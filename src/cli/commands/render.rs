@@ -121,7 +121,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         let files: &dyn crate::render::images::FileSource =
             match (&ws.repo, args.version.as_ref(), &source.commit) {
                 (Some(repo), Some(_), Some(commit)) => {
-                    git_files = repo.files_at(commit);
+                    git_files = crate::render::images::CommitFiles {
+                        repo,
+                        commit: commit.clone(),
+                    };
                     &git_files
                 }
                 _ => &work_tree,

@@ -47,6 +47,46 @@ pub trait FileSource {
     fn leads_outside(&self, _relative: &Path) -> bool {
         false
     }
+
+    /// Whether `relative` is a Git LFS pointer whose object is not in the local LFS store
+    /// (`cases/` B40). Sources without LFS keep the default: never.
+    fn lfs_missing(&self, _relative: &Path) -> bool {
+        false
+    }
+}
+
+/// The files of a commit, for rendering a released version: sizes read from git's object
+/// headers before any file is loaded, LFS pointers read through to their objects.
+pub struct CommitFiles<'r> {
+    /// The repository.
+    pub repo: &'r crate::repo::Repo,
+    /// The commit (hex id).
+    pub commit: String,
+}
+
+impl FileSource for CommitFiles<'_> {
+    fn read(&self, relative: &Path) -> Option<Vec<u8>> {
+        self.read_at_most(relative, u64::MAX).and_then(|c| match c {
+            Capped::Read(bytes) => Some(bytes),
+            Capped::TooLarge { .. } => None,
+        })
+    }
+
+    fn read_at_most(&self, relative: &Path, max: u64) -> Option<Capped> {
+        use crate::repo::lfs::Content;
+        match self.repo.content_at_commit(&self.commit, relative, max)? {
+            Content::Bytes(bytes) => Some(Capped::Read(bytes)),
+            Content::TooLarge(bytes) => Some(Capped::TooLarge { bytes }),
+            Content::LfsMissing(_) => None,
+        }
+    }
+
+    fn lfs_missing(&self, relative: &Path) -> bool {
+        matches!(
+            self.repo.content_at_commit(&self.commit, relative, 0),
+            Some(crate::repo::lfs::Content::LfsMissing(_))
+        )
+    }
 }
 
 impl<F: Fn(&Path) -> Option<Vec<u8>>> FileSource for F {
@@ -162,6 +202,9 @@ pub enum ImageProblem {
     /// No such file.
     #[error("does not exist")]
     Missing,
+    /// Kept in Git LFS, and its content is not in this copy of the repository.
+    #[error("is kept in Git LFS, and its content is not in this copy of the repository")]
+    LfsMissing,
     /// A file whose first bytes are none of the formats sopctl embeds.
     #[error("is not a PNG, JPEG, GIF, WebP or SVG image")]
     NotAnImage,
@@ -225,6 +268,7 @@ impl ImageProblem {
         match self {
             ImageProblem::Remote | ImageProblem::Outside | ImageProblem::Missing => None,
             ImageProblem::NotAnImage => Some("save it as PNG or JPEG"),
+            ImageProblem::LfsMissing => Some("run  git lfs pull  to fetch it"),
             ImageProblem::TooManyBytes { .. } => {
                 Some("save it smaller (fewer pixels, or JPEG for a photograph)")
             }
@@ -307,6 +351,7 @@ pub fn resolve(
     let bytes = match files.read_at_most(&relative, MAX_BYTES) {
         Some(Capped::Read(bytes)) => bytes,
         Some(Capped::TooLarge { bytes }) => return Err(ImageProblem::TooManyBytes { bytes }),
+        None if files.lfs_missing(&relative) => return Err(ImageProblem::LfsMissing),
         None => return Err(ImageProblem::Missing),
     };
     let (format, size) = probe::examine(&bytes)?;
