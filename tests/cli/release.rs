@@ -386,6 +386,8 @@ fn a_failure_before_the_commit_point_leaves_the_repository_as_it_was() {
             before,
             "repository changed after a failure at {point}"
         );
+        // Not even an empty folder for the renditions is left behind (issue 13).
+        assert!(!env.path("dist/SOP-IT-001/1.1").exists(), "{point}");
         let next = env.run(&["release", "--minor", "-m", "Edit"]);
         next.expect_code(0);
         assert!(!next.stderr.contains("note:"), "{}", next.stderr);
