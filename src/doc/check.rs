@@ -41,14 +41,14 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     findings
 }
 
-/// Lines still holding the placeholder text of `sopctl new` (the built-in template): a
-/// warning at each, so a template is not released as a procedure unnoticed.
+/// Lines still holding the placeholder text of `sopctl new` (the built-in template): an error
+/// at each (issue 14 item 9), so `release` refuses a template that nobody wrote over.
 fn check_placeholders(sop: &Sop, findings: &mut Vec<Finding>) {
     let first = sop.body_first_line();
     for (n, line) in sop.body().lines().enumerate() {
         let line = line.trim();
         if crate::templates::skeleton_placeholders().any(|p| p == line) {
-            findings.push(Finding::warning(
+            findings.push(Finding::error(
                 sop.path(),
                 Location {
                     line: first + n,

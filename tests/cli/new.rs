@@ -29,10 +29,11 @@ fn new_writes_the_skeleton_with_the_first_id_and_it_passes_check() {
     ] {
         assert!(text.contains(section), "missing {section}");
     }
-    // It passes check, which points at each placeholder sentence still to be written over.
+    // check points at each placeholder sentence still to be written over, as an error: a
+    // template nobody wrote over is not released (issue 14 item 9).
     let check = env.run(&["check"]);
-    check.expect_code(0);
-    let placeholder = "warning: this line is still the placeholder text that  sopctl new  wrote; replace it with the procedure's own words, or delete it";
+    check.expect_code(1);
+    let placeholder = "error: this line is still the placeholder text that  sopctl new  wrote; replace it with the procedure's own words, or delete it";
     let lines: Vec<&str> = check.stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{}", check.stdout);
     assert!(
@@ -52,7 +53,18 @@ fn new_writes_the_skeleton_with_the_first_id_and_it_passes_check() {
         "{}",
         check.stdout
     );
-    // Written over, the warnings go.
+    env.commit("Draft");
+    let release = env.run(&["release", "-m", "First"]);
+    release.expect_code(1);
+    assert!(
+        release
+            .stderr
+            .contains("this line is still the placeholder text that  sopctl new  wrote"),
+        "{}",
+        release.stderr
+    );
+    assert_eq!(env.git(&["tag", "-l"]), "");
+    // Written over, the errors go.
     env.write(
         "sops/SOP-001.md",
         text.replace("1. First step.", "1. Switch the mixer off."),
