@@ -4,7 +4,7 @@
 use crate::harness::{TestEnv, example, sop};
 
 /// The approver's identity, other than the repository's owner.
-const DANA: [(&str, &str); 4] = [
+pub(crate) const DANA: [(&str, &str); 4] = [
     ("GIT_COMMITTER_NAME", "Dana Quality"),
     ("GIT_COMMITTER_EMAIL", "dana@example.org"),
     ("GIT_AUTHOR_NAME", "Dana Quality"),

@@ -15,11 +15,13 @@ mod harness;
 
 mod cases;
 mod check;
+mod conventions;
 mod diff;
 mod errors;
 mod git;
 mod help;
 mod init;
+mod json;
 mod lifecycle;
 mod limits;
 mod list;

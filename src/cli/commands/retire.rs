@@ -10,13 +10,30 @@ use crate::doc::Status;
 )]
 pub struct RetireArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// The ID of the SOP that replaces this one
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::cli::complete::sop_id())]
     pub superseded_by: Option<String>,
     /// Why the SOP is withdrawn
     #[arg(short = 'm', long = "message", value_name = "REASON", required = true)]
     pub reason: String,
+    /// Print the record made as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `retire --json` (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct RetireJson<'a> {
+    id: String,
+    /// `superseded` or `obsolete`.
+    status: String,
+    /// The SOP that replaces this one; null for `obsolete`.
+    superseded_by: Option<&'a str>,
+    reason: &'a str,
+    /// The commit that records the retirement (full id).
+    commit: String,
 }
 
 /// Sets the status (and `superseded_by`) in place and commits the document.
@@ -80,15 +97,29 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
     if let Some(successor) = &args.superseded_by {
         message.push_str(&format!("Superseded-By: {successor}\n"));
     }
-    repo.commit_contents(
-        super::held(lock.as_ref())?,
-        &format!("the retirement of {id}"),
-        vec![(relative, edited.source.to_bytes())],
-        &message,
-        &identity,
-        crate::lifecycle::signing_time().as_second(),
-    )
-    .map_err(super::release::record_error)?;
+    let commit = repo
+        .commit_contents(
+            super::held(lock.as_ref())?,
+            &format!("the retirement of {id}"),
+            vec![(relative, edited.source.to_bytes())],
+            &message,
+            &identity,
+            crate::lifecycle::signing_time().as_second(),
+        )
+        .map_err(super::release::record_error)?;
+    ui.verbose(&format!("committed the retirement as {commit}"));
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &RetireJson {
+                id: id.to_string(),
+                status: status.to_string(),
+                superseded_by: args.superseded_by.as_deref(),
+                reason: args.reason.trim(),
+                commit,
+            },
+        )?;
+    }
     ui.status(&format!(
         "{id} is now {status}{}",
         args.superseded_by
