@@ -6,27 +6,65 @@
 //! errors found, 2 usage error).
 
 pub mod commands;
+pub mod complete;
 pub mod error;
+pub(crate) mod json;
 pub mod ui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use jiff::civil::Date;
 
 pub use error::CliError;
 pub use ui::{ColorWhen, Ui};
 
-/// Options every command takes.
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// Options every command takes (SPEC §4). `sopctl --help` describes them in full; each
+/// command's help lists them in one line each under "Global options" ([`command`]).
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// When to colour the output; NO_COLOR in the environment turns colour off for `auto`
-    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    /// When to colour the output: auto, always or never
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN",
+        help_heading = GLOBAL,
+        long_help = "When to colour the output. `auto` colours on a terminal unless NO_COLOR is set in the environment; `always` colours also into a file or a pipe; `never` does not colour"
+    )]
     pub color: ColorWhen,
     /// Print only results and errors, no progress or hints
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also say what is read, written and decided (on standard error)
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
+    pub verbose: bool,
+}
+
+/// The command line as clap parses it: [`Cli`], with the global options described in full
+/// only in the main help. Each command gets its own one-line copy of them (clap hands a
+/// command's value to the global option of the same name), so `sopctl release --help` does not
+/// repeat the list of colour choices.
+pub fn command() -> clap::Command {
+    let top = Cli::command();
+    let brief: Vec<clap::Arg> = top
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| {
+            let brief = a.clone().global(false).long_help(None);
+            if a.get_action().takes_values() {
+                brief.hide_possible_values(true).hide_default_value(true)
+            } else {
+                brief
+            }
+        })
+        .collect();
+    top.mut_subcommands(|sub| brief.iter().cloned().fold(sub, clap::Command::arg))
 }
 
 /// sopctl: standard operating procedures in Markdown and git.
@@ -80,7 +118,7 @@ pub enum Command {
     Retire(commands::retire::RetireArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
-    /// Print the manual page (roff)
+    /// Print the manual page (roff), or write one page per command into a folder
     Man(commands::man::ManArgs),
 }
 
@@ -115,6 +153,7 @@ impl Env {
     /// A bad `sopctl.toml`, or a repository git refuses.
     pub fn workspace(&self, ui: &mut Ui) -> Result<crate::workspace::Workspace, CliError> {
         let ws = crate::workspace::Workspace::discover(&self.cwd, self.today)?;
+        describe(ui, &ws);
         report_recovery(ui, &ws);
         Ok(ws)
     }
@@ -138,9 +177,32 @@ impl Env {
             crate::workspace::Workspace::discover_for_record(&self.cwd, self.today, &mut || {
                 ui.status("waiting for another sopctl command in this repository to finish…");
             })?;
+        describe(ui, &ws);
         report_recovery(ui, &ws);
         Ok((ws, lock))
     }
+}
+
+/// With `-v`: where the command works, which settings it read and what day it takes for today.
+fn describe(ui: &mut Ui, ws: &crate::workspace::Workspace) {
+    if !ui.is_verbose() {
+        return;
+    }
+    match &ws.settings_path {
+        Some(path) => ui.verbose(&format!(
+            "read the settings in {}",
+            ws.display_path(path).display()
+        )),
+        None => ui.verbose("no sopctl.toml found: the default settings apply"),
+    }
+    match &ws.repo {
+        Some(repo) => ui.verbose(&format!("git repository: {}", repo.workdir().display())),
+        None => ui.verbose("not in a git repository"),
+    }
+    if ws.is_sop_repository() {
+        ui.verbose(&format!("SOPs are read from {}", ws.describe_folders()));
+    }
+    ui.verbose(&format!("today is {}", ws.today));
 }
 
 /// Says what opening the repository did with a record a killed sopctl left unfinished.
@@ -154,9 +216,21 @@ fn report_recovery(ui: &mut Ui, ws: &crate::workspace::Workspace) {
     }
 }
 
-/// Runs sopctl with the process's arguments and returns its exit code.
+/// Runs sopctl with the process's arguments and returns its exit code. With `COMPLETE=SHELL`
+/// in the environment it answers the shell's completion request instead ([`complete`]).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    match complete::answer() {
+        Ok(false) => {}
+        Ok(true) => return ExitCode::from(error::EXIT_OK),
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(error::EXIT_USAGE);
+        }
+    }
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -167,7 +241,7 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let mut ui = Ui::new(cli.global.color, cli.global.quiet);
+    let mut ui = Ui::new(cli.global.color, cli.global.quiet, cli.global.verbose);
     let result = Env::from_process().and_then(|env| run(&cli, &env, &mut ui));
     match result {
         Ok(()) => ExitCode::from(error::EXIT_OK),
@@ -207,16 +281,15 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
     fn every_command_has_examples_in_its_help() {
-        let cmd = Cli::command();
+        let cmd = command();
         for sub in cmd.get_subcommands() {
             let help = sub
                 .get_after_help()

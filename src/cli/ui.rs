@@ -1,5 +1,6 @@
 //! All terminal output goes through [`Ui`]: data to stdout, messages to stderr, colours only
-//! when wanted (`--color`, `NO_COLOR`, a terminal), nothing but data with `-q`.
+//! when wanted (`--color`, `NO_COLOR`, a terminal), nothing but data with `-q`, and with `-v`
+//! also what is read, written and decided.
 
 use std::io::Write;
 
@@ -26,17 +27,22 @@ pub struct Ui {
     out: AutoStream<std::io::Stdout>,
     err: AutoStream<std::io::Stderr>,
     quiet: bool,
+    verbose: bool,
     color: ColorWhen,
+    /// Set by `-o -`: standard output carries a file, so lines and findings go to stderr.
+    stdout_is_file: bool,
 }
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
 
 impl Ui {
-    /// A terminal with the given colour choice; `quiet` silences messages (not data).
-    pub fn new(color: ColorWhen, quiet: bool) -> Ui {
+    /// A terminal with the given colour choice; `quiet` silences messages (not data), `verbose`
+    /// adds what is read, written and decided ([`Ui::verbose`]).
+    pub fn new(color: ColorWhen, quiet: bool, verbose: bool) -> Ui {
         let choice = match color {
             ColorWhen::Always => anstream::ColorChoice::Always,
             ColorWhen::Never => anstream::ColorChoice::Never,
@@ -46,30 +52,47 @@ impl Ui {
             out: AutoStream::new(std::io::stdout(), choice),
             err: AutoStream::new(std::io::stderr(), choice),
             quiet,
+            verbose: verbose && !quiet,
             color,
+            stdout_is_file: false,
         }
     }
 
-    /// Writes a line of data to stdout.
+    /// From now on standard output carries a file (`-o -`): [`Ui::line`] and [`Ui::finding`]
+    /// write to stderr instead, so that nothing but the file's bytes reaches stdout.
+    pub fn give_stdout_to_file(&mut self) {
+        self.stdout_is_file = true;
+    }
+
+    /// Writes a line of data to stdout (to stderr after [`Ui::give_stdout_to_file`]).
     ///
     /// # Errors
     /// A [`CliError`] that exits quietly when the reader closed the pipe.
     pub fn line(&mut self, text: &str) -> Result<(), CliError> {
-        writeln!(self.out, "{text}")?;
+        if self.stdout_is_file {
+            writeln!(self.err, "{text}")?;
+        } else {
+            writeln!(self.out, "{text}")?;
+        }
         Ok(())
     }
 
-    /// Writes data to stdout as it is.
+    /// Writes data to stdout byte for byte: a PDF, a document's source, a script. It bypasses
+    /// the colour filter, which takes out whatever looks like a colour code when colour is off
+    /// and so would damage binary data (and a document holding an escape character).
     ///
     /// # Errors
     /// As [`Ui::line`].
     pub fn raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.out.write_all(bytes)?;
         self.out.flush()?;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()?;
         Ok(())
     }
 
-    /// Writes a finding (`file:line:col: error: message`) to stdout.
+    /// Writes a finding (`file:line:col: error: message`) to stdout (to stderr after
+    /// [`Ui::give_stdout_to_file`]).
     ///
     /// # Errors
     /// As [`Ui::line`].
@@ -78,8 +101,13 @@ impl Ui {
             Severity::Error => ERROR,
             Severity::Warning => WARNING,
         };
+        let out: &mut dyn Write = if self.stdout_is_file {
+            &mut self.err
+        } else {
+            &mut self.out
+        };
         writeln!(
-            self.out,
+            out,
             "{BOLD}{}:{}:{}:{BOLD:#} {style}{}:{style:#} {}",
             f.path.display(),
             f.location.line,
@@ -98,6 +126,18 @@ impl Ui {
     /// Whether `-q` was given.
     pub fn is_quiet(&self) -> bool {
         self.quiet
+    }
+
+    /// Whether `-v` was given.
+    pub fn is_verbose(&self) -> bool {
+        self.verbose
+    }
+
+    /// With `-v`: what is read, written or decided, on stderr.
+    pub fn verbose(&mut self, text: &str) {
+        if self.verbose {
+            let _ = writeln!(self.err, "{DIM}{text}{DIM:#}");
+        }
     }
 
     /// A message for the user on stderr (not shown with `-q`).

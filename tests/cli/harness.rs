@@ -189,6 +189,40 @@ impl TestEnv {
     }
 }
 
+/// What a run printed, stdout as bytes (a PDF written to standard output).
+#[derive(Debug)]
+pub(crate) struct RawRun {
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: String,
+    pub(crate) code: i32,
+}
+
+impl TestEnv {
+    /// Runs sopctl in the root with `input` on its standard input; stdout is kept as bytes.
+    pub(crate) fn run_raw(&self, args: &[&str], input: &[u8]) -> RawRun {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopctl"));
+        self.hermetic(&mut cmd);
+        let mut child = cmd
+            .args(args)
+            .current_dir(&self.root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sopctl runs");
+        // A command that does not read its input may end before it is written.
+        let _ = child.stdin.take().expect("stdin").write_all(input);
+        let out = child.wait_with_output().expect("sopctl ends");
+        RawRun {
+            stdout: out.stdout,
+            stderr: String::from_utf8_lossy(&out.stderr)
+                .replace(&self.root.display().to_string(), "[ROOT]"),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
 impl TestEnv {
     /// Everything a release could change: HEAD, every ref, the index, the status and every
     /// work-tree file's bytes. Equal snapshots before and after mean an unchanged repository.

@@ -50,7 +50,7 @@ fn completions_and_man_page_are_generated() {
     let bash = env.run(&["completions", "bash"]);
     bash.expect_code(0);
     assert!(
-        bash.stdout.contains("_sopctl()"),
+        bash.stdout.contains("_clap_complete_sopctl()"),
         "bash completion function"
     );
     let man = env.run(&["man"]);

@@ -9,6 +9,7 @@ use crate::cli::{CliError, Env, Ui};
 )]
 pub struct ApproveArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// The role you approve in, as listed in `approvers`
     #[arg(long)]
@@ -22,6 +23,23 @@ pub struct ApproveArgs {
     /// Signing and hooks.
     #[command(flatten)]
     pub record: super::RecordArgs,
+    /// Print the record made as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `approve --json` (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct ApproveJson {
+    id: String,
+    #[serde(flatten)]
+    approval: crate::cli::json::Approval,
+    /// The approved content's hash (`sha256:…`): any later edit voids the approval.
+    content: String,
+    /// The approval commit (full id).
+    commit: Option<String>,
+    /// The roles in `approvers` whose valid approval is still missing.
+    still_to_approve: Vec<String>,
 }
 
 /// Records the approval.
@@ -99,12 +117,29 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         &meaning,
         args.comment.as_deref(),
     )?;
+    let commit = repo.head_commit();
+    ui.verbose(&format!(
+        "committed the approval as {}",
+        commit.as_deref().unwrap_or("?")
+    ));
     ui.status(&format!(
         "recorded: {} {} {id} as {} ({})",
         approval.name, approval.meaning, approval.role, approval.date
     ));
     let (_, valid) = crate::lifecycle::approvals(&ws, &sop)?;
     let missing = crate::lifecycle::missing(&sop, &valid);
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &ApproveJson {
+                id: id.to_string(),
+                content: approval.content.clone(),
+                approval: approval.into(),
+                commit,
+                still_to_approve: missing.clone(),
+            },
+        )?;
+    }
     if missing.is_empty() {
         ui.hint("every approver has approved this content; release it with  sopctl release --minor -m \"…\"");
     } else {

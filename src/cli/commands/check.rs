@@ -13,6 +13,7 @@ use crate::workspace::{Entry, Workspace, WorkspaceError};
 )]
 pub struct CheckArgs {
     /// SOPs by ID or path (default: every SOP)
+    #[arg(add = crate::cli::complete::sop())]
     pub docs: Vec<String>,
     /// Treat warnings as errors
     #[arg(long)]
@@ -63,6 +64,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
 
     let mut findings = Vec::new();
     for entry in pool.iter().filter(|e| wanted.contains(&e.path)) {
+        ui.verbose(&format!(
+            "checking {}",
+            ws.display_path(&entry.path).display()
+        ));
         match &entry.sop {
             Ok(sop) => findings.extend(ws.check_document(sop)),
             Err(e) => findings.push(e.to_finding(&ws.display_path(&entry.path))),
@@ -97,9 +102,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
             warnings,
             findings: &findings,
         };
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
-        ui.line(&json)?;
+        crate::cli::json::print(ui, &report)?;
     } else {
         for f in &findings {
             ui.finding(f)?;

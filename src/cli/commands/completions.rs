@@ -1,13 +1,11 @@
-//! `sopctl completions`: shell completion scripts.
+//! `sopctl completions`: the shell's completion script.
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, CliError, Env, Ui};
+use crate::cli::{CliError, Env, Ui};
 
 /// Arguments of `sopctl completions`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl completions bash > ~/.local/share/bash-completion/completions/sopctl\n  sopctl completions zsh > ~/.zfunc/_sopctl\n  sopctl completions fish > ~/.config/fish/completions/sopctl.fish"
+    after_help = "Examples:\n  echo 'source <(sopctl completions bash)' >> ~/.bashrc\n  echo 'source <(sopctl completions zsh)' >> ~/.zshrc\n  sopctl completions fish > ~/.config/fish/completions/sopctl.fish\n\nThe script asks sopctl for the candidates each time Tab is pressed, so it offers the SOP IDs\nand released versions of the repository you are in. COMPLETE=bash sopctl prints the same."
 )]
 pub struct CompletionsArgs {
     /// The shell
@@ -21,6 +19,6 @@ pub struct CompletionsArgs {
 /// Only when stdout cannot be written.
 pub fn run(_env: &Env, ui: &mut Ui, args: &CompletionsArgs) -> Result<(), CliError> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "sopctl", &mut out);
+    crate::cli::complete::registration(args.shell, &mut out)?;
     ui.raw(&out)
 }

@@ -26,26 +26,45 @@ pub enum DiffFormat {
 /// Arguments of `sopctl diff`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, or latest.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
+    override_usage = "sopctl diff [OPTIONS] [DOC] <FROM> [TO]",
+    after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n  sopctl diff 1.0 1.1 --format json -o - | jq .managed\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, or latest.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
 )]
 pub struct DiffArgs {
-    /// The document (optional), the older version and the newer one (optional), as typed.
-    #[arg(
-        num_args = 1..=3,
-        value_names = ["DOC", "FROM", "TO"],
-        required = true,
-        help = "[DOC] FROM [TO]: the SOP (may be left out when there is only one), the older version, and the newer one (default: the working copy)"
-    )]
-    pub args: Vec<String>,
+    /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop_or_version())]
+    pub doc: Option<String>,
+    /// The older version: 1, 1.1, 1.1.0, v1.1.0, a tag name or latest
+    #[arg(add = crate::cli::complete::version())]
+    pub from: Option<String>,
+    /// The newer version (default: the working copy)
+    #[arg(add = crate::cli::complete::version())]
+    pub to: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Write to this file instead of the terminal
+    /// Write to this file instead of the terminal (`-` for standard output)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with 1 when the versions differ
     #[arg(long)]
     pub exit_code: bool,
+}
+
+impl DiffArgs {
+    /// The words given for DOC, FROM and TO, as typed: clap fills them from the left, so the
+    /// first may be a version when the document is left out.
+    fn words(&self) -> Vec<&str> {
+        [&self.doc, &self.from, &self.to]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The file to write, or `None` for standard output (no `-o`, or `-o -`).
+    fn file(&self) -> Option<&std::path::Path> {
+        self.output.as_deref().filter(|p| p.as_os_str() != "-")
+    }
 }
 
 /// One side of the comparison: the document and its label.
@@ -86,22 +105,20 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
             })
     };
     let is_version = |word: &str| !matches!(VersionSpec::parse(word), VersionSpec::TagName(_));
-    let (doc, from, to) = match args.args.as_slice() {
+    let (doc, from, to) = match args.words().as_slice() {
         [only] if names_doc(only) && !is_version(only) => {
             return Err(CliError::usage(format!(
                 "name the version of {only} to compare, e.g.  sopctl diff {} 1.0",
                 crate::shell::quote(only)
             )));
         }
-        [from] => (None, from.as_str(), None),
+        [from] => (None, *from, None),
         // `sopctl diff SOP-001 1.0`: a document, then a version. A first word that is not a
         // version followed by one that is reads the same way, so a mistyped ID is reported as
         // an unknown document rather than an unknown version.
-        [a, b] if names_doc(a) || (!is_version(a) && is_version(b)) => {
-            (Some(a.as_str()), b.as_str(), None)
-        }
-        [from, to] => (None, from.as_str(), Some(to.as_str())),
-        [doc, from, to, ..] => (Some(doc.as_str()), from.as_str(), Some(to.as_str())),
+        [a, b] if names_doc(a) || (!is_version(a) && is_version(b)) => (Some(*a), *b, None),
+        [from, to] => (None, *from, Some(*to)),
+        [doc, from, to, ..] => (Some(*doc), *from, Some(*to)),
         [] => {
             return Err(CliError::usage(
                 "name the version to compare, e.g.  sopctl diff 1.0 1.1",
@@ -116,7 +133,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         ToString::to_string,
     );
     let result = diff::compare(&old.sop, &new.sop, &old.label, &new.label);
-    let to_terminal = args.output.is_none();
+    ui.verbose(&format!(
+        "comparing {title} {} with {}",
+        old.label,
+        if to.is_some() {
+            new.label.clone()
+        } else {
+            format!("the {}", new.label)
+        }
+    ));
+    let to_terminal = args.file().is_none();
     let color = to_terminal
         && match ui.color() {
             ColorWhen::Always => true,
@@ -144,13 +170,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
             format::unified(old.sop.source.text(), new.sop.source.text(), &path)
         }
     };
-    match &args.output {
+    match args.file() {
         Some(file) => {
             let path = env.cwd.join(file);
             ws.check_output_file(&path).map_err(|e| {
                 CliError::new(e.to_string())
                     .hint("give the name of a new file, e.g.  -o redline.html")
             })?;
+            ui.verbose(&format!("writing {}", ws.display_path(&path).display()));
             fsx::write_atomic(&path, output.as_bytes())?;
             ui.status(&format!("wrote {}", ws.display_path(&path).display()));
         }

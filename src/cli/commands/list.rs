@@ -86,9 +86,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         ));
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&rows)
-            .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
-        return ui.line(&json);
+        return crate::cli::json::print(ui, &rows);
     }
     if rows.is_empty() {
         if deleted.is_empty() && left_out == 0 {

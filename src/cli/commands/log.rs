@@ -9,6 +9,7 @@ use crate::cli::{CliError, Env, Ui};
 )]
 pub struct LogArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// Print JSON instead of a table
     #[arg(long)]
@@ -22,20 +23,9 @@ struct JsonRecord<'a> {
     date: String,
     author: &'a str,
     summary: &'a str,
-    approvals: Vec<JsonApproval>,
+    approvals: Vec<crate::cli::json::Approval>,
     tag: &'a str,
     commit: &'a str,
-}
-
-/// One signature of a release, read from its tag's `Approved-by:` trailer.
-#[derive(serde::Serialize)]
-struct JsonApproval {
-    name: String,
-    email: String,
-    role: String,
-    meaning: String,
-    /// UTC, RFC 3339.
-    date: String,
 }
 
 fn approvals(trailers: &[String]) -> Vec<crate::lifecycle::Approval> {
@@ -71,21 +61,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
                 summary: &r.summary,
                 approvals: approvals(&r.approvals)
                     .into_iter()
-                    .map(|a| JsonApproval {
-                        name: a.name,
-                        email: a.email,
-                        role: a.role,
-                        meaning: a.meaning,
-                        date: a.date,
-                    })
+                    .map(Into::into)
                     .collect(),
                 tag: &r.tag,
                 commit: &r.commit,
             })
             .collect();
-        let json = serde_json::to_string_pretty(&records)
-            .map_err(|e| CliError::new("cannot write JSON").cause(e.to_string()))?;
-        return ui.line(&json);
+        return crate::cli::json::print(ui, &records);
     }
     let signed = releases.records.iter().any(|r| !r.approvals.is_empty());
     let mut header = ["VERSION", "DATE", "AUTHOR", "SUMMARY", "TAG", "COMMIT"]

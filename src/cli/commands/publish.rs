@@ -12,7 +12,7 @@ use crate::templates::TemplateError;
 /// Arguments of `sopctl publish`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl publish                       into dist/ (the `out` setting)\n  sopctl publish -o /srv/intranet/sops\n  sopctl publish --shard 2/4            the second quarter of the renditions, for a CI matrix\n\nThe site is built from the releases (tags), never from unreleased edits. Renditions that are\nalready there are kept; run it again after every release."
+    after_help = "Examples:\n  sopctl publish                       into dist/ (the `out` setting)\n  sopctl publish -o /srv/intranet/sops\n  sopctl publish --shard 2/4            the second quarter of the renditions, for a CI matrix\n  sopctl publish --json                what was published, as data\n\nThe site is built from the releases (tags), never from unreleased edits. Renditions that are\nalready there are kept; run it again after every release."
 )]
 pub struct PublishArgs {
     /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
@@ -22,6 +22,36 @@ pub struct PublishArgs {
     /// every share writes the same index pages, so the folders can be merged
     #[arg(long, value_name = "K/N", value_parser = publish::Shard::parse)]
     pub shard: Option<publish::Shard>,
+    /// Print what was published as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `publish --json` (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct PublishJson {
+    /// The site's front page.
+    index: String,
+    /// SOPs on the site.
+    sops: usize,
+    /// Renditions and redlines made in this run.
+    rendered: usize,
+    /// Renditions that were already there and kept.
+    kept: usize,
+    /// SOPs left out because they have no release yet.
+    unreleased: Vec<String>,
+    /// Released SOPs left out because their file is gone: one message each.
+    missing: Vec<String>,
+    /// `--shard K/N` as `{"index": K, "count": N}`, or null for the whole site.
+    shard: Option<ShardJson>,
+    /// Every file written in this run, in the order written.
+    written: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ShardJson {
+    index: usize,
+    count: usize,
 }
 
 /// Builds the site and prints where its front page is.
@@ -66,6 +96,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
         other => CliError::new("cannot publish the site").cause(other.to_string()),
     })?;
     bar.finish_and_clear();
+    for path in &report.written {
+        ui.verbose(&format!("wrote {}", ws.display_path(path).display()));
+    }
     for id in &report.unreleased {
         ui.warning(&format!(
             "{id} has no release yet, so it is not on the site"
@@ -75,11 +108,34 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     for finding in &report.missing {
         ui.warning(&finding.message);
     }
-    ui.line(
-        &ws.display_path(&out.join("index.html"))
-            .display()
-            .to_string(),
-    )?;
+    let index = ws
+        .display_path(&out.join("index.html"))
+        .display()
+        .to_string();
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &PublishJson {
+                index,
+                sops: report.sops,
+                rendered: report.rendered,
+                kept: report.kept,
+                unreleased: report.unreleased.clone(),
+                missing: report.missing.iter().map(|f| f.message.clone()).collect(),
+                shard: (shard != publish::Shard::ALL).then_some(ShardJson {
+                    index: shard.index,
+                    count: shard.count,
+                }),
+                written: report
+                    .written
+                    .iter()
+                    .map(|p| ws.display_path(p).display().to_string())
+                    .collect(),
+            },
+        )?;
+    } else {
+        ui.line(&index)?;
+    }
     ui.status(&format!(
         "published {} {}: {} {} and redlines made, {} already there{}",
         report.sops,

@@ -11,11 +11,12 @@ use crate::workspace::{Workspace, WorkspaceError};
 /// Arguments of `sopctl release`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl release -m \"First release under sopctl\"        release the version in the front matter\n  sopctl release --minor -m \"Add FAQ for enterprise plans\"\n  sopctl release SOP-OPS-007 --major -m \"New cleaning agent\" --dry-run\n\n--major: a changed procedure that needs retraining; --minor: a clarification or addition;\n--patch: an editorial fix. The first release of a document releases the version in its\nfront matter. Nothing is changed when anything is wrong: every problem is listed at once."
+    after_help = "Examples:\n  sopctl release -m \"First release under sopctl\"        release the version in the front matter\n  sopctl release --minor -m \"Add FAQ for enterprise plans\"\n  sopctl release SOP-OPS-007 --major -m \"New cleaning agent\" --dry-run\n  sopctl release --patch -m \"Fix a typo\" --dry-run --json    the plan as data\n\n--major: a changed procedure that needs retraining; --minor: a clarification or addition;\n--patch: an editorial fix. The first release of a document releases the version in its\nfront matter. Nothing is changed when anything is wrong: every problem is listed at once."
 )]
 #[command(group(clap::ArgGroup::new("bump").args(["major", "minor", "patch", "set_version"])))]
 pub struct ReleaseArgs {
     /// The SOP, by ID or path (may be left out when only one has changes)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// A changed procedure that needs retraining: 1.4 → 2.0
     #[arg(long)]
@@ -47,6 +48,71 @@ pub struct ReleaseArgs {
     /// Signing and hooks.
     #[command(flatten)]
     pub record: super::RecordArgs,
+    /// Print the plan (with --dry-run) or the release made as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `release --json`: the plan, and after a release the commit made (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct ReleaseJson<'a> {
+    /// Whether this is the plan of a dry run: nothing was changed, `commit` is null.
+    dry_run: bool,
+    id: String,
+    title: &'a str,
+    /// The document, as the text output shows it.
+    path: String,
+    /// The version released.
+    #[serde(flatten)]
+    version: crate::cli::json::Version,
+    /// The last release before this one; null for a first release.
+    from: Option<crate::cli::json::Version>,
+    /// A first release that brings an existing document under sopctl as it is.
+    adopting: bool,
+    status_before: String,
+    effective: String,
+    author: &'a str,
+    summary: &'a str,
+    approvals: Vec<crate::cli::json::Approval>,
+    branch: &'a str,
+    tag: &'a str,
+    /// The release commit (full id); null in a dry run.
+    commit: Option<String>,
+    /// The front-matter keys that change.
+    changed_keys: &'a [&'static str],
+    /// The renditions written (empty with --no-render).
+    renditions: Vec<String>,
+    /// The regenerated revision-history table, as written into the document.
+    revision_history: &'a str,
+}
+
+impl<'a> ReleaseJson<'a> {
+    fn new(ws: &Workspace, plan: &'a ReleasePlan, commit: Option<String>) -> ReleaseJson<'a> {
+        ReleaseJson {
+            dry_run: commit.is_none(),
+            id: plan.id.to_string(),
+            title: &plan.title,
+            path: ws.display_path(&plan.path).display().to_string(),
+            version: (&plan.to).into(),
+            from: plan.from.as_ref().map(Into::into),
+            adopting: plan.adopting,
+            status_before: plan.status_before.to_string(),
+            effective: plan.effective.to_string(),
+            author: &plan.author,
+            summary: &plan.summary,
+            approvals: plan.signatures.iter().cloned().map(Into::into).collect(),
+            branch: &plan.branch,
+            tag: &plan.tag_name,
+            commit,
+            changed_keys: &plan.changed_keys,
+            renditions: plan
+                .renders
+                .iter()
+                .map(|p| ws.display_path(p).display().to_string())
+                .collect(),
+            revision_history: &plan.table,
+        }
+    }
 }
 
 impl ReleaseArgs {
@@ -99,16 +165,44 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         || ws.display_path(sop.path()).display().to_string(),
         ToString::to_string,
     );
+    ui.verbose(&format!(
+        "the SOP to release: {name} ({})",
+        ws.display_path(sop.path()).display()
+    ));
     let plan = plan::prepare(&ws, &sop, &request).map_err(|r| refusals_error(&name, &r))?;
+    ui.verbose(&format!(
+        "planned {} {}: {}",
+        plan.id,
+        plan.to,
+        match (&plan.from, &request.set_version, &request.bump) {
+            (None, _, _) => "the first release takes the version in the front matter".to_string(),
+            (Some(_), Some(v), _) => format!("--set-version {v}"),
+            (Some(from), None, Some(bump)) => format!("{from} raised by --{}", bump_flag(*bump)),
+            (Some(from), None, None) => format!("after {from}"),
+        }
+    ));
     if args.dry_run {
-        print_plan(ui, &ws, &plan, None)?;
+        if args.json {
+            crate::cli::json::print(ui, &ReleaseJson::new(&ws, &plan, None))?;
+        } else {
+            print_plan(ui, &ws, &plan, None)?;
+        }
         ui.status("dry run: nothing was changed");
         return Ok(());
     }
     let lock = super::held(lock.as_ref())?;
     let written = apply::apply(&ws, &plan, lock).map_err(record_error)?;
+    ui.verbose(&format!(
+        "committed {} on {} and tagged it {}",
+        written.commit, plan.branch, plan.tag_name
+    ));
     let short = &written.commit[..written.commit.len().min(7)];
-    if ui.is_quiet() {
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &ReleaseJson::new(&ws, &plan, Some(written.commit.clone())),
+        )?;
+    } else if ui.is_quiet() {
         ui.line(&format!(
             "released {} {} (tag {}, commit {short})",
             plan.id, plan.to, plan.tag_name
@@ -118,6 +212,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     }
     ui.hint("share it with:  git push --follow-tags");
     Ok(())
+}
+
+/// The option that asks for `bump`.
+fn bump_flag(bump: Bump) -> &'static str {
+    match bump {
+        Bump::Major => "major",
+        Bump::Minor => "minor",
+        Bump::Patch => "patch",
+    }
 }
 
 /// The document named, or, when none is, the only SOP, or the only one with changes since

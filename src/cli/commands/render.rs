@@ -1,5 +1,6 @@
 //! `sopctl render`: PDF and HTML renditions of the working copy or a released version (SPEC §4,
-//! §7), also of a lone Markdown file outside any repository.
+//! §7), also of a lone Markdown file outside any repository or read from standard input (`-`);
+//! `-o -` writes the one rendition asked for to standard output.
 
 use std::path::{Path, PathBuf};
 
@@ -23,18 +24,21 @@ pub enum RenderFormat {
 /// Arguments of `sopctl render`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.pdf and .html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is a draft: marked DRAFT, written to\ndist/drafts/{id}/{id}-working-copy.pdf and .html."
+    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n  pandoc notes.docx -t gfm | sopctl render - --format pdf -o - > notes.pdf\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.pdf and .html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is a draft: marked DRAFT, written to\ndist/drafts/{id}/{id}-working-copy.pdf and .html."
 )]
 pub struct RenderArgs {
-    /// SOPs by ID or path, or Markdown files (default: the only SOP)
+    /// SOPs by ID or path, Markdown files, or - for a Markdown file read from standard input
+    /// (default: the only SOP)
+    #[arg(add = crate::cli::complete::sop())]
     pub docs: Vec<String>,
     /// Render a released version instead of the working copy
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", add = crate::cli::complete::version())]
     pub version: Option<String>,
     /// Formats to write
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [RenderFormat::Pdf, RenderFormat::Html])]
     pub format: Vec<RenderFormat>,
-    /// Output folder (default: `out` from sopctl.toml, i.e. dist/)
+    /// Output folder (default: `out` from sopctl.toml, i.e. dist/), or - to write the one
+    /// rendition asked for (one document, one format) to standard output
     #[arg(short = 'o', long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 }
@@ -47,7 +51,8 @@ struct Source {
     /// Short commit id of the release, for a released version or an unchanged working copy.
     commit: Option<String>,
     unreleased: bool,
-    lone: bool,
+    /// A file rendered on its own: the name its renditions take (`notes` for `notes.md`).
+    lone: Option<String>,
     /// `Approved-by:` trailers of the release shown (empty for a working copy).
     approvals: Vec<String>,
     /// The date printed into the PDF's metadata, seconds since the epoch (see [`source_date`]).
@@ -55,8 +60,12 @@ struct Source {
 }
 
 impl Source {
-    /// A file rendered on its own, outside any release history.
+    /// A file rendered on its own, outside any release history, named after its file.
     fn lone(sop: Sop, relative: PathBuf) -> Source {
+        let stem = sop
+            .path()
+            .file_stem()
+            .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
         Source {
             date: source_date(sop.metadata.effective),
             approvals: Vec::new(),
@@ -64,7 +73,7 @@ impl Source {
             relative,
             commit: None,
             unreleased: false,
-            lone: true,
+            lone: Some(stem),
         }
     }
 }
@@ -94,20 +103,45 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
     } else {
         args.docs.iter().map(|d| Some(d.as_str())).collect()
     };
-    let out_dir = super::output_folder(&ws, &env.cwd, args.output.as_deref(), "render")?;
+    let mut formats: Vec<RenderFormat> = Vec::new();
+    for format in &args.format {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    let out_dir = if args.output.as_deref().is_some_and(|o| o.as_os_str() == "-") {
+        one_file_for_stdout(&names, &formats)?;
+        ui.give_stdout_to_file();
+        None
+    } else {
+        Some(super::output_folder(
+            &ws,
+            &env.cwd,
+            args.output.as_deref(),
+            "render",
+        )?)
+    };
     super::templates_inside(&ws)?;
     let links = render::sop_links(&ws);
-    let mut formats = args.format.clone();
-    formats.dedup();
     let mut failed = false;
     for name in names {
         let source = load(&ws, env, name, args.version.as_deref())?;
+        ui.verbose(&format!(
+            "rendering {}{}",
+            ws.display_path(source.sop.path()).display(),
+            match (&args.version, source.unreleased, &source.lone) {
+                (Some(v), _, _) => format!(" as released in {v}, read from git"),
+                (None, true, _) => ", a working copy with unreleased changes: a draft".into(),
+                (None, false, Some(_)) => ", a file on its own".into(),
+                (None, false, None) => ", the working copy, as released".into(),
+            }
+        ));
         let files_root = ws
             .repo
             .as_ref()
             .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
         let work_tree = WorkTree {
-            root: if source.lone {
+            root: if source.lone.is_some() {
                 source
                     .sop
                     .path()
@@ -153,23 +187,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             template_root: ws.root.clone(),
             sop_links: &links,
         };
-        if source.lone {
-            // A lone file renders even with missing or wrong metadata (SPEC §4): say what is
-            // shown blank, as warnings.
-            let shown = ws.display_path(source.sop.path());
-            if source.sop.front_matter.is_none() {
-                ui.finding(&Finding::warning(
-                    shown.clone(),
-                    crate::doc::Location { line: 1, column: 1 },
-                    "no front matter: the title block shows the first heading as the title and leaves ID, version and owner blank",
-                ))?;
-            }
-            for f in &source.sop.findings {
-                let mut w = f.clone();
-                w.path = shown.clone();
-                w.severity = crate::doc::Severity::Warning;
-                ui.finding(&w)?;
-            }
+        if source.lone.is_some() {
+            warn_lone(ui, &ws, &source.sop)?;
         }
         let mut reported = std::collections::BTreeSet::new();
         for format in &formats {
@@ -193,35 +212,109 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
                 // reported as an error; the rendition is still written, with the alt text.
                 failed |= f.severity == crate::doc::Severity::Error;
             }
-            let path = if source.lone {
-                let stem = source
-                    .sop
-                    .path()
-                    .file_stem()
-                    .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
-                out_dir.join(format!("{stem}.{ext}"))
-            } else {
-                let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
-                let version = source.sop.metadata.version_or_default();
-                if source.unreleased {
-                    // Unreleased edits are a draft of the next version: kept apart from the
-                    // released renditions, so a published dist/ never mixes them up.
-                    out_dir
-                        .join("drafts")
-                        .join(&id)
-                        .join(format!("{id}-working-copy.{ext}"))
-                } else {
-                    render::output_path(&out_dir, &id, &version, ext)
+            match &out_dir {
+                Some(dir) => {
+                    let path = rendition_path(dir, &source, ext);
+                    fsx::write_atomic(&path, &rendition.bytes)?;
+                    ui.line(&ws.display_path(&path).display().to_string())?;
                 }
-            };
-            fsx::write_atomic(&path, &rendition.bytes)?;
-            ui.line(&ws.display_path(&path).display().to_string())?;
+                None => {
+                    ui.verbose(&format!("writing the {ext} to standard output"));
+                    ui.raw(&rendition.bytes)?;
+                }
+            }
         }
     }
     if failed {
         return Err(CliError::silent(1));
     }
     Ok(())
+}
+
+/// A lone file renders even with missing or wrong metadata (SPEC §4): says what is shown
+/// blank, as warnings.
+fn warn_lone(ui: &mut Ui, ws: &Workspace, sop: &Sop) -> Result<(), CliError> {
+    let shown = ws.display_path(sop.path());
+    if sop.front_matter.is_none() {
+        ui.finding(&Finding::warning(
+            shown.clone(),
+            crate::doc::Location { line: 1, column: 1 },
+            "no front matter: the title block shows the first heading as the title and leaves ID, version and owner blank",
+        ))?;
+    }
+    for f in &sop.findings {
+        let mut w = f.clone();
+        w.path = shown.clone();
+        w.severity = crate::doc::Severity::Warning;
+        ui.finding(&w)?;
+    }
+    Ok(())
+}
+
+/// `-o -` writes one file to standard output: refuses (usage error) when the command line asks
+/// for more than one document or format.
+fn one_file_for_stdout(names: &[Option<&str>], formats: &[RenderFormat]) -> Result<(), CliError> {
+    if names.len() > 1 {
+        return Err(CliError::usage(format!(
+            "-o - writes one rendition to standard output, and {} documents are named",
+            names.len()
+        ))
+        .hint("name one document, or give a folder for the renditions, e.g.  -o dist"));
+    }
+    if formats.len() > 1 {
+        return Err(CliError::usage(
+            "-o - writes one rendition to standard output, and both PDF and HTML are asked for",
+        )
+        .hint("choose one format, e.g.  --format pdf -o -"));
+    }
+    Ok(())
+}
+
+/// Where a rendition of `source` goes in `out_dir`: `{id}/{version}/{id}-v{version}.{ext}`, a
+/// draft under `drafts/`, or a lone file's name.
+fn rendition_path(out_dir: &Path, source: &Source, ext: &str) -> PathBuf {
+    if let Some(stem) = &source.lone {
+        return out_dir.join(format!("{stem}.{ext}"));
+    }
+    let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
+    if source.unreleased {
+        // Unreleased edits are a draft of the next version: kept apart from the released
+        // renditions, so a published dist/ never mixes them up.
+        return out_dir
+            .join("drafts")
+            .join(&id)
+            .join(format!("{id}-working-copy.{ext}"));
+    }
+    render::output_path(out_dir, &id, &source.sop.metadata.version_or_default(), ext)
+}
+
+/// The name a document read from standard input goes by, in findings and renditions.
+const STDIN_NAME: &str = "stdin";
+
+/// A lone Markdown file read from standard input (`sopctl render -`): its images are looked
+/// up from the working directory.
+fn from_stdin(ws: &Workspace, version: Option<&str>) -> Result<Source, CliError> {
+    use std::io::Read;
+    if version.is_some() {
+        return Err(CliError::usage(
+            "a document read from standard input has no released versions; leave out --version",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(Sop::MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::new("cannot read standard input").cause(e.to_string()))?;
+    if bytes.len() as u64 > Sop::MAX_BYTES {
+        return Err(CliError::new(format!(
+            "standard input holds more than {} MB; an SOP may be at most that",
+            Sop::MAX_BYTES / 1_000_000
+        )));
+    }
+    let path = ws.cwd.join(STDIN_NAME);
+    let sop = Sop::from_bytes(&path, bytes).map_err(|e| e.shown_as(Path::new(STDIN_NAME)))?;
+    Ok(Source::lone(sop, PathBuf::from(STDIN_NAME)))
 }
 
 /// The document named (or the only one), from the working copy or a release.
@@ -231,6 +324,9 @@ fn load(
     name: Option<&str>,
     version: Option<&str>,
 ) -> Result<Source, CliError> {
+    if name == Some("-") {
+        return from_stdin(ws, version);
+    }
     // A lone file: outside any repository of SOPs, or without an ID.
     if let Some(n) = name {
         let path = env.cwd.join(n);
@@ -278,7 +374,7 @@ fn load(
                 relative: path,
                 commit: Some(record.commit.clone()),
                 unreleased: false,
-                lone: false,
+                lone: None,
             })
         }
         None => {
@@ -298,7 +394,7 @@ fn load(
                 relative,
                 commit,
                 unreleased,
-                lone: false,
+                lone: None,
             })
         }
     }

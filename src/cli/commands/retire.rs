@@ -10,9 +10,10 @@ use crate::doc::Status;
 )]
 pub struct RetireArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// The ID of the SOP that replaces this one
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::cli::complete::sop_id())]
     pub superseded_by: Option<String>,
     /// Why the SOP is withdrawn
     #[arg(short = 'm', long = "message", value_name = "REASON", required = true)]
@@ -20,6 +21,22 @@ pub struct RetireArgs {
     /// Signing and hooks.
     #[command(flatten)]
     pub record: super::RecordArgs,
+    /// Print the record made as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `retire --json` (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct RetireJson<'a> {
+    id: String,
+    /// `superseded` or `obsolete`.
+    status: String,
+    /// The SOP that replaces this one; null for `obsolete`.
+    superseded_by: Option<&'a str>,
+    reason: &'a str,
+    /// The commit that records the retirement (full id).
+    commit: String,
 }
 
 /// Sets the status (and `superseded_by`) in place and commits the document.
@@ -91,12 +108,27 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
         Some(crate::lifecycle::signing_time().as_second()),
     );
     write.files.push((relative, edited.source.to_bytes()));
-    repo.write_record(
-        recorder.lock,
-        &write,
-        crate::repo::transaction::FaultPoint::from_env(),
-    )
-    .map_err(super::release::record_error)?;
+    let commit = repo
+        .write_record(
+            recorder.lock,
+            &write,
+            crate::repo::transaction::FaultPoint::from_env(),
+        )
+        .map_err(super::release::record_error)?
+        .commit;
+    ui.verbose(&format!("committed the retirement as {commit}"));
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &RetireJson {
+                id: id.to_string(),
+                status: status.to_string(),
+                superseded_by: args.superseded_by.as_deref(),
+                reason: args.reason.trim(),
+                commit,
+            },
+        )?;
+    }
     ui.status(&format!(
         "{id} is now {status}{}",
         args.superseded_by

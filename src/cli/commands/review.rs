@@ -10,6 +10,7 @@ use crate::doc::metadata::parse_date;
 )]
 pub struct ReviewArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
+    #[arg(add = crate::cli::complete::sop())]
     pub doc: Option<String>,
     /// What the review found
     #[arg(short = 'm', long = "message", value_name = "NOTE", required = true)]
@@ -20,6 +21,25 @@ pub struct ReviewArgs {
     /// Signing and hooks.
     #[command(flatten)]
     pub record: super::RecordArgs,
+    /// Print the record made as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `review --json` (keys in docs/json.md).
+#[derive(serde::Serialize)]
+struct ReviewJson<'a> {
+    id: String,
+    /// The review date.
+    date: String,
+    note: &'a str,
+    /// The reviewer (git identity).
+    name: &'a str,
+    email: &'a str,
+    /// When the next review is due; null without `review_interval`.
+    next_review: Option<String>,
+    /// The review commit (full id).
+    commit: String,
 }
 
 /// Records the review as a commit and prints the next due date.
@@ -65,7 +85,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         identity.email
     );
     let recorder = args.record.recorder(lock.as_ref())?;
-    repo.commit_files(
+    let commit = repo.commit_files(
         recorder.lock,
         &[],
         recorder.write(
@@ -81,6 +101,21 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         .flatten()
         .max();
     let next = sop.metadata.next_review(since);
+    ui.verbose(&format!("committed the review as {commit}"));
+    if args.json {
+        crate::cli::json::print(
+            ui,
+            &ReviewJson {
+                id: id.to_string(),
+                date: date.to_string(),
+                note: args.note.trim(),
+                name: &identity.name,
+                email: &identity.email,
+                next_review: next.map(|d| d.to_string()),
+                commit,
+            },
+        )?;
+    }
     ui.status(&format!(
         "recorded the review of {id} on {date}{}",
         next.map(|d| format!("; the next review is due on {d}"))

@@ -12,6 +12,7 @@ pub struct ShowArgs {
     #[arg(
         num_args = 0..=2,
         value_names = ["DOC", "VERSION"],
+        add = crate::cli::complete::sop_or_version(),
         help = "[DOC] [VERSION]: the SOP (may be left out when there is only one) and the version (1, 1.1, 1.1.0, v1.1.0, a tag name or `latest`; default: the working copy)"
     )]
     pub args: Vec<String>,
