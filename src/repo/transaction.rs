@@ -178,6 +178,8 @@ struct Objects {
     branch: String,
     old: Option<git2::Oid>,
     commit: git2::Oid,
+    /// The commit's signature (who and when), also the tagger's.
+    signature: git2::Signature<'static>,
     tag: Option<(String, git2::Oid)>,
     files: Vec<FileIntent>,
 }
@@ -211,10 +213,18 @@ impl Repo {
         let common = self.common_dir();
         // A journal left by a killed run is resolved first (normally done on opening).
         self.recover_locked()?;
-        let objects = self.write_objects(w)?;
+        let mut objects = self.write_objects(w)?;
         let index = self.inner.path().join("index");
         self.refuse_foreign_locks(w, &objects, &index)?;
-        let renditions = self.stage_renditions(w, objects.commit)?;
+        let (renditions, checksums) = self.stage_renditions(w, objects.commit)?;
+        if let Some((name, message)) = w.tag {
+            // The tag records each rendition's checksum, so a copy can be checked later.
+            let message = with_checksums(message, &checksums);
+            let scratch = super::lock::state_dir(&common).join("scratch");
+            let signature = objects.signature.clone();
+            let id = self.write_tag(name, &message, objects.commit, &signature, w, &scratch)?;
+            objects.tag = Some((format!("refs/tags/{name}"), id));
+        }
         if fault == Some(FaultPoint::Objects) {
             journal::clear(&common)?;
             return Err(RepoError::Injected(FaultPoint::Objects.name()));
@@ -357,18 +367,12 @@ impl Repo {
             }
         }
         .map_err(|e| RepoError::git("write the commit", &e))?;
-        let tag = match w.tag {
-            Some((name, tag_message)) => {
-                let id = self.write_tag(name, tag_message, commit, &signature, w, &scratch)?;
-                Some((format!("refs/tags/{name}"), id))
-            }
-            None => None,
-        };
         Ok(Objects {
             branch,
             old: parent.as_ref().map(git2::Commit::id),
             commit,
-            tag,
+            signature: signature.to_owned(),
+            tag: None,
             files,
         })
     }
@@ -442,8 +446,8 @@ impl Repo {
     ) -> Result<(), RepoError> {
         let common = self.common_dir();
         let mut locks = vec![journal::lock_of(&common.join(&objects.branch))];
-        if let Some((name, _)) = &objects.tag {
-            locks.push(journal::lock_of(&common.join(name)));
+        if let Some((name, _)) = w.tag {
+            locks.push(journal::lock_of(&common.join(format!("refs/tags/{name}"))));
         }
         if !w.files.is_empty() {
             locks.push(journal::lock_of(index));
@@ -455,13 +459,15 @@ impl Repo {
     }
 
     /// Makes the renditions and stages them beside the journal.
+    /// Returns the staged files with their destinations, and each rendition's file name with
+    /// the SHA-256 of its bytes.
     fn stage_renditions(
         &self,
         w: &RecordWrite<'_>,
         commit: git2::Oid,
-    ) -> Result<Vec<(PathBuf, PathBuf)>, RepoError> {
+    ) -> Result<(Vec<(PathBuf, PathBuf)>, Vec<(String, String)>), RepoError> {
         let Some(make) = w.renditions else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         let files = make(&commit.to_string()).map_err(|message| RepoError::Git {
             action: "make the renditions",
@@ -469,12 +475,18 @@ impl Repo {
         })?;
         let staging = journal::staging_dir(&self.common_dir());
         let mut staged = Vec::new();
+        let mut checksums = Vec::new();
         for (n, (dest, bytes)) in files.into_iter().enumerate() {
             let path = staging.join(format!("{n}"));
             crate::fsx::write_atomic(&path, &bytes).map_err(|e| RepoError::io(&path, &e.source))?;
+            let name = dest
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            checksums.push((name, sha256_hex(&bytes)));
             staged.push((path, dest));
         }
-        Ok(staged)
+        Ok((staged, checksums))
     }
 
     /// Steps 4 and 5: the tag ref, then the branch (the commit point).
@@ -513,6 +525,29 @@ impl Repo {
         })?;
         Ok(())
     }
+}
+
+/// The trailer key under which a release tag records a rendition's checksum:
+/// `Rendition: SOP-001-v1.1.pdf sha256:<64 hex digits>` (issue 15 item 6).
+pub const RENDITION_TRAILER: &str = "Rendition";
+
+/// `message` with one [`RENDITION_TRAILER`] line per rendition added to its trailers.
+fn with_checksums(message: &str, checksums: &[(String, String)]) -> String {
+    let mut out = message.trim_end_matches('\n').to_string();
+    out.push('\n');
+    for (name, sum) in checksums {
+        out.push_str(&format!("{RENDITION_TRAILER}: {name} sha256:{sum}\n"));
+    }
+    out
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Takes git's index lock with sopctl's mark in it, atomically: the marked file is written

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestEnv, released_sop, sop};
 use crate::harness::DANA;
+use crate::harness::{TestEnv, released_sop, sop};
 
 fn parse(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))

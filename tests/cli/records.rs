@@ -254,3 +254,51 @@ fn b36_releases_store_what_git_add_would_and_leave_a_clean_status() {
         );
     }
 }
+
+// Issue 15 item 6: the release records each rendition's SHA-256 in its tag.
+#[test]
+fn a_release_tag_records_the_checksum_of_each_rendition() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    let trailers = env.git(&[
+        "tag",
+        "-l",
+        "--format=%(contents:trailers:key=Rendition,valueonly)",
+        "SOP-1/v1.0.0",
+    ]);
+    let sum = |name: &str| {
+        use sha2::Digest;
+        let bytes = std::fs::read(env.path(&format!("dist/SOP-1/1.0/{name}"))).expect("rendition");
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(
+        trailers,
+        format!(
+            "SOP-1-v1.0.pdf sha256:{}\nSOP-1-v1.0.html sha256:{}\n\n",
+            sum("SOP-1-v1.0.pdf"),
+            sum("SOP-1-v1.0.html")
+        )
+    );
+    // Without renditions, there is nothing to record.
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md").replace("Why.", "Why not."),
+    );
+    env.commit("Edit");
+    env.run(&["release", "--minor", "-m", "Edit", "--no-render"])
+        .expect_code(0);
+    assert_eq!(
+        env.git(&[
+            "tag",
+            "-l",
+            "--format=%(contents:trailers:key=Rendition,valueonly)",
+            "SOP-1/v1.1.0"
+        ]),
+        "\n"
+    );
+}

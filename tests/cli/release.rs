@@ -86,10 +86,18 @@ fn first_release_then_an_edit_and_a_minor_release() {
         "tag\n",
         "annotated"
     );
+    // The rendition checksums that close the trailers are tested in records.rs.
+    let contents = env.git(&["tag", "-l", "--format=%(contents)", "SOP-IT-001/v1.1.0"]);
+    let without_checksums: String = contents
+        .lines()
+        .filter(|l| !l.starts_with("Rendition: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert_eq!(
-        env.git(&["tag", "-l", "--format=%(contents)", "SOP-IT-001/v1.1.0"]),
+        without_checksums,
         "Longer time estimate\n\nDocument: SOP-IT-001\nVersion: 1.1.0\nDate: 2026-02-01\nAuthor: Test Owner\n\n"
     );
+    assert_eq!(contents.matches("\nRendition: SOP-IT-001-v1.1.").count(), 2);
 
     let log = env.run(&["log", "--json"]);
     log.expect_code(0);

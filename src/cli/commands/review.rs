@@ -85,17 +85,18 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
         identity.email
     );
     let recorder = args.record.recorder(lock.as_ref())?;
-    let commit = repo.commit_files(
-        recorder.lock,
-        &[],
-        recorder.write(
-            format!("the review of {id}"),
-            &message,
-            &identity,
-            Some(crate::lifecycle::signing_time().as_second()),
-        ),
-    )
-    .map_err(super::release::record_error)?;
+    let commit = repo
+        .commit_files(
+            recorder.lock,
+            &[],
+            recorder.write(
+                format!("the review of {id}"),
+                &message,
+                &identity,
+                Some(crate::lifecycle::signing_time().as_second()),
+            ),
+        )
+        .map_err(super::release::record_error)?;
     let since = [sop.metadata.effective, earlier, Some(date)]
         .into_iter()
         .flatten()
