@@ -173,6 +173,9 @@ pub struct Written {
     pub tag: Option<String>,
 }
 
+/// Staged renditions: the staged file and where it goes.
+type Staged = Vec<(PathBuf, PathBuf)>;
+
 /// The objects of a record, written but not yet visible.
 struct Objects {
     branch: String,
@@ -465,7 +468,7 @@ impl Repo {
         &self,
         w: &RecordWrite<'_>,
         commit: git2::Oid,
-    ) -> Result<(Vec<(PathBuf, PathBuf)>, Vec<(String, String)>), RepoError> {
+    ) -> Result<(Staged, Vec<(String, String)>), RepoError> {
         let Some(make) = w.renditions else {
             return Ok((Vec::new(), Vec::new()));
         };
