@@ -111,6 +111,9 @@ pub struct Report {
     /// Released SOPs whose file is gone, so they are not on the site
     /// ([`Workspace::vanished_documents`]).
     pub missing: Vec<crate::doc::Finding>,
+    /// Image and glyph problems of the versions rendered in this run, located in the released
+    /// text (issue 14 item 6).
+    pub findings: Vec<crate::doc::Finding>,
 }
 
 /// Publishing failed.
@@ -191,6 +194,7 @@ struct Work<'p> {
 /// What rendering one version did.
 #[derive(Default)]
 struct Done {
+    findings: Vec<crate::doc::Finding>,
     written: Vec<PathBuf>,
     rendered: usize,
     kept: usize,
@@ -325,6 +329,11 @@ pub fn publish_shard(
     for result in results {
         let done = result?;
         report.written.extend(done.written);
+        for finding in done.findings {
+            if !report.findings.contains(&finding) {
+                report.findings.push(finding);
+            }
+        }
         report.rendered += done.rendered;
         report.kept += done.kept;
     }
@@ -556,6 +565,14 @@ fn render_version(
             render::RenderError::Pdf(p) => PublishError::Render(p),
         })?;
         fsx::write_atomic(target, &rendition.bytes)?;
+        let shown = relative
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(id.as_str()));
+        for finding in render::findings(&sop, &shown, &rendition.warnings) {
+            if !done.findings.contains(&finding) {
+                done.findings.push(finding);
+            }
+        }
         done.written.push(target.clone());
         done.rendered += 1;
     }

@@ -20,13 +20,14 @@ use super::ReleasePlan;
 /// [`RepoError::Moved`] when the branch or tag changed since the plan; any git, rendering or
 /// file error before the commit point, the repository then as it was;
 /// [`RepoError::Unfinished`] after it (the next command finishes the release).
-pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Written, RepoError> {
+pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Applied, RepoError> {
     let repo = ws.repo.as_ref().ok_or(RepoError::Git {
         action: "release",
         message: "not a git repository".into(),
     })?;
     let links = render::sop_links(ws);
     let bytes = plan.new_source.to_bytes();
+    let findings = std::cell::RefCell::new(Vec::new());
     let renditions = |commit: &str| -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
         if plan.renders.is_empty() {
             return Ok(Vec::new());
@@ -64,7 +65,15 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Wr
                 Some("pdf") => render::pdf::pdf(&job, date),
                 _ => render::html(&job),
             };
-            files.push((path.clone(), rendition.map_err(|e| e.to_string())?.bytes));
+            let rendition = rendition.map_err(|e| e.to_string())?;
+            let shown = ws.display_path(&plan.path);
+            for finding in render::findings(&sop, &shown, &rendition.warnings) {
+                let mut all = findings.borrow_mut();
+                if !all.contains(&finding) {
+                    all.push(finding);
+                }
+            }
+            files.push((path.clone(), rendition.bytes));
         }
         Ok(files)
     };
@@ -78,5 +87,19 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Wr
         renditions: Some(&renditions),
         options: plan.record,
     };
-    repo.write_record(lock, &write, FaultPoint::from_env())
+    let written = repo.write_record(lock, &write, FaultPoint::from_env())?;
+    Ok(Applied {
+        written,
+        findings: findings.into_inner(),
+    })
+}
+
+/// What a release did.
+#[derive(Debug)]
+pub struct Applied {
+    /// The commit and tag written.
+    pub written: Written,
+    /// Image and glyph problems of the renditions made (issue 14 item 6), located in the
+    /// released text.
+    pub findings: Vec<crate::doc::Finding>,
 }

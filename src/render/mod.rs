@@ -373,3 +373,67 @@ pub fn output_path(out: &Path, id: &str, version: &DocVersion, ext: &str) -> Pat
         .join(&display)
         .join(format!("{id}-v{display}.{ext}"))
 }
+
+/// A rendition's warnings as located findings on `sop` (shown as `shown`), in the document's
+/// own lines and columns: an image outside the repository is an error (SPEC §9), every other
+/// problem a warning. Findings repeated by several renditions of one document (PDF and HTML)
+/// are listed once.
+pub fn findings(
+    sop: &Sop,
+    shown: &std::path::Path,
+    warnings: &[RenderWarning],
+) -> Vec<crate::doc::Finding> {
+    use crate::doc::{Finding, Location};
+    if warnings.is_empty() {
+        return Vec::new();
+    }
+    let refs = crate::doc::markdown::scan(sop.body(), sop.body_first_line()).references;
+    let mut out: Vec<Finding> = Vec::new();
+    for w in warnings {
+        let (location, error) = match w {
+            RenderWarning::Image { source, problem } => (
+                refs.iter()
+                    .find(|r| r.is_image && r.target == *source)
+                    .map_or(Location { line: 1, column: 1 }, |r| r.location),
+                matches!(problem, images::ImageProblem::Outside),
+            ),
+            RenderWarning::RightToLeft { line } => (
+                Location {
+                    line: *line,
+                    column: 1,
+                },
+                false,
+            ),
+            RenderWarning::MissingGlyph { c, line } => {
+                let column = sop
+                    .source
+                    .text()
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .and_then(|l| l.chars().position(|x| x == *c))
+                    .map_or(1, |p| p + 1);
+                (
+                    Location {
+                        line: *line,
+                        column,
+                    },
+                    false,
+                )
+            }
+        };
+        let finding = match w {
+            RenderWarning::Image { source, .. } if error => Finding::error(
+                shown,
+                location,
+                format!(
+                    "the image `{source}` is outside the repository; it is not read or embedded; copy it into the repository"
+                ),
+            ),
+            _ => Finding::warning(shown, location, w.to_string()),
+        };
+        if !out.contains(&finding) {
+            out.push(finding);
+        }
+    }
+    out
+}

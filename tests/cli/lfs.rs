@@ -87,3 +87,30 @@ fn b40_an_lfs_image_whose_object_is_missing_is_named_with_git_lfs_pull() {
         0
     );
 }
+
+// Issue 14 item 6: `publish` and `release` report the image problems of what they render.
+#[test]
+fn publish_and_release_report_the_images_they_cannot_draw() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        crate::harness::sop("SOP-1", "Alpha").replace("Why.", "Why.\n\n![The panel](panel.png)"),
+    );
+    // A PNG signature and nothing else: a file that ends early.
+    env.write("sops/panel.png", b"\x89PNG\r\n\x1a\n");
+    env.commit("Add SOP-1");
+    let release = env.run(&["release", "-m", "First"]);
+    release.expect_code(0);
+    let expected = "sops/a.md:15:1: warning: the image `panel.png` is a PNG file that ends early (truncated); its alt text is shown instead: save it again from the program that made it\n";
+    assert!(release.stdout.starts_with(expected), "{}", release.stdout);
+    std::fs::remove_dir_all(env.path("dist")).expect("dist");
+    let publish = env.run(&["publish"]);
+    publish.expect_code(0);
+    assert!(publish.stdout.contains(expected), "{}", publish.stdout);
+    assert_eq!(
+        publish.stdout.matches("warning:").count(),
+        1,
+        "{}",
+        publish.stdout
+    );
+}

@@ -104,6 +104,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             "{id} has no release yet, so it is not on the site"
         ));
     }
+    // What could not be drawn in the versions rendered now, located in the released text.
+    if !args.json {
+        for finding in &report.findings {
+            ui.finding(finding)?;
+        }
+    }
     // A released SOP whose file was removed by hand is not on the site either: say so.
     for finding in &report.missing {
         ui.warning(&finding.message);

@@ -191,7 +191,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let lock = super::held(lock.as_ref())?;
-    let written = apply::apply(&ws, &plan, lock).map_err(record_error)?;
+    let applied = apply::apply(&ws, &plan, lock).map_err(record_error)?;
+    if !args.json {
+        for finding in &applied.findings {
+            ui.finding(finding)?;
+        }
+    }
+    let written = applied.written;
     ui.verbose(&format!(
         "committed {} on {} and tagged it {}",
         written.commit, plan.branch, plan.tag_name

@@ -5,11 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{CliError, Env, Ui};
-use crate::doc::markdown::scan;
 use crate::doc::{Finding, Sop};
 use crate::fsx;
-use crate::render::images::{ImageProblem, WorkTree};
-use crate::render::{self, RenderJob, RenderMeta, RenderWarning};
+use crate::render::images::WorkTree;
+use crate::render::{self, RenderJob, RenderMeta};
 use crate::workspace::Workspace;
 
 /// Rendition formats.
@@ -203,7 +202,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
                     render::RenderError::Pdf(_) => err,
                 }
             })?;
-            for f in located(&source.sop, &ws, &rendition.warnings) {
+            for f in render::findings(
+                &source.sop,
+                &ws.display_path(source.sop.path()),
+                &rendition.warnings,
+            ) {
                 // The same image problem is found by both formats: say it once.
                 if reported.insert(f.to_string()) {
                     ui.finding(&f)?;
@@ -398,38 +401,4 @@ fn load(
             })
         }
     }
-}
-
-/// Render warnings as located findings: an image outside the repository is an error (SPEC §9),
-/// other image problems are warnings.
-fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding> {
-    if warnings.is_empty() {
-        return Vec::new();
-    }
-    let refs = scan(sop.body(), sop.body_first_line()).references;
-    let shown = ws.display_path(sop.path());
-    warnings
-        .iter()
-        .map(|w| {
-            let (location, error) = match w {
-                RenderWarning::Image { source, problem } => (
-                    refs.iter()
-                        .find(|r| r.is_image && r.target == *source)
-                        .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location),
-                    matches!(problem, ImageProblem::Outside),
-                ),
-                RenderWarning::RightToLeft { line } => (crate::doc::Location { line: *line, column: 1 }, false),
-                RenderWarning::MissingGlyph { c, line } => {
-                    let text = sop.source.text();
-                    let column = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().position(|x| x == *c)).map_or(1, |p| p + 1);
-                    (crate::doc::Location { line: *line, column }, false)
-                }
-            };
-            if error && let RenderWarning::Image { source, .. } = w {
-                Finding::error(shown.clone(), location, format!("the image `{source}` is outside the repository; it is not read or embedded; copy it into the repository"))
-            } else {
-                Finding::warning(shown.clone(), location, w.to_string())
-            }
-        })
-        .collect()
 }
