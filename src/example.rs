@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::clock::Clock;
 use crate::doc::Sop;
 use crate::release::{ReleaseRequest, apply, plan};
 use crate::repo::{Identity, Repo, RepoError};
@@ -107,11 +108,13 @@ fn time(date: &str) -> i64 {
         .map_or(0, |z| z.timestamp().as_second())
 }
 
-/// Adds the example with its history to the repository at `dir` (already initialised).
+/// Adds the example with its history to the repository at `dir` (already initialised); `clock`
+/// is now, for the workspace.
 ///
 /// # Errors
 /// [`ExampleError::Exists`] when the file is there already; git or file errors.
-pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, ExampleError> {
+pub fn create(dir: &Path, clock: impl Into<Clock>) -> Result<ExampleHistory, ExampleError> {
+    let clock = clock.into();
     let path = dir.join(PATH);
     if path.exists() {
         return Err(ExampleError::Exists { path });
@@ -147,7 +150,7 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
                    bump: Option<Bump>,
                    tags: &mut Vec<String>|
      -> Result<(), ExampleError> {
-        let ws = Workspace::discover(dir, today)?;
+        let ws = Workspace::discover(dir, clock)?;
         let sop = Sop::load(&path).map_err(|e| ExampleError::Refused(e.to_string()))?;
         let request = ReleaseRequest {
             bump,

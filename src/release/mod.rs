@@ -28,7 +28,7 @@ pub struct ReleaseRequest {
     pub summary: Option<String>,
     /// `--author`; default: the git identity's name.
     pub author: Option<String>,
-    /// `--date`; default: today.
+    /// `--date`; default: today in the reference time zone ([`crate::workspace::Workspace::today`]).
     pub date: Option<Date>,
     /// Commit and tag time (seconds since the epoch); default: now.
     pub time: Option<i64>,
@@ -103,6 +103,21 @@ pub enum Refusal {
     DateBeforeLastRelease {
         /// The date asked for.
         date: Date,
+        /// The last release.
+        latest: DocVersion,
+        /// Its date.
+        latest_date: Date,
+    },
+    /// No `--date`, and today (in the reference time zone) is before the last release's date:
+    /// it was released to take effect later, or dated in a zone ahead of this one (`cases/` B34).
+    #[error(
+        "the effective date would be today, {today} (in the time zone {zone}), which is before the last release {latest} ({latest_date})"
+    )]
+    TodayBeforeLastRelease {
+        /// Today's date in the reference zone.
+        today: Date,
+        /// The reference zone's name (`UTC`, `Europe/Berlin`).
+        zone: String,
         /// The last release.
         latest: DocVersion,
         /// Its date.

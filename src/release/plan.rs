@@ -138,7 +138,7 @@ pub fn prepare(
                         "{} ({}) on {}",
                         a.name,
                         a.role,
-                        a.date.get(..10).unwrap_or(&a.date)
+                        day_of(&a.date, &ws.settings.time_zone())
                     )
                 })
                 .collect();
@@ -197,14 +197,20 @@ pub fn prepare(
                 latest: l.version.clone(),
             });
         }
-        if let Some(date) = request.date
-            && date < l.date
-        {
-            refusals.push(Refusal::DateBeforeLastRelease {
+        // Effective dates never go backwards, whether the date is given or today's.
+        match request.date {
+            Some(date) if date < l.date => refusals.push(Refusal::DateBeforeLastRelease {
                 date,
                 latest: l.version.clone(),
                 latest_date: l.date,
-            });
+            }),
+            None if ws.today < l.date => refusals.push(Refusal::TodayBeforeLastRelease {
+                today: ws.today,
+                zone: crate::clock::zone_name(&ws.settings.time_zone()).to_string(),
+                latest: l.version.clone(),
+                latest_date: l.date,
+            }),
+            _ => {}
         }
     }
     let tag_name = to.as_ref().map(|v| format.name(&id, v));
@@ -365,6 +371,15 @@ pub fn prepare(
         renders,
         id,
     })
+}
+
+/// The day of a recorded time (RFC 3339, `2026-11-29T10:02:11Z`) in the reference zone; the
+/// text's first ten characters when it is not such a time.
+fn day_of(time: &str, zone: &jiff::tz::TimeZone) -> String {
+    time.parse::<jiff::Timestamp>().map_or_else(
+        |_| time.get(..10).unwrap_or(time).to_string(),
+        |t| zone.to_datetime(t).date().to_string(),
+    )
 }
 
 /// `from` bumped, or a [`Refusal::CannotBump`] when its part is at the largest number.

@@ -15,6 +15,7 @@ mod harness;
 
 mod cases;
 mod check;
+mod dates;
 mod diff;
 mod errors;
 mod git;
