@@ -155,7 +155,8 @@ pub fn create(dir: &Path, clock: impl Into<Clock>) -> Result<ExampleHistory, Exa
         let request = ReleaseRequest {
             bump,
             summary: Some(summary.to_string()),
-            author: Some(owner.name.clone()),
+            // 1.0 keeps the author of its row ("-"); 1.1 is Alex Example's, the identity.
+            author: None,
             date: date.parse().ok(),
             time: Some(time(date)),
             identity: Some(owner.clone()),

@@ -262,6 +262,9 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::TodayBeforeLastRelease { latest_date, .. } => {
             format!("give an effective date on or after the last release's, e.g.  --date {latest_date}")
         }
+        Refusal::AuthorNotInRow { version, .. } => format!(
+            "leave out --author, or correct the Author cell of the {version} row and commit it first"
+        ),
         Refusal::TagExists(_) => "that version was released already; choose a higher one".to_string(),
         Refusal::NoSummary => "add one:  -m \"What changed and why\"".to_string(),
         Refusal::NoIdentity { .. } => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org  (--author only changes the name in the revision history; git still signs the commit with your identity)".to_string(),

@@ -123,6 +123,19 @@ pub enum Refusal {
         /// Its date.
         latest_date: Date,
     },
+    /// `--author` on the first release of a document adopted as it is, naming someone other
+    /// than the author its revision-history row gives: that row stays as written.
+    #[error(
+        "--author \"{given}\" is not the author the revision history gives for {version} ({row}), and the row of a version released before sopctl stays as written"
+    )]
+    AuthorNotInRow {
+        /// The version adopted.
+        version: DocVersion,
+        /// The author given.
+        given: String,
+        /// The author in its row.
+        row: String,
+    },
     /// A superseded or obsolete document.
     #[error("the document is {0}: a retired document is not released again")]
     Retired(crate::doc::Status),

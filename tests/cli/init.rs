@@ -53,7 +53,7 @@ fn init_example_builds_a_real_history_of_two_releases() {
     let lines: Vec<&str> = log.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", log.stdout);
     assert!(
-        lines[1].starts_with("1.0      2025-11-08  Alex Example  Initial document creation"),
+        lines[1].starts_with("1.0      2025-11-08  -             Initial document creation"),
         "{}",
         lines[1]
     );

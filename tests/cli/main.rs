@@ -13,6 +13,7 @@
 
 mod harness;
 
+mod adoption;
 mod cases;
 mod check;
 mod dates;

@@ -111,6 +111,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     assert_eq!(sop["owner"], "Alex Example");
     assert_eq!(sop["status"], "effective");
     assert_eq!(sop["next_review"], "2026-05-01");
+    assert_eq!(sop["versions"][1]["author"], "-", "1.0 as its row names it");
     assert_eq!(
         sop["versions"][0]["html"],
         "SOP-IT-001/1.1/SOP-IT-001-v1.1.html"
