@@ -6,6 +6,13 @@ use std::process::Command;
 /// The date every test runs on (`SOPCTL_TODAY`).
 pub(crate) const TODAY: &str = "2026-01-15";
 
+/// `sopctl init --example` made on [`TODAY`] releases 1.0 99 days before it...
+pub(crate) const EXAMPLE_1_0: &str = "2025-10-08";
+/// ...and 1.1 14 days before it...
+pub(crate) const EXAMPLE_1_1: &str = "2026-01-01";
+/// ...so its quarterly review is next due on this day, after [`TODAY`].
+pub(crate) const EXAMPLE_NEXT_REVIEW: &str = "2026-04-01";
+
 /// A temporary workspace for one test.
 pub(crate) struct TestEnv {
     _dir: tempfile::TempDir,
