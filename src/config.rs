@@ -44,6 +44,9 @@ pub struct Settings {
     pub footer: String,
     /// Whether raw HTML in Markdown passes (sanitised) into renditions. Default false.
     pub allow_html: bool,
+    /// The reference time zone, an IANA name (`Europe/Berlin`): it decides what today's date
+    /// is for every date sopctl writes ([`crate::clock`]). Default `UTC`.
+    pub timezone: String,
 }
 
 impl Default for Settings {
@@ -56,12 +59,13 @@ impl Default for Settings {
             paper: Paper::A4,
             footer: "Uncontrolled when printed".to_string(),
             allow_html: false,
+            timezone: crate::clock::DEFAULT_ZONE.to_string(),
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "organization",
     "docs",
     "tag_format",
@@ -69,6 +73,7 @@ pub const KEYS: [&str; 7] = [
     "paper",
     "footer",
     "allow_html",
+    "timezone",
 ];
 
 /// A settings file that cannot be used.
@@ -98,6 +103,16 @@ pub enum ConfigError {
         location: Location,
         /// What the TOML reader said.
         message: String,
+    },
+    /// `timezone` is not a name of the IANA time zone database.
+    #[error("{}:{}:{}: `timezone` {zone}", path.display(), location.line, location.column)]
+    UnknownTimeZone {
+        /// The settings file.
+        path: PathBuf,
+        /// Where the value is.
+        location: Location,
+        /// The name, and the zone it probably means.
+        zone: crate::clock::UnknownZone,
     },
     /// A value that is well-formed TOML but not a valid setting.
     #[error("{}: {message}", path.display())]
@@ -131,7 +146,7 @@ impl Settings {
     /// [`ConfigError::UnknownKey`] for a key sopctl does not know, [`ConfigError::Invalid`] for
     /// malformed TOML or a value of the wrong type, [`ConfigError::BadValue`] for a tag format
     /// without `{version}` or one that makes names git refuses (`git check-ref-format`), or an
-    /// empty `docs` list.
+    /// empty `docs` list, [`ConfigError::UnknownTimeZone`] for a `timezone` that names no zone.
     pub fn from_toml(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         let settings: Settings = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
@@ -193,6 +208,13 @@ impl Settings {
                 message: "docs must name at least one folder, e.g. docs = [\"sops\"]".to_string(),
             });
         }
+        if let Err(zone) = crate::clock::zone(&settings.timezone) {
+            return Err(ConfigError::UnknownTimeZone {
+                path: path.to_path_buf(),
+                location: value_location(text, "timezone"),
+                zone,
+            });
+        }
         Ok(settings)
     }
 
@@ -206,6 +228,32 @@ impl Settings {
         let text = String::from_utf8_lossy(&bytes);
         Settings::from_toml(shown, &text)
     }
+}
+
+impl Settings {
+    /// The reference time zone (`timezone`), from the database built into sopctl. Settings
+    /// read by [`Settings::from_toml`] always name a zone; other settings that do not get UTC.
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        crate::clock::zone(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+/// Where the value of the top-level `key` starts in the settings text (its line when the value
+/// cannot be found; 1:1 when the key cannot).
+fn value_location(text: &str, key: &str) -> Location {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim_start();
+        let after_key = [format!("\"{key}\""), format!("'{key}'"), key.to_string()]
+            .iter()
+            .find_map(|k| rest.strip_prefix(k.as_str()));
+        if let Some(value) = after_key.and_then(|r| r.trim_start().strip_prefix('=')) {
+            let at = line.len() - value.trim_start().len();
+            return crate::doc::source::location_in(text, offset + at);
+        }
+        offset += line.len();
+    }
+    Location { line: 1, column: 1 }
 }
 
 /// Finds `sopctl.toml` by walking up from `start`; the walk stops after `ceiling` (the git work
@@ -261,6 +309,7 @@ out = "dist"                           # where release and render write PDF and 
 paper = "A4"                           # or "Letter"
 footer = "Uncontrolled when printed"   # notice in every PDF page footer
 allow_html = false                     # raw HTML in Markdown: escaped unless true (then sanitised)
+timezone = "UTC"                       # the time zone that decides today's date, e.g. "Europe/Berlin"
 "#;
 
 #[cfg(test)]
@@ -310,6 +359,23 @@ mod tests {
             err.to_string().contains("must contain `{version}`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_located_at_its_value() {
+        let err = Settings::from_toml(
+            Path::new("sopctl.toml"),
+            "paper = \"A4\"\n  \"timezone\"  =   \"Mars/Base\" # where we work\n",
+        )
+        .expect_err("no such zone");
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:2:19: `timezone` \"Mars/Base\" is not a time zone name"
+        );
+        let ok = Settings::from_toml(Path::new("x"), "timezone = \"asia/tokyo\"\n").expect("zone");
+        assert_eq!(ok.timezone, "asia/tokyo");
+        assert_eq!(ok.time_zone().iana_name(), Some("Asia/Tokyo"));
+        assert_eq!(Settings::default().time_zone().iana_name(), Some("UTC"));
     }
 
     #[test]

@@ -1,22 +1,30 @@
 //! The bundled example: a real published SOP (`docs/examples/privacy-settings-sop.md`) with a
 //! real release history, so that every command can be tried at once (`sopctl init --example`).
 //!
-//! The history: the document is committed and released as 1.0 on 2025-11-08 (its date in the
-//! source); then a realistic edit (a longer time estimate, a record-keeping step, a new FAQ
-//! entry, and the Compliance Notes section moved above the revision history) is committed and
-//! released as 1.1 on 2026-02-01. Commits and tags are made as the document's owner, Alex
-//! Example, at fixed times, so every example repository has the same history.
+//! The history: the document is committed and released as 1.0, as it is (its revision-history
+//! row and effective date are the release's); then a realistic edit (a longer time estimate, a
+//! record-keeping step, a new FAQ entry, and the Compliance Notes section moved above the
+//! revision history) is committed and released as 1.1. The history is dated back from the day
+//! the example is made ([`ExampleDates`]), so that the last release is recent and a new user's
+//! first `list`, `check` and site show a healthy repository, not an overdue review. Commits and
+//! tags are made as the document's owner, Alex Example, at 09:00 in the repository's time zone.
 
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
+
+use crate::clock::Clock;
 use crate::doc::Sop;
 use crate::release::{ReleaseRequest, apply, plan};
 use crate::repo::{Identity, Repo, RepoError};
 use crate::version::Bump;
 use crate::workspace::{Workspace, WorkspaceError};
 
-/// The example SOP as shipped (version 1.0).
+/// The example SOP as shipped (version 1.0), dated [`SHIPPED_DATE`].
 pub const SOURCE: &str = include_str!("../docs/examples/privacy-settings-sop.md");
+
+/// The date of version 1.0 in [`SOURCE`]: its `effective` date and its revision-history row.
+pub const SHIPPED_DATE: &str = "2025-11-08";
 
 /// Where the example goes in the repository.
 pub const PATH: &str = "sops/privacy-settings-sop.md";
@@ -30,8 +38,8 @@ pub enum ExampleError {
         /// The file.
         path: PathBuf,
     },
-    /// The 1.1 edit no longer fits the shipped text (a bug in sopctl).
-    #[error("the example's 1.1 edit does not fit the bundled text: `{0}` not found")]
+    /// The 1.1 edit, or the dating of 1.0, no longer fits the shipped text (a bug in sopctl).
+    #[error("the example's edit does not fit the bundled text: `{0}` not found")]
     EditDoesNotFit(&'static str),
     /// Git failed.
     #[error(transparent)]
@@ -86,6 +94,62 @@ pub fn edit_to_1_1(text: &str) -> Result<String, ExampleError> {
     Ok(out)
 }
 
+/// The shipped text with version 1.0 dated `day`: its `effective` date and its row.
+///
+/// # Errors
+/// [`ExampleError::EditDoesNotFit`] when the shipped text no longer holds [`SHIPPED_DATE`] in
+/// those two places.
+pub fn dated_1_0(day: Date) -> Result<String, ExampleError> {
+    let mut out = SOURCE.to_string();
+    for (what, find, replace) in [
+        (
+            "effective:",
+            format!("\neffective: {SHIPPED_DATE}\n"),
+            format!("\neffective: {day}\n"),
+        ),
+        (
+            "| 1.0 |",
+            format!("\n| 1.0 | {SHIPPED_DATE} |"),
+            format!("\n| 1.0 | {day} |"),
+        ),
+    ] {
+        if out.matches(&find).count() != 1 {
+            return Err(ExampleError::EditDoesNotFit(what));
+        }
+        out = out.replacen(&find, &replace, 1);
+    }
+    Ok(out)
+}
+
+/// The days of the example's history, counted back from the day it is made. The gaps are
+/// those of the document's real history (added 2025-11-07, 1.0 on 2025-11-08, edited
+/// 2026-01-20, 1.1 on 2026-02-01); 1.1 is two weeks old, so its quarterly review is due in
+/// about eleven weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExampleDates {
+    /// The first commit of the document: 100 days before today.
+    pub added: Date,
+    /// Release 1.0: 99 days before today.
+    pub release_1_0: Date,
+    /// The commit of the edit released as 1.1: 26 days before today.
+    pub edited: Date,
+    /// Release 1.1: 14 days before today.
+    pub release_1_1: Date,
+}
+
+impl ExampleDates {
+    /// The history of an example made on `today`.
+    pub fn before(today: Date) -> ExampleDates {
+        let back = |days: i64| today.saturating_sub(jiff::Span::new().days(days));
+        ExampleDates {
+            added: back(100),
+            release_1_0: back(99),
+            edited: back(26),
+            release_1_1: back(14),
+        }
+    }
+}
+
 /// The two releases the example gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleHistory {
@@ -93,25 +157,24 @@ pub struct ExampleHistory {
     pub path: PathBuf,
     /// The tags made, oldest first.
     pub tags: Vec<String>,
+    /// The days of the history.
+    pub dates: ExampleDates,
 }
 
-fn time(date: &str) -> i64 {
-    // 09:00 UTC on the given day.
-    date.parse::<jiff::civil::Date>()
-        .ok()
-        .and_then(|d| {
-            d.to_datetime(jiff::civil::Time::new(9, 0, 0, 0).ok()?)
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .ok()
-        })
+/// 09:00 on `day` in `zone`, in seconds since the epoch.
+fn time(day: Date, zone: &jiff::tz::TimeZone) -> i64 {
+    day.at(9, 0, 0, 0)
+        .to_zoned_datetime(zone.clone())
         .map_or(0, |z| z.timestamp().as_second())
 }
 
-/// Adds the example with its history to the repository at `dir` (already initialised).
+/// Adds the example with its history to the repository at `dir` (already initialised), dated
+/// back from today by `clock` in the repository's time zone ([`ExampleDates`]).
 ///
 /// # Errors
 /// [`ExampleError::Exists`] when the file is there already; git or file errors.
-pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, ExampleError> {
+pub fn create(dir: &Path, clock: impl Into<Clock>) -> Result<ExampleHistory, ExampleError> {
+    let clock = clock.into();
     let path = dir.join(PATH);
     if path.exists() {
         return Err(ExampleError::Exists { path });
@@ -120,7 +183,11 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
         name: "Alex Example".to_string(),
         email: "alex.example@example.org".to_string(),
     };
-    crate::fsx::write_atomic(&path, SOURCE.as_bytes())?;
+    let (dates, zone) = {
+        let ws = Workspace::discover(dir, clock)?;
+        (ExampleDates::before(ws.today), ws.settings.time_zone())
+    };
+    crate::fsx::write_atomic(&path, dated_1_0(dates.release_1_0)?.as_bytes())?;
     let repo = Repo::discover(dir)?.ok_or(ExampleError::Refused("no repository".into()))?;
     let lock = repo.lock_records(&mut || {})?;
     // The example's history is a demonstration by "Alex Example": never signed with the user's
@@ -148,46 +215,18 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             "the example's first commit".into(),
             "Add SOP-IT-001 Verifying Claude.ai Privacy Settings",
             &owner,
-            Some(time("2025-11-07")),
+            Some(time(dates.added, &zone)),
         ),
     )?;
-
-    let mut tags = Vec::new();
-    let release = |summary: &str,
-                   date: &str,
-                   bump: Option<Bump>,
-                   tags: &mut Vec<String>|
-     -> Result<(), ExampleError> {
-        let ws = Workspace::discover(dir, today)?;
-        let sop = Sop::load(&path).map_err(|e| ExampleError::Refused(e.to_string()))?;
-        let request = ReleaseRequest {
-            bump,
-            summary: Some(summary.to_string()),
-            author: Some(owner.name.clone()),
-            date: date.parse().ok(),
-            time: Some(time(date)),
-            identity: Some(owner.clone()),
-            record: recorder.options,
-            ..ReleaseRequest::default()
-        };
-        let plan = plan::prepare(&ws, &sop, &request).map_err(|r| {
-            ExampleError::Refused(
-                r.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        let repo = ws
-            .repo
-            .as_ref()
-            .ok_or(ExampleError::Refused("no repository".into()))?;
-        let _ = repo;
-        apply::apply(&ws, &plan, &lock)?;
-        tags.push(plan.tag_name.clone());
-        Ok(())
+    let maker = Maker {
+        dir,
+        path: &path,
+        clock,
+        zone: &zone,
+        owner: &owner,
+        recorder,
     };
-    release("Initial document creation", "2025-11-08", None, &mut tags)?;
+    let mut tags = vec![maker.release("Initial document creation", dates.release_1_0, None)?];
 
     let released = String::from_utf8_lossy(&crate::fsx::read(&path)?).into_owned();
     crate::fsx::write_atomic(&path, edit_to_1_1(&released)?.as_bytes())?;
@@ -198,16 +237,58 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             "the example's edit".into(),
             "Add a record-keeping step and an FAQ for enterprise plans",
             &owner,
-            Some(time("2026-01-20")),
+            Some(time(dates.edited, &zone)),
         ),
     )?;
-    release(
+    tags.push(maker.release(
         "Add a record-keeping step and an FAQ for enterprise plans",
-        "2026-02-01",
+        dates.release_1_1,
         Some(Bump::Minor),
-        &mut tags,
-    )?;
-    Ok(ExampleHistory { path, tags })
+    )?);
+    Ok(ExampleHistory { path, tags, dates })
+}
+
+/// What each release of the example is made with.
+struct Maker<'a> {
+    dir: &'a Path,
+    path: &'a Path,
+    clock: Clock,
+    zone: &'a jiff::tz::TimeZone,
+    owner: &'a Identity,
+    recorder: crate::repo::transaction::Recorder<'a>,
+}
+
+impl Maker<'_> {
+    /// Releases the document as the owner at 09:00 on `date`; returns the tag made. 1.0 keeps
+    /// the author of its row ("-"), 1.1 is the owner's.
+    fn release(
+        &self,
+        summary: &str,
+        date: Date,
+        bump: Option<Bump>,
+    ) -> Result<String, ExampleError> {
+        let ws = Workspace::discover(self.dir, self.clock)?;
+        let sop = Sop::load(self.path).map_err(|e| ExampleError::Refused(e.to_string()))?;
+        let request = ReleaseRequest {
+            bump,
+            summary: Some(summary.to_string()),
+            date: Some(date),
+            time: Some(time(date, self.zone)),
+            identity: Some(self.owner.clone()),
+            record: self.recorder.options,
+            ..ReleaseRequest::default()
+        };
+        let plan = plan::prepare(&ws, &sop, &request).map_err(|r| {
+            ExampleError::Refused(
+                r.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        apply::apply(&ws, &plan, self.recorder.lock)?;
+        Ok(plan.tag_name)
+    }
 }
 
 #[cfg(test)]
@@ -223,5 +304,29 @@ mod tests {
         assert!(edited.contains("5. Take a screenshot of the Privacy page"));
         assert!(edited.contains("3-5 minutes"));
         assert!(edited.ends_with("| 1.0 | 2025-11-08 | Initial document creation | - |\n"));
+    }
+
+    #[test]
+    fn the_history_is_dated_back_from_today_with_the_real_gaps() {
+        let dates = ExampleDates::before(jiff::civil::date(2026, 1, 15));
+        assert_eq!(
+            [
+                dates.added,
+                dates.release_1_0,
+                dates.edited,
+                dates.release_1_1
+            ]
+            .map(|d| d.to_string()),
+            ["2025-10-07", "2025-10-08", "2025-12-20", "2026-01-01"]
+        );
+    }
+
+    #[test]
+    fn version_1_0_is_dated_in_its_effective_date_and_its_row_only() {
+        let text = dated_1_0(jiff::civil::date(2025, 10, 8)).expect("fits");
+        assert!(text.contains("\neffective: 2025-10-08\n"));
+        assert!(text.contains("\n| 1.0 | 2025-10-08 | Initial document creation | - |\n"));
+        assert!(!text.contains(SHIPPED_DATE));
+        assert_eq!(text.len(), SOURCE.len());
     }
 }

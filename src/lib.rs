@@ -8,7 +8,8 @@
 //! ## The pipeline
 //!
 //! 1. **Find** — [`workspace`]: the root, the settings ([`config`], `sopctl.toml`), the git
-//!    repository ([`repo`]) and today's date; lists the SOPs and finds one by ID or path.
+//!    repository ([`repo`]) and today's date, counted in the repository's time zone
+//!    ([`clock`]); lists the SOPs and finds one by ID or path.
 //! 2. **Parse → model** — [`doc`]: a file's bytes become a [`doc::Sop`]: original text (kept for
 //!    in-place edits), front matter with the place of every value, typed metadata, Markdown body.
 //! 3. **Check** — [`doc::check`]: the rules of `sopctl check`, as located findings.
@@ -24,6 +25,7 @@
 //! output, messages with hints, and exit codes.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod diff;
 pub mod doc;

@@ -329,6 +329,8 @@ pub fn retired_status(ws: &Workspace, sop: &Sop) -> Option<Status> {
 
 /// The time a signature is made: the commit time git will record (`GIT_COMMITTER_DATE` when
 /// it is set as an RFC 3339 timestamp, as in tests and replays), otherwise the clock, in UTC.
+/// The command line takes it as now ([`crate::clock::Clock::At`]), so a release's effective
+/// date is its commit time's date in the repository's time zone.
 pub fn signing_time() -> jiff::Timestamp {
     std::env::var("GIT_COMMITTER_DATE")
         .ok()

@@ -1,7 +1,8 @@
 //! The workspace: everything a command works on, found once and passed in.
 //!
 //! A [`Workspace`] holds the root folder, the settings, the git repository (if there is one)
-//! and today's date, so nothing deeper in the library looks at the environment or the clock.
+//! and today's date in the repository's time zone ([`crate::clock`]), so nothing deeper in the
+//! library looks at the environment or the clock.
 //! It lists the SOPs of the repository and finds one by ID or path (SPEC §4).
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::clock::Clock;
 use crate::config::{self, ConfigError, Settings};
 use crate::doc::DocId;
 use crate::doc::{DocError, Finding, Location, Sop, check};
@@ -156,7 +158,8 @@ pub struct Workspace {
     pub settings_path: Option<PathBuf>,
     /// The git repository around the root, if any.
     pub repo: Option<Repo>,
-    /// Today's date, in the user's time zone.
+    /// Today's date in the reference time zone (`timezone` in the settings), whatever the
+    /// machine's zone: every date a command writes or compares with today comes from it.
     pub today: Date,
     /// What opening the repository did with a record a killed sopctl had left unfinished
     /// (see [`crate::repo::journal`]): finished or undone, or why it could be neither.
@@ -187,13 +190,14 @@ fn same_text(a: &[u8], b: &[u8]) -> bool {
 
 impl Workspace {
     /// Finds the workspace around `cwd`: the git repository, then `sopctl.toml` (walking up no
-    /// further than the work tree root), then the settings.
+    /// further than the work tree root), then the settings; today is the `clock`'s date in the
+    /// settings' time zone (a fixed [`Date`] is today in every zone).
     ///
     /// # Errors
     /// [`WorkspaceError::Config`] for a bad settings file; [`WorkspaceError::Repo`] when git
     /// refuses the repository.
-    pub fn discover(cwd: &Path, today: Date) -> Result<Workspace, WorkspaceError> {
-        Ok(Self::open(cwd, today, None)?.0)
+    pub fn discover(cwd: &Path, clock: impl Into<Clock>) -> Result<Workspace, WorkspaceError> {
+        Ok(Self::open(cwd, clock.into(), None)?.0)
     }
 
     /// As [`Workspace::discover`], for a command that writes a record: first takes the
@@ -205,15 +209,15 @@ impl Workspace {
     /// As [`Workspace::discover`]; [`WorkspaceError::Repo`] when the lock cannot be taken.
     pub fn discover_for_record(
         cwd: &Path,
-        today: Date,
+        clock: impl Into<Clock>,
         waiting: &mut dyn FnMut(),
     ) -> Result<(Workspace, Option<crate::repo::lock::RecordLock>), WorkspaceError> {
-        Self::open(cwd, today, Some(waiting))
+        Self::open(cwd, clock.into(), Some(waiting))
     }
 
     fn open(
         cwd: &Path,
-        today: Date,
+        clock: Clock,
         record: Option<&mut dyn FnMut()>,
     ) -> Result<(Workspace, Option<crate::repo::lock::RecordLock>), WorkspaceError> {
         let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
@@ -248,6 +252,7 @@ impl Workspace {
                     .map_err(WorkspaceError::DocsOutside)?;
             }
         }
+        let today = clock.today(&settings.time_zone());
         let ws = Workspace {
             cwd,
             root,

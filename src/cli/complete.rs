@@ -99,7 +99,7 @@ impl clap_complete::engine::ValueCompleter for SopThenVersions {
 /// The workspace around the working directory, on the day sopctl takes for today.
 fn workspace() -> Option<Workspace> {
     let env = super::Env::from_process().ok()?;
-    Workspace::discover(&env.cwd, env.today).ok()
+    Workspace::discover(&env.cwd, env.clock).ok()
 }
 
 /// The IDs of the SOPs that start with `current`, each with its title.

@@ -142,6 +142,10 @@ impl From<ConfigError> for CliError {
                 "the settings sopctl.toml may hold are: {}",
                 crate::config::KEYS.join(", ")
             )),
+            e @ ConfigError::UnknownTimeZone { .. } => CliError::new(e.to_string()).hint(format!(
+                "write a name of the IANA time zone database, e.g.  timezone = \"Europe/Berlin\"  or  timezone = \"America/New_York\"; without the setting sopctl counts days in {}",
+                crate::clock::DEFAULT_ZONE
+            )),
             e => CliError::new(e.to_string()),
         }
     }
@@ -268,6 +272,12 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()
         }
+        Refusal::TodayBeforeLastRelease { latest_date, .. } => {
+            format!("give an effective date on or after the last release's, e.g.  --date {latest_date}")
+        }
+        Refusal::AuthorNotInRow { version, .. } => format!(
+            "leave out --author, or correct the Author cell of the {version} row and commit it first"
+        ),
         Refusal::TagExists(_) => "that version was released already; choose a higher one".to_string(),
         Refusal::NoSummary => "add one:  -m \"What changed and why\"".to_string(),
         Refusal::NoIdentity { .. } => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org  (--author only changes the name in the revision history; git still signs the commit with your identity)".to_string(),

@@ -14,8 +14,8 @@ pub mod ui;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::clock::Clock;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use jiff::civil::Date;
 
 pub use error::CliError;
 pub use ui::{ColorWhen, Ui};
@@ -122,29 +122,34 @@ pub enum Command {
     Man(commands::man::ManArgs),
 }
 
-/// What a command gets from the environment: where it runs and what day it is.
+/// What a command gets from the environment: where it runs and what time it is.
 #[derive(Debug, Clone)]
 pub struct Env {
     /// The working directory.
     pub cwd: PathBuf,
-    /// Today, in the local time zone (`SOPCTL_TODAY=YYYY-MM-DD` fixes it, for tests and demos).
-    pub today: Date,
+    /// Now: the instant git records for a commit (`GIT_COMMITTER_DATE` when it is an RFC 3339
+    /// timestamp, else the system clock), or the fixed day `SOPCTL_TODAY=YYYY-MM-DD` (tests and
+    /// demos). The workspace turns it into today's date in the repository's time zone, never
+    /// the machine's.
+    pub clock: Clock,
 }
 
 impl Env {
-    /// Reads the working directory and the date.
+    /// Reads the working directory and the clock.
     ///
     /// # Errors
     /// When the working directory is gone or `SOPCTL_TODAY` is not a date.
     pub fn from_process() -> Result<Env, CliError> {
         let cwd = std::env::current_dir()
             .map_err(|e| CliError::new("cannot read the current folder").cause(e.to_string()))?;
-        let today = match std::env::var("SOPCTL_TODAY") {
-            Ok(text) => crate::doc::metadata::parse_date(&text)
-                .map_err(|msg| CliError::usage(format!("SOPCTL_TODAY: {msg}")))?,
-            Err(_) => jiff::ZonedDateTime::now().date(),
+        let clock = match std::env::var("SOPCTL_TODAY") {
+            Ok(text) => Clock::Day(
+                crate::doc::metadata::parse_date(&text)
+                    .map_err(|msg| CliError::usage(format!("SOPCTL_TODAY: {msg}")))?,
+            ),
+            Err(_) => Clock::At(crate::lifecycle::signing_time()),
         };
-        Ok(Env { cwd, today })
+        Ok(Env { cwd, clock })
     }
 
     /// The workspace around the working directory.
@@ -152,7 +157,7 @@ impl Env {
     /// # Errors
     /// A bad `sopctl.toml`, or a repository git refuses.
     pub fn workspace(&self, ui: &mut Ui) -> Result<crate::workspace::Workspace, CliError> {
-        let ws = crate::workspace::Workspace::discover(&self.cwd, self.today)?;
+        let ws = crate::workspace::Workspace::discover(&self.cwd, self.clock)?;
         describe(ui, &ws);
         report_recovery(ui, &ws);
         Ok(ws)
@@ -174,7 +179,7 @@ impl Env {
         CliError,
     > {
         let (ws, lock) =
-            crate::workspace::Workspace::discover_for_record(&self.cwd, self.today, &mut || {
+            crate::workspace::Workspace::discover_for_record(&self.cwd, self.clock, &mut || {
                 ui.status("waiting for another sopctl command in this repository to finish…");
             })?;
         describe(ui, &ws);

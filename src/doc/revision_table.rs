@@ -41,6 +41,25 @@ pub struct Row {
     pub version: Option<DocVersion>,
 }
 
+impl Row {
+    /// The author the row shows (its fourth cell, under `Author` in the table sopctl writes),
+    /// as text: `\|` is read as `|`. An empty or missing cell is `-`, as [`escape_cell`] writes
+    /// an empty value.
+    pub fn author(&self) -> String {
+        let text = self
+            .cells
+            .get(3)
+            .map(|c| c.replace("\\|", "|"))
+            .unwrap_or_default();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            "-".to_string()
+        } else {
+            text
+        }
+    }
+}
+
 /// The revision-history section as found in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -388,6 +407,19 @@ mod tests {
             ["0.9", "2024-01-02", "Paper original", "-"]
         );
         assert!(DOC[s.table.expect("table")].starts_with("| Version"));
+    }
+
+    #[test]
+    fn a_rows_author_is_its_fourth_cell_as_text() {
+        let row = |cells: &[&str]| Row {
+            cells: cells.iter().map(ToString::to_string).collect(),
+            version: None,
+        };
+        assert_eq!(row(&["1.0", "d", "c", "J.  Smith"]).author(), "J. Smith");
+        assert_eq!(row(&["1.0", "d", "c", "A \\| B", "QA"]).author(), "A | B");
+        assert_eq!(row(&["1.0", "d", "c", "-"]).author(), "-");
+        assert_eq!(row(&["1.0", "d", "c", ""]).author(), "-");
+        assert_eq!(row(&["1.0", "d", "c"]).author(), "-");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct ReleaseRequest {
     pub summary: Option<String>,
     /// `--author`; default: the git identity's name.
     pub author: Option<String>,
-    /// `--date`; default: today.
+    /// `--date`; default: today in the reference time zone ([`crate::workspace::Workspace::today`]).
     pub date: Option<Date>,
     /// Commit and tag time (seconds since the epoch); default: now.
     pub time: Option<i64>,
@@ -109,6 +109,34 @@ pub enum Refusal {
         latest: DocVersion,
         /// Its date.
         latest_date: Date,
+    },
+    /// No `--date`, and today (in the reference time zone) is before the last release's date:
+    /// it was released to take effect later, or dated in a zone ahead of this one (`cases/` B34).
+    #[error(
+        "the effective date would be today, {today} (in the time zone {zone}), which is before the last release {latest} ({latest_date})"
+    )]
+    TodayBeforeLastRelease {
+        /// Today's date in the reference zone.
+        today: Date,
+        /// The reference zone's name (`UTC`, `Europe/Berlin`).
+        zone: String,
+        /// The last release.
+        latest: DocVersion,
+        /// Its date.
+        latest_date: Date,
+    },
+    /// `--author` on the first release of a document adopted as it is, naming someone other
+    /// than the author its revision-history row gives: that row stays as written.
+    #[error(
+        "--author \"{given}\" is not the author the revision history gives for {version} ({row}), and the row of a version released before sopctl stays as written"
+    )]
+    AuthorNotInRow {
+        /// The version adopted.
+        version: DocVersion,
+        /// The author given.
+        given: String,
+        /// The author in its row.
+        row: String,
     },
     /// A superseded or obsolete document.
     #[error("the document is {0}: a retired document is not released again")]

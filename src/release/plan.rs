@@ -138,7 +138,7 @@ pub fn prepare(
                         "{} ({}) on {}",
                         a.name,
                         a.role,
-                        a.date.get(..10).unwrap_or(&a.date)
+                        day_of(&a.date, &ws.settings.time_zone())
                     )
                 })
                 .collect();
@@ -197,16 +197,31 @@ pub fn prepare(
                 latest: l.version.clone(),
             });
         }
-        if let Some(date) = request.date
-            && date < l.date
-        {
-            refusals.push(Refusal::DateBeforeLastRelease {
+        // Effective dates never go backwards, whether the date is given or today's.
+        match request.date {
+            Some(date) if date < l.date => refusals.push(Refusal::DateBeforeLastRelease {
                 date,
                 latest: l.version.clone(),
                 latest_date: l.date,
-            });
+            }),
+            None if ws.today < l.date => refusals.push(Refusal::TodayBeforeLastRelease {
+                today: ws.today,
+                zone: crate::clock::zone_name(&ws.settings.time_zone()).to_string(),
+                latest: l.version.clone(),
+                latest_date: l.date,
+            }),
+            _ => {}
         }
     }
+    let given_author = request
+        .author
+        .as_deref()
+        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|a| !a.is_empty());
+    let row_author = match &to {
+        Some(to) if adopting => adopted_author(sop, to, given_author.as_deref(), &mut refusals),
+        _ => None,
+    };
     let tag_name = to.as_ref().map(|v| format.name(&id, v));
     if let Some(t) = &tag_name
         && !git2::Reference::is_valid_name(&format!("refs/tags/{t}"))
@@ -244,11 +259,8 @@ pub fn prepare(
         (None, true, Some(d)) => d,
         _ => ws.today,
     };
-    let author = request
-        .author
-        .clone()
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
+    let author = row_author
+        .or(given_author)
         .unwrap_or_else(|| identity.name.clone());
 
     // The new file: managed values in place, then the table.
@@ -366,6 +378,42 @@ pub fn prepare(
         renders,
         id,
     })
+}
+
+/// The author of a version adopted as it is (SPEC §5.2) whose row the revision history has
+/// already: the row stays as written, so the release record takes its author too, and the
+/// table, `log` and the site name the same person. An `--author` (`given`, white space
+/// collapsed) naming someone else is refused.
+fn adopted_author(
+    sop: &Sop,
+    to: &DocVersion,
+    given: Option<&str>,
+    refusals: &mut Vec<Refusal>,
+) -> Option<String> {
+    let row = revision_table::find(sop)?
+        .rows
+        .into_iter()
+        .find(|r| r.version.as_ref() == Some(to))?;
+    let author = row.author();
+    if let Some(given) = given
+        && given != author
+    {
+        refusals.push(Refusal::AuthorNotInRow {
+            version: to.clone(),
+            given: given.to_string(),
+            row: author.clone(),
+        });
+    }
+    Some(author)
+}
+
+/// The day of a recorded time (RFC 3339, `2026-11-29T10:02:11Z`) in the reference zone; the
+/// text's first ten characters when it is not such a time.
+fn day_of(time: &str, zone: &jiff::tz::TimeZone) -> String {
+    time.parse::<jiff::Timestamp>().map_or_else(
+        |_| time.get(..10).unwrap_or(time).to_string(),
+        |t| zone.to_datetime(t).date().to_string(),
+    )
 }
 
 /// `from` bumped, or a [`Refusal::CannotBump`] when its part is at the largest number.

@@ -1,6 +1,6 @@
 //! `sopctl diff`: documents compared as documents; field cases B22, B23, B24.
 
-use crate::harness::{TestEnv, fixture};
+use crate::harness::{EXAMPLE_1_0, EXAMPLE_1_1, TestEnv, fixture};
 
 /// A repository where `v1` is released as 1.0 and `v2` as 1.1 (tags made by git, the way other
 /// tools make them), the file at the root.
@@ -35,8 +35,9 @@ fn the_example_edit_shows_word_by_word_under_its_section_path() {
     run.expect_code(0);
     assert_eq!(
         run.stdout,
-        "SOP-IT-001: 1.0 → 1.1\n  version 1.0 → 1.1, effective 2025-11-08 → 2026-02-01, revision history updated\n\n\
-         Prerequisites\n  ~ Estimated Time: [-2-3-]{+3-5+} minutes\n\n\
+        format!(
+            "SOP-IT-001: 1.0 → 1.1\n  version 1.0 → 1.1, effective {EXAMPLE_1_0} → {EXAMPLE_1_1}, revision history updated\n\n"
+        ) + "Prerequisites\n  ~ Estimated Time: [-2-3-]{+3-5+} minutes\n\n\
          Step-by-Step Instructions › Step 5: Verify or Change the Setting\n  + {+5. Take a screenshot of the Privacy page showing the setting and file it with your records+}\n\n\
          Frequently Asked Questions › Q: I use Claude through my company's Enterprise plan. Do I need to do anything?  (added)\n  + {+Your organization's administrator manages this setting for everyone. Follow your company's data-handling policy, and ask your IT department if you are unsure whether it applies to you.+}\n\n\
          2 sections changed, 1 added, 0 removed, 0 moved; 47 words inserted, 2 words deleted\n"

@@ -993,7 +993,8 @@ fn review_refuses_a_missing_note_a_bad_date_and_a_withdrawn_sop() {
             (
                 &["review", "-m", "x", "--date", "2026-01-16"],
                 2,
-                "error: --date 2026-01-16 is in the future; record a review once it has taken place\n",
+                "error: --date 2026-01-16 is after today (2026-01-15 in the time zone UTC); record a review once it has taken place\n\
+                 hint: leave out --date to record it today; `timezone` in sopctl.toml sets the time zone sopctl counts days in\n",
             ),
         ],
     );

@@ -15,6 +15,13 @@ pub(crate) const DANA: [(&str, &str); 4] = [
     ("GIT_AUTHOR_EMAIL", "dana@example.org"),
 ];
 
+/// `sopctl init --example` made on [`TODAY`] releases 1.0 99 days before it...
+pub(crate) const EXAMPLE_1_0: &str = "2025-10-08";
+/// ...and 1.1 14 days before it...
+pub(crate) const EXAMPLE_1_1: &str = "2026-01-01";
+/// ...so its quarterly review is next due on this day, after [`TODAY`].
+pub(crate) const EXAMPLE_NEXT_REVIEW: &str = "2026-04-01";
+
 /// A temporary workspace for one test.
 pub(crate) struct TestEnv {
     _dir: tempfile::TempDir,
@@ -173,6 +180,25 @@ impl TestEnv {
         for (k, v) in vars {
             cmd.env(k, v);
         }
+        self.finish(cmd, args, dir)
+    }
+
+    /// Runs sopctl in the root at the fixed instant `now` (RFC 3339, e.g.
+    /// `2026-01-15T11:30:00Z`) instead of the fixed day [`TODAY`]: git and sopctl take it as
+    /// now (`GIT_COMMITTER_DATE`), so today's date depends on the time zone sopctl uses.
+    pub(crate) fn run_at(&self, now: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopctl"));
+        self.hermetic(&mut cmd);
+        cmd.env_remove("SOPCTL_TODAY")
+            .env("GIT_AUTHOR_DATE", now)
+            .env("GIT_COMMITTER_DATE", now);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        self.finish(cmd, args, &self.root)
+    }
+
+    fn finish(&self, mut cmd: Command, args: &[&str], dir: &Path) -> Run {
         let out = cmd
             .args(args)
             .current_dir(dir)
@@ -265,13 +291,22 @@ impl TestEnv {
 
     /// Runs a shell script from `tests/fixtures/` with `args`, in the root.
     pub(crate) fn script(&self, fixture_path: &str, args: &[&str]) {
+        self.script_with(fixture_path, args, &[]);
+    }
+
+    /// As [`TestEnv::script`], with extra environment variables (`SOPCTL` names the binary
+    /// under test for the scripts that run it).
+    pub(crate) fn script_with(&self, fixture_path: &str, args: &[&str], vars: &[(&str, &str)]) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(fixture_path);
         let mut cmd = Command::new("sh");
         self.hermetic(&mut cmd);
+        cmd.env("SOPCTL", env!("CARGO_BIN_EXE_sopctl"));
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
         let out = cmd
-            .env("SOPCTL", env!("CARGO_BIN_EXE_sopctl"))
             .arg(script)
             .args(args)
             .current_dir(&self.root)

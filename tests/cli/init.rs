@@ -1,6 +1,6 @@
 //! `sopctl init`.
 
-use crate::harness::TestEnv;
+use crate::harness::{EXAMPLE_1_0, EXAMPLE_1_1, EXAMPLE_NEXT_REVIEW, TestEnv};
 
 #[test]
 fn init_creates_settings_folder_gitignore_and_repository() {
@@ -52,19 +52,47 @@ fn init_example_builds_a_real_history_of_two_releases() {
     log.expect_code(0);
     let lines: Vec<&str> = log.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", log.stdout);
+    // 1.0 was adopted with its row as written, so its author is the row's "-" everywhere.
     assert!(
-        lines[1].starts_with("1.0      2025-11-08  Alex Example  Initial document creation"),
+        lines[1].starts_with(&format!(
+            "1.0      {EXAMPLE_1_0}  -             Initial document creation"
+        )),
         "{}",
         lines[1]
     );
-    assert!(lines[2].starts_with("1.1      2026-02-01  Alex Example  Add a record-keeping step and an FAQ for enterprise plans"), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with(&format!("1.1      {EXAMPLE_1_1}  Alex Example  Add a record-keeping step and an FAQ for enterprise plans")),
+        "{}",
+        lines[2]
+    );
     let text = env.read("demo/sops/privacy-settings-sop.md");
     assert!(text.contains("version: 1.1.0\n"));
-    assert!(text.contains("effective: 2026-02-01\n"));
-    assert!(text.ends_with(
-        "| 1.0 | 2025-11-08 | Initial document creation | - |\n\
-         | 1.1 | 2026-02-01 | Add a record-keeping step and an FAQ for enterprise plans | Alex Example |\n"
-    ));
+    assert!(text.contains(&format!("effective: {EXAMPLE_1_1}\n")));
+    assert!(text.ends_with(&format!(
+        "| 1.0 | {EXAMPLE_1_0} | Initial document creation | - |\n\
+         | 1.1 | {EXAMPLE_1_1} | Add a record-keeping step and an FAQ for enterprise plans | Alex Example |\n"
+    )));
+    // The history ends recently: a new user's first look shows a healthy repository.
+    let list = env.run_in(&demo, &["list"], &[]);
+    assert_eq!(
+        list.stdout,
+        format!(
+            "ID          TITLE                                 VERSION  STATUS     EFFECTIVE   NEXT REVIEW  UNRELEASED\n\
+             SOP-IT-001  Verifying Claude.ai Privacy Settings  1.1      effective  {EXAMPLE_1_1}  {EXAMPLE_NEXT_REVIEW}   no\n"
+        )
+    );
+    let check = env.run_in(&demo, &["check"], &[]);
+    check.expect_code(0);
+    assert_eq!(check.stdout, "");
+    assert_eq!(
+        env.git(&["-C", "demo", "log", "--format=%ad %s", "--date=short"]),
+        format!(
+            "{EXAMPLE_1_1} SOP-IT-001: release 1.1\n\
+             2025-12-20 Add a record-keeping step and an FAQ for enterprise plans\n\
+             {EXAMPLE_1_0} SOP-IT-001: release 1.0\n\
+             2025-10-07 Add SOP-IT-001 Verifying Claude.ai Privacy Settings\n"
+        )
+    );
     let status = std::process::Command::new("git")
         .args(["status", "--porcelain"])
         .current_dir(&demo)

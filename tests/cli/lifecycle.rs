@@ -408,7 +408,7 @@ fn a_review_cannot_be_dated_in_the_future_and_approval_needs_approvers() {
     run.expect_code(2);
     assert!(
         run.stderr.contains(
-            "--date 2026-01-16 is in the future; record a review once it has taken place"
+            "--date 2026-01-16 is after today (2026-01-15 in the time zone UTC); record a review once it has taken place"
         ),
         "{}",
         run.stderr

@@ -13,11 +13,13 @@
 
 mod harness;
 
+mod adoption;
 mod cases;
 mod check;
 mod concurrency;
 mod conventions;
 mod crash;
+mod dates;
 mod diff;
 mod errors;
 mod git;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{TestEnv, sop};
+use crate::harness::{EXAMPLE_1_1, EXAMPLE_NEXT_REVIEW, TestEnv, sop};
 
 fn example_site() -> (TestEnv, PathBuf) {
     let env = TestEnv::new();
@@ -107,10 +107,11 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     let sop = &index["sops"][0];
     assert_eq!(sop["id"], "SOP-IT-001");
     assert_eq!(sop["version"], "1.1");
-    assert_eq!(sop["effective"], "2026-02-01");
+    assert_eq!(sop["effective"], EXAMPLE_1_1);
     assert_eq!(sop["owner"], "Alex Example");
     assert_eq!(sop["status"], "effective");
-    assert_eq!(sop["next_review"], "2026-05-01");
+    assert_eq!(sop["next_review"], EXAMPLE_NEXT_REVIEW);
+    assert_eq!(sop["versions"][1]["author"], "-", "1.0 as its row names it");
     assert_eq!(
         sop["versions"][0]["html"],
         "SOP-IT-001/1.1/SOP-IT-001-v1.1.html"

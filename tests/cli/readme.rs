@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::harness::TestEnv;
+use crate::harness::{EXAMPLE_1_1, EXAMPLE_NEXT_REVIEW, TestEnv};
 
 #[test]
 fn readme_names_the_commands_that_ci_and_this_test_run() {
@@ -27,5 +27,9 @@ fn readme_main_job_on_the_example_succeeds_as_documented() {
     check.expect_code(0);
     assert_eq!(check.stdout, "");
     let list = env.run_in(&demo, &["list"], &[]);
-    assert!(list.stdout.contains("SOP-IT-001  Verifying Claude.ai Privacy Settings  1.1      effective  2026-02-01  2026-05-01"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains(&format!("SOP-IT-001  Verifying Claude.ai Privacy Settings  1.1      effective  {EXAMPLE_1_1}  {EXAMPLE_NEXT_REVIEW}")),
+        "{}",
+        list.stdout
+    );
 }

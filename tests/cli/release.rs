@@ -20,13 +20,7 @@ fn edit(env: &TestEnv, rel: &str, from: &str, to: &str) {
 #[test]
 fn first_release_then_an_edit_and_a_minor_release() {
     let env = example_repo();
-    let run = env.run(&[
-        "release",
-        "-m",
-        "Brought under sopctl",
-        "--author",
-        "Alex Example",
-    ]);
+    let run = env.run(&["release", "-m", "Brought under sopctl"]);
     run.expect_code(0);
     let head = env.git(&["rev-parse", "--short=7", "HEAD"]);
     assert!(
@@ -52,7 +46,7 @@ fn first_release_then_an_edit_and_a_minor_release() {
     let log = env.run(&["log"]);
     assert!(
         log.stdout
-            .contains("1.0      2025-11-08  Alex Example  Brought under sopctl"),
+            .contains("1.0      2025-11-08  -       Brought under sopctl"),
         "{}",
         log.stdout
     );
@@ -137,7 +131,7 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
          \x20 version:    1.0 (first release: the document comes under sopctl as it is)\n\
          \x20 status:     effective\n\
          \x20 effective:  2025-11-08\n\
-         \x20 author:     Test Owner\n\
+         \x20 author:     -\n\
          \x20 summary:    Initial document creation\n\
          \x20 commit:     \"SOP-IT-001: release 1.0\" on branch main\n\
          \x20 tag:        SOP-IT-001/v1.0.0 (annotated)\n\

@@ -109,7 +109,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
         }
     }
     if args.example {
-        let history = crate::example::create(&dir, env.today).map_err(|e| match e {
+        let history = crate::example::create(&dir, env.clock).map_err(|e| match e {
             crate::example::ExampleError::Exists { .. } => {
                 CliError::new(e.to_string()).hint("run  sopctl init --example  in a new folder")
             }

@@ -36,7 +36,7 @@ pub struct ReleaseArgs {
     /// The author recorded in the revision history (default: your git name)
     #[arg(long)]
     pub author: Option<String>,
-    /// The effective date, YYYY-MM-DD (default: today)
+    /// The effective date, YYYY-MM-DD (default: today, in the `timezone` of sopctl.toml)
     #[arg(long)]
     pub date: Option<String>,
     /// Show what would be done, change nothing

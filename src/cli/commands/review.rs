@@ -15,7 +15,7 @@ pub struct ReviewArgs {
     /// What the review found
     #[arg(short = 'm', long = "message", value_name = "NOTE", required = true)]
     pub note: String,
-    /// The review date, YYYY-MM-DD (default: today)
+    /// The review date, YYYY-MM-DD (default: today, in the `timezone` of sopctl.toml)
     #[arg(long)]
     pub date: Option<String>,
     /// Signing and hooks.
@@ -47,21 +47,26 @@ struct ReviewJson<'a> {
 /// # Errors
 /// No repository or identity; an empty note; a bad date.
 pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
-    let date = match &args.date {
-        Some(d) => parse_date(d).map_err(|m| CliError::usage(format!("--date: {m}")))?,
-        None => env.today,
+    let given = match &args.date {
+        Some(d) => Some(parse_date(d).map_err(|m| CliError::usage(format!("--date: {m}")))?),
+        None => None,
     };
     if args.note.trim().is_empty() {
         return Err(CliError::usage(
             "a review needs a note of what was checked (-m)",
         ));
     }
-    if date > env.today {
-        return Err(CliError::usage(format!(
-            "--date {date} is in the future; record a review once it has taken place"
-        )));
-    }
     let (ws, lock) = env.record_workspace(ui)?;
+    let date = given.unwrap_or(ws.today);
+    if date > ws.today {
+        let zone = ws.settings.time_zone();
+        return Err(CliError::usage(format!(
+            "--date {date} is after today ({} in the time zone {}); record a review once it has taken place",
+            ws.today,
+            crate::clock::zone_name(&zone)
+        ))
+        .hint("leave out --date to record it today; `timezone` in sopctl.toml sets the time zone sopctl counts days in"));
+    }
     let sop = super::find_doc(&ws, args.doc.as_deref())?;
     let id = super::require_id(&ws, &sop)?;
     if let Some(status) = crate::lifecycle::retired_status(&ws, &sop) {
