@@ -187,19 +187,36 @@ pub enum RenderWarning {
         /// The source line.
         line: usize,
     },
+    /// A place where quotes, lists or inline markup nest more deeply than renditions show
+    /// (see [`crate::doc::nesting`]): the deeper levels are flattened, their text kept.
+    TooDeep(crate::doc::nesting::TooDeep),
     /// A character no embedded font can draw (PDF only): it shows as the font's missing-glyph
-    /// box. Reported once per character, at the first line it appears on.
+    /// box. Reported once per character, at the first place it appears.
     MissingGlyph {
         /// The character.
         c: char,
         /// The first source line it appears on.
         line: usize,
+        /// Its column on that line, in characters from 1.
+        column: usize,
     },
+}
+
+impl RenderWarning {
+    /// A warning for each place of `doc` that nested too deeply and was flattened.
+    pub fn nesting(doc: &ir::Document) -> Vec<RenderWarning> {
+        doc.too_deep
+            .iter()
+            .copied()
+            .map(RenderWarning::TooDeep)
+            .collect()
+    }
 }
 
 impl std::fmt::Display for RenderWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RenderWarning::TooDeep(place) => write!(f, "{place}"),
             RenderWarning::RightToLeft { .. } => write!(
                 f,
                 "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined"
@@ -333,9 +350,11 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         generator => format!("sopctl {}", env!("CARGO_PKG_VERSION")),
     };
     let page = templates::render(&job.template_root, templates::PAGE, context)?;
+    let mut warnings = RenderWarning::nesting(&doc);
+    warnings.extend(writer.warnings);
     Ok(Rendition {
         bytes: page.into_bytes(),
-        warnings: writer.warnings,
+        warnings,
     })
 }
 

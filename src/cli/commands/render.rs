@@ -308,22 +308,27 @@ fn located(sop: &Sop, ws: &Workspace, warnings: &[RenderWarning]) -> Vec<Finding
         return Vec::new();
     }
     let refs = scan(sop.body(), sop.body_first_line()).references;
+    // Where each image is first referenced: one lookup per warning, not a search.
+    let mut first_image = std::collections::HashMap::new();
+    for r in refs.iter().filter(|r| r.is_image) {
+        first_image.entry(r.target.as_str()).or_insert(r.location);
+    }
     let shown = ws.display_path(sop.path());
     warnings
         .iter()
         .map(|w| {
             let (location, error) = match w {
                 RenderWarning::Image { source, problem } => (
-                    refs.iter()
-                        .find(|r| r.is_image && r.target == *source)
-                        .map_or(crate::doc::Location { line: 1, column: 1 }, |r| r.location),
+                    first_image
+                        .get(source.as_str())
+                        .copied()
+                        .unwrap_or(crate::doc::Location { line: 1, column: 1 }),
                     matches!(problem, ImageRef::Outside),
                 ),
+                RenderWarning::TooDeep(place) => (crate::doc::Location { line: place.line, column: place.column }, false),
                 RenderWarning::RightToLeft { line } => (crate::doc::Location { line: *line, column: 1 }, false),
-                RenderWarning::MissingGlyph { c, line } => {
-                    let text = sop.source.text();
-                    let column = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().position(|x| x == *c)).map_or(1, |p| p + 1);
-                    (crate::doc::Location { line: *line, column }, false)
+                RenderWarning::MissingGlyph { line, column, .. } => {
+                    (crate::doc::Location { line: *line, column: *column }, false)
                 }
             };
             if error && let RenderWarning::Image { source, .. } = w {
