@@ -8,6 +8,7 @@
 //! units word by word ([`words`]). Formatting is separate ([`format`](mod@format)): text, unified, HTML, JSON.
 
 pub mod format;
+mod pairing;
 pub mod words;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -425,23 +426,6 @@ fn sections(
     (out, history)
 }
 
-fn joined(section: &Section) -> String {
-    section
-        .units
-        .iter()
-        .map(Unit::key)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// How alike two sections' contents are, 0.0–1.0 (similar's ratio over their lines).
-fn likeness(a: &Section, b: &Section) -> f32 {
-    similar::TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .diff_lines(joined(a).as_str(), joined(b).as_str())
-        .ratio()
-}
-
 fn count(runs: &[Run], counts: &mut Counts) {
     for r in runs {
         match r {
@@ -530,36 +514,6 @@ fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitCha
     out
 }
 
-/// Longest increasing subsequence of `seq` (indices into it): the sections that kept their order.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "every index is below `seq.len()`, the length of `len`, `prev` and `keep`"
-)]
-fn longest_increasing(seq: &[usize]) -> Vec<bool> {
-    let n = seq.len();
-    let mut len = vec![1usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        for j in 0..i {
-            if seq[j] < seq[i] && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
-        }
-    }
-    let mut keep = vec![false; n];
-    if let Some(mut i) = (0..n).max_by_key(|i| (len[*i], std::cmp::Reverse(*i))) {
-        loop {
-            keep[i] = true;
-            if prev[i] == usize::MAX {
-                break;
-            }
-            i = prev[i];
-        }
-    }
-    keep
-}
-
 /// Compares two versions of a document (see the module docs).
 #[allow(
     clippy::indexing_slicing,
@@ -637,39 +591,29 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
         .ne(new_history.iter().map(Unit::key));
 
     // Pair sections: by path, then by content.
-    let mut old_for_new: Vec<Option<usize>> = vec![None; new_sections.len()];
+    let pairing::Pairs {
+        old_for_new,
+        renamed,
+    } = pairing::pair(&old_sections, &new_sections);
     let mut taken = vec![false; old_sections.len()];
-    for (j, s) in new_sections.iter().enumerate() {
-        if let Some(i) =
-            (0..old_sections.len()).find(|i| !taken[*i] && old_sections[*i].path == s.path)
-        {
-            old_for_new[j] = Some(i);
-            taken[i] = true;
-        }
+    for i in old_for_new.iter().flatten() {
+        taken[*i] = true;
     }
-    let mut renamed = vec![false; new_sections.len()];
-    for j in 0..new_sections.len() {
-        if old_for_new[j].is_some() || new_sections[j].units.is_empty() {
-            continue;
-        }
-        let best = (0..old_sections.len())
-            .filter(|i| !taken[*i] && !old_sections[*i].units.is_empty())
-            .map(|i| (likeness(&old_sections[i], &new_sections[j]), i))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((score, i)) = best
-            && score >= 0.6
-        {
-            old_for_new[j] = Some(i);
-            taken[i] = true;
-            renamed[j] = true;
-        }
-    }
+    // Before each later section, the highest earlier section paired so far (plus one; 0 for
+    // none): rising, so the first later section paired past an earlier one is a binary search.
+    let highest_so_far: Vec<usize> = old_for_new
+        .iter()
+        .scan(0, |top, o| {
+            *top = (*top).max(o.map_or(0, |i| i + 1));
+            Some(*top)
+        })
+        .collect();
     let paired: Vec<(usize, usize)> = old_for_new
         .iter()
         .enumerate()
         .filter_map(|(j, i)| i.map(|i| (j, i)))
         .collect();
-    let kept = longest_increasing(&paired.iter().map(|(_, i)| *i).collect::<Vec<_>>());
+    let kept = pairing::longest_increasing(&paired.iter().map(|(_, i)| *i).collect::<Vec<_>>());
 
     let mut counts = Counts::default();
     let mut changes: Vec<(usize, SectionChange)> = Vec::new();
@@ -719,10 +663,7 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
             counts.removed += 1;
             let units = compare_units(&s.units, &[], &mut counts);
             // Place it just before the section that followed it in the earlier version.
-            let after = old_for_new
-                .iter()
-                .position(|o| o.is_some_and(|x| x > i))
-                .map_or(new_sections.len() * 2, |j| j * 2);
+            let after = highest_so_far.partition_point(|&top| top <= i + 1) * 2;
             changes.push((
                 after,
                 SectionChange {

@@ -6,7 +6,7 @@
 //! `section`), and a repeated anchor gets `-1`, `-2`, … in document order, so every anchor is
 //! unique and the same from run to run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// GitHub's slug of a heading text (may be empty; see [`Anchors::assign`]).
 pub fn slug(text: &str) -> String {
@@ -22,9 +22,16 @@ pub fn slug(text: &str) -> String {
 }
 
 /// Hands out unique anchors for the headings of one document, in order.
+///
+/// Time is linear in the number of headings, however many share a text: for each slug, the
+/// number to try next is remembered (every smaller one is taken), so the 16,000th `Procedure`
+/// costs one look-up, not 16,000. Each taken anchor can be passed over at most twice in all
+/// (as `x-n` of slug `x`, and as a slug of its own), which bounds the searching.
 #[derive(Debug, Default, Clone)]
 pub struct Anchors {
     taken: HashSet<String>,
+    /// Per slug: the suffix to try next; the slug itself (0) and `-1` … below it are taken.
+    next: HashMap<String, usize>,
 }
 
 impl Anchors {
@@ -40,14 +47,20 @@ impl Anchors {
         if base.is_empty() {
             base = "section".to_string();
         }
-        let mut candidate = base.clone();
-        let mut n = 0;
-        while self.taken.contains(&candidate) {
+        let mut n = self.next.get(&base).copied().unwrap_or(0);
+        loop {
+            let candidate = if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             n += 1;
-            candidate = format!("{base}-{n}");
+            if !self.taken.contains(&candidate) {
+                self.taken.insert(candidate.clone());
+                self.next.insert(base, n);
+                return candidate;
+            }
         }
-        self.taken.insert(candidate.clone());
-        candidate
     }
 }
 
@@ -76,5 +89,19 @@ mod tests {
         assert_eq!(a.assign("→"), "section");
         assert_eq!(a.assign("★"), "section-1");
         assert_eq!(a.assign("procedure-1"), "procedure-1-1");
+        assert_eq!(a.assign("Procedure"), "procedure-3");
+        assert_eq!(a.assign("procedure-3"), "procedure-3-1");
+        assert_eq!(a.assign("procedure 4"), "procedure-4");
+        assert_eq!(a.assign("Procedure"), "procedure-5");
+    }
+
+    #[test]
+    fn many_identical_headings_are_numbered_in_order() {
+        let mut a = Anchors::new();
+        let got: Vec<String> = (0..20_000).map(|_| a.assign("Procedure")).collect();
+        assert_eq!(got[0], "procedure");
+        assert_eq!(got[1], "procedure-1");
+        assert_eq!(got[19_999], "procedure-19999");
+        assert_eq!(a.assign("procedure-19999"), "procedure-19999-1");
     }
 }

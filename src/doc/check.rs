@@ -36,6 +36,16 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     check_placeholders(sop, &mut findings);
     let body = scan(sop.body(), sop.body_first_line());
     check_headings(path, &body, &mut findings);
+    for place in &body.too_deep {
+        findings.push(Finding::warning(
+            path,
+            Location {
+                line: place.line,
+                column: place.column,
+            },
+            place.to_string(),
+        ));
+    }
     check_references(path, repo_root, &body, &mut findings);
     findings.sort_by_key(|f| f.location);
     findings
@@ -67,6 +77,7 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
     let mut seen = std::collections::BTreeSet::new();
     // One finding per source line, naming each character the first time it appears.
     let mut current: Option<(super::source::Location, Vec<char>)> = None;
+    let mut locator = sop.source.locator();
     let flush = |entry: Option<(super::source::Location, Vec<char>)>,
                  findings: &mut Vec<Finding>| {
         if let Some((location, chars)) = entry {
@@ -94,7 +105,7 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
             continue;
         }
         seen.insert(c);
-        let location = sop.source.location(offset);
+        let location = locator.locate(offset);
         match &mut current {
             Some((at, chars)) if at.line == location.line => chars.push(c),
             _ => {
@@ -106,9 +117,10 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
     flush(current, findings);
     // Right-to-left scripts are drawn unshaped and left to right: say so, once per line.
     let mut last_line = 0;
+    let mut locator = sop.source.locator();
     for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < sop.body_start) {
         if crate::render::pdf::fonts::is_right_to_left(c) {
-            let location = sop.source.location(offset);
+            let location = locator.locate(offset);
             if location.line != last_line {
                 last_line = location.line;
                 findings.push(Finding::warning(
@@ -132,6 +144,7 @@ fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
         return;
     };
     let text = sop.source.text();
+    let mut locator = sop.source.locator();
     let mut offset = table.start;
     let rows_text = text.get(table.clone()).unwrap_or_default();
     for (index, line) in rows_text.split_inclusive('\n').enumerate() {
@@ -141,7 +154,7 @@ fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
             let first = row.cells.first().map_or("", String::as_str);
             findings.push(Finding::error(
                 sop.path(),
-                sop.source.location(offset),
+                locator.locate(offset),
                 format!(
                     "this revision history row does not start with a version (`{first}`); a line typed right under the table becomes a row: leave a blank line between them, or delete the row"
                 ),
@@ -154,6 +167,7 @@ fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
 /// Lines left by an unresolved git merge (`<<<<<<<` … `>>>>>>>`): reported at each opening line.
 fn check_conflict_markers(sop: &Sop, findings: &mut Vec<Finding>) {
     let text = sop.source.text();
+    let mut locator = sop.source.locator();
     let mut open: Option<usize> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -165,7 +179,7 @@ fn check_conflict_markers(sop: &Sop, findings: &mut Vec<Finding>) {
         {
             findings.push(Finding::error(
                 sop.path(),
-                sop.source.location(start),
+                locator.locate(start),
                 "an unresolved merge conflict is left in the file (lines <<<<<<<, ======= and >>>>>>>); keep the right text and delete the marker lines",
             ));
         }
@@ -198,8 +212,56 @@ pub(crate) fn scheme(target: &str) -> Option<String> {
     valid.then(|| name.to_ascii_lowercase())
 }
 
+/// "Did you mean …?" for links to missing anchors, within a fixed amount of work per document:
+/// each suggestion compares the fragment with every anchor (edit distance, whose cost is the
+/// product of the lengths), so a document of many headings and many broken links would
+/// otherwise cost their product. Past [`Suggestions::BUDGET`] character pairs, broken links
+/// are still reported, without a suggestion; a fragment already looked up is not looked up
+/// again.
+struct Suggestions {
+    /// The bytes of all anchors together.
+    anchor_bytes: usize,
+    spent: usize,
+    found: std::collections::HashMap<String, Option<String>>,
+}
+
+impl Suggestions {
+    /// Character pairs compared in all: about a second's work.
+    const BUDGET: usize = 200_000_000;
+
+    fn new(headings: &[super::markdown::Heading]) -> Self {
+        Suggestions {
+            anchor_bytes: headings.iter().map(|h| h.anchor.len()).sum(),
+            spent: 0,
+            found: std::collections::HashMap::new(),
+        }
+    }
+
+    fn nearest(&mut self, headings: &[super::markdown::Heading], fragment: &str) -> Option<String> {
+        if let Some(found) = self.found.get(fragment) {
+            return found.clone();
+        }
+        let cost = self.anchor_bytes.saturating_mul(fragment.len().max(1));
+        if self.spent.saturating_add(cost) > Self::BUDGET {
+            return None;
+        }
+        self.spent += cost;
+        let found = headings
+            .iter()
+            .map(|h| (strsim::levenshtein(&h.anchor, fragment), &h.anchor))
+            .min()
+            .filter(|(d, _)| *d <= fragment.len().max(3) / 2)
+            .map(|(_, a)| a.clone());
+        self.found.insert(fragment.to_string(), found.clone());
+        found
+    }
+}
+
 fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
     let doc_dir = path.parent().unwrap_or(Path::new("."));
+    let anchors: std::collections::HashSet<&str> =
+        body.headings.iter().map(|h| h.anchor.as_str()).collect();
+    let mut suggest = Suggestions::new(&body.headings);
     for r in &body.references {
         let what = if r.is_image { "image" } else { "link" };
         let target = r.target.trim();
@@ -218,14 +280,10 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
                     r.location,
                     "this link points nowhere (`#`); give it a target or remove the link",
                 ));
-            } else if !body.headings.iter().any(|h| h.anchor == fragment) {
-                let nearest = body
-                    .headings
-                    .iter()
-                    .map(|h| (strsim::levenshtein(&h.anchor, fragment), &h.anchor))
-                    .min()
-                    .filter(|(d, _)| *d <= fragment.len().max(3) / 2)
-                    .map(|(_, a)| format!("; did you mean `#{a}`?"))
+            } else if !anchors.contains(fragment) {
+                let nearest = suggest
+                    .nearest(&body.headings, fragment)
+                    .map(|a| format!("; did you mean `#{a}`?"))
                     .unwrap_or_default();
                 findings.push(Finding::error(
                     path,

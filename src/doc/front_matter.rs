@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::source::{Location, SourceText, location_in};
+use super::source::{Location, Locator, SourceText, location_in};
 
 /// How a scalar was written in the YAML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,7 +327,9 @@ impl CharOffsets {
 fn read_entries(text: &str, range: Range<usize>) -> Result<Option<Vec<Entry>>, FrontMatterError> {
     let yaml = &text[range.clone()];
     let offsets = CharOffsets::new(text, &range);
-    let locate = |char_index: usize| location_in(text, offsets.byte(char_index));
+    // Values are located in file order: one locator reads the text once for all of them.
+    let locator = std::cell::RefCell::new(Locator::new(text));
+    let locate = |char_index: usize| locator.borrow_mut().locate(offsets.byte(char_index));
     let yaml_error = |err: saphyr_parser::ScanError| {
         let reported = offsets.byte(err.marker().index());
         // The reader may stop a line early on a tab: point at the tab itself.
@@ -403,7 +405,7 @@ fn read_entries(text: &str, range: Range<usize>) -> Result<Option<Vec<Entry>>, F
                     _ => Quoting::Plain,
                 },
                 range: start..end,
-                location: location_in(text, start),
+                location: locator.borrow_mut().locate(start),
             }
         };
         let (value, value_end) = match event {
@@ -701,11 +703,12 @@ impl FrontMatter {
 fn entry_line_start(text: &str, entry: &Entry, fm: &FrontMatter) -> usize {
     // The key's line: walk back from the start of the YAML to find the line numbered like the key.
     let mut start = fm.yaml_range.start;
+    let mut locator = Locator::new(text);
     for line in lines(&text[..fm.yaml_range.end]) {
         if line.start < fm.yaml_range.start {
             continue;
         }
-        if location_in(text, line.start).line == entry.location.line {
+        if locator.locate(line.start).line == entry.location.line {
             start = line.start;
             break;
         }

@@ -9,6 +9,7 @@ use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 
 use super::anchors::Anchors;
+use super::nesting::{self, TooDeep};
 use super::source::Location;
 
 /// The comrak options for SOP bodies: GitHub extensions on, raw HTML not passed through.
@@ -20,6 +21,16 @@ pub fn options() -> Options<'static> {
     options.extension.autolink = true;
     options.extension.footnotes = true;
     options
+}
+
+/// Parses a Markdown body into `arena` with [`options`], then flattens whatever nests more
+/// than [`nesting::MAX_DEPTH`] levels deep (see [`nesting`]). Every reader of the body parses
+/// it here, so no stage after it sees a deeper tree. Returns the root and the places
+/// flattened (lines counted in `body`).
+pub fn parse<'a>(arena: &'a Arena<'a>, body: &str) -> (&'a AstNode<'a>, Vec<TooDeep>) {
+    let root = comrak::parse_document(arena, body, &options());
+    let too_deep = nesting::limit(root);
+    (root, too_deep)
 }
 
 /// A heading of the body.
@@ -53,14 +64,22 @@ pub struct BodyScan {
     pub headings: Vec<Heading>,
     /// Links and images in document order.
     pub references: Vec<Reference>,
+    /// Places nested too deeply, flattened (see [`nesting`]), located in the file.
+    pub too_deep: Vec<TooDeep>,
 }
 
 /// Parses `body` (which starts on line `first_line` of the file) and collects its headings,
 /// links and images with their file locations. Autolinked bare URLs are included.
 pub fn scan(body: &str, first_line: usize) -> BodyScan {
     let arena = Arena::new();
-    let root = comrak::parse_document(&arena, body, &options());
-    let mut scan = BodyScan::default();
+    let (root, too_deep) = parse(&arena, body);
+    let mut scan = BodyScan {
+        too_deep: too_deep
+            .into_iter()
+            .map(|t| t.in_file(first_line))
+            .collect(),
+        ..BodyScan::default()
+    };
     let mut anchors = Anchors::new();
     let to_file = |line: usize, column: usize| Location {
         line: line + first_line.saturating_sub(1),

@@ -26,6 +26,15 @@ pub const KNOWN_KEYS: [&str; 9] = [
     "superseded_by",
 ];
 
+/// The known key an unknown one is probably a misspelling of. A key more than twice as long as
+/// the longest known key (15 characters) is too far from all of them to be compared: edit
+/// distance costs time and memory in the product of the lengths, and a key may be megabytes.
+fn near_known_key(key: &str) -> Option<&'static str> {
+    (key.len() <= 32)
+        .then(|| crate::config::nearest(key, KNOWN_KEYS))
+        .flatten()
+}
+
 /// What the front matter says, typed. A value that is missing or wrong is `None` (and a
 /// finding says why).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -132,8 +141,8 @@ impl Metadata {
                     entry.location,
                     format!("keys are written in lower case: `{}` is read as an unknown key; write `{lower}`", entry.key),
                 ));
-            } else if let Some(near) = crate::config::nearest(&entry.key, KNOWN_KEYS)
-                && fm.get(near).is_none()
+            } else if let Some(near) = near_known_key(&entry.key)
+                && !seen.contains_key(near)
             {
                 findings.push(Finding::warning(
                     path,

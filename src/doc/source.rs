@@ -122,9 +122,15 @@ impl SourceText {
         out
     }
 
-    /// The line and column of a byte offset into [`SourceText::text`].
+    /// The line and column of a byte offset into [`SourceText::text`]. Reads the text up to
+    /// `offset`: to locate many offsets, use one [`SourceText::locator`].
     pub fn location(&self, offset: usize) -> Location {
         location_in(&self.text, offset)
+    }
+
+    /// A [`Locator`] for many offsets of this text.
+    pub fn locator(&self) -> Locator<'_> {
+        Locator::new(&self.text)
     }
 
     /// A copy with `range` (byte offsets into the text) replaced by `replacement`; every other
@@ -154,6 +160,79 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
         index -= 1;
     }
     index
+}
+
+/// Line and column of many byte offsets in one text, in time linear in the text overall: the
+/// start of every line is found once (one pass), a line by binary search, and the column is
+/// counted on from the previous offset when it lies further along the same line, so offsets
+/// taken in file order cost one pass over the text in all. Gives exactly what
+/// [`SourceText::location`] gives (which reads the text up to the offset on every call).
+#[derive(Debug, Clone)]
+pub struct Locator<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts; line 1 starts at 0.
+    line_starts: Vec<usize>,
+    /// The last offset located, its line (index into `line_starts`) and its column.
+    last: (usize, usize, usize),
+}
+
+impl<'a> Locator<'a> {
+    /// Finds the line starts of `text` (`\r\n`, `\n` and a lone `\r` each end a line).
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            let ends_line = match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                line_starts.push(i + 1);
+            }
+        }
+        Locator {
+            text,
+            line_starts,
+            last: (0, 0, 1),
+        }
+    }
+
+    /// The line and column of byte `offset` (floored to a character boundary, at most the
+    /// length of the text).
+    pub fn locate(&mut self, offset: usize) -> Location {
+        let offset = floor_char_boundary(self.text, offset);
+        // The LF of a CRLF: the CR before it already ends the line (as in `location_in`, which
+        // sees only the text before the offset).
+        if offset > 0
+            && self.text.as_bytes().get(offset - 1) == Some(&b'\r')
+            && self.text.as_bytes().get(offset) == Some(&b'\n')
+        {
+            let line = self.line_starts.partition_point(|&s| s <= offset);
+            return Location {
+                line: line + 1,
+                column: 1,
+            };
+        }
+        let index = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let line_start = self.line_starts.get(index).copied().unwrap_or(0);
+        let (last_offset, last_index, last_column) = self.last;
+        let (from, column) =
+            if last_index == index && last_offset >= line_start && last_offset <= offset {
+                (last_offset, last_column)
+            } else {
+                (line_start, 1)
+            };
+        let column = column + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last = (offset, index, column);
+        Location {
+            line: index + 1,
+            column,
+        }
+    }
 }
 
 /// Line and column of a byte offset in `text`. `\r\n`, `\n` and a lone `\r` each end a line.
@@ -228,6 +307,24 @@ mod tests {
         // after "cé " (é is two bytes) the column is 4
         assert_eq!(location_in(text, 9), Location { line: 3, column: 4 });
         assert_eq!(location_in(text, 11), Location { line: 4, column: 1 });
+    }
+
+    #[test]
+    fn a_locator_gives_what_location_in_gives_in_any_order() {
+        for text in ["a\r\nb\rcé d\ne", "\r\r\n\n\rx", "", "é\n", "abc", "\n\r\n"] {
+            let expected: Vec<Location> =
+                (0..=text.len() + 1).map(|o| location_in(text, o)).collect();
+            let mut forward = Locator::new(text);
+            let got: Vec<Location> = (0..=text.len() + 1).map(|o| forward.locate(o)).collect();
+            assert_eq!(got, expected, "{text:?} forward");
+            let mut backward = Locator::new(text);
+            let mut got: Vec<Location> = (0..=text.len() + 1)
+                .rev()
+                .map(|o| backward.locate(o))
+                .collect();
+            got.reverse();
+            assert_eq!(got, expected, "{text:?} backward");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 
 use crate::doc::anchors::Anchors;
-use crate::doc::markdown::{options, plain_text};
+use crate::doc::markdown::plain_text;
+use crate::doc::nesting::TooDeep;
 
 /// A document body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -17,6 +18,9 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Footnote definitions, in the order of their first reference.
     pub footnotes: Vec<Footnote>,
+    /// Places that nested more deeply than the model keeps, flattened (see
+    /// [`crate::doc::nesting`]), with lines counted in the file.
+    pub too_deep: Vec<TooDeep>,
 }
 
 /// A heading.
@@ -167,7 +171,7 @@ impl Document {
     /// Parses a Markdown body (which starts on line `first_line` of its file) into the model.
     pub fn parse(body: &str, first_line: usize) -> Document {
         let arena = comrak::Arena::new();
-        let root = comrak::parse_document(&arena, body, &options());
+        let (root, too_deep) = crate::doc::markdown::parse(&arena, body);
         let mut builder = Builder {
             anchors: Anchors::new(),
             first_line,
@@ -176,7 +180,15 @@ impl Document {
         let blocks = builder.blocks(root);
         let mut footnotes = builder.footnotes;
         footnotes.sort_by_key(|f| f.number);
-        Document { blocks, footnotes }
+        let too_deep = too_deep
+            .into_iter()
+            .map(|t| t.in_file(first_line))
+            .collect();
+        Document {
+            blocks,
+            footnotes,
+            too_deep,
+        }
     }
 
     /// Every heading in document order.

@@ -187,19 +187,36 @@ pub enum RenderWarning {
         /// The source line.
         line: usize,
     },
+    /// A place where quotes, lists or inline markup nest more deeply than renditions show
+    /// (see [`crate::doc::nesting`]): the deeper levels are flattened, their text kept.
+    TooDeep(crate::doc::nesting::TooDeep),
     /// A character no embedded font can draw (PDF only): it shows as the font's missing-glyph
-    /// box. Reported once per character, at the first line it appears on.
+    /// box. Reported once per character, at the first place it appears.
     MissingGlyph {
         /// The character.
         c: char,
         /// The first source line it appears on.
         line: usize,
+        /// Its column on that line, in characters from 1.
+        column: usize,
     },
+}
+
+impl RenderWarning {
+    /// A warning for each place of `doc` that nested too deeply and was flattened.
+    pub fn nesting(doc: &ir::Document) -> Vec<RenderWarning> {
+        doc.too_deep
+            .iter()
+            .copied()
+            .map(RenderWarning::TooDeep)
+            .collect()
+    }
 }
 
 impl std::fmt::Display for RenderWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RenderWarning::TooDeep(place) => write!(f, "{place}"),
             RenderWarning::RightToLeft { .. } => write!(
                 f,
                 "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined"
@@ -324,9 +341,11 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         generator => format!("sopctl {}", env!("CARGO_PKG_VERSION")),
     };
     let page = templates::render(&job.template_root, templates::PAGE, context)?;
+    let mut warnings = RenderWarning::nesting(&doc);
+    warnings.extend(writer.warnings);
     Ok(Rendition {
         bytes: page.into_bytes(),
-        warnings: writer.warnings,
+        warnings,
     })
 }
 
@@ -388,38 +407,36 @@ pub fn findings(
         return Vec::new();
     }
     let refs = crate::doc::markdown::scan(sop.body(), sop.body_first_line()).references;
+    // Where each image is first referenced: one lookup per warning, not a search.
+    let mut first_image = std::collections::HashMap::new();
+    for r in refs.iter().filter(|r| r.is_image) {
+        first_image.entry(r.target.as_str()).or_insert(r.location);
+    }
     let mut out: Vec<Finding> = Vec::new();
     for w in warnings {
         let (location, error) = match w {
             RenderWarning::Image { source, problem } => (
-                refs.iter()
-                    .find(|r| r.is_image && r.target == *source)
-                    .map_or(Location { line: 1, column: 1 }, |r| r.location),
+                first_image
+                    .get(source.as_str())
+                    .copied()
+                    .unwrap_or(Location { line: 1, column: 1 }),
                 matches!(problem, images::ImageProblem::Outside),
             ),
-            RenderWarning::RightToLeft { line } => (
+            RenderWarning::TooDeep(place) => (
                 Location {
-                    line: *line,
-                    column: 1,
+                    line: place.line,
+                    column: place.column,
                 },
                 false,
             ),
-            RenderWarning::MissingGlyph { c, line } => {
-                let column = sop
-                    .source
-                    .text()
-                    .lines()
-                    .nth(line.saturating_sub(1))
-                    .and_then(|l| l.chars().position(|x| x == *c))
-                    .map_or(1, |p| p + 1);
-                (
-                    Location {
-                        line: *line,
-                        column,
-                    },
-                    false,
-                )
-            }
+            RenderWarning::RightToLeft { line } => (Location { line: *line, column: 1 }, false),
+            RenderWarning::MissingGlyph { line, column, .. } => (
+                Location {
+                    line: *line,
+                    column: *column,
+                },
+                false,
+            ),
         };
         let finding = match w {
             RenderWarning::Image { source, .. } if error => Finding::error(

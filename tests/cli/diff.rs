@@ -4,7 +4,7 @@ use crate::harness::{EXAMPLE_1_0, EXAMPLE_1_1, TestEnv, fixture};
 
 /// A repository where `v1` is released as 1.0 and `v2` as 1.1 (tags made by git, the way other
 /// tools make them), the file at the root.
-fn pair(v1: &[u8], v2: &[u8]) -> TestEnv {
+pub(crate) fn pair(v1: &[u8], v2: &[u8]) -> TestEnv {
     let env = TestEnv::repo();
     env.git(&["config", "core.autocrlf", "false"]);
     env.write(

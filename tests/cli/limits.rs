@@ -194,3 +194,151 @@ fn a_table_too_wide_for_one_glyph_a_column_and_a_row_taller_than_a_page_lose_not
     );
     assert!(text.contains("last row") && text.contains("After."));
 }
+
+/// The warning `check` and `render` give where quotes and lists nest past the limit.
+const TOO_DEEP_BLOCKS: &str = "warning: quotes and lists are nested more than 100 levels deep here; the deeper levels are shown at level 100, with all their text: remove some of the `>` marks or list indentation";
+
+// Issue 13: 2–3 MB of nested `>` aborted with a stack overflow even on the 1 GiB stack (the
+// model, HTML, layout and diff recursed once per level).
+#[test]
+fn quotes_nested_a_million_deep_are_shown_a_hundred_deep_with_a_located_warning() {
+    let env = TestEnv::new();
+    let body = format!("Intro.\n\n{}deepest words\n", "> ".repeat(1_000_000));
+    env.write("quotes.md", format!("{FRONT}{body}"));
+    assert!(env.read("quotes.md").len() > 2_000_000);
+    let check = env.run(&["check", "quotes.md"]);
+    check.expect_code(0);
+    assert_eq!(
+        check.stdout,
+        format!("quotes.md:9:201: {TOO_DEEP_BLOCKS}\n")
+    );
+    assert_eq!(check.stderr, "checked 1 SOP: 0 errors, 1 warning\n");
+    let render = env.run(&["render", "quotes.md", "-o", "out"]);
+    render.expect_code(0);
+    // Found by both renditions, said once.
+    assert_eq!(
+        render.stdout,
+        format!("quotes.md:9:201: {TOO_DEEP_BLOCKS}\nout/quotes.pdf\nout/quotes.html\n")
+    );
+    let html = env.read("out/quotes.html");
+    assert_eq!(html.matches("<blockquote>").count(), 100);
+    assert!(html.contains("<p>deepest words</p>"));
+    let pdf = std::process::Command::new("pdftotext")
+        .arg(env.path("out/quotes.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(String::from_utf8_lossy(&pdf.stdout).contains("deepest words"));
+}
+
+// Issue 13: the same depth in a redline (the diff walks the model too).
+#[test]
+fn a_redline_of_quotes_nested_a_million_deep_shows_the_changed_word() {
+    let deep = "> ".repeat(1_000_000);
+    let env = crate::diff::pair(
+        format!("{FRONT}{deep}check the valve\n").as_bytes(),
+        format!("{FRONT}{deep}check the pump\n").as_bytes(),
+    );
+    let run = env.run(&["diff", "1.0", "1.1"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("check the [-valve-]{+pump+}"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with(
+            "1 section changed, 0 added, 0 removed, 0 moved; 1 word inserted, 1 word deleted\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+// Issue 13: nested emphasis and lists are held to the same depth.
+#[test]
+fn emphasis_nested_half_a_million_deep_and_lists_150_deep_keep_their_text() {
+    let env = TestEnv::new();
+    let stars = "*".repeat(1_000_000);
+    let lists: String = (0..150)
+        .map(|d| format!("{}- item {d}\n", "  ".repeat(d)))
+        .collect();
+    env.write("deep.md", format!("{FRONT}{stars}inside{stars}\n\n{lists}"));
+    let render = env.run(&["render", "deep.md", "--format", "html", "-o", "out"]);
+    render.expect_code(0);
+    assert_eq!(
+        render.stdout,
+        format!(
+            "deep.md:7:201: warning: emphasis, strikethrough and links are nested more than 100 levels deep here; inside, the text is shown without the deeper markup: remove some of the `*`, `_`, `~` or brackets\ndeep.md:59:101: {TOO_DEEP_BLOCKS}\nout/deep.html\n"
+        )
+    );
+    let html = env.read("out/deep.html");
+    assert!(html.contains("inside"));
+    assert_eq!(html.matches("<strong>").count(), 100);
+    // Every item, in order: items 0 to 49 as nested lists, the deeper ones inside item 49.
+    let mut rest = html.as_str();
+    for d in 0..150 {
+        let at = rest
+            .find(&format!("item {d}\n"))
+            .or_else(|| rest.find(&format!("item {d}<")))
+            .unwrap_or_else(|| panic!("item {d} missing or out of order"));
+        rest = &rest[at..];
+    }
+    assert_eq!(html.matches("<li>").count(), 50);
+}
+
+// Issue 13: 16,000 identical headings took 23 s and 100,000 more than five minutes (each new
+// anchor tried every number already taken).
+#[test]
+fn sixteen_thousand_identical_headings_get_unique_numbered_anchors() {
+    let env = TestEnv::new();
+    let mut body: String = "## Procedure\n\nDo it.\n\n".repeat(16_000);
+    body.push_str("See [the last one](#procedure-15999) and [the first](#procedure).\n");
+    env.write("same.md", format!("{FRONT}{body}"));
+    let check = env.run(&["check", "same.md"]);
+    check.expect_code(0);
+    assert_eq!(check.stdout, "");
+    assert_eq!(check.stderr, "checked 1 SOP: no problems found\n");
+    env.run(&["render", "same.md", "--format", "html", "-o", "out"])
+        .expect_code(0);
+    let html = env.read("out/same.html");
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(ids.len(), 16_000);
+    assert_eq!(
+        ids[..4],
+        ["procedure", "procedure-1", "procedure-2", "procedure-3"]
+    );
+    assert_eq!(ids[15_999], "procedure-15999");
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), 16_000);
+}
+
+// Issue 13: 40,000 approvers took 9 s (each value was located by reading the file from its
+// start).
+#[test]
+fn forty_thousand_approvers_are_read_and_the_last_can_approve() {
+    let env = TestEnv::repo();
+    let approvers: String = (0..40_000)
+        .map(|i| format!("  - Approver {i:05}\n"))
+        .collect();
+    env.write(
+        "sops/many.md",
+        format!("---\nid: SOP-001\ntitle: Many approvers\nowner: QA\napprovers:\n{approvers}---\n\n## Scope\n\nText.\n"),
+    );
+    env.commit("Many approvers");
+    let check = env.run(&["check"]);
+    check.expect_code(0);
+    assert_eq!(check.stdout, "");
+    assert_eq!(check.stderr, "checked 1 SOP: no problems found\n");
+    let approve = env.run(&["approve", "--role", "Approver 39999"]);
+    approve.expect_code(0);
+    assert!(
+        approve.stderr.contains(" as Approver 39999 ("),
+        "{}",
+        approve.stderr
+    );
+}

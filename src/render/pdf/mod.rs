@@ -22,11 +22,35 @@ use super::{RenderError, RenderJob, RenderWarning, Rendition, ir};
 pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
     let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
     let laid = layout::layout(&doc, &job.meta, job.files, &job.doc_relative, job.paper);
-    let mut warnings = laid.warnings;
+    let mut warnings = RenderWarning::nesting(&doc);
+    warnings.extend(laid.warnings);
     let text = job.sop.source.text();
+    // Offsets are located in file order, with one locator: linear in the text however many
+    // characters are missing or lines are right to left.
+    let mut locator = job.sop.source.locator();
+    let mut first_seen: std::collections::HashMap<char, crate::doc::Location> =
+        std::collections::HashMap::new();
+    if !laid.missing.is_empty() {
+        let missing: std::collections::HashSet<char> = laid.missing.iter().copied().collect();
+        for (offset, c) in text.char_indices() {
+            if missing.contains(&c) && !first_seen.contains_key(&c) {
+                first_seen.insert(c, locator.locate(offset));
+                if first_seen.len() == missing.len() {
+                    break;
+                }
+            }
+        }
+    }
     for c in &laid.missing {
-        let line = text.find(*c).map_or(1, |i| job.sop.source.location(i).line);
-        warnings.push(RenderWarning::MissingGlyph { c: *c, line });
+        let at = first_seen
+            .get(c)
+            .copied()
+            .unwrap_or(crate::doc::Location { line: 1, column: 1 });
+        warnings.push(RenderWarning::MissingGlyph {
+            c: *c,
+            line: at.line,
+            column: at.column,
+        });
     }
     let mut last_line = 0;
     for (offset, c) in text
@@ -34,7 +58,7 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
         .skip_while(|(i, _)| *i < job.sop.body_start)
     {
         if fonts::is_right_to_left(c) {
-            let line = job.sop.source.location(offset).line;
+            let line = locator.locate(offset).line;
             if line != last_line {
                 last_line = line;
                 warnings.push(RenderWarning::RightToLeft { line });

@@ -19,7 +19,6 @@ pub mod page;
 pub mod table;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::ops::{Add, AddAssign, Mul, Sub, SubAssign};
 
 use super::fonts::FaceId;
@@ -265,6 +264,13 @@ impl Geometry {
 /// `p1 text x=56.7 y=90.2 Sans-Bold 14 "4. Procedure"`.
 pub fn dump(doc: &LayoutDoc) -> String {
     let mut out = String::new();
+    dump_into(doc, &mut out);
+    out
+}
+
+/// [`dump`], written into `out` as it goes (a long document's dump is hundreds of MB, so the
+/// writer hashes it without keeping it).
+pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
     for (n, page) in doc.pages.iter().enumerate() {
         for item in &page.items {
             let p = n + 1;
@@ -320,7 +326,6 @@ pub fn dump(doc: &LayoutDoc) -> String {
             };
         }
     }
-    out
 }
 
 /// A laid-out document and what the reader should know about it.
