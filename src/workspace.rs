@@ -443,7 +443,7 @@ impl Workspace {
                     shown.clone(),
                     Location { line: 1, column: 1 },
                     format!(
-                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore {}  or, to withdraw the SOP, restore it and run  sopctl retire {}",
+                        "{id} is deleted from the working copy (it is still in the last commit); bring it back with  git restore -- {}  or, to withdraw the SOP, restore it and run  sopctl retire {}",
                         crate::shell::quote_path(&shown),
                         crate::shell::quote(id.as_str())
                     ),

@@ -201,7 +201,7 @@ impl From<WorkspaceError> for CliError {
             }
             WorkspaceError::Deleted { ref id, ref path } => {
                 let hint = format!(
-                    "to bring it back:  git restore {}   (to withdraw an SOP, restore it and run  sopctl retire {})",
+                    "to bring it back:  git restore -- {}   (to withdraw an SOP, restore it and run  sopctl retire {})",
                     shell::quote_path(path),
                     shell::quote(id.as_str())
                 );
@@ -266,7 +266,7 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),
         Refusal::Retired(_) => "write a new SOP for the procedure that replaces it (sopctl new)".to_string(),
         Refusal::MissingApprovals { missing, .. } => format!(
-            "each of them approves the current content with  sopctl approve --role {}  (an edit after an approval voids it)",
+            "each of them approves the current content with  sopctl approve --role={}  (an edit after an approval voids it)",
             shell::quote(missing.first().map_or("Role", String::as_str))
         ),
         Refusal::DateBeforeLastRelease { .. } => {

@@ -21,10 +21,14 @@ use super::{Repo, RepoError};
 pub struct Intent {
     /// The record in words, for messages: "the release of SOP-001 1.1".
     pub what: String,
-    /// The work tree the record was made in (absolute).
+    /// The work tree the record was made in (absolute, as it was then; see
+    /// [`Repo::workdir_of`] for a repository moved since).
     pub workdir: PathBuf,
-    /// That work tree's index file (absolute; linked work trees have their own).
+    /// That work tree's index file (absolute, as it was then; linked work trees have their own).
     pub index: PathBuf,
+    /// That work tree's git dir relative to the common git dir (empty for the main work tree,
+    /// `worktrees/NAME` for a linked one), so a moved repository is still found.
+    pub git_dir: PathBuf,
     /// The branch's full ref name (`refs/heads/main`).
     pub branch: String,
     /// The commit the branch pointed at before (none on an unborn branch).
@@ -35,7 +39,8 @@ pub struct Intent {
     pub tag: Option<(String, String)>,
     /// Work tree files the commit changes.
     pub files: Vec<FileIntent>,
-    /// Renditions staged in the state folder, and where they go.
+    /// Renditions staged in the state folder (relative to the staging folder), and where they
+    /// go (relative to the work tree when inside it).
     pub renditions: Vec<(PathBuf, PathBuf)>,
 }
 
@@ -52,9 +57,9 @@ pub struct FileIntent {
     pub worktree: String,
     /// Its git file mode (`0o100644`, `0o100755`).
     pub mode: u32,
-    /// The blob id of the file's bytes in the work tree before the record (none: no file).
-    /// Finishing never overwrites a file that holds anything else: an edit made after the
-    /// interruption is the user's and stays.
+    /// A blob holding the file's bytes in the work tree before the record (none: no file), to
+    /// put it back when the record is undone. Neither finishing nor undoing overwrites a file
+    /// that holds anything else: an edit made after the interruption is the user's and stays.
     pub before: Option<String>,
 }
 
@@ -96,7 +101,7 @@ pub(crate) fn staging_dir(common: &Path) -> PathBuf {
 /// lock left behind by a killed sopctl as its own.
 pub(crate) const LOCK_MARK: &str = "sopctl record lock";
 
-fn state_error(path: &Path, e: &dyn std::fmt::Display) -> RepoError {
+pub(crate) fn state_error(path: &Path, e: &dyn std::fmt::Display) -> RepoError {
     RepoError::State {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -124,9 +129,21 @@ pub(crate) fn read(common: &Path) -> Result<Option<Intent>, RepoError> {
 
 /// Removes the journal and the staging folder: the record is finished or undone.
 pub(crate) fn clear(common: &Path) -> Result<(), RepoError> {
-    let staging = staging_dir(common);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| RepoError::io(&staging, &e))?;
+    for folder in [staging_dir(common), state_dir(common).join("scratch")] {
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder).map_err(|e| RepoError::io(&folder, &e))?;
+        }
+    }
+    for file in [
+        "index.before",
+        "index.lock.mark",
+        "index.next",
+        "index.next.lock",
+    ] {
+        let path = state_dir(common).join(file);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| RepoError::io(&path, &e))?;
+        }
     }
     let path = journal_path(common);
     match std::fs::remove_file(&path) {
@@ -149,7 +166,7 @@ pub(crate) fn lock_is_ours(path: &Path, ids: &[&str]) -> bool {
 }
 
 /// Removes `path` if it is a lock file sopctl left (see [`lock_is_ours`]).
-fn clear_lock(path: &Path, ids: &[&str]) -> Result<(), RepoError> {
+pub(crate) fn clear_lock(path: &Path, ids: &[&str]) -> Result<(), RepoError> {
     if path.exists() && lock_is_ours(path, ids) {
         std::fs::remove_file(path).map_err(|e| RepoError::io(path, &e))?;
     }
@@ -158,7 +175,7 @@ fn clear_lock(path: &Path, ids: &[&str]) -> Result<(), RepoError> {
 
 /// Removes sopctl's temporary files (`.sopctl-*.tmp`, from an atomic write cut short) in the
 /// folder of `file`.
-fn clear_temporaries(file: &Path) {
+pub(crate) fn clear_temporaries(file: &Path) {
     let Some(dir) = file.parent() else { return };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -176,7 +193,7 @@ impl Repo {
     /// The git lock files a record may leave behind: the index's, the branch's, the tag's.
     pub(crate) fn record_locks(&self, intent: &Intent) -> Vec<PathBuf> {
         let common = self.common_dir();
-        let mut locks = vec![lock_of(&intent.index)];
+        let mut locks = vec![lock_of(&self.index_of(intent))];
         locks.push(lock_of(&common.join(&intent.branch)));
         if let Some((name, _)) = &intent.tag {
             locks.push(lock_of(&common.join(name)));
@@ -196,10 +213,7 @@ impl Repo {
         clear_temporaries(&journal_path(&common));
         let Some(intent) = read(&common)? else {
             // A record killed while staging, before its journal: only scratch files remain.
-            let staging = staging_dir(&common);
-            if staging.exists() {
-                let _ = std::fs::remove_dir_all(&staging);
-            }
+            let _ = clear(&common);
             return Ok(None);
         };
         let branch_now = self
@@ -220,14 +234,18 @@ impl Repo {
             self.finish(&intent, None)?;
             Ok(Some(Outcome::Completed(intent.what)))
         } else {
-            self.undo(&intent)?;
+            // The work tree and the index are put back only when the branch is where the
+            // record found it: if someone moved it since, what is there now is theirs.
+            let untouched = branch_now.as_ref() == intent.old.as_ref();
+            self.undo(&intent, untouched)?;
             Ok(Some(Outcome::Undone(intent.what)))
         }
     }
 
-    /// Removes what a record did before its commit point: its tag ref, the lock files it took,
-    /// its staged renditions and its journal.
-    pub(crate) fn undo(&self, intent: &Intent) -> Result<(), RepoError> {
+    /// Removes what a record did before its commit point: its tag ref, the work tree files and
+    /// index entries it wrote (when `restore`), the lock files it took, its staged renditions
+    /// and its journal.
+    pub(crate) fn undo(&self, intent: &Intent, restore: bool) -> Result<(), RepoError> {
         let common = self.common_dir();
         let ids = self.intent_ids(intent);
         // Locks a killed libgit2 left on the refs first: they would stop the tag's removal.
@@ -241,13 +259,16 @@ impl Repo {
             r.delete()
                 .map_err(|e| RepoError::git("remove the tag", &e))?;
         }
-        clear_lock(&lock_of(&intent.index), &[])?;
+        if restore {
+            self.restore_worktree(intent)?;
+        }
+        clear_lock(&lock_of(&self.index_of(intent)), &[])?;
         clear(&common)?;
         self.forget_tag_names();
         Ok(())
     }
 
-    fn intent_ids<'i>(&self, intent: &'i Intent) -> Vec<&'i str> {
+    pub(crate) fn intent_ids<'i>(&self, intent: &'i Intent) -> Vec<&'i str> {
         let mut ids = vec![intent.new.as_str()];
         if let Some(old) = &intent.old {
             ids.push(old);
@@ -256,109 +277,6 @@ impl Repo {
             ids.push(target);
         }
         ids
-    }
-
-    /// Carries out the steps after the commit point, each of which can be repeated: the tag
-    /// ref, the work tree files, the renditions, the index; then removes the journal.
-    pub(crate) fn finish(
-        &self,
-        intent: &Intent,
-        fault: Option<super::transaction::FaultPoint>,
-    ) -> Result<(), RepoError> {
-        use super::transaction::FaultPoint;
-        let common = self.common_dir();
-        let ids = self.intent_ids(intent);
-        let fail = |point: FaultPoint| match fault {
-            Some(f) if f == point => Err(RepoError::Injected(point.name())),
-            _ => Ok(()),
-        };
-        if let Some((name, target)) = &intent.tag {
-            clear_lock(&lock_of(&common.join(name)), &ids)?;
-            if self.inner.find_reference(name).is_err() {
-                let oid = oid(target)?;
-                self.inner
-                    .reference(name, oid, false, &format!("sopctl: {}", intent.what))
-                    .map_err(|e| RepoError::git("create the tag", &e))?;
-            }
-        }
-        clear_lock(&lock_of(&common.join(&intent.branch)), &ids)?;
-        let mut stats = Vec::new();
-        for file in &intent.files {
-            stats.push(self.finish_file(intent, file)?);
-        }
-        fail(FaultPoint::File)?;
-        for (staged, dest) in &intent.renditions {
-            finish_rendition(staged, dest)?;
-        }
-        fail(FaultPoint::Renditions)?;
-        fail(FaultPoint::Index)?;
-        if !intent.files.is_empty() {
-            self.finish_index(intent, &stats)?;
-        }
-        clear(&common)?;
-        self.forget_tag_names();
-        Ok(())
-    }
-
-    /// Writes one work tree file from its blob, unless it already holds it; returns its
-    /// metadata when it holds the blob (for the index entry), `None` when the user changed it
-    /// in the meantime (it is then left alone and shows as modified).
-    fn finish_file(
-        &self,
-        intent: &Intent,
-        file: &FileIntent,
-    ) -> Result<Option<std::fs::Metadata>, RepoError> {
-        let path = intent.workdir.join(&file.path);
-        clear_temporaries(&path);
-        let blob_id = oid(&file.worktree)?;
-        let current = std::fs::read(&path).ok();
-        let current_id = current
-            .as_deref()
-            .and_then(|b| git2::Oid::hash_object(git2::ObjectType::Blob, b).ok());
-        let before = file.before.as_deref().map(oid).transpose()?;
-        if current_id != Some(blob_id) {
-            if current_id != before {
-                // Changed by the user since the interruption: theirs to keep.
-                return Ok(None);
-            }
-            let blob = self
-                .inner
-                .find_blob(blob_id)
-                .map_err(|e| RepoError::git("read the recorded document", &e))?;
-            crate::fsx::write_atomic(&path, blob.content())
-                .map_err(|e| RepoError::io(&path, &e.source))?;
-        }
-        Ok(std::fs::metadata(&path).ok())
-    }
-
-    /// Writes the index with the record's entries (the rest of the index, staged changes
-    /// included, as it was), then releases the index lock.
-    fn finish_index(
-        &self,
-        intent: &Intent,
-        stats: &[Option<std::fs::Metadata>],
-    ) -> Result<(), RepoError> {
-        let common = self.common_dir();
-        let next = state_dir(&common).join("index.next");
-        let _ = std::fs::remove_file(&next);
-        // libgit2 writes the new index through a lock file of its own, which a kill can leave.
-        let _ = std::fs::remove_file(lock_of(&next));
-        if intent.index.exists() {
-            std::fs::copy(&intent.index, &next).map_err(|e| RepoError::io(&next, &e))?;
-        }
-        let mut index =
-            git2::Index::open(&next).map_err(|e| RepoError::git("read the index", &e))?;
-        for (file, meta) in intent.files.iter().zip(stats) {
-            index
-                .add(&index_entry(file, meta.as_ref())?)
-                .map_err(|e| RepoError::git("update the index", &e))?;
-        }
-        index
-            .write()
-            .map_err(|e| RepoError::git("update the index", &e))?;
-        std::fs::rename(&next, &intent.index).map_err(|e| RepoError::io(&intent.index, &e))?;
-        clear_lock(&lock_of(&intent.index), &[])?;
-        Ok(())
     }
 }
 
@@ -369,67 +287,6 @@ pub(crate) fn lock_of(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn oid(text: &str) -> Result<git2::Oid, RepoError> {
+pub(crate) fn oid(text: &str) -> Result<git2::Oid, RepoError> {
     git2::Oid::from_str(text).map_err(|e| RepoError::git("read the journal", &e))
-}
-
-/// Moves a staged rendition into place (copying when the two lie on different disks).
-fn finish_rendition(staged: &Path, dest: &Path) -> Result<(), RepoError> {
-    if !staged.exists() {
-        // Moved already by the run that was interrupted.
-        return Ok(());
-    }
-    clear_temporaries(dest);
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, &e))?;
-    }
-    if std::fs::rename(staged, dest).is_err() {
-        let bytes = std::fs::read(staged).map_err(|e| RepoError::io(staged, &e))?;
-        crate::fsx::write_atomic(dest, &bytes).map_err(|e| RepoError::io(dest, &e.source))?;
-        std::fs::remove_file(staged).map_err(|e| RepoError::io(staged, &e))?;
-    }
-    Ok(())
-}
-
-/// The index entry of a file the record wrote: its blob and mode, with the file's metadata so
-/// git sees it unchanged (without metadata, git compares the content instead).
-fn index_entry(
-    file: &FileIntent,
-    meta: Option<&std::fs::Metadata>,
-) -> Result<git2::IndexEntry, RepoError> {
-    let path = file.path.to_string_lossy().replace('\\', "/").into_bytes();
-    let mut entry = git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: file.mode,
-        uid: 0,
-        gid: 0,
-        file_size: 0,
-        id: oid(&file.blob)?,
-        flags: 0,
-        flags_extended: 0,
-        path,
-    };
-    #[cfg(unix)]
-    if let Some(meta) = meta {
-        use std::os::unix::fs::MetadataExt;
-        let t = |secs: i64, nanos: i64| {
-            git2::IndexTime::new(
-                i32::try_from(secs).unwrap_or(0),
-                u32::try_from(nanos).unwrap_or(0),
-            )
-        };
-        entry.ctime = t(meta.ctime(), meta.ctime_nsec());
-        entry.mtime = t(meta.mtime(), meta.mtime_nsec());
-        entry.dev = u32::try_from(meta.dev() & u64::from(u32::MAX)).unwrap_or(0);
-        entry.ino = u32::try_from(meta.ino() & u64::from(u32::MAX)).unwrap_or(0);
-        entry.uid = meta.uid();
-        entry.gid = meta.gid();
-        entry.file_size = u32::try_from(meta.size()).unwrap_or(u32::MAX);
-    }
-    #[cfg(not(unix))]
-    let _ = meta;
-    Ok(entry)
 }

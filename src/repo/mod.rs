@@ -14,6 +14,7 @@ pub mod records;
 pub mod sign;
 pub mod tags;
 pub mod transaction;
+pub mod worktree;
 
 use std::path::{Path, PathBuf};
 
@@ -698,6 +699,18 @@ impl Repo {
         }
         let written = self.write_record(lock, &record, transaction::FaultPoint::from_env())?;
         Ok(written.commit)
+    }
+
+    /// The folder of the submodule (or other repository nested in the work tree) that holds
+    /// `relative`, if any: a folder between the file and the work tree's root with a `.git` of
+    /// its own. Its commits belong to that repository, not to this one.
+    pub fn nested_repository_of(&self, relative: &Path) -> Option<PathBuf> {
+        relative
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+            .find(|a| self.workdir.join(a).join(".git").exists())
+            .map(Path::to_path_buf)
     }
 
     /// git's common folder: `.git` of the main work tree, shared by linked work trees (refs,

@@ -5,21 +5,24 @@
 //!
 //! The order, with the caller holding the [record lock](super::lock::RecordLock):
 //!
-//! 1. **Objects**: blobs, tree, commit, tag object; renditions made (they print the commit id)
-//!    and staged in `<common git dir>/sopctl/staging/`. Nothing is visible yet.
+//! 1. **Objects**: blobs (the new bytes through git's clean filters, and the file's bytes from
+//!    before, kept for an undo), tree, commit; renditions made (they print the commit id) and
+//!    staged in `<common git dir>/sopctl/staging/`; the tag object, with each rendition's
+//!    checksum. Nothing is visible yet.
 //! 2. **Journal**: the [intent](super::journal::Intent) is written and flushed.
 //! 3. **Index lock**: for a record that changes files, git's own `index.lock` is taken (with a
-//!    mark that says it is sopctl's), so no `git commit` can run on a stale index while the
-//!    record is half written: the user's next commit can never revert the record.
-//! 4. **Tag ref** created (never overwritten).
-//! 5. **Branch** moved by compare-and-swap: the commit point.
-//! 6. **Finish**: work tree files from their blobs, renditions moved into place, the index
-//!    written (only the record's entries change; the rest of the index stays as it was) and its
-//!    lock released, the journal removed.
+//!    mark that says it is sopctl's), so no `git add` or `git commit` runs until the index holds
+//!    the record.
+//! 4. **Work tree and index** ([`super::worktree`]): a copy of the index is kept, the files are
+//!    written, their index entries set.
+//! 5. **Tag ref** created (never overwritten).
+//! 6. **Branch** moved by compare-and-swap: the commit point.
+//! 7. **Finish**: the index lock released, renditions moved into place, the journal removed.
 //!
-//! A failure before step 5 undoes steps 2–4 and reports that nothing changed. A failure in step
-//! 6 leaves the journal: the record exists and the next sopctl command finishes it. A kill at
-//! any point is resolved by the next command: see [`Repo::recover_locked`].
+//! A failure before step 6 undoes steps 2–5 (files and index put back from what was kept) and
+//! reports that nothing changed. A failure in step 7 leaves the journal: the record exists and
+//! the next sopctl command finishes it. A kill at any point is resolved by the next command:
+//! see [`Repo::recover_locked`].
 
 use std::path::{Path, PathBuf};
 
@@ -33,18 +36,19 @@ use super::{Identity, Repo, RepoError};
 /// builds only; release builds ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultPoint {
-    /// After the objects are written, before any ref moves.
+    /// After the objects are written, before anything is visible.
     Objects,
-    /// After the tag ref was created, before the branch moves.
-    Tag,
-    /// After the branch moved (the commit point): acts like a kill.
-    Branch,
-    /// After the document was written: acts like a kill.
+    /// After the work tree files were written, before the index (undone at once).
     File,
-    /// After the renditions were written: acts like a kill.
-    Renditions,
-    /// Before the index is written (the last step): acts like a kill.
+    /// After the index was written, before any ref moves (undone at once).
     Index,
+    /// After the tag ref was created, before the branch moves (undone at once).
+    Tag,
+    /// After the branch moved (the commit point): acts like a kill; the next command finishes.
+    Branch,
+    /// After the renditions were moved into place, before the journal is removed: acts like a
+    /// kill; the next command finishes.
+    Renditions,
 }
 
 impl FaultPoint {
@@ -78,10 +82,7 @@ impl FaultPoint {
 
     /// Whether a fault here comes after the commit point (the record then exists).
     pub fn after_commit_point(self) -> bool {
-        matches!(
-            self,
-            FaultPoint::Branch | FaultPoint::File | FaultPoint::Renditions | FaultPoint::Index
-        )
+        matches!(self, FaultPoint::Branch | FaultPoint::Renditions)
     }
 }
 
@@ -232,10 +233,16 @@ impl Repo {
             journal::clear(&common)?;
             return Err(RepoError::Injected(FaultPoint::Objects.name()));
         }
+        let git_dir = self
+            .git_dir()
+            .strip_prefix(&common)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let intent = Intent {
             what: w.what.clone(),
             workdir: self.workdir.clone(),
             index: index.clone(),
+            git_dir,
             branch: objects.branch.clone(),
             old: objects.old.map(|o| o.to_string()),
             new: objects.commit.to_string(),
@@ -259,8 +266,14 @@ impl Repo {
             journal::clear(&common)?;
             return Err(e);
         }
+        // The work tree and the index before the commit point: from here on, git's index
+        // lock keeps `git commit` away until the index holds the record.
+        if let Err(e) = self.apply_worktree(&intent, fault) {
+            self.undo(&intent, true)?;
+            return Err(e);
+        }
         if let Err(e) = self.move_refs(&intent, &objects, fault) {
-            self.undo(&intent)?;
+            self.undo(&intent, true)?;
             return Err(e);
         }
         // The commit point is passed: the record exists.
@@ -326,10 +339,15 @@ impl Repo {
                 git2::FileMode::Blob
             };
             update.upsert(relative, blob, file_mode);
-            let before = std::fs::read(self.workdir.join(relative))
-                .ok()
-                .and_then(|b| git2::Oid::hash_object(git2::ObjectType::Blob, &b).ok())
-                .map(|id| id.to_string());
+            // The bytes from before go into git's store too, so an undo can put them back.
+            let before = match std::fs::read(self.workdir.join(relative)) {
+                Ok(bytes) => Some(
+                    repo.blob(&bytes)
+                        .map_err(|e| RepoError::git("keep the document as it was", &e))?
+                        .to_string(),
+                ),
+                Err(_) => None,
+            };
             files.push(FileIntent {
                 path: PathBuf::from(relative.to_string_lossy().replace('\\', "/")),
                 blob: blob.to_string(),
@@ -482,12 +500,19 @@ impl Repo {
         for (n, (dest, bytes)) in files.into_iter().enumerate() {
             let path = staging.join(format!("{n}"));
             crate::fsx::write_atomic(&path, &bytes).map_err(|e| RepoError::io(&path, &e.source))?;
+            refuse_unwritable(&dest)?;
             let name = dest
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             checksums.push((name, sha256_hex(&bytes)));
-            staged.push((path, dest));
+            let dest = dest
+                .strip_prefix(&self.workdir)
+                .map(Path::to_path_buf)
+                .unwrap_or(dest);
+            // Both kept relative (to the staging folder and the work tree): a repository copied
+            // or moved after an interruption finishes with its own files, where it is now.
+            staged.push((PathBuf::from(format!("{n}")), dest));
         }
         Ok((staged, checksums))
     }
@@ -551,6 +576,32 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Refuses, before the commit point, a rendition destination that could not be written after
+/// it: a file where a folder must be, a folder where the file must be, or a folder that cannot
+/// be written (read-only). Creates nothing: the nearest existing folder is tried with a
+/// temporary file.
+fn refuse_unwritable(dest: &Path) -> Result<(), RepoError> {
+    let blocked = |path: &Path, message: &str| RepoError::State {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
+    if dest.is_dir() {
+        return Err(blocked(dest, "a folder of that name is in the way"));
+    }
+    let Some(folder) = dest.ancestors().skip(1).find(|a| a.exists()) else {
+        return Ok(());
+    };
+    if !folder.is_dir() {
+        return Err(blocked(
+            folder,
+            "a part of the path is a file, not a folder",
+        ));
+    }
+    tempfile::tempfile_in(folder)
+        .map(drop)
+        .map_err(|e| RepoError::io(folder, &e))
 }
 
 /// Takes git's index lock with sopctl's mark in it, atomically: the marked file is written

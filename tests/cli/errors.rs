@@ -147,7 +147,7 @@ fn release_refuses_a_retired_sop_and_an_approval_voided_by_a_later_edit_with_the
             1,
             "error: SOP-1 cannot be released (1 problem); nothing was changed\n\
              \x20 1. approval missing from: QA Manager (the approval by Dana Quality (QA Manager) on 2025-11-08 was for the text before a later edit)\n\
-             \x20    hint: each of them approves the current content with  sopctl approve --role 'QA Manager'  (an edit after an approval voids it)\n",
+             \x20    hint: each of them approves the current content with  sopctl approve --role='QA Manager'  (an edit after an approval voids it)\n",
         )],
     );
 }

@@ -133,7 +133,7 @@ fn a_repository_of_another_user_says_which_folder_to_trust() {
 fn an_sop_deleted_in_the_working_copy_is_named_with_how_to_restore_it() {
     let env = released_sop();
     std::fs::remove_file(env.path("sops/a.md")).expect("delete");
-    let hint = "hint: to bring it back:  git restore sops/a.md   (to withdraw an SOP, restore it and run  sopctl retire SOP-1)\n";
+    let hint = "hint: to bring it back:  git restore -- sops/a.md   (to withdraw an SOP, restore it and run  sopctl retire SOP-1)\n";
     for args in [
         vec!["release", "--minor", "-m", "x"],
         vec!["log", "SOP-1"],
@@ -154,7 +154,7 @@ fn an_sop_deleted_in_the_working_copy_is_named_with_how_to_restore_it() {
     check.expect_code(0);
     assert_eq!(
         check.stdout,
-        "sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore sops/a.md  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
+        "sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore -- sops/a.md  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
     );
     let list = env.run(&["list"]);
     list.expect_code(0);
@@ -164,7 +164,11 @@ fn an_sop_deleted_in_the_working_copy_is_named_with_how_to_restore_it() {
     );
     // From the SOPs' folder, the path is given as git restore takes it there.
     let run = env.run_in(&env.path("sops"), &["log", "SOP-1"], &[]);
-    assert!(run.stderr.contains("git restore a.md "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("git restore -- a.md "),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

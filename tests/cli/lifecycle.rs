@@ -35,7 +35,7 @@ fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_
     refused.expect_code(1);
     assert_eq!(
         refused.stderr,
-        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. approval missing from: QA Manager\n     hint: each of them approves the current content with  sopctl approve --role 'QA Manager'  (an edit after an approval voids it)\n"
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. approval missing from: QA Manager\n     hint: each of them approves the current content with  sopctl approve --role='QA Manager'  (an edit after an approval voids it)\n"
     );
     assert_eq!(env.snapshot(), before, "a refused release changes nothing");
 

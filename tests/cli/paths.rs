@@ -578,7 +578,7 @@ fn hints_quote_document_text_so_that_pasting_them_runs_nothing_else() {
     env.write("sops/a.md", text);
     env.commit("Add");
     let stderr = refused(&env, &["release", "-m", "First"], 1);
-    let hint = "sopctl approve --role 'QA $(touch pwned)'";
+    let hint = "sopctl approve --role='QA $(touch pwned)'";
     assert!(
         stderr.contains(&format!(
             "approves the current content with  {hint}  (an edit"
@@ -594,7 +594,7 @@ fn hints_quote_document_text_so_that_pasting_them_runs_nothing_else() {
         .expect("sh");
     assert_eq!(
         String::from_utf8_lossy(&pasted.stdout),
-        "[approve]\n[--role]\n[QA $(touch pwned)]\n"
+        "[approve]\n[--role=QA $(touch pwned)]\n"
     );
     assert!(!env.path("pwned").exists(), "the hint ran a command");
 
@@ -607,11 +607,11 @@ fn hints_quote_document_text_so_that_pasting_them_runs_nothing_else() {
     let check = env.run(&["check"]);
     assert_eq!(
         check.stdout,
-        "my sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore 'my sops/a.md'  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
+        "my sops/a.md:1:1: warning: SOP-1 is deleted from the working copy (it is still in the last commit); bring it back with  git restore -- 'my sops/a.md'  or, to withdraw the SOP, restore it and run  sopctl retire SOP-1\n"
     );
     let status = std::process::Command::new("sh")
         .arg("-c")
-        .arg("git restore 'my sops/a.md'")
+        .arg("git restore -- 'my sops/a.md'")
         .current_dir(&env.root)
         .status()
         .expect("sh");

@@ -136,11 +136,11 @@ fn an_interrupted_record_that_cannot_be_finished_is_an_error_in_check_until_it_i
     let env = TestEnv::repo();
     env.write("sops/a.md", sop("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
-    // Stopped after the commit point, before the renditions were moved into place …
+    // Stopped at the commit point, before the renditions were moved into place …
     let run = env.run_in(
         &env.root,
         &["release", "-m", "First"],
-        &[("SOPCTL_TEST_FAIL_AT", "file")],
+        &[("SOPCTL_TEST_FAIL_AT", "branch")],
     );
     run.expect_code(1);
     // … and the folder they go to is now a file, so the release cannot be finished.
@@ -301,4 +301,67 @@ fn a_release_tag_records_the_checksum_of_each_rendition() {
         ]),
         "\n"
     );
+}
+
+// From the issue-13 trial: a repository copied after an interrupted release is finished where
+// it is now; the original is not touched.
+#[test]
+fn a_repository_copied_after_an_interruption_is_finished_in_place() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run_in(
+        &env.root,
+        &["release", "-m", "First"],
+        &[("SOPCTL_TEST_FAIL_AT", "branch")],
+    )
+    .expect_code(1);
+    let copy = env.path("../copy");
+    let out = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(&env.root)
+        .arg(&copy)
+        .output()
+        .expect("cp");
+    assert!(out.status.success());
+    let run = env.run_in(&copy, &["list"], &[]);
+    run.expect_code(0);
+    assert!(run.stderr.starts_with("note: the release SOP-1/v1.0.0 had been interrupted after it was recorded; it is now complete\n"), "{}", run.stderr);
+    assert!(copy.join("dist/SOP-1/1.0/SOP-1-v1.0.pdf").exists());
+    assert!(!copy.join(".git/index.lock").exists());
+    // The original still waits for its own next command.
+    assert!(!env.path("dist/SOP-1/1.0/SOP-1-v1.0.pdf").exists());
+    assert!(env.path(".git/sopctl/journal.json").exists());
+    env.run(&["list"]).expect_code(0);
+    assert!(env.path("dist/SOP-1/1.0/SOP-1-v1.0.pdf").exists());
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+}
+
+// From the issue-13 trial: a rendition that could not be written after the commit point left
+// the release half done; it is now refused before, with nothing changed.
+#[test]
+fn a_rendition_folder_in_the_way_refuses_the_release_before_anything_changes() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.write("dist/SOP-1", "a file where the folder goes");
+    assert_eq!(
+        refused(&env, &["release", "-m", "First"], 1),
+        "error: sopctl could not write [ROOT]/dist/SOP-1: a part of the path is a file, not a folder; nothing was changed\n"
+    );
+}
+
+#[test]
+fn records_of_an_sop_inside_a_submodule_are_refused() {
+    let env = superproject();
+    for args in [
+        &["review", "SOP-001", "-m", "Fine"][..],
+        &["retire", "SOP-001", "-m", "Gone"],
+    ] {
+        let stderr = refused(&env, args, 1);
+        assert!(
+            stderr.starts_with("error: handbook/sops/SOP-001.md lies inside the submodule handbook, which is a repository of its own"),
+            "{stderr}"
+        );
+    }
 }

@@ -172,6 +172,12 @@ pub(crate) fn recording_repo<'w>(
         ))
         .hint("move the document into the repository and commit it")
     })?;
+    if let Some(submodule) = repo.nested_repository_of(&relative) {
+        return Err(CliError::from(crate::repo::RepoError::InSubmodule {
+            file: relative,
+            submodule,
+        }));
+    }
     Ok((repo, relative))
 }
 
