@@ -47,6 +47,7 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
         ));
     }
     check_references(path, repo_root, &body, &mut findings);
+    findings.extend(body.notes.iter().map(|note| note.finding(path)));
     findings.sort_by_key(|f| f.location);
     findings
 }

@@ -9,10 +9,16 @@ use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 
 use super::anchors::Anchors;
+use super::footnotes::{NoteProblem, NoteScan};
 use super::nesting::{self, TooDeep};
 use super::source::Location;
 
 /// The comrak options for SOP bodies: GitHub extensions on, raw HTML not passed through.
+///
+/// Footnote definitions stay where they are written, including those nothing refers to
+/// (comrak would otherwise move them to the end and drop the unreferenced ones): `check` warns
+/// about those (see [`super::footnotes`]), and the model numbers and places the notes itself
+/// (see [`crate::render::ir`]).
 pub fn options() -> Options<'static> {
     let mut options = Options::default();
     options.extension.table = true;
@@ -20,6 +26,7 @@ pub fn options() -> Options<'static> {
     options.extension.strikethrough = true;
     options.extension.autolink = true;
     options.extension.footnotes = true;
+    options.parse.leave_footnote_definitions = true;
     options
 }
 
@@ -66,10 +73,13 @@ pub struct BodyScan {
     pub references: Vec<Reference>,
     /// Places nested too deeply, flattened (see [`nesting`]), located in the file.
     pub too_deep: Vec<TooDeep>,
+    /// Footnotes referred to but not written, and written but not referred to, in file order.
+    pub notes: Vec<NoteProblem>,
 }
 
 /// Parses `body` (which starts on line `first_line` of the file) and collects its headings,
-/// links and images with their file locations. Autolinked bare URLs are included.
+/// links, images and footnote problems with their file locations. Autolinked bare URLs are
+/// included.
 pub fn scan(body: &str, first_line: usize) -> BodyScan {
     let arena = Arena::new();
     let (root, too_deep) = parse(&arena, body);
@@ -85,7 +95,9 @@ pub fn scan(body: &str, first_line: usize) -> BodyScan {
         line: line + first_line.saturating_sub(1),
         column: column.max(1),
     };
+    let mut notes = NoteScan::new(body, first_line);
     for node in root.descendants() {
+        notes.node(node);
         let data = node.data();
         let pos = data.sourcepos.start;
         match &data.value {
@@ -112,6 +124,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyScan {
             _ => {}
         }
     }
+    scan.notes = notes.finish();
     scan
 }
 

@@ -198,6 +198,19 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The byte offset of `line` (from 1) and `byte_column` (from 1, counting bytes, as comrak's
+    /// source positions do); at most the length of the text.
+    pub fn offset_of(&self, line: usize, byte_column: usize) -> usize {
+        let start = line
+            .checked_sub(1)
+            .and_then(|index| self.line_starts.get(index))
+            .copied()
+            .unwrap_or(self.text.len());
+        start
+            .saturating_add(byte_column.saturating_sub(1))
+            .min(self.text.len())
+    }
+
     /// The line and column of byte `offset` (floored to a character boundary, at most the
     /// length of the text).
     pub fn locate(&mut self, offset: usize) -> Location {

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::images::{self, FileSource};
-use super::ir::{Align, Block, Document, Inline, List, Table};
+use super::ir::{Align, Block, Document, Footnote, Inline, List, Table};
 use super::{RenderJob, RenderWarning};
 
 /// HTML-escapes text for element content and attribute values.
@@ -48,6 +48,15 @@ pub fn is_safe_link(target: &str) -> bool {
         .any(|s| squeezed.starts_with(s))
 }
 
+/// The id of a reference to note `number`: `fnref:2` for the first, `fnref:2:3` for the third.
+fn reference_id(number: u32, occurrence: u32) -> String {
+    if occurrence <= 1 {
+        format!("fnref:{number}")
+    } else {
+        format!("fnref:{number}:{occurrence}")
+    }
+}
+
 /// Writes the body of `doc` as HTML.
 pub(crate) struct BodyWriter<'a> {
     pub(crate) job: &'a RenderJob<'a>,
@@ -59,20 +68,48 @@ pub(crate) struct BodyWriter<'a> {
 impl BodyWriter<'_> {
     pub(crate) fn document(&mut self, doc: &Document) {
         self.blocks(&doc.blocks, false);
-        if !doc.footnotes.is_empty() {
-            self.out
-                .push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
-            for f in &doc.footnotes {
-                let _ = write!(self.out, "<li id=\"fn-{}\">", f.number);
-                self.blocks(&f.blocks, true);
-                let _ = writeln!(
-                    self.out,
-                    " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a></li>",
-                    f.number
-                );
-            }
-            self.out.push_str("</ol>\n</section>\n");
+        self.footnotes(&doc.footnotes);
+    }
+
+    /// The notes, each once, its paragraphs kept, with a link back to each reference. The ids
+    /// hold a `:`, which no heading anchor has (see [`crate::doc::anchors`]), so they never
+    /// clash with one.
+    fn footnotes(&mut self, notes: &[Footnote]) {
+        if notes.is_empty() {
+            return;
         }
+        self.out
+            .push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        for note in notes {
+            let _ = writeln!(self.out, "<li id=\"fn:{}\">", note.number);
+            self.blocks(&note.blocks, false);
+            let mut back = String::new();
+            for occurrence in 1..=note.references {
+                let id = reference_id(note.number, occurrence);
+                let _ = if note.references == 1 {
+                    write!(
+                        back,
+                        " <a href=\"#{id}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a>"
+                    )
+                } else {
+                    write!(
+                        back,
+                        " <a href=\"#{id}\" class=\"footnote-back\" aria-label=\"Back to reference {occurrence}\">↩<sup>{occurrence}</sup></a>"
+                    )
+                };
+            }
+            // Inside the last paragraph, if the note ends with one.
+            match self.out.strip_suffix("</p>\n").map(str::len) {
+                Some(end) => {
+                    self.out.truncate(end);
+                    let _ = writeln!(self.out, "{back}</p>\n</li>");
+                }
+                None => {
+                    let _ = writeln!(self.out, "{back}\n</li>");
+                }
+            }
+        }
+        self.out.push_str("</ol>\n</section>\n");
     }
 
     fn blocks(&mut self, blocks: &[Block], tight: bool) {
@@ -234,10 +271,13 @@ impl BodyWriter<'_> {
                     self.out.push_str(&escape(raw));
                 }
             }
-            Inline::FootnoteRef { number, .. } => {
+            Inline::FootnoteRef {
+                number, occurrence, ..
+            } => {
+                let id = reference_id(*number, *occurrence);
                 let _ = write!(
                     self.out,
-                    "<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\">{number}</a></sup>"
+                    "<sup class=\"footnote-ref\"><a href=\"#fn:{number}\" id=\"{id}\">{number}</a></sup>"
                 );
             }
         }

@@ -5,6 +5,8 @@
 //! once (see [`crate::doc::anchors`]): never empty, unique, stable, and the same in HTML and PDF.
 //! Nothing here decides how anything looks.
 
+use std::collections::HashMap;
+
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 
 use crate::doc::anchors::Anchors;
@@ -16,7 +18,9 @@ use crate::doc::nesting::TooDeep;
 pub struct Document {
     /// The blocks in order.
     pub blocks: Vec<Block>,
-    /// Footnote definitions, in the order of their first reference.
+    /// The notes referred to, each once, numbered in the order a reader meets their first
+    /// reference (the body first, then the notes themselves); notes nothing refers to are left
+    /// out.
     pub footnotes: Vec<Footnote>,
     /// Places that nested more deeply than the model keeps, flattened (see
     /// [`crate::doc::nesting`]), with lines counted in the file.
@@ -153,6 +157,8 @@ pub enum Inline {
         label: String,
         /// The footnote's number in order of first reference.
         number: u32,
+        /// Which reference to this note it is: 1 for the first, 2 for the second, ….
+        occurrence: u32,
     },
 }
 
@@ -161,9 +167,11 @@ pub enum Inline {
 pub struct Footnote {
     /// The label.
     pub label: String,
-    /// Its number.
+    /// Its number, from 1.
     pub number: u32,
-    /// Its content.
+    /// How many references point to it (at least 1).
+    pub references: u32,
+    /// Its content: one block or more (a note may hold several paragraphs).
     pub blocks: Vec<Block>,
 }
 
@@ -175,11 +183,10 @@ impl Document {
         let mut builder = Builder {
             anchors: Anchors::new(),
             first_line,
-            footnotes: Vec::new(),
+            notes: Notes::new(root),
         };
         let blocks = builder.blocks(root);
-        let mut footnotes = builder.footnotes;
-        footnotes.sort_by_key(|f| f.number);
+        let footnotes = builder.footnotes();
         let too_deep = too_deep
             .into_iter()
             .map(|t| t.in_file(first_line))
@@ -209,14 +216,79 @@ impl Document {
     }
 }
 
-struct Builder {
+struct Builder<'a> {
     anchors: Anchors,
     first_line: usize,
-    footnotes: Vec<Footnote>,
+    notes: Notes<'a>,
 }
 
-impl Builder {
-    fn blocks<'a>(&mut self, parent: &'a AstNode<'a>) -> Vec<Block> {
+/// The footnotes met so far. comrak keeps each definition where it is written (see
+/// [`crate::doc::markdown::options`]) and gives a definition and its references the same name;
+/// the numbers are given here, as the references are met.
+struct Notes<'a> {
+    /// The definitions that something refers to, by name.
+    definitions: HashMap<String, &'a AstNode<'a>>,
+    /// Names in the order of their first reference: the note numbered `n` is at `n - 1`.
+    order: Vec<String>,
+    /// Per name: its number and the references to it met so far.
+    seen: HashMap<String, (u32, u32)>,
+}
+
+impl<'a> Notes<'a> {
+    /// Finds the definitions under `root` that something refers to.
+    fn new(root: &'a AstNode<'a>) -> Self {
+        let definitions = root
+            .descendants()
+            .filter_map(|node| match &node.data().value {
+                NodeValue::FootnoteDefinition(def) if def.total_references > 0 => {
+                    Some((def.name.clone(), node))
+                }
+                _ => None,
+            })
+            .collect();
+        Notes {
+            definitions,
+            order: Vec::new(),
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The number of the note `name` and which reference to it this is.
+    fn reference(&mut self, name: &str) -> (u32, u32) {
+        let next = u32::try_from(self.order.len() + 1).unwrap_or(u32::MAX);
+        let entry = self.seen.entry(name.to_string()).or_insert_with(|| {
+            self.order.push(name.to_string());
+            (next, 0)
+        });
+        entry.1 += 1;
+        *entry
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// The notes referred to from the body, then those referred to from these notes, and so
+    /// on, in the order of their numbers.
+    fn footnotes(&mut self) -> Vec<Footnote> {
+        let mut out = Vec::new();
+        while let Some(label) = self.notes.order.get(out.len()).cloned() {
+            let blocks = match self.notes.definitions.get(&label) {
+                Some(&node) => self.blocks(node),
+                None => Vec::new(),
+            };
+            out.push(Footnote {
+                number: u32::try_from(out.len() + 1).unwrap_or(u32::MAX),
+                references: 0,
+                label,
+                blocks,
+            });
+        }
+        for note in &mut out {
+            note.references = self.notes.seen.get(&note.label).map_or(0, |seen| seen.1);
+        }
+        out
+    }
+
+    fn blocks(&mut self, parent: &'a AstNode<'a>) -> Vec<Block> {
         let mut out = Vec::new();
         for node in parent.children() {
             if let Some(block) = self.block(node) {
@@ -226,7 +298,7 @@ impl Builder {
         out
     }
 
-    fn block<'a>(&mut self, node: &'a AstNode<'a>) -> Option<Block> {
+    fn block(&mut self, node: &'a AstNode<'a>) -> Option<Block> {
         let value = node.data().value.clone();
         let line = node.data().sourcepos.start.line + self.first_line.saturating_sub(1);
         Some(match value {
@@ -298,21 +370,13 @@ impl Builder {
                     rows,
                 })
             }
-            NodeValue::FootnoteDefinition(def) => {
-                let number = self.footnotes.len() as u32 + 1;
-                let blocks = self.blocks(node);
-                self.footnotes.push(Footnote {
-                    label: def.name.clone(),
-                    number,
-                    blocks,
-                });
-                return None;
-            }
+            // Laid out with the notes (see `footnotes`), if anything refers to it.
+            NodeValue::FootnoteDefinition(_) => return None,
             _ => return None,
         })
     }
 
-    fn inlines<'a>(&mut self, parent: &'a AstNode<'a>) -> Vec<Inline> {
+    fn inlines(&mut self, parent: &'a AstNode<'a>) -> Vec<Inline> {
         let mut out: Vec<Inline> = Vec::new();
         for node in parent.children() {
             let value = node.data().value.clone();
@@ -342,10 +406,14 @@ impl Builder {
                 NodeValue::SoftBreak => Inline::SoftBreak,
                 NodeValue::LineBreak => Inline::LineBreak,
                 NodeValue::HtmlInline(html) => Inline::Html(html.clone()),
-                NodeValue::FootnoteReference(r) => Inline::FootnoteRef {
-                    label: r.name.clone(),
-                    number: r.ix,
-                },
+                NodeValue::FootnoteReference(r) => {
+                    let (number, occurrence) = self.notes.reference(&r.name);
+                    Inline::FootnoteRef {
+                        label: r.name.clone(),
+                        number,
+                        occurrence,
+                    }
+                }
                 // Anything else inline: keep its text.
                 _ => {
                     let nested = self.inlines(node);
@@ -425,6 +493,54 @@ mod tests {
         }
         assert_eq!(doc.footnotes.len(), 1);
         assert_eq!(doc.footnotes[0].label, "n");
+    }
+
+    /// B26: numbers follow the first reference, a note referred to twice is kept once with
+    /// two references, one referred to only from another note follows it, one nobody refers
+    /// to is left out, and a note's paragraphs stay paragraphs.
+    #[test]
+    fn footnotes_are_numbered_by_first_reference_and_kept_once() {
+        let doc = Document::parse(
+            "[^late]: Defined first, referred to last.\n\nA[^b] b[^a] c[^B].\n\n[^a]: Note a.\n\n    Its second paragraph.[^inner]\n[^b]: Note b.\n[^inner]: Only a note refers to me.\n[^unused]: Nobody refers to me.\n\nEnd[^late].\n",
+            1,
+        );
+        let refs: Vec<(String, u32, u32)> = match &doc.blocks[0] {
+            Block::Paragraph(inlines) => inlines
+                .iter()
+                .filter_map(|i| match i {
+                    Inline::FootnoteRef {
+                        label,
+                        number,
+                        occurrence,
+                    } => Some((label.clone(), *number, *occurrence)),
+                    _ => None,
+                })
+                .collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refs,
+            [
+                ("b".to_string(), 1, 1),
+                ("a".to_string(), 2, 1),
+                ("b".to_string(), 1, 2)
+            ]
+        );
+        let notes: Vec<(&str, u32, u32, usize)> = doc
+            .footnotes
+            .iter()
+            .map(|f| (f.label.as_str(), f.number, f.references, f.blocks.len()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("b", 1, 2, 1),
+                ("a", 2, 1, 2),
+                ("late", 3, 1, 1),
+                ("inner", 4, 1, 1)
+            ]
+        );
+        assert_eq!(doc.blocks.len(), 2, "{:?}", doc.blocks);
     }
 
     #[test]

@@ -29,8 +29,8 @@ use crate::render::ir::{Block, Heading, Inline, List};
 pub const BODY: f32 = 10.0;
 /// Body line height in points.
 pub const BODY_LH: f32 = 14.5;
-/// Space after a paragraph.
-const PARA_GAP: f32 = 6.0;
+/// Space after a paragraph, in points.
+pub const PARA_GAP: f32 = 6.0;
 const CODE_SIZE: f32 = 8.5;
 const CODE_LH: f32 = 11.5;
 const INDENT: f32 = 16.0;

@@ -387,13 +387,19 @@ pub fn layout(
                 color: Rgb::BLACK,
                 angle: 0.0,
             });
-            flow.blocks(
-                &note.blocks,
-                geo.left + Pt(16.0),
-                geo.text_width() - Pt(16.0),
-                1,
-                true,
-            );
+            // A note's paragraphs stay apart as in the body; the notes themselves sit close.
+            for (i, block) in note.blocks.iter().enumerate() {
+                if i > 0 {
+                    flow.y += Pt(flow::PARA_GAP);
+                }
+                flow.blocks(
+                    std::slice::from_ref(block),
+                    geo.left + Pt(16.0),
+                    geo.text_width() - Pt(16.0),
+                    1,
+                    true,
+                );
+            }
             flow.y += Pt(2.0);
         }
     }
