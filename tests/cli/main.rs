@@ -41,6 +41,7 @@ mod render;
 mod signing;
 mod state;
 mod text;
+mod yaml;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
