@@ -8,6 +8,7 @@
 //! - [`front_matter`]: finding the `---` block and reading its YAML with positions; edits in place.
 //! - [`fields`] and [`metadata`]: typed values (ID, status, review interval, version, dates).
 //! - [`markdown`]: the comrak options and a scan of headings, links and images.
+//! - [`inline_html`]: the inline HTML tags GitHub renders (`<br>`, `<sup>`, …), read as such.
 //! - [`nesting`]: the bound on how deep quotes, lists and inline markup nest.
 //! - [`anchors`]: heading anchors, unique and stable.
 //! - [`check`]: the rules `sopctl check` applies to one document.
@@ -17,6 +18,7 @@ pub mod check;
 pub mod fields;
 pub mod finding;
 pub mod front_matter;
+pub mod inline_html;
 pub mod markdown;
 pub mod metadata;
 pub mod nesting;

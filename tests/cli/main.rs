@@ -24,6 +24,7 @@ mod diff;
 mod errors;
 mod git;
 mod help;
+mod html_tags;
 mod init;
 mod json;
 mod lfs;
