@@ -157,9 +157,10 @@ fn unit_text(inlines: &[Inline]) -> String {
     for i in inlines {
         match i {
             Inline::LineBreak => out.push_str(" ⏎ "),
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strikethrough(c) => {
-                out.push_str(&unit_text(c))
-            }
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Marked(_, c) => out.push_str(&unit_text(c)),
             Inline::Link { content, .. } => out.push_str(&unit_text(content)),
             other => out.push_str(&inline_text(std::slice::from_ref(other))),
         }

@@ -17,12 +17,24 @@
 //! was written. Values are kept as written (`1.10` stays `1.10`, `0012` stays `0012`), so a
 //! managed value can be replaced in place by [`FrontMatter::set_value`] with every other byte
 //! of the file unchanged.
+//!
+//! - `events`: one pass over the YAML: anchors, aliases and duplicate keys at any depth, and
+//!   where a second YAML document would start (an error: the block is one document).
+//! - `entries`: the top-level entries, read through anchors and aliases (`cases/` B33).
+//! - `rewrite`: which values can be rewritten in place ([`FrontMatter::rewritable`]): not an
+//!   anchored value, an alias or a block, which `check` reports for [`REWRITTEN_KEYS`].
+//! - `messages`: the YAML reader's errors in a document owner's words, at the fault.
+
+mod entries;
+mod events;
+mod messages;
+mod rewrite;
 
 use std::ops::Range;
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
-
 use super::source::{Location, Locator, SourceText, location_in};
+use entries::read_entries;
+pub use rewrite::REWRITTEN_KEYS;
 
 /// How a scalar was written in the YAML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +58,41 @@ pub struct Scalar {
     pub quoting: Quoting,
     /// Byte range in the file's text (without BOM) of the value as written, quotes included.
     pub range: Range<usize>,
-    /// Where the value starts.
+    /// Where the value starts (at its anchor or tag, if it has one).
+    pub location: Location,
+    /// The anchor written on the value (`&issued 2025-01-10`), which aliases may repeat.
+    pub anchor: Option<Anchor>,
+    /// Set when the value is written as an alias (`*issued`): the anchor it repeats. `value`
+    /// and `quoting` are then the anchored value's, `range` and `location` the alias's.
+    pub alias: Option<Alias>,
+}
+
+/// A YAML anchor on a value (`&name`, YAML 1.2 §6.9.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The name, without `&`.
+    pub name: String,
+    /// Where each alias (`*name`) that repeats the value is written, in file order.
+    pub aliases: Vec<Location>,
+}
+
+/// A YAML alias (`*name`, YAML 1.2 §7.1): a value that repeats an anchored one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The anchor's name, without `*`.
+    pub name: String,
+    /// Where the anchored value is written.
+    pub anchor: Location,
+}
+
+/// A key given twice in one mapping, at any depth (YAML 1.2 §3.2.1.1: keys are unique).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// The line where it is first given.
+    pub first_line: usize,
+    /// Where it is given again.
     pub location: Location,
 }
 
@@ -113,6 +159,8 @@ pub struct FrontMatter {
     pub line_ending: super::source::LineEnding,
     /// The top-level entries, in file order (duplicates included, so they can be reported).
     pub entries: Vec<Entry>,
+    /// Keys given twice in one mapping, top-level or nested, in file order.
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 /// A file cut into front matter and body.
@@ -150,6 +198,16 @@ pub enum FrontMatterError {
         /// The character.
         character: char,
     },
+    /// A second YAML document starts inside the block (a line `--- …` with more after it, or a
+    /// document after a line `... …`): sopctl reads one.
+    #[error(
+        "line {} starts a second YAML document (a line that begins with `---` or `...`), which sopctl does not read; the front matter is one block of `key: value` lines: delete that line, or if the front matter ends there, leave `---` alone on it",
+        location.line
+    )]
+    SecondDocument {
+        /// Where the second document starts.
+        location: Location,
+    },
     /// The YAML is malformed.
     #[error("front matter is not valid YAML: {message}")]
     Yaml {
@@ -169,6 +227,7 @@ impl FrontMatterError {
                 column: 1,
             },
             FrontMatterError::Yaml { location, .. }
+            | FrontMatterError::SecondDocument { location }
             | FrontMatterError::ControlCharacter { location, .. } => *location,
         }
     }
@@ -277,13 +336,14 @@ pub fn split(source: &SourceText) -> Result<Split, FrontMatterError> {
         });
     }
     match read_entries(text, yaml_range.clone())? {
-        Some(entries) => Ok(Split {
+        Some((entries, duplicates)) => Ok(Split {
             front_matter: Some(FrontMatter {
                 yaml_range,
                 close_start: close.start,
                 close_line,
                 line_ending,
                 entries,
+                duplicates,
             }),
             body_start: close.end,
             not_front_matter: None,
@@ -323,304 +383,10 @@ impl CharOffsets {
     }
 }
 
-/// Reads the top-level mapping. `Ok(None)` when the YAML is not a mapping (not front matter).
-fn read_entries(text: &str, range: Range<usize>) -> Result<Option<Vec<Entry>>, FrontMatterError> {
-    let yaml = &text[range.clone()];
-    let offsets = CharOffsets::new(text, &range);
-    // Values are located in file order: one locator reads the text once for all of them.
-    let locator = std::cell::RefCell::new(Locator::new(text));
-    let locate = |char_index: usize| locator.borrow_mut().locate(offsets.byte(char_index));
-    let yaml_error = |err: saphyr_parser::ScanError| {
-        let reported = offsets.byte(err.marker().index());
-        // The reader may stop a line early on a tab: point at the tab itself.
-        let at = if err.info().contains("tab") {
-            first_indenting_tab(text, reported, range.end).unwrap_or(reported)
-        } else {
-            reported
-        };
-        FrontMatterError::Yaml {
-            location: location_in(text, at),
-            message: plain_yaml_message(err.info()),
-        }
-    };
-
-    let mut events = Vec::new();
-    for item in Parser::new_from_str(yaml) {
-        events.push(item.map_err(yaml_error)?);
-    }
-    let mut iter = events.into_iter().peekable();
-    // Skip to the first node of the first document.
-    let mut root = None;
-    for (event, span) in iter.by_ref() {
-        match event {
-            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
-            Event::StreamEnd | Event::DocumentEnd => break,
-            other => {
-                root = Some((other, span));
-                break;
-            }
-        }
-    }
-    let Some((root, _)) = root else {
-        // An empty block: a mapping with no entries.
-        return Ok(Some(Vec::new()));
-    };
-    if !matches!(root, Event::MappingStart(..)) {
-        return Ok(None);
-    }
-
-    let mut entries: Vec<Entry> = Vec::new();
-    while let Some((event, span)) = iter.next() {
-        let (key, key_span) = match event {
-            Event::MappingEnd => break,
-            Event::Scalar(key, ..) => (key.into_owned(), span),
-            // A complex key (a list or mapping as key): skip the key and its value.
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                skip_node(&mut iter);
-                skip_value(&mut iter);
-                continue;
-            }
-            _ => {
-                skip_value(&mut iter);
-                continue;
-            }
-        };
-        let Some((event, span)) = iter.next() else {
-            break;
-        };
-        let scalar = |value: String, style: ScalarStyle, span: saphyr_parser::Span| {
-            let start = offsets.byte(span.start.index());
-            let end = written_end(
-                text,
-                start,
-                offsets.byte(span.end.index()).max(start),
-                style,
-            );
-            Scalar {
-                value,
-                quoting: match style {
-                    ScalarStyle::SingleQuoted => Quoting::Single,
-                    ScalarStyle::DoubleQuoted => Quoting::Double,
-                    ScalarStyle::Literal | ScalarStyle::Folded => Quoting::Block,
-                    _ => Quoting::Plain,
-                },
-                range: start..end,
-                location: locator.borrow_mut().locate(start),
-            }
-        };
-        let (value, value_end) = match event {
-            Event::Scalar(value, style, ..) => (
-                Value::Scalar(scalar(value.into_owned(), style, span)),
-                span.end.index(),
-            ),
-            Event::SequenceStart(..) => {
-                let location = locate(span.start.index());
-                let mut items = Vec::new();
-                let mut end = span.end.index();
-                loop {
-                    match iter.next() {
-                        Some((Event::SequenceEnd, s)) => {
-                            end = end.max(s.end.index());
-                            break;
-                        }
-                        Some((Event::Scalar(v, style, ..), s)) => {
-                            end = end.max(s.end.index());
-                            items.push(scalar(v.into_owned(), style, s));
-                        }
-                        Some((Event::SequenceStart(..) | Event::MappingStart(..), _)) => {
-                            end = end.max(skip_node(&mut iter));
-                        }
-                        Some((_, s)) => end = end.max(s.end.index()),
-                        None => break,
-                    }
-                }
-                (Value::Sequence { items, location }, end)
-            }
-            Event::MappingStart(..) => {
-                let location = locate(span.start.index());
-                let end = skip_node(&mut iter);
-                (Value::Other { location }, end)
-            }
-            _ => (
-                Value::Other {
-                    location: locate(span.start.index()),
-                },
-                span.end.index(),
-            ),
-        };
-        let line_end = end_of_line(
-            text,
-            offsets
-                .byte(value_end)
-                .max(offsets.byte(key_span.end.index())),
-            range.end,
-        );
-        entries.push(Entry {
-            key,
-            location: locate(key_span.start.index()),
-            line_end,
-            value,
-        });
-    }
-    Ok(Some(entries))
-}
-
-/// The end of a scalar as written. saphyr's span may run on over trailing white space and a
-/// comment; the value ends at the closing quote, or for a plain scalar before ` #` and
-/// trailing white space.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`i` is checked against the length before each read"
-)]
-fn written_end(text: &str, start: usize, span_end: usize, style: ScalarStyle) -> usize {
-    let written = &text[start..span_end];
-    let bytes = written.as_bytes();
-    match style {
-        ScalarStyle::DoubleQuoted => {
-            let mut i = 1;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b'\\' => i += 2,
-                    b'"' => return start + i + 1,
-                    _ => i += 1,
-                }
-            }
-            span_end
-        }
-        ScalarStyle::SingleQuoted => {
-            let mut i = 1;
-            while i < bytes.len() {
-                if bytes[i] == b'\'' {
-                    if bytes.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    return start + i + 1;
-                }
-                i += 1;
-            }
-            span_end
-        }
-        ScalarStyle::Plain => {
-            let cut = [" #", "\t#"]
-                .iter()
-                .filter_map(|m| written.find(m))
-                .min()
-                .unwrap_or(written.len());
-            start + written[..cut].trim_end().len()
-        }
-        _ => span_end,
-    }
-}
-
-/// Skips the rest of a node whose start event was already taken; returns the end char index.
-fn skip_node<'a>(iter: &mut impl Iterator<Item = (Event<'a>, saphyr_parser::Span)>) -> usize {
-    let mut depth = 1usize;
-    let mut end = 0;
-    for (event, span) in iter.by_ref() {
-        end = span.end.index();
-        match event {
-            Event::SequenceStart(..) | Event::MappingStart(..) => depth += 1,
-            Event::SequenceEnd | Event::MappingEnd => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    end
-}
-
-/// Skips one whole value node.
-fn skip_value<'a>(iter: &mut impl Iterator<Item = (Event<'a>, saphyr_parser::Span)>) {
-    if let Some((Event::SequenceStart(..) | Event::MappingStart(..), _)) = iter.next() {
-        skip_node(iter);
-    }
-}
-
-/// The offset after the line ending of the line that holds `offset` (bounded by `limit`).
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`pos` is checked against `limit` (at most the length) before each read"
-)]
-fn end_of_line(text: &str, offset: usize, limit: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut pos = offset.min(limit);
-    // A nested value's span ends where the next key starts: at the start of a line, which is
-    // then the end of this entry (else an edit would land inside the next entry).
-    if pos > 0 && matches!(bytes[pos - 1], b'\n' | b'\r') {
-        if bytes[pos - 1] == b'\r' && pos < limit && bytes[pos] == b'\n' {
-            pos += 1;
-        }
-        return pos;
-    }
-    // A value's span may end right at the line ending; step onto the line's end if so.
-    while pos < limit && bytes[pos] != b'\n' && bytes[pos] != b'\r' {
-        pos += 1;
-    }
-    if pos < limit && bytes[pos] == b'\r' {
-        pos += 1;
-    }
-    if pos < limit && bytes[pos] == b'\n' {
-        pos += 1;
-    }
-    pos
-}
-
-/// The offset of the first tab in the leading white space of a line, from the line holding
-/// `from` up to `end`.
-fn first_indenting_tab(text: &str, from: usize, end: usize) -> Option<usize> {
-    let start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
-    let mut offset = start;
-    for line in text.get(start..end)?.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if let Some(tab) = line.get(..indent).and_then(|lead| lead.find('\t')) {
-            return Some(offset + tab);
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// saphyr's messages in a document owner's words where we know a better one.
-fn plain_yaml_message(info: &str) -> String {
-    if info.contains("tab") {
-        "a tab is used for indentation; YAML allows only spaces there".to_string()
-    } else if info.contains("mapping values are not allowed") {
-        "a value that contains a colon and a space must be in quotes, e.g. title: \"Cleaning: the mixer\"".to_string()
-    } else if info.contains("illegal placement of ':'")
-        || info.contains("flow sequence")
-        || info.contains("',' or ']'")
-    {
-        "a value that starts with `[` is read as a list, and this one is not closed with `]`; put the value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
-    } else if info.contains("flow mapping") || info.contains("',' or '}'") {
-        "a value that starts with `{` is read as a group of keys, and this one is not closed with `}`; put the value in quotes".to_string()
-    } else if info.contains("quoted scalar") {
-        "a quoted value is not closed: end it with the same quote mark it starts with".to_string()
-    } else if let Some(c) = info
-        .strip_prefix("unexpected character: `")
-        .and_then(|rest| rest.chars().next())
-    {
-        format!("a value that starts with `{c}` must be in quotes, e.g. title: \"{c}…\"")
-    } else if info.contains("unknown anchor") {
-        "a value that starts with `*` must be in quotes (YAML reads it as a reference)".to_string()
-    } else if info.contains("':' must be followed by") {
-        "put a space after the colon (a tab does not count), e.g. title: Cleaning".to_string()
-    } else if info.contains("did not find expected key") {
-        "this value cannot be read as written (it starts with a sign YAML gives a meaning, such as `[`, `{`, `&`, `!` or a quote); put the whole value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
-    } else if info.contains("expect ':'") || info.contains("expected ':'") {
-        "this line is neither `key: value` nor part of the value above it: check for a missing colon, or put the value in quotes".to_string()
-    } else {
-        format!("{info} (putting the value in quotes usually helps)")
-    }
-}
-
-/// An in-place edit that cannot be made.
+/// An in-place edit that cannot be made (see [`FrontMatter::rewritable`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    /// The value is a block scalar or a list, which sopctl does not rewrite.
+    /// The value is a list or a mapping, which sopctl does not rewrite.
     #[error("`{key}` on line {line} is not a single value; write it as `{key}: value`")]
     NotASingleValue {
         /// The key.
@@ -628,6 +394,63 @@ pub enum EditError {
         /// Its line.
         line: usize,
     },
+    /// The value carries an anchor (`&issued`): rewriting it would change every alias that
+    /// repeats it, and dropping the anchor would leave those aliases without a value.
+    #[error("{}", rewrite::anchored(key, value, anchor, aliases, *more))]
+    Anchored {
+        /// The key.
+        key: String,
+        /// Where the value (its anchor) is written.
+        location: Location,
+        /// The value.
+        value: String,
+        /// The anchor's name.
+        anchor: String,
+        /// The lines of the first aliases that repeat it (at most five), each with the
+        /// top-level key that is written as the alias, if one is.
+        aliases: Vec<(usize, Option<String>)>,
+        /// How many more aliases repeat it.
+        more: usize,
+    },
+    /// The value is an alias (`*issued`): writing a value there would not be an edit of it.
+    #[error("{}", rewrite::alias(key, value, anchor, *anchor_line))]
+    Alias {
+        /// The key.
+        key: String,
+        /// Where the alias is written.
+        location: Location,
+        /// The value it repeats.
+        value: String,
+        /// The anchor's name.
+        anchor: String,
+        /// The line of the anchored value.
+        anchor_line: usize,
+    },
+    /// The value is a block over several lines (`|` or `>`).
+    #[error("{}", rewrite::block(key, value))]
+    Block {
+        /// The key.
+        key: String,
+        /// Where the block starts.
+        location: Location,
+        /// The value.
+        value: String,
+    },
+}
+
+impl EditError {
+    /// Where in the file the value is.
+    pub fn location(&self) -> Location {
+        match self {
+            EditError::NotASingleValue { line, .. } => Location {
+                line: *line,
+                column: 1,
+            },
+            EditError::Anchored { location, .. }
+            | EditError::Alias { location, .. }
+            | EditError::Block { location, .. } => *location,
+        }
+    }
 }
 
 impl FrontMatter {
@@ -648,7 +471,8 @@ impl FrontMatter {
     /// `value` must be a plain YAML scalar (a version or a date); it is not escaped.
     ///
     /// # Errors
-    /// [`EditError::NotASingleValue`] when the key holds a list, a mapping or a block scalar.
+    /// As [`FrontMatter::rewritable`]: the key holds a list, a mapping, a block scalar, an
+    /// anchored value or an alias.
     pub fn set_value(
         &self,
         source: &SourceText,
@@ -656,9 +480,10 @@ impl FrontMatter {
         value: &str,
         after: Option<&str>,
     ) -> Result<SourceText, EditError> {
+        self.rewritable(key)?;
         match self.get(key) {
             Some(entry) => match &entry.value {
-                Value::Scalar(s) if s.quoting != Quoting::Block => {
+                Value::Scalar(s) => {
                     if s.is_null() && s.range.is_empty() {
                         // `key:` with nothing after it: put the value after the colon.
                         let text = source.text();
@@ -675,7 +500,7 @@ impl FrontMatter {
                     };
                     Ok(source.spliced(s.range.clone(), &written))
                 }
-                _ => Err(EditError::NotASingleValue {
+                Value::Sequence { .. } | Value::Other { .. } => Err(EditError::NotASingleValue {
                     key: key.to_string(),
                     line: entry.location.line,
                 }),
@@ -863,6 +688,163 @@ mod tests {
             f.get("other").expect("other").value,
             Value::Other { .. }
         ));
+    }
+
+    // See: cases/README.md B33 — anchors, aliases and a folded title.
+    #[test]
+    fn values_are_read_through_anchors_and_aliases() {
+        let f = fm(
+            "---\nowner: &owner Quality Unit\nteam: &team [QA, Ops]\neffective: &issued 2025-01-10\nfirst_issued: *issued\nreviewed_by: *owner\napprovers: *team\nversion: !!str &v \"1.0\" # kept\n---\n",
+        );
+        let first = scalar(&f, "first_issued");
+        assert_eq!(first.value, "2025-01-10");
+        assert_eq!(
+            first.alias,
+            Some(Alias {
+                name: "issued".into(),
+                anchor: Location {
+                    line: 4,
+                    column: 12
+                }
+            })
+        );
+        assert_eq!(scalar(&f, "reviewed_by").value, "Quality Unit");
+        assert_eq!(
+            scalar(&f, "owner").anchor,
+            Some(Anchor {
+                name: "owner".into(),
+                aliases: vec![Location {
+                    line: 6,
+                    column: 14
+                }]
+            })
+        );
+        match &f.get("approvers").expect("approvers").value {
+            Value::Sequence { items, .. } => {
+                let names: Vec<&str> = items.iter().map(|s| s.value.as_str()).collect();
+                assert_eq!(names, ["QA", "Ops"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // The value's own text starts after its tag and anchor.
+        let version = scalar(&f, "version");
+        assert_eq!(version.value, "1.0");
+        assert_eq!(
+            version.location,
+            Location {
+                line: 8,
+                column: 10
+            }
+        );
+        assert_eq!(version.anchor.as_ref().map(|a| a.name.as_str()), Some("v"));
+        let s = src("---\nversion: !!str \"1.0\" # kept\n---\n");
+        let f = split(&s).expect("valid").front_matter.expect("fm");
+        let out = f.set_value(&s, "version", "1.1.0", None).expect("edit");
+        assert_eq!(out.text(), "---\nversion: !!str \"1.1.0\" # kept\n---\n");
+    }
+
+    #[test]
+    fn set_value_refuses_anchors_aliases_and_blocks_saying_what_to_write() {
+        let s = src(
+            "---\neffective: &issued 2025-01-10\nfirst_issued: *issued\nstatus: *issued\nversion: >-\n  1.0\nsuperseded_by: &next SOP-2\n---\n",
+        );
+        let f = split(&s).expect("valid").front_matter.expect("fm");
+        let refusal = |key: &str| {
+            let e = f.set_value(&s, key, "x", None).expect_err(key);
+            (e.location(), e.to_string())
+        };
+        assert_eq!(
+            refusal("effective"),
+            (
+                Location { line: 2, column: 12 },
+                "`effective` carries the YAML anchor `&issued`, which lines 3 and 4 repeat as `*issued`; sopctl rewrites `effective` on every release, and lines 3 and 4 would change with it: write the value itself in each place, `effective: 2025-01-10` here, `first_issued: 2025-01-10` on line 3 and `status: 2025-01-10` on line 4".to_string()
+            )
+        );
+        assert_eq!(
+            refusal("status"),
+            (
+                Location { line: 4, column: 9 },
+                "`status` is written as `*issued`, which repeats the value anchored on line 2; sopctl rewrites `status` on release and retirement: write the value itself, `status: 2025-01-10`".to_string()
+            )
+        );
+        assert_eq!(
+            refusal("version"),
+            (
+                Location { line: 5, column: 1 },
+                "`version` is written as a block over several lines (after `|` or `>`); sopctl rewrites `version` on every release: write it on one line, `version: 1.0`".to_string()
+            )
+        );
+        assert_eq!(
+            refusal("superseded_by"),
+            (
+                Location { line: 7, column: 16 },
+                "`superseded_by` carries the YAML anchor `&next`, which sopctl cannot keep when it rewrites `superseded_by` (when the SOP is retired); write `superseded_by: SOP-2` without the anchor".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn many_aliases_are_named_in_part_and_copy_no_more_than_the_text_holds() {
+        let mut yaml = format!("effective: &d {}\n", "2".repeat(1000));
+        for i in 0..2000 {
+            yaml.push_str(&format!("k{i}: *d\n"));
+        }
+        let f = fm(&format!("---\n{yaml}---\n"));
+        let copied = f
+            .entries
+            .iter()
+            .filter(|e| matches!(&e.value, Value::Scalar(s) if s.alias.is_some()))
+            .count();
+        // 2000 copies of 1000 bytes would be 2 MB; the YAML is 19 kB.
+        assert_eq!(copied, 19);
+        let e = f.rewritable("effective").expect_err("anchored");
+        assert!(
+            e.to_string().contains(
+                "which lines 3, 4, 5, 6, 7 and 1995 more repeat as `*d`; sopctl rewrites `effective` on every release, and lines 3, 4, 5, 6, 7 and 1995 more would change with it: write the value itself in each place, `effective: …` here, `k0: …` on line 3"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_second_yaml_document_is_an_error_where_it_starts() {
+        for (yaml, line) in [
+            ("id: A\n--- # more\nowner: QA\n", 3),
+            ("id: A\n... # end\nowner: QA\n", 3),
+        ] {
+            let err = split(&src(&format!("---\n{yaml}---\nBody\n"))).expect_err(yaml);
+            assert_eq!(err.location(), Location { line, column: 1 });
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "line {line} starts a second YAML document (a line that begins with `---` or `...`), which sopctl does not read; the front matter is one block of `key: value` lines: delete that line, or if the front matter ends there, leave `---` alone on it"
+                )
+            );
+        }
+        // A document end with nothing after it is the end of the one document.
+        assert!(split(&src("---\nid: A\n... # end\n---\n")).is_ok());
+    }
+
+    #[test]
+    fn an_escape_yaml_does_not_know_is_named_where_it_is() {
+        for (value, column, escape) in [
+            ("\"\\<Software Title\\>\"", 9, "`\\<`"),
+            ("\"Temp \\n ok, \\x4 not\"", 21, "`\\x4`"),
+        ] {
+            let err = split(&src(&format!("---\nid: A\ntitle: {value}\n---\n"))).expect_err(value);
+            assert_eq!(err.location(), Location { line: 3, column });
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "front matter is not valid YAML: {escape} is not a YAML escape"
+                )),
+                "{err}"
+            );
+        }
+        let err = split(&src("---\ntitle: \"\\<Software Title\\>\"\n---\n")).expect_err("escape");
+        assert_eq!(
+            err.to_string(),
+            "front matter is not valid YAML: `\\<` is not a YAML escape (between double quotes a backslash starts one, such as `\\\"` or `\\n`); drop the backslash, or put the value in single quotes, which keep every character as written"
+        );
     }
 
     #[test]

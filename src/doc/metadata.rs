@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::fields::{DocId, ReviewInterval, Status};
 use super::finding::Finding;
-use super::front_matter::{FrontMatter, Scalar, Value};
+use super::front_matter::{EditError, FrontMatter, REWRITTEN_KEYS, Scalar, Value};
 use super::source::Location;
 use crate::version::DocVersion;
 
@@ -100,17 +100,27 @@ impl Metadata {
         };
         let top = Location { line: 1, column: 1 };
 
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for entry in &fm.entries {
-            if let Some(first) = seen.insert(entry.key.as_str(), entry.location.line) {
-                findings.push(Finding::error(
-                    path,
-                    entry.location,
-                    format!(
-                        "`{}` is given twice (lines {first} and {}); keep one",
-                        entry.key, entry.location.line
-                    ),
-                ));
+        let seen: HashMap<&str, usize> = fm
+            .entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.location.line))
+            .collect();
+        for dup in &fm.duplicates {
+            findings.push(Finding::error(
+                path,
+                dup.location,
+                format!(
+                    "`{}` is given twice (lines {} and {}); keep one",
+                    dup.key, dup.first_line, dup.location.line
+                ),
+            ));
+        }
+        // Values sopctl rewrites must be written once, on their own line (`cases/` B33); a
+        // list or mapping is reported below, as for every key that takes a single value.
+        for (key, _) in REWRITTEN_KEYS {
+            match fm.rewritable(key) {
+                Ok(()) | Err(EditError::NotASingleValue { .. }) => {}
+                Err(e) => findings.push(Finding::error(path, e.location(), e.to_string())),
             }
         }
 
@@ -327,6 +337,24 @@ mod tests {
                 "s.md:4:9: error: `active` is not a status; use one of: draft, in-review, approved, effective, superseded, obsolete",
                 "s.md:5:12: error: effective: `2025-13-01` is not a real calendar date",
                 "s.md:6:18: error: review_interval: `often` is not a review interval: write e.g. `90 days`, `6 months`, `1 year`, `quarterly` or `annually`",
+            ]
+        );
+    }
+
+    // See: cases/README.md B33 — values are read through aliases; an anchored value that
+    // release rewrites is an error at the anchor; keys given twice in a nested mapping too.
+    #[test]
+    fn aliases_anchors_and_nested_duplicate_keys() {
+        let (meta, findings) = read(
+            "---\nid: A\ntitle: T\nowner: &o QA\nreviewed_by: *o\nstatus: &s draft\nextra:\n  k: 1\n  k: 2\n---\n",
+        );
+        assert_eq!(meta.owner.as_deref(), Some("QA"));
+        assert_eq!(meta.status, Some(Status::Draft));
+        assert_eq!(
+            findings,
+            [
+                "s.md:9:3: error: `k` is given twice (lines 8 and 9); keep one",
+                "s.md:6:9: error: `status` carries the YAML anchor `&s`, which sopctl cannot keep when it rewrites `status` (on release and retirement); write `status: draft` without the anchor",
             ]
         );
     }

@@ -9,6 +9,7 @@
 //! - [`fields`] and [`metadata`]: typed values (ID, status, review interval, version, dates).
 //! - [`markdown`]: the comrak options and a scan of headings, links and images.
 //! - [`footnotes`]: footnote references without a note, and notes nothing refers to.
+//! - [`inline_html`]: the inline HTML tags GitHub renders (`<br>`, `<sup>`, …), read as such.
 //! - [`nesting`]: the bound on how deep quotes, lists and inline markup nest.
 //! - [`anchors`]: heading anchors, unique and stable.
 //! - [`check`]: the rules `sopctl check` applies to one document.
@@ -19,6 +20,7 @@ pub mod fields;
 pub mod finding;
 pub mod footnotes;
 pub mod front_matter;
+pub mod inline_html;
 pub mod markdown;
 pub mod metadata;
 pub mod nesting;

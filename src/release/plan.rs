@@ -1,8 +1,7 @@
 //! PLAN and VERIFY: from a request to a [`ReleasePlan`], or every [`Refusal`] (SPEC §5.1).
 
-use crate::doc::front_matter::EditError;
 use crate::doc::revision_table::{self, HistoryEntry};
-use crate::doc::{Finding, Location, Severity, Sop, Status};
+use crate::doc::{Finding, Severity, Sop, Status};
 use crate::repo::records::release_message;
 use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
 use crate::version::{Bump, DocVersion};
@@ -283,12 +282,9 @@ pub fn prepare(
             }
             Ok(None) => {}
             Err(e) => {
-                let line = match &e {
-                    EditError::NotASingleValue { line, .. } => *line,
-                };
                 return Err(vec![Refusal::CheckFailed(vec![Finding::error(
                     ws.display_path(&path),
-                    Location { line, column: 1 },
+                    e.location(),
                     e.to_string(),
                 )])]);
             }

@@ -5,8 +5,10 @@
 //! `style.css` templates, built in or overridden by the repository's `templates/`. Styles are
 //! inlined and images embedded as `data:` URIs, so the file works when mailed or downloaded.
 //!
-//! Safe by default: raw HTML in the Markdown is shown as text. With `allow_html = true` it passes
-//! through the ammonia sanitiser. In every mode, `javascript:`, `vbscript:` and `data:` link
+//! Safe by default: raw HTML in the Markdown is shown as text, except the inline tags GitHub
+//! renders, which the model has already read as their meaning (`<br>`, `<sup>`, …, see
+//! [`crate::doc::inline_html`]) and which are written here as sopctl's own elements. With
+//! `allow_html = true` raw HTML passes through the ammonia sanitiser. In every mode, `javascript:`, `vbscript:` and `data:` link
 //! targets are dropped however they are cased, spaced or entity-encoded (comrak decodes
 //! entities in link destinations; white space and control characters are ignored when the scheme
 //! is read), and no `<script>` or event-handler attribute reaches the page.
@@ -239,6 +241,7 @@ impl BodyWriter<'_> {
             Inline::Emphasis(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strikethrough(c) => self.wrap("del", c),
+            Inline::Marked(element, c) => self.wrap(element.tag(), c),
             Inline::Link {
                 target,
                 title,
@@ -333,7 +336,11 @@ pub fn sanitize(html: &str) -> String {
             "input",
             "section",
             "sup",
+            "sub",
+            "kbd",
+            "ins",
             "del",
+            "mark",
             "figure",
             "figcaption",
             "details",

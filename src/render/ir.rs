@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 
 use crate::doc::anchors::Anchors;
+use crate::doc::inline_html::{self, Element, Tag};
 use crate::doc::markdown::plain_text;
 use crate::doc::nesting::TooDeep;
 
@@ -149,8 +150,11 @@ pub enum Inline {
     SoftBreak,
     /// A hard line break.
     LineBreak,
-    /// Raw inline HTML as written.
+    /// Raw inline HTML as written (not one of the tags [`crate::doc::inline_html`] reads).
     Html(String),
+    /// Text marked by one of the inline HTML elements GitHub renders, written as a pair of
+    /// tags around it (`H<sub>2</sub>O`).
+    Marked(Element, Vec<Inline>),
     /// A footnote reference.
     FootnoteRef {
         /// The label as written (`[^1]` gives `1`).
@@ -339,7 +343,10 @@ impl<'a> Builder<'a> {
                 info: code.info.clone(),
                 text: code.literal.clone(),
             },
-            NodeValue::HtmlBlock(html) => Block::Html(html.literal.clone()),
+            NodeValue::HtmlBlock(html) => match tags_only(&html.literal) {
+                Some(inlines) => Block::Paragraph(inlines),
+                None => Block::Html(html.literal.clone()),
+            },
             NodeValue::ThematicBreak => Block::Rule,
             NodeValue::Table(table) => {
                 let alignments = table
@@ -423,7 +430,117 @@ impl<'a> Builder<'a> {
             };
             out.push(inline);
         }
-        out
+        read_tags(out)
+    }
+}
+
+/// The deepest the elements of [`Inline::Marked`] nest in one another within one paragraph,
+/// heading or cell; a tag opened deeper stays text. Hand-written SOPs nest two or three.
+const MAX_TAG_DEPTH: usize = 8;
+
+/// An element opened and not yet closed, with the inlines since.
+struct OpenTag {
+    /// The element and its tag as written; `None` for the inlines themselves (the bottom).
+    open: Option<(Element, String)>,
+    content: Vec<Inline>,
+}
+
+/// Gives the inline HTML tags GitHub renders their meaning (see [`crate::doc::inline_html`]):
+/// `<br>` is a line break, and a pair such as `<sup>`…`</sup>` among the same inlines marks
+/// what is between. A tag without its partner stays raw HTML, in place. Each opened tag is
+/// closed or given back once, so the time is linear.
+fn read_tags(inlines: Vec<Inline>) -> Vec<Inline> {
+    if !inlines.iter().any(|i| matches!(i, Inline::Html(_))) {
+        return inlines;
+    }
+    let mut stack = vec![OpenTag {
+        open: None,
+        content: Vec::new(),
+    }];
+    // How many of each element are open, so a closing tag with none open costs nothing.
+    let mut open = [0usize; Element::ALL.len()];
+    for inline in inlines {
+        let tag = match &inline {
+            Inline::Html(raw) => inline_html::parse(raw),
+            _ => None,
+        };
+        match tag {
+            Some(Tag::LineBreak) => push(&mut stack, Inline::LineBreak),
+            Some(Tag::Open(e)) if stack.len() <= MAX_TAG_DEPTH => {
+                if let (Some(n), Inline::Html(raw)) = (open.get_mut(e.index()), inline) {
+                    *n += 1;
+                    stack.push(OpenTag {
+                        open: Some((e, raw)),
+                        content: Vec::new(),
+                    });
+                }
+            }
+            Some(Tag::Close(e)) if open.get(e.index()).is_some_and(|n| *n > 0) => {
+                // Close the nearest open `e`; tags opened after it were never closed.
+                while let Some(top) = stack.pop() {
+                    let Some((element, raw)) = top.open else {
+                        stack.push(top);
+                        break;
+                    };
+                    if let Some(n) = open.get_mut(element.index()) {
+                        *n = n.saturating_sub(1);
+                    }
+                    if element == e {
+                        push(&mut stack, Inline::Marked(e, top.content));
+                        break;
+                    }
+                    give_back(&mut stack, raw, top.content);
+                }
+            }
+            _ => push(&mut stack, inline),
+        }
+    }
+    while stack.len() > 1 {
+        if let Some(OpenTag {
+            open: Some((_, raw)),
+            content,
+        }) = stack.pop()
+        {
+            give_back(&mut stack, raw, content);
+        }
+    }
+    stack.pop().map(|bottom| bottom.content).unwrap_or_default()
+}
+
+/// An HTML block of text and the tags GitHub renders only (a line `<br>` between paragraphs,
+/// as converted documents have) as a paragraph's inlines; `None` for any other HTML block.
+fn tags_only(block: &str) -> Option<Vec<Inline>> {
+    let mut inlines = Vec::new();
+    for piece in inline_html::pieces(block.trim_end())? {
+        match piece {
+            inline_html::Piece::Tag(tag) => inlines.push(Inline::Html(tag.to_string())),
+            inline_html::Piece::Text(text) => {
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        inlines.push(Inline::SoftBreak);
+                    }
+                    let line = line.trim_end_matches('\r');
+                    if !line.is_empty() {
+                        inlines.push(Inline::Text(line.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    Some(read_tags(inlines))
+}
+
+fn push(stack: &mut [OpenTag], inline: Inline) {
+    if let Some(top) = stack.last_mut() {
+        top.content.push(inline);
+    }
+}
+
+/// An opening tag that was never closed: the tag as raw HTML, then what followed it.
+fn give_back(stack: &mut [OpenTag], raw: String, content: Vec<Inline>) {
+    if let Some(top) = stack.last_mut() {
+        top.content.push(Inline::Html(raw));
+        top.content.extend(content);
     }
 }
 
@@ -436,6 +553,7 @@ pub fn inline_text(inlines: &[Inline]) -> String {
             Inline::Emphasis(c)
             | Inline::Strong(c)
             | Inline::Strikethrough(c)
+            | Inline::Marked(_, c)
             | Inline::Link { content: c, .. } => {
                 out.push_str(&inline_text(c));
             }
@@ -541,6 +659,89 @@ mod tests {
             ]
         );
         assert_eq!(doc.blocks.len(), 2, "{:?}", doc.blocks);
+    }
+
+    fn paragraph(markdown: &str) -> Vec<Inline> {
+        match Document::parse(markdown, 1).blocks.as_slice() {
+            [Block::Paragraph(inlines)] => inlines.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn text(t: &str) -> Inline {
+        Inline::Text(t.into())
+    }
+
+    fn html(t: &str) -> Inline {
+        Inline::Html(t.into())
+    }
+
+    #[test]
+    fn the_tags_github_renders_mark_what_they_enclose() {
+        assert_eq!(
+            paragraph("H<sub>2</sub>O, <SUP>*a*</SUP><br/>x<mark><kbd>Ctrl</kbd></mark>"),
+            [
+                text("H"),
+                Inline::Marked(Element::Subscript, vec![text("2")]),
+                text("O, "),
+                Inline::Marked(
+                    Element::Superscript,
+                    vec![Inline::Emphasis(vec![text("a")])]
+                ),
+                Inline::LineBreak,
+                text("x"),
+                Inline::Marked(
+                    Element::Highlighted,
+                    vec![Inline::Marked(Element::Keyboard, vec![text("Ctrl")])]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unpaired_or_crossed_tags_stay_raw_html_in_place() {
+        // An unclosed tag, a stray closing tag, and crossed pairs: the inner tag opened last
+        // is given back when the outer one closes.
+        assert_eq!(
+            paragraph("a <sup>b </del> <ins>c<sub>d</ins> e</sub>"),
+            [
+                text("a "),
+                html("<sup>"),
+                text("b "),
+                html("</del>"),
+                text(" "),
+                Inline::Marked(Element::Inserted, vec![text("c"), html("<sub>"), text("d")]),
+                text(" e"),
+                html("</sub>"),
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_nest_at_most_eight_deep() {
+        let inlines = paragraph(&format!("{}x{}", "<sup>".repeat(10), "</sup>".repeat(10)));
+        let mut depth = 0;
+        let mut level = inlines.as_slice();
+        while let [Inline::Marked(_, inner), ..] = level {
+            depth += 1;
+            level = inner.as_slice();
+        }
+        assert_eq!(depth, 8);
+        assert_eq!(inline_text(&inlines), "<sup><sup>x</sup></sup>");
+    }
+
+    #[test]
+    fn a_block_of_br_lines_is_a_paragraph_and_other_html_blocks_stay_raw() {
+        let doc = Document::parse("Above\n\n<br>\n<br />\n\n<div>\n<br>\n</div>\n", 1);
+        assert_eq!(
+            doc.blocks[1],
+            Block::Paragraph(vec![
+                Inline::LineBreak,
+                Inline::SoftBreak,
+                Inline::LineBreak
+            ])
+        );
+        assert_eq!(doc.blocks[2], Block::Html("<div>\n<br>\n</div>\n".into()));
     }
 
     #[test]

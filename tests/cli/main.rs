@@ -26,6 +26,7 @@ mod footnotes;
 mod git;
 mod help;
 mod html_ids;
+mod html_tags;
 mod init;
 mod json;
 mod lfs;
@@ -43,6 +44,7 @@ mod render;
 mod signing;
 mod state;
 mod text;
+mod yaml;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]

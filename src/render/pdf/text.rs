@@ -42,8 +42,14 @@ pub struct Style {
     pub link: Option<LinkTarget>,
     /// Struck through.
     pub strike: bool,
-    /// A code span (drawn on a light background).
+    /// A code span or a key (drawn on a light background).
     pub code: bool,
+    /// How far the baseline is raised, in points (negative: lowered), for `<sup>` and `<sub>`.
+    pub rise: f32,
+    /// Underlined (`<ins>`).
+    pub underline: bool,
+    /// Highlighted (`<mark>`): drawn on a yellow background.
+    pub highlight: bool,
 }
 
 /// A run of text in one style.
@@ -366,6 +372,9 @@ fn same_look(a: &Style, b: &Style) -> bool {
         && a.link == b.link
         && a.strike == b.strike
         && a.code == b.code
+        && a.rise == b.rise
+        && a.underline == b.underline
+        && a.highlight == b.highlight
 }
 
 #[cfg(test)]
@@ -380,6 +389,9 @@ mod tests {
             link: None,
             strike: false,
             code: false,
+            rise: 0.0,
+            underline: false,
+            highlight: false,
         }
     }
 

@@ -18,8 +18,9 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use super::super::fonts::{FaceId, char_width, text_width};
-use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
+use super::super::text::{BrokenText, Fragment, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
+use crate::doc::inline_html::Element;
 use crate::render::RenderWarning;
 use crate::render::html::is_safe_link;
 use crate::render::images::{self, FileSource};
@@ -36,6 +37,9 @@ const CODE_LH: f32 = 11.5;
 const INDENT: f32 = 16.0;
 const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
 
+/// How much smaller superscript and subscript text is than the text around it.
+const SCRIPT_SCALE: f32 = 0.75;
+
 /// Inline styling state while converting inlines to spans.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
@@ -45,6 +49,12 @@ pub(crate) struct Ctx {
     pub(crate) size: f32,
     pub(crate) color: Rgb,
     pub(crate) link: Option<LinkTarget>,
+    /// A key (`<kbd>`): monospace on a light background, as a code span.
+    pub(crate) key: bool,
+    /// Baseline shift in points (positive: raised).
+    pub(crate) rise: f32,
+    pub(crate) underline: bool,
+    pub(crate) highlight: bool,
 }
 
 impl Ctx {
@@ -56,7 +66,33 @@ impl Ctx {
             size: BODY,
             color: Rgb::BLACK,
             link: None,
+            key: false,
+            rise: 0.0,
+            underline: false,
+            highlight: false,
         }
+    }
+
+    /// The context inside `element` (see [`crate::doc::inline_html`]): superscript raised by
+    /// a third of the surrounding size and subscript lowered by a sixth, both at
+    /// [`SCRIPT_SCALE`] of it.
+    fn marked(&self, element: Element) -> Ctx {
+        let mut ctx = self.clone();
+        match element {
+            Element::Superscript => {
+                ctx.rise += self.size * 0.33;
+                ctx.size *= SCRIPT_SCALE;
+            }
+            Element::Subscript => {
+                ctx.rise -= self.size * 0.17;
+                ctx.size *= SCRIPT_SCALE;
+            }
+            Element::Keyboard => ctx.key = true,
+            Element::Inserted => ctx.underline = true,
+            Element::Deleted => ctx.strike = true,
+            Element::Highlighted => ctx.highlight = true,
+        }
+        ctx
     }
 
     /// The style of plain (not monospace) text in this context.
@@ -65,6 +101,7 @@ impl Ctx {
     }
 
     fn style(&self, mono: bool) -> Style {
+        let mono = mono || self.key;
         Style {
             face: FaceId::styled(self.bold, self.italic, mono),
             size: if mono { self.size * 0.9 } else { self.size },
@@ -76,6 +113,9 @@ impl Ctx {
             link: self.link.clone(),
             strike: self.strike,
             code: mono,
+            rise: self.rise,
+            underline: self.underline,
+            highlight: self.highlight,
         }
     }
 }
@@ -122,6 +162,7 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
                 },
                 out,
             ),
+            Inline::Marked(element, c) => spans(c, &ctx.marked(*element), out),
             Inline::Link {
                 target, content, ..
             } => {
@@ -264,47 +305,69 @@ impl<'a> Flow<'a> {
                 .fold(BODY * 0.5, f32::max);
             let baseline = self.y + Pt(lh * 0.5 + size * 0.36);
             for f in &line.fragments {
-                let fx = x + f.x;
-                if f.style.code {
-                    self.push(Item::Rect {
-                        x: fx - Pt(1.5),
-                        y: baseline - Pt(f.style.size * 0.95),
-                        w: f.width + Pt(3.0),
-                        h: Pt(f.style.size * 1.3),
-                        fill: Rgb::BAND,
-                    });
-                }
-                self.push(Item::Text {
-                    x: fx,
-                    y: baseline,
-                    face: f.style.face,
-                    size: f.style.size,
-                    text: f.text.clone(),
-                    color: f.style.color,
-                    angle: 0.0,
-                });
-                if f.style.strike {
-                    let sy = baseline - Pt(f.style.size * 0.3);
-                    self.push(Item::Line {
-                        x1: fx,
-                        y1: sy,
-                        x2: fx + f.width,
-                        y2: sy,
-                        width: Pt(0.6),
-                        color: f.style.color,
-                    });
-                }
-                if let Some(target) = &f.style.link {
-                    self.push(Item::Link {
-                        x: fx,
-                        y: self.y,
-                        w: f.width,
-                        h: Pt(lh),
-                        target: target.clone(),
-                    });
-                }
+                self.fragment(f, x + f.x, baseline, (self.y, Pt(lh)));
             }
             self.y += Pt(lh);
+        }
+    }
+
+    /// Draws one fragment with its left edge at `x` on the line's `baseline`, with what its
+    /// style adds: the background of a code span, key or highlight (drawn first, under the
+    /// text), the raise or drop of superscript and subscript, underline, strike-through, and
+    /// the clickable area of a link over the line's band `(top, height)`.
+    pub(crate) fn fragment(&mut self, f: &Fragment, x: Pt, baseline: Pt, band: (Pt, Pt)) {
+        let style = &f.style;
+        let baseline = baseline - Pt(style.rise);
+        let background = if style.code {
+            Some(Rgb::BAND)
+        } else if style.highlight {
+            Some(Rgb::HIGHLIGHT)
+        } else {
+            None
+        };
+        if let Some(fill) = background {
+            let pad = if style.code { 1.5 } else { 0.5 };
+            self.push(Item::Rect {
+                x: x - Pt(pad),
+                y: baseline - Pt(style.size * 0.95),
+                w: f.width + Pt(2.0 * pad),
+                h: Pt(style.size * 1.3),
+                fill,
+            });
+        }
+        self.push(Item::Text {
+            x,
+            y: baseline,
+            face: style.face,
+            size: style.size,
+            text: f.text.clone(),
+            color: style.color,
+            angle: 0.0,
+        });
+        let line_at = |offset: f32| Item::Line {
+            x1: x,
+            y1: baseline + Pt(style.size * offset),
+            x2: x + f.width,
+            y2: baseline + Pt(style.size * offset),
+            width: Pt(0.6),
+            color: style.color,
+        };
+        if style.strike {
+            let item = line_at(-0.3);
+            self.push(item);
+        }
+        if style.underline {
+            let item = line_at(0.15);
+            self.push(item);
+        }
+        if let Some(target) = &style.link {
+            self.push(Item::Link {
+                x,
+                y: band.0,
+                w: f.width,
+                h: band.1,
+                target: target.clone(),
+            });
         }
     }
 
@@ -580,6 +643,9 @@ impl<'a> Flow<'a> {
                         link: None,
                         strike: false,
                         code: false,
+                        rise: 0.0,
+                        underline: false,
+                        highlight: false,
                     },
                 }];
                 let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));

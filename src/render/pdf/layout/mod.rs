@@ -80,6 +80,8 @@ impl Rgb {
     pub const RULE: Rgb = Rgb(0.80, 0.83, 0.87);
     /// Code and table-header backgrounds.
     pub const BAND: Rgb = Rgb(0.955, 0.965, 0.973);
+    /// The background of highlighted text (`<mark>`): a pale yellow.
+    pub const HIGHLIGHT: Rgb = Rgb(1.0, 0.95, 0.6);
     /// The status mark and watermark.
     pub const MARK: Rgb = Rgb(0.71, 0.14, 0.09);
     /// The watermark's pale tint of [`Rgb::MARK`].

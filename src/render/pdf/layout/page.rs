@@ -49,6 +49,9 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
             link: None,
             strike: false,
             code: false,
+            rise: 0.0,
+            underline: false,
+            highlight: false,
         },
     }];
     let broken = flow.break_spans(&s, width);

@@ -390,25 +390,7 @@ fn draw_row(
             };
             let baseline = ly + Pt(LH * 0.5 + SIZE * 0.36);
             for f in &line.fragments {
-                let fx = cx + Pt(PAD_X + shift) + f.x;
-                flow.push(Item::Text {
-                    x: fx,
-                    y: baseline,
-                    face: f.style.face,
-                    size: f.style.size,
-                    text: f.text.clone(),
-                    color: f.style.color,
-                    angle: 0.0,
-                });
-                if let Some(target) = &f.style.link {
-                    flow.push(Item::Link {
-                        x: fx,
-                        y: ly,
-                        w: f.width,
-                        h: Pt(LH),
-                        target: target.clone(),
-                    });
-                }
+                flow.fragment(f, cx + Pt(PAD_X + shift) + f.x, baseline, (ly, Pt(LH)));
             }
             ly += Pt(LH);
         }
