@@ -26,6 +26,18 @@ pub enum Paper {
     Letter,
 }
 
+/// Whether records must be signed by the people of the signers registry (issue 15, item 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signatures {
+    /// Records are signed as git is configured; nothing is required (the default).
+    #[default]
+    Optional,
+    /// `approve` and `sopctl people` refuse unless git signs the record with a key that the
+    /// registry (`people.toml`, see [`crate::people`]) lists for the person, in the role.
+    Required,
+}
+
 /// The settings of a repository of SOPs, with SPEC §2's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -44,6 +56,12 @@ pub struct Settings {
     pub footer: String,
     /// Whether raw HTML in Markdown passes (sanitised) into renditions. Default false.
     pub allow_html: bool,
+    /// Whether records must be signed by registered people. Default `optional`.
+    pub signatures: Signatures,
+    /// Whether an approval by an author of the change, or one person approving in two roles,
+    /// is refused by `release` (`lifecycle::duties`). Default true; when false, such
+    /// approvals count and are marked in the release record.
+    pub separation_of_duties: bool,
 }
 
 impl Default for Settings {
@@ -56,12 +74,14 @@ impl Default for Settings {
             paper: Paper::A4,
             footer: "Uncontrolled when printed".to_string(),
             allow_html: false,
+            signatures: Signatures::Optional,
+            separation_of_duties: true,
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 9] = [
     "organization",
     "docs",
     "tag_format",
@@ -69,6 +89,8 @@ pub const KEYS: [&str; 7] = [
     "paper",
     "footer",
     "allow_html",
+    "signatures",
+    "separation_of_duties",
 ];
 
 /// A settings file that cannot be used.
@@ -237,7 +259,10 @@ fn plain_message(key: Option<&str>, message: &str) -> String {
     }
     let what = match key {
         "paper" => "`paper` must be \"A4\" or \"Letter\"".to_string(),
-        "allow_html" => "`allow_html` must be true or false, without quotes".to_string(),
+        "allow_html" | "separation_of_duties" => {
+            format!("`{key}` must be true or false, without quotes")
+        }
+        "signatures" => "`signatures` must be \"optional\" or \"required\"".to_string(),
         "docs" => "`docs` must be a list of folders, each in quotes".to_string(),
         _ => format!("`{key}` must be text in quotes"),
     };
@@ -261,6 +286,8 @@ out = "dist"                           # where release and render write PDF and 
 paper = "A4"                           # or "Letter"
 footer = "Uncontrolled when printed"   # notice in every PDF page footer
 allow_html = false                     # raw HTML in Markdown: escaped unless true (then sanitised)
+signatures = "optional"                # "required": approvals and people.toml changes signed by registered people
+separation_of_duties = true            # an author's own approval, or one person in two roles, does not count
 "#;
 
 #[cfg(test)]
@@ -309,6 +336,36 @@ mod tests {
         assert!(
             err.to_string().contains("must contain `{version}`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn signed_record_settings_have_safe_defaults_and_plain_errors() {
+        let s = Settings::from_toml(Path::new("x"), "").expect("defaults");
+        assert_eq!(
+            (s.signatures, s.separation_of_duties),
+            (Signatures::Optional, true)
+        );
+        let s = Settings::from_toml(
+            Path::new("x"),
+            "signatures = \"required\"\nseparation_of_duties = false\n",
+        )
+        .expect("set");
+        assert_eq!(
+            (s.signatures, s.separation_of_duties),
+            (Signatures::Required, false)
+        );
+        let err = Settings::from_toml(Path::new("sopctl.toml"), "signatures = \"yes\"\n")
+            .expect_err("yes");
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:1:14: `signatures` must be \"optional\" or \"required\", e.g.  signatures = \"optional\""
+        );
+        let err = Settings::from_toml(Path::new("sopctl.toml"), "separation_of_duties = \"no\"\n")
+            .expect_err("no");
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:1:24: `separation_of_duties` must be true or false, without quotes, e.g.  separation_of_duties = true"
         );
     }
 

@@ -108,6 +108,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     if role.is_empty() {
         return Err(CliError::usage("--role: name the role you approve in"));
     }
+    // With `signatures = "required"`: signed with a registered key of a person in the role.
+    if ws.settings.signatures == crate::config::Signatures::Required {
+        let committed = crate::people::committed(&ws)?;
+        let sign = args.record.options().sign;
+        crate::people::signers::may_approve(repo, committed.as_ref(), sign, &identity, &role)?;
+    }
     let approval = crate::lifecycle::record_approval(
         &ws,
         &args.record.recorder(lock.as_ref())?,
