@@ -59,7 +59,7 @@ pub struct Settings {
     /// Whether records must be signed by registered people. Default `optional`.
     pub signatures: Signatures,
     /// Whether an approval by an author of the change, or one person approving in two roles,
-    /// is refused by `release` (`lifecycle::duties`). Default true; when false, such
+    /// is refused by `release` ([`crate::lifecycle::duties`]). Default true; when false, such
     /// approvals count and are marked in the release record.
     pub separation_of_duties: bool,
 }

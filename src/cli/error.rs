@@ -265,6 +265,15 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
             "each of them approves the current content with  sopctl approve --role {}  (an edit after an approval voids it)",
             shell::quote(missing.first().map_or("Role", String::as_str))
         ),
+        Refusal::SelfApproval { role, .. } => format!(
+            "another person who holds the role approves with  sopctl approve --role {}; if your procedures let an author approve, set  separation_of_duties = false  in sopctl.toml (the release record then marks the approval)",
+            shell::quote(role)
+        ),
+        Refusal::SamePerson { roles, .. } => format!(
+            "another person approves as {} with  sopctl approve --role {}; if your procedures allow one person in two roles, set  separation_of_duties = false  in sopctl.toml (the release record then marks it)",
+            roles.last().map_or("the other role", String::as_str),
+            shell::quote(roles.last().map_or("Role", String::as_str))
+        ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()
         }

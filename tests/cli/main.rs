@@ -19,6 +19,7 @@ mod concurrency;
 mod conventions;
 mod crash;
 mod diff;
+mod duties;
 mod errors;
 mod git;
 mod help;
