@@ -26,6 +26,18 @@ pub enum Paper {
     Letter,
 }
 
+/// Whether records must be signed by the people of the signers registry (issue 15, item 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signatures {
+    /// Records are signed as git is configured; nothing is required (the default).
+    #[default]
+    Optional,
+    /// `approve` and `sopctl people` refuse unless git signs the record with a key that the
+    /// registry (`people.toml`, see [`crate::people`]) lists for the person, in the role.
+    Required,
+}
+
 /// The settings of a repository of SOPs, with SPEC §2's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -47,6 +59,12 @@ pub struct Settings {
     /// The reference time zone, an IANA name (`Europe/Berlin`): it decides what today's date
     /// is for every date sopctl writes ([`crate::clock`]). Default `UTC`.
     pub timezone: String,
+    /// Whether records must be signed by registered people. Default `optional`.
+    pub signatures: Signatures,
+    /// Whether an approval by an author of the change, or one person approving in two roles,
+    /// is refused by `release` ([`crate::lifecycle::duties`]). Default true; when false, such
+    /// approvals count and are marked in the release record.
+    pub separation_of_duties: bool,
 }
 
 impl Default for Settings {
@@ -60,12 +78,14 @@ impl Default for Settings {
             footer: "Uncontrolled when printed".to_string(),
             allow_html: false,
             timezone: crate::clock::DEFAULT_ZONE.to_string(),
+            signatures: Signatures::Optional,
+            separation_of_duties: true,
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 10] = [
     "organization",
     "docs",
     "tag_format",
@@ -74,6 +94,8 @@ pub const KEYS: [&str; 8] = [
     "footer",
     "allow_html",
     "timezone",
+    "signatures",
+    "separation_of_duties",
 ];
 
 /// A settings file that cannot be used.
@@ -285,7 +307,10 @@ fn plain_message(key: Option<&str>, message: &str) -> String {
     }
     let what = match key {
         "paper" => "`paper` must be \"A4\" or \"Letter\"".to_string(),
-        "allow_html" => "`allow_html` must be true or false, without quotes".to_string(),
+        "allow_html" | "separation_of_duties" => {
+            format!("`{key}` must be true or false, without quotes")
+        }
+        "signatures" => "`signatures` must be \"optional\" or \"required\"".to_string(),
         "docs" => "`docs` must be a list of folders, each in quotes".to_string(),
         _ => format!("`{key}` must be text in quotes"),
     };
@@ -310,6 +335,8 @@ paper = "A4"                           # or "Letter"
 footer = "Uncontrolled when printed"   # notice in every PDF page footer
 allow_html = false                     # raw HTML in Markdown: escaped unless true (then sanitised)
 timezone = "UTC"                       # the time zone that decides today's date, e.g. "Europe/Berlin"
+signatures = "optional"                # "required": approvals and people.toml changes signed by registered people
+separation_of_duties = true            # an author's own approval, or one person in two roles, does not count
 "#;
 
 #[cfg(test)]
@@ -376,6 +403,36 @@ mod tests {
         assert_eq!(ok.timezone, "asia/tokyo");
         assert_eq!(ok.time_zone().iana_name(), Some("Asia/Tokyo"));
         assert_eq!(Settings::default().time_zone().iana_name(), Some("UTC"));
+    }
+
+    #[test]
+    fn signed_record_settings_have_safe_defaults_and_plain_errors() {
+        let s = Settings::from_toml(Path::new("x"), "").expect("defaults");
+        assert_eq!(
+            (s.signatures, s.separation_of_duties),
+            (Signatures::Optional, true)
+        );
+        let s = Settings::from_toml(
+            Path::new("x"),
+            "signatures = \"required\"\nseparation_of_duties = false\n",
+        )
+        .expect("set");
+        assert_eq!(
+            (s.signatures, s.separation_of_duties),
+            (Signatures::Required, false)
+        );
+        let err = Settings::from_toml(Path::new("sopctl.toml"), "signatures = \"yes\"\n")
+            .expect_err("yes");
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:1:14: `signatures` must be \"optional\" or \"required\", e.g.  signatures = \"optional\""
+        );
+        let err = Settings::from_toml(Path::new("sopctl.toml"), "separation_of_duties = \"no\"\n")
+            .expect_err("no");
+        assert_eq!(
+            err.to_string(),
+            "sopctl.toml:1:24: `separation_of_duties` must be true or false, without quotes, e.g.  separation_of_duties = true"
+        );
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod example;
 pub mod fsx;
 pub mod lifecycle;
 pub mod paths;
+pub mod people;
 pub mod publish;
 pub mod release;
 pub mod render;

@@ -19,6 +19,8 @@
 //! without the values `release` writes (version, effective date, status), so the release itself
 //! does not void the approval, but any other edit does, the revision-history table included. Only approvals since the document's last release count.
 
+pub mod duties;
+
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
@@ -44,16 +46,34 @@ pub struct Approval {
     pub date: String,
     /// The content hash approved (`sha256:…`).
     pub content: String,
+    /// In a release: why the approval counts although separation of duties would refuse it
+    /// (`self-approved`, `second role`; [`duties`]), when `separation_of_duties = false`
+    /// allowed it. `None` for an approval as recorded by `approve`.
+    pub exception: Option<String>,
 }
 
 impl Approval {
     /// The `Approved-by:` trailer of a release tag:
-    /// `Alex Example <a@example.org> | role: QA Manager | meaning: approved | date: 2026-…Z`.
+    /// `Alex Example <a@example.org> | role: QA Manager | meaning: approved | date: 2026-…Z`,
+    /// and `| exception: self-approved` when separation of duties was waived for it.
     pub fn trailer(&self) -> String {
-        format!(
+        let mut text = format!(
             "{} <{}> | role: {} | meaning: {} | date: {}",
             self.name, self.email, self.role, self.meaning, self.date
-        )
+        );
+        if let Some(exception) = &self.exception {
+            text.push_str(&format!(" | exception: {exception}"));
+        }
+        text
+    }
+
+    /// How the revision history's Approved-by column and `sopctl log` show it:
+    /// `Dana Quality (QA Manager)`, or `Dana Quality (QA Manager, self-approved)`.
+    pub fn label(&self) -> String {
+        match &self.exception {
+            Some(exception) => format!("{} ({}, {exception})", self.name, self.role),
+            None => format!("{} ({})", self.name, self.role),
+        }
     }
 
     /// Reads an `Approved-by:` trailer back (the content hash is not in it).
@@ -71,6 +91,7 @@ impl Approval {
             meaning: String::new(),
             date: String::new(),
             content: String::new(),
+            exception: None,
         };
         for part in parts {
             if let Some((k, v)) = part.split_once(": ") {
@@ -78,6 +99,7 @@ impl Approval {
                     "role" => a.role = v.trim().to_string(),
                     "meaning" => a.meaning = v.trim().to_string(),
                     "date" => a.date = v.trim().to_string(),
+                    "exception" => a.exception = Some(v.trim().to_string()),
                     _ => {}
                 }
             }
@@ -157,6 +179,7 @@ pub fn approvals(
                 meaning: get("Approval-Meaning"),
                 date: get("Approval-Date"),
                 content: get("Approval-Content"),
+                exception: None,
             }
         })
         .collect();
@@ -177,19 +200,6 @@ pub fn missing(sop: &Sop, valid: &[Approval]) -> Vec<String> {
         .filter(|who| !valid.iter().any(|a| a.covers(who)))
         .cloned()
         .collect()
-}
-
-/// One valid approval for each entry of `approvers`, the newest for each, in the list's order.
-pub fn signatures(sop: &Sop, valid: &[Approval]) -> Vec<Approval> {
-    let mut out: Vec<Approval> = Vec::new();
-    for who in &sop.metadata.approvers {
-        if let Some(a) = valid.iter().find(|a| a.covers(who))
-            && !out.contains(a)
-        {
-            out.push(a.clone());
-        }
-    }
-    out
 }
 
 /// Records `identity`'s approval of the document's current content as a commit.
@@ -215,6 +225,7 @@ pub fn record_approval(
         meaning: meaning.trim().to_string(),
         date: signed_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         content: content_hash(sop),
+        exception: None,
     };
     let mut message = format!(
         "{id}: {} by {} ({})\n\n",
@@ -398,8 +409,20 @@ mod tests {
             meaning: "approved".into(),
             date: "2026-11-29T10:02:11Z".into(),
             content: String::new(),
+            exception: None,
         };
         assert_eq!(Approval::from_trailer(&a.trailer()), a);
+        assert_eq!(a.label(), "Alex Example (QA Manager)");
+        let waived = Approval {
+            exception: Some("self-approved".into()),
+            ..a.clone()
+        };
+        assert_eq!(
+            waived.trailer(),
+            "Alex Example <a@example.org> | role: QA Manager | meaning: approved | date: 2026-11-29T10:02:11Z | exception: self-approved"
+        );
+        assert_eq!(Approval::from_trailer(&waived.trailer()), waived);
+        assert_eq!(waived.label(), "Alex Example (QA Manager, self-approved)");
         assert!(a.covers("qa manager") && a.covers("Alex Example") && !a.covers("Head of Ops"));
     }
 }

@@ -786,7 +786,7 @@ impl Workspace {
     }
 
     /// Where `key` is set in `sopctl.toml` (shown from the working directory), or its line 1.
-    fn settings_line(&self, key: &str) -> (PathBuf, Location) {
+    pub(crate) fn settings_line(&self, key: &str) -> (PathBuf, Location) {
         let path = self.root.join(config::FILE_NAME);
         let line = std::fs::read_to_string(&path)
             .ok()

@@ -269,6 +269,15 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
             "each of them approves the current content with  sopctl approve --role={}  (an edit after an approval voids it)",
             shell::quote(missing.first().map_or("Role", String::as_str))
         ),
+        Refusal::SelfApproval { role, .. } => format!(
+            "another person who holds the role approves with  sopctl approve --role {}; if your procedures let an author approve, set  separation_of_duties = false  in sopctl.toml (the release record then marks the approval)",
+            shell::quote(role)
+        ),
+        Refusal::SamePerson { roles, .. } => format!(
+            "another person approves as {} with  sopctl approve --role {}; if your procedures allow one person in two roles, set  separation_of_duties = false  in sopctl.toml (the release record then marks it)",
+            roles.last().map_or("the other role", String::as_str),
+            shell::quote(roles.last().map_or("Role", String::as_str))
+        ),
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --date to use today, or give a date on or after the last release".to_string()
         }
@@ -306,4 +315,89 @@ pub fn refusals_error(name: &str, refusals: &[Refusal]) -> CliError {
         }
     }
     CliError::new(message)
+}
+
+/// How to set up signing with an SSH key, for the hints of `signatures = "required"`.
+const SSH_SIGNING_SETUP: &str =
+    "git config gpg.format ssh  and  git config user.signingKey ~/.ssh/id_ed25519.pub";
+
+impl From<crate::people::RegistryError> for CliError {
+    fn from(err: crate::people::RegistryError) -> Self {
+        match err {
+            crate::people::RegistryError::Io(e) => e.into(),
+            e @ crate::people::RegistryError::Invalid { .. } => CliError::new(e.to_string()).hint(
+                "fix people.toml (sopctl check lists every problem), or undo an edit by hand with  git restore people.toml",
+            ),
+        }
+    }
+}
+
+impl From<crate::people::keys::KeyFileError> for CliError {
+    fn from(err: crate::people::keys::KeyFileError) -> Self {
+        use crate::people::keys::KeyFileError as E;
+        match err {
+            E::Io(e) => e.into(),
+            E::Private { ref path } => {
+                let hint = format!(
+                    "give its public half instead, the .pub file ssh-keygen made beside it, e.g.  --key {}.pub",
+                    shell::quote_path(path)
+                );
+                CliError::new(err.to_string()).hint(hint)
+            }
+            e @ E::NotAKey { .. } => CliError::new(e.to_string())
+                .hint("give the .pub file that ssh-keygen made, e.g.  --key ~/.ssh/id_ed25519.pub"),
+            e @ E::SeveralKeys { .. } => CliError::new(e.to_string())
+                .hint("put each key in a file of its own and give each with --key"),
+        }
+    }
+}
+
+impl From<crate::people::signers::SignerRefusal> for CliError {
+    fn from(err: crate::people::signers::SignerRefusal) -> Self {
+        use crate::people::signers::SignerRefusal as S;
+        let err = match err {
+            S::Signing(e) => return e.into(),
+            other => other,
+        };
+        let hint = match &err {
+            S::Signing(_) => String::new(),
+            S::NoRegistry => "the first person adds themselves, signing with the key they add:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
+            S::NotSigned => format!("set up signing once:  {SSH_SIGNING_SETUP}  and  git config commit.gpgSign true  (or add --sign to this command)"),
+            S::NotSsh { .. } => format!("sign with an SSH key that the registry lists:  {SSH_SIGNING_SETUP}"),
+            S::KeyUnreadable(_) => format!("name your key file:  {SSH_SIGNING_SETUP}"),
+            S::UnknownKey { .. } => "ask a registered person to add your public key with  sopctl people add  (sopctl people list shows the keys registered)".to_string(),
+            S::OtherPerson { .. } => "sign with your own key (git config user.signingKey) under your own identity (git config user.email)".to_string(),
+            S::RoleNotHeld { .. } => "approve in a role you hold, or ask a registered person to register the role for you (sopctl people remove, then sopctl people add with --role)".to_string(),
+            S::FirstNotSelf { .. } => "add yourself first, under your own git identity and with the key you sign with:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
+        };
+        CliError::new(err.to_string()).hint(hint)
+    }
+}
+
+impl From<crate::people::record::PeopleError> for CliError {
+    fn from(err: crate::people::record::PeopleError) -> Self {
+        use crate::people::record::PeopleError as P;
+        match err {
+            P::Registry(e) => e.into(),
+            P::Workspace(e) => e.into(),
+            P::Repo(e) => e.into(),
+            P::Signer(e) => e.into(),
+            e @ P::Edit(_) => CliError::new(e.to_string()),
+            e @ P::Uncommitted { .. } => CliError::new(e.to_string()).hint(
+                "commit them first (git commit people.toml), or undo them with  git restore people.toml",
+            ),
+            e @ P::UnknownEmail { .. } => {
+                CliError::new(e.to_string()).hint("sopctl people list  shows who is registered")
+            }
+            P::DuplicateEmail { ref email, .. } => {
+                let hint = format!(
+                    "to change their roles or keys, remove them with  sopctl people remove {}  and add them again",
+                    shell::quote(email)
+                );
+                CliError::new(err.to_string()).hint(hint)
+            }
+            e @ P::KeyTaken { .. } => CliError::new(e.to_string())
+                .hint("each person registers their own key; sopctl people list shows whose keys are registered"),
+        }
+    }
 }

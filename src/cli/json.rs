@@ -32,6 +32,9 @@ pub(crate) struct Approval {
     pub(crate) meaning: String,
     /// UTC, RFC 3339.
     pub(crate) date: String,
+    /// In a release made with `separation_of_duties = false`: why the approval counts although
+    /// separation of duties would refuse it (`self-approved`, `second role`); `null` otherwise.
+    pub(crate) exception: Option<String>,
 }
 
 impl From<crate::lifecycle::Approval> for Approval {
@@ -42,6 +45,7 @@ impl From<crate::lifecycle::Approval> for Approval {
             role: a.role,
             meaning: a.meaning,
             date: a.date,
+            exception: a.exception,
         }
     }
 }

@@ -64,7 +64,16 @@ pub fn command() -> clap::Command {
             }
         })
         .collect();
-    top.mut_subcommands(|sub| brief.iter().cloned().fold(sub, clap::Command::arg))
+    top.mut_subcommands(|sub| with_brief(sub, &brief))
+}
+
+/// `cmd` and the commands below it (`sopctl people add`) with the one-line global options.
+fn with_brief(cmd: clap::Command, brief: &[clap::Arg]) -> clap::Command {
+    brief
+        .iter()
+        .cloned()
+        .fold(cmd, clap::Command::arg)
+        .mut_subcommands(|sub| with_brief(sub, brief))
 }
 
 /// sopctl: standard operating procedures in Markdown and git.
@@ -116,6 +125,8 @@ pub enum Command {
     Review(commands::review::ReviewArgs),
     /// Withdraw an SOP: superseded by another, or obsolete
     Retire(commands::retire::RetireArgs),
+    /// The signers registry: add, remove and list the people who sign records
+    People(commands::people::PeopleArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder
@@ -278,6 +289,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Approve(a) => c::approve::run(env, ui, a),
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),
+        Command::People(a) => c::people::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),
         Command::Man(a) => c::man::run(env, ui, a),
     }

@@ -149,6 +149,32 @@ pub enum Refusal {
         /// Approvals of theirs that an edit voided: `Dana Quality (QA Manager) on 2026-11-29`.
         voided: Vec<String>,
     },
+    /// An approval by someone who changed the document since its last release does not count
+    /// (separation of duties, [`crate::lifecycle::duties`]).
+    #[error("the approval as {role} by {name} <{email}> does not count: they changed {id} since its last release ({}), and an approver may not approve their own change", commits_note(.commits))]
+    SelfApproval {
+        /// The document.
+        id: DocId,
+        /// The entry of `approvers` the approval was for.
+        role: String,
+        /// The approver.
+        name: String,
+        /// The approver's e-mail address.
+        email: String,
+        /// The short ids of the commits they authored, newest first.
+        commits: Vec<String>,
+    },
+    /// One person approved in more than one approver role of the release (separation of
+    /// duties, [`crate::lifecycle::duties`]).
+    #[error("{name} <{email}> approved as {}: one person fills only one approver role of a release", roles.join(" and "))]
+    SamePerson {
+        /// The approver.
+        name: String,
+        /// The approver's e-mail address.
+        email: String,
+        /// The entries of `approvers` they approved as.
+        roles: Vec<String>,
+    },
     /// The tag name is one git refuses (`git check-ref-format`).
     #[error("the tag name {0} is not one git accepts")]
     BadTagName(String),
@@ -231,6 +257,16 @@ pub struct ReleasePlan {
     pub time: Option<i64>,
     /// Renditions to write: `{out}/{id}/{version}/{id}-v{version}.html` (SPEC §5.4).
     pub renders: Vec<PathBuf>,
+}
+
+/// `commit abc1234`, or `commits abc1234, def5678, …` (three at most).
+fn commits_note(commits: &[String]) -> String {
+    let shown: Vec<&str> = commits.iter().take(3).map(String::as_str).collect();
+    let more = if commits.len() > 3 { ", …" } else { "" };
+    match commits.len() {
+        1 => format!("commit {}", shown.join(", ")),
+        _ => format!("commits {}{more}", shown.join(", ")),
+    }
 }
 
 /// The part of the missing-approvals message that names approvals voided by a later edit.

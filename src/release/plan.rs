@@ -21,10 +21,7 @@ pub fn history_entries(records: &[ReleaseRecord]) -> Vec<HistoryEntry> {
             approved_by: r
                 .approvals
                 .iter()
-                .map(|t| {
-                    let a = crate::lifecycle::Approval::from_trailer(t);
-                    format!("{} ({})", a.name, a.role)
-                })
+                .map(|t| crate::lifecycle::Approval::from_trailer(t).label())
                 .collect(),
         })
         .collect()
@@ -144,7 +141,10 @@ pub fn prepare(
             voided.dedup();
             refusals.push(Refusal::MissingApprovals { missing, voided });
         }
-        crate::lifecycle::signatures(sop, &valid)
+        // Separation of duties: who may fill which role (issue 15, item 3).
+        let duties = crate::lifecycle::duties::for_release(ws, sop, &relative, &valid);
+        refusals.extend(duties.refusals);
+        duties.signatures
     };
 
     let format = TagFormat::new(&ws.settings.tag_format);
@@ -298,7 +298,7 @@ pub fn prepare(
         author: author.clone(),
         approved_by: signatures
             .iter()
-            .map(|a| format!("{} ({})", a.name, a.role))
+            .map(crate::lifecycle::Approval::label)
             .collect(),
     });
     // The row of an adopted version was written before sopctl: it stays as it is (SPEC §3).

@@ -6,6 +6,7 @@
 //! ([`transaction`]) that writes a commit and a tag all or nothing. It decides nothing about
 //! documents: callers pass IDs, paths and bytes.
 
+pub mod authors;
 pub mod hooks;
 pub mod journal;
 pub mod lfs;

@@ -175,6 +175,7 @@ fn approve_review_and_retire_print_the_record_they_made() {
             "role": "QA Manager",
             "meaning": "approved",
             "date": "2025-11-08T09:00:00Z",
+            "exception": null,
             "content": content.trim(),
             "commit": head(&env),
             "still_to_approve": ["Production Lead"],

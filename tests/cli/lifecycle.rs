@@ -83,7 +83,8 @@ fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_
             "email": "dana@example.org",
             "role": "QA Manager",
             "meaning": "approved",
-            "date": "2025-11-08T09:00:00Z"
+            "date": "2025-11-08T09:00:00Z",
+            "exception": null
         }])
     );
     assert_eq!(json[0]["approvals"], serde_json::json!([]));

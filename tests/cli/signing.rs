@@ -7,7 +7,7 @@ use crate::errors::refused;
 use crate::harness::{DANA, TestEnv, sop};
 
 /// A key pair made with `ssh-keygen` (no passphrase); returns the private key's path.
-fn ssh_key(env: &TestEnv, name: &str) -> PathBuf {
+pub(crate) fn ssh_key(env: &TestEnv, name: &str) -> PathBuf {
     let key = env.path(&format!("../{name}"));
     let out = std::process::Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])

@@ -108,6 +108,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     if role.is_empty() {
         return Err(CliError::usage("--role: name the role you approve in"));
     }
+    // With `signatures = "required"`: signed with a registered key of a person in the role.
+    if ws.settings.signatures == crate::config::Signatures::Required {
+        let committed = crate::people::committed(&ws)?;
+        let sign = args.record.options().sign;
+        crate::people::signers::may_approve(repo, committed.as_ref(), sign, &identity, &role)?;
+    }
     let approval = crate::lifecycle::record_approval(
         &ws,
         &args.record.recorder(lock.as_ref())?,
@@ -140,9 +146,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
             },
         )?;
     }
-    if missing.is_empty() {
+    // Separation of duties may still refuse an approval the release would need.
+    let duties = crate::lifecycle::duties::for_release(&ws, &sop, &relative, &valid);
+    for refusal in &duties.refusals {
+        ui.hint(&format!("the release would refuse this: {refusal}"));
+    }
+    if missing.is_empty() && duties.refusals.is_empty() {
         ui.hint("every approver has approved this content; release it with  sopctl release --minor -m \"…\"");
-    } else {
+    } else if !missing.is_empty() {
         ui.hint(&format!("still to approve: {}", missing.join(", ")));
     }
     Ok(())

@@ -86,6 +86,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         findings.extend(ws.bad_out_setting());
         findings.extend(ws.interrupted_record());
         findings.extend(template_findings(&ws));
+        findings.extend(crate::people::findings(&ws));
         findings.extend(vanished);
     }
     findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));

@@ -91,7 +91,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &LogArgs) -> Result<(), CliError> {
             if signed {
                 let names: Vec<String> = approvals(&r.approvals)
                     .iter()
-                    .map(|a| format!("{} ({})", a.name, a.role))
+                    .map(crate::lifecycle::Approval::label)
                     .collect();
                 row.insert(
                     4,

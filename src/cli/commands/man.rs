@@ -122,6 +122,8 @@ fn page(
     roff.text([roman(format!("v{}", env!("CARGO_PKG_VERSION")))]);
     if !see_also.is_empty() {
         roff.control("SH", ["SEE ALSO"]);
+        // Page names are typed as they are shown: never hyphenated at a line's end.
+        roff.control("nh", []);
         let mut refs = Vec::new();
         for (i, name) in see_also.iter().enumerate() {
             refs.push(bold(name.as_str()));

@@ -10,6 +10,7 @@ pub mod list;
 pub mod log;
 pub mod man;
 pub mod new;
+pub mod people;
 pub mod publish;
 pub mod release;
 pub mod render;

@@ -1,0 +1,156 @@
+//! `signatures = "required"` (issue 15, item 2): approvals and changes to the signers registry
+//! signed with a key the committed registry lists, for the person and the role; the first
+//! registry signed by its first person. Real SSH keys made by `ssh-keygen`, checked by git.
+
+use crate::errors::refused;
+use crate::harness::{DANA, TestEnv, sop};
+use crate::people::{ADD_DANA, fingerprint};
+use crate::signing::ssh_key;
+
+/// Erin Ops's git identity (a third person).
+pub(crate) const ERIN: [(&str, &str); 4] = [
+    ("GIT_COMMITTER_NAME", "Erin Ops"),
+    ("GIT_COMMITTER_EMAIL", "erin@example.org"),
+    ("GIT_AUTHOR_NAME", "Erin Ops"),
+    ("GIT_AUTHOR_EMAIL", "erin@example.org"),
+];
+
+/// A repository whose SOP-1 needs approval by `approvers` (a YAML list), authored by the
+/// repository's owner (Test Owner), with `settings` in sopctl.toml.
+pub(crate) fn repo(approvers: &str, settings: &str) -> TestEnv {
+    let env = TestEnv::repo();
+    env.write("sopctl.toml", settings);
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace(
+            "owner: QA\n",
+            &format!("owner: QA\napprovers: {approvers}\n"),
+        ),
+    );
+    env.commit("Add SOP-1");
+    env
+}
+
+pub(crate) fn approve(env: &TestEnv, role: &str, who: &[(&str, &str)]) {
+    env.run_in(&env.root, &["approve", "--role", role], who)
+        .expect_code(0);
+}
+
+/// Sets git's SSH signing key of the test repository (commits signed).
+fn sign_with(env: &TestEnv, key: &std::path::Path) {
+    env.git(&["config", "gpg.format", "ssh"]);
+    env.git(&["config", "user.signingKey", &key.display().to_string()]);
+    env.git(&["config", "commit.gpgSign", "true"]);
+}
+
+#[test]
+fn required_signatures_need_a_registered_key_of_the_role() {
+    let env = repo("[QA Manager, Site Director]", "signatures = \"required\"\n");
+    let owner = ssh_key(&env, "owner");
+    let dana = ssh_key(&env, "dana");
+    let erin = ssh_key(&env, "erin");
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert_eq!(
+        check.stdout,
+        "sopctl.toml:1:1: error: signatures = \"required\", but people.toml lists no one with a key, so no approval can be made; the first person adds themselves with  sopctl people add \"Name\" --email EMAIL --role ROLE --key KEY.pub --sign\n"
+    );
+    sign_with(&env, &owner);
+    // The first registry: its first person adds themselves, signing with the key they add.
+    let add_dana = ADD_DANA;
+    assert_eq!(
+        refused(&env, &add_dana, 1),
+        format!(
+            "error: people.toml lists no one with a key yet, so its first person adds themselves and signs with the key they add; this change adds dana@example.org and would be signed by owner@example.org with the key {}\nhint: add yourself first, under your own git identity and with the key you sign with:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign\n",
+            fingerprint(&owner)
+        )
+    );
+    env.run(&[
+        "people",
+        "add",
+        "Test Owner",
+        "--email",
+        "owner@example.org",
+        "--key",
+        "../owner.pub",
+    ])
+    .expect_code(0);
+    env.run(&add_dana).expect_code(0);
+    // git itself verifies the registry's commits against the registry's keys.
+    let allowed = env.path("../allowed_signers");
+    std::fs::write(
+        &allowed,
+        format!("owner@example.org {}\n", super::people::public(&owner)),
+    )
+    .expect("allowed signers");
+    env.git(&[
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        &allowed.display().to_string(),
+    ]);
+    assert!(env.git_succeeds(&["verify-commit", "HEAD"]));
+
+    // Erin's key is not registered: her approval, and her change of the registry, are refused.
+    sign_with(&env, &erin);
+    let stderr = refused_as(&env, &["approve", "--role", "QA Manager"], &ERIN);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: your signing key {} is not in the signers registry (people.toml), so it cannot sign records of this repository\nhint: ask a registered person to add your public key with  sopctl people add  (sopctl people list shows the keys registered)\n",
+            fingerprint(&erin)
+        )
+    );
+    let erin_adds = [
+        "people",
+        "add",
+        "Erin Ops",
+        "--email",
+        "erin@example.org",
+        "--key",
+        "../erin.pub",
+    ];
+    assert!(refused_as(&env, &erin_adds, &ERIN).starts_with(&format!(
+        "error: your signing key {} is not in",
+        fingerprint(&erin)
+    )));
+    // A key added by hand without a commit makes no one a signer.
+    let text = env.read("people.toml");
+    env.write("people.toml", format!("{text}\n[[person]]\nname = \"Erin Ops\"\nemail = \"erin@example.org\"\nroles = [\"QA Manager\"]\nkeys = [\"{}\"]\n", super::people::public(&erin)));
+    assert!(
+        refused_as(&env, &["approve", "--role", "QA Manager"], &ERIN)
+            .contains("is not in the signers registry")
+    );
+    env.write("people.toml", text);
+
+    // Dana: unsigned, then in a role she does not hold, then signed in her role.
+    sign_with(&env, &dana);
+    assert_eq!(
+        refused_as(
+            &env,
+            &["approve", "--role", "QA Manager", "--no-sign"],
+            &DANA
+        ),
+        "error: this repository requires signed records (signatures = \"required\" in sopctl.toml), and git is not set to sign this one\nhint: set up signing once:  git config gpg.format ssh  and  git config user.signingKey ~/.ssh/id_ed25519.pub  and  git config commit.gpgSign true  (or add --sign to this command)\n"
+    );
+    assert_eq!(
+        refused_as(&env, &["approve", "--role", "Site Director"], &DANA),
+        "error: Dana Quality may not sign as Site Director: their roles in people.toml are QA Manager\nhint: approve in a role you hold, or ask a registered person to register the role for you (sopctl people remove, then sopctl people add with --role)\n"
+    );
+    // The owner's git identity with Dana's key: not the person who makes the record.
+    assert!(refused(&env, &["approve", "--role", "QA Manager"], 1).starts_with(&format!(
+        "error: your signing key {} belongs to Dana Quality <dana@example.org> in people.toml, but git's identity is owner@example.org",
+        fingerprint(&dana)
+    )));
+    approve(&env, "QA Manager", &DANA);
+}
+
+/// As [`refused`], run as another person (`who`: git's identity variables).
+#[track_caller]
+fn refused_as(env: &TestEnv, args: &[&str], who: &[(&str, &str)]) -> String {
+    let before = env.snapshot();
+    let run = env.run_in(&env.root, args, who);
+    run.expect_code(1);
+    assert_eq!(run.stdout, "", "{args:?}");
+    assert_eq!(env.snapshot(), before, "{args:?} changed the repository");
+    run.stderr
+}
