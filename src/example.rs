@@ -168,6 +168,8 @@ pub fn create(dir: &Path, today: jiff::civil::Date) -> Result<ExampleHistory, Ex
             time: Some(time(date)),
             identity: Some(owner.clone()),
             record: recorder.options,
+            // The renditions a reader downloads, whose checksums the tags record.
+            render: true,
             ..ReleaseRequest::default()
         };
         let plan = plan::prepare(&ws, &sop, &request).map_err(|r| {
