@@ -116,6 +116,8 @@ pub enum Command {
     Review(commands::review::ReviewArgs),
     /// Withdraw an SOP: superseded by another, or obsolete
     Retire(commands::retire::RetireArgs),
+    /// Check the record: signatures, release tags, approvals, revision histories; or a copy
+    Verify(commands::verify::VerifyArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder
@@ -273,6 +275,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Approve(a) => c::approve::run(env, ui, a),
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),
+        Command::Verify(a) => c::verify::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),
         Command::Man(a) => c::man::run(env, ui, a),
     }

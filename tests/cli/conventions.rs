@@ -300,15 +300,16 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
         "retire",
         "review",
         "show",
+        "verify",
     ];
     let mut expected: Vec<String> = commands.iter().map(|c| format!("sopctl-{c}.1")).collect();
     expected.push("sopctl.1".to_string());
     expected.sort();
     assert_eq!(pages(&env.path("man1")), expected);
-    assert_eq!(run.stdout.lines().count(), 16, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 17, "{}", run.stdout);
     assert_eq!(
         run.stderr,
-        "wrote 16 manual pages; read one with  man -l man1/sopctl-release.1\n"
+        "wrote 17 manual pages; read one with  man -l man1/sopctl-release.1\n"
     );
 
     let main = formatted(&env.path("man1/sopctl.1"));

@@ -39,6 +39,7 @@ mod render;
 mod signing;
 mod state;
 mod text;
+mod verify;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
