@@ -256,7 +256,7 @@ fn pages(dir: &std::path::Path) -> Vec<String> {
 /// taken out).
 fn formatted(page: &std::path::Path) -> String {
     let out = std::process::Command::new("groff")
-        .args(["-man", "-Tascii", "-P-c", "-rLL=100n"])
+        .args(["-man", "-Tascii", "-P-c", "-rLL=100n", "-rHY=0"])
         .arg(page)
         .output()
         .expect("groff must be installed (CI installs it)");
