@@ -6,7 +6,12 @@
 after its 4th and 8th edit, so its last two edits are unreleased (release --dry-run has work to do).
 Built with `git fast-import`, so it takes seconds. Same input, same repository, byte for byte.
 
-Usage: benches/gen_history_repo.py DIR
+With --whole, the record is whole as `sopctl verify` reads it: each release commit is written the
+way `sopctl release` writes it (message `SOP-NNN: release 1.1` followed by the tag's message, the
+effective date in the front matter, a revision-history row per release), so verify has every
+check to make and nothing to report. Without it the output is as it always was.
+
+Usage: benches/gen_history_repo.py [--whole] DIR
 """
 import subprocess
 import sys
@@ -18,12 +23,17 @@ RELEASE_AFTER = {4: "1.1.0", 8: "1.2.0"}
 START = 1_700_000_000  # 2023-11-14, one commit an hour after
 
 
-def doc_text(i, version, edits):
+def doc_text(i, version, edits, history=None):
+    """The SOP's text; `history` (--whole) is the list of (version, date, summary) released."""
     lines = [
         "---",
         f"id: SOP-{i:03}",
         f"title: Procedure number {i}",
         f"version: {version}",
+    ]
+    if history:
+        lines.append(f"effective: {history[-1][1]}")
+    lines += [
         "owner: Quality Manager",
         "status: effective",
         "review_interval: 1 year",
@@ -39,7 +49,10 @@ def doc_text(i, version, edits):
     lines += [f"{n}. Step {n} of procedure {i}: check, record and sign." for n in range(1, 21)]
     lines += ["", "## Changes", ""]
     lines += [f"- Revision {k} of procedure {i}." for k in range(1, edits + 1)]
-    lines += ["", "## Revision History", "", "| Version | Date | Changes | Author |", "| --- | --- | --- | --- |", ""]
+    lines += ["", "## Revision History", "", "| Version | Date | Changes | Author |", "| --- | --- | --- | --- |"]
+    for v, date, summary in history or []:
+        lines.append(f"| {v.removesuffix('.0')} | {date} | {summary} | Quality Manager |")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -52,7 +65,8 @@ def data(payload: bytes) -> bytes:
 
 
 def main():
-    target = Path(sys.argv[1])
+    whole = "--whole" in sys.argv[1:]
+    target = Path([a for a in sys.argv[1:] if a != "--whole"][0])
     target.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True)
     out = bytearray()
@@ -80,6 +94,7 @@ def main():
 
     versions = {i: "1.0.0" for i in range(DOCS)}
     edits = {i: 0 for i in range(DOCS)}
+    history = {i: [] for i in range(DOCS)}
     head = commit([(path(i), doc_text(i, "1.0.0", 0)) for i in range(DOCS)], "Add 200 SOPs", None)
     for k in range(1, DOCS * EDITS_PER_DOC):
         i = k % DOCS
@@ -87,13 +102,18 @@ def main():
         release = RELEASE_AFTER.get(edits[i])
         if release:
             versions[i] = release
-        head = commit([(path(i), doc_text(i, versions[i], edits[i]))], f"SOP-{i:03}: revision {edits[i]}", head)
+        date = "2024-%02d-%02d" % (1 + (k // 200) % 12, 1 + k % 28)
+        msg = (
+            f"Revision {edits[i]} of procedure {i}\n\nDocument: SOP-{i:03}\nVersion: {release}\n"
+            f"Date: {date}\nAuthor: Quality Manager\n"
+        )
+        subject = f"SOP-{i:03}: revision {edits[i]}"
+        if whole and release:
+            history[i].append((release, date, f"Revision {edits[i]} of procedure {i}"))
+            subject = f"SOP-{i:03}: release {release.removesuffix('.0')}\n\n{msg}"
+        text = doc_text(i, versions[i], edits[i], history[i] if whole else None)
+        head = commit([(path(i), text)], subject, head)
         if release:
-            date = "2024-%02d-%02d" % (1 + (k // 200) % 12, 1 + k % 28)
-            msg = (
-                f"Revision {edits[i]} of procedure {i}\n\nDocument: SOP-{i:03}\nVersion: {release}\n"
-                f"Date: {date}\nAuthor: Quality Manager\n"
-            )
             out.extend(b"tag SOP-%03d/v%s\nfrom :%d\n" % (i, release.encode(), head))
             out.extend(b"tagger %s %d +0000\n" % (ident, t))
             out.extend(data(msg.encode()))

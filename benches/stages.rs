@@ -128,6 +128,7 @@ fn pdf_write(bencher: divan::Bencher<'_, '_>, name: &str) {
         keywords: Vec::new(),
         date: 0,
         lang: "en".into(),
+        identity: Vec::new(),
     };
     bencher
         .with_inputs(|| laid.doc.clone())

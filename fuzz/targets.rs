@@ -118,6 +118,7 @@ pub(crate) fn pdf(data: &[u8]) {
         keywords: Vec::new(),
         date: 0,
         lang: "en".into(),
+        identity: Vec::new(),
     };
     if let Ok(bytes) = write::write(laid.doc, &info) {
         assert!(bytes.starts_with(b"%PDF-"));

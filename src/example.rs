@@ -276,6 +276,8 @@ impl Maker<'_> {
             time: Some(time(date, self.zone)),
             identity: Some(self.owner.clone()),
             record: self.recorder.options,
+            // The renditions a reader downloads, whose checksums the tags record.
+            render: true,
             ..ReleaseRequest::default()
         };
         let plan = plan::prepare(&ws, &sop, &request).map_err(|r| {

@@ -231,6 +231,11 @@ pub fn resolve_existing_prefix(path: &Path) -> PathBuf {
                     Some(".") => {}
                     _ => out.push(part),
                 }
+                // After a `..`, the path may lead into a folder that exists (and may be a
+                // symbolic link): `missing/../link/x` goes where `link` leads (issue-13 trial).
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
             }
             return out;
         }
@@ -287,6 +292,20 @@ mod tests {
             mode & 0o044,
             0o044,
             "group and others may read (mode {mode:o})"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_reached_after_a_missing_folder_and_dotdot_is_followed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(root.join("repo")).expect("repo");
+        std::fs::create_dir_all(root.join("elsewhere")).expect("elsewhere");
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join("repo/lnk")).expect("link");
+        assert_eq!(
+            resolve_existing_prefix(&root.join("repo/newdir/../lnk/x")),
+            root.join("elsewhere/x")
         );
     }
 

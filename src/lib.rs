@@ -14,6 +14,8 @@
 //!    in-place edits), front matter with the place of every value, typed metadata, Markdown body.
 //! 3. **Check** — [`doc::check`]: the rules of `sopctl check`, as located findings.
 //! 4. **Versions** — [`version`]: display form, parsing, bumps, semver ordering.
+//! 5. **Verify** — [`verify`]: the inspector's check of the record (tags, signatures,
+//!    approvals, revision histories) and of a downloaded PDF or HTML copy.
 //!
 //! Release, diff, rendering and publishing are stages still to come (see `CHANGELOG.md`).
 //!
@@ -40,5 +42,6 @@ pub mod render;
 pub mod repo;
 pub mod shell;
 pub mod templates;
+pub mod verify;
 pub mod version;
 pub mod workspace;

@@ -107,6 +107,20 @@ impl Approval {
         a
     }
 
+    /// Reads an approval commit's `Approval-*` trailers (missing ones are empty).
+    pub fn from_record(message: &crate::repo::records::Message) -> Approval {
+        let get = |k: &str| message.trailer(k).unwrap_or("").to_string();
+        Approval {
+            name: get("Approval-Name"),
+            email: get("Approval-Email"),
+            role: get("Approval-Role"),
+            meaning: get("Approval-Meaning"),
+            date: get("Approval-Date"),
+            content: get("Approval-Content"),
+            exception: None,
+        }
+    }
+
     /// Whether this approval covers an entry of `approvers` (a role or a person).
     pub fn covers(&self, approver: &str) -> bool {
         self.role.eq_ignore_ascii_case(approver.trim())
@@ -169,19 +183,7 @@ pub fn approvals(
     let commits = repo.commits_with_trailer("Approval-Document", id.as_str(), stop.as_deref())?;
     let all: Vec<Approval> = commits
         .iter()
-        .map(|c| {
-            let m = &c.message;
-            let get = |k: &str| m.trailer(k).unwrap_or("").to_string();
-            Approval {
-                name: get("Approval-Name"),
-                email: get("Approval-Email"),
-                role: get("Approval-Role"),
-                meaning: get("Approval-Meaning"),
-                date: get("Approval-Date"),
-                content: get("Approval-Content"),
-                exception: None,
-            }
-        })
+        .map(|c| Approval::from_record(&c.message))
         .collect();
     let current = content_hash(sop);
     let valid = all

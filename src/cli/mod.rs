@@ -127,6 +127,8 @@ pub enum Command {
     Retire(commands::retire::RetireArgs),
     /// The signers registry: add, remove and list the people who sign records
     People(commands::people::PeopleArgs),
+    /// Check the record: signatures, release tags, approvals, revision histories; or a copy
+    Verify(commands::verify::VerifyArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder
@@ -290,6 +292,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),
         Command::People(a) => c::people::run(env, ui, a),
+        Command::Verify(a) => c::verify::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),
         Command::Man(a) => c::man::run(env, ui, a),
     }

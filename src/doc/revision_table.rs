@@ -234,6 +234,48 @@ pub fn cell_text(cell: &str) -> String {
     out
 }
 
+/// A cell of a row that does not show what its release record says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The column: `Date`, `Changes`, `Author` or `Approved by`.
+    pub column: &'static str,
+    /// What the record says, as the cell would show it.
+    pub record: String,
+    /// What the row shows.
+    pub row: String,
+}
+
+/// The cells of `row` that differ from `entry` (its release record), compared as the
+/// characters the cells show whatever escaping they were written with (older releases escaped
+/// only `|`): Date, Changes and Author, and Approved by when the row has that column.
+pub fn row_differences(row: &Row, entry: &HistoryEntry) -> Vec<Difference> {
+    let shown = |value: &str| cell_text(&escape_cell(value));
+    let mut expected = vec![
+        ("Date", entry.date.clone()),
+        ("Changes", shown(&entry.changes)),
+        ("Author", shown(&entry.author)),
+    ];
+    if row.cells.len() > 4 {
+        expected.push(("Approved by", shown(&entry.approved_by.join(", "))));
+    }
+    expected
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (column, record))| {
+            let actual = row
+                .cells
+                .get(i + 1)
+                .map(|c| cell_text(c))
+                .unwrap_or_default();
+            (actual != record).then_some(Difference {
+                column,
+                record,
+                row: actual,
+            })
+        })
+        .collect()
+}
+
 /// The table's Markdown, newest row last, each line ending with `eol`.
 ///
 /// `kept` are rows already in the file for versions without a release record: they stay as

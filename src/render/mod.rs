@@ -119,6 +119,41 @@ impl RenderMeta {
     }
 }
 
+/// Where a rendition carries which SOP and version it is, for `sopctl verify FILE` (issue 15
+/// item 6): the PDF document-information key (ISO 32000-1 §14.3.3 allows keys of one's own) and
+/// the HTML `<meta name>` of the ID, the version (as SOPs number it, `1.1`) and the status
+/// (`draft` for a working copy with unreleased changes).
+pub const IDENTITY: [(&str, &str); 3] = [
+    ("SOP-ID", "sop-id"),
+    ("SOP-Version", "sop-version"),
+    ("SOP-Status", "sop-status"),
+];
+
+impl RenderMeta {
+    /// The values of [`IDENTITY`], in its order; empty when the document has no ID (a lone
+    /// file).
+    pub fn identity(&self) -> Vec<String> {
+        if self.id.is_empty() {
+            return Vec::new();
+        }
+        vec![self.id.clone(), self.version.clone(), self.status.clone()]
+    }
+
+    /// The `<meta>` elements of [`IDENTITY`] for the HTML rendition's head.
+    fn identity_html(&self) -> String {
+        IDENTITY
+            .iter()
+            .zip(self.identity())
+            .map(|((_, name), value)| {
+                format!(
+                    "<meta name=\"{name}\" content=\"{}\">\n",
+                    html::escape(&value)
+                )
+            })
+            .collect()
+    }
+}
+
 /// Everything a rendition needs.
 pub struct RenderJob<'a> {
     /// The document.
@@ -339,14 +374,38 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         css => minijinja::value::Value::from_safe_string(css),
         page_size => page_size,
         generator => format!("sopctl {}", env!("CARGO_PKG_VERSION")),
+        identity => minijinja::value::Value::from_safe_string(job.meta.identity_html()),
     };
     let page = templates::render(&job.template_root, templates::PAGE, context)?;
+    // A repository's own page template may leave the identity out: it goes in all the same.
+    let page = if page.contains("name=\"sop-id\"") {
+        page
+    } else {
+        with_identity(page, &job.meta.identity_html())
+    };
     let mut warnings = RenderWarning::nesting(&doc);
     warnings.extend(writer.warnings);
     Ok(Rendition {
         bytes: page.into_bytes(),
         warnings,
     })
+}
+
+/// `page` with `metas` right after its `<head>` (or at its start, when it has none).
+fn with_identity(page: String, metas: &str) -> String {
+    let at = page
+        .to_ascii_lowercase()
+        .find("<head")
+        .and_then(|i| page.get(i..)?.find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    let mut out = String::with_capacity(page.len() + metas.len() + 1);
+    out.push_str(page.get(..at).unwrap_or_default());
+    if at > 0 {
+        out.push('\n');
+    }
+    out.push_str(metas);
+    out.push_str(page.get(at..).unwrap_or_default());
+    out
 }
 
 /// The title of a document whose front matter gives none: its first heading, else its file name.

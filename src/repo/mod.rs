@@ -8,6 +8,7 @@
 
 pub mod authors;
 pub mod hooks;
+pub mod inspect;
 pub mod journal;
 pub mod lfs;
 pub mod lock;
@@ -540,10 +541,12 @@ impl Repo {
             let commit_author = commit.author().name().unwrap_or("").to_string();
             let record = match reference.peel_to_tag() {
                 Ok(tag) => {
-                    let message = records::Message::parse(&records::decode_message(
-                        tag.message_bytes().unwrap_or(b""),
-                        None,
-                    ));
+                    // A signed tag's message ends with its signature (issue 15).
+                    let bytes = tag.message_bytes().unwrap_or(b"");
+                    let unsigned = bytes
+                        .get(..records::signature_start(bytes))
+                        .unwrap_or(bytes);
+                    let message = records::Message::parse(&records::decode_message(unsigned, None));
                     if !format.has_id()
                         && message
                             .trailer("Document")

@@ -136,6 +136,38 @@ pub fn release_message(summary: &str, trailers: &[(&str, String)]) -> String {
     out
 }
 
+/// The lines that open a signature in a git object, as git's `gpg-interface.c` knows them:
+/// OpenPGP (`-----BEGIN PGP SIGNATURE-----`, and `PGP MESSAGE` from old versions), X.509
+/// (`-----BEGIN SIGNED MESSAGE-----`) and SSH (`-----BEGIN SSH SIGNATURE-----`).
+pub const SIGNATURE_STARTS: [&str; 4] = [
+    "-----BEGIN PGP SIGNATURE-----",
+    "-----BEGIN PGP MESSAGE-----",
+    "-----BEGIN SIGNED MESSAGE-----",
+    "-----BEGIN SSH SIGNATURE-----",
+];
+
+/// Where the signature of a signed tag starts in `bytes` (a tag object or its message): the
+/// last line that opens one ([`SIGNATURE_STARTS`]), as git's `parse_signed_buffer` finds it.
+/// `bytes.len()` when the tag is not signed. Everything before it is what was signed.
+pub fn signature_start(bytes: &[u8]) -> usize {
+    let mut found = bytes.len();
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = bytes.get(at..).unwrap_or_default();
+        if SIGNATURE_STARTS
+            .iter()
+            .any(|s| rest.starts_with(s.as_bytes()))
+        {
+            found = at;
+        }
+        at += rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+    }
+    found
+}
+
 /// Decodes a git message: by its `encoding` header when it names something other than UTF-8,
 /// else as UTF-8 with each invalid byte replaced by U+FFFD (as `git log` shows it).
 pub fn decode_message(bytes: &[u8], encoding: Option<&str>) -> String {
@@ -179,6 +211,20 @@ mod tests {
             (m.summary(), m.trailer("Author")),
             ("First release".to_string(), Some("Alex"))
         );
+    }
+
+    #[test]
+    fn a_tag_signature_is_found_at_the_last_line_that_opens_one() {
+        let signed = b"Summary\n\nVersion: 1.0.0\n-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n";
+        assert_eq!(signature_start(signed), 24);
+        assert_eq!(
+            Message::parse(&String::from_utf8_lossy(&signed[..24])).trailer("Version"),
+            Some("1.0.0")
+        );
+        let quoted = b"Quotes -----BEGIN PGP SIGNATURE----- in a line\n";
+        assert_eq!(signature_start(quoted), quoted.len());
+        let twice = b"a\n-----BEGIN PGP SIGNATURE-----\nx\n-----BEGIN PGP SIGNATURE-----\ny\n";
+        assert_eq!(signature_start(twice), 34);
     }
 
     // See: cases/README.md B20 — commit messages that are not UTF-8.

@@ -48,6 +48,7 @@ mod signing;
 mod state;
 mod text;
 mod yaml;
+mod verify;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]

@@ -20,7 +20,7 @@ pub(crate) fn ssh_key(env: &TestEnv, name: &str) -> PathBuf {
 
 /// A repository whose git settings ask for SSH-signed commits and tags with `key`, trusting
 /// `key` for owner@example.org and dana@example.org.
-fn signing_repo(key: &std::path::Path) -> TestEnv {
+pub(crate) fn signing_repo(key: &std::path::Path) -> TestEnv {
     let env = TestEnv::repo();
     let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
     let allowed = env.path("../allowed_signers");
@@ -88,6 +88,28 @@ fn b38_records_are_signed_as_git_is_configured_and_git_verifies_them() {
         .expect_code(0);
     assert!(!verifies(&env2, &["verify-commit", "HEAD"]));
     assert!(!verifies(&env2, &["verify-tag", "SOP-1/v1.0.0"]));
+}
+
+// Regression (issue 15): a signed tag's message ends with its signature, which hid its
+// trailers, so `log` showed the release commit's subject instead of the summary.
+#[test]
+fn log_reads_the_trailers_of_a_signed_tag() {
+    let env = TestEnv::new();
+    let key = ssh_key(&env, "signer");
+    let env = signing_repo(&key);
+    env.write("sops/a.md", sop("SOP-1", "Alpha"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    assert!(verifies(&env, &["verify-tag", "SOP-1/v1.0.0"]));
+    let log = env.run(&["log", "--json"]);
+    assert_eq!(
+        crate::harness::json_column(&log.stdout, "summary"),
+        ["First"]
+    );
+    assert_eq!(
+        crate::harness::json_column(&log.stdout, "author"),
+        ["Test Owner"]
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@ pub mod render;
 pub mod retire;
 pub mod review;
 pub mod show;
+pub mod verify;
 
 use crate::cli::CliError;
 use crate::doc::Sop;

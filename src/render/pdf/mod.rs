@@ -84,6 +84,11 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
         .collect(),
         date,
         lang: meta.lang.clone(),
+        identity: super::IDENTITY
+            .iter()
+            .zip(meta.identity())
+            .map(|((key, _), value)| ((*key).to_string(), value))
+            .collect(),
     };
     let bytes = write::write(laid.doc, &info).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(Rendition { bytes, warnings })

@@ -42,6 +42,9 @@ pub struct DocInfo {
     pub date: i64,
     /// The document's language (BCP 47, e.g. `en`), written as the catalog's `/Lang`.
     pub lang: String,
+    /// Keys of sopctl's own in the document information (`SOP-ID`, `SOP-Version`,
+    /// `SOP-Status`, see [`crate::render::IDENTITY`]) and their values.
+    pub identity: Vec<(String, String)>,
 }
 
 /// The PDF could not be written.
@@ -331,6 +334,9 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     {
         info_dict.remove(b"GTS_PDFXVersion");
         info_dict.remove(b"Identifier");
+        for (key, value) in &info.identity {
+            info_dict.set(key.as_bytes().to_vec(), text_string(value));
+        }
     }
     if !info.lang.is_empty()
         && let Ok(catalog) = lo.catalog_mut()

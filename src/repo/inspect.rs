@@ -1,0 +1,248 @@
+//! Records as stored, for `sopctl verify` (issue 15 item 5): tag objects and commits with the
+//! signature each carries and the exact bytes it signs, ancestry between commits, and the
+//! settings git verifies signatures with. It only reads; what a signature is worth is decided
+//! in [`crate::verify`].
+//!
+//! A signed tag keeps its signature at the end of its message (git's `tag.c`): what is signed is
+//! the object up to the line that opens the signature ([`records::signature_start`]). A signed
+//! commit keeps it in its `gpgsig` header, and what is signed is the commit without that header
+//! (libgit2's `git_commit_extract_signature`).
+
+use std::path::PathBuf;
+
+use super::records::{self, Message};
+use super::{Repo, RepoError};
+
+/// A signature as stored in a git object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSignature {
+    /// The armored signature, from `-----BEGIN … -----` to `-----END … -----`.
+    pub armor: String,
+    /// The bytes it signs, as git hands them to the program that verifies it.
+    pub payload: Vec<u8>,
+}
+
+/// A name and e-mail as git records them (tagger, author).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    /// The name.
+    pub name: String,
+    /// The e-mail, without the angle brackets.
+    pub email: String,
+}
+
+/// A tag as stored.
+#[derive(Debug, Clone)]
+pub struct StoredTag {
+    /// The tag's name, without `refs/tags/`.
+    pub name: String,
+    /// The tag object's id (40 hex digits); `None` for a lightweight tag, which is only a name.
+    pub object: Option<String>,
+    /// The commit the tag points at, if it points at one.
+    pub commit: Option<String>,
+    /// The message without its signature (empty for a lightweight tag).
+    pub message: Message,
+    /// Who made the tag (annotated tags).
+    pub tagger: Option<Person>,
+    /// When the tag was made (the tagger's time), seconds since the Unix epoch; the commit's
+    /// time for a lightweight tag.
+    pub time: i64,
+    /// The signature, for a signed tag.
+    pub signature: Option<StoredSignature>,
+}
+
+/// A commit as stored.
+#[derive(Debug, Clone)]
+pub struct StoredCommit {
+    /// The commit's id (40 hex digits).
+    pub id: String,
+    /// The whole message, decoded (see [`records::decode_message`]).
+    pub text: String,
+    /// The message split into text and trailers.
+    pub message: Message,
+    /// The author.
+    pub author: Person,
+    /// The committer's time, seconds since the Unix epoch.
+    pub time: i64,
+    /// The first parent, if any.
+    pub first_parent: Option<String>,
+    /// The signature, for a signed commit.
+    pub signature: Option<StoredSignature>,
+}
+
+/// The settings `git verify-commit` and `git verify-tag` read (git-config(1)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifySettings {
+    /// `gpg.ssh.allowedSignersFile`: the SSH keys trusted, with the principals (e-mails) each
+    /// signs for; `~/` is expanded, and a relative path is taken from the work tree's root.
+    pub allowed_signers: Option<PathBuf>,
+    /// The OpenPGP program: `gpg.openpgp.program`, else `gpg.program`, else `gpg`.
+    pub openpgp_program: String,
+    /// The X.509 program: `gpg.x509.program`, else `gpgsm`.
+    pub x509_program: String,
+}
+
+/// `Name <email>` split, as in a tagger or author line.
+fn person(name: Option<&str>, email: Option<&str>) -> Person {
+    Person {
+        name: name.unwrap_or("").to_string(),
+        email: email.unwrap_or("").to_string(),
+    }
+}
+
+impl Repo {
+    /// The tag `name` as stored: its message without the signature, the signature and the bytes
+    /// it signs; `None` when there is no such tag.
+    pub fn stored_tag(&self, name: &str) -> Option<StoredTag> {
+        let reference = self
+            .inner
+            .find_reference(&format!("refs/tags/{name}"))
+            .ok()?;
+        let commit = reference.peel_to_commit().ok();
+        let commit_id = commit.as_ref().map(|c| c.id().to_string());
+        let Ok(tag) = reference.peel_to_tag() else {
+            return Some(StoredTag {
+                name: name.to_string(),
+                object: None,
+                commit: commit_id,
+                message: Message::default(),
+                tagger: None,
+                time: commit.map_or(0, |c| c.time().seconds()),
+                signature: None,
+            });
+        };
+        let odb = self.inner.odb().ok()?;
+        let raw = odb.read(tag.id()).ok()?;
+        let data = raw.data();
+        // The message starts after the first blank line of the object.
+        let body = data
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(data.len(), |i| i + 2);
+        let start = records::signature_start(data).max(body);
+        let signature = (start < data.len()).then(|| StoredSignature {
+            armor: String::from_utf8_lossy(data.get(start..).unwrap_or_default()).into_owned(),
+            payload: data.get(..start).unwrap_or_default().to_vec(),
+        });
+        let message = data.get(body..start).unwrap_or_default();
+        let tagger = tag.tagger();
+        Some(StoredTag {
+            name: name.to_string(),
+            object: Some(tag.id().to_string()),
+            commit: commit_id,
+            message: Message::parse(&records::decode_message(message, None)),
+            tagger: tagger
+                .as_ref()
+                .map(|t| person(t.name().ok(), t.email().ok())),
+            time: tagger.as_ref().map_or(0, |t| t.when().seconds()),
+            signature,
+        })
+    }
+
+    /// The commit `id` (hex) as stored, with its signature and the bytes it signs.
+    pub fn stored_commit(&self, id: &str) -> Option<StoredCommit> {
+        let oid = git2::Oid::from_str(id).ok()?;
+        let commit = self.inner.find_commit(oid).ok()?;
+        Some(self.stored(&commit))
+    }
+
+    fn stored(&self, commit: &git2::Commit<'_>) -> StoredCommit {
+        let text = records::decode_message(
+            commit.message_raw_bytes(),
+            commit.message_encoding().ok().flatten(),
+        );
+        let signature = self
+            .inner
+            .extract_signature(&commit.id(), None)
+            .ok()
+            .map(|(sig, data)| StoredSignature {
+                armor: String::from_utf8_lossy(&sig).into_owned(),
+                payload: data.to_vec(),
+            });
+        let author = commit.author();
+        StoredCommit {
+            id: commit.id().to_string(),
+            message: Message::parse(&text),
+            text,
+            author: person(author.name().ok(), author.email().ok()),
+            time: commit.time().seconds(),
+            first_parent: commit.parent_id(0).ok().map(|p| p.to_string()),
+            signature,
+        }
+    }
+
+    /// Whether commit `ancestor` is `descendant` or one of its ancestors (both hex ids).
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        let (Ok(a), Ok(d)) = (
+            git2::Oid::from_str(ancestor),
+            git2::Oid::from_str(descendant),
+        ) else {
+            return false;
+        };
+        a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    /// The commits reachable from HEAD or from any tag whose message has one of the trailers
+    /// `keys` (the lifecycle's records: approvals, reviews, retirements), newest first, in one
+    /// walk of the history.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the history cannot be read.
+    pub fn stored_records(&self, keys: &[&str]) -> Result<Vec<StoredCommit>, RepoError> {
+        let mut walk = self
+            .inner
+            .revwalk()
+            .map_err(|e| RepoError::git("read the history", &e))?;
+        // An empty repository has no HEAD: nothing to walk from it.
+        let _ = walk.push_head();
+        walk.push_glob("refs/tags/*")
+            .map_err(|e| RepoError::git("read the history", &e))?;
+        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
+        let mut out = Vec::new();
+        for oid in walk.flatten() {
+            let Ok(commit) = self.inner.find_commit(oid) else {
+                continue;
+            };
+            // Cheap test on the raw bytes first: most commits carry no record.
+            let raw = commit.message_raw_bytes();
+            let mentions = keys.iter().any(|k| {
+                raw.windows(k.len() + 1)
+                    .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
+            });
+            if !mentions {
+                continue;
+            }
+            let stored = self.stored(&commit);
+            if keys.iter().any(|k| stored.message.trailer(k).is_some()) {
+                out.push(stored);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The settings git verifies signatures with.
+    pub fn verify_settings(&self) -> VerifySettings {
+        let config = self.inner.config().ok();
+        let text = |key: &str| {
+            config
+                .as_ref()
+                .and_then(|c| c.get_string(key).ok())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let allowed_signers = text("gpg.ssh.allowedSignersFile").map(|p| {
+            let path = match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+                (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+                _ => PathBuf::from(&p),
+            };
+            self.workdir.join(path)
+        });
+        VerifySettings {
+            allowed_signers,
+            openpgp_program: text("gpg.openpgp.program")
+                .or_else(|| text("gpg.program"))
+                .unwrap_or_else(|| "gpg".into()),
+            x509_program: text("gpg.x509.program").unwrap_or_else(|| "gpgsm".into()),
+        }
+    }
+}

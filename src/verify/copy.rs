@@ -1,0 +1,390 @@
+//! Is this copy genuine and current? (issue 15 item 6)
+//!
+//! Takes a PDF or HTML file somebody downloaded or was sent; reads which SOP and version it says
+//! it is from its metadata (the PDF's document information, the HTML's `<meta>` elements: see
+//! [`crate::render::IDENTITY`]); compares the SHA-256 of its bytes with the checksums the
+//! release tag of that version records (`Rendition:` trailers, written by `release`); and says
+//! whether that version is current, superseded by a later release, or withdrawn. A copy that
+//! claims an ID and version but whose bytes match no checksum of the record is altered.
+
+use std::path::{Path, PathBuf};
+
+use crate::doc::{DocId, Status};
+use crate::render::IDENTITY;
+use crate::repo::transaction::{RENDITION_TRAILER, sha256_hex};
+use crate::version::DocVersion;
+use crate::workspace::{Workspace, WorkspaceError};
+
+use super::signature::{Verifier, signer_problem};
+
+/// Why a copy cannot be checked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    /// The file cannot be read.
+    #[error(transparent)]
+    Read(#[from] crate::fsx::FsError),
+    /// No repository, a shallow clone, unreadable tags.
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+}
+
+/// What a copy is, against the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// Its bytes are those the release recorded.
+    Genuine,
+    /// It claims an ID and version, but its bytes match none of the release's renditions.
+    Altered,
+    /// The release records no checksums (it was made before sopctl recorded them, or with
+    /// `--no-render`), so the bytes cannot be compared.
+    NoChecksums,
+    /// A rendition of a working copy with unreleased changes (status `draft`).
+    Draft,
+    /// The version it claims was never released.
+    NotReleased,
+    /// Its metadata names no SOP.
+    NoIdentity,
+    /// Made again with the SUPERSEDED or OBSOLETE watermark after the SOP was withdrawn
+    /// (`sopctl publish` does), so its bytes are not those the release recorded.
+    Watermarked,
+    /// The release record's own signature is broken, so its checksums prove nothing.
+    RecordBroken(String),
+}
+
+/// Whether the version is still the one in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Currency {
+    /// The latest release, and the SOP is not withdrawn.
+    Current,
+    /// A later version was released.
+    Superseded {
+        /// The latest release.
+        latest: DocVersion,
+    },
+    /// The SOP was withdrawn (`sopctl retire`).
+    Withdrawn {
+        /// `superseded` or `obsolete`.
+        status: Status,
+        /// The SOP that replaces it.
+        by: Option<String>,
+    },
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone)]
+pub struct CopyReport {
+    /// The file, as given.
+    pub file: PathBuf,
+    /// `pdf` or `html`.
+    pub format: &'static str,
+    /// The SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// The SOP it says it is.
+    pub id: Option<String>,
+    /// The version it says it is.
+    pub version: Option<DocVersion>,
+    /// What it is against the record.
+    pub finding: Finding,
+    /// The release tag it was compared with.
+    pub tag: Option<String>,
+    /// Whether its version is current, when the SOP has releases.
+    pub currency: Option<Currency>,
+    /// The released versions, oldest first.
+    pub released: Vec<DocVersion>,
+}
+
+impl CopyReport {
+    /// Whether the copy is the one the release recorded.
+    pub fn is_genuine(&self) -> bool {
+        self.finding == Finding::Genuine
+    }
+
+    /// The outcome in one line, without the file name.
+    pub fn sentence(&self) -> String {
+        let id = self.id.as_deref().unwrap_or("");
+        let version = self
+            .version
+            .as_ref()
+            .map_or_else(String::new, ToString::to_string);
+        let tag = self.tag.as_deref().unwrap_or("");
+        let what = match &self.finding {
+            Finding::Genuine => {
+                format!("{id} version {version}, genuine: its bytes match the release record {tag}")
+            }
+            Finding::Altered => format!(
+                "claims to be {id} version {version}, but it is ALTERED: its bytes match none of the renditions the release record {tag} lists"
+            ),
+            Finding::NoChecksums => format!(
+                "{id} version {version}, not checked: the release record {tag} lists no checksums of its renditions (made before sopctl recorded them, or released with --no-render)"
+            ),
+            Finding::Draft => format!(
+                "a DRAFT of {id} made from a working copy with unreleased changes, not a released copy"
+            ),
+            Finding::NotReleased => format!(
+                "claims to be {id} version {version}, which was never released{}",
+                if self.released.is_empty() {
+                    format!(" ({id} has no releases in this repository)")
+                } else {
+                    format!(
+                        " (its releases are {})",
+                        self.released
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
+            Finding::NoIdentity => format!(
+                "this {} does not say which SOP it is (no SOP-ID in its metadata): it was not made by sopctl, or made before renditions carried their ID",
+                self.format.to_uppercase()
+            ),
+            Finding::Watermarked => format!(
+                "{id} version {version}, made again with the withdrawal watermark after the SOP was withdrawn: not the copy the release record {tag} lists"
+            ),
+            Finding::RecordBroken(reason) => format!(
+                "claims to be {id} version {version}, but the release record {tag} cannot be trusted: {reason}"
+            ),
+        };
+        match &self.currency {
+            Some(c) if !matches!(self.finding, Finding::NoIdentity | Finding::NotReleased) => {
+                format!("{what}; {}", currency_words(c))
+            }
+            _ => what,
+        }
+    }
+}
+
+/// `current`, `superseded by 1.1`, `withdrawn (obsolete)`.
+pub fn currency_words(c: &Currency) -> String {
+    match c {
+        Currency::Current => "current".to_string(),
+        Currency::Superseded { latest } => format!("superseded by {latest}"),
+        Currency::Withdrawn {
+            status,
+            by: Some(by),
+        } => {
+            format!("withdrawn ({status}, replaced by {by})")
+        }
+        Currency::Withdrawn { status, by: None } => format!("withdrawn ({status})"),
+    }
+}
+
+/// Whether `path` looks like a rendition (a PDF, or an HTML page) rather than an SOP.
+pub fn is_rendition(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(ext.as_deref(), Some("pdf" | "html" | "htm")) && path.is_file()
+}
+
+/// Checks the copy at `path` (shown as `shown`) against the records of the workspace.
+///
+/// # Errors
+/// [`CopyError::Read`] when the file cannot be read; [`CopyError::Workspace`] without a
+/// repository or with a shallow one.
+pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, CopyError> {
+    let bytes = crate::fsx::read(path)?;
+    let is_pdf = bytes.starts_with(b"%PDF-");
+    let claimed = if is_pdf {
+        pdf_identity(&bytes)
+    } else {
+        html_identity(&String::from_utf8_lossy(&bytes))
+    };
+    let mut report = CopyReport {
+        file: shown.to_path_buf(),
+        format: if is_pdf { "pdf" } else { "html" },
+        sha256: sha256_hex(&bytes),
+        id: claimed.first().cloned(),
+        version: claimed.get(1).and_then(|v| DocVersion::parse(v).ok()),
+        finding: Finding::NoIdentity,
+        tag: None,
+        currency: None,
+        released: Vec::new(),
+    };
+    let Some(id) = report.id.as_deref().and_then(|i| DocId::parse(i).ok()) else {
+        return Ok(report);
+    };
+    let releases = ws.releases(&id)?;
+    report.released = releases.records.iter().map(|r| r.version.clone()).collect();
+    report.currency = currency(
+        ws,
+        &id,
+        releases.latest().map(|r| &r.version),
+        report.version.as_ref(),
+    );
+    if claimed.get(2).is_some_and(|s| s == "draft") {
+        report.finding = Finding::Draft;
+        return Ok(report);
+    }
+    let record = report
+        .version
+        .as_ref()
+        .and_then(|v| releases.records.iter().find(|r| &r.version == v));
+    let Some(record) = record else {
+        report.finding = Finding::NotReleased;
+        return Ok(report);
+    };
+    report.tag = Some(record.tag.clone());
+    let repo = ws.require_repo()?;
+    let Some(tag) = repo.stored_tag(&record.tag) else {
+        report.finding = Finding::NoChecksums;
+        return Ok(report);
+    };
+    let verdict = Verifier::new(repo.verify_settings()).check(tag.signature.as_ref(), tag.time);
+    if let Some(reason) = signer_problem(&verdict, None, None) {
+        report.finding = Finding::RecordBroken(reason);
+        return Ok(report);
+    }
+    let sums: Vec<String> = tag
+        .message
+        .all(RENDITION_TRAILER)
+        .iter()
+        .filter_map(|t| super::release::rendition_checksum(t).map(|(_, sum)| sum.to_string()))
+        .collect();
+    report.finding = if sums.is_empty() {
+        Finding::NoChecksums
+    } else if sums.contains(&report.sha256) {
+        Finding::Genuine
+    } else if matches!(report.currency, Some(Currency::Withdrawn { .. }))
+        && claimed
+            .get(2)
+            .is_some_and(|s| s == "superseded" || s == "obsolete")
+    {
+        Finding::Watermarked
+    } else {
+        Finding::Altered
+    };
+    Ok(report)
+}
+
+/// Whether `version` of `id` is current, superseded or withdrawn.
+fn currency(
+    ws: &Workspace,
+    id: &DocId,
+    latest: Option<&DocVersion>,
+    version: Option<&DocVersion>,
+) -> Option<Currency> {
+    if let Some(r) = ws.lifecycle().retirement(id.as_str()) {
+        return Some(Currency::Withdrawn {
+            status: r.status,
+            by: r.superseded_by.clone(),
+        });
+    }
+    let latest = latest?;
+    Some(match version {
+        Some(v) if v >= latest => Currency::Current,
+        _ => Currency::Superseded {
+            latest: latest.clone(),
+        },
+    })
+}
+
+/// A PDF text string (ISO 32000-1 §7.9.2.2): UTF-16BE after a byte-order mark, else one byte
+/// per character.
+fn pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(units) => {
+            let units: Vec<u16> = units
+                .chunks(2)
+                .map(|c| {
+                    u16::from_be_bytes([
+                        c.first().copied().unwrap_or(0),
+                        c.get(1).copied().unwrap_or(0),
+                    ])
+                })
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+/// The identity values of a PDF's document information, read with lopdf; read from the bytes
+/// when the file is too damaged for lopdf.
+fn pdf_identity(bytes: &[u8]) -> Vec<String> {
+    let from_info = || -> Option<Vec<String>> {
+        let doc = lopdf::Document::load_mem(bytes).ok()?;
+        let info = doc.trailer.get(b"Info").ok()?;
+        let info = match info {
+            lopdf::Object::Reference(r) => doc.get_object(*r).ok()?,
+            other => other,
+        };
+        let dict = info.as_dict().ok()?;
+        let values: Vec<String> = IDENTITY
+            .iter()
+            .map_while(|(key, _)| dict.get(key.as_bytes()).ok()?.as_str().ok().map(pdf_text))
+            .collect();
+        (!values.is_empty()).then_some(values)
+    };
+    from_info().unwrap_or_else(|| {
+        IDENTITY
+            .iter()
+            .map_while(|(key, _)| raw_pdf_string(bytes, key))
+            .collect()
+    })
+}
+
+/// The literal string after `/KEY ` in the raw bytes of a PDF (`/SOP-ID (SOP-1)`).
+fn raw_pdf_string(bytes: &[u8], key: &str) -> Option<String> {
+    let needle = format!("/{key}");
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())?
+        + needle.len();
+    let rest = bytes.get(at..)?;
+    let open = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest.get(open) != Some(&b'(') {
+        return None;
+    }
+    let body = rest.get(open + 1..)?;
+    let close = body.iter().position(|b| *b == b')')?;
+    Some(pdf_text(body.get(..close)?))
+}
+
+/// The identity values of an HTML page's `<meta name="sop-…" content="…">` elements.
+fn html_identity(page: &str) -> Vec<String> {
+    IDENTITY
+        .iter()
+        .map_while(|(_, name)| meta_content(page, name))
+        .collect()
+}
+
+/// The `content` of `<meta name="NAME" content="…">` (as sopctl writes it), unescaped.
+fn meta_content(page: &str, name: &str) -> Option<String> {
+    let needle = format!("<meta name=\"{name}\" content=\"");
+    let at = page.find(&needle)? + needle.len();
+    let rest = page.get(at..)?;
+    let value = rest.get(..rest.find('"')?)?;
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_is_read_from_html_meta_elements() {
+        let page = "<head>\n<meta name=\"sop-id\" content=\"SOP-1\">\n<meta name=\"sop-version\" content=\"1.1\">\n<meta name=\"sop-status\" content=\"effective\">\n";
+        assert_eq!(html_identity(page), ["SOP-1", "1.1", "effective"]);
+        assert_eq!(
+            meta_content("<meta name=\"sop-id\" content=\"A&amp;B\">", "sop-id").as_deref(),
+            Some("A&B")
+        );
+        assert!(html_identity("<html><head></head>").is_empty());
+    }
+
+    #[test]
+    fn identity_is_read_from_the_raw_bytes_of_a_damaged_pdf() {
+        let raw = b"%PDF-1.7\n garbage /SOP-ID (SOP-1) /SOP-Version (1.0) /SOP-Status (effective)";
+        assert_eq!(pdf_identity(raw), ["SOP-1", "1.0", "effective"]);
+        assert_eq!(pdf_text(&[0xFE, 0xFF, 0, b'A', 0x00, 0xE9]), "Aé");
+    }
+}

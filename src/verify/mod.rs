@@ -1,0 +1,325 @@
+//! VERIFY: the inspector's check of the record (issue 15 items 5 and 6).
+//!
+//! Takes the workspace and, optionally, the SOPs to check; returns a [`Report`] of every
+//! release, approval, review and retirement checked, with every [`Problem`] found. It changes
+//! nothing and prints nothing; it does not decide the exit code (the command does: 1 when
+//! [`Report::is_whole`] is false).
+//!
+//! What is checked, for each release of each SOP ([`release`]):
+//!
+//! - the tag's signature, when it is signed ([`signature`]);
+//! - the tag's trailers: present, well formed, and the same as the release commit's (a tag whose
+//!   message was changed and re-created no longer agrees with its commit);
+//! - the released file: its ID, version, effective date and status are what the tag says;
+//! - each approval the tag lists ([`approvals`]): an approval commit since the last release
+//!   records it, it approved the text the release started from (by the lifecycle's one rule,
+//!   [`crate::lifecycle::content_hash`]), and the released text differs from that text only by
+//!   what `release` writes; every entry of `approvers` is covered;
+//! - the revision-history table of the released file against the release records ([`table`]).
+//!
+//! Then every approval, review and retirement commit is checked for its trailers and its
+//! signature ([`records`]), and the revision history of each SOP's current file (at HEAD)
+//! against the records. A downloaded PDF or HTML copy is checked by [`copy`].
+
+pub mod approvals;
+pub mod copy;
+pub mod records;
+pub mod release;
+pub mod signature;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::doc::{DocId, Sop};
+use crate::repo::{ReleaseRecord, Repo};
+use crate::version::DocVersion;
+use crate::workspace::{Workspace, WorkspaceError};
+use signature::{Verdict, Verifier};
+
+/// What kind of break a [`Problem`] is (stable names for `--json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A signature is broken, made with an unknown key or with someone else's key.
+    Signature,
+    /// A tag's trailers are missing or malformed, or differ from its commit's.
+    Tag,
+    /// The released file does not hold what the tag says (ID, version, date, status).
+    ReleasedFile,
+    /// An approval listed in a tag is not recorded, or not for the released text.
+    Approval,
+    /// A revision-history table differs from the release records.
+    RevisionHistory,
+    /// An approval, review or retirement commit lacks a trailer or has a malformed one.
+    Record,
+}
+
+/// One break in the record: where it is and what is wrong, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The tag or commit it is in: `tag SOP-1/v1.0.0`, `commit 1a2b3c4`.
+    pub place: String,
+    /// The kind of break.
+    pub kind: Kind,
+    /// What is wrong.
+    pub text: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.text)
+    }
+}
+
+impl Problem {
+    pub(crate) fn new(place: &str, kind: Kind, text: impl Into<String>) -> Problem {
+        Problem {
+            place: place.to_string(),
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+/// `tag NAME`, as problems name a tag.
+pub(crate) fn tag_place(tag: &str) -> String {
+    format!("tag {tag}")
+}
+
+/// `commit 1a2b3c4`, as problems name a commit.
+pub(crate) fn commit_place(commit: &str) -> String {
+    format!("commit {}", short(commit))
+}
+
+/// The first 7 hex digits of a commit id.
+pub(crate) fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+/// An approval a release tag lists, and the commit that records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedApproval {
+    /// The approval as the tag lists it (`Approved-by:`).
+    pub approval: crate::lifecycle::Approval,
+    /// The approval commit that records it, if one does.
+    pub commit: Option<String>,
+    /// That commit's signature.
+    pub signature: Verdict,
+}
+
+/// One release checked.
+#[derive(Debug, Clone)]
+pub struct ReleaseReport {
+    /// The SOP.
+    pub id: DocId,
+    /// The version.
+    pub version: DocVersion,
+    /// The tag.
+    pub tag: String,
+    /// The commit the tag points at.
+    pub commit: String,
+    /// Whether sopctl made the record (the tag has a `Version:` trailer); tags made by other
+    /// tools are checked for their signature only.
+    pub by_sopctl: bool,
+    /// The tag's signature.
+    pub signature: Verdict,
+    /// The release commit's signature.
+    pub commit_signature: Verdict,
+    /// The approvals the tag lists.
+    pub approvals: Vec<ListedApproval>,
+    /// What is broken.
+    pub problems: Vec<Problem>,
+}
+
+/// The kind of a lifecycle record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    /// `sopctl approve` (`Approval-*` trailers).
+    Approval,
+    /// `sopctl review` (`Review-*` trailers).
+    Review,
+    /// `sopctl retire` (`Retired-*` trailers).
+    Retirement,
+}
+
+/// One approval, review or retirement commit checked.
+#[derive(Debug, Clone)]
+pub struct RecordReport {
+    /// The kind of record.
+    pub kind: RecordKind,
+    /// The SOP it is about, as the record names it.
+    pub id: String,
+    /// The commit.
+    pub commit: String,
+    /// The record in words: `approved by Dana Quality (QA Manager)`, `periodic review on
+    /// 2026-03-01`, `withdrawn as obsolete`.
+    pub what: String,
+    /// The commit's signature.
+    pub signature: Verdict,
+    /// What is broken.
+    pub problems: Vec<Problem>,
+}
+
+/// Everything checked.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Each release, by SOP and then version.
+    pub releases: Vec<ReleaseReport>,
+    /// Each approval, review and retirement commit, newest first.
+    pub records: Vec<RecordReport>,
+    /// Breaks in the SOPs' current files (at HEAD): revision-history rows that no longer show
+    /// what the records say.
+    pub current: Vec<Problem>,
+}
+
+impl Report {
+    /// Every problem, releases first.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.releases
+            .iter()
+            .flat_map(|r| &r.problems)
+            .chain(self.records.iter().flat_map(|r| &r.problems))
+            .chain(&self.current)
+    }
+
+    /// Whether nothing is broken.
+    pub fn is_whole(&self) -> bool {
+        self.problems().next().is_none()
+    }
+}
+
+/// What the checks share: the repository, the signature checker, every approval commit, and
+/// where each SOP's file is (so a released file is found without searching the tree).
+pub(crate) struct Context<'a> {
+    pub(crate) repo: &'a Repo,
+    pub(crate) verifier: Verifier,
+    pub(crate) approvals: Vec<records::ApprovalCommit>,
+    pub(crate) paths: BTreeMap<DocId, PathBuf>,
+}
+
+impl Context<'_> {
+    /// The document `id` in `commit`, parsed; `None` when the commit holds no file with the ID
+    /// or it cannot be read.
+    pub(crate) fn document(&self, commit: &str, id: &DocId) -> Option<Sop> {
+        if let Some((path, bytes)) = self.bytes_at_path(commit, id)
+            && let Ok(sop) = Sop::from_bytes(&path, bytes)
+            && sop.id() == Some(id)
+        {
+            return Some(sop);
+        }
+        // Renamed or moved since: searched for by ID.
+        let (path, bytes) = self.repo.document_at(commit, id, None)?;
+        Sop::from_bytes(&path, bytes).ok()
+    }
+
+    /// The bytes of the file where the SOP `id` is now, as they were in `commit`.
+    fn bytes_at_path(&self, commit: &str, id: &DocId) -> Option<(PathBuf, Vec<u8>)> {
+        let path = self.paths.get(id)?;
+        Some((path.clone(), self.repo.file_at_commit(commit, path)?))
+    }
+}
+
+impl Context<'_> {
+    /// The row of the adopted release `record` as its own released file has it.
+    pub(crate) fn adopted_row(
+        &self,
+        id: &DocId,
+        record: &ReleaseRecord,
+    ) -> Option<crate::doc::revision_table::Row> {
+        let sop = self.document(&record.commit, id)?;
+        crate::doc::revision_table::find(&sop)?
+            .rows
+            .into_iter()
+            .find(|row| row.version.as_ref() == Some(&record.version))
+    }
+}
+
+/// Checks the record of the SOPs `ids` (every SOP of the work tree and every ID with release
+/// tags, when `None`).
+///
+/// # Errors
+/// No repository, a shallow clone (its history is cut off), unreadable tags or history.
+pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceError> {
+    let repo = ws.require_repo()?;
+    if repo.is_shallow() {
+        return Err(WorkspaceError::Shallow);
+    }
+    let format = crate::repo::TagFormat::new(&ws.settings.tag_format);
+    let mut paths = BTreeMap::new();
+    for entry in ws.documents() {
+        if let Ok(sop) = entry.sop
+            && let Some(id) = sop.id()
+            && let Some(relative) = repo.relative(&entry.path)
+        {
+            paths.insert(id.clone(), relative);
+        }
+    }
+    let ids: Vec<DocId> = match ids {
+        Some(ids) => ids.to_vec(),
+        None => {
+            let mut all: Vec<DocId> = paths.keys().cloned().collect();
+            all.extend(repo.released_ids(&format));
+            all.sort();
+            all.dedup();
+            all
+        }
+    };
+    let mut ctx = Context {
+        repo,
+        verifier: Verifier::new(repo.verify_settings()),
+        approvals: Vec::new(),
+        paths,
+    };
+    let stored = repo.stored_records(&records::KEYS)?;
+    let mut report = Report {
+        records: records::check(&mut ctx, &stored, &ids),
+        ..Report::default()
+    };
+    for id in &ids {
+        let releases = ws.releases(id)?;
+        for index in 0..releases.records.len() {
+            report
+                .releases
+                .push(release::check(&ctx, id, &releases.records, index));
+        }
+        report
+            .current
+            .extend(current_history(&ctx, id, &releases.records));
+    }
+    Ok(report)
+}
+
+/// The revision history of the SOP's file at HEAD against the records up to its last release
+/// by sopctl, when the file changed since that release.
+fn current_history(ctx: &Context<'_>, id: &DocId, records: &[ReleaseRecord]) -> Vec<Problem> {
+    let Some(last) = records.iter().rposition(|r| r.by_sopctl) else {
+        return Vec::new();
+    };
+    let (Some(head), Some(latest)) = (ctx.repo.head_commit(), records.get(last)) else {
+        return Vec::new();
+    };
+    // Unchanged since the release: its table was checked with the release.
+    let now = ctx.bytes_at_path(&head, id);
+    if now.is_some() && now == ctx.bytes_at_path(&latest.commit, id) {
+        return Vec::new();
+    }
+    let Some(current) = ctx.document(&head, id) else {
+        return Vec::new();
+    };
+    let place = format!(
+        "{} at HEAD ({})",
+        current.path().display(),
+        commit_place(&head)
+    );
+    table::problems(
+        &current,
+        records.get(..=last).unwrap_or_default(),
+        &[],
+        &|r| ctx.adopted_row(id, r),
+    )
+    .into_iter()
+    .map(|text| Problem::new(&place, Kind::RevisionHistory, text))
+    .collect()
+}

@@ -1,0 +1,263 @@
+//! One release checked: the tag (signature, trailers), its agreement with the release commit,
+//! the released file, the approvals and the revision history.
+//!
+//! `release` writes the tag's message (summary and trailers) into the release commit's message
+//! too (`SOP-1: release 1.0`, a blank line, then the tag's message), so the two must agree: a
+//! tag whose message was changed and re-created (`git tag -f -a`) no longer does.
+
+use crate::doc::{DocId, Sop, Status};
+use crate::lifecycle::Approval;
+use crate::repo::ReleaseRecord;
+use crate::repo::inspect::{StoredCommit, StoredTag};
+use crate::repo::records::Message;
+use crate::repo::transaction::RENDITION_TRAILER;
+use crate::version::DocVersion;
+
+use super::signature::{Verdict, signer_problem};
+use super::{Context, Kind, Problem, ReleaseReport, commit_place, tag_place};
+
+/// The trailers `release` writes into both the tag and the commit.
+const SHARED: [&str; 6] = [
+    "Document",
+    "Version",
+    "Date",
+    "Author",
+    "Adopted",
+    "Approved-by",
+];
+
+/// Checks the release `records[index]` of `id` (`records` oldest first).
+pub(crate) fn check(
+    ctx: &Context<'_>,
+    id: &DocId,
+    records: &[ReleaseRecord],
+    index: usize,
+) -> ReleaseReport {
+    let Some(record) = records.get(index) else {
+        return empty(id, &DocVersion::new(0, 0, 0), "", "");
+    };
+    let mut report = empty(id, &record.version, &record.tag, &record.commit);
+    report.by_sopctl = record.by_sopctl;
+    let tag_at = tag_place(&record.tag);
+    let Some(tag) = ctx.repo.stored_tag(&record.tag) else {
+        report
+            .problems
+            .push(Problem::new(&tag_at, Kind::Tag, "the tag cannot be read"));
+        return report;
+    };
+    report.signature = ctx.verifier.check(tag.signature.as_ref(), tag.time);
+    if let Some(text) = signer_problem(&report.signature, None, None) {
+        report
+            .problems
+            .push(Problem::new(&tag_at, Kind::Signature, text));
+    }
+    let commit = ctx.repo.stored_commit(&record.commit);
+    if let Some(c) = &commit {
+        report.commit_signature = ctx.verifier.check(c.signature.as_ref(), c.time);
+        if let Some(text) = signer_problem(&report.commit_signature, None, None) {
+            report
+                .problems
+                .push(Problem::new(&commit_place(&c.id), Kind::Signature, text));
+        }
+    }
+    // A tag made by another tool records no more than its name and signature.
+    if !record.by_sopctl {
+        return report;
+    }
+    let mut texts = trailer_problems(id, record, &tag.message);
+    if let Some(c) = &commit {
+        texts.extend(commit_problems(&tag, c));
+    }
+    report.problems.extend(
+        texts
+            .into_iter()
+            .map(|text| Problem::new(&tag_at, Kind::Tag, text)),
+    );
+    let Some(sop) = ctx.document(&record.commit, id) else {
+        report.problems.push(Problem::new(
+            &commit_place(&record.commit),
+            Kind::ReleasedFile,
+            format!("the release commit holds no readable file with the ID {id}"),
+        ));
+        return report;
+    };
+    let file_at = format!(
+        "{} in {}",
+        sop.path().display(),
+        commit_place(&record.commit)
+    );
+    report.problems.extend(
+        file_problems(&sop, record, &tag.message)
+            .into_iter()
+            .map(|text| Problem::new(&file_at, Kind::ReleasedFile, text)),
+    );
+    if let Some(c) = &commit {
+        let (listed, problems) = super::approvals::check(ctx, id, records, index, &sop, c);
+        report.approvals = listed;
+        report.problems.extend(problems);
+    }
+    let (shown, later) = records.split_at(index.saturating_add(1).min(records.len()));
+    report.problems.extend(
+        super::table::problems(&sop, shown, later, &|r| {
+            // This release's own row is as it is; earlier adopted rows as they were kept.
+            if r.version == record.version {
+                None
+            } else {
+                ctx.adopted_row(id, r)
+            }
+        })
+        .into_iter()
+        .map(|text| Problem::new(&file_at, Kind::RevisionHistory, text)),
+    );
+    report
+}
+
+fn empty(id: &DocId, version: &DocVersion, tag: &str, commit: &str) -> ReleaseReport {
+    ReleaseReport {
+        id: id.clone(),
+        version: version.clone(),
+        tag: tag.to_string(),
+        commit: commit.to_string(),
+        by_sopctl: false,
+        signature: Verdict::Unsigned,
+        commit_signature: Verdict::Unsigned,
+        approvals: Vec::new(),
+        problems: Vec::new(),
+    }
+}
+
+/// The tag's own trailers: present, well formed, and naming this SOP and version.
+fn trailer_problems(id: &DocId, record: &ReleaseRecord, m: &Message) -> Vec<String> {
+    let mut out = Vec::new();
+    match m.trailer("Version").map(DocVersion::parse_full) {
+        Some(Ok(v)) if v == record.version => {}
+        Some(_) => out.push(format!(
+            "its Version trailer says {}, but its name says {}",
+            m.trailer("Version").unwrap_or(""),
+            record.version.full()
+        )),
+        None => {}
+    }
+    match m.trailer("Document") {
+        Some(d) if d == id.as_str() => {}
+        Some(d) => out.push(format!("its Document trailer names {d}, not {id}")),
+        None => out.push("it has no Document trailer".to_string()),
+    }
+    match m.trailer("Date") {
+        Some(d) if d.parse::<jiff::civil::Date>().is_ok() => {}
+        Some(d) => out.push(format!("its Date trailer `{d}` is not a date (YYYY-MM-DD)")),
+        None => out.push("it has no Date trailer".to_string()),
+    }
+    if m.trailer("Author").is_none_or(str::is_empty) {
+        out.push("it has no Author trailer".to_string());
+    }
+    for trailer in m.all("Approved-by") {
+        let a = Approval::from_trailer(&trailer);
+        if [&a.name, &a.email, &a.role, &a.meaning, &a.date]
+            .iter()
+            .any(|v| v.is_empty())
+        {
+            out.push(format!(
+                "its approval `{trailer}` lacks a name, e-mail, role, meaning or date"
+            ));
+        }
+    }
+    for trailer in m.all(RENDITION_TRAILER) {
+        if rendition_checksum(&trailer).is_none() {
+            out.push(format!(
+                "its {RENDITION_TRAILER} trailer `{trailer}` is not a file name and sha256 checksum"
+            ));
+        }
+    }
+    out
+}
+
+/// A `Rendition:` trailer's file name and checksum (64 lowercase hex digits).
+pub(crate) fn rendition_checksum(trailer: &str) -> Option<(&str, &str)> {
+    let (name, sum) = trailer.rsplit_once(' ')?;
+    let hex = sum.strip_prefix("sha256:")?;
+    let ok = hex.len() == 64
+        && hex
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    (ok && !name.trim().is_empty()).then_some((name.trim(), hex))
+}
+
+/// The tag against the release commit: the same summary and the same release trailers.
+fn commit_problems(tag: &StoredTag, commit: &StoredCommit) -> Vec<String> {
+    let short = super::short(&commit.id);
+    if commit.message.trailer("Version").is_none() {
+        return vec![format!(
+            "it points at commit {short}, which is not a release commit (its message records no release)"
+        )];
+    }
+    let mut out = Vec::new();
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let commit_summary = commit
+        .message
+        .text
+        .split_once("\n\n")
+        .map(|(_, rest)| words(rest))
+        .unwrap_or_default();
+    let tag_summary = tag.message.summary();
+    if commit_summary != tag_summary {
+        out.push(format!(
+            "its summary \"{tag_summary}\" differs from the release commit {short}'s \"{commit_summary}\": the tag was changed after the release"
+        ));
+    }
+    for key in SHARED {
+        let (in_tag, in_commit) = (tag.message.all(key), commit.message.all(key));
+        if in_tag != in_commit {
+            let show = |v: &[String]| {
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.iter()
+                        .map(|s| format!("\"{s}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            out.push(format!(
+                "its {key} trailers ({}) differ from the release commit {short}'s ({}): the tag was changed after the release",
+                show(&in_tag),
+                show(&in_commit)
+            ));
+        }
+    }
+    out
+}
+
+/// The released file against the tag: version, effective date, status.
+fn file_problems(sop: &Sop, record: &ReleaseRecord, m: &Message) -> Vec<String> {
+    let mut out = Vec::new();
+    let meta = &sop.metadata;
+    if meta.version.as_ref() != Some(&record.version) {
+        out.push(format!(
+            "the file says version {}, but the tag releases {}",
+            meta.version
+                .as_ref()
+                .map_or_else(|| "nothing".to_string(), ToString::to_string),
+            record.version
+        ));
+    }
+    let date = m
+        .trailer("Date")
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    if let Some(date) = date
+        && meta.effective != Some(date)
+    {
+        out.push(format!(
+            "the file's effective date is {}, but the tag's date is {date}",
+            meta.effective
+                .map_or_else(|| "not set".to_string(), |d| d.to_string())
+        ));
+    }
+    let status = meta.status_or_default();
+    if status != Status::Effective {
+        out.push(format!(
+            "the file's status is {status}, but a release makes it effective"
+        ));
+    }
+    out
+}

@@ -1,0 +1,374 @@
+//! `sopctl verify` (issue 15 items 5 and 6): the record checked with real SSH keys and git's
+//! allowed-signers file, broken in the ways an inspector must catch; downloaded copies of the
+//! bundled example checked against the checksums their release tags record.
+
+use std::path::Path;
+
+use crate::harness::{DANA, TestEnv, sop};
+use crate::signing::{signing_repo, ssh_key};
+
+/// The SHA256 fingerprint of a key, as `ssh-keygen -l` prints it.
+fn fingerprint(key: &Path) -> String {
+    let out = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(key.with_extension("pub"))
+        .output()
+        .expect("ssh-keygen");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("fingerprint")
+        .to_string()
+}
+
+/// A signed repository (one key, trusted for owner@ and dana@) with `SOP-1` needing the QA
+/// Manager's approval, approved by Dana and released as 1.0; the folder holding the key (keep
+/// it while the repository is used); the key's fingerprint.
+fn approved_release() -> (TestEnv, TestEnv, String) {
+    let keys = TestEnv::new();
+    let key = ssh_key(&keys, "signer");
+    let env = signing_repo(&key);
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace(
+            "review_interval: 1 year\n",
+            "review_interval: 1 year\napprovers: [QA Manager]\n",
+        ),
+    );
+    env.commit("Add SOP-1");
+    env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
+        .expect_code(0);
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    (env, keys, fingerprint(&key))
+}
+
+/// The first 7 hex digits of a revision.
+fn short(env: &TestEnv, rev: &str) -> String {
+    env.git(&["rev-parse", "--short=7", rev]).trim().to_string()
+}
+
+#[test]
+fn a_whole_record_verifies_with_every_signature_named() {
+    let (env, _keys, key) = approved_release();
+    env.run(&["review", "-m", "Still right"]).expect_code(0);
+    let run = env.run(&["verify"]);
+    run.expect_code(0);
+    let (release, approval, review) = (
+        short(&env, "SOP-1/v1.0.0^{commit}"),
+        short(&env, "SOP-1/v1.0.0^{commit}^"),
+        short(&env, "HEAD"),
+    );
+    assert_eq!(
+        run.stdout.replace(&key, "KEY"),
+        format!(
+            "SOP-1 1.0 (SOP-1/v1.0.0, commit {release}): whole; tag signed by owner@example.org, dana@example.org (SSH key KEY)\n\
+             review of SOP-1 (periodic review on 2026-01-15, commit {review}): whole; signed by owner@example.org, dana@example.org (SSH key KEY)\n\
+             approval of SOP-1 (approved by Dana Quality (QA Manager), commit {approval}): whole; signed by owner@example.org, dana@example.org (SSH key KEY)\n"
+        )
+    );
+    assert_eq!(
+        run.stderr,
+        "the record is whole: 1 release and 2 approval, review and retirement records checked\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["verify", "--json"]).stdout).expect("json");
+    assert_eq!(json["whole"], true);
+    assert_eq!(json["releases"][0]["signature"]["state"], "good");
+    assert_eq!(json["releases"][0]["signature"]["format"], "ssh");
+    assert_eq!(json["releases"][0]["approvals"][0]["name"], "Dana Quality");
+    assert_eq!(
+        json["releases"][0]["approvals"][0]["commit"],
+        env.git(&["rev-parse", "SOP-1/v1.0.0^{commit}^"]).trim()
+    );
+    assert_eq!(json["records"][0]["kind"], "review");
+}
+
+// The tag's message changed and the tag made again (`git tag -f -a`, signed again by git as
+// tag.gpgSign asks): the signature is good, but the tag no longer agrees with its commit.
+#[test]
+fn a_tag_whose_message_was_altered_and_re_created_is_named() {
+    let (env, _keys, _) = approved_release();
+    let message = env.git(&["tag", "-l", "--format=%(contents:body)", "SOP-1/v1.0.0"]);
+    let altered = format!("First, reviewed\n\n{}", message.trim());
+    let file = env.path("../message");
+    std::fs::write(&file, altered).expect("message");
+    env.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "-F",
+        &file.display().to_string(),
+        "SOP-1/v1.0.0",
+        "SOP-1/v1.0.0^{commit}",
+    ]);
+    assert!(env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
+    let run = env.run(&["verify", "SOP-1"]);
+    run.expect_code(1);
+    let release = short(&env, "SOP-1/v1.0.0^{commit}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with(&format!(
+        "SOP-1 1.0 (SOP-1/v1.0.0, commit {release}): 1 problem; tag signed by"
+    )));
+    assert_eq!(
+        lines[1],
+        format!(
+            "  tag SOP-1/v1.0.0: its summary \"First, reviewed\" differs from the release commit {release}'s \"First\": the tag was changed after the release"
+        )
+    );
+    assert_eq!(
+        run.stderr,
+        "error: the record is broken: 1 problem found\nhint: each problem names its tag or commit; look at one with  git show NAME  and ask the SOP's owner how it came about\n"
+    );
+}
+
+#[test]
+fn a_forged_approval_trailer_in_the_tag_is_reported() {
+    let (env, _keys, _) = approved_release();
+    let message = env.git(&["tag", "-l", "--format=%(contents)", "SOP-1/v1.0.0"]);
+    let message = message.split("-----BEGIN").next().expect("message");
+    let forged = format!(
+        "{}Approved-by: Site Boss <boss@example.org> | role: Site Director | meaning: approved | date: 2026-01-10T08:00:00Z\n",
+        message
+    );
+    let file = env.path("../message");
+    std::fs::write(&file, forged).expect("message");
+    env.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "-F",
+        &file.display().to_string(),
+        "SOP-1/v1.0.0",
+        "SOP-1/v1.0.0^{commit}",
+    ]);
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "  tag SOP-1/v1.0.0: it lists an approval by Site Boss <boss@example.org> as Site Director on 2026-01-10T08:00:00Z, but no approval commit since the release before records it\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  tag SOP-1/v1.0.0: its Approved-by trailers ("),
+        "{}",
+        run.stdout
+    );
+}
+
+// The approver's name and e-mail, but not their key: the approval commit is signed with a key
+// the allowed signers list for someone else.
+#[test]
+fn a_forged_approval_signed_with_another_persons_key_is_reported() {
+    let env = TestEnv::new();
+    let owner_key = ssh_key(&env, "owner");
+    let dana_key = ssh_key(&env, "dana");
+    let env = signing_repo(&owner_key);
+    let public = |k: &Path| std::fs::read_to_string(k.with_extension("pub")).expect("pub");
+    std::fs::write(
+        env.path("../allowed_signers"),
+        format!(
+            "owner@example.org {}dana@example.org {}",
+            public(&owner_key),
+            public(&dana_key)
+        ),
+    )
+    .expect("allowed signers");
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace(
+            "review_interval: 1 year\n",
+            "review_interval: 1 year\napprovers: [QA Manager]\n",
+        ),
+    );
+    env.commit("Add SOP-1");
+    // The owner records an approval in Dana's name, signing with the owner's own key.
+    env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
+        .expect_code(0);
+    let approval = short(&env, "HEAD");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(&format!(
+            "  commit {approval}: it names dana@example.org, but it is signed with the SSH key of owner@example.org ({})\n",
+            fingerprint(&owner_key)
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_revision_table_edited_by_hand_after_release_is_reported() {
+    let env = crate::harness::released_sop();
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md").replace("Why.", "Why not."),
+    );
+    env.commit("Edit");
+    env.run(&["release", "--minor", "-m", "Second"])
+        .expect_code(0);
+    let text = env.read("sops/a.md");
+    assert!(text.ends_with(
+        "| 1.0 | 2025-11-08 | First | Test Owner |\n| 1.1 | 2026-01-15 | Second | Test Owner |\n"
+    ));
+    env.write(
+        "sops/a.md",
+        text.replace("| First |", "| First, approved by QA |")
+            .replace("| Second |", "| Second, with training |"),
+    );
+    env.commit("Tidy the history");
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    let head = short(&env, "HEAD");
+    assert_eq!(
+        run.stdout,
+        format!(
+            "SOP-1 1.0 (SOP-1/v1.0.0, commit {}): whole; tag unsigned\n\
+             SOP-1 1.1 (SOP-1/v1.1.0, commit {}): whole; tag unsigned\n\
+             current files:\n\
+             \x20 sops/a.md at HEAD (commit {head}): the revision history's row for 1.0 reads \"1.0 | 2025-11-08 | First, approved by QA | Test Owner\", but the release that adopted the SOP kept it as \"1.0 | 2025-11-08 | First | Test Owner\"\n\
+             \x20 sops/a.md at HEAD (commit {head}): the revision history shows changes as \"Second, with training\" for 1.1, but the release record says \"Second\"\n",
+            short(&env, "SOP-1/v1.0.0^{commit}"),
+            short(&env, "SOP-1/v1.1.0^{commit}"),
+        )
+    );
+}
+
+#[test]
+fn malformed_lifecycle_records_are_named() {
+    let env = crate::harness::released_sop();
+    env.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "SOP-1: periodic review\n\nReview-Document: SOP-1\nReview-Date: 2026-13-45\nReview-By: someone",
+    ]);
+    env.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "SOP-1: superseded\n\nRetired-Document: SOP-1\nRetired-Status: superseded",
+    ]);
+    let (review, retirement) = (short(&env, "HEAD^"), short(&env, "HEAD"));
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "retirement of SOP-1 (withdrawn as superseded, commit {retirement}): 1 problem; unsigned"
+            ),
+            format!("  commit {retirement}: it says superseded but has no Superseded-By trailer"),
+            format!(
+                "review of SOP-1 (periodic review on 2026-13-45, commit {review}): 2 problems; unsigned"
+            ),
+            format!("  commit {review}: its date `2026-13-45` is not a date (YYYY-MM-DD)"),
+            format!(
+                "  commit {review}: its Review-By `someone` is not a name and e-mail (Name <email>)"
+            ),
+        ]
+    );
+}
+
+/// The bundled example: 1.0 and 1.1, their renditions in dist/.
+fn example() -> TestEnv {
+    let env = TestEnv::new();
+    env.run(&["init", "demo", "--example"]).expect_code(0);
+    env
+}
+
+#[test]
+fn downloaded_copies_of_the_example_are_genuine_altered_or_superseded() {
+    let env = example();
+    let demo = env.path("demo");
+    let pdf_1_0 = env.path("demo/dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf");
+    let downloads = env.path("../downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads");
+    std::fs::copy(&pdf_1_0, downloads.join("SOP-IT-001-v1.0.pdf")).expect("copy");
+    std::fs::copy(
+        env.path("demo/dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html"),
+        downloads.join("SOP-IT-001-v1.1.html"),
+    )
+    .expect("copy");
+    let mut altered = std::fs::read(&pdf_1_0).expect("pdf");
+    let middle = altered.len() / 2;
+    altered[middle] ^= 0x01;
+    std::fs::write(downloads.join("altered.pdf"), altered).expect("altered");
+    let verify = |file: &str| {
+        env.run_in(
+            &demo,
+            &["verify", &downloads.join(file).display().to_string()],
+            &[],
+        )
+    };
+    let genuine = verify("SOP-IT-001-v1.0.pdf");
+    genuine.expect_code(0);
+    assert!(
+        genuine.stdout.ends_with(
+            "SOP-IT-001-v1.0.pdf: SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1\n"
+        ),
+        "{}",
+        genuine.stdout
+    );
+    let current = verify("SOP-IT-001-v1.1.html");
+    current.expect_code(0);
+    assert!(
+        current.stdout.ends_with(
+            "SOP-IT-001-v1.1.html: SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current\n"
+        ),
+        "{}",
+        current.stdout
+    );
+    let changed = verify("altered.pdf");
+    changed.expect_code(1);
+    assert!(
+        changed.stdout.ends_with(
+            "altered.pdf: claims to be SOP-IT-001 version 1.0, but it is ALTERED: its bytes match none of the renditions the release record SOP-IT-001/v1.0.0 lists; superseded by 1.1\n"
+        ),
+        "{}",
+        changed.stdout
+    );
+    assert_eq!(
+        changed.stderr,
+        "error: 1 copy is not the copy its release recorded\nhint: use only a copy that  sopctl verify  says is genuine and current; the SOP's owner can publish the current version with  sopctl publish\n"
+    );
+    // The record itself is whole.
+    env.run_in(&demo, &["verify"], &[]).expect_code(0);
+}
+
+#[test]
+fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
+    let env = example();
+    let demo = env.path("demo");
+    let page = env.path("../page.html");
+    std::fs::write(&page, "<html><head><title>x</title></head></html>").expect("page");
+    let run = env.run_in(&demo, &["verify", &page.display().to_string()], &[]);
+    run.expect_code(1);
+    assert!(run.stdout.ends_with(
+        "page.html: this HTML does not say which SOP it is (no SOP-ID in its metadata): it was not made by sopctl, or made before renditions carried their ID\n"
+    ), "{}", run.stdout);
+    let html = std::fs::read_to_string(env.path("demo/dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html"))
+        .expect("html")
+        .replace("content=\"1.1\"", "content=\"1.2\"");
+    std::fs::write(&page, html).expect("page");
+    let run = env.run_in(
+        &demo,
+        &["verify", &page.display().to_string(), "--json"],
+        &[],
+    );
+    run.expect_code(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["copies"][0]["finding"], "not-released");
+    assert_eq!(json["copies"][0]["genuine"], false);
+    assert_eq!(
+        json["copies"][0]["summary"],
+        "claims to be SOP-IT-001 version 1.2, which was never released (its releases are 1.0, 1.1)"
+    );
+}
