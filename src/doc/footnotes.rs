@@ -9,7 +9,7 @@
 //! `\[^label]` or a character reference (`&#91;^label]`) is never taken for one. Time is linear
 //! in the body.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -149,6 +149,7 @@ impl<'b> NoteScan<'b> {
 
     /// The problems found, in file order.
     pub(crate) fn finish(self) -> Vec<NoteProblem> {
+        let labels: HashSet<&str> = self.definitions.iter().map(|d| d.key.as_str()).collect();
         let shown: HashMap<&str, usize> = self
             .definitions
             .iter()
@@ -160,7 +161,7 @@ impl<'b> NoteScan<'b> {
             .into_iter()
             // comrak did not take it for a reference although a note has its label (it is
             // written across markup, say): not a missing note.
-            .filter(|(label, _)| !self.definitions.iter().any(|d| d.key == fold(label)))
+            .filter(|(label, _)| !labels.contains(fold(label).as_str()))
             .map(|(label, location)| NoteProblem::Undefined { label, location })
             .collect();
         for d in &self.definitions {
