@@ -123,6 +123,13 @@ fn duplicate_keys_a_second_document_and_unknown_escapes_are_named() {
         "sops/c.md",
         sop("SOP-3", "\"\\<Software Title\\> Release Procedure\""),
     );
+    // A key indented by mistake, and text after a closing quote: both were reported as
+    // something else (a colon inside a value, a quote not closed).
+    env.write(
+        "sops/d.md",
+        sop("SOP-4", "Delta").replace("owner: QA\n", "  owner: QA\n"),
+    );
+    env.write("sops/e.md", sop("SOP-5", "'Clean' room 3"));
     env.commit("Add");
     let run = env.run(&["check"]);
     run.expect_code(1);
@@ -130,6 +137,8 @@ fn duplicate_keys_a_second_document_and_unknown_escapes_are_named() {
         run.stdout,
         "sops/a.md:8:3: error: `kit` is given twice (lines 7 and 8); keep one\n\
          sops/b.md:5:1: error: line 5 starts a second YAML document (a line that begins with `---` or `...`), which sopctl does not read; the front matter is one block of `key: value` lines: delete that line, or if the front matter ends there, leave `---` alone on it\n\
-         sops/c.md:3:9: error: front matter is not valid YAML: `\\<` is not a YAML escape (between double quotes a backslash starts one, such as `\\\"` or `\\n`); drop the backslash, or put the value in single quotes, which keep every character as written\n"
+         sops/c.md:3:9: error: front matter is not valid YAML: `\\<` is not a YAML escape (between double quotes a backslash starts one, such as `\\\"` or `\\n`); drop the backslash, or put the value in single quotes, which keep every character as written\n\
+         sops/d.md:5:3: error: front matter is not valid YAML: this line is indented, so YAML reads it as more of the value above it; start it at the beginning of the line, as the other keys\n\
+         sops/e.md:3:16: error: front matter is not valid YAML: the value ends at its closing quote mark, and more text follows it on the line: put all of the value inside the quotes, e.g. title: \"'Clean' room 3\"\n"
     );
 }
