@@ -74,23 +74,36 @@ fn b33_values_are_read_through_anchors_aliases_and_folded_lines() {
     assert_eq!(list[0]["next_review"], "2026-01-10");
 }
 
+/// A repository with `sops/{name}.md` for each row: a small SOP with the ID `SOP-{n}` and
+/// `title`, in which `from` is replaced by `to`; committed.
+fn sops(rows: &[(&str, &str, &str, &str)]) -> TestEnv {
+    let env = TestEnv::repo();
+    for (n, (name, title, from, to)) in rows.iter().enumerate() {
+        let text = sop(&format!("SOP-{}", n + 1), title);
+        assert!(text.contains(from), "{from}");
+        env.write(&format!("sops/{name}.md"), text.replacen(from, to, 1));
+    }
+    env.commit("Add");
+    env
+}
+
 #[test]
 fn values_release_rewrites_are_refused_as_aliases_blocks_or_anchors() {
-    let env = TestEnv::repo();
-    let base = sop("SOP-1", "Alpha");
-    env.write(
-        "sops/a.md",
-        base.replace("version: 1.0\n", "version: >-\n  1.0\n"),
-    );
-    env.write(
-        "sops/b.md",
-        sop("SOP-2", "Beta").replace("status: effective\n", "first: &st effective\nstatus: *st\n"),
-    );
-    env.write(
-        "sops/c.md",
-        sop("SOP-3", "Gamma").replace("status: effective\n", "status: &st effective\n"),
-    );
-    env.commit("Add");
+    let env = sops(&[
+        ("a", "Alpha", "version: 1.0\n", "version: >-\n  1.0\n"),
+        (
+            "b",
+            "Beta",
+            "status: effective\n",
+            "first: &st effective\nstatus: *st\n",
+        ),
+        (
+            "c",
+            "Gamma",
+            "status: effective\n",
+            "status: &st effective\n",
+        ),
+    ]);
     let run = env.run(&["check"]);
     run.expect_code(1);
     assert_eq!(
@@ -108,29 +121,21 @@ fn values_release_rewrites_are_refused_as_aliases_blocks_or_anchors() {
 
 #[test]
 fn duplicate_keys_a_second_document_and_unknown_escapes_are_named() {
-    let env = TestEnv::repo();
-    let base = sop("SOP-1", "Alpha");
-    env.write(
-        "sops/a.md",
-        base.replace("owner: QA\n", "owner: QA\nextra:\n  kit: A\n  kit: B\n"),
-    );
-    env.write(
-        "sops/b.md",
-        sop("SOP-2", "Beta").replace("owner: QA\n", "--- # more\nowner: QA\n"),
-    );
-    // From a real template set: a title escaped as Markdown, in double quotes.
-    env.write(
-        "sops/c.md",
-        sop("SOP-3", "\"\\<Software Title\\> Release Procedure\""),
-    );
-    // A key indented by mistake, and text after a closing quote: both were reported as
-    // something else (a colon inside a value, a quote not closed).
-    env.write(
-        "sops/d.md",
-        sop("SOP-4", "Delta").replace("owner: QA\n", "  owner: QA\n"),
-    );
-    env.write("sops/e.md", sop("SOP-5", "'Clean' room 3"));
-    env.commit("Add");
+    let env = sops(&[
+        (
+            "a",
+            "Alpha",
+            "owner: QA\n",
+            "owner: QA\nextra:\n  kit: A\n  kit: B\n",
+        ),
+        ("b", "Beta", "owner: QA\n", "--- # more\nowner: QA\n"),
+        // From a real template set: a title escaped as Markdown, in double quotes.
+        ("c", "\"\\<Software Title\\> Release Procedure\"", "", ""),
+        // A key indented by mistake, and text after a closing quote: both were reported as
+        // something else (a colon inside a value, a quote not closed).
+        ("d", "Delta", "owner: QA\n", "  owner: QA\n"),
+        ("e", "'Clean' room 3", "", ""),
+    ]);
     let run = env.run(&["check"]);
     run.expect_code(1);
     assert_eq!(
