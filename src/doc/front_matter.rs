@@ -753,34 +753,35 @@ mod tests {
             let e = f.set_value(&s, key, "x", None).expect_err(key);
             (e.location(), e.to_string())
         };
-        assert_eq!(
-            refusal("effective"),
+        for (key, location, message) in [
             (
-                Location { line: 2, column: 12 },
-                "`effective` carries the YAML anchor `&issued`, which lines 3 and 4 repeat as `*issued`; sopctl rewrites `effective` on every release, and lines 3 and 4 would change with it: write the value itself in each place, `effective: 2025-01-10` here, `first_issued: 2025-01-10` on line 3 and `status: 2025-01-10` on line 4".to_string()
-            )
-        );
-        assert_eq!(
-            refusal("status"),
+                "effective",
+                (2, 12),
+                "`effective` carries the YAML anchor `&issued`, which lines 3 and 4 repeat as `*issued`; sopctl rewrites `effective` on every release, and lines 3 and 4 would change with it: write the value itself in each place, `effective: 2025-01-10` here, `first_issued: 2025-01-10` on line 3 and `status: 2025-01-10` on line 4",
+            ),
             (
-                Location { line: 4, column: 9 },
-                "`status` is written as `*issued`, which repeats the value anchored on line 2; sopctl rewrites `status` on release and retirement: write the value itself, `status: 2025-01-10`".to_string()
-            )
-        );
-        assert_eq!(
-            refusal("version"),
+                "status",
+                (4, 9),
+                "`status` is written as `*issued`, which repeats the value anchored on line 2; sopctl rewrites `status` on release and retirement: write the value itself, `status: 2025-01-10`",
+            ),
             (
-                Location { line: 5, column: 1 },
-                "`version` is written as a block over several lines (after `|` or `>`); sopctl rewrites `version` on every release: write it on one line, `version: 1.0`".to_string()
-            )
-        );
-        assert_eq!(
-            refusal("superseded_by"),
+                "version",
+                (5, 1),
+                "`version` is written as a block over several lines (after `|` or `>`); sopctl rewrites `version` on every release: write it on one line, `version: 1.0`",
+            ),
             (
-                Location { line: 7, column: 16 },
-                "`superseded_by` carries the YAML anchor `&next`, which sopctl cannot keep when it rewrites `superseded_by` (when the SOP is retired); write `superseded_by: SOP-2` without the anchor".to_string()
-            )
-        );
+                "superseded_by",
+                (7, 16),
+                "`superseded_by` carries the YAML anchor `&next`, which sopctl cannot keep when it rewrites `superseded_by` (when the SOP is retired); write `superseded_by: SOP-2` without the anchor",
+            ),
+        ] {
+            let (line, column) = location;
+            assert_eq!(
+                refusal(key),
+                (Location { line, column }, message.to_string()),
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! meaning in HTML and PDF without `allow_html`; every other tag stays text.
 
 use std::path::Path;
-use std::process::Command;
 
 use sopctl::render::pdf::layout::{Item, Rgb};
 
 use crate::harness::TestEnv;
+use crate::pdf::{tool, words};
 
 /// A 6-column checklist as converted from Word: several references in a cell, one a line.
 fn checklist(rows: usize) -> String {
@@ -26,38 +26,9 @@ fn checklist(rows: usize) -> String {
 }
 
 fn pdftotext(pdf: &Path, args: &[&str]) -> String {
-    let out = Command::new("pdftotext")
-        .args(args)
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The words of a PDF with the left edge and top of each, in points (`pdftotext -bbox`).
-fn word_boxes(pdf: &Path) -> Vec<(String, f32, f32)> {
-    let xml = pdftotext(pdf, &["-bbox"]);
-    let attr = |tag: &str, name: &str| -> f32 {
-        let key = format!("{name}=\"");
-        let start = tag.find(&key).expect(name) + key.len();
-        tag[start..start + tag[start..].find('"').expect("quote")]
-            .parse()
-            .expect("number")
-    };
-    xml.split("<word ")
-        .skip(1)
-        .map(|piece| {
-            let (tag, rest) = piece.split_once('>').expect("word");
-            let text = rest.split("</word>").next().expect("text");
-            (
-                text.replace("&lt;", "<").replace("&gt;", ">"),
-                attr(tag, "xMin"),
-                attr(tag, "yMin"),
-            )
-        })
-        .collect()
+    let mut args = args.to_vec();
+    args.extend([pdf.to_str().expect("path"), "-"]);
+    tool("pdftotext", &args)
 }
 
 // Issue 14 item 7: a 6-column checklist of a real template set took 92 pages, every `<br>`
@@ -81,11 +52,11 @@ fn br_in_table_cells_breaks_the_line_in_pdf_and_html() {
     assert!(!text.contains("<br"), "{text}");
     assert_eq!(text.matches('\u{c}').count(), 2, "two pages:\n{text}");
     // Each part of a cell starts a line of its own, at the cell's left edge.
-    let words = word_boxes(&pdf);
+    let words = words(&pdf);
     let at = |word: &str| {
         words
             .iter()
-            .find(|(w, ..)| w == word)
+            .find(|w| w.text == word)
             .unwrap_or_else(|| panic!("{word} in {words:?}"))
     };
     for (upper, lower) in [
@@ -95,12 +66,12 @@ fn br_in_table_cells_breaks_the_line_in_pdf_and_html() {
     ] {
         let (upper_word, lower_word) = (at(upper), at(lower));
         assert!(
-            lower_word.2 > upper_word.2 + 5.0,
+            lower_word.y_min > upper_word.y_min + 5.0,
             "{lower_word:?} is not below {upper_word:?}"
         );
     }
-    assert!((at("EU").1 - at("MEDDEV").1).abs() < 0.01);
-    assert!((at("CEP-001").1 - at("CER-001").1).abs() < 0.01);
+    assert!((at("EU").x_min - at("MEDDEV").x_min).abs() < 0.01);
+    assert!((at("CEP-001").x_min - at("CER-001").x_min).abs() < 0.01);
 }
 
 const TAGS: &str = "Water is H<sub>2</sub>O; the area is 3 m<sup>2</sup>. Press <kbd>Ctrl</kbd>+<KBD>S</KBD>.\nText <ins>added</ins> and <del>removed</del>, and a <mark>highlight</mark>.\nOther tags stay: <span>s</span>, <sup class=\"x\">a</sup>, an unclosed <sup>b.\n";

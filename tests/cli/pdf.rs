@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::harness::{TestEnv, example, fixture};
 
-fn tool(name: &str, args: &[&str]) -> String {
+pub(crate) fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name)
         .args(args)
         .output()
@@ -29,13 +29,13 @@ fn text_of(pdf: &Path) -> String {
 
 /// A word box from `pdftotext -bbox-layout`, in points from the page's top-left.
 #[derive(Debug)]
-struct Word {
-    page: usize,
-    x_min: f32,
-    y_min: f32,
-    x_max: f32,
-    y_max: f32,
-    text: String,
+pub(crate) struct Word {
+    pub(crate) page: usize,
+    pub(crate) x_min: f32,
+    pub(crate) y_min: f32,
+    pub(crate) x_max: f32,
+    pub(crate) y_max: f32,
+    pub(crate) text: String,
 }
 
 fn attr(tag: &str, name: &str) -> f32 {
@@ -46,7 +46,7 @@ fn attr(tag: &str, name: &str) -> f32 {
         .expect("number")
 }
 
-fn words(pdf: &Path) -> Vec<Word> {
+pub(crate) fn words(pdf: &Path) -> Vec<Word> {
     let xml = tool(
         "pdftotext",
         &["-bbox-layout", pdf.to_str().expect("path"), "-"],

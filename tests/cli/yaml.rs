@@ -74,23 +74,36 @@ fn b33_values_are_read_through_anchors_aliases_and_folded_lines() {
     assert_eq!(list[0]["next_review"], "2026-01-10");
 }
 
+/// A repository with `sops/{name}.md` for each row: a small SOP with the ID `SOP-{n}` and
+/// `title`, in which `from` is replaced by `to`; committed.
+fn sops(rows: &[(&str, &str, &str, &str)]) -> TestEnv {
+    let env = TestEnv::repo();
+    for (n, (name, title, from, to)) in rows.iter().enumerate() {
+        let text = sop(&format!("SOP-{}", n + 1), title);
+        assert!(text.contains(from), "{from}");
+        env.write(&format!("sops/{name}.md"), text.replacen(from, to, 1));
+    }
+    env.commit("Add");
+    env
+}
+
 #[test]
 fn values_release_rewrites_are_refused_as_aliases_blocks_or_anchors() {
-    let env = TestEnv::repo();
-    let base = sop("SOP-1", "Alpha");
-    env.write(
-        "sops/a.md",
-        base.replace("version: 1.0\n", "version: >-\n  1.0\n"),
-    );
-    env.write(
-        "sops/b.md",
-        sop("SOP-2", "Beta").replace("status: effective\n", "first: &st effective\nstatus: *st\n"),
-    );
-    env.write(
-        "sops/c.md",
-        sop("SOP-3", "Gamma").replace("status: effective\n", "status: &st effective\n"),
-    );
-    env.commit("Add");
+    let env = sops(&[
+        ("a", "Alpha", "version: 1.0\n", "version: >-\n  1.0\n"),
+        (
+            "b",
+            "Beta",
+            "status: effective\n",
+            "first: &st effective\nstatus: *st\n",
+        ),
+        (
+            "c",
+            "Gamma",
+            "status: effective\n",
+            "status: &st effective\n",
+        ),
+    ]);
     let run = env.run(&["check"]);
     run.expect_code(1);
     assert_eq!(
@@ -108,28 +121,29 @@ fn values_release_rewrites_are_refused_as_aliases_blocks_or_anchors() {
 
 #[test]
 fn duplicate_keys_a_second_document_and_unknown_escapes_are_named() {
-    let env = TestEnv::repo();
-    let base = sop("SOP-1", "Alpha");
-    env.write(
-        "sops/a.md",
-        base.replace("owner: QA\n", "owner: QA\nextra:\n  kit: A\n  kit: B\n"),
-    );
-    env.write(
-        "sops/b.md",
-        sop("SOP-2", "Beta").replace("owner: QA\n", "--- # more\nowner: QA\n"),
-    );
-    // From a real template set: a title escaped as Markdown, in double quotes.
-    env.write(
-        "sops/c.md",
-        sop("SOP-3", "\"\\<Software Title\\> Release Procedure\""),
-    );
-    env.commit("Add");
+    let env = sops(&[
+        (
+            "a",
+            "Alpha",
+            "owner: QA\n",
+            "owner: QA\nextra:\n  kit: A\n  kit: B\n",
+        ),
+        ("b", "Beta", "owner: QA\n", "--- # more\nowner: QA\n"),
+        // From a real template set: a title escaped as Markdown, in double quotes.
+        ("c", "\"\\<Software Title\\> Release Procedure\"", "", ""),
+        // A key indented by mistake, and text after a closing quote: both were reported as
+        // something else (a colon inside a value, a quote not closed).
+        ("d", "Delta", "owner: QA\n", "  owner: QA\n"),
+        ("e", "'Clean' room 3", "", ""),
+    ]);
     let run = env.run(&["check"]);
     run.expect_code(1);
     assert_eq!(
         run.stdout,
         "sops/a.md:8:3: error: `kit` is given twice (lines 7 and 8); keep one\n\
          sops/b.md:5:1: error: line 5 starts a second YAML document (a line that begins with `---` or `...`), which sopctl does not read; the front matter is one block of `key: value` lines: delete that line, or if the front matter ends there, leave `---` alone on it\n\
-         sops/c.md:3:9: error: front matter is not valid YAML: `\\<` is not a YAML escape (between double quotes a backslash starts one, such as `\\\"` or `\\n`); drop the backslash, or put the value in single quotes, which keep every character as written\n"
+         sops/c.md:3:9: error: front matter is not valid YAML: `\\<` is not a YAML escape (between double quotes a backslash starts one, such as `\\\"` or `\\n`); drop the backslash, or put the value in single quotes, which keep every character as written\n\
+         sops/d.md:5:3: error: front matter is not valid YAML: this line is indented, so YAML reads it as more of the value above it; start it at the beginning of the line, as the other keys\n\
+         sops/e.md:3:16: error: front matter is not valid YAML: the value ends at its closing quote mark, and more text follows it on the line: put all of the value inside the quotes, e.g. title: \"'Clean' room 3\"\n"
     );
 }

@@ -26,6 +26,14 @@ pub(super) fn yaml_error(
             message: escape_message(&escape),
         };
     }
+    if err.info().contains("mapping values are not allowed")
+        && let Some(key) = indented_key(text, reported)
+    {
+        return FrontMatterError::Yaml {
+            location: location_in(text, key),
+            message: "this line is indented, so YAML reads it as more of the value above it; start it at the beginning of the line, as the other keys".to_string(),
+        };
+    }
     // The reader may stop a line early on a tab: point at the tab itself.
     let at = if err.info().contains("tab") {
         first_indenting_tab(text, reported, range.end).unwrap_or(reported)
@@ -36,6 +44,18 @@ pub(super) fn yaml_error(
         location: location_in(text, at),
         message: plain_yaml_message(err.info()),
     }
+}
+
+/// Where the key starts when the colon at `colon` is the first `: ` of an indented line: a
+/// key indented by mistake (YAML then reads the line as the value above it going on), not a
+/// colon inside a value.
+fn indented_key(text: &str, colon: usize) -> Option<usize> {
+    let start = text.get(..colon)?.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = text.get(start..colon)?;
+    let key = before.trim_start_matches(' ');
+    let indented = key.len() < before.len();
+    (indented && !key.is_empty() && !key.contains(": ") && !key.starts_with(['-', '#']))
+        .then_some(colon - key.len())
 }
 
 /// The escapes YAML knows in a double-quoted value (YAML 1.2 §5.7), after the backslash; `x`,
@@ -125,6 +145,8 @@ fn plain_yaml_message(info: &str) -> String {
         "a value that starts with `[` is read as a list, and this one is not closed with `]`; put the value in quotes, e.g. title: \"[Draft] Cleaning\"".to_string()
     } else if info.contains("flow mapping") || info.contains("',' or '}'") {
         "a value that starts with `{` is read as a group of keys, and this one is not closed with `}`; put the value in quotes".to_string()
+    } else if info.contains("trailing content after") {
+        "the value ends at its closing quote mark, and more text follows it on the line: put all of the value inside the quotes, e.g. title: \"'Clean' room 3\"".to_string()
     } else if info.contains("escape") || info.contains("hexadecimal") {
         "a backslash between double quotes starts an escape YAML does not know; drop the backslash, or put the value in single quotes, which keep every character as written".to_string()
     } else if info.contains("quoted scalar") {
