@@ -47,8 +47,8 @@ mod signers;
 mod signing;
 mod state;
 mod text;
-mod yaml;
 mod verify;
+mod yaml;
 
 /// Every `tests/cli/*.rs` file is registered above (a forgotten module would never run).
 #[test]
