@@ -22,7 +22,7 @@ pub struct Intent {
     /// The record in words, for messages: "the release of SOP-001 1.1".
     pub what: String,
     /// The work tree the record was made in (absolute, as it was then; see
-    /// [`Repo::workdir_of`] for a repository moved since).
+    /// `Repo::workdir_of` for a repository moved since).
     pub workdir: PathBuf,
     /// That work tree's index file (absolute, as it was then; linked work trees have their own).
     pub index: PathBuf,
