@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use sopctl::config::Paper;
 use sopctl::doc::Sop;
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
+use sopctl::model::Document;
 use sopctl::render::{self, RenderJob, RenderMeta};
 
 fn main() {

@@ -13,7 +13,7 @@ use sopctl::diff::{self, format};
 use sopctl::doc::Sop;
 use sopctl::doc::front_matter::{FrontMatter, Value};
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
+use sopctl::model::Document;
 use sopctl::render::pdf::{layout, write};
 use sopctl::render::{self, RenderJob, RenderMeta};
 use sopctl::version::{Bump, DocVersion, VersionSpec};

@@ -32,6 +32,7 @@ pub mod doc;
 pub mod example;
 pub mod fsx;
 pub mod lifecycle;
+pub mod model;
 pub mod paths;
 pub mod publish;
 pub mod release;

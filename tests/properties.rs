@@ -20,7 +20,7 @@ use sopctl::config::Paper;
 use sopctl::doc::Sop;
 use sopctl::doc::front_matter::Value;
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
+use sopctl::model::Document;
 use sopctl::render::pdf::fonts::text_width;
 use sopctl::render::pdf::layout::{Geometry, Item, layout};
 use sopctl::render::{RenderJob, RenderMeta};
@@ -495,7 +495,7 @@ proptest! {
     #[test]
     fn a_summary_is_written_as_text(summary in summary()) {
         use sopctl::doc::revision_table::{HistoryEntry, regenerate};
-        use sopctl::render::ir::{Block, Inline};
+        use sopctl::model::{Block, Inline};
         let sop = sop_with("## Procedure\n\nDo it.[^1]\n\n[^1]: A note.\n");
         let entry = HistoryEntry {
             version: sopctl::version::DocVersion::parse("1.2").expect("version"),

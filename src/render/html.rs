@@ -1,6 +1,6 @@
 //! HTML: the document model as one self-contained HTML file (SPEC §7).
 //!
-//! The body is written here from the shared model ([`super::ir`]); the page around it (title
+//! The body is written here from the shared model ([`crate::model`]); the page around it (title
 //! block, metadata, table of contents, status mark, styles) comes from the `page.html` and
 //! `style.css` templates, built in or overridden by the repository's `templates/`. Styles are
 //! inlined and images embedded as `data:` URIs, so the file works when mailed or downloaded.
@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::images::{self, FileSource};
-use super::ir::{Align, Block, Document, Inline, List, Table};
+use crate::model::{Align, Block, Document, Inline, List, Table};
 use super::{RenderJob, RenderWarning};
 
 /// HTML-escapes text for element content and attribute values.

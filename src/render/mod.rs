@@ -1,17 +1,16 @@
 //! MODEL → LAYOUT → WRITE: renditions of a document (SPEC §7).
 //!
 //! Takes a [`RenderJob`] (the parsed document, what to print around it, where its images come
-//! from) and returns the bytes of a rendition plus warnings. It writes no files: callers decide
-//! where renditions go ([`output_path`]) and write them atomically.
+//! from), reads the body into the shared model ([`crate::model`]) and returns the bytes of a
+//! rendition plus warnings. It writes no files: callers decide where renditions go
+//! ([`output_path`]) and write them atomically.
 //!
-//! - [`ir`]: the document as owned data, shared by every output.
 //! - [`images`]: image references resolved inside the repository.
 //! - [`html`](mod@html): the self-contained HTML rendition.
 //! - [`pdf`]: the PDF rendition: layout, then the writer.
 
 pub mod html;
 pub mod images;
-pub mod ir;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};
@@ -204,7 +203,7 @@ pub enum RenderWarning {
 
 impl RenderWarning {
     /// A warning for each place of `doc` that nested too deeply and was flattened.
-    pub fn nesting(doc: &ir::Document) -> Vec<RenderWarning> {
+    pub fn nesting(doc: &crate::model::Document) -> Vec<RenderWarning> {
         doc.too_deep
             .iter()
             .copied()
@@ -275,7 +274,7 @@ struct TocEntry {
 /// # Errors
 /// [`RenderError::Template`] when a repository's own template is broken.
 pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
-    let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
+    let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
     let mut writer = html::BodyWriter {
         job,
         files: job.files,

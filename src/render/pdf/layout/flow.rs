@@ -23,7 +23,7 @@ use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::render::RenderWarning;
 use crate::render::html::is_safe_link;
 use crate::render::images::{self, FileSource};
-use crate::render::ir::{Block, Heading, Inline, List};
+use crate::model::{Block, Heading, Inline, List};
 
 /// Body text size in points.
 pub const BODY: f32 = 10.0;
