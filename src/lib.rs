@@ -12,7 +12,7 @@
 //!    ([`clock`]); lists the SOPs and finds one by ID or path.
 //! 2. **Parse → model** — [`doc`]: a file's bytes become a [`doc::Sop`]: original text (kept for
 //!    in-place edits), front matter with the place of every value, typed metadata, Markdown body.
-//! 3. **Check** — [`doc::check`]: the rules of `sopctl check`, as located findings.
+//! 3. **Check** — [`check`]: the rules of `sopctl check`, as located findings.
 //! 4. **Versions** — [`version`]: display form, parsing, bumps, semver ordering.
 //!
 //! Release, diff, rendering and publishing are stages still to come (see `CHANGELOG.md`).
@@ -24,6 +24,7 @@
 //! The library prints nothing: it returns values and typed errors, and [`cli`] turns them into
 //! output, messages with hints, and exit codes.
 
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;

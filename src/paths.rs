@@ -11,7 +11,7 @@
 //!
 //! What this module does not do: check a folder for being a good output folder (the repository
 //! itself, `.git`, tracked files: [`crate::workspace::Workspace::check_output_dir`]), or resolve
-//! images and links of a document ([`crate::render::images`], [`crate::doc::check`]).
+//! images and links of a document ([`crate::render::images`], [`crate::check`]).
 
 use std::path::{Component, Path, PathBuf};
 

@@ -13,7 +13,8 @@ use jiff::civil::Date;
 use crate::clock::Clock;
 use crate::config::{self, ConfigError, Settings};
 use crate::doc::DocId;
-use crate::doc::{DocError, Finding, Location, Sop, check};
+use crate::check;
+use crate::doc::{DocError, Finding, Location, Sop};
 use crate::repo::{Releases, Repo, RepoError, TagFormat};
 
 /// Why a folder cannot receive renditions (SPEC §9). Each holds the folder as given.
@@ -909,7 +910,7 @@ impl Workspace {
         findings
     }
 
-    /// Every finding for one document: the document's own rules ([`check::check_document`]),
+    /// Every finding for one document: the document's own rules ([`check::document::check_document`]),
     /// then what needs the repository and the date (SPEC §4): the front-matter version against
     /// the release tags, the revision table against the tags, and an overdue periodic review
     /// (a warning; `--strict` makes it an error). Paths are shown relative to the working
@@ -920,7 +921,7 @@ impl Workspace {
             .repo
             .as_ref()
             .map_or(self.root.as_path(), |r| r.workdir());
-        let mut findings = check::check_document(sop, root);
+        let mut findings = check::document::check_document(sop, root);
         findings.extend(self.history_findings(sop));
         findings
             .into_iter()

@@ -507,7 +507,7 @@ proptest! {
         let (source, _) = regenerate(&sop, &[entry], false);
         let released = Sop::from_bytes(Path::new("p.md"), source.text().as_bytes().to_vec())
             .expect("parses");
-        let errors: Vec<_> = sopctl::doc::check::check_document(&released, &empty_root())
+        let errors: Vec<_> = sopctl::check::document::check_document(&released, &empty_root())
             .into_iter()
             .filter(|f| f.severity == sopctl::doc::Severity::Error)
             .map(|f| f.to_string())

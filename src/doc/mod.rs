@@ -10,10 +10,8 @@
 //! - [`markdown`]: the comrak options and a scan of headings, links and images.
 //! - [`nesting`]: the bound on how deep quotes, lists and inline markup nest.
 //! - [`anchors`]: heading anchors, unique and stable.
-//! - [`check`]: the rules `sopctl check` applies to one document.
 
 pub mod anchors;
-pub mod check;
 pub mod fields;
 pub mod finding;
 pub mod front_matter;

@@ -6,10 +6,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::Sop;
-use super::finding::Finding;
-use super::markdown::{BodyScan, scan};
-use super::source::Location;
+use crate::doc::Sop;
+use crate::doc::Finding;
+use crate::doc::markdown::{BodyScan, scan};
+use crate::doc::Location;
 
 /// Every finding for one document: its front matter, then its body (links, images, anchors),
 /// sorted by place in the file.
@@ -76,9 +76,9 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
     let text = sop.source.text();
     let mut seen = std::collections::BTreeSet::new();
     // One finding per source line, naming each character the first time it appears.
-    let mut current: Option<(super::source::Location, Vec<char>)> = None;
+    let mut current: Option<(Location, Vec<char>)> = None;
     let mut locator = sop.source.locator();
-    let flush = |entry: Option<(super::source::Location, Vec<char>)>,
+    let flush = |entry: Option<(Location, Vec<char>)>,
                  findings: &mut Vec<Finding>| {
         if let Some((location, chars)) = entry {
             let codes: Vec<String> = chars
@@ -137,7 +137,7 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
 /// because release rewrites the table from its records and such a row would be misplaced. The
 /// usual cause is a line typed right under the table, which GitHub Markdown reads as a new row.
 fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
-    let Some(section) = super::revision_table::find(sop) else {
+    let Some(section) = crate::doc::revision_table::find(sop) else {
         return;
     };
     let Some(table) = &section.table else {
@@ -229,7 +229,7 @@ impl Suggestions {
     /// Character pairs compared in all: about a second's work.
     const BUDGET: usize = 200_000_000;
 
-    fn new(headings: &[super::markdown::Heading]) -> Self {
+    fn new(headings: &[crate::doc::markdown::Heading]) -> Self {
         Suggestions {
             anchor_bytes: headings.iter().map(|h| h.anchor.len()).sum(),
             spent: 0,
@@ -237,7 +237,7 @@ impl Suggestions {
         }
     }
 
-    fn nearest(&mut self, headings: &[super::markdown::Heading], fragment: &str) -> Option<String> {
+    fn nearest(&mut self, headings: &[crate::doc::markdown::Heading], fragment: &str) -> Option<String> {
         if let Some(found) = self.found.get(fragment) {
             return found.clone();
         }
