@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use sopctl::config::Paper;
 use sopctl::doc::Sop;
-use sopctl::render::images::WorkTree;
 use sopctl::model::Document;
+use sopctl::render::images::WorkTree;
 use sopctl::render::{self, RenderJob, RenderMeta};
 
 fn main() {

@@ -124,21 +124,6 @@ pub enum ConfigError {
     },
 }
 
-/// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
-}
-
 impl Settings {
     /// Reads settings from TOML text; `path` is used in messages.
     ///
@@ -158,7 +143,7 @@ impl Settings {
                     .unwrap_or("")
                     .trim_matches(['"', '\''])
                     .to_string();
-                let suggestion = nearest(&key, KEYS).map(str::to_string);
+                let suggestion = crate::suggest::nearest(&key, KEYS).map(str::to_string);
                 ConfigError::UnknownKey {
                     path: path.to_path_buf(),
                     location,

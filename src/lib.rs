@@ -40,6 +40,7 @@ pub mod release;
 pub mod render;
 pub mod repo;
 pub mod shell;
+pub mod suggest;
 pub mod templates;
 pub mod version;
 pub mod workspace;

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::check;
 use crate::clock::Clock;
 use crate::config::{self, ConfigError, Settings};
 use crate::doc::DocId;
-use crate::check;
 use crate::doc::{DocError, Finding, Location, Sop};
 use crate::repo::{Releases, Repo, RepoError, TagFormat};
 
@@ -383,8 +383,8 @@ impl Workspace {
                 {
                     return Err(self.deleted_error(id.clone(), path));
                 }
-                let suggestion =
-                    config::nearest(name, ids.iter().map(String::as_str)).map(str::to_string);
+                let suggestion = crate::suggest::nearest(name, ids.iter().map(String::as_str))
+                    .map(str::to_string);
                 Err(WorkspaceError::UnknownDocument {
                     name: name.to_string(),
                     suggestion,

@@ -6,10 +6,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::doc::Sop;
 use crate::doc::Finding;
-use crate::doc::markdown::{BodyScan, scan};
 use crate::doc::Location;
+use crate::doc::Sop;
+use crate::doc::markdown::{BodyScan, scan};
 
 /// Every finding for one document: its front matter, then its body (links, images, anchors),
 /// sorted by place in the file.
@@ -78,8 +78,7 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
     // One finding per source line, naming each character the first time it appears.
     let mut current: Option<(Location, Vec<char>)> = None;
     let mut locator = sop.source.locator();
-    let flush = |entry: Option<(Location, Vec<char>)>,
-                 findings: &mut Vec<Finding>| {
+    let flush = |entry: Option<(Location, Vec<char>)>, findings: &mut Vec<Finding>| {
         if let Some((location, chars)) = entry {
             let codes: Vec<String> = chars
                 .iter()
@@ -212,56 +211,12 @@ pub(crate) fn scheme(target: &str) -> Option<String> {
     valid.then(|| name.to_ascii_lowercase())
 }
 
-/// "Did you mean …?" for links to missing anchors, within a fixed amount of work per document:
-/// each suggestion compares the fragment with every anchor (edit distance, whose cost is the
-/// product of the lengths), so a document of many headings and many broken links would
-/// otherwise cost their product. Past [`Suggestions::BUDGET`] character pairs, broken links
-/// are still reported, without a suggestion; a fragment already looked up is not looked up
-/// again.
-struct Suggestions {
-    /// The bytes of all anchors together.
-    anchor_bytes: usize,
-    spent: usize,
-    found: std::collections::HashMap<String, Option<String>>,
-}
-
-impl Suggestions {
-    /// Character pairs compared in all: about a second's work.
-    const BUDGET: usize = 200_000_000;
-
-    fn new(headings: &[crate::doc::markdown::Heading]) -> Self {
-        Suggestions {
-            anchor_bytes: headings.iter().map(|h| h.anchor.len()).sum(),
-            spent: 0,
-            found: std::collections::HashMap::new(),
-        }
-    }
-
-    fn nearest(&mut self, headings: &[crate::doc::markdown::Heading], fragment: &str) -> Option<String> {
-        if let Some(found) = self.found.get(fragment) {
-            return found.clone();
-        }
-        let cost = self.anchor_bytes.saturating_mul(fragment.len().max(1));
-        if self.spent.saturating_add(cost) > Self::BUDGET {
-            return None;
-        }
-        self.spent += cost;
-        let found = headings
-            .iter()
-            .map(|h| (strsim::levenshtein(&h.anchor, fragment), &h.anchor))
-            .min()
-            .filter(|(d, _)| *d <= fragment.len().max(3) / 2)
-            .map(|(_, a)| a.clone());
-        self.found.insert(fragment.to_string(), found.clone());
-        found
-    }
-}
-
 fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
     let doc_dir = path.parent().unwrap_or(Path::new("."));
     let anchors: std::collections::HashSet<&str> =
         body.headings.iter().map(|h| h.anchor.as_str()).collect();
-    let mut suggest = Suggestions::new(&body.headings);
+    let mut suggest =
+        crate::suggest::Budgeted::new(body.headings.iter().map(|h| h.anchor.as_str()));
     for r in &body.references {
         let what = if r.is_image { "image" } else { "link" };
         let target = r.target.trim();
@@ -282,7 +237,7 @@ fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &m
                 ));
             } else if !anchors.contains(fragment) {
                 let nearest = suggest
-                    .nearest(&body.headings, fragment)
+                    .nearest(fragment)
                     .map(|a| format!("; did you mean `#{a}`?"))
                     .unwrap_or_default();
                 findings.push(Finding::error(

@@ -16,8 +16,8 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::images::{self, FileSource};
-use crate::model::{Align, Block, Document, Inline, List, Table};
 use super::{RenderJob, RenderWarning};
+use crate::model::{Align, Block, Document, Inline, List, Table};
 
 /// HTML-escapes text for element content and attribute values.
 pub fn escape(text: &str) -> String {

@@ -428,7 +428,13 @@ pub fn findings(
                 },
                 false,
             ),
-            RenderWarning::RightToLeft { line } => (Location { line: *line, column: 1 }, false),
+            RenderWarning::RightToLeft { line } => (
+                Location {
+                    line: *line,
+                    column: 1,
+                },
+                false,
+            ),
             RenderWarning::MissingGlyph { line, column, .. } => (
                 Location {
                     line: *line,

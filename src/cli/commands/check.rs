@@ -216,7 +216,7 @@ fn target_paths(
                     .iter()
                     .filter_map(|e| e.sop.as_ref().ok()?.id().map(ToString::to_string))
                     .collect();
-                let suggestion = crate::config::nearest(name, ids.iter().map(String::as_str))
+                let suggestion = crate::suggest::nearest(name, ids.iter().map(String::as_str))
                     .map(str::to_string);
                 return Err(WorkspaceError::UnknownDocument {
                     name: name.clone(),

@@ -20,10 +20,10 @@ use unicode_normalization::UnicodeNormalization;
 use super::super::fonts::{FaceId, char_width, text_width};
 use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
+use crate::model::{Block, Heading, Inline, List};
 use crate::render::RenderWarning;
 use crate::render::html::is_safe_link;
 use crate::render::images::{self, FileSource};
-use crate::model::{Block, Heading, Inline, List};
 
 /// Body text size in points.
 pub const BODY: f32 = 10.0;
