@@ -17,60 +17,6 @@ use crate::doc::DocId;
 use crate::doc::{DocError, Finding, Location, Sop};
 use crate::repo::{Releases, Repo, RepoError, TagFormat};
 
-/// Why a folder cannot receive renditions (SPEC §9). Each holds the folder as given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OutputDirError {
-    /// The `out` setting leads outside the repository ([`crate::paths`]); only `-o` on the
-    /// command line may name a folder elsewhere.
-    #[error("{}", .0.sentence(&format!("the output folder {} (`out` in sopctl.toml)", .0.shown.display())))]
-    OutsideRepository(crate::paths::Outside),
-    /// The repository's own root.
-    #[error("the output folder {} is the repository itself", .0.display())]
-    RepositoryRoot(PathBuf),
-    /// A folder that holds the repository.
-    #[error("the output folder {} holds the whole repository", .0.display())]
-    HoldsRepository(PathBuf),
-    /// An existing file, not a folder.
-    #[error("the output folder {} is a file, not a folder", .0.display())]
-    IsAFile(PathBuf),
-    /// Inside `.git`.
-    #[error("the output folder {} is inside git's own folder (.git)", .0.display())]
-    InsideGit(PathBuf),
-    /// A folder of SOPs, or one holding it.
-    #[error("the output folder {} is where the SOPs are kept ({}/)", dir.display(), docs.display())]
-    DocsFolder {
-        /// The folder.
-        dir: PathBuf,
-        /// The `docs` folder it meets.
-        docs: PathBuf,
-    },
-    /// A folder with files that git tracks.
-    #[error("the output folder {} holds files kept in git (such as {})", dir.display(), file.display())]
-    Tracked {
-        /// The folder.
-        dir: PathBuf,
-        /// One tracked file in it.
-        file: PathBuf,
-    },
-}
-
-/// Why a file cannot receive a report such as a redline (SPEC §9). Each holds the file as given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OutputFileError {
-    /// An existing folder.
-    #[error("{} is a folder; the output needs a file name", .0.display())]
-    Folder(PathBuf),
-    /// Inside `.git`.
-    #[error("{} is inside git's own folder (.git), which sopctl never writes into", .0.display())]
-    InsideGit(PathBuf),
-    /// A file git tracks, or the settings file: writing would replace it.
-    #[error("{} is a file of the repository; writing the output there would replace it", .0.display())]
-    RepositoryFile(PathBuf),
-    /// A Markdown file in a folder of SOPs: an SOP, or a file that would be read as one.
-    #[error("{} is in a folder of SOPs, where a Markdown file is an SOP; the output goes elsewhere", .0.display())]
-    SopFile(PathBuf),
-}
-
 /// A problem finding the workspace or a document in it.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -608,124 +554,12 @@ impl Workspace {
         crate::fsx::display_relative(path, &self.cwd)
     }
 
-    /// Each `docs` folder as written in the settings, with where it really is (symbolic links
-    /// followed, [`crate::fsx::resolve_existing_prefix`]).
-    fn resolved_doc_folders(&self) -> impl Iterator<Item = (&PathBuf, PathBuf)> {
-        self.settings
-            .docs
-            .iter()
-            .map(|d| (d, crate::fsx::resolve_existing_prefix(&self.root.join(d))))
-    }
-
     /// The root folder of the repository: the git work tree, else [`Workspace::root`]. What
     /// the repository's own settings and files name must lie in it ([`crate::paths`]).
     pub fn repository_root(&self) -> &Path {
         self.repo
             .as_ref()
             .map_or(self.root.as_path(), |r| r.workdir())
-    }
-
-    /// The folder of the `out` setting, where renditions go without `-o`. A committed setting
-    /// never sends them out of the repository ([`crate::paths::resolve_inside`]: a folder
-    /// elsewhere is given on the command line), and the folder must pass
-    /// [`Workspace::check_output_dir`].
-    ///
-    /// # Errors
-    /// [`OutputDirError::OutsideRepository`], or the rule of `check_output_dir` it breaks.
-    pub fn output_setting(&self) -> Result<PathBuf, OutputDirError> {
-        crate::paths::resolve_inside(self.repository_root(), &self.root, &self.settings.out)
-            .map_err(OutputDirError::OutsideRepository)?;
-        let out = self.root.join(&self.settings.out);
-        self.check_output_dir(&out)?;
-        Ok(out)
-    }
-
-    /// Checks a folder that renditions are to be written into (SPEC §9): it may not be the
-    /// repository itself or a folder holding it, lie inside git's own folder, hold files that
-    /// git tracks, or be one of the folders of SOPs (`docs`). The folder need not exist yet;
-    /// symbolic links in the part that exists are followed. Outside a repository every folder
-    /// is accepted.
-    ///
-    /// # Errors
-    /// [`OutputDirError`] naming the rule the folder breaks.
-    pub fn check_output_dir(&self, dir: &Path) -> Result<(), OutputDirError> {
-        let Some(repo) = &self.repo else {
-            return Ok(());
-        };
-        let mut shown = self.display_path(dir);
-        if shown.as_os_str().is_empty() {
-            shown = PathBuf::from(".");
-        }
-        let resolved = crate::fsx::resolve_existing_prefix(&self.cwd.join(dir));
-        let root = repo.workdir();
-        if resolved == root {
-            return Err(OutputDirError::RepositoryRoot(shown));
-        }
-        if root.starts_with(&resolved) {
-            return Err(OutputDirError::HoldsRepository(shown));
-        }
-        if resolved.is_file() {
-            return Err(OutputDirError::IsAFile(shown));
-        }
-        if resolved.starts_with(repo.git_dir()) {
-            return Err(OutputDirError::InsideGit(shown));
-        }
-        let Ok(relative) = resolved.strip_prefix(root) else {
-            return Ok(());
-        };
-        for (docs, docs_dir) in self.resolved_doc_folders() {
-            // SOPs kept all over the repository (`docs = ["."]`) leave the tracked-files rule.
-            if docs_dir != root
-                && (resolved.starts_with(&docs_dir) || docs_dir.starts_with(&resolved))
-            {
-                return Err(OutputDirError::DocsFolder {
-                    dir: shown,
-                    docs: docs.clone(),
-                });
-            }
-        }
-        if let Some(file) = repo.tracked_file_under(relative) {
-            return Err(OutputDirError::Tracked { dir: shown, file });
-        }
-        Ok(())
-    }
-
-    /// Checks a file that a report (such as `diff -o`) is to be written to (SPEC §9): not a
-    /// folder, not inside `.git`, and not a file of the repository (tracked by git, the settings
-    /// file, or a Markdown file in a folder of SOPs), which the report would replace. Outside a
-    /// repository only the folder rule applies.
-    ///
-    /// # Errors
-    /// [`OutputFileError`] naming the rule the file breaks.
-    pub fn check_output_file(&self, file: &Path) -> Result<(), OutputFileError> {
-        let shown = self.display_path(file);
-        let resolved = crate::fsx::resolve_existing_prefix(&self.cwd.join(file));
-        if resolved.is_dir() {
-            return Err(OutputFileError::Folder(shown));
-        }
-        let Some(repo) = &self.repo else {
-            return Ok(());
-        };
-        if resolved.starts_with(repo.git_dir()) {
-            return Err(OutputFileError::InsideGit(shown));
-        }
-        let Ok(relative) = resolved.strip_prefix(repo.workdir()) else {
-            return Ok(());
-        };
-        let is_sop = relative
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-            && self
-                .resolved_doc_folders()
-                .any(|(_, dir)| resolved.starts_with(dir));
-        let is_settings = resolved == self.root.join(config::FILE_NAME);
-        if is_settings || repo.tracked_file_under(relative).is_some() {
-            return Err(OutputFileError::RepositoryFile(shown));
-        }
-        if is_sop {
-            return Err(OutputFileError::SopFile(shown));
-        }
-        Ok(())
     }
 
     /// An error for each document with release tags but no file among `entries` (nor deleted
@@ -797,11 +631,11 @@ impl Workspace {
     }
 
     /// An error at the `out` line of `sopctl.toml` when that folder may not receive renditions
-    /// ([`Workspace::output_setting`]), so `check` says so before a release is refused.
+    /// ([`crate::paths::output_setting`]), so `check` says so before a release is refused.
     pub fn bad_out_setting(&self) -> Option<Finding> {
-        let error = self.output_setting().err()?;
+        let error = crate::paths::output_setting(self).err()?;
         let advice = match error {
-            OutputDirError::OutsideRepository(_) => {
+            crate::paths::OutputDirError::OutsideRepository(_) => {
                 "set `out` to a folder inside the repository, e.g. out = \"dist\", and give a folder elsewhere on the command line with -o"
             }
             _ => "set `out` to a folder of its own, e.g. out = \"dist\"",

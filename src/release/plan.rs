@@ -229,7 +229,7 @@ pub fn prepare(
         refusals.push(Refusal::BadTagName(t.clone()));
     }
     if request.render {
-        if let Err(e) = ws.output_setting() {
+        if let Err(e) = crate::paths::output_setting(ws) {
             refusals.push(Refusal::BadOutputFolder(e));
         }
         refusals.extend(
