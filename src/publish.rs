@@ -246,7 +246,7 @@ pub fn publish_shard(
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
     let entries = ws.documents();
-    report.missing = ws.vanished_documents(&entries);
+    report.missing = crate::check::repository::vanished_documents(ws, &entries);
     for entry in entries {
         let Ok(sop) = entry.sop else { continue };
         let Some(id) = sop.id().cloned() else {

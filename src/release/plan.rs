@@ -2,7 +2,7 @@
 
 use crate::doc::front_matter::EditError;
 use crate::doc::revision_table::{self, HistoryEntry};
-use crate::doc::{Finding, Location, Severity, Sop, Status};
+use crate::doc::{Finding, Location, Sop, Status};
 use crate::repo::records::release_message;
 use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
 use crate::version::{Bump, DocVersion};
@@ -96,21 +96,9 @@ pub fn prepare(
     if summary.is_empty() {
         refusals.push(Refusal::NoSummary);
     }
-    // The document's own errors, and another file with the same ID (or one differing only in
-    // capitals): its releases would be mixed with this one's.
-    let shown = ws.display_path(sop.path());
-    let documents = ws.documents();
-    let errors: Vec<_> = ws
-        .check_document(sop)
-        .into_iter()
-        .chain(
-            ws.duplicate_ids(&documents)
-                .into_iter()
-                .filter(|f| f.path == shown),
-        )
-        .chain(ws.shared_tag_format(&documents))
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    // Exactly the errors `sopctl check` prints for this file: the document's own, another file
+    // with the same ID (or one differing only in capitals), a tag format the SOPs would share.
+    let errors = crate::check::errors_of(ws, sop);
     if !errors.is_empty() {
         refusals.push(Refusal::CheckFailed(errors));
     }
