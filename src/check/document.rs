@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::doc::Finding;
 use crate::doc::Location;
 use crate::doc::Sop;
+use crate::doc::front_matter::EditError;
 use crate::doc::markdown::{BodyScan, scan};
 
 /// Every finding for one document: its front matter, then its body (links, images, anchors),
@@ -32,6 +33,7 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     }
 
     check_conflict_markers(sop, &mut findings);
+    check_released_values(sop, &mut findings);
     check_history_rows(sop, &mut findings);
     check_glyphs(sop, &mut findings);
     check_placeholders(sop, &mut findings);
@@ -50,6 +52,32 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     super::links::check_references(path, repo_root, &body, &mut findings);
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// The front-matter values `release` rewrites in place (SPEC §5.1: `version`, `effective`,
+/// `status`): each must be one that can be rewritten, or the release would be refused at that
+/// point; `check` says so first, with the same finding ([`edit_refused`]).
+fn check_released_values(sop: &Sop, findings: &mut Vec<Finding>) {
+    // A value the metadata could not read has its own error already.
+    let m = &sop.metadata;
+    let probes = [
+        ("version", "0.0.1", m.version.is_some()),
+        ("effective", "2000-01-01", m.effective.is_some()),
+        ("status", "effective", m.status.is_some()),
+    ];
+    for (key, value, _) in probes.into_iter().filter(|(_, _, read)| *read) {
+        if let Err(e) = sop.with_value(key, value, None) {
+            findings.push(edit_refused(sop.path(), &e));
+        }
+    }
+}
+
+/// The finding for a front-matter value that a release cannot rewrite in place, at its line.
+pub fn edit_refused(path: &Path, error: &EditError) -> Finding {
+    let line = match error {
+        EditError::NotASingleValue { line, .. } => *line,
+    };
+    Finding::error(path, Location { line, column: 1 }, error.to_string())
 }
 
 /// Lines still holding the placeholder text of `sopctl new` (the built-in template): an error
@@ -244,6 +272,21 @@ mod tests {
                 .iter()
                 .all(|f| f.contains("points to a file on one computer")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_value_release_cannot_rewrite_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text =
+            "---\nid: A\ntitle: T\nowner: O\nversion: >-\n  1.0\nstatus:\n  - draft\n---\nText.\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:5:1: error: `version` on line 5 is not a single value; write it as `version: value`",
+                // Not read as a status at all: that error alone.
+                "[ROOT]/sops/a.md:8:3: error: `status` must be a single value, written `status: value`",
+            ]
         );
     }
 

@@ -1,8 +1,7 @@
 //! PLAN and VERIFY: from a request to a [`ReleasePlan`], or every [`Refusal`] (SPEC §5.1).
 
-use crate::doc::front_matter::EditError;
 use crate::doc::revision_table::{self, HistoryEntry};
-use crate::doc::{Finding, Location, Sop, Status};
+use crate::doc::{Sop, Status};
 use crate::repo::records::release_message;
 use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
 use crate::version::{Bump, DocVersion};
@@ -270,15 +269,11 @@ pub fn prepare(
                 changed_keys.push(key);
             }
             Ok(None) => {}
+            // `check` reports such a value first (so the release was refused above).
             Err(e) => {
-                let line = match &e {
-                    EditError::NotASingleValue { line, .. } => *line,
-                };
-                return Err(vec![Refusal::CheckFailed(vec![Finding::error(
-                    ws.display_path(&path),
-                    Location { line, column: 1 },
-                    e.to_string(),
-                )])]);
+                let shown = ws.display_path(&path);
+                let finding = crate::check::document::edit_refused(&shown, &e);
+                return Err(vec![Refusal::CheckFailed(vec![finding])]);
             }
         }
     }
