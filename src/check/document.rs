@@ -262,6 +262,20 @@ mod tests {
     }
 
     #[test]
+    fn a_script_link_is_an_error_however_it_is_written() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = "---\nid: A\ntitle: T\nowner: O\n---\n[a](<Java Script:alert(1)>) [b](&#x64;ata:text/html,x) ![c](data:image/png;base64,AA)\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:6:1: error: `javascript:` link targets are not allowed in SOPs; link to a page or a file instead",
+                "[ROOT]/sops/a.md:6:29: error: `data:` link targets are not allowed in SOPs; link to a page or a file instead",
+                "[ROOT]/sops/a.md:6:56: warning: the image `data:image/png;base64,AA` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document",
+            ]
+        );
+    }
+
+    #[test]
     fn links_to_files_on_one_computer_are_errors() {
         let dir = tempfile::tempdir().expect("tmp");
         let text = "---\nid: A\ntitle: T\nowner: O\n---\n[a](C:\\Docs\\form.pdf) [b](file:///home/me/x.pdf) [c](\\\\server\\share\\x.pdf)\n";

@@ -7,21 +7,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::doc::Finding;
 use crate::doc::markdown::BodyScan;
-
-/// Whether `target` starts with a URL scheme (`https:`, `mailto:`); a one-letter "scheme" is a
-/// Windows drive (`C:`), not a scheme.
-pub(crate) fn scheme(target: &str) -> Option<String> {
-    let colon = target.find(':')?;
-    let name = &target[..colon];
-    let mut chars = name.chars();
-    let first = chars.next()?;
-    let valid = first.is_ascii_alphabetic()
-        && name.len() > 1
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| name.to_ascii_lowercase())
-}
+use crate::doc::{Finding, links};
 
 /// Every finding for the links and images of `body`, in the document at `path`.
 pub(crate) fn check_references(
@@ -66,17 +53,22 @@ pub(crate) fn check_references(
             }
             continue;
         }
-        if let Some(scheme) = scheme(target) {
+        if let Some(unsafe_scheme) = links::unsafe_scheme(target)
+            && !(r.is_image && unsafe_scheme == "data")
+        {
+            findings.push(Finding::error(
+                path,
+                r.location,
+                format!("`{unsafe_scheme}:` {what} targets are not allowed in SOPs; link to a page or a file instead"),
+            ));
+            continue;
+        }
+        if let Some(scheme) = links::scheme(target) {
             match scheme.as_str() {
                 "file" => findings.push(Finding::error(
                     path,
                     r.location,
                     format!("the {what} `{target}` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy"),
-                )),
-                "javascript" | "vbscript" | "data" if !r.is_image || scheme != "data" => findings.push(Finding::error(
-                    path,
-                    r.location,
-                    format!("`{scheme}:` {what} targets are not allowed in SOPs; link to a page or a file instead"),
                 )),
                 _ if r.is_image => findings.push(Finding::warning(
                     path,

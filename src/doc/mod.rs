@@ -8,6 +8,7 @@
 //! - [`front_matter`]: finding the `---` block and reading its YAML with positions; edits in place.
 //! - [`fields`] and [`metadata`]: typed values (ID, status, review interval, version, dates).
 //! - [`markdown`]: the comrak options and a scan of headings, links and images.
+//! - [`links`]: what a link or image destination is: a fragment, a URL, a file; unsafe schemes.
 //! - [`nesting`]: the bound on how deep quotes, lists and inline markup nest.
 //! - [`anchors`]: heading anchors, unique and stable.
 
@@ -15,6 +16,7 @@ pub mod anchors;
 pub mod fields;
 pub mod finding;
 pub mod front_matter;
+pub mod links;
 pub mod markdown;
 pub mod metadata;
 pub mod nesting;

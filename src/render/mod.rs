@@ -146,7 +146,7 @@ impl RenderJob<'_> {
     /// anything else is kept as written.
     pub fn link_target<'t>(&self, target: &'t str) -> std::borrow::Cow<'t, str> {
         let is_relative = !target.starts_with('#')
-            && crate::check::links::scheme(target).is_none()
+            && crate::doc::links::scheme(target).is_none()
             && !target.starts_with("//");
         if is_relative
             && let Some(path) = images::repo_path(target, &self.doc_relative)

@@ -338,7 +338,7 @@ pub fn resolve(
     files: &dyn FileSource,
 ) -> Result<Image, ImageProblem> {
     let source = source.trim();
-    match crate::check::links::scheme(source).as_deref() {
+    match crate::doc::links::scheme(source).as_deref() {
         Some("http" | "https") => return Err(ImageProblem::Remote),
         Some(_) => return Err(ImageProblem::Missing),
         None if source.starts_with("//") => return Err(ImageProblem::Remote),

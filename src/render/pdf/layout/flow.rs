@@ -22,7 +22,6 @@ use super::super::text::{BrokenText, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::model::{Block, Heading, Inline, List};
 use crate::render::RenderWarning;
-use crate::render::html::is_safe_link;
 use crate::render::images::{self, FileSource};
 
 /// Body text size in points.
@@ -127,7 +126,7 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
             } => {
                 let link = if let Some(anchor) = target.strip_prefix('#') {
                     Some(LinkTarget::Anchor(anchor.to_string()))
-                } else if is_safe_link(target) && !target.trim().is_empty() {
+                } else if crate::doc::links::is_safe(target) && !target.trim().is_empty() {
                     Some(LinkTarget::Uri(target.clone()))
                 } else {
                     None
