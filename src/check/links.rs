@@ -91,14 +91,15 @@ pub(crate) fn check_references(
             ));
             continue;
         }
-        let file_part = target.split(['#', '?']).next().unwrap_or(target);
+        // The file as renditions look it up: percent-decoded (`cases/` B31).
+        let file_part = links::local_file(target);
         if file_part.is_empty() {
             continue;
         }
-        let resolved = if Path::new(file_part).is_absolute() {
-            PathBuf::from(file_part)
+        let resolved = if Path::new(file_part.as_ref()).is_absolute() {
+            PathBuf::from(file_part.as_ref())
         } else {
-            doc_dir.join(file_part)
+            doc_dir.join(file_part.as_ref())
         };
         if !inside(&resolved, repo_root) {
             findings.push(Finding::error(

@@ -204,7 +204,7 @@ impl BodyWriter<'_> {
                     let _ = write!(
                         self.out,
                         "<a href=\"{}\"{title}>",
-                        escape(&self.job.link_target(target))
+                        escape(&crate::doc::links::href(&self.job.link_target(target)))
                     );
                     self.inlines(content);
                     self.out.push_str("</a>");

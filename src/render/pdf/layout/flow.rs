@@ -127,7 +127,9 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
                 let link = if let Some(anchor) = target.strip_prefix('#') {
                     Some(LinkTarget::Anchor(anchor.to_string()))
                 } else if crate::doc::links::is_safe(target) && !target.trim().is_empty() {
-                    Some(LinkTarget::Uri(target.clone()))
+                    Some(LinkTarget::Uri(
+                        crate::doc::links::href(target).into_owned(),
+                    ))
                 } else {
                     None
                 };
