@@ -15,10 +15,11 @@ use crate::fsx::{self, FsError};
 /// The settings file's name.
 pub const FILE_NAME: &str = "sopctl.toml";
 
-/// Paper size for the PDF rendition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+/// Paper size for the PDF rendition (SPEC §2's default: A4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Paper {
     /// ISO A4, 210 × 297 mm.
+    #[default]
     #[serde(alias = "a4")]
     A4,
     /// US Letter, 8.5 × 11 in (215.9 × 279.4 mm).

@@ -12,7 +12,6 @@
     reason = "tests stop at the first broken step"
 )]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -23,7 +22,7 @@ use sopctl::model::Document;
 use sopctl::render::images::WorkTree;
 use sopctl::render::pdf::fonts::text_width;
 use sopctl::render::pdf::layout::{Geometry, Item, layout};
-use sopctl::render::{RenderJob, RenderMeta};
+use sopctl::render::{RenderJob, RenderMeta, RenderSettings};
 
 #[path = "../fuzz/targets.rs"]
 mod targets;
@@ -345,17 +344,13 @@ proptest! {
     fn renders_are_reproducible(body in body()) {
         let sop = sop_with(&body);
         let files = WorkTree { root: empty_root() };
-        let links = BTreeMap::new();
-        let job = || RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from("p.md"),
-            files: &files,
-            meta: RenderMeta::of(&sop, "Org", "Uncontrolled when printed", Some("abc1234")),
-            allow_html: false,
-            paper: Paper::A4,
+        let settings = RenderSettings {
+            organization: "Org".to_string(),
+            footer: "Uncontrolled when printed".to_string(),
             template_root: empty_root(),
-            sop_links: &links,
+            ..RenderSettings::default()
         };
+        let job = || RenderJob::new(&settings, &sop, PathBuf::from("p.md"), &files, Some("abc1234"));
         let pdf1 = sopctl::render::pdf::pdf(&job(), 1_700_000_000).expect("pdf");
         let pdf2 = sopctl::render::pdf::pdf(&job(), 1_700_000_000).expect("pdf");
         prop_assert!(pdf1.bytes == pdf2.bytes, "two PDFs of one input differ");

@@ -240,17 +240,19 @@ fn the_same_input_gives_byte_identical_pdfs_in_one_process_and_in_two() {
     // In one process, twice (printpdf's own IDs come from a process-wide counter).
     let sop = sopctl::doc::Sop::from_bytes(Path::new("privacy.md"), example()).expect("sop");
     let files = |_: &Path| None;
+    let settings = sopctl::render::RenderSettings {
+        footer: "Uncontrolled when printed".to_string(),
+        template_root: PathBuf::from("."),
+        ..sopctl::render::RenderSettings::default()
+    };
     let render = || {
-        let job = sopctl::render::RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from("privacy.md"),
-            files: &files,
-            meta: sopctl::render::RenderMeta::of(&sop, "", "Uncontrolled when printed", None),
-            allow_html: false,
-            paper: sopctl::config::Paper::A4,
-            template_root: PathBuf::from("."),
-            sop_links: &std::collections::BTreeMap::new(),
-        };
+        let job = sopctl::render::RenderJob::new(
+            &settings,
+            &sop,
+            PathBuf::from("privacy.md"),
+            &files,
+            None,
+        );
         sopctl::render::pdf::pdf(&job, 1_762_560_000)
             .expect("pdf")
             .bytes
