@@ -109,7 +109,7 @@ pub struct Report {
     /// SOPs on the site.
     pub sops: usize,
     /// Released SOPs whose file is gone, so they are not on the site
-    /// ([`Workspace::vanished_documents`]).
+    /// ([`crate::check::repository::vanished_documents`]).
     pub missing: Vec<crate::doc::Finding>,
     /// Image and glyph problems of the versions rendered in this run, located in the released
     /// text (issue 14 item 6).

@@ -1,5 +1,5 @@
 //! The rules `sopctl check` applies to one document on its own (SPEC §4). Rules that need the
-//! repository (unique IDs, version against tags) are in [`super::repository`] and
+//! repository (unique IDs, version against tags) are in [`super::repository`](mod@super::repository) and
 //! [`super::history`].
 //!
 //! Takes a parsed [`Sop`] and the repository root; returns findings in file order. Reads the

@@ -6,12 +6,12 @@
 //! [`errors_of`], which checks one document exactly as `sopctl check FILE` does: the errors a
 //! release refuses on are the errors `check` prints for the same tree.
 //!
-//! - [`document`]: the rules one document is checked against on its own (front matter, body,
+//! - [`document`](mod@document): the rules one document is checked against on its own (front matter, body,
 //!   placeholders, glyphs, merge markers, the values a release rewrites).
 //! - [`links`]: links and images: anchors, schemes, files inside the repository.
 //! - [`history`]: the document against git: status moves, version and revision table against
 //!   the release tags, the periodic review.
-//! - [`repository`]: the rules that need every SOP or the settings: shared IDs and tag names,
+//! - [`repository`](mod@repository): the rules that need every SOP or the settings: shared IDs and tag names,
 //!   deleted and vanished SOPs, the `out` setting, templates, an interrupted record.
 //!
 //! It does not print, decide exit codes or write anything.
@@ -82,7 +82,7 @@ fn document_shown(ws: &Workspace, sop: &Sop, shown: &Path) -> Vec<Finding> {
 }
 
 /// Checks the files of `scope` among `entries` (every SOP file of the repository, plus any
-/// named file outside the SOP folders): each document's own findings ([`document`]), or the
+/// named file outside the SOP folders): each document's own findings ([`document()`]), or the
 /// reason it cannot be read; IDs that another file uses too; a tag format that the SOPs would
 /// share. [`Scope::Everything`] adds the rules about the repository as a whole (SOPs deleted or
 /// vanished, the `out` setting, templates, an interrupted record).
