@@ -3,7 +3,8 @@
 //! A [`Workspace`] holds the root folder, the settings, the git repository (if there is one)
 //! and today's date in the repository's time zone ([`crate::clock`]), so nothing deeper in the
 //! library looks at the environment or the clock.
-//! It lists the SOPs of the repository and finds one by ID or path (SPEC §4).
+//! It lists the SOPs of the repository and finds one by ID or path (SPEC §4). It does not
+//! check them ([`crate::check`]) or guard where output goes ([`crate::paths`]).
 
 use std::path::{Path, PathBuf};
 

@@ -6,13 +6,14 @@
 //! [`errors_of`], which checks one document exactly as `sopctl check FILE` does: the errors a
 //! release refuses on are the errors `check` prints for the same tree.
 //!
-//! - [`document`](mod@document): the rules one document is checked against on its own (front matter, body,
-//!   placeholders, glyphs, merge markers, the values a release rewrites).
+//! - [`document`](mod@document): the rules one document is checked against on its own (front
+//!   matter, body, placeholders, glyphs, merge markers, the values a release rewrites).
 //! - [`links`]: links and images: anchors, schemes, files inside the repository.
 //! - [`history`]: the document against git: status moves, version and revision table against
 //!   the release tags, the periodic review.
-//! - [`repository`](mod@repository): the rules that need every SOP or the settings: shared IDs and tag names,
-//!   deleted and vanished SOPs, the `out` setting, templates, an interrupted record.
+//! - [`repository`](mod@repository): the rules that need every SOP or the settings: shared IDs
+//!   and tag names, deleted and vanished SOPs, the `out` setting, templates, an interrupted
+//!   record.
 //!
 //! It does not print, decide exit codes or write anything.
 
