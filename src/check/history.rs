@@ -5,40 +5,19 @@
 //! (shown as the document was found). Outside a git repository only the review rule applies.
 
 use crate::doc::{DocId, Finding, Location, Sop};
-use crate::repo::{Repo, TagFormat};
+use crate::repo::{ReleaseRecord, Releases, Repo, TagFormat};
+use crate::version::DocVersion;
 use crate::workspace::Workspace;
 
 /// The document against its history: an overdue periodic review (a warning), a status move
 /// the lifecycle does not allow, the front-matter version against the last release, and the
 /// revision table against the release records (SPEC §4, §8).
 pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let path = sop.path();
-    let top = Location { line: 1, column: 1 };
-    let meta = &sop.metadata;
-    if let Some(due) = crate::lifecycle::next_review(ws, sop)
-        && due < ws.today
-    {
-        let at = sop
-            .front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("review_interval"))
-            .map_or(top, |e| e.location);
-        findings.push(Finding::warning(
-            path,
-            at,
-            format!(
-                "the periodic review was due on {due} ({} after the last release or review); review the SOP and record it with  sopctl review -m \"What was checked\"",
-                meta.review_interval.as_ref().map_or("", |i| i.as_str()),
-            ),
-        ));
-    }
+    let mut findings: Vec<Finding> = review_overdue(ws, sop).into_iter().collect();
     let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
         return findings;
     };
-    if let Some(finding) = status_move_finding(ws, repo, sop, id) {
-        findings.push(finding);
-    }
+    findings.extend(status_move_finding(ws, repo, sop, id));
     if repo.is_shallow() {
         return findings;
     }
@@ -48,93 +27,129 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
     let Some(latest) = releases.latest() else {
         return findings;
     };
-    if let Some(version) = &meta.version
-        && version < &latest.version
-    {
-        let at = sop
-            .front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("version"))
-            .map_or(top, |e| e.value.location());
-        findings.push(Finding::error(
+    findings.extend(version_behind(sop, latest));
+    findings.extend(table_against_records(sop, &releases));
+    findings
+}
+
+/// The place of `key`'s value in the front matter, else line 1.
+fn value_place(sop: &Sop, key: &str) -> Location {
+    sop.front_matter
+        .as_ref()
+        .and_then(|fm| fm.get(key))
+        .map_or(Location { line: 1, column: 1 }, |e| e.value.location())
+}
+
+/// A warning at `review_interval` when the periodic review is overdue (SPEC §8).
+fn review_overdue(ws: &Workspace, sop: &Sop) -> Option<Finding> {
+    let due = crate::lifecycle::next_review(ws, sop).filter(|due| *due < ws.today)?;
+    let at = sop
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.get("review_interval"))
+        .map_or(Location { line: 1, column: 1 }, |e| e.location);
+    let interval = sop.metadata.review_interval.as_ref();
+    Some(Finding::warning(
+        sop.path(),
+        at,
+        format!(
+            "the periodic review was due on {due} ({} after the last release or review); review the SOP and record it with  sopctl review -m \"What was checked\"",
+            interval.map_or("", |i| i.as_str()),
+        ),
+    ))
+}
+
+/// An error at `version` when it is below the last release.
+fn version_behind(sop: &Sop, latest: &ReleaseRecord) -> Option<Finding> {
+    let version = sop
+        .metadata
+        .version
+        .as_ref()
+        .filter(|v| **v < latest.version)?;
+    Some(Finding::error(
+        sop.path(),
+        value_place(sop, "version"),
+        format!(
+            "the version {version} is older than the last release {} (tag {})",
+            latest.version, latest.tag
+        ),
+    ))
+}
+
+/// The revision table against the release records: a row that differs from its record, or a
+/// release without a row (warnings: the next release writes the table back), or no table.
+fn table_against_records(sop: &Sop, releases: &Releases) -> Vec<Finding> {
+    use crate::doc::revision_table::{cell_text, escape_cell};
+    let path = sop.path();
+    let Some(section) = crate::doc::revision_table::find(sop) else {
+        return vec![Finding::warning(
             path,
-            at,
-            format!(
-                "the version {version} is older than the last release {} (tag {})",
-                latest.version, latest.tag
-            ),
-        ));
-    }
-    if let Some(section) = crate::doc::revision_table::find(sop) {
-        for record in releases
-            .records
+            Location { line: 1, column: 1 },
+            "the document has no Revision History section; the next `sopctl release` adds it",
+        )];
+    };
+    let heading = Location {
+        line: sop
+            .source
+            .location(section.heading_end.saturating_sub(1))
+            .line,
+        column: 1,
+    };
+    let has_row = |version: &DocVersion| {
+        section
+            .rows
             .iter()
-            .filter(|r| r.by_sopctl && !r.adopted)
-        {
-            let Some(row) = section
-                .rows
-                .iter()
-                .find(|row| row.version.as_ref() == Some(&record.version))
-            else {
-                continue;
-            };
-            // Compared as the characters the cells show, whatever escaping they were
-            // written with (older releases escaped only `|`).
-            let shown = |value: &str| {
-                let cell = crate::doc::revision_table::escape_cell(value);
-                crate::doc::revision_table::cell_text(&cell)
-            };
-            let expected = [
-                record.date.to_string(),
-                shown(&record.summary),
-                shown(&record.author),
-            ];
-            let actual: Vec<String> = row
-                .cells
-                .iter()
-                .skip(1)
-                .take(3)
-                .map(|c| crate::doc::revision_table::cell_text(c))
-                .collect();
-            if actual != expected {
-                let at = sop.source.location(section.heading_end.saturating_sub(1));
-                findings.push(Finding::warning(
-                    path,
-                    Location { line: at.line, column: 1 },
-                    format!(
-                        "the revision history row for {} differs from its release record ({} | {} | {}); the next `sopctl release` writes the record's values back",
-                        record.version, expected[0], expected[1], expected[2]
-                    ),
-                ));
-            }
-        }
-        let missing: Vec<String> = releases
-            .records
+            .find(|row| row.version.as_ref() == Some(version))
+    };
+    let mut findings = Vec::new();
+    for record in releases
+        .records
+        .iter()
+        .filter(|r| r.by_sopctl && !r.adopted)
+    {
+        let Some(row) = has_row(&record.version) else {
+            continue;
+        };
+        // Compared as the characters the cells show, whatever escaping they were written with
+        // (older releases escaped only `|`).
+        let shown = |value: &str| cell_text(&escape_cell(value));
+        let expected = [
+            record.date.to_string(),
+            shown(&record.summary),
+            shown(&record.author),
+        ];
+        let actual: Vec<String> = row
+            .cells
             .iter()
-            .filter(|r| {
-                !section
-                    .rows
-                    .iter()
-                    .any(|row| row.version.as_ref() == Some(&r.version))
-            })
-            .map(|r| r.version.to_string())
+            .skip(1)
+            .take(3)
+            .map(|c| cell_text(c))
             .collect();
-        if !missing.is_empty() {
-            let at = sop.source.location(section.heading_end.saturating_sub(1));
+        if actual != expected {
             findings.push(Finding::warning(
                 path,
-                Location { line: at.line, column: 1 },
+                heading,
                 format!(
-                    "the revision history has no row for the release {}; the next `sopctl release` writes it",
-                    missing.join(", ")
+                    "the revision history row for {} differs from its release record ({} | {} | {}); the next `sopctl release` writes the record's values back",
+                    record.version, expected[0], expected[1], expected[2]
                 ),
             ));
         }
-    } else {
+    }
+    let missing: Vec<String> = releases
+        .records
+        .iter()
+        .filter(|r| has_row(&r.version).is_none())
+        .map(|r| r.version.to_string())
+        .collect();
+    if !missing.is_empty() {
         findings.push(Finding::warning(
             path,
-            top,
-            "the document has no Revision History section; the next `sopctl release` adds it",
+            heading,
+            format!(
+                "the revision history has no row for the release {}; the next `sopctl release` writes it",
+                missing.join(", ")
+            ),
         ));
     }
     findings
@@ -146,11 +161,7 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
 /// error at the `status` line.
 fn status_move_finding(ws: &Workspace, repo: &Repo, sop: &Sop, id: &DocId) -> Option<Finding> {
     let now = sop.metadata.status_or_default();
-    let at = sop
-        .front_matter
-        .as_ref()
-        .and_then(|fm| fm.get("status"))
-        .map_or(Location { line: 1, column: 1 }, |e| e.value.location());
+    let at = value_place(sop, "status");
     if let Some(retired) = ws.lifecycle().retirement(id.as_str())
         && retired.status != now
     {
