@@ -7,7 +7,7 @@
 //! the file system; changes nothing.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::doc::{DocId, Finding, Location, Sop};
 use crate::repo::TagFormat;
@@ -165,7 +165,8 @@ pub fn shared_tag_format(ws: &Workspace, entries: &[Entry]) -> Option<Finding> {
 /// the other files. IDs that differ only in letter case count as the same: their folders
 /// and tags would be one on Windows and macOS, whose file systems ignore case.
 pub fn duplicate_ids(ws: &Workspace, entries: &[Entry]) -> Vec<Finding> {
-    let mut by_id: BTreeMap<String, Vec<(&DocId, &Sop)>> = BTreeMap::new();
+    // Each SOP with the file it was found as (the entry's path, which `check` shows).
+    let mut by_id: BTreeMap<String, Vec<(&DocId, &Sop, &Path)>> = BTreeMap::new();
     for entry in entries {
         if let Ok(sop) = &entry.sop
             && let Some(id) = sop.id()
@@ -173,26 +174,23 @@ pub fn duplicate_ids(ws: &Workspace, entries: &[Entry]) -> Vec<Finding> {
             by_id
                 .entry(id.as_str().to_ascii_lowercase())
                 .or_default()
-                .push((id, sop));
+                .push((id, sop, &entry.path));
         }
     }
     let mut findings = Vec::new();
-    for sops in by_id.values() {
-        if sops.len() < 2 {
-            continue;
-        }
-        for (id, sop) in sops {
+    for sops in by_id.values().filter(|sops| sops.len() > 1) {
+        for (id, sop, path) in sops {
             let mut case_only = false;
             let others: Vec<String> = sops
                 .iter()
-                .filter(|(_, o)| o.path() != sop.path())
-                .map(|(other_id, o)| {
-                    let path = ws.display_path(o.path()).display().to_string();
+                .filter(|(_, _, other)| other != path)
+                .map(|(other_id, _, other)| {
+                    let shown = ws.display_path(other).display().to_string();
                     if other_id == id {
-                        path
+                        shown
                     } else {
                         case_only = true;
-                        format!("{path} (as `{other_id}`)")
+                        format!("{shown} (as `{other_id}`)")
                     }
                 })
                 .collect();
@@ -207,7 +205,7 @@ pub fn duplicate_ids(ws: &Workspace, entries: &[Entry]) -> Vec<Finding> {
                 ""
             };
             findings.push(Finding::error(
-                ws.display_path(sop.path()),
+                ws.display_path(path),
                 location,
                 format!(
                     "the ID `{id}` is also used by {}; every SOP needs its own ID{note}",

@@ -177,6 +177,9 @@ fn check_and_release_agree_on_the_rules_of_the_repository_and_of_rewritten_value
         "{errors:?}"
     );
 
+    // The same file named by a roundabout path: the same findings, naming it as found.
+    assert_eq!(assert_agree(&env, "sops/../sops/a.md"), errors);
+
     // A file whose front matter gives no ID: release names what check finds, not only "not
     // an SOP".
     let env = TestEnv::repo();
