@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 use sopctl::config::Paper;
 use sopctl::doc::Sop;
+use sopctl::model::Document;
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
-use sopctl::render::{self, RenderJob, RenderMeta};
+use sopctl::render::{self, RenderJob, RenderMeta, RenderSettings};
 
 fn main() {
     divan::main();
@@ -83,17 +83,19 @@ fn html(bencher: divan::Bencher<'_, '_>, name: &str) {
     let sop = Sop::from_bytes(path, bytes.clone()).expect("parses");
     let root = path.parent().expect("folder").to_path_buf();
     let files = WorkTree { root: root.clone() };
+    let settings = RenderSettings {
+        footer: "Uncontrolled when printed".to_string(),
+        template_root: root.clone(),
+        ..RenderSettings::default()
+    };
     bencher.bench(|| {
-        let job = RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from(path.file_name().expect("name")),
-            files: &files,
-            meta: RenderMeta::of(&sop, "", "Uncontrolled when printed", None),
-            allow_html: false,
-            paper: Paper::A4,
-            template_root: root.clone(),
-            sop_links: &std::collections::BTreeMap::new(),
-        };
+        let job = RenderJob::new(
+            &settings,
+            &sop,
+            PathBuf::from(path.file_name().expect("name")),
+            &files,
+            None,
+        );
         render::html(&job).expect("renders")
     });
 }

@@ -4,7 +4,6 @@
 
 #![allow(dead_code, reason = "each user takes the functions it needs")]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -12,10 +11,10 @@ use sopctl::config::Paper;
 use sopctl::diff::{self, format};
 use sopctl::doc::Sop;
 use sopctl::doc::front_matter::{FrontMatter, Value};
+use sopctl::model::Document;
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
 use sopctl::render::pdf::{layout, write};
-use sopctl::render::{self, RenderJob, RenderMeta};
+use sopctl::render::{self, RenderJob, RenderMeta, RenderSettings};
 use sopctl::version::{Bump, DocVersion, VersionSpec};
 
 /// An empty folder as the repository: images are looked up and not found.
@@ -133,18 +132,15 @@ pub(crate) fn html(data: &[u8]) {
     let files = WorkTree {
         root: empty_root().clone(),
     };
-    let links = BTreeMap::new();
     for allow_html in [false, true] {
-        let job = RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from("fuzz.md"),
-            files: &files,
-            meta: RenderMeta::of(&sop, "Fuzz Org", "Uncontrolled when printed", None),
+        let settings = RenderSettings {
+            organization: "Fuzz Org".to_string(),
+            footer: "Uncontrolled when printed".to_string(),
             allow_html,
-            paper: Paper::A4,
             template_root: empty_root().clone(),
-            sop_links: &links,
+            ..RenderSettings::default()
         };
+        let job = RenderJob::new(&settings, &sop, PathBuf::from("fuzz.md"), &files, None);
         if let Ok(page) = render::html(&job) {
             let text = String::from_utf8_lossy(&page.bytes);
             assert!(text.trim_end().ends_with("</html>"), "page not closed");

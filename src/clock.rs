@@ -102,7 +102,7 @@ fn suggest(name: &str) -> Option<String> {
         })
         .cloned()
         .or_else(|| {
-            crate::config::nearest(name.trim(), names.iter().map(String::as_str))
+            crate::suggest::nearest(name.trim(), names.iter().map(String::as_str))
                 .map(str::to_string)
         })
 }

@@ -15,10 +15,11 @@ use crate::fsx::{self, FsError};
 /// The settings file's name.
 pub const FILE_NAME: &str = "sopctl.toml";
 
-/// Paper size for the PDF rendition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+/// Paper size for the PDF rendition (SPEC §2's default: A4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Paper {
     /// ISO A4, 210 × 297 mm.
+    #[default]
     #[serde(alias = "a4")]
     A4,
     /// US Letter, 8.5 × 11 in (215.9 × 279.4 mm).
@@ -146,21 +147,6 @@ pub enum ConfigError {
     },
 }
 
-/// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
-}
-
 impl Settings {
     /// Reads settings from TOML text; `path` is used in messages.
     ///
@@ -180,7 +166,7 @@ impl Settings {
                     .unwrap_or("")
                     .trim_matches(['"', '\''])
                     .to_string();
-                let suggestion = nearest(&key, KEYS).map(str::to_string);
+                let suggestion = crate::suggest::nearest(&key, KEYS).map(str::to_string);
                 ConfigError::UnknownKey {
                     path: path.to_path_buf(),
                     location,

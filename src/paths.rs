@@ -9,11 +9,17 @@
 //! committed file cannot then make sopctl inline `/etc/passwd` into a published page, or write
 //! renditions over another folder of the machine.
 //!
-//! What this module does not do: check a folder for being a good output folder (the repository
-//! itself, `.git`, tracked files: [`crate::workspace::Workspace::check_output_dir`]), or resolve
-//! images and links of a document ([`crate::render::images`], [`crate::doc::check`]).
+//! The output guards are here too: a folder that renditions are written into
+//! ([`check_output_dir`], [`output_setting`]) and a file that a report is written to
+//! ([`check_output_file`]) may not be the repository itself, `.git`, a folder of SOPs or a file
+//! git tracks.
+//!
+//! What this module does not do: resolve images and links of a document
+//! ([`crate::render::images`], [`crate::check`]).
 
 use std::path::{Component, Path, PathBuf};
+
+use crate::workspace::Workspace;
 
 /// A path that leads outside the repository.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +76,169 @@ pub fn resolve_inside(repository: &Path, base: &Path, path: &Path) -> Result<Pat
         through_link: lexical(&joined).starts_with(&repository),
         target: resolved,
     })
+}
+
+/// Why a folder cannot receive renditions (SPEC §9). Each holds the folder as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputDirError {
+    /// The `out` setting leads outside the repository ([`resolve_inside`]); only `-o` on the
+    /// command line may name a folder elsewhere.
+    #[error("{}", .0.sentence(&format!("the output folder {} (`out` in sopctl.toml)", .0.shown.display())))]
+    OutsideRepository(Outside),
+    /// The repository's own root.
+    #[error("the output folder {} is the repository itself", .0.display())]
+    RepositoryRoot(PathBuf),
+    /// A folder that holds the repository.
+    #[error("the output folder {} holds the whole repository", .0.display())]
+    HoldsRepository(PathBuf),
+    /// An existing file, not a folder.
+    #[error("the output folder {} is a file, not a folder", .0.display())]
+    IsAFile(PathBuf),
+    /// Inside `.git`.
+    #[error("the output folder {} is inside git's own folder (.git)", .0.display())]
+    InsideGit(PathBuf),
+    /// A folder of SOPs, or one holding it.
+    #[error("the output folder {} is where the SOPs are kept ({}/)", dir.display(), docs.display())]
+    DocsFolder {
+        /// The folder.
+        dir: PathBuf,
+        /// The `docs` folder it meets.
+        docs: PathBuf,
+    },
+    /// A folder with files that git tracks.
+    #[error("the output folder {} holds files kept in git (such as {})", dir.display(), file.display())]
+    Tracked {
+        /// The folder.
+        dir: PathBuf,
+        /// One tracked file in it.
+        file: PathBuf,
+    },
+}
+
+/// Why a file cannot receive a report such as a redline (SPEC §9). Each holds the file as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputFileError {
+    /// An existing folder.
+    #[error("{} is a folder; the output needs a file name", .0.display())]
+    Folder(PathBuf),
+    /// Inside `.git`.
+    #[error("{} is inside git's own folder (.git), which sopctl never writes into", .0.display())]
+    InsideGit(PathBuf),
+    /// A file git tracks, or the settings file: writing would replace it.
+    #[error("{} is a file of the repository; writing the output there would replace it", .0.display())]
+    RepositoryFile(PathBuf),
+    /// A Markdown file in a folder of SOPs: an SOP, or a file that would be read as one.
+    #[error("{} is in a folder of SOPs, where a Markdown file is an SOP; the output goes elsewhere", .0.display())]
+    SopFile(PathBuf),
+}
+
+/// The folder of the `out` setting, where renditions go without `-o`. A committed setting
+/// never sends them out of the repository ([`crate::paths::resolve_inside`]: a folder
+/// elsewhere is given on the command line), and the folder must pass
+/// [`check_output_dir`].
+///
+/// # Errors
+/// [`OutputDirError::OutsideRepository`], or the rule of `check_output_dir` it breaks.
+pub fn output_setting(ws: &Workspace) -> Result<PathBuf, OutputDirError> {
+    resolve_inside(ws.repository_root(), &ws.root, &ws.settings.out)
+        .map_err(OutputDirError::OutsideRepository)?;
+    let out = ws.root.join(&ws.settings.out);
+    check_output_dir(ws, &out)?;
+    Ok(out)
+}
+
+/// Checks a folder that renditions are to be written into (SPEC §9): it may not be the
+/// repository itself or a folder holding it, lie inside git's own folder, hold files that
+/// git tracks, or be one of the folders of SOPs (`docs`). The folder need not exist yet;
+/// symbolic links in the part that exists are followed. Outside a repository every folder
+/// is accepted.
+///
+/// # Errors
+/// [`OutputDirError`] naming the rule the folder breaks.
+pub fn check_output_dir(ws: &Workspace, dir: &Path) -> Result<(), OutputDirError> {
+    let Some(repo) = &ws.repo else {
+        return Ok(());
+    };
+    let mut shown = ws.display_path(dir);
+    if shown.as_os_str().is_empty() {
+        shown = PathBuf::from(".");
+    }
+    let resolved = crate::fsx::resolve_existing_prefix(&ws.cwd.join(dir));
+    let root = repo.workdir();
+    if resolved == root {
+        return Err(OutputDirError::RepositoryRoot(shown));
+    }
+    if root.starts_with(&resolved) {
+        return Err(OutputDirError::HoldsRepository(shown));
+    }
+    if resolved.is_file() {
+        return Err(OutputDirError::IsAFile(shown));
+    }
+    if resolved.starts_with(repo.git_dir()) {
+        return Err(OutputDirError::InsideGit(shown));
+    }
+    let Ok(relative) = resolved.strip_prefix(root) else {
+        return Ok(());
+    };
+    for (docs, docs_dir) in resolved_doc_folders(ws) {
+        // SOPs kept all over the repository (`docs = ["."]`) leave the tracked-files rule.
+        if docs_dir != root && (resolved.starts_with(&docs_dir) || docs_dir.starts_with(&resolved))
+        {
+            return Err(OutputDirError::DocsFolder {
+                dir: shown,
+                docs: docs.clone(),
+            });
+        }
+    }
+    if let Some(file) = repo.tracked_file_under(relative) {
+        return Err(OutputDirError::Tracked { dir: shown, file });
+    }
+    Ok(())
+}
+
+/// Checks a file that a report (such as `diff -o`) is to be written to (SPEC §9): not a
+/// folder, not inside `.git`, and not a file of the repository (tracked by git, the settings
+/// file, or a Markdown file in a folder of SOPs), which the report would replace. Outside a
+/// repository only the folder rule applies.
+///
+/// # Errors
+/// [`OutputFileError`] naming the rule the file breaks.
+pub fn check_output_file(ws: &Workspace, file: &Path) -> Result<(), OutputFileError> {
+    let shown = ws.display_path(file);
+    let resolved = crate::fsx::resolve_existing_prefix(&ws.cwd.join(file));
+    if resolved.is_dir() {
+        return Err(OutputFileError::Folder(shown));
+    }
+    let Some(repo) = &ws.repo else {
+        return Ok(());
+    };
+    if resolved.starts_with(repo.git_dir()) {
+        return Err(OutputFileError::InsideGit(shown));
+    }
+    let Ok(relative) = resolved.strip_prefix(repo.workdir()) else {
+        return Ok(());
+    };
+    let is_sop = relative
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        && resolved_doc_folders(ws).any(|(_, dir)| resolved.starts_with(dir));
+    let is_settings = resolved == ws.root.join(crate::config::FILE_NAME);
+    if is_settings || repo.tracked_file_under(relative).is_some() {
+        return Err(OutputFileError::RepositoryFile(shown));
+    }
+    if is_sop {
+        return Err(OutputFileError::SopFile(shown));
+    }
+    Ok(())
+}
+
+/// Each `docs` folder as written in the settings, with where it really is (symbolic links
+/// followed, [`crate::fsx::resolve_existing_prefix`]).
+fn resolved_doc_folders(ws: &Workspace) -> impl Iterator<Item = (&PathBuf, PathBuf)> {
+    ws.settings
+        .docs
+        .iter()
+        .map(|d| (d, crate::fsx::resolve_existing_prefix(&ws.root.join(d))))
 }
 
 /// `path` with `.` and `..` worked out by name alone, as if no folder were a symbolic link.

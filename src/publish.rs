@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::doc::{Sop, Status};
 use crate::fsx::{self, FsError};
-use crate::render::{self, RenderJob, RenderMeta};
+use crate::render::{self, RenderJob, RenderSettings};
 use crate::repo::ReleaseRecord;
 use crate::templates::{self, TemplateError};
 use crate::workspace::{Workspace, WorkspaceError};
@@ -109,7 +109,7 @@ pub struct Report {
     /// SOPs on the site.
     pub sops: usize,
     /// Released SOPs whose file is gone, so they are not on the site
-    /// ([`Workspace::vanished_documents`]).
+    /// ([`crate::check::repository::vanished_documents`]).
     pub missing: Vec<crate::doc::Finding>,
     /// Image and glyph problems of the versions rendered in this run, located in the released
     /// text (issue 14 item 6).
@@ -204,14 +204,9 @@ struct Done {
 /// cannot be shared between threads; each thread opens its own).
 struct Shared<'a> {
     root: PathBuf,
-    /// Where `templates/` overrides are looked up.
-    template_root: PathBuf,
     out: &'a Path,
-    organization: String,
-    footer: String,
-    allow_html: bool,
-    paper: crate::config::Paper,
-    links: std::collections::BTreeMap<PathBuf, String>,
+    /// What every rendition shares: settings, templates, the SOPs for links.
+    render: RenderSettings,
 }
 
 /// Builds the site in `out`: every rendition, rendered in parallel on all cores.
@@ -246,7 +241,7 @@ pub fn publish_shard(
     let mut report = Report::default();
     let mut plan: Vec<Planned> = Vec::new();
     let entries = ws.documents();
-    report.missing = ws.vanished_documents(&entries);
+    report.missing = crate::check::repository::vanished_documents(ws, &entries);
     for entry in entries {
         let Ok(sop) = entry.sop else { continue };
         let Some(id) = sop.id().cloned() else {
@@ -299,13 +294,8 @@ pub fn publish_shard(
 
     let shared = Shared {
         root: repo.workdir().to_path_buf(),
-        template_root: ws.root.clone(),
         out,
-        organization: ws.settings.organization.clone(),
-        footer: ws.settings.footer.clone(),
-        allow_html: ws.settings.allow_html,
-        paper: ws.settings.paper,
-        links: render::sop_links(ws),
+        render: RenderSettings::of(ws),
     };
     let results: Vec<Result<Done, PublishError>> = work
         .par_iter()
@@ -512,40 +502,23 @@ fn render_version(
         repo,
         commit: record.commit.clone(),
     };
-    let base = RenderMeta::of(
+    let mut job = RenderJob::new(
+        &shared.render,
         &sop,
-        &shared.organization,
-        &shared.footer,
+        relative.clone().unwrap_or_else(|| sop.path().to_path_buf()),
+        &files,
         Some(record.short_commit()),
     );
-    let job = RenderJob {
-        sop: &sop,
-        doc_relative: relative.clone().unwrap_or_else(|| sop.path().to_path_buf()),
-        files: &files,
-        meta: RenderMeta {
-            // A retired SOP's versions all carry its final status and watermark.
-            status: retired.as_ref().map_or_else(
-                || sop.metadata.status_or_default().to_string(),
-                |r| r.status.to_string(),
-            ),
-            // …and no next review.
-            next_review: if retired.is_some() {
-                String::new()
-            } else {
-                base.next_review.clone()
-            },
-            approvals: record
-                .approvals
-                .iter()
-                .map(|t| crate::lifecycle::Approval::from_trailer(t))
-                .collect(),
-            ..base
-        },
-        allow_html: shared.allow_html,
-        paper: shared.paper,
-        template_root: shared.template_root.clone(),
-        sop_links: &shared.links,
-    };
+    if let Some(retired) = retired {
+        // A retired SOP's versions all carry its final status and watermark, and no next review.
+        job.meta.status = retired.status.to_string();
+        job.meta.next_review = String::new();
+    }
+    job.meta.approvals = record
+        .approvals
+        .iter()
+        .map(|t| crate::lifecycle::Approval::from_trailer(t))
+        .collect();
     let date = record
         .date
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -589,7 +562,7 @@ fn render_version(
                 &previous.version.to_string(),
                 &record.version.to_string(),
             );
-            let css = templates::source(&shared.template_root, templates::STYLE)?;
+            let css = templates::source(&shared.render.template_root, templates::STYLE)?;
             let page = crate::diff::format::html(&diff, id.as_str(), &css);
             fsx::write_atomic(&path, page.as_bytes())?;
             done.written.push(path);

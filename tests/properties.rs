@@ -12,18 +12,17 @@
     reason = "tests stop at the first broken step"
 )]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use sopctl::config::Paper;
 use sopctl::doc::Sop;
 use sopctl::doc::front_matter::Value;
+use sopctl::model::Document;
 use sopctl::render::images::WorkTree;
-use sopctl::render::ir::Document;
 use sopctl::render::pdf::fonts::text_width;
 use sopctl::render::pdf::layout::{Geometry, Item, layout};
-use sopctl::render::{RenderJob, RenderMeta};
+use sopctl::render::{RenderJob, RenderMeta, RenderSettings};
 
 #[path = "../fuzz/targets.rs"]
 mod targets;
@@ -345,17 +344,13 @@ proptest! {
     fn renders_are_reproducible(body in body()) {
         let sop = sop_with(&body);
         let files = WorkTree { root: empty_root() };
-        let links = BTreeMap::new();
-        let job = || RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from("p.md"),
-            files: &files,
-            meta: RenderMeta::of(&sop, "Org", "Uncontrolled when printed", Some("abc1234")),
-            allow_html: false,
-            paper: Paper::A4,
+        let settings = RenderSettings {
+            organization: "Org".to_string(),
+            footer: "Uncontrolled when printed".to_string(),
             template_root: empty_root(),
-            sop_links: &links,
+            ..RenderSettings::default()
         };
+        let job = || RenderJob::new(&settings, &sop, PathBuf::from("p.md"), &files, Some("abc1234"));
         let pdf1 = sopctl::render::pdf::pdf(&job(), 1_700_000_000).expect("pdf");
         let pdf2 = sopctl::render::pdf::pdf(&job(), 1_700_000_000).expect("pdf");
         prop_assert!(pdf1.bytes == pdf2.bytes, "two PDFs of one input differ");
@@ -495,7 +490,7 @@ proptest! {
     #[test]
     fn a_summary_is_written_as_text(summary in summary()) {
         use sopctl::doc::revision_table::{HistoryEntry, regenerate};
-        use sopctl::render::ir::{Block, Inline};
+        use sopctl::model::{Block, Inline};
         let sop = sop_with("## Procedure\n\nDo it.[^1]\n\n[^1]: A note.\n");
         let entry = HistoryEntry {
             version: sopctl::version::DocVersion::parse("1.2").expect("version"),
@@ -507,7 +502,7 @@ proptest! {
         let (source, _) = regenerate(&sop, &[entry], false);
         let released = Sop::from_bytes(Path::new("p.md"), source.text().as_bytes().to_vec())
             .expect("parses");
-        let errors: Vec<_> = sopctl::doc::check::check_document(&released, &empty_root())
+        let errors: Vec<_> = sopctl::check::document::check_document(&released, &empty_root())
             .into_iter()
             .filter(|f| f.severity == sopctl::doc::Severity::Error)
             .map(|f| f.to_string())

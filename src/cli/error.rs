@@ -6,11 +6,12 @@
 use crate::config::ConfigError;
 use crate::doc::DocError;
 use crate::fsx::FsError;
+use crate::paths::OutputDirError;
 use crate::release::Refusal;
 use crate::repo::RepoError;
 use crate::shell;
 use crate::templates::TemplateError;
-use crate::workspace::{OutputDirError, WorkspaceError};
+use crate::workspace::WorkspaceError;
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;

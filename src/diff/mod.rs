@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::doc::Sop;
 use crate::doc::revision_table::is_history_heading;
-use crate::render::ir::{Block, Document, Inline, List, inline_text};
+use crate::model::{Block, Document, Inline, List, inline_text};
 use words::Run;
 
 /// What happened to a section.

@@ -9,7 +9,7 @@
 //! - a line break: `<br>`, `<br/>` or `<br />`;
 //! - the start and end of an [`Element`]: `<sup>` and `</sup>`, and so on, paired among the
 //!   inlines of one paragraph, heading or table cell (the pairing is done by the document
-//!   model, `render::ir`).
+//!   model, `model`).
 //!
 //! Tag names are matched in any letter case; white space may come before the closing `>`.
 //! Anything else — another tag, one of these with attributes (`<sup class="x">`), a closing

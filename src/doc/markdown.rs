@@ -18,7 +18,7 @@ use super::source::Location;
 /// Footnote definitions stay where they are written, including those nothing refers to
 /// (comrak would otherwise move them to the end and drop the unreferenced ones): `check` warns
 /// about those (see [`super::footnotes`]), and the model numbers and places the notes itself
-/// (see [`crate::render::ir`]).
+/// (see [`crate::model`]).
 pub fn options() -> Options<'static> {
     let mut options = Options::default();
     options.extension.table = true;

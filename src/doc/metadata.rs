@@ -31,7 +31,7 @@ pub const KNOWN_KEYS: [&str; 9] = [
 /// distance costs time and memory in the product of the lengths, and a key may be megabytes.
 fn near_known_key(key: &str) -> Option<&'static str> {
     (key.len() <= 32)
-        .then(|| crate::config::nearest(key, KNOWN_KEYS))
+        .then(|| crate::suggest::nearest(key, KNOWN_KEYS))
         .flatten()
 }
 

@@ -10,17 +10,17 @@
 //! - [`markdown`]: the comrak options and a scan of headings, links and images.
 //! - [`footnotes`]: footnote references without a note, and notes nothing refers to.
 //! - [`inline_html`]: the inline HTML tags GitHub renders (`<br>`, `<sup>`, …), read as such.
+//! - [`links`]: what a link or image destination is: a fragment, a URL, a file; unsafe schemes.
 //! - [`nesting`]: the bound on how deep quotes, lists and inline markup nest.
 //! - [`anchors`]: heading anchors, unique and stable.
-//! - [`check`]: the rules `sopctl check` applies to one document.
 
 pub mod anchors;
-pub mod check;
 pub mod fields;
 pub mod finding;
 pub mod footnotes;
 pub mod front_matter;
 pub mod inline_html;
+pub mod links;
 pub mod markdown;
 pub mod metadata;
 pub mod nesting;

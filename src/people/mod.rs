@@ -310,7 +310,7 @@ fn shape_problem(message: &str, written: &str, key: Option<String>) -> Problem {
         let candidates = PERSON_KEYS.iter().copied().chain(["person"]);
         return Problem::UnknownKey {
             key: written.to_string(),
-            suggestion: crate::config::nearest(written, candidates),
+            suggestion: crate::suggest::nearest(written, candidates),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -436,7 +436,7 @@ pub fn findings(ws: &Workspace) -> Vec<Finding> {
         && !anyone
         && findings.is_empty()
     {
-        let (settings, location) = ws.settings_line("signatures");
+        let (settings, location) = crate::check::repository::settings_line(ws, "signatures");
         findings.push(Finding::error(
             settings,
             location,

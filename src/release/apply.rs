@@ -2,7 +2,7 @@
 
 use crate::doc::Sop;
 use crate::render::images::WorkTree;
-use crate::render::{self, RenderJob, RenderMeta};
+use crate::render::{self, RenderJob, RenderSettings};
 use crate::repo::RepoError;
 use crate::repo::lock::RecordLock;
 use crate::repo::transaction::{FaultPoint, RecordWrite, Written};
@@ -25,7 +25,7 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Ap
         action: "release",
         message: "not a git repository".into(),
     })?;
-    let links = render::sop_links(ws);
+    let settings = RenderSettings::of(ws);
     let bytes = plan.new_source.to_bytes();
     let findings = std::cell::RefCell::new(Vec::new());
     let renditions = |commit: &str| -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
@@ -37,24 +37,8 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Ap
             root: repo.workdir().to_path_buf(),
         };
         let short = &commit[..commit.len().min(7)];
-        let job = RenderJob {
-            sop: &sop,
-            doc_relative: plan.relative.clone(),
-            files: &files,
-            meta: RenderMeta {
-                approvals: plan.signatures.clone(),
-                ..RenderMeta::of(
-                    &sop,
-                    &ws.settings.organization,
-                    &ws.settings.footer,
-                    Some(short),
-                )
-            },
-            allow_html: ws.settings.allow_html,
-            paper: ws.settings.paper,
-            template_root: ws.root.clone(),
-            sop_links: &links,
-        };
+        let mut job = RenderJob::new(&settings, &sop, plan.relative.clone(), &files, Some(short));
+        job.meta.approvals.clone_from(&plan.signatures);
         let date = plan
             .effective
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)

@@ -180,7 +180,7 @@ pub enum Refusal {
     BadTagName(String),
     /// The `out` folder cannot receive renditions.
     #[error(transparent)]
-    BadOutputFolder(crate::workspace::OutputDirError),
+    BadOutputFolder(crate::paths::OutputDirError),
     /// A template of the repository's `templates/` leads outside the repository
     /// ([`crate::templates::outside_overrides`]); the renditions would need it.
     #[error("the template {0}")]

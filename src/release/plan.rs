@@ -1,9 +1,19 @@
 //! PLAN and VERIFY: from a request to a [`ReleasePlan`], or every [`Refusal`] (SPEC §5.1).
+//!
+//! [`prepare`] composes small named steps, as cargo-release does: `locate`, then
+//! `verify_repository`, `verify_identity`, `verify_summary`, `verify_checks`,
+//! `verify_approvals`, `verify_version`, `verify_after_last_release`, `verify_tag_name`,
+//! `verify_renditions` and `verify_tag`, each adding its refusals to one list; then
+//! `edit_front_matter`, `new_history` and `tag_message` make the plan.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
 
 use crate::doc::revision_table::{self, HistoryEntry};
-use crate::doc::{Finding, Severity, Sop, Status};
+use crate::doc::{DocId, Sop, SourceText, Status};
 use crate::repo::records::release_message;
-use crate::repo::{ReleaseRecord, Releases, RepoError, TagFormat};
+use crate::repo::{Identity, ReleaseRecord, Releases, Repo, RepoError, TagFormat};
 use crate::version::{Bump, DocVersion};
 use crate::workspace::Workspace;
 
@@ -34,6 +44,10 @@ pub fn history_entries(records: &[ReleaseRecord]) -> Vec<HistoryEntry> {
 /// `version` (in full), `effective` and `status: effective` in place, regenerates the revision
 /// table from the records plus the new one, and names the commit and the tag.
 ///
+/// First the named `verify_*` steps run and collect every refusal (the checks are those of
+/// `sopctl check`: [`crate::check::errors_of`]); then, with nothing refused, the new text and
+/// the messages are made.
+///
 /// # Errors
 /// Every refusal that applies, all at once.
 pub fn prepare(
@@ -41,17 +55,207 @@ pub fn prepare(
     sop: &Sop,
     request: &ReleaseRequest,
 ) -> Result<ReleasePlan, Vec<Refusal>> {
+    let v = verify(ws, sop, request)?;
+    // A document coming under sopctl keeps the effective date it already has.
+    let effective = match (request.date, v.adopting, sop.metadata.effective) {
+        (Some(d), _, _) => d,
+        (None, true, Some(d)) => d,
+        _ => ws.today,
+    };
+    let (edited, changed_keys) = edit_front_matter(ws, sop, &v.to, effective)?;
+    let row = HistoryEntry {
+        version: v.to.clone(),
+        date: effective.to_string(),
+        changes: v.summary.clone(),
+        author: v.author.clone(),
+        approved_by: v
+            .signatures
+            .iter()
+            .map(crate::lifecycle::Approval::label)
+            .collect(),
+    };
+    let (new_source, table) = new_history(sop, &edited, &v.releases, row, v.adopting);
+    let tag_message = tag_message(&v, effective);
+    let (id, to) = (&v.id, &v.to);
+    let commit_message = format!("{id}: release {to}\n\n{tag_message}");
+    let renders = if request.render {
+        let out = ws.root.join(&ws.settings.out);
+        vec![
+            crate::render::output_path(&out, id.as_str(), to, "pdf"),
+            crate::render::output_path(&out, id.as_str(), to, "html"),
+        ]
+    } else {
+        Vec::new()
+    };
+    Ok(ReleasePlan {
+        title: sop.metadata.title.clone().unwrap_or_default(),
+        path: sop.path().to_path_buf(),
+        from: v.releases.latest().map(|l| l.version.clone()),
+        effective,
+        new_source,
+        table,
+        changed_keys,
+        status_before: sop.metadata.status_or_default(),
+        commit_message,
+        branch: v.repo.branch_name().unwrap_or_else(|| "main".to_string()),
+        tag_message,
+        time: Some(
+            request
+                .time
+                .unwrap_or_else(|| crate::lifecycle::signing_time().as_second()),
+        ),
+        record: request.record,
+        renders,
+        relative: v.relative,
+        to: v.to,
+        author: v.author,
+        summary: v.summary,
+        signatures: v.signatures,
+        adopting: v.adopting,
+        tag_name: v.tag_name,
+        identity: v.identity,
+        id: v.id,
+    })
+}
+
+/// What the verify steps established: everything the plan is made of.
+struct Verified<'w> {
+    repo: &'w Repo,
+    /// The document's path in the work tree.
+    relative: PathBuf,
+    identity: Identity,
+    /// `-m`, white space collapsed.
+    summary: String,
+    id: DocId,
+    /// One valid approval for each entry of `approvers`.
+    signatures: Vec<crate::lifecycle::Approval>,
+    releases: Releases,
+    to: DocVersion,
+    adopting: bool,
+    tag_name: String,
+    /// The author of the revision-history row.
+    author: String,
+}
+
+/// The named steps, in the order their refusals are listed: where the document is
+/// ([`locate`]), the repository's state, who releases and why, the checks, the approvals, the
+/// version, the last release, the author, the tag and the renditions.
+///
+/// # Errors
+/// Every refusal that applies, all at once.
+fn verify<'w>(
+    ws: &'w Workspace,
+    sop: &Sop,
+    request: &ReleaseRequest,
+) -> Result<Verified<'w>, Vec<Refusal>> {
+    let (repo, relative) = locate(ws, sop)?;
     let mut refusals = Vec::new();
-    let path = sop.path().to_path_buf();
+    verify_repository(repo, &relative, &mut refusals);
+    let identity = verify_identity(repo, request, &mut refusals);
+    let summary = verify_summary(request, &mut refusals);
+    verify_checks(ws, sop, &mut refusals);
+    // Without a valid ID nothing more can be worked out.
+    let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
+        return Err(refusals);
+    };
+    let signatures = verify_approvals(ws, sop, &relative, &mut refusals);
+    let format = TagFormat::new(&ws.settings.tag_format);
+    let releases = repo
+        .releases(&id, &format)
+        .unwrap_or_else(|_| Releases::default());
+    let latest = releases.latest();
+    let (to, adopting) = verify_version(sop, request, &id, latest, &mut refusals);
+    if let Some(latest) = latest {
+        let last = LastRelease {
+            repo,
+            id: &id,
+            relative: &relative,
+            latest,
+        };
+        verify_after_last_release(ws, sop, request, &last, to.as_ref(), &mut refusals);
+    }
+    let given_author = request
+        .author
+        .as_deref()
+        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|a| !a.is_empty());
+    let row_author = to
+        .as_ref()
+        .filter(|_| adopting)
+        .and_then(|to| adopted_author(sop, to, given_author.as_deref(), &mut refusals));
+    let tag_name = to.as_ref().map(|v| format.name(&id, v));
+    if let Some(t) = &tag_name {
+        verify_tag_name(t, &mut refusals);
+    }
+    if request.render {
+        verify_renditions(ws, &mut refusals);
+    }
+    if let Some(t) = &tag_name {
+        verify_tag(repo, t, &mut refusals);
+    }
+    let (Some(to), Some(tag_name), Some(identity)) = (to, tag_name, identity) else {
+        return Err(refusals);
+    };
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+    let author = row_author
+        .or(given_author)
+        .unwrap_or_else(|| identity.name.clone());
+    Ok(Verified {
+        repo,
+        relative,
+        identity,
+        summary,
+        id,
+        signatures,
+        releases,
+        to,
+        adopting,
+        tag_name,
+        author,
+    })
+}
+
+/// The message of the release tag (the commit's too): the summary, then the trailers that make
+/// it a release record (SPEC §3): `Document`, `Version`, `Date`, `Author`, `Adopted` for a
+/// document coming under sopctl as it is, and an `Approved-by` for each approval.
+fn tag_message(v: &Verified<'_>, effective: Date) -> String {
+    let mut trailers = vec![
+        ("Document", v.id.to_string()),
+        ("Version", v.to.full()),
+        ("Date", effective.to_string()),
+        ("Author", v.author.clone()),
+    ];
+    if v.adopting {
+        trailers.push(("Adopted", "yes".to_string()));
+    }
+    for a in &v.signatures {
+        trailers.push(("Approved-by", a.trailer()));
+    }
+    release_message(&v.summary, &trailers)
+}
+
+/// The repository and the document's path in it.
+///
+/// # Errors
+/// [`Refusal::NotARepository`] or [`Refusal::OutsideRepository`] alone: nothing else can be
+/// worked out without them.
+fn locate<'w>(ws: &'w Workspace, sop: &Sop) -> Result<(&'w Repo, PathBuf), Vec<Refusal>> {
     // Shown as the user would type it: from the working directory, `..` worked out.
-    let shown = || ws.display_path(&crate::fsx::resolve_existing_prefix(&path));
+    let shown = || ws.display_path(&crate::fsx::resolve_existing_prefix(sop.path()));
     let Some(repo) = &ws.repo else {
         return Err(vec![Refusal::NotARepository { path: shown() }]);
     };
-    let Some(relative) = repo.relative(&path) else {
+    let Some(relative) = repo.relative(sop.path()) else {
         return Err(vec![Refusal::OutsideRepository { path: shown() }]);
     };
+    Ok((repo, relative))
+}
 
+/// The repository can take a release commit: a full clone, no merge or rebase under way, on a
+/// branch, and no other file with uncommitted changes (the document itself may have them).
+fn verify_repository(repo: &Repo, relative: &Path, refusals: &mut Vec<Refusal>) {
     if repo.is_shallow() {
         refusals.push(Refusal::Shallow);
     }
@@ -63,14 +267,22 @@ pub fn prepare(
     }
     match repo.changed_files() {
         Ok(files) => {
-            let others: Vec<_> = files.into_iter().filter(|f| f != &relative).collect();
+            let others: Vec<_> = files.into_iter().filter(|f| f != relative).collect();
             if !others.is_empty() {
                 refusals.push(Refusal::OtherChanges(others));
             }
         }
         Err(_) => refusals.push(Refusal::Unfinished("an unreadable status")),
     }
-    let identity = match request.identity.clone().map_or_else(|| repo.identity(), Ok) {
+}
+
+/// Who commits and tags: the request's identity, else git's (`cases/` B19).
+fn verify_identity(
+    repo: &Repo,
+    request: &ReleaseRequest,
+    refusals: &mut Vec<Refusal>,
+) -> Option<Identity> {
+    match request.identity.clone().map_or_else(|| repo.identity(), Ok) {
         Ok(i) => Some(i),
         Err(RepoError::NoIdentity { missing }) => {
             refusals.push(Refusal::NoIdentity { missing });
@@ -82,93 +294,97 @@ pub fn prepare(
             });
             None
         }
-    };
-    let summary_text = request
+    }
+}
+
+/// The summary (`-m`), white space collapsed; it may not be empty.
+fn verify_summary(request: &ReleaseRequest, refusals: &mut Vec<Refusal>) -> String {
+    let summary = request
         .summary
         .as_deref()
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
-    let summary = summary_text.as_str();
     if summary.is_empty() {
         refusals.push(Refusal::NoSummary);
     }
-    // The document's own errors, and another file with the same ID (or one differing only in
-    // capitals): its releases would be mixed with this one's.
-    let shown = ws.display_path(sop.path());
-    let documents = ws.documents();
-    let errors: Vec<_> = ws
-        .check_document(sop)
-        .into_iter()
-        .chain(
-            ws.duplicate_ids(&documents)
-                .into_iter()
-                .filter(|f| f.path == shown),
-        )
-        .chain(ws.shared_tag_format(&documents))
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    summary
+}
+
+/// The errors `sopctl check` prints for the document ([`crate::check::errors_of`]), and a
+/// retirement: a superseded or obsolete document is not released again (SPEC §8), even when
+/// its front matter was edited back by hand.
+fn verify_checks(ws: &Workspace, sop: &Sop, refusals: &mut Vec<Refusal>) {
+    let errors = crate::check::errors_of(ws, sop);
     if !errors.is_empty() {
         refusals.push(Refusal::CheckFailed(errors));
     }
-    // A retired document is not released again (SPEC §8: superseded and obsolete are final).
-    // The recorded retirement counts even when the front matter was edited back by hand.
     if let Some(status) = crate::lifecycle::retired_status(ws, sop) {
         refusals.push(Refusal::Retired(status));
     }
-    // Without a valid ID nothing more can be worked out.
-    let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
-        return Err(refusals);
-    };
-    // Approvals bound to this content, one for each entry of `approvers` (SPEC §8).
-    let signatures = if sop.metadata.approvers.is_empty() {
-        Vec::new()
-    } else {
-        let (all, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
-        let missing = crate::lifecycle::missing(sop, &valid);
-        if !missing.is_empty() {
-            let mut voided: Vec<String> = all
-                .iter()
-                .filter(|a| !valid.contains(a) && missing.iter().any(|m| a.covers(m)))
-                .map(|a| {
-                    format!(
-                        "{} ({}) on {}",
-                        a.name,
-                        a.role,
-                        day_of(&a.date, &ws.settings.time_zone())
-                    )
-                })
-                .collect();
-            voided.dedup();
-            refusals.push(Refusal::MissingApprovals { missing, voided });
-        }
-        // Separation of duties: who may fill which role (issue 15, item 3).
-        let duties = crate::lifecycle::duties::for_release(ws, sop, &relative, &valid);
-        refusals.extend(duties.refusals);
-        duties.signatures
-    };
+}
 
-    let format = TagFormat::new(&ws.settings.tag_format);
-    let releases = repo
-        .releases(&id, &format)
-        .unwrap_or_else(|_| Releases::default());
-    let latest = releases.latest().cloned();
+/// The approvals bound to this content, one for each entry of `approvers` (SPEC §8); a missing
+/// one is refused, naming approvals that a later edit voided; then separation of duties
+/// ([`crate::lifecycle::duties::for_release`]) picks who signs which role.
+fn verify_approvals(
+    ws: &Workspace,
+    sop: &Sop,
+    relative: &Path,
+    refusals: &mut Vec<Refusal>,
+) -> Vec<crate::lifecycle::Approval> {
+    if sop.metadata.approvers.is_empty() {
+        return Vec::new();
+    }
+    let (all, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
+    let missing = crate::lifecycle::missing(sop, &valid);
+    if !missing.is_empty() {
+        let mut voided: Vec<String> = all
+            .iter()
+            .filter(|a| !valid.contains(a) && missing.iter().any(|m| a.covers(m)))
+            .map(|a| {
+                format!(
+                    "{} ({}) on {}",
+                    a.name,
+                    a.role,
+                    day_of(&a.date, &ws.settings.time_zone())
+                )
+            })
+            .collect();
+        voided.dedup();
+        refusals.push(Refusal::MissingApprovals { missing, voided });
+    }
+    // Separation of duties: who may fill which role (issue 15, item 3).
+    let duties = crate::lifecycle::duties::for_release(ws, sop, relative, &valid);
+    refusals.extend(duties.refusals);
+    duties.signatures
+}
+
+/// The version to release, and whether this first release adopts the document as it is.
+///
+/// `--set-version`; else a bump of the last release (or, for a first release, of the front
+/// matter); else a version typed into the front matter above the last release; else, for a
+/// first release, the front matter's version as it is (adoption, SPEC §5.2).
+fn verify_version(
+    sop: &Sop,
+    request: &ReleaseRequest,
+    id: &DocId,
+    latest: Option<&ReleaseRecord>,
+    refusals: &mut Vec<Refusal>,
+) -> (Option<DocVersion>, bool) {
     let current = sop.metadata.version_or_default();
-    // The version: --set-version; else a bump of the last release (or, for a first release, of
-    // the front matter); else a version typed into the front matter above the last release;
-    // else, for a first release, the front matter's version as it is (adoption, SPEC §5.2).
-    let typed_ahead = latest.as_ref().is_some_and(|l| {
+    let typed_ahead = latest.is_some_and(|l| {
         sop.metadata
             .version
             .as_ref()
             .is_some_and(|v| v > &l.version)
     });
     let adopting = latest.is_none() && request.set_version.is_none() && request.bump.is_none();
-    let to = match (&latest, &request.set_version, request.bump) {
+    let to = match (latest, &request.set_version, request.bump) {
         (_, Some(v), _) => Some(v.clone()),
-        (None, None, Some(b)) => bump_or_refuse(&current, b, &mut refusals),
-        (None, None, None) => Some(current.clone()),
-        (Some(l), None, Some(b)) => bump_or_refuse(&l.version, b, &mut refusals),
-        (Some(_), None, None) if typed_ahead => Some(current.clone()),
+        (None, None, Some(b)) => bump_or_refuse(&current, b, refusals),
+        (None, None, None) => Some(current),
+        (Some(l), None, Some(b)) => bump_or_refuse(&l.version, b, refusals),
+        (Some(_), None, None) if typed_ahead => Some(current),
         (Some(l), None, None) => {
             refusals.push(Refusal::NoBump {
                 id: id.clone(),
@@ -177,92 +393,109 @@ pub fn prepare(
             None
         }
     };
-    if let Some(l) = &latest {
-        let released = repo.document_at(&l.commit, &id, Some(&relative));
-        if released
-            .as_ref()
-            .is_some_and(|(_, bytes)| *bytes == sop.source.to_bytes())
-        {
-            refusals.push(Refusal::NothingChanged {
-                id: id.clone(),
-                version: l.version.clone(),
-            });
-        }
-        if let Some(to) = &to
-            && to <= &l.version
-        {
-            refusals.push(Refusal::NotHigher {
-                new: to.clone(),
-                latest: l.version.clone(),
-            });
-        }
-        // Effective dates never go backwards, whether the date is given or today's.
-        match request.date {
-            Some(date) if date < l.date => refusals.push(Refusal::DateBeforeLastRelease {
-                date,
-                latest: l.version.clone(),
-                latest_date: l.date,
-            }),
-            None if ws.today < l.date => refusals.push(Refusal::TodayBeforeLastRelease {
-                today: ws.today,
-                zone: crate::clock::zone_name(&ws.settings.time_zone()).to_string(),
-                latest: l.version.clone(),
-                latest_date: l.date,
-            }),
-            _ => {}
-        }
-    }
-    let given_author = request
-        .author
-        .as_deref()
-        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|a| !a.is_empty());
-    let row_author = match &to {
-        Some(to) if adopting => adopted_author(sop, to, given_author.as_deref(), &mut refusals),
-        _ => None,
-    };
-    let tag_name = to.as_ref().map(|v| format.name(&id, v));
-    if let Some(t) = &tag_name
-        && !git2::Reference::is_valid_name(&format!("refs/tags/{t}"))
-    {
-        refusals.push(Refusal::BadTagName(t.clone()));
-    }
-    if request.render {
-        if let Err(e) = ws.output_setting() {
-            refusals.push(Refusal::BadOutputFolder(e));
-        }
-        refusals.extend(
-            crate::templates::outside_overrides(&ws.root)
-                .into_iter()
-                .map(Refusal::TemplateOutside),
-        );
-    }
-    if let Some(t) = &tag_name
-        && repo.has_tag(t)
-        && !refusals
-            .iter()
-            .any(|r| matches!(r, Refusal::NotHigher { .. }))
-    {
-        refusals.push(Refusal::TagExists(t.clone()));
-    }
-    let (Some(to), Some(tag_name), Some(identity)) = (to, tag_name, identity) else {
-        return Err(refusals);
-    };
-    if !refusals.is_empty() {
-        return Err(refusals);
-    }
+    (to, adopting)
+}
 
-    // A document coming under sopctl keeps the effective date it already has.
-    let effective = match (request.date, adopting, sop.metadata.effective) {
-        (Some(d), _, _) => d,
-        (None, true, Some(d)) => d,
-        _ => ws.today,
-    };
-    let author = row_author
-        .or(given_author)
-        .unwrap_or_else(|| identity.name.clone());
+/// The document's last release, for [`verify_after_last_release`].
+struct LastRelease<'a> {
+    repo: &'a Repo,
+    id: &'a DocId,
+    /// The document's path in the work tree.
+    relative: &'a Path,
+    latest: &'a ReleaseRecord,
+}
 
-    // The new file: managed values in place, then the table.
+/// Against the last release: the text changed since, the new version is above it, and the
+/// effective date does not go backwards, whether given (`--date`) or today's (`cases/` B34).
+fn verify_after_last_release(
+    ws: &Workspace,
+    sop: &Sop,
+    request: &ReleaseRequest,
+    last: &LastRelease<'_>,
+    to: Option<&DocVersion>,
+    refusals: &mut Vec<Refusal>,
+) {
+    let l = last.latest;
+    let released = last
+        .repo
+        .document_at(&l.commit, last.id, Some(last.relative));
+    if released
+        .as_ref()
+        .is_some_and(|(_, bytes)| *bytes == sop.source.to_bytes())
+    {
+        refusals.push(Refusal::NothingChanged {
+            id: last.id.clone(),
+            version: l.version.clone(),
+        });
+    }
+    if let Some(to) = to
+        && to <= &l.version
+    {
+        refusals.push(Refusal::NotHigher {
+            new: to.clone(),
+            latest: l.version.clone(),
+        });
+    }
+    match request.date {
+        Some(date) if date < l.date => refusals.push(Refusal::DateBeforeLastRelease {
+            date,
+            latest: l.version.clone(),
+            latest_date: l.date,
+        }),
+        None if ws.today < l.date => refusals.push(Refusal::TodayBeforeLastRelease {
+            today: ws.today,
+            zone: crate::clock::zone_name(&ws.settings.time_zone()).to_string(),
+            latest: l.version.clone(),
+            latest_date: l.date,
+        }),
+        _ => {}
+    }
+}
+
+/// The tag's name is one git accepts (`git check-ref-format`).
+fn verify_tag_name(tag: &str, refusals: &mut Vec<Refusal>) {
+    if !git2::Reference::is_valid_name(&format!("refs/tags/{tag}")) {
+        refusals.push(Refusal::BadTagName(tag.to_string()));
+    }
+}
+
+/// The renditions can be written: the `out` folder may receive them and every template is
+/// read from inside the repository.
+fn verify_renditions(ws: &Workspace, refusals: &mut Vec<Refusal>) {
+    if let Err(e) = crate::paths::output_setting(ws) {
+        refusals.push(Refusal::BadOutputFolder(e));
+    }
+    refusals.extend(
+        crate::templates::outside_overrides(&ws.root)
+            .into_iter()
+            .map(Refusal::TemplateOutside),
+    );
+}
+
+/// The tag does not exist yet (said only when the version is not already refused as too low,
+/// which is the reason then).
+fn verify_tag(repo: &Repo, tag: &str, refusals: &mut Vec<Refusal>) {
+    let too_low = refusals
+        .iter()
+        .any(|r| matches!(r, Refusal::NotHigher { .. }));
+    if repo.has_tag(tag) && !too_low {
+        refusals.push(Refusal::TagExists(tag.to_string()));
+    }
+}
+
+/// The document with the values a release manages written in place (`version` in full,
+/// `effective`, `status: effective`), and the keys that changed.
+///
+/// # Errors
+/// [`Refusal::CheckFailed`] with the finding `check` gives a value that cannot be rewritten
+/// ([`crate::check::document::edit_refused`]); `check` reports it first, so the release was
+/// refused before this step.
+fn edit_front_matter(
+    ws: &Workspace,
+    sop: &Sop,
+    to: &DocVersion,
+    effective: Date,
+) -> Result<(Sop, Vec<&'static str>), Vec<Refusal>> {
     let mut changed_keys = Vec::new();
     let mut edited = sop.clone();
     let edits = [
@@ -282,27 +515,29 @@ pub fn prepare(
             }
             Ok(None) => {}
             Err(e) => {
-                return Err(vec![Refusal::CheckFailed(vec![Finding::error(
-                    ws.display_path(&path),
-                    e.location(),
-                    e.to_string(),
-                )])]);
+                let shown = ws.display_path(sop.path());
+                let finding = crate::check::document::edit_refused(&shown, &e);
+                return Err(vec![Refusal::CheckFailed(vec![finding])]);
             }
         }
     }
+    Ok((edited, changed_keys))
+}
+
+/// The new text with its revision table regenerated from the release records plus `row`, and
+/// the table itself (LF line endings). The row of an adopted version was written before
+/// sopctl: it stays as it is (SPEC §3).
+fn new_history(
+    sop: &Sop,
+    edited: &Sop,
+    releases: &Releases,
+    row: HistoryEntry,
+    adopting: bool,
+) -> (SourceText, String) {
+    let to = row.version.clone();
     let mut entries = history_entries(&releases.records);
-    entries.push(HistoryEntry {
-        version: to.clone(),
-        date: effective.to_string(),
-        changes: summary.to_string(),
-        author: author.clone(),
-        approved_by: signatures
-            .iter()
-            .map(crate::lifecycle::Approval::label)
-            .collect(),
-    });
-    // The row of an adopted version was written before sopctl: it stays as it is (SPEC §3).
-    let existing_rows = revision_table::find(&edited)
+    entries.push(row);
+    let existing_rows = revision_table::find(edited)
         .map(|s| s.rows)
         .unwrap_or_default();
     let adopted: Vec<_> = releases
@@ -310,7 +545,7 @@ pub fn prepare(
         .iter()
         .filter(|r| r.adopted)
         .map(|r| r.version.clone())
-        .chain(adopting.then(|| to.clone()))
+        .chain(adopting.then_some(to))
         .collect();
     entries.retain(|e| {
         !(adopted.contains(&e.version)
@@ -319,61 +554,8 @@ pub fn prepare(
                 .any(|r| r.version.as_ref() == Some(&e.version)))
     });
     let with_approvals = !sop.metadata.approvers.is_empty();
-    let (new_source, table) = revision_table::regenerate(&edited, &entries, with_approvals);
-    let table = table.replace("\r\n", "\n");
-
-    let mut trailers = vec![
-        ("Document", id.to_string()),
-        ("Version", to.full()),
-        ("Date", effective.to_string()),
-        ("Author", author.clone()),
-    ];
-    if adopting {
-        trailers.push(("Adopted", "yes".to_string()));
-    }
-    for a in &signatures {
-        trailers.push(("Approved-by", a.trailer()));
-    }
-    let tag_message = release_message(summary, &trailers);
-    let commit_message = format!("{id}: release {to}\n\n{tag_message}");
-    let renders = if request.render {
-        let out = ws.root.join(&ws.settings.out);
-        vec![
-            crate::render::output_path(&out, id.as_str(), &to, "pdf"),
-            crate::render::output_path(&out, id.as_str(), &to, "html"),
-        ]
-    } else {
-        Vec::new()
-    };
-    Ok(ReleasePlan {
-        title: sop.metadata.title.clone().unwrap_or_default(),
-        path,
-        relative,
-        from: latest.map(|l| l.version),
-        to,
-        effective,
-        author,
-        summary: summary.to_string(),
-        new_source,
-        table,
-        changed_keys,
-        status_before: sop.metadata.status_or_default(),
-        signatures,
-        adopting,
-        commit_message,
-        branch: repo.branch_name().unwrap_or_else(|| "main".to_string()),
-        tag_name,
-        tag_message,
-        identity,
-        time: Some(
-            request
-                .time
-                .unwrap_or_else(|| crate::lifecycle::signing_time().as_second()),
-        ),
-        record: request.record,
-        renders,
-        id,
-    })
+    let (new_source, table) = revision_table::regenerate(edited, &entries, with_approvals);
+    (new_source, table.replace("\r\n", "\n"))
 }
 
 /// The author of a version adopted as it is (SPEC §5.2) whose row the revision history has

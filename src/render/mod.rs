@@ -1,17 +1,16 @@
 //! MODEL → LAYOUT → WRITE: renditions of a document (SPEC §7).
 //!
 //! Takes a [`RenderJob`] (the parsed document, what to print around it, where its images come
-//! from) and returns the bytes of a rendition plus warnings. It writes no files: callers decide
-//! where renditions go ([`output_path`]) and write them atomically.
+//! from), reads the body into the shared model ([`crate::model`]) and returns the bytes of a
+//! rendition plus warnings. It writes no files: callers decide where renditions go
+//! ([`output_path`]) and write them atomically.
 //!
-//! - [`ir`]: the document as owned data, shared by every output.
 //! - [`images`]: image references resolved inside the repository.
 //! - [`html`](mod@html): the self-contained HTML rendition.
 //! - [`pdf`]: the PDF rendition: layout, then the writer.
 
 pub mod html;
 pub mod images;
-pub mod ir;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};
@@ -155,6 +154,42 @@ impl RenderMeta {
 }
 
 /// Everything a rendition needs.
+/// What every rendition made from one repository shares: its settings and its SOPs (the
+/// context mdBook hands each renderer). Made once per command ([`RenderSettings::of`]) and
+/// shared, also between the threads of `publish`.
+#[derive(Debug, Clone, Default)]
+pub struct RenderSettings {
+    /// Organisation name (`organization` in `sopctl.toml`), possibly empty.
+    pub organization: String,
+    /// The uncontrolled-copy notice (`footer` in `sopctl.toml`).
+    pub footer: String,
+    /// Raw HTML passes (sanitised) when true (`allow_html`).
+    pub allow_html: bool,
+    /// Paper size, for print styles and the PDF (`paper`).
+    pub paper: crate::config::Paper,
+    /// The root whose `templates/` may override the built-in templates.
+    pub template_root: PathBuf,
+    /// The repository's SOPs: each file's path (relative to the root) and its ID, so that a
+    /// link to another SOP's file becomes a link to that SOP on the published site.
+    pub sop_links: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl RenderSettings {
+    /// The settings of `ws` and its SOPs ([`sop_links`]).
+    pub fn of(ws: &crate::workspace::Workspace) -> RenderSettings {
+        RenderSettings {
+            organization: ws.settings.organization.clone(),
+            footer: ws.settings.footer.clone(),
+            allow_html: ws.settings.allow_html,
+            paper: ws.settings.paper,
+            template_root: ws.root.clone(),
+            sop_links: sop_links(ws),
+        }
+    }
+}
+
+/// Everything a rendition needs: made by [`RenderJob::new`], the one place a job is assembled.
+#[non_exhaustive]
 pub struct RenderJob<'a> {
     /// The document.
     pub sop: &'a Sop,
@@ -162,7 +197,8 @@ pub struct RenderJob<'a> {
     pub doc_relative: PathBuf,
     /// Where images are read from.
     pub files: &'a dyn images::FileSource,
-    /// What is printed around the body.
+    /// What is printed around the body; callers adjust it after [`RenderJob::new`] (approvals,
+    /// a draft's marks, a retired SOP's status).
     pub meta: RenderMeta,
     /// Raw HTML passes (sanitised) when true.
     pub allow_html: bool,
@@ -170,9 +206,32 @@ pub struct RenderJob<'a> {
     pub paper: crate::config::Paper,
     /// The root whose `templates/` may override the built-in templates.
     pub template_root: PathBuf,
-    /// The repository's SOPs: each file's path (relative to the root) and its ID, so that a
-    /// link to another SOP's file becomes a link to that SOP on the published site.
+    /// The repository's SOPs by path, for [`RenderJob::link_target`].
     pub sop_links: &'a std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl<'a> RenderJob<'a> {
+    /// The job of rendering `sop` (at `doc_relative` in the repository, its images read from
+    /// `files`) with the repository's `settings`; the metadata printed around it is read from
+    /// the document ([`RenderMeta::of`]), with `commit` (a short id) for a released version.
+    pub fn new(
+        settings: &'a RenderSettings,
+        sop: &'a Sop,
+        doc_relative: PathBuf,
+        files: &'a dyn images::FileSource,
+        commit: Option<&str>,
+    ) -> RenderJob<'a> {
+        RenderJob {
+            sop,
+            doc_relative,
+            files,
+            meta: RenderMeta::of(sop, &settings.organization, &settings.footer, commit),
+            allow_html: settings.allow_html,
+            paper: settings.paper,
+            template_root: settings.template_root.clone(),
+            sop_links: &settings.sop_links,
+        }
+    }
 }
 
 impl RenderJob<'_> {
@@ -182,7 +241,7 @@ impl RenderJob<'_> {
     /// anything else is kept as written.
     pub fn link_target<'t>(&self, target: &'t str) -> std::borrow::Cow<'t, str> {
         let is_relative = !target.starts_with('#')
-            && crate::doc::check::scheme(target).is_none()
+            && crate::doc::links::scheme(target).is_none()
             && !target.starts_with("//");
         if is_relative
             && let Some(path) = images::repo_path(target, &self.doc_relative)
@@ -194,7 +253,7 @@ impl RenderJob<'_> {
     }
 }
 
-/// The SOPs of a workspace by repository-relative path, for [`RenderJob::sop_links`].
+/// The SOPs of a workspace by repository-relative path, for [`RenderSettings::sop_links`].
 pub fn sop_links(ws: &crate::workspace::Workspace) -> std::collections::BTreeMap<PathBuf, String> {
     let root = ws.repo.as_ref().map_or(ws.root.as_path(), |r| r.workdir());
     ws.documents()
@@ -239,7 +298,7 @@ pub enum RenderWarning {
 
 impl RenderWarning {
     /// A warning for each place of `doc` that nested too deeply and was flattened.
-    pub fn nesting(doc: &ir::Document) -> Vec<RenderWarning> {
+    pub fn nesting(doc: &crate::model::Document) -> Vec<RenderWarning> {
         doc.too_deep
             .iter()
             .copied()
@@ -310,7 +369,7 @@ struct TocEntry {
 /// # Errors
 /// [`RenderError::Template`] when a repository's own template is broken.
 pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
-    let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
+    let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
     let mut writer = html::BodyWriter {
         job,
         files: job.files,

@@ -1,6 +1,6 @@
 //! Field cases from `shared/cases/` (README there): front-matter boundaries (B10), byte-order
-//! mark and line endings (B11), thematic breaks in the body (B13). Inputs are copied to
-//! `tests/fixtures/cases/`.
+//! mark and line endings (B11), thematic breaks in the body (B13), paths written
+//! percent-encoded or with spaces (B31). Inputs are copied to `tests/fixtures/cases/`.
 
 use std::path::Path;
 
@@ -184,4 +184,107 @@ fn b13_thematic_breaks_in_the_body_are_not_metadata() {
         sop.body()
             .contains("```yaml\n---\nkit: spill-kit-B\nversion: \"9.9\"\n---\n```")
     );
+}
+
+/// The files of the B31 case, relative to the repository root (`sops/…`), in a fixed order.
+const B31_FILES: [&str; 7] = [
+    "sops/SOP-031.md",
+    "sops/annex/form A.pdf",
+    "sops/img/a+b.png",
+    "sops/img/schéma.png",
+    "sops/img/step 1.png",
+    "sops/img/step 2.png",
+    "sops/photos de ligne/vue.png",
+];
+
+/// The images of an HTML rendition, as the bytes of its `data:` URIs, in document order.
+fn embedded_images(html: &str) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    html.split("<img src=\"data:image/png;base64,")
+        .skip(1)
+        .map(|rest| {
+            let data = &rest[..rest.find('"').expect("closing quote")];
+            base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .expect("base64")
+        })
+        .collect()
+}
+
+// See: cases/README.md B31 — paths written percent-encoded, with spaces or accents, and a `+`.
+#[test]
+fn b31_encoded_spaced_and_accented_paths_are_found_by_check_render_release_and_publish() {
+    let env = TestEnv::repo();
+    for rel in B31_FILES {
+        env.write(rel, fixture(&format!("cases/B31-image-paths/{rel}")));
+    }
+    env.commit("Add SOP-031");
+    // The six images in the order the document shows them: red, green, blue twice, orange,
+    // purple (`a+b.png`: a plus sign, not a space).
+    let expected: Vec<Vec<u8>> = [
+        "img/step 1.png",
+        "img/step 2.png",
+        "img/schéma.png",
+        "img/schéma.png",
+        "photos de ligne/vue.png",
+        "img/a+b.png",
+    ]
+    .iter()
+    .map(|rel| fixture(&format!("cases/B31-image-paths/sops/{rel}")))
+    .collect();
+
+    let run = env.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", "checked 1 SOP: no problems found\n")
+    );
+
+    let run = env.run(&["render", "SOP-031", "-o", "out"]);
+    run.expect_code(0);
+    assert_eq!(run.stderr, "");
+    let draft = env.read("out/drafts/SOP-031/SOP-031-working-copy.html");
+    assert_eq!(embedded_images(&draft), expected);
+    assert!(!draft.contains("[image:"), "{draft}");
+    // Both ways of writing the attachment's name make one working URL.
+    assert_eq!(draft.matches("<a href=\"annex/form%20A.pdf\">").count(), 2);
+
+    let sop = sopctl::doc::Sop::load(&env.path("sops/SOP-031.md")).expect("sop");
+    let laid = sopctl::render::pdf::layout::layout(
+        &sopctl::model::Document::parse(sop.body(), sop.body_first_line()),
+        &sopctl::render::RenderMeta::of(&sop, "", "", None),
+        &sopctl::render::images::WorkTree {
+            root: env.root.clone(),
+        },
+        Path::new("sops/SOP-031.md"),
+        sopctl::config::Paper::A4,
+    );
+    let pdf_images = laid
+        .doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|i| matches!(i, sopctl::render::pdf::layout::Item::Image { .. }))
+        .count();
+    assert_eq!((pdf_images, laid.warnings.len()), (6, 0));
+
+    let run = env.run(&["release", "-m", "First release"]);
+    run.expect_code(0);
+    assert!(
+        !run.stdout.contains("error:") && !run.stdout.contains("warning:"),
+        "{}",
+        run.stdout
+    );
+    let released = env.read("dist/SOP-031/1.0/SOP-031-v1.0.html");
+    assert_eq!(embedded_images(&released), expected);
+
+    // The site renders the released version from git's objects, not the working copy.
+    let run = env.run(&["publish", "-o", "site"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr,
+        "published 1 SOP: 2 renditions and redlines made, 0 already there\n"
+    );
+    let published = env.read("site/SOP-031/1.0/SOP-031-v1.0.html");
+    assert_eq!(embedded_images(&published), expected);
 }

@@ -129,7 +129,7 @@ fn sup_sub_kbd_ins_del_and_mark_are_drawn_as_their_meaning_in_the_pdf() {
     // The layout as data: where each marked word is drawn and what is drawn with it.
     let sop =
         sopctl::doc::Sop::from_bytes(Path::new("tags.md"), tags_sop().into_bytes()).expect("sop");
-    let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
+    let doc = sopctl::model::Document::parse(sop.body(), sop.body_first_line());
     let meta = sopctl::render::RenderMeta::of(&sop, "", "", None);
     let files = |_: &Path| None;
     let laid = sopctl::render::pdf::layout::layout(

@@ -14,6 +14,7 @@
 mod harness;
 
 mod adoption;
+mod agreement;
 mod cases;
 mod check;
 mod concurrency;

@@ -240,17 +240,19 @@ fn the_same_input_gives_byte_identical_pdfs_in_one_process_and_in_two() {
     // In one process, twice (printpdf's own IDs come from a process-wide counter).
     let sop = sopctl::doc::Sop::from_bytes(Path::new("privacy.md"), example()).expect("sop");
     let files = |_: &Path| None;
+    let settings = sopctl::render::RenderSettings {
+        footer: "Uncontrolled when printed".to_string(),
+        template_root: PathBuf::from("."),
+        ..sopctl::render::RenderSettings::default()
+    };
     let render = || {
-        let job = sopctl::render::RenderJob {
-            sop: &sop,
-            doc_relative: PathBuf::from("privacy.md"),
-            files: &files,
-            meta: sopctl::render::RenderMeta::of(&sop, "", "Uncontrolled when printed", None),
-            allow_html: false,
-            paper: sopctl::config::Paper::A4,
-            template_root: PathBuf::from("."),
-            sop_links: &std::collections::BTreeMap::new(),
-        };
+        let job = sopctl::render::RenderJob::new(
+            &settings,
+            &sop,
+            PathBuf::from("privacy.md"),
+            &files,
+            None,
+        );
         sopctl::render::pdf::pdf(&job, 1_762_560_000)
             .expect("pdf")
             .bytes
@@ -338,7 +340,7 @@ fn b04_a_heading_is_never_the_last_thing_on_a_page() {
         text.push_str(tail);
         let sop =
             sopctl::doc::Sop::from_bytes(Path::new("b04.md"), text.into_bytes()).expect("sop");
-        let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
+        let doc = sopctl::model::Document::parse(sop.body(), sop.body_first_line());
         let meta = sopctl::render::RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
         let files = |_: &Path| None;
         let laid = sopctl::render::pdf::layout::layout(
@@ -493,7 +495,7 @@ fn b25_images_are_scaled_to_fit_and_paths_resolve_from_the_document() {
         "the same PDF from any working directory"
     );
     let sop = sopctl::doc::Sop::load(&env.path("sops/area-2/SOP-025.md")).expect("sop");
-    let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
+    let doc = sopctl::model::Document::parse(sop.body(), sop.body_first_line());
     let meta = sopctl::render::RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
     let files = sopctl::render::images::WorkTree {
         root: env.root.clone(),
@@ -543,7 +545,7 @@ fn b25_images_are_scaled_to_fit_and_paths_resolve_from_the_document() {
 fn dump_layout_of_env_file() {
     let path = std::env::var("SOPCTL_DUMP").expect("SOPCTL_DUMP");
     let sop = sopctl::doc::Sop::load(Path::new(&path)).expect("sop");
-    let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
+    let doc = sopctl::model::Document::parse(sop.body(), sop.body_first_line());
     let meta = sopctl::render::RenderMeta::of(&sop, "", "Uncontrolled when printed", None);
     let files = |_: &Path| None;
     let laid = sopctl::render::pdf::layout::layout(
@@ -567,7 +569,7 @@ fn layout_of_a_small_sop_is_stable() {
     let text = "---\nid: SOP-LAY-001\ntitle: Layout sample\nversion: 1.2\nowner: QA\nstatus: effective\neffective: 2026-01-05\n---\n\n## Purpose\n\nKeep the **line** clean and record *every* check in `LOG-7`.\n\n## Procedure\n\n1. Wipe the belt\n   - [x] Gloves on\n   - [ ] Log the time\n2. Sign the [record](https://example.org/r)\n\n| Step | Who |\n| --- | ---: |\n| Wipe | Operator |\n\n```\nclean --all\n```\n";
     let sop =
         sopctl::doc::Sop::from_bytes(Path::new("lay.md"), text.as_bytes().to_vec()).expect("sop");
-    let doc = sopctl::render::ir::Document::parse(sop.body(), sop.body_first_line());
+    let doc = sopctl::model::Document::parse(sop.body(), sop.body_first_line());
     let meta = sopctl::render::RenderMeta::of(
         &sop,
         "ACME Foods",

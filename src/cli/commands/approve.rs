@@ -71,11 +71,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
             .hint("to require approval, add a line such as  approvers: [QA Manager]  to its front matter and commit it"));
     }
     // The approval commit must hold the text approved: edits not yet committed are refused.
-    let errors = ws
-        .check_document(&sop)
-        .into_iter()
-        .filter(|f| f.severity == crate::doc::Severity::Error)
-        .count();
+    let errors = crate::check::errors_of(&ws, &sop).len();
     if errors > 0 {
         return Err(CliError::new(format!(
             "{id} has {errors} {} that  sopctl check  reports; an approval is for a document that passes its checks",

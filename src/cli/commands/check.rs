@@ -1,9 +1,10 @@
-//! `sopctl check`: every rule of SPEC §4 on one, several or all SOPs.
+//! `sopctl check`: every rule of SPEC §4 on one, several or all SOPs ([`crate::check`]).
 
 use std::path::PathBuf;
 
+use crate::check;
 use crate::cli::{CliError, Env, Ui};
-use crate::doc::{Finding, Severity, Sop};
+use crate::doc::{Finding, Sop};
 use crate::workspace::{Entry, Workspace, WorkspaceError};
 
 /// Arguments of `sopctl check`.
@@ -40,18 +41,17 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
     let ws = env.workspace(ui)?;
     let mut pool = ws.documents();
     let wanted = target_paths(&ws, &mut pool, &args.docs)?;
-    // SOPs deleted in the working copy: reported when checking everything.
-    let deleted = if args.docs.is_empty() {
-        ws.deleted_findings()
+    let scope = if args.docs.is_empty() {
+        check::Scope::Everything
     } else {
-        Vec::new()
+        check::Scope::Files(&wanted)
     };
-    let vanished = if args.docs.is_empty() {
-        ws.vanished_documents(&pool)
-    } else {
-        Vec::new()
-    };
-    if wanted.is_empty() && deleted.is_empty() && vanished.is_empty() {
+    for path in &wanted {
+        ui.verbose(&format!("checking {}", ws.display_path(path).display()));
+    }
+    let report = check::repository(&ws, &pool, scope);
+    // Nothing to check, and nothing deleted or vanished to report either.
+    if wanted.is_empty() && report.findings.is_empty() {
         if !ws.is_sop_repository() {
             return Err(super::new::not_a_repository());
         }
@@ -61,51 +61,19 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         }
         .into());
     }
-
-    let mut findings = Vec::new();
-    for entry in pool.iter().filter(|e| wanted.contains(&e.path)) {
-        ui.verbose(&format!(
-            "checking {}",
-            ws.display_path(&entry.path).display()
-        ));
-        match &entry.sop {
-            Ok(sop) => findings.extend(ws.check_document(sop)),
-            Err(e) => findings.push(e.to_finding(&ws.display_path(&entry.path))),
-        }
-    }
-    // Unique IDs across the repository, reported for the files being checked.
-    let shown: Vec<PathBuf> = wanted.iter().map(|p| ws.display_path(p)).collect();
-    findings.extend(
-        ws.duplicate_ids(&pool)
-            .into_iter()
-            .filter(|f| shown.contains(&f.path)),
-    );
-    findings.extend(deleted);
-    if args.docs.is_empty() {
-        findings.extend(ws.shared_tag_format(&pool));
-        findings.extend(ws.bad_out_setting());
-        findings.extend(ws.interrupted_record());
-        findings.extend(template_findings(&ws));
-        findings.extend(crate::people::findings(&ws));
-        findings.extend(vanished);
-    }
-    findings.sort_by(|a, b| (&a.path, a.location).cmp(&(&b.path, b.location)));
-
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings.len() - errors;
+    let findings = &report.findings;
+    let errors = report.error_count();
+    let warnings = report.warning_count();
     if args.json {
-        let report = Report {
+        let json = Report {
             checked: wanted.len(),
             errors,
             warnings,
-            findings: &findings,
+            findings,
         };
-        crate::cli::json::print(ui, &report)?;
+        crate::cli::json::print(ui, &json)?;
     } else {
-        for f in &findings {
+        for f in findings {
             ui.finding(f)?;
         }
         ui.status(&summary(wanted.len(), errors, warnings));
@@ -118,24 +86,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &CheckArgs) -> Result<(), CliError> {
         return Err(CliError::silent(1));
     }
     Ok(())
-}
-
-/// An error at each template in `templates/` that leads outside the repository
-/// ([`crate::templates::outside_overrides`]): `render`, `publish` and `release` refuse it.
-fn template_findings(ws: &Workspace) -> Vec<Finding> {
-    crate::templates::outside_overrides(&ws.root)
-        .into_iter()
-        .map(|outside| {
-            Finding::error(
-                ws.display_path(&ws.root.join(&outside.shown)),
-                crate::doc::Location { line: 1, column: 1 },
-                format!(
-                    "{}; sopctl does not read it: put the file itself here, or delete the link to use the built-in template",
-                    outside.sentence("this template")
-                ),
-            )
-        })
-        .collect()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -217,7 +167,7 @@ fn target_paths(
                     .iter()
                     .filter_map(|e| e.sop.as_ref().ok()?.id().map(ToString::to_string))
                     .collect();
-                let suggestion = crate::config::nearest(name, ids.iter().map(String::as_str))
+                let suggestion = crate::suggest::nearest(name, ids.iter().map(String::as_str))
                     .map(str::to_string);
                 return Err(WorkspaceError::UnknownDocument {
                     name: name.clone(),

@@ -173,7 +173,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
     match args.file() {
         Some(file) => {
             let path = env.cwd.join(file);
-            ws.check_output_file(&path).map_err(|e| {
+            crate::paths::check_output_file(&ws, &path).map_err(|e| {
                 CliError::new(e.to_string())
                     .hint("give the name of a new file, e.g.  -o redline.html")
             })?;

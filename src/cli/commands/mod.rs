@@ -21,7 +21,8 @@ pub mod verify;
 
 use crate::cli::CliError;
 use crate::doc::Sop;
-use crate::workspace::{OutputDirError, Workspace, WorkspaceError};
+use crate::paths::OutputDirError;
+use crate::workspace::{Workspace, WorkspaceError};
 
 /// The SOP a command names (SPEC §4), with the plain "not in a repository of SOPs" refusal when
 /// the command runs outside one.
@@ -38,8 +39,8 @@ pub(crate) fn find_doc(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliErr
 }
 
 /// The folder renditions go to: `-o DIR` (relative to the working directory, anywhere that
-/// passes [`Workspace::check_output_dir`]) or the `out` setting (relative to the repository,
-/// and inside it: [`Workspace::output_setting`]). `command` names the command for the hint.
+/// passes [`crate::paths::check_output_dir`]) or the `out` setting (relative to the repository,
+/// and inside it: [`crate::paths::output_setting`]). `command` names the command for the hint.
 pub(crate) fn output_folder(
     ws: &Workspace,
     cwd: &std::path::Path,
@@ -48,13 +49,13 @@ pub(crate) fn output_folder(
 ) -> Result<std::path::PathBuf, CliError> {
     if let Some(o) = option {
         let out = cwd.join(o);
-        ws.check_output_dir(&out).map_err(|e| {
+        crate::paths::check_output_dir(ws, &out).map_err(|e| {
             CliError::new(e.to_string())
                 .hint("choose a folder of its own for the renditions, e.g.  -o dist")
         })?;
         return Ok(out);
     }
-    ws.output_setting().map_err(|e| {
+    crate::paths::output_setting(ws).map_err(|e| {
         let hint = match &e {
             OutputDirError::OutsideRepository(outside) => format!(
                 "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to write elsewhere, give the folder on the command line:  sopctl {command} -o {}",

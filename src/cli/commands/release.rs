@@ -236,6 +236,13 @@ fn find_changed(ws: &Workspace, name: Option<&str>) -> Result<Sop, CliError> {
         Ok(sop) => Ok(sop),
         // A name that several files answer to (a shared ID): they are named by path.
         Err(e @ WorkspaceError::Ambiguous { .. }) if name.is_some() => Err(e.into()),
+        // A file whose front matter gives no valid ID: planned all the same, so the release is
+        // refused with what `sopctl check` finds in it (no front matter, a bad `id`), as check
+        // names it, rather than only "not an SOP".
+        Err(WorkspaceError::NotAnSop { .. }) if name.is_some() => {
+            let path = ws.cwd.join(name.unwrap_or_default());
+            Ok(Sop::load(&path).map_err(|e| e.shown_as(&ws.display_path(&path)))?)
+        }
         Err(WorkspaceError::Ambiguous { .. }) => {
             let mut changed: Vec<Sop> = ws
                 .documents()

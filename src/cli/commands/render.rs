@@ -8,7 +8,7 @@ use crate::cli::{CliError, Env, Ui};
 use crate::doc::{Finding, Sop};
 use crate::fsx;
 use crate::render::images::WorkTree;
-use crate::render::{self, RenderJob, RenderMeta};
+use crate::render::{self, RenderJob, RenderSettings};
 use crate::workspace::Workspace;
 
 /// Rendition formats.
@@ -121,7 +121,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
         )?)
     };
     super::templates_inside(&ws)?;
-    let links = render::sop_links(&ws);
+    let settings = RenderSettings::of(&ws);
     let mut failed = false;
     for name in names {
         let source = load(&ws, env, name, args.version.as_deref())?;
@@ -162,30 +162,21 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
                 }
                 _ => &work_tree,
             };
-        let mut meta = RenderMeta::of(
+        let mut job = RenderJob::new(
+            &settings,
             &source.sop,
-            &ws.settings.organization,
-            &ws.settings.footer,
+            source.relative.clone(),
+            files,
             source.commit.as_deref().map(|c| &c[..c.len().min(7)]),
         );
-        meta.approvals = source
+        job.meta.approvals = source
             .approvals
             .iter()
             .map(|t| crate::lifecycle::Approval::from_trailer(t))
             .collect();
         if source.unreleased {
-            meta.mark_unreleased();
+            job.meta.mark_unreleased();
         }
-        let job = RenderJob {
-            sop: &source.sop,
-            doc_relative: source.relative.clone(),
-            files,
-            meta,
-            allow_html: ws.settings.allow_html,
-            paper: ws.settings.paper,
-            template_root: ws.root.clone(),
-            sop_links: &links,
-        };
         if source.lone.is_some() {
             warn_lone(ui, &ws, &source.sop)?;
         }

@@ -299,18 +299,19 @@ pub fn format_of(bytes: &[u8]) -> Option<Format> {
     probe::detect(bytes)
 }
 
-/// The repository-relative path a relative reference names (`?query` and `#fragment` dropped),
-/// resolved from the folder of the document at `doc_relative`; `None` when it leaves the
-/// repository (an absolute path, or `..` above the root).
+/// The repository-relative path a relative reference names (`?query` and `#fragment` dropped,
+/// percent-decoded: [`crate::doc::links::local_file`], as `check` reads it), resolved from the
+/// folder of the document at `doc_relative`; `None` when it leaves the repository (an absolute
+/// path, or `..` above the root).
 pub fn repo_path(reference: &str, doc_relative: &Path) -> Option<PathBuf> {
-    let path_part = reference.split(['?', '#']).next().unwrap_or(reference);
-    if Path::new(path_part).is_absolute() {
+    let path_part = crate::doc::links::local_file(reference);
+    if Path::new(path_part.as_ref()).is_absolute() {
         return None;
     }
     let joined = doc_relative
         .parent()
         .unwrap_or(Path::new(""))
-        .join(path_part);
+        .join(path_part.as_ref());
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for c in joined.components() {
         match c {
@@ -338,7 +339,7 @@ pub fn resolve(
     files: &dyn FileSource,
 ) -> Result<Image, ImageProblem> {
     let source = source.trim();
-    match crate::doc::check::scheme(source).as_deref() {
+    match crate::doc::links::scheme(source).as_deref() {
         Some("http" | "https") => return Err(ImageProblem::Remote),
         Some(_) => return Err(ImageProblem::Missing),
         None if source.starts_with("//") => return Err(ImageProblem::Remote),

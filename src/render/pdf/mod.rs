@@ -11,7 +11,7 @@ pub mod layout;
 pub mod text;
 pub mod write;
 
-use super::{RenderError, RenderJob, RenderWarning, Rendition, ir};
+use super::{RenderError, RenderJob, RenderWarning, Rendition};
 
 /// The PDF rendition of `job`. `date` (seconds since the Unix epoch) is written as the
 /// document's creation date: the release date, or `SOURCE_DATE_EPOCH`, never the clock, so the
@@ -20,7 +20,7 @@ use super::{RenderError, RenderJob, RenderWarning, Rendition, ir};
 /// # Errors
 /// [`RenderError::Pdf`] when the PDF cannot be written.
 pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
-    let doc = ir::Document::parse(job.sop.body(), job.sop.body_first_line());
+    let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
     let laid = layout::layout(&doc, &job.meta, job.files, &job.doc_relative, job.paper);
     let mut warnings = RenderWarning::nesting(&doc);
     warnings.extend(laid.warnings);

@@ -21,10 +21,9 @@ use super::super::fonts::{FaceId, char_width, text_width};
 use super::super::text::{BrokenText, Fragment, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
+use crate::model::{Block, Heading, Inline, List};
 use crate::render::RenderWarning;
-use crate::render::html::is_safe_link;
 use crate::render::images::{self, FileSource};
-use crate::render::ir::{Block, Heading, Inline, List};
 
 /// Body text size in points.
 pub const BODY: f32 = 10.0;
@@ -168,8 +167,10 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
             } => {
                 let link = if let Some(anchor) = target.strip_prefix('#') {
                     Some(LinkTarget::Anchor(anchor.to_string()))
-                } else if is_safe_link(target) && !target.trim().is_empty() {
-                    Some(LinkTarget::Uri(target.clone()))
+                } else if crate::doc::links::is_safe(target) && !target.trim().is_empty() {
+                    Some(LinkTarget::Uri(
+                        crate::doc::links::href(target).into_owned(),
+                    ))
                 } else {
                     None
                 };

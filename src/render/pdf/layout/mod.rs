@@ -1,6 +1,6 @@
 //! LAYOUT: the document model into pages of positioned items, in points (SPEC §7).
 //!
-//! Takes the shared model ([`crate::render::ir`]) and what is printed around it; returns a
+//! Takes the shared model ([`crate::model`]) and what is printed around it; returns a
 //! [`LayoutDoc`]: page size, pages of [`Item`]s, the outline, the images, the heading anchors.
 //! No printpdf type appears here: the writer translates items one to one. Coordinates are in
 //! points (1/72 inch) with the origin at the **top-left** of the page and y growing downwards;
@@ -344,7 +344,7 @@ pub struct Laid {
 /// Lays out a document: title block, table of contents, body, notes, then page numbers,
 /// header, footer and watermark.
 pub fn layout(
-    doc: &crate::render::ir::Document,
+    doc: &crate::model::Document,
     meta: &crate::render::RenderMeta,
     files: &dyn crate::render::images::FileSource,
     doc_relative: &std::path::Path,

@@ -15,7 +15,7 @@
 use super::super::text::{BrokenText, Span, break_lines, min_content_width};
 use super::flow::{Ctx, Flow, spans};
 use super::{Item, Pt, Rgb};
-use crate::render::ir::{Align, Inline, Table};
+use crate::model::{Align, Inline, Table};
 
 const SIZE: f32 = 9.0;
 const LH: f32 = 12.5;

@@ -1,15 +1,17 @@
-//! The rules `sopctl check` applies to one document (SPEC §4). Rules that need the whole
-//! repository (unique IDs, version against tags) live with the workspace.
+//! The rules `sopctl check` applies to one document on its own (SPEC §4). Rules that need the
+//! repository (unique IDs, version against tags) are in [`super::repository`](mod@super::repository) and
+//! [`super::history`].
 //!
 //! Takes a parsed [`Sop`] and the repository root; returns findings in file order. Reads the
 //! file system only to see whether link and image targets exist.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
-use super::Sop;
-use super::finding::Finding;
-use super::markdown::{BodyScan, scan};
-use super::source::Location;
+use crate::doc::Finding;
+use crate::doc::Location;
+use crate::doc::Sop;
+use crate::doc::front_matter::EditError;
+use crate::doc::markdown::{BodyScan, scan};
 
 /// Every finding for one document: its front matter, then its body (links, images, anchors),
 /// sorted by place in the file.
@@ -46,10 +48,17 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
             place.to_string(),
         ));
     }
-    check_references(path, repo_root, &body, &mut findings);
+    super::links::check_references(path, repo_root, &body, &mut findings);
     findings.extend(body.notes.iter().map(|note| note.finding(path)));
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// The finding for a front-matter value that a release cannot rewrite in place, at its line:
+/// the words `check` prints for it ([`crate::doc::metadata`] reports these for every key a
+/// release rewrites).
+pub fn edit_refused(path: &Path, error: &EditError) -> Finding {
+    Finding::error(path, error.location(), error.to_string())
 }
 
 /// Lines still holding the placeholder text of `sopctl new` (the built-in template): an error
@@ -77,10 +86,9 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
     let text = sop.source.text();
     let mut seen = std::collections::BTreeSet::new();
     // One finding per source line, naming each character the first time it appears.
-    let mut current: Option<(super::source::Location, Vec<char>)> = None;
+    let mut current: Option<(Location, Vec<char>)> = None;
     let mut locator = sop.source.locator();
-    let flush = |entry: Option<(super::source::Location, Vec<char>)>,
-                 findings: &mut Vec<Finding>| {
+    let flush = |entry: Option<(Location, Vec<char>)>, findings: &mut Vec<Finding>| {
         if let Some((location, chars)) = entry {
             let codes: Vec<String> = chars
                 .iter()
@@ -138,7 +146,7 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
 /// because release rewrites the table from its records and such a row would be misplaced. The
 /// usual cause is a line typed right under the table, which GitHub Markdown reads as a new row.
 fn check_history_rows(sop: &Sop, findings: &mut Vec<Finding>) {
-    let Some(section) = super::revision_table::find(sop) else {
+    let Some(section) = crate::doc::revision_table::find(sop) else {
         return;
     };
     let Some(table) = &section.table else {
@@ -200,202 +208,6 @@ fn check_headings(path: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Whether `target` starts with a URL scheme (`https:`, `mailto:`); a one-letter "scheme" is a
-/// Windows drive (`C:`), not a scheme.
-pub(crate) fn scheme(target: &str) -> Option<String> {
-    let colon = target.find(':')?;
-    let name = &target[..colon];
-    let mut chars = name.chars();
-    let first = chars.next()?;
-    let valid = first.is_ascii_alphabetic()
-        && name.len() > 1
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| name.to_ascii_lowercase())
-}
-
-/// "Did you mean …?" for links to missing anchors, within a fixed amount of work per document:
-/// each suggestion compares the fragment with every anchor (edit distance, whose cost is the
-/// product of the lengths), so a document of many headings and many broken links would
-/// otherwise cost their product. Past [`Suggestions::BUDGET`] character pairs, broken links
-/// are still reported, without a suggestion; a fragment already looked up is not looked up
-/// again.
-struct Suggestions {
-    /// The bytes of all anchors together.
-    anchor_bytes: usize,
-    spent: usize,
-    found: std::collections::HashMap<String, Option<String>>,
-}
-
-impl Suggestions {
-    /// Character pairs compared in all: about a second's work.
-    const BUDGET: usize = 200_000_000;
-
-    fn new(headings: &[super::markdown::Heading]) -> Self {
-        Suggestions {
-            anchor_bytes: headings.iter().map(|h| h.anchor.len()).sum(),
-            spent: 0,
-            found: std::collections::HashMap::new(),
-        }
-    }
-
-    fn nearest(&mut self, headings: &[super::markdown::Heading], fragment: &str) -> Option<String> {
-        if let Some(found) = self.found.get(fragment) {
-            return found.clone();
-        }
-        let cost = self.anchor_bytes.saturating_mul(fragment.len().max(1));
-        if self.spent.saturating_add(cost) > Self::BUDGET {
-            return None;
-        }
-        self.spent += cost;
-        let found = headings
-            .iter()
-            .map(|h| (strsim::levenshtein(&h.anchor, fragment), &h.anchor))
-            .min()
-            .filter(|(d, _)| *d <= fragment.len().max(3) / 2)
-            .map(|(_, a)| a.clone());
-        self.found.insert(fragment.to_string(), found.clone());
-        found
-    }
-}
-
-fn check_references(path: &Path, repo_root: &Path, body: &BodyScan, findings: &mut Vec<Finding>) {
-    let doc_dir = path.parent().unwrap_or(Path::new("."));
-    let anchors: std::collections::HashSet<&str> =
-        body.headings.iter().map(|h| h.anchor.as_str()).collect();
-    let mut suggest = Suggestions::new(&body.headings);
-    for r in &body.references {
-        let what = if r.is_image { "image" } else { "link" };
-        let target = r.target.trim();
-        if target.is_empty() {
-            findings.push(Finding::warning(
-                path,
-                r.location,
-                format!("this {what} has no target; put the address between the ( ), or remove the {what}"),
-            ));
-            continue;
-        }
-        if let Some(fragment) = target.strip_prefix('#') {
-            if fragment.is_empty() {
-                findings.push(Finding::warning(
-                    path,
-                    r.location,
-                    "this link points nowhere (`#`); give it a target or remove the link",
-                ));
-            } else if !anchors.contains(fragment) {
-                let nearest = suggest
-                    .nearest(&body.headings, fragment)
-                    .map(|a| format!("; did you mean `#{a}`?"))
-                    .unwrap_or_default();
-                findings.push(Finding::error(
-                    path,
-                    r.location,
-                    format!("no heading has the anchor `#{fragment}`{nearest}"),
-                ));
-            }
-            continue;
-        }
-        if let Some(scheme) = scheme(target) {
-            match scheme.as_str() {
-                "file" => findings.push(Finding::error(
-                    path,
-                    r.location,
-                    format!("the {what} `{target}` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy"),
-                )),
-                "javascript" | "vbscript" | "data" if !r.is_image || scheme != "data" => findings.push(Finding::error(
-                    path,
-                    r.location,
-                    format!("`{scheme}:` {what} targets are not allowed in SOPs; link to a page or a file instead"),
-                )),
-                _ if r.is_image => findings.push(Finding::warning(
-                    path,
-                    r.location,
-                    format!("the image `{target}` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document"),
-                )),
-                _ => {}
-            }
-            continue;
-        }
-        let drive_letter = matches!(
-            target.as_bytes(),
-            [letter, b':', b'\\' | b'/', ..] if letter.is_ascii_alphabetic()
-        );
-        if drive_letter || target.starts_with('\\') {
-            findings.push(Finding::error(
-                path,
-                r.location,
-                format!("the {what} `{target}` points to a file on one computer, which others cannot open; copy the file into the repository and link to the copy"),
-            ));
-            continue;
-        }
-        let file_part = target.split(['#', '?']).next().unwrap_or(target);
-        if file_part.is_empty() {
-            continue;
-        }
-        let resolved = if Path::new(file_part).is_absolute() {
-            PathBuf::from(file_part)
-        } else {
-            doc_dir.join(file_part)
-        };
-        if !inside(&resolved, repo_root) {
-            findings.push(Finding::error(
-                path,
-                r.location,
-                format!("the {what} `{target}` points outside the repository; copy the file into the repository and link to the copy"),
-            ));
-            continue;
-        }
-        if r.is_image && resolved.is_file() {
-            // The file's header and structure, not its pixels (see `render::images`).
-            if let Some(problem) = crate::render::images::inspect_file(&resolved) {
-                let hint = problem.hint().map(|h| format!(": {h}")).unwrap_or_default();
-                findings.push(Finding::warning(
-                    path,
-                    r.location,
-                    format!(
-                        "the image `{target}` {problem}; renditions show its alt text instead{hint}"
-                    ),
-                ));
-            }
-        } else if !resolved.exists() {
-            findings.push(Finding::error(
-                path,
-                r.location,
-                format!(
-                    "the {what} `{target}` does not exist (looked for {})",
-                    normalize(&resolved)
-                        .strip_prefix(normalize(repo_root))
-                        .map_or_else(|_| resolved.clone(), Path::to_path_buf)
-                        .display()
-                ),
-            ));
-        }
-    }
-}
-
-/// Whether `path` lies inside `root`, after resolving `..` and symbolic links (a target that
-/// does not exist yet is resolved lexically).
-fn inside(path: &Path, root: &Path) -> bool {
-    let root = root.canonicalize().unwrap_or_else(|_| normalize(root));
-    let resolved = path.canonicalize().unwrap_or_else(|_| normalize(path));
-    resolved.starts_with(&root)
-}
-
-/// `path` made absolute with `.` and `..` removed, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +243,20 @@ mod tests {
     }
 
     #[test]
+    fn a_script_link_is_an_error_however_it_is_written() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = "---\nid: A\ntitle: T\nowner: O\n---\n[a](<Java Script:alert(1)>) [b](&#x64;ata:text/html,x) ![c](data:image/png;base64,AA)\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:6:1: error: `javascript:` link targets are not allowed in SOPs; link to a page or a file instead",
+                "[ROOT]/sops/a.md:6:29: error: `data:` link targets are not allowed in SOPs; link to a page or a file instead",
+                "[ROOT]/sops/a.md:6:56: warning: the image `data:image/png;base64,AA` is on the web; sopctl does not download images, so renditions show its alt text instead; save it next to the document",
+            ]
+        );
+    }
+
+    #[test]
     fn links_to_files_on_one_computer_are_errors() {
         let dir = tempfile::tempdir().expect("tmp");
         let text = "---\nid: A\ntitle: T\nowner: O\n---\n[a](C:\\Docs\\form.pdf) [b](file:///home/me/x.pdf) [c](\\\\server\\share\\x.pdf)\n";
@@ -441,6 +267,21 @@ mod tests {
                 .iter()
                 .all(|f| f.contains("points to a file on one computer")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_value_release_cannot_rewrite_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text =
+            "---\nid: A\ntitle: T\nowner: O\nversion: >-\n  1.0\nstatus:\n  - draft\n---\nText.\n";
+        assert_eq!(
+            findings(dir.path(), text),
+            [
+                "[ROOT]/sops/a.md:5:1: error: `version` on line 5 is not a single value; write it as `version: value`",
+                // Not read as a status at all: that error alone.
+                "[ROOT]/sops/a.md:8:3: error: `status` must be a single value, written `status: value`",
+            ]
         );
     }
 
