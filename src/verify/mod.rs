@@ -194,9 +194,9 @@ impl Report {
 /// where each SOP's file is (so a released file is found without searching the tree).
 pub(crate) struct Context<'a> {
     pub(crate) repo: &'a Repo,
-    pub(crate) verifier: Verifier,
-    pub(crate) approvals: Vec<records::ApprovalCommit>,
-    pub(crate) paths: BTreeMap<DocId, PathBuf>,
+    pub(crate) verifier: &'a Verifier,
+    pub(crate) approvals: &'a [records::ApprovalCommit],
+    pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
 }
 
 impl Context<'_> {
@@ -266,29 +266,61 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             all
         }
     };
-    let mut ctx = Context {
-        repo,
-        verifier: Verifier::new(repo.verify_settings()),
-        approvals: Vec::new(),
-        paths,
-    };
+    let verifier = Verifier::new(repo.verify_settings());
     let stored = repo.stored_records(&records::KEYS)?;
+    let first = Context {
+        repo,
+        verifier: &verifier,
+        approvals: &[],
+        paths: &paths,
+    };
+    let (records, approvals) = records::check(&first, &stored, &ids);
+    // Each SOP on its own, in parallel: git2's repository is not shared between threads, so
+    // each thread opens its own.
+    let workdir = repo.workdir().to_path_buf();
+    let per_sop: Vec<Result<(Vec<ReleaseReport>, Vec<Problem>), WorkspaceError>> = {
+        use rayon::prelude::*;
+        ids.par_iter()
+            .map_init(
+                || Repo::discover(&workdir).ok().flatten(),
+                |own, id| {
+                    let repo = own.as_ref().ok_or(WorkspaceError::NotARepository {
+                        path: workdir.clone(),
+                    })?;
+                    let ctx = Context {
+                        repo,
+                        verifier: &verifier,
+                        approvals: &approvals,
+                        paths: &paths,
+                    };
+                    check_sop(&ctx, id, &format)
+                },
+            )
+            .collect()
+    };
     let mut report = Report {
-        records: records::check(&mut ctx, &stored, &ids),
+        records,
         ..Report::default()
     };
-    for id in &ids {
-        let releases = ws.releases(id)?;
-        for index in 0..releases.records.len() {
-            report
-                .releases
-                .push(release::check(&ctx, id, &releases.records, index));
-        }
-        report
-            .current
-            .extend(current_history(&ctx, id, &releases.records));
+    for result in per_sop {
+        let (releases, current) = result?;
+        report.releases.extend(releases);
+        report.current.extend(current);
     }
     Ok(report)
+}
+
+/// The releases of one SOP and the revision history of its current file.
+fn check_sop(
+    ctx: &Context<'_>,
+    id: &DocId,
+    format: &crate::repo::TagFormat,
+) -> Result<(Vec<ReleaseReport>, Vec<Problem>), WorkspaceError> {
+    let releases = ctx.repo.releases(id, format)?;
+    let reports = (0..releases.records.len())
+        .map(|index| release::check(ctx, id, &releases.records, index))
+        .collect();
+    Ok((reports, current_history(ctx, id, &releases.records)))
 }
 
 /// The revision history of the SOP's file at HEAD against the records up to its last release
