@@ -278,7 +278,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     // Each SOP on its own, in parallel: git2's repository is not shared between threads, so
     // each thread opens its own.
     let workdir = repo.workdir().to_path_buf();
-    let per_sop: Vec<Result<(Vec<ReleaseReport>, Vec<Problem>), WorkspaceError>> = {
+    let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
         use rayon::prelude::*;
         ids.par_iter()
             .map_init(
@@ -310,12 +310,15 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     Ok(report)
 }
 
+/// One SOP's releases checked, and the problems of its current file.
+type SopChecked = (Vec<ReleaseReport>, Vec<Problem>);
+
 /// The releases of one SOP and the revision history of its current file.
 fn check_sop(
     ctx: &Context<'_>,
     id: &DocId,
     format: &crate::repo::TagFormat,
-) -> Result<(Vec<ReleaseReport>, Vec<Problem>), WorkspaceError> {
+) -> Result<SopChecked, WorkspaceError> {
     let releases = ctx.repo.releases(id, format)?;
     let reports = (0..releases.records.len())
         .map(|index| release::check(ctx, id, &releases.records, index))
