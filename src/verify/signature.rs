@@ -228,29 +228,32 @@ pub struct AllowedSigners {
     entries: Vec<Allowed>,
 }
 
-/// Splits a line into fields at blanks outside double quotes.
-fn fields(line: &str) -> Vec<String> {
+/// Splits `text` at the characters `at` says separate, outside double quotes, dropping empty
+/// pieces when `drop_empty` (blanks between fields) and keeping them otherwise (options).
+fn split_unquoted(text: &str, at: impl Fn(char) -> bool, drop_empty: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            ' ' | '\t' if !quoted => {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
-            }
-            _ => current.push(c),
+    for c in text.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if at(c) && !quoted {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
         }
     }
-    if !current.is_empty() {
-        out.push(current);
+    out.push(current);
+    if drop_empty {
+        out.retain(|f| !f.is_empty());
     }
     out
+}
+
+/// A line's fields, split at blanks outside double quotes.
+fn fields(line: &str) -> Vec<String> {
+    split_unquoted(line, |c| c == ' ' || c == '\t', true)
 }
 
 /// A time of an allowed-signers option, `YYYYMMDD[HHMM[SS]][Z]`, as seconds since the epoch
@@ -341,21 +344,7 @@ impl AllowedSigners {
 
 /// Options split at commas outside double quotes.
 fn split_options(options: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in options.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            ',' if !quoted => out.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    out.push(current);
-    out
+    split_unquoted(options, |c| c == ',', false)
 }
 
 /// A shell-style pattern with `*` and `?` (OpenSSH's `match_pattern`), case-sensitive.

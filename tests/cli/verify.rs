@@ -42,6 +42,23 @@ fn approved_release() -> (TestEnv, TestEnv, String) {
     (env, keys, fingerprint(&key))
 }
 
+/// Makes the annotated tag `tag` again on the same commit with `message`, as `git tag -f -a`
+/// does (signed when `tag.gpgSign` asks).
+fn retag(env: &TestEnv, tag: &str, message: &str) {
+    let file = env.path("../message");
+    std::fs::write(&file, message).expect("message");
+    let target = format!("{tag}^{{commit}}");
+    env.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "-F",
+        &file.display().to_string(),
+        tag,
+        &target,
+    ]);
+}
+
 /// The first 7 hex digits of a revision.
 fn short(env: &TestEnv, rev: &str) -> String {
     env.git(&["rev-parse", "--short=7", rev]).trim().to_string()
@@ -90,17 +107,7 @@ fn a_tag_whose_message_was_altered_and_re_created_is_named() {
     let (env, _keys, _) = approved_release();
     let message = env.git(&["tag", "-l", "--format=%(contents:body)", "SOP-1/v1.0.0"]);
     let altered = format!("First, reviewed\n\n{}", message.trim());
-    let file = env.path("../message");
-    std::fs::write(&file, altered).expect("message");
-    env.git(&[
-        "tag",
-        "-f",
-        "-a",
-        "-F",
-        &file.display().to_string(),
-        "SOP-1/v1.0.0",
-        "SOP-1/v1.0.0^{commit}",
-    ]);
+    retag(&env, "SOP-1/v1.0.0", &altered);
     assert!(env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
     let run = env.run(&["verify", "SOP-1"]);
     run.expect_code(1);
@@ -130,17 +137,7 @@ fn a_forged_approval_trailer_in_the_tag_is_reported() {
         "{}Approved-by: Site Boss <boss@example.org> | role: Site Director | meaning: approved | date: 2026-01-10T08:00:00Z\n",
         message
     );
-    let file = env.path("../message");
-    std::fs::write(&file, forged).expect("message");
-    env.git(&[
-        "tag",
-        "-f",
-        "-a",
-        "-F",
-        &file.display().to_string(),
-        "SOP-1/v1.0.0",
-        "SOP-1/v1.0.0^{commit}",
-    ]);
+    retag(&env, "SOP-1/v1.0.0", &forged);
     let run = env.run(&["verify"]);
     run.expect_code(1);
     assert!(
@@ -301,44 +298,34 @@ fn downloaded_copies_of_the_example_are_genuine_altered_or_superseded() {
     let middle = altered.len() / 2;
     altered[middle] ^= 0x01;
     std::fs::write(downloads.join("altered.pdf"), altered).expect("altered");
-    let verify = |file: &str| {
-        env.run_in(
-            &demo,
-            &["verify", &downloads.join(file).display().to_string()],
-            &[],
-        )
-    };
-    let genuine = verify("SOP-IT-001-v1.0.pdf");
-    genuine.expect_code(0);
-    assert!(
-        genuine.stdout.ends_with(
-            "SOP-IT-001-v1.0.pdf: SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1\n"
+    for (file, code, line) in [
+        (
+            "SOP-IT-001-v1.0.pdf",
+            0,
+            "SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1",
         ),
-        "{}",
-        genuine.stdout
-    );
-    let current = verify("SOP-IT-001-v1.1.html");
-    current.expect_code(0);
-    assert!(
-        current.stdout.ends_with(
-            "SOP-IT-001-v1.1.html: SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current\n"
+        (
+            "SOP-IT-001-v1.1.html",
+            0,
+            "SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current",
         ),
-        "{}",
-        current.stdout
-    );
-    let changed = verify("altered.pdf");
-    changed.expect_code(1);
-    assert!(
-        changed.stdout.ends_with(
-            "altered.pdf: claims to be SOP-IT-001 version 1.0, but it is ALTERED: its bytes match none of the renditions the release record SOP-IT-001/v1.0.0 lists; superseded by 1.1\n"
+        (
+            "altered.pdf",
+            1,
+            "claims to be SOP-IT-001 version 1.0, but it is ALTERED: its bytes match none of the renditions the release record SOP-IT-001/v1.0.0 lists; superseded by 1.1",
         ),
-        "{}",
-        changed.stdout
-    );
-    assert_eq!(
-        changed.stderr,
-        "error: 1 copy is not the copy its release recorded\nhint: use only a copy that  sopctl verify  says is genuine and current; the SOP's owner can publish the current version with  sopctl publish\n"
-    );
+    ] {
+        let path = downloads.join(file).display().to_string();
+        let run = env.run_in(&demo, &["verify", &path], &[]);
+        run.expect_code(code);
+        assert_eq!(run.stdout, format!("[ROOT]/../downloads/{file}: {line}\n"));
+        let stderr = if code == 0 {
+            ""
+        } else {
+            "error: 1 copy is not the copy its release recorded\nhint: use only a copy that  sopctl verify  says is genuine and current; the SOP's owner can publish the current version with  sopctl publish\n"
+        };
+        assert_eq!(run.stderr, stderr, "{file}");
+    }
     // The record itself is whole.
     env.run_in(&demo, &["verify"], &[]).expect_code(0);
 }
