@@ -54,10 +54,7 @@ fn b38_records_are_signed_as_git_is_configured_and_git_verifies_them() {
     let env = signing_repo(&key);
     env.write(
         "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
+        crate::harness::sop_to_approve("SOP-1", "Alpha"),
     );
     env.commit("Add SOP-1");
     assert!(

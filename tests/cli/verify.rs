@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::harness::{DANA, TestEnv, sop};
+use crate::harness::{DANA, TestEnv, sop_to_approve};
 use crate::signing::{signing_repo, ssh_key};
 
 /// The SHA256 fingerprint of a key, as `ssh-keygen -l` prints it.
@@ -28,13 +28,7 @@ fn approved_release() -> (TestEnv, TestEnv, String) {
     let keys = TestEnv::new();
     let key = ssh_key(&keys, "signer");
     let env = signing_repo(&key);
-    env.write(
-        "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
-    );
+    env.write("sops/a.md", sop_to_approve("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
     env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
         .expect_code(0);
@@ -173,13 +167,7 @@ fn a_forged_approval_signed_with_another_persons_key_is_reported() {
         ),
     )
     .expect("allowed signers");
-    env.write(
-        "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
-    );
+    env.write("sops/a.md", sop_to_approve("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
     // The owner records an approval in Dana's name, signing with the owner's own key.
     env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
