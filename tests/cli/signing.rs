@@ -298,4 +298,13 @@ fn openpgp_signing_goes_through_gpg_as_git_does() {
         "the release commit"
     );
     assert!(verifies(&env, &["verify-tag", "SOP-1/v1.0.0"]), "the tag");
+    // sopctl verify checks them through the same program (issue 15 item 7).
+    let run = env.run(&["verify"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("): whole; tag signed by Test Owner <owner@example.org> (OpenPGP key "),
+        "{}",
+        run.stdout
+    );
 }

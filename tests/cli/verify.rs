@@ -347,3 +347,39 @@ fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
         "claims to be SOP-IT-001 version 1.2, which was never released (its releases are 1.0, 1.1)"
     );
 }
+
+// The tag object edited under its signature (not signed again): the signature no longer
+// matches what it signs.
+#[test]
+fn a_tag_changed_under_its_signature_is_named() {
+    let (env, _keys, _) = approved_release();
+    let raw = env.git(&["cat-file", "tag", "SOP-1/v1.0.0"]);
+    let changed = raw.replacen("\n\nFirst\n", "\n\nFirst, corrected\n", 1);
+    assert_ne!(raw, changed);
+    let mut hash = env
+        .command("git")
+        .args(["hash-object", "-t", "tag", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    use std::io::Write;
+    hash.stdin
+        .take()
+        .expect("stdin")
+        .write_all(changed.as_bytes())
+        .expect("write");
+    let out = hash.wait_with_output().expect("git ends");
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    env.git(&["update-ref", "refs/tags/SOP-1/v1.0.0", &id]);
+    assert!(!env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "  tag SOP-1/v1.0.0: its signature is broken: it does not match the record: the record was changed after it was signed\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
