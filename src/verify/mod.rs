@@ -275,27 +275,31 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         paths: &paths,
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
-    // Each SOP on its own, in parallel: git2's repository is not shared between threads, so
-    // each thread opens its own.
+    // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
+    // shared between threads, so each run opens its own (and lists the tags once).
     let workdir = repo.workdir().to_path_buf();
+    let runs = rayon::current_num_threads().max(1);
     let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
         use rayon::prelude::*;
-        ids.par_iter()
-            .map_init(
-                || Repo::discover(&workdir).ok().flatten(),
-                |own, id| {
-                    let repo = own.as_ref().ok_or(WorkspaceError::NotARepository {
-                        path: workdir.clone(),
-                    })?;
-                    let ctx = Context {
-                        repo,
-                        verifier: &verifier,
-                        approvals: &approvals,
-                        paths: &paths,
-                    };
-                    check_sop(&ctx, id, &format)
-                },
-            )
+        ids.par_chunks(ids.len().div_ceil(runs).max(1))
+            .flat_map_iter(|chunk| {
+                let own = Repo::discover(&workdir).ok().flatten();
+                chunk
+                    .iter()
+                    .map(|id| {
+                        let repo = own.as_ref().ok_or(WorkspaceError::NotARepository {
+                            path: workdir.clone(),
+                        })?;
+                        let ctx = Context {
+                            repo,
+                            verifier: &verifier,
+                            approvals: &approvals,
+                            paths: &paths,
+                        };
+                        check_sop(&ctx, id, &format)
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect()
     };
     let mut report = Report {
