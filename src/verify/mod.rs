@@ -278,12 +278,16 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
     // shared between threads, so each run opens its own (and lists the tags once).
     let workdir = repo.workdir().to_path_buf();
+    let tag_names = repo.tag_name_list();
     let runs = rayon::current_num_threads().max(1);
     let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
         use rayon::prelude::*;
         ids.par_chunks(ids.len().div_ceil(runs).max(1))
             .flat_map_iter(|chunk| {
                 let own = Repo::discover(&workdir).ok().flatten();
+                if let Some(own) = &own {
+                    own.take_tag_names(tag_names.clone());
+                }
                 chunk
                     .iter()
                     .map(|id| {
