@@ -19,7 +19,9 @@
 //!
 //! Then every approval, review and retirement commit is checked for its trailers and its
 //! signature ([`records`]), and the revision history of each SOP's current file (at HEAD)
-//! against the records. A downloaded PDF or HTML copy is checked by [`copy`].
+//! against the records. These records are read from the current branch, as the lifecycle reads
+//! them: an approval recorded only on another branch is not found. A downloaded PDF or HTML
+//! copy is checked by [`copy`].
 
 pub mod approvals;
 pub mod copy;

@@ -340,6 +340,7 @@ fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
     );
     run.expect_code(1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["whole"], false);
     assert_eq!(json["copies"][0]["finding"], "not-released");
     assert_eq!(json["copies"][0]["genuine"], false);
     assert_eq!(
