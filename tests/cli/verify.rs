@@ -384,3 +384,22 @@ fn a_tag_changed_under_its_signature_is_named() {
         run.stdout
     );
 }
+
+// A repository's own page template that leaves the identity out still gets it, after <head>.
+#[test]
+fn renditions_carry_their_identity_even_with_a_page_template_of_the_repository() {
+    let env = crate::harness::released_sop();
+    env.write(
+        "templates/page.html",
+        "<!DOCTYPE html>\n<html><head><title>{{ meta.title }}</title></head><body>{{ body }}</body></html>\n",
+    );
+    let run = env.run(&["render", "--format", "html", "-o", "-"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with(
+            "<!DOCTYPE html>\n<html><head>\n<meta name=\"sop-id\" content=\"SOP-1\">\n<meta name=\"sop-version\" content=\"1.0\">\n<meta name=\"sop-status\" content=\"effective\">\n<title>Alpha</title>"
+        ),
+        "{}",
+        run.stdout
+    );
+}
