@@ -23,6 +23,7 @@
 //! them: an approval recorded only on another branch is not found. A downloaded PDF or HTML
 //! copy is checked by [`copy`].
 
+pub mod allowed;
 pub mod approvals;
 pub mod copy;
 pub mod records;
