@@ -6,6 +6,7 @@ an SSH signature made with `ssh-keygen -Y sign -n git` (what git runs), and the 
 new tag object. The key (no passphrase) and an allowed-signers file naming it for the tagger's
 e-mail go into the repository's git folder, and git is told to verify with them
 (gpg.ssh.allowedSignersFile), so `git verify-tag` and `sopctl verify` both check the signatures.
+Then objects and refs are packed (`git gc`), as they are in a clone.
 
 Usage: benches/sign_tags.py DIR
 """
@@ -48,6 +49,8 @@ def main():
             sig.unlink()
             git(repo, "update-ref", ref, new)
             signed += 1
+    # As a clone has them: objects and refs packed.
+    git(repo, "gc", "-q")
     print(f"{repo}: {signed} tags signed with {key}")
 
 

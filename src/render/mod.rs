@@ -437,10 +437,11 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     };
     let page = templates::render(&job.template_root, templates::PAGE, context)?;
     // A repository's own page template may leave the identity out: it goes in all the same.
-    let page = if page.contains("name=\"sop-id\"") {
+    let metas = job.meta.identity_html();
+    let page = if metas.is_empty() || page.contains("name=\"sop-id\"") {
         page
     } else {
-        with_identity(page, &job.meta.identity_html())
+        with_identity(page, &metas)
     };
     let mut warnings = RenderWarning::nesting(&doc);
     warnings.extend(writer.warnings);

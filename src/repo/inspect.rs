@@ -182,9 +182,9 @@ impl Repo {
         a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
     }
 
-    /// The commits reachable from HEAD or from any tag whose message has one of the trailers
-    /// `keys` (the lifecycle's records: approvals, reviews, retirements), newest first, in one
-    /// walk of the history.
+    /// The commits of the current branch (reachable from HEAD) whose message has one of the
+    /// trailers `keys` (the lifecycle's records: approvals, reviews, retirements), newest first,
+    /// in one walk of the history, as the lifecycle reads them.
     ///
     /// # Errors
     /// [`RepoError::Git`] when the history cannot be read.
@@ -193,10 +193,10 @@ impl Repo {
             .inner
             .revwalk()
             .map_err(|e| RepoError::git("read the history", &e))?;
-        // An empty repository has no HEAD: nothing to walk from it.
-        let _ = walk.push_head();
-        walk.push_glob("refs/tags/*")
-            .map_err(|e| RepoError::git("read the history", &e))?;
+        // An empty repository has no HEAD: nothing to walk.
+        if walk.push_head().is_err() {
+            return Ok(Vec::new());
+        }
         let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
         let mut out = Vec::new();
         for oid in walk.flatten() {

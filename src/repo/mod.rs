@@ -504,6 +504,20 @@ impl Repo {
         Ok(names)
     }
 
+    /// Every tag name, as listed once (for another handle on the same repository:
+    /// [`Repo::take_tag_names`]).
+    pub fn tag_name_list(&self) -> Vec<String> {
+        self.tag_names()
+            .map(|names| names.as_ref().clone())
+            .unwrap_or_default()
+    }
+
+    /// Takes `names` as this handle's list of tag names instead of listing them again (another
+    /// handle on the same repository listed them: [`Repo::tag_name_list`]).
+    pub fn take_tag_names(&self, names: Vec<String>) {
+        *self.tag_names.borrow_mut() = Some(std::rc::Rc::new(names));
+    }
+
     /// Forgets the listed tag names, after a tag was written or removed.
     pub(crate) fn forget_tag_names(&self) {
         *self.tag_names.borrow_mut() = None;

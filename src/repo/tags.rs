@@ -67,6 +67,16 @@ impl TagFormat {
 
     /// Reads a tag name as a tag of document `id`.
     pub fn parse(&self, id: &DocId, tag: &str) -> TagMatch {
+        // Most names in a repository of many documents are other documents' tags: those are
+        // told apart by the text up to the ID, without building the pattern.
+        if let Some((before, _)) = self.format.split_once("{id}")
+            && !before.contains("{version}")
+            && !tag
+                .strip_prefix(before)
+                .is_some_and(|rest| rest.starts_with(id.as_str()))
+        {
+            return TagMatch::Other;
+        }
         let pattern = self.format.replace("{id}", id.as_str());
         let Some((prefix, suffix)) = pattern.split_once("{version}") else {
             return TagMatch::Other;

@@ -38,10 +38,15 @@ pub(crate) fn check(
     let tag_at = tag_place(&record.tag);
     let mut problems = Vec::new();
     let mut listed = Vec::new();
-    let started_from = commit
-        .first_parent
-        .as_deref()
-        .and_then(|parent| ctx.document(parent, id));
+    // Read only when the tag lists approvals.
+    let started_from = if record.approvals.is_empty() {
+        None
+    } else {
+        commit
+            .first_parent
+            .as_deref()
+            .and_then(|parent| ctx.document(parent, id))
+    };
     for trailer in &record.approvals {
         let approval = Approval::from_trailer(trailer);
         let found = recorded(ctx, id, &approval, &record.commit, previous);

@@ -19,8 +19,11 @@
 //!
 //! Then every approval, review and retirement commit is checked for its trailers and its
 //! signature ([`records`]), and the revision history of each SOP's current file (at HEAD)
-//! against the records. A downloaded PDF or HTML copy is checked by [`copy`].
+//! against the records. These records are read from the current branch, as the lifecycle reads
+//! them: an approval recorded only on another branch is not found. A downloaded PDF or HTML
+//! copy is checked by [`copy`].
 
+pub mod allowed;
 pub mod approvals;
 pub mod copy;
 pub mod records;
@@ -194,9 +197,9 @@ impl Report {
 /// where each SOP's file is (so a released file is found without searching the tree).
 pub(crate) struct Context<'a> {
     pub(crate) repo: &'a Repo,
-    pub(crate) verifier: Verifier,
-    pub(crate) approvals: Vec<records::ApprovalCommit>,
-    pub(crate) paths: BTreeMap<DocId, PathBuf>,
+    pub(crate) verifier: &'a Verifier,
+    pub(crate) approvals: &'a [records::ApprovalCommit],
+    pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
 }
 
 impl Context<'_> {
@@ -266,29 +269,72 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             all
         }
     };
-    let mut ctx = Context {
-        repo,
-        verifier: Verifier::new(repo.verify_settings()),
-        approvals: Vec::new(),
-        paths,
-    };
+    let verifier = Verifier::new(repo.verify_settings());
     let stored = repo.stored_records(&records::KEYS)?;
+    let first = Context {
+        repo,
+        verifier: &verifier,
+        approvals: &[],
+        paths: &paths,
+    };
+    let (records, approvals) = records::check(&first, &stored, &ids);
+    // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
+    // shared between threads, so each run opens its own (and lists the tags once).
+    let workdir = repo.workdir().to_path_buf();
+    let tag_names = repo.tag_name_list();
+    let runs = rayon::current_num_threads().max(1);
+    let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
+        use rayon::prelude::*;
+        ids.par_chunks(ids.len().div_ceil(runs).max(1))
+            .flat_map_iter(|chunk| {
+                let own = Repo::discover(&workdir).ok().flatten();
+                if let Some(own) = &own {
+                    own.take_tag_names(tag_names.clone());
+                }
+                chunk
+                    .iter()
+                    .map(|id| {
+                        let repo = own.as_ref().ok_or(WorkspaceError::NotARepository {
+                            path: workdir.clone(),
+                        })?;
+                        let ctx = Context {
+                            repo,
+                            verifier: &verifier,
+                            approvals: &approvals,
+                            paths: &paths,
+                        };
+                        check_sop(&ctx, id, &format)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
     let mut report = Report {
-        records: records::check(&mut ctx, &stored, &ids),
+        records,
         ..Report::default()
     };
-    for id in &ids {
-        let releases = ws.releases(id)?;
-        for index in 0..releases.records.len() {
-            report
-                .releases
-                .push(release::check(&ctx, id, &releases.records, index));
-        }
-        report
-            .current
-            .extend(current_history(&ctx, id, &releases.records));
+    for result in per_sop {
+        let (releases, current) = result?;
+        report.releases.extend(releases);
+        report.current.extend(current);
     }
     Ok(report)
+}
+
+/// One SOP's releases checked, and the problems of its current file.
+type SopChecked = (Vec<ReleaseReport>, Vec<Problem>);
+
+/// The releases of one SOP and the revision history of its current file.
+fn check_sop(
+    ctx: &Context<'_>,
+    id: &DocId,
+    format: &crate::repo::TagFormat,
+) -> Result<SopChecked, WorkspaceError> {
+    let releases = ctx.repo.releases(id, format)?;
+    let reports = (0..releases.records.len())
+        .map(|index| release::check(ctx, id, &releases.records, index))
+        .collect();
+    Ok((reports, current_history(ctx, id, &releases.records)))
 }
 
 /// The revision history of the SOP's file at HEAD against the records up to its last release

@@ -27,14 +27,15 @@ pub struct ApprovalCommit {
     pub approval: Approval,
 }
 
-/// Checks every record about one of `ids`; keeps the approval commits in `ctx` for the
-/// releases.
+/// Checks every record about one of `ids`; returns the reports and the approval commits, for
+/// the releases.
 pub(crate) fn check(
-    ctx: &mut Context<'_>,
+    ctx: &Context<'_>,
     stored: &[StoredCommit],
     ids: &[DocId],
-) -> Vec<RecordReport> {
+) -> (Vec<RecordReport>, Vec<ApprovalCommit>) {
     let mut out = Vec::new();
+    let mut approvals = Vec::new();
     for commit in stored {
         let m = &commit.message;
         let (kind, key) = if m.trailer("Approval-Document").is_some() {
@@ -54,7 +55,7 @@ pub(crate) fn check(
             RecordKind::Approval => {
                 let approval = Approval::from_record(m);
                 problems.extend(approval_problems(ctx, commit, &named, &approval));
-                ctx.approvals.push(ApprovalCommit {
+                approvals.push(ApprovalCommit {
                     commit: commit.id.clone(),
                     document: named.clone(),
                     approval: approval.clone(),
@@ -100,7 +101,7 @@ pub(crate) fn check(
             problems,
         });
     }
-    out
+    (out, approvals)
 }
 
 /// The trailers of `m` among `keys` that are missing or empty, in words.

@@ -343,6 +343,14 @@ pub(crate) fn sop(id: &str, title: &str) -> String {
     )
 }
 
+/// [`sop`] that needs the QA Manager's approval (`approvers: [QA Manager]`).
+pub(crate) fn sop_to_approve(id: &str, title: &str) -> String {
+    sop(id, title).replace(
+        "review_interval: 1 year\n",
+        "review_interval: 1 year\napprovers: [QA Manager]\n",
+    )
+}
+
 /// A repository with one SOP, `SOP-1` "Alpha" in `sops/a.md`, released as 1.0.
 pub(crate) fn released_sop() -> TestEnv {
     let env = TestEnv::repo();

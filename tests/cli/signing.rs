@@ -54,10 +54,7 @@ fn b38_records_are_signed_as_git_is_configured_and_git_verifies_them() {
     let env = signing_repo(&key);
     env.write(
         "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
+        crate::harness::sop_to_approve("SOP-1", "Alpha"),
     );
     env.commit("Add SOP-1");
     assert!(
@@ -301,4 +298,13 @@ fn openpgp_signing_goes_through_gpg_as_git_does() {
         "the release commit"
     );
     assert!(verifies(&env, &["verify-tag", "SOP-1/v1.0.0"]), "the tag");
+    // sopctl verify checks them through the same program (issue 15 item 7).
+    let run = env.run(&["verify"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("): whole; tag signed by Test Owner <owner@example.org> (OpenPGP key "),
+        "{}",
+        run.stdout
+    );
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::harness::{DANA, TestEnv, sop};
+use crate::harness::{DANA, TestEnv, sop_to_approve};
 use crate::signing::{signing_repo, ssh_key};
 
 /// The SHA256 fingerprint of a key, as `ssh-keygen -l` prints it.
@@ -28,18 +28,29 @@ fn approved_release() -> (TestEnv, TestEnv, String) {
     let keys = TestEnv::new();
     let key = ssh_key(&keys, "signer");
     let env = signing_repo(&key);
-    env.write(
-        "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
-    );
+    env.write("sops/a.md", sop_to_approve("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
     env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
         .expect_code(0);
     env.run(&["release", "-m", "First"]).expect_code(0);
     (env, keys, fingerprint(&key))
+}
+
+/// Makes the annotated tag `tag` again on the same commit with `message`, as `git tag -f -a`
+/// does (signed when `tag.gpgSign` asks).
+fn retag(env: &TestEnv, tag: &str, message: &str) {
+    let file = env.path("../message");
+    std::fs::write(&file, message).expect("message");
+    let target = format!("{tag}^{{commit}}");
+    env.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "-F",
+        &file.display().to_string(),
+        tag,
+        &target,
+    ]);
 }
 
 /// The first 7 hex digits of a revision.
@@ -90,17 +101,7 @@ fn a_tag_whose_message_was_altered_and_re_created_is_named() {
     let (env, _keys, _) = approved_release();
     let message = env.git(&["tag", "-l", "--format=%(contents:body)", "SOP-1/v1.0.0"]);
     let altered = format!("First, reviewed\n\n{}", message.trim());
-    let file = env.path("../message");
-    std::fs::write(&file, altered).expect("message");
-    env.git(&[
-        "tag",
-        "-f",
-        "-a",
-        "-F",
-        &file.display().to_string(),
-        "SOP-1/v1.0.0",
-        "SOP-1/v1.0.0^{commit}",
-    ]);
+    retag(&env, "SOP-1/v1.0.0", &altered);
     assert!(env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
     let run = env.run(&["verify", "SOP-1"]);
     run.expect_code(1);
@@ -130,17 +131,7 @@ fn a_forged_approval_trailer_in_the_tag_is_reported() {
         "{}Approved-by: Site Boss <boss@example.org> | role: Site Director | meaning: approved | date: 2026-01-10T08:00:00Z\n",
         message
     );
-    let file = env.path("../message");
-    std::fs::write(&file, forged).expect("message");
-    env.git(&[
-        "tag",
-        "-f",
-        "-a",
-        "-F",
-        &file.display().to_string(),
-        "SOP-1/v1.0.0",
-        "SOP-1/v1.0.0^{commit}",
-    ]);
+    retag(&env, "SOP-1/v1.0.0", &forged);
     let run = env.run(&["verify"]);
     run.expect_code(1);
     assert!(
@@ -176,13 +167,7 @@ fn a_forged_approval_signed_with_another_persons_key_is_reported() {
         ),
     )
     .expect("allowed signers");
-    env.write(
-        "sops/a.md",
-        sop("SOP-1", "Alpha").replace(
-            "review_interval: 1 year\n",
-            "review_interval: 1 year\napprovers: [QA Manager]\n",
-        ),
-    );
+    env.write("sops/a.md", sop_to_approve("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
     // The owner records an approval in Dana's name, signing with the owner's own key.
     env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
@@ -301,44 +286,34 @@ fn downloaded_copies_of_the_example_are_genuine_altered_or_superseded() {
     let middle = altered.len() / 2;
     altered[middle] ^= 0x01;
     std::fs::write(downloads.join("altered.pdf"), altered).expect("altered");
-    let verify = |file: &str| {
-        env.run_in(
-            &demo,
-            &["verify", &downloads.join(file).display().to_string()],
-            &[],
-        )
-    };
-    let genuine = verify("SOP-IT-001-v1.0.pdf");
-    genuine.expect_code(0);
-    assert!(
-        genuine.stdout.ends_with(
-            "SOP-IT-001-v1.0.pdf: SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1\n"
+    for (file, code, line) in [
+        (
+            "SOP-IT-001-v1.0.pdf",
+            0,
+            "SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1",
         ),
-        "{}",
-        genuine.stdout
-    );
-    let current = verify("SOP-IT-001-v1.1.html");
-    current.expect_code(0);
-    assert!(
-        current.stdout.ends_with(
-            "SOP-IT-001-v1.1.html: SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current\n"
+        (
+            "SOP-IT-001-v1.1.html",
+            0,
+            "SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current",
         ),
-        "{}",
-        current.stdout
-    );
-    let changed = verify("altered.pdf");
-    changed.expect_code(1);
-    assert!(
-        changed.stdout.ends_with(
-            "altered.pdf: claims to be SOP-IT-001 version 1.0, but it is ALTERED: its bytes match none of the renditions the release record SOP-IT-001/v1.0.0 lists; superseded by 1.1\n"
+        (
+            "altered.pdf",
+            1,
+            "claims to be SOP-IT-001 version 1.0, but it is ALTERED: its bytes match none of the renditions the release record SOP-IT-001/v1.0.0 lists; superseded by 1.1",
         ),
-        "{}",
-        changed.stdout
-    );
-    assert_eq!(
-        changed.stderr,
-        "error: 1 copy is not the copy its release recorded\nhint: use only a copy that  sopctl verify  says is genuine and current; the SOP's owner can publish the current version with  sopctl publish\n"
-    );
+    ] {
+        let path = downloads.join(file).display().to_string();
+        let run = env.run_in(&demo, &["verify", &path], &[]);
+        run.expect_code(code);
+        assert_eq!(run.stdout, format!("[ROOT]/../downloads/{file}: {line}\n"));
+        let stderr = if code == 0 {
+            ""
+        } else {
+            "error: 1 copy is not the copy its release recorded\nhint: use only a copy that  sopctl verify  says is genuine and current; the SOP's owner can publish the current version with  sopctl publish\n"
+        };
+        assert_eq!(run.stderr, stderr, "{file}");
+    }
     // The record itself is whole.
     env.run_in(&demo, &["verify"], &[]).expect_code(0);
 }
@@ -365,10 +340,66 @@ fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
     );
     run.expect_code(1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["whole"], false);
     assert_eq!(json["copies"][0]["finding"], "not-released");
     assert_eq!(json["copies"][0]["genuine"], false);
     assert_eq!(
         json["copies"][0]["summary"],
         "claims to be SOP-IT-001 version 1.2, which was never released (its releases are 1.0, 1.1)"
+    );
+}
+
+// The tag object edited under its signature (not signed again): the signature no longer
+// matches what it signs.
+#[test]
+fn a_tag_changed_under_its_signature_is_named() {
+    let (env, _keys, _) = approved_release();
+    let raw = env.git(&["cat-file", "tag", "SOP-1/v1.0.0"]);
+    let changed = raw.replacen("\n\nFirst\n", "\n\nFirst, corrected\n", 1);
+    assert_ne!(raw, changed);
+    let mut hash = env
+        .command("git")
+        .args(["hash-object", "-t", "tag", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    use std::io::Write;
+    hash.stdin
+        .take()
+        .expect("stdin")
+        .write_all(changed.as_bytes())
+        .expect("write");
+    let out = hash.wait_with_output().expect("git ends");
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    env.git(&["update-ref", "refs/tags/SOP-1/v1.0.0", &id]);
+    assert!(!env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "  tag SOP-1/v1.0.0: its signature is broken: it does not match the record: the record was changed after it was signed\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+// A repository's own page template that leaves the identity out still gets it, after <head>.
+#[test]
+fn renditions_carry_their_identity_even_with_a_page_template_of_the_repository() {
+    let env = crate::harness::released_sop();
+    env.write(
+        "templates/page.html",
+        "<!DOCTYPE html>\n<html><head><title>{{ meta.title }}</title></head><body>{{ body }}</body></html>\n",
+    );
+    let run = env.run(&["render", "--format", "html", "-o", "-"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with(
+            "<!DOCTYPE html>\n<html><head>\n<meta name=\"sop-id\" content=\"SOP-1\">\n<meta name=\"sop-version\" content=\"1.0\">\n<meta name=\"sop-status\" content=\"effective\">\n<title>Alpha</title>"
+        ),
+        "{}",
+        run.stdout
     );
 }

@@ -326,12 +326,13 @@ fn print_json(ui: &mut Ui, report: Option<&Report>, copies: &[CopyReport]) -> Re
             problems: r.problems.clone(),
         })
         .collect();
+    let all_genuine = copies.iter().all(CopyReport::is_genuine);
     let copies: Vec<JsonCopy> = copies.iter().map(json_copy).collect();
     let problems = report.problems().count();
     crate::cli::json::print(
         ui,
         &JsonReport {
-            whole: problems == 0,
+            whole: problems == 0 && all_genuine,
             problems,
             releases,
             records,
