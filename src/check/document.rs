@@ -278,7 +278,7 @@ mod tests {
         assert_eq!(
             findings(dir.path(), text),
             [
-                "[ROOT]/sops/a.md:5:1: error: `version` on line 5 is not a single value; write it as `version: value`",
+                "[ROOT]/sops/a.md:5:1: error: `version` is written as a block over several lines (after `|` or `>`); sopctl rewrites `version` on every release: write it on one line, `version: 1.0`",
                 // Not read as a status at all: that error alone.
                 "[ROOT]/sops/a.md:8:3: error: `status` must be a single value, written `status: value`",
             ]

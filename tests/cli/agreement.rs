@@ -154,7 +154,7 @@ fn check_and_release_agree_on_the_rules_of_the_repository_and_of_rewritten_value
     assert_eq!(
         assert_agree(&env, "sops/a.md"),
         [
-            "sops/a.md:4:1: error: `version` on line 4 is not a single value; write it as `version: value`"
+            "sops/a.md:4:1: error: `version` is written as a block over several lines (after `|` or `>`); sopctl rewrites `version` on every release: write it on one line, `version: 1.0`"
         ]
     );
 
