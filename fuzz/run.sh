@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for MINUTES minutes each (default 10), one after another, seeded with
-# the bundled example and the user-reported cases. Needs a nightly toolchain and cargo-fuzz:
+# Runs every fuzz target for MINUTES minutes each (default 10; FUZZ_SECONDS gives seconds
+# instead, as benches/fuzz.sh does), one after another, seeded with the bundled example and the
+# user-reported cases. Needs a nightly toolchain and cargo-fuzz:
 #   rustup toolchain install nightly && cargo install cargo-fuzz
 # Crashes land in fuzz/artifacts/<target>/: fix them, then copy each into
 # fuzz/regressions/<target>/, where tests/properties.rs replays it on every test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=${MINUTES:-10}
+seconds=${FUZZ_SECONDS:-$((${MINUTES:-10} * 60))}
 targets=${TARGETS:-"version front_matter html pdf diff"}
 cargo +nightly fuzz build
 for target in $targets; do
@@ -17,10 +18,10 @@ for target in $targets; do
     cp tests/fixtures/cases/*.md "$corpus"/ 2>/dev/null || true
   fi
   cp fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
-  echo "== $target: $minutes min"
+  echo "== $target: $seconds s"
   # A crash stops this target's run (libFuzzer's way), not the others'.
   if ! cargo +nightly fuzz run "$target" "$corpus" -- \
-    -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+    -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 > "fuzz/$target.log" 2>&1; then
     echo "!! $target stopped on a finding: see fuzz/$target.log and fuzz/artifacts/$target/"
     failed=1
