@@ -31,9 +31,10 @@ pub fn options() -> Options<'static> {
 }
 
 /// Parses a Markdown body into `arena` with [`options`], then flattens whatever nests more
-/// than [`nesting::MAX_DEPTH`] levels deep (see [`nesting`]). Every reader of the body parses
-/// it here, so no stage after it sees a deeper tree. Returns the root and the places
-/// flattened (lines counted in `body`).
+/// than [`nesting::MAX_DEPTH`] levels deep (see [`nesting`]). Every reader that walks the
+/// tree below its top level parses the body here (the check scan, the model shared by HTML,
+/// PDF and diff), so none of them sees a deeper tree; the revision-table reader reads only the
+/// top level. Returns the root and the places flattened (lines counted in `body`).
 pub fn parse<'a>(arena: &'a Arena<'a>, body: &str) -> (&'a AstNode<'a>, Vec<TooDeep>) {
     let root = comrak::parse_document(arena, body, &options());
     let too_deep = nesting::limit(root);
