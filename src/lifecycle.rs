@@ -50,6 +50,9 @@ pub struct Approval {
     /// (`self-approved`, `second role`; [`duties`]), when `separation_of_duties = false`
     /// allowed it. `None` for an approval as recorded by `approve`.
     pub exception: Option<String>,
+    /// The approval commit that records it (hex id), when it was read from one
+    /// ([`approvals`]); `None` when read from a release tag's trailer.
+    pub commit: Option<String>,
 }
 
 impl Approval {
@@ -92,6 +95,7 @@ impl Approval {
             date: String::new(),
             content: String::new(),
             exception: None,
+            commit: None,
         };
         for part in parts {
             if let Some((k, v)) = part.split_once(": ") {
@@ -118,6 +122,7 @@ impl Approval {
             date: get("Approval-Date"),
             content: get("Approval-Content"),
             exception: None,
+            commit: None,
         }
     }
 
@@ -183,7 +188,10 @@ pub fn approvals(
     let commits = repo.commits_with_trailer("Approval-Document", id.as_str(), stop.as_deref())?;
     let all: Vec<Approval> = commits
         .iter()
-        .map(|c| Approval::from_record(&c.message))
+        .map(|c| Approval {
+            commit: Some(c.commit.clone()),
+            ..Approval::from_record(&c.message)
+        })
         .collect();
     let current = content_hash(sop);
     let valid = all
@@ -228,6 +236,7 @@ pub fn record_approval(
         date: signed_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         content: content_hash(sop),
         exception: None,
+        commit: None,
     };
     let mut message = format!(
         "{id}: {} by {} ({})\n\n",
@@ -412,6 +421,7 @@ mod tests {
             date: "2026-11-29T10:02:11Z".into(),
             content: String::new(),
             exception: None,
+            commit: None,
         };
         assert_eq!(Approval::from_trailer(&a.trailer()), a);
         assert_eq!(a.label(), "Alex Example (QA Manager)");

@@ -288,6 +288,8 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::AuthorNotInRow { version, .. } => format!(
             "leave out --author, or correct the Author cell of the {version} row and commit it first"
         ),
+        Refusal::UnsignedApproval { .. } => "the approver approves again, signing with their registered key (sopctl approve --role …; docs/getting-started.md, \"Signed records\", shows the set-up); sopctl people list shows who holds which role".to_string(),
+        Refusal::Signer { fix, .. } => return fix.clone(),
         Refusal::TagExists(_) => "that version was released already; choose a higher one".to_string(),
         Refusal::NoSummary => "add one:  -m \"What changed and why\"".to_string(),
         Refusal::NoIdentity { .. } => "set them once with:  git config --global user.name \"Your Name\"  and  git config --global user.email you@example.org  (--author only changes the name in the revision history; git still signs the commit with your identity)".to_string(),
@@ -317,10 +319,6 @@ pub fn refusals_error(name: &str, refusals: &[Refusal]) -> CliError {
     }
     CliError::new(message)
 }
-
-/// How to set up signing with an SSH key, for the hints of `signatures = "required"`.
-const SSH_SIGNING_SETUP: &str =
-    "git config gpg.format ssh  and  git config user.signingKey ~/.ssh/id_ed25519.pub";
 
 impl From<crate::people::RegistryError> for CliError {
     fn from(err: crate::people::RegistryError) -> Self {
@@ -360,17 +358,7 @@ impl From<crate::people::signers::SignerRefusal> for CliError {
             S::Signing(e) => return e.into(),
             other => other,
         };
-        let hint = match &err {
-            S::Signing(_) => String::new(),
-            S::NoRegistry => "the first person adds themselves, signing with the key they add:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
-            S::NotSigned => format!("set up signing once:  {SSH_SIGNING_SETUP}  and  git config commit.gpgSign true  (or add --sign to this command)"),
-            S::NotSsh { .. } => format!("sign with an SSH key that the registry lists:  {SSH_SIGNING_SETUP}"),
-            S::KeyUnreadable(_) => format!("name your key file:  {SSH_SIGNING_SETUP}"),
-            S::UnknownKey { .. } => "ask a registered person to add your public key with  sopctl people add  (sopctl people list shows the keys registered)".to_string(),
-            S::OtherPerson { .. } => "sign with your own key (git config user.signingKey) under your own identity (git config user.email)".to_string(),
-            S::RoleNotHeld { .. } => "approve in a role you hold, or ask a registered person to register the role for you (sopctl people remove, then sopctl people add with --role)".to_string(),
-            S::FirstNotSelf { .. } => "add yourself first, under your own git identity and with the key you sign with:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
-        };
+        let hint = err.fix().unwrap_or_default();
         CliError::new(err.to_string()).hint(hint)
     }
 }

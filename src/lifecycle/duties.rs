@@ -275,6 +275,7 @@ mod tests {
             date: "2026-01-10T09:00:00Z".into(),
             content: "sha256:x".into(),
             exception: None,
+            commit: None,
         }
     }
 

@@ -87,6 +87,28 @@ pub enum SignerRefusal {
     },
 }
 
+/// How to set up signing with an SSH key, for the fixes of `signatures = "required"`.
+const SSH_SIGNING_SETUP: &str =
+    "git config gpg.format ssh  and  git config user.signingKey ~/.ssh/id_ed25519.pub";
+
+impl SignerRefusal {
+    /// What to do about it, in a document owner's words (the command line's hint); `None` for
+    /// a signing setting, whose error says it.
+    pub fn fix(&self) -> Option<String> {
+        Some(match self {
+                SignerRefusal::Signing(_) => return None,
+                SignerRefusal::NoRegistry => "the first person adds themselves, signing with the key they add:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
+                SignerRefusal::NotSigned => format!("set up signing once:  {SSH_SIGNING_SETUP}  and  git config commit.gpgSign true  (or add --sign to this command)"),
+                SignerRefusal::NotSsh { .. } => format!("sign with an SSH key that the registry lists:  {SSH_SIGNING_SETUP}"),
+                SignerRefusal::KeyUnreadable(_) => format!("name your key file:  {SSH_SIGNING_SETUP}"),
+                SignerRefusal::UnknownKey { .. } => "ask a registered person to add your public key with  sopctl people add  (sopctl people list shows the keys registered)".to_string(),
+                SignerRefusal::OtherPerson { .. } => "sign with your own key (git config user.signingKey) under your own identity (git config user.email)".to_string(),
+                SignerRefusal::RoleNotHeld { .. } => "approve in a role you hold, or ask a registered person to register the role for you (sopctl people remove, then sopctl people add with --role)".to_string(),
+                SignerRefusal::FirstNotSelf { .. } => "add yourself first, under your own git identity and with the key you sign with:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
+            })
+    }
+}
+
 /// The registered person who will sign a commit by `identity` with git's settings (and
 /// `--sign`/`--no-sign` as `sign`), with the key they sign with.
 ///

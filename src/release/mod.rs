@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod plan;
+pub mod signers;
 
 use std::path::PathBuf;
 
@@ -174,6 +175,24 @@ pub enum Refusal {
         email: String,
         /// The entries of `approvers` they approved as.
         roles: Vec<String>,
+    },
+    /// With `signatures = "required"`: an approval whose commit is not signed by the person it
+    /// names with a key of the signers registry allowed the role ([`signers`]).
+    #[error("the approval by {approval} does not count: {problem}")]
+    UnsignedApproval {
+        /// Who approved, in which role, when: `Dana Quality <dana@example.org> as QA Manager on …`.
+        approval: String,
+        /// What is wrong with its signature, in plain words.
+        problem: String,
+    },
+    /// With `signatures = "required"`: the release would not be signed by the person releasing
+    /// with a key of the signers registry ([`signers`]).
+    #[error("{reason}")]
+    Signer {
+        /// Why, in plain words ([`crate::people::signers::SignerRefusal`]).
+        reason: String,
+        /// What to do about it.
+        fix: Option<String>,
     },
     /// The tag name is one git refuses (`git check-ref-format`).
     #[error("the tag name {0} is not one git accepts")]

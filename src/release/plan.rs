@@ -152,13 +152,21 @@ fn verify<'w>(
     let mut refusals = Vec::new();
     verify_repository(repo, &relative, &mut refusals);
     let identity = verify_identity(repo, request, &mut refusals);
+    if let Some(identity) = &identity {
+        refusals.extend(super::signers::release_signer(
+            ws,
+            repo,
+            request.record.sign,
+            identity,
+        ));
+    }
     let summary = verify_summary(request, &mut refusals);
     verify_checks(ws, sop, &mut refusals);
     // Without a valid ID nothing more can be worked out.
     let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
         return Err(refusals);
     };
-    let signatures = verify_approvals(ws, sop, &relative, &mut refusals);
+    let signatures = verify_approvals(ws, repo, sop, &relative, &mut refusals);
     let format = TagFormat::new(&ws.settings.tag_format);
     let releases = repo
         .releases(&id, &format)
@@ -324,10 +332,13 @@ fn verify_checks(ws: &Workspace, sop: &Sop, refusals: &mut Vec<Refusal>) {
 }
 
 /// The approvals bound to this content, one for each entry of `approvers` (SPEC §8); a missing
-/// one is refused, naming approvals that a later edit voided; then separation of duties
+/// one is refused, naming approvals that a later edit voided, and, with `signatures =
+/// "required"`, approvals not signed as the registry requires ([`super::signers`]); then
+/// separation of duties
 /// ([`crate::lifecycle::duties::for_release`]) picks who signs which role.
 fn verify_approvals(
     ws: &Workspace,
+    repo: &Repo,
     sop: &Sop,
     relative: &Path,
     refusals: &mut Vec<Refusal>,
@@ -335,12 +346,20 @@ fn verify_approvals(
     if sop.metadata.approvers.is_empty() {
         return Vec::new();
     }
-    let (all, valid) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
+    let (all, for_this_text) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
+    // With `signatures = "required"`, only approvals signed by a registered holder of the role.
+    let (valid, rejected) = super::signers::signed_approvals(ws, repo, for_this_text.clone());
     let missing = crate::lifecycle::missing(sop, &valid);
+    refusals.extend(
+        rejected
+            .iter()
+            .filter(|(a, _)| missing.iter().any(|m| a.covers(m)))
+            .map(super::signers::rejected_refusal),
+    );
     if !missing.is_empty() {
         let mut voided: Vec<String> = all
             .iter()
-            .filter(|a| !valid.contains(a) && missing.iter().any(|m| a.covers(m)))
+            .filter(|a| !for_this_text.contains(a) && missing.iter().any(|m| a.covers(m)))
             .map(|a| {
                 format!(
                     "{} ({}) on {}",

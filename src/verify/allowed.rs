@@ -71,6 +71,25 @@ fn option_time(value: &str) -> Option<i64> {
 }
 
 impl AllowedSigners {
+    /// The keys of the signers registry (people.toml) as an allowed-signers list: each key
+    /// allowed for its holder's e-mail address, for git records only (issue 15 item 2).
+    pub fn of_registry(registry: &crate::people::Registry) -> AllowedSigners {
+        let text: String = registry
+            .people
+            .iter()
+            .flat_map(|person| {
+                person.keys.iter().map(move |key| {
+                    format!(
+                        "\"{}\" namespaces=\"{NAMESPACE}\" {}\n",
+                        person.email.replace('"', ""),
+                        key.openssh
+                    )
+                })
+            })
+            .collect();
+        AllowedSigners::parse(&text)
+    }
+
     /// Reads the text of an allowed-signers file.
     pub fn parse(text: &str) -> AllowedSigners {
         let mut entries = Vec::new();

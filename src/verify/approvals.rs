@@ -77,7 +77,11 @@ pub(crate) fn check(
             .repo
             .stored_commit(&found.commit)
             .map_or(Verdict::Unsigned, |c| {
-                ctx.verifier.check(c.signature.as_ref(), c.time)
+                let who = (Some(approval.email.as_str()), Some(approval.role.as_str()));
+                let at = c.id.clone();
+                ctx.trust
+                    .check(ctx.repo, &at, c.signature.as_ref(), c.time, who)
+                    .verdict
             });
         listed.push(ListedApproval {
             approval,

@@ -15,8 +15,6 @@ use crate::repo::transaction::{RENDITION_TRAILER, sha256_hex};
 use crate::version::DocVersion;
 use crate::workspace::{Workspace, WorkspaceError};
 
-use super::signature::{Verifier, signer_problem};
-
 /// Why a copy cannot be checked at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CopyError {
@@ -231,8 +229,15 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         report.finding = Finding::NoChecksums;
         return Ok(report);
     };
-    let verdict = Verifier::new(repo.verify_settings()).check(tag.signature.as_ref(), tag.time);
-    if let Some(reason) = signer_problem(&verdict, None, None) {
+    let trust = super::trust::Trust::of(ws, repo);
+    let checked = trust.check(
+        repo,
+        &record.commit,
+        tag.signature.as_ref(),
+        tag.time,
+        (None, None),
+    );
+    if let Some(reason) = checked.problem {
         report.finding = Finding::RecordBroken(reason);
         return Ok(report);
     }

@@ -7,7 +7,10 @@
 //!
 //! What is checked, for each release of each SOP ([`release`]):
 //!
-//! - the tag's signature, when it is signed ([`signature`]);
+//! - the tag's signature, when it is signed ([`signature`]), against git's allowed signers or,
+//!   with `signatures = "required"`, against the signers registry as committed then
+//!   ([`trust`]): then every record must be signed by a registered person, approvals by one
+//!   who holds the role;
 //! - the tag's trailers: present, well formed, and the same as the release commit's (a tag whose
 //!   message was changed and re-created no longer agrees with its commit);
 //! - the released file: its ID, version, effective date and status are what the tag says;
@@ -30,6 +33,7 @@ pub mod records;
 pub mod release;
 pub mod signature;
 pub mod table;
+pub mod trust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,7 +42,8 @@ use crate::doc::{DocId, Sop};
 use crate::repo::{ReleaseRecord, Repo};
 use crate::version::DocVersion;
 use crate::workspace::{Workspace, WorkspaceError};
-use signature::{Verdict, Verifier};
+use signature::Verdict;
+use trust::Trust;
 
 /// What kind of break a [`Problem`] is (stable names for `--json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -197,7 +202,7 @@ impl Report {
 /// where each SOP's file is (so a released file is found without searching the tree).
 pub(crate) struct Context<'a> {
     pub(crate) repo: &'a Repo,
-    pub(crate) verifier: &'a Verifier,
+    pub(crate) trust: &'a Trust,
     pub(crate) approvals: &'a [records::ApprovalCommit],
     pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
 }
@@ -269,11 +274,11 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             all
         }
     };
-    let verifier = Verifier::new(repo.verify_settings());
+    let trust = Trust::of(ws, repo);
     let stored = repo.stored_records(&records::KEYS)?;
     let first = Context {
         repo,
-        verifier: &verifier,
+        trust: &trust,
         approvals: &[],
         paths: &paths,
     };
@@ -299,7 +304,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
                         })?;
                         let ctx = Context {
                             repo,
-                            verifier: &verifier,
+                            trust: &trust,
                             approvals: &approvals,
                             paths: &paths,
                         };

@@ -7,7 +7,6 @@ use crate::doc::{DocId, Status};
 use crate::lifecycle::{Approval, content_hash};
 use crate::repo::inspect::StoredCommit;
 
-use super::signature::signer_problem;
 use super::{Context, Kind, Problem, RecordKind, RecordReport, commit_place};
 
 /// The trailers that make a commit a lifecycle record.
@@ -87,9 +86,16 @@ pub(crate) fn check(
             .into_iter()
             .map(|text| Problem::new(&place, Kind::Record, text))
             .collect();
-        let signature = ctx.verifier.check(commit.signature.as_ref(), commit.time);
         let role = matches!(kind, RecordKind::Approval).then(|| m.trailer("Approval-Role"));
-        if let Some(text) = signer_problem(&signature, Some(&email), role.flatten()) {
+        let checked = ctx.trust.check(
+            ctx.repo,
+            &commit.id,
+            commit.signature.as_ref(),
+            commit.time,
+            (Some(&email), role.flatten()),
+        );
+        let signature = checked.verdict;
+        if let Some(text) = checked.problem {
             problems.push(Problem::new(&place, Kind::Signature, text));
         }
         out.push(RecordReport {

@@ -13,7 +13,7 @@ use crate::repo::records::Message;
 use crate::repo::transaction::RENDITION_TRAILER;
 use crate::version::DocVersion;
 
-use super::signature::{Verdict, signer_problem};
+use super::signature::Verdict;
 use super::{Context, Kind, Problem, ReleaseReport, commit_place, tag_place};
 
 /// The trailers `release` writes into both the tag and the commit.
@@ -45,16 +45,26 @@ pub(crate) fn check(
             .push(Problem::new(&tag_at, Kind::Tag, "the tag cannot be read"));
         return report;
     };
-    report.signature = ctx.verifier.check(tag.signature.as_ref(), tag.time);
-    if let Some(text) = signer_problem(&report.signature, None, None) {
+    let checked = ctx.trust.check(
+        ctx.repo,
+        &record.commit,
+        tag.signature.as_ref(),
+        tag.time,
+        (None, None),
+    );
+    report.signature = checked.verdict;
+    if let Some(text) = checked.problem {
         report
             .problems
             .push(Problem::new(&tag_at, Kind::Signature, text));
     }
     let commit = ctx.repo.stored_commit(&record.commit);
     if let Some(c) = &commit {
-        report.commit_signature = ctx.verifier.check(c.signature.as_ref(), c.time);
-        if let Some(text) = signer_problem(&report.commit_signature, None, None) {
+        let checked = ctx
+            .trust
+            .check(ctx.repo, &c.id, c.signature.as_ref(), c.time, (None, None));
+        report.commit_signature = checked.verdict;
+        if let Some(text) = checked.problem {
             report
                 .problems
                 .push(Problem::new(&commit_place(&c.id), Kind::Signature, text));

@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 pub use super::allowed::{AllowedSigners, principal_matches};
+use crate::people::Registry;
 
 use crate::repo::inspect::{StoredSignature, VerifySettings};
 
@@ -163,7 +164,7 @@ impl std::fmt::Display for Verdict {
             ),
             Verdict::UnknownKey { format, key } => write!(
                 f,
-                "signed with {} {key}, which git's allowed signers do not list",
+                "signed with {} {key}, which is not among the trusted keys",
                 format.key_words()
             ),
             Verdict::Bad { reason, .. } => write!(f, "signature broken: {reason}"),
@@ -173,42 +174,71 @@ impl std::fmt::Display for Verdict {
 }
 
 /// Whether the signer of a record may sign it, as a problem in plain words (`None`: nothing
-/// wrong). `email` is whom the record says signed it (an approver's `Approval-Email`), `role`
-/// the role it was signed in. The one place that decides: today a signature that is broken, by
-/// a key git's allowed signers do not list, or by a key they list for someone else; the signers
-/// registry (`signatures = "required"`, issue 15 item 2) adds its rules here.
+/// wrong). `email` is whom the record says signed it (an approver's `Approval-Email`, a
+/// release's tagger), `role` the role it was signed in. The one place that decides, for
+/// `verify` and for `release`: a signature that is broken, by a key the trust list does not
+/// list, or by a key it lists for someone else. With `registry` (`signatures = "required"`,
+/// issue 15 item 2; the verdict then comes from [`Verifier::for_registry`]) a record must also
+/// be signed, with an SSH key of the signers registry held by the person the record names, who
+/// must hold `role`.
 pub fn signer_problem(
     verdict: &Verdict,
     email: Option<&str>,
     role: Option<&str>,
+    registry: Option<&Registry>,
 ) -> Option<String> {
-    let _ = role;
     match verdict {
+        Verdict::Unsigned if registry.is_some() => Some(
+            "it is not signed, and this repository requires records signed by registered people (signatures = \"required\" in sopctl.toml)".into(),
+        ),
         Verdict::Unsigned | Verdict::KeyNotChecked { .. } => None,
         Verdict::Bad { reason, .. } => Some(format!("its signature is broken: {reason}")),
         Verdict::NotChecked { reason, .. } => {
             Some(format!("its signature could not be checked: {reason}"))
         }
+        Verdict::UnknownKey { format, key } if registry.is_some() => Some(format!(
+            "it is signed with {} {key}, which the signers registry (people.toml) does not list",
+            format.key_words()
+        )),
         Verdict::UnknownKey { format, key } => Some(format!(
             "it is signed with {} {key}, which git's allowed signers (gpg.ssh.allowedSignersFile) do not list",
             format.key_words()
         )),
+        Verdict::Good { format, .. } if registry.is_some() && *format != Format::Ssh => {
+            Some(format!(
+                "it is signed with {}, and the signers registry (people.toml) holds SSH keys only",
+                format.key_words()
+            ))
+        }
         Verdict::Good {
             format,
             key,
             signers,
-        } => match email {
-            Some(email)
-                if !email.is_empty() && !signers.iter().any(|p| principal_matches(p, email)) =>
+        } => {
+            if let Some(email) = email.filter(|e| !e.is_empty())
+                && !signers.iter().any(|p| principal_matches(p, email))
             {
-                Some(format!(
+                return Some(format!(
                     "it names {email}, but it is signed with the {} of {} ({key})",
                     format.key_words(),
                     signers.join(", ")
-                ))
+                ));
             }
-            _ => None,
-        },
+            let registry = registry?;
+            let role = role.filter(|r| !r.trim().is_empty())?;
+            let holder = registry.holder_of(key)?;
+            (!holder.holds(role)).then(|| {
+                let held = if holder.roles.is_empty() {
+                    "people.toml gives them no role".to_string()
+                } else {
+                    format!("their roles in people.toml are {}", holder.roles.join(", "))
+                };
+                format!(
+                    "it is signed by {}, who may not sign as {role}: {held}",
+                    holder.label()
+                )
+            })
+        }
     }
 }
 
@@ -235,6 +265,16 @@ impl Verifier {
                 }),
         };
         Verifier { settings, allowed }
+    }
+
+    /// A verifier whose trust list is the signers registry (people.toml) instead of git's
+    /// allowed-signers file: `signatures = "required"` (issue 15 item 2). OpenPGP and X.509
+    /// signatures are still checked by their programs, and [`signer_problem`] refuses them.
+    pub fn for_registry(settings: VerifySettings, registry: &Registry) -> Verifier {
+        Verifier {
+            settings,
+            allowed: Ok(Some(AllowedSigners::of_registry(registry))),
+        }
     }
 
     /// What `signature` is worth; `time` is when the record was made (seconds since the epoch),

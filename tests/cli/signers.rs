@@ -154,3 +154,161 @@ fn refused_as(env: &TestEnv, args: &[&str], who: &[(&str, &str)]) -> String {
     assert_eq!(env.snapshot(), before, "{args:?} changed the repository");
     run.stderr
 }
+
+/// A repository needing the QA Manager's approval with `signatures = "required"`, whose
+/// registry lists the owner (no role) and Dana (QA Manager), committed signed by the owner;
+/// git's allowed signers trust both keys, and commits and tags are signed with the owner's key.
+fn registered(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
+    let owner = ssh_key(env, "owner");
+    let dana = ssh_key(env, "dana");
+    sign_with(env, &owner);
+    env.git(&["config", "tag.gpgSign", "true"]);
+    env.run(&[
+        "people",
+        "add",
+        "Test Owner",
+        "--email",
+        "owner@example.org",
+        "--key",
+        "../owner.pub",
+    ])
+    .expect_code(0);
+    env.run(&ADD_DANA).expect_code(0);
+    let allowed = env.path("../allowed_signers");
+    let lines = format!(
+        "owner@example.org {}\ndana@example.org {}\n",
+        super::people::public(&owner),
+        super::people::public(&dana)
+    );
+    std::fs::write(&allowed, lines).expect("allowed signers");
+    env.git(&[
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        &allowed.display().to_string(),
+    ]);
+    (owner, dana)
+}
+
+/// Records an approval as `who` while the setting says `signatures = "optional"`, signed with
+/// `key` (or unsigned), then puts `signatures = "required"` back: an approval that `approve`
+/// would have refused, as a forger would get it into the history.
+fn forge_approval(env: &TestEnv, who: &[(&str, &str)], key: Option<&std::path::Path>) {
+    env.write("sopctl.toml", "signatures = \"optional\"\n");
+    env.commit("Relax");
+    let sign = match key {
+        Some(key) => {
+            sign_with(env, key);
+            "--sign"
+        }
+        None => "--no-sign",
+    };
+    env.run_in(&env.root, &["approve", "--role", "QA Manager", sign], who)
+        .expect_code(0);
+    env.write("sopctl.toml", "signatures = \"required\"\n");
+    env.commit("Require signatures again");
+}
+
+#[test]
+fn a_release_under_required_signatures_counts_only_approvals_signed_by_a_registered_holder_of_the_role()
+ {
+    let env = repo("[QA Manager]", "signatures = \"required\"\n");
+    let (owner, dana) = registered(&env);
+    let erin = ssh_key(&env, "erin");
+    // A forged approval: Dana's name and e-mail without her key.
+    forge_approval(&env, &DANA, None);
+    sign_with(&env, &owner);
+    let stderr = refused(&env, &["release", "-m", "First issue"], 1);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "error: SOP-1 cannot be released (2 problems); nothing was changed"
+    );
+    assert!(
+        lines[1].starts_with("  1. the approval by Dana Quality <dana@example.org> as QA Manager on ")
+            && lines[1].ends_with(" does not count: it is not signed, and this repository requires records signed by registered people (signatures = \"required\" in sopctl.toml)"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].starts_with(
+            "     hint: the approver approves again, signing with their registered key"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(lines[3], "  2. approval missing from: QA Manager");
+
+    // Signed, but by Erin's key, which the registry does not list.
+    forge_approval(&env, &DANA, Some(&erin));
+    sign_with(&env, &owner);
+    let stderr = refused(&env, &["release", "-m", "First issue"], 1);
+    assert!(
+        stderr.contains(&format!(
+            " does not count: it is signed with SSH key {}, which the signers registry (people.toml) does not list\n",
+            fingerprint(&erin)
+        )),
+        "{stderr}"
+    );
+
+    // Signed by the owner, registered but not a QA Manager, under the owner's own name.
+    forge_approval(&env, &[], Some(&owner));
+    let stderr = refused(&env, &["release", "-m", "First issue"], 1);
+    assert!(
+        stderr.contains("the approval by Test Owner <owner@example.org> as QA Manager on ")
+            && stderr.contains(" does not count: it is signed by Test Owner <owner@example.org>, who may not sign as QA Manager: people.toml gives them no role\n"),
+        "{stderr}"
+    );
+
+    // Dana approves with her key: the approval counts; an unsigned release is still refused.
+    sign_with(&env, &dana);
+    approve(&env, "QA Manager", &DANA);
+    sign_with(&env, &owner);
+    assert_eq!(
+        refused(&env, &["release", "-m", "First issue", "--no-sign"], 1),
+        "error: SOP-1 cannot be released (1 problem); nothing was changed\n  1. this repository requires signed records (signatures = \"required\" in sopctl.toml), and git is not set to sign this one\n     hint: set up signing once:  git config gpg.format ssh  and  git config user.signingKey ~/.ssh/id_ed25519.pub  and  git config commit.gpgSign true  (or add --sign to this command)\n"
+    );
+    // Signed by the owner with Dana's key: not the person who releases.
+    sign_with(&env, &dana);
+    assert!(
+        refused(&env, &["release", "-m", "First issue"], 1).contains(&format!(
+            "  1. your signing key {} belongs to Dana Quality <dana@example.org> in people.toml, but git's identity is owner@example.org",
+            fingerprint(&dana)
+        ))
+    );
+    sign_with(&env, &owner);
+    env.run(&["release", "-m", "First issue"]).expect_code(0);
+    assert!(env.git_succeeds(&["verify-tag", "SOP-1/v1.0.0"]));
+    assert!(env.git_succeeds(&["verify-commit", "HEAD"]));
+    assert_eq!(
+        env.git(&["tag", "-l", "--format=%(contents:body)", "SOP-1/v1.0.0"])
+            .lines()
+            .filter(|l| l.starts_with("Approved-by:"))
+            .count(),
+        1
+    );
+
+    // verify names the three forged approvals (newest first), and nothing else.
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    let broken: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  commit "))
+        .collect();
+    assert_eq!(broken.len(), 3, "{}", run.stdout);
+    assert!(
+        broken[2].contains(
+            "it is not signed, and this repository requires records signed by registered people"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        broken[1].contains("which the signers registry (people.toml) does not list"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        broken[0].contains("who may not sign as QA Manager"),
+        "{}",
+        run.stdout
+    );
+}
