@@ -321,7 +321,7 @@ paper = "A4"                           # or "Letter"
 footer = "Uncontrolled when printed"   # notice in every PDF page footer
 allow_html = false                     # raw HTML in Markdown: escaped unless true (then sanitised)
 timezone = "UTC"                       # the time zone that decides today's date, e.g. "Europe/Berlin"
-signatures = "optional"                # "required": approvals and people.toml changes signed by registered people
+signatures = "optional"                # "required": approvals, releases and people.toml changes signed by registered people
 separation_of_duties = true            # an author's own approval, or one person in two roles, does not count
 "#;
 

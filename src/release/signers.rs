@@ -38,7 +38,9 @@ pub(super) fn signed_approvals(
     if !required(ws) {
         return (valid, Vec::new());
     }
-    let trust = Trust::of(ws, repo);
+    let Some(trust) = Trust::registry_for_all(ws, repo) else {
+        return (valid, Vec::new());
+    };
     let mut counted = Vec::new();
     let mut rejected = Vec::new();
     for approval in valid {

@@ -8,7 +8,7 @@
 //! commit keeps it in its `gpgsig` header, and what is signed is the commit without that header
 //! (libgit2's `git_commit_extract_signature`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::records::{self, Message};
 use super::{Repo, RepoError};
@@ -180,6 +180,37 @@ impl Repo {
             return false;
         };
         a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    /// The oldest commit of the current branch (reachable from HEAD, parents before children)
+    /// whose file at `path` (relative to the work tree's root) holds bytes for which `holds`
+    /// is true; each version of the file is read once. `None` when there is none.
+    pub fn first_commit_where(&self, path: &Path, holds: &dyn Fn(&[u8]) -> bool) -> Option<String> {
+        let mut walk = self.inner.revwalk().ok()?;
+        walk.push_head().ok()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+            .ok()?;
+        let mut seen: std::collections::HashMap<git2::Oid, bool> = Default::default();
+        for oid in walk.flatten() {
+            let Ok(commit) = self.inner.find_commit(oid) else {
+                continue;
+            };
+            let Some(blob) = commit
+                .tree()
+                .ok()
+                .and_then(|t| t.get_path(path).ok())
+                .map(|e| e.id())
+            else {
+                continue;
+            };
+            let found = *seen
+                .entry(blob)
+                .or_insert_with(|| self.inner.find_blob(blob).is_ok_and(|b| holds(b.content())));
+            if found {
+                return Some(oid.to_string());
+            }
+        }
+        None
     }
 
     /// The commits of the current branch (reachable from HEAD) whose message has one of the

@@ -8,6 +8,16 @@ use crate::doc::Sop;
 use crate::doc::revision_table;
 use crate::repo::ReleaseRecord;
 
+/// Whether two rows show the same cells, a column the table gained or lost since (the
+/// approvals, added when a document first lists `approvers`) counting as the `-` that release
+/// writes into a kept row's new cell.
+fn same_cells(mut a: Vec<String>, mut b: Vec<String>) -> bool {
+    let width = a.len().max(b.len());
+    a.resize(width, "-".to_string());
+    b.resize(width, "-".to_string());
+    a == b
+}
+
 /// What is wrong with the table of `sop`, which should show the releases `shown` (oldest first)
 /// and none of `later` (releases made after the file was released), in plain words.
 /// `as_released` gives an adopted release's row as that release's own file has it.
@@ -45,7 +55,7 @@ pub fn problems(
                     .collect::<Vec<_>>()
             };
             if let Some(kept) = as_released(record)
-                && shows(&kept) != shows(row)
+                && !same_cells(shows(&kept), shows(row))
             {
                 out.push(format!(
                     "the revision history's row for {} reads \"{}\", but the release that adopted the SOP kept it as \"{}\"",
@@ -82,4 +92,30 @@ pub fn problems(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_cells;
+
+    fn cells(list: &[&str]) -> Vec<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_kept_row_may_gain_the_approvals_column_as_a_dash() {
+        let kept = cells(&["1.0", "2025-10-08", "First", "-"]);
+        assert!(same_cells(
+            kept.clone(),
+            cells(&["1.0", "2025-10-08", "First", "-", "-"])
+        ));
+        assert!(!same_cells(
+            kept.clone(),
+            cells(&["1.0", "2025-10-08", "First", "-", "Dana"])
+        ));
+        assert!(!same_cells(
+            kept,
+            cells(&["1.0", "2025-10-09", "First", "-", "-"])
+        ));
+    }
 }

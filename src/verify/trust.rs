@@ -3,6 +3,12 @@
 //! (`people.toml`) as it was committed in each record's commit, so that a person later removed
 //! from the registry still signed their past records validly, and a key added later does not
 //! make an earlier forged record good.
+//!
+//! The requirement holds from the first commit whose `sopctl.toml` says `signatures =
+//! "required"` on: records made before it (a repository's history from before it adopted
+//! signed records) are checked against git's allowed signers as before; records made after it
+//! are held to the registry even if the setting was relaxed in between, so that switching the
+//! setting off for one commit does not let an unsigned record through.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,6 +25,8 @@ type Committed = Arc<(Registry, Verifier)>;
 /// The registry's place in the repository and the registries read so far, by their bytes.
 #[derive(Debug)]
 struct RegistryTrust {
+    /// The first commit that required signatures; `None`: every record.
+    since: Option<String>,
     relative: PathBuf,
     settings: VerifySettings,
     read: Mutex<HashMap<Vec<u8>, Committed>>,
@@ -50,11 +58,13 @@ impl Trust {
     }
 
     /// The signers registry at `relative` (from the work tree's root), as committed in each
-    /// record's commit (`signatures = "required"`).
-    pub fn registry(settings: VerifySettings, relative: PathBuf) -> Trust {
+    /// record's commit, for the records of the commit `since` (a hex id) and its descendants, or
+    /// for every record when `since` is `None`.
+    pub fn registry(settings: VerifySettings, relative: PathBuf, since: Option<String>) -> Trust {
         Trust {
             git: Verifier::new(settings.clone()),
             registry: Some(RegistryTrust {
+                since,
                 relative,
                 settings,
                 read: Mutex::new(HashMap::new()),
@@ -62,13 +72,34 @@ impl Trust {
         }
     }
 
-    /// The trust of the repository `ws` is set up for.
+    /// The trust of the repository `ws` is set up for: the registry from the first commit whose
+    /// settings required signatures (the work tree's settings too must require them now).
     pub fn of(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
         let required = ws.settings.signatures == crate::config::Signatures::Required;
-        match crate::people::relative(ws).filter(|_| required) {
-            Some(relative) => Trust::registry(repo.verify_settings(), relative),
-            None => Trust::git(repo.verify_settings()),
+        let settings_file = ws.root.join(crate::config::FILE_NAME);
+        let since = repo
+            .relative(&settings_file)
+            .filter(|_| required)
+            .and_then(|path| {
+                repo.first_commit_where(&path, &|bytes| {
+                    let text = String::from_utf8_lossy(bytes);
+                    crate::config::Settings::from_toml(&path, &text)
+                        .is_ok_and(|s| s.signatures == crate::config::Signatures::Required)
+                })
+            });
+        match (crate::people::relative(ws), since) {
+            (Some(relative), Some(since)) if required => {
+                Trust::registry(repo.verify_settings(), relative, Some(since))
+            }
+            _ => Trust::git(repo.verify_settings()),
         }
+    }
+
+    /// The registry for every record, whenever made: what a release applies to the approvals
+    /// it carries now (`None` when the repository has no registry file's place).
+    pub fn registry_for_all(ws: &crate::workspace::Workspace, repo: &Repo) -> Option<Trust> {
+        let relative = crate::people::relative(ws)?;
+        Some(Trust::registry(repo.verify_settings(), relative, None))
     }
 
     /// Checks `signature` of a record made at `time` (seconds since the epoch) in the commit
@@ -81,7 +112,13 @@ impl Trust {
         time: i64,
         (email, role): (Option<&str>, Option<&str>),
     ) -> Checked {
-        let Some(trust) = &self.registry else {
+        let held = self.registry.as_ref().filter(|trust| {
+            trust
+                .since
+                .as_deref()
+                .is_none_or(|since| repo.is_ancestor(since, at))
+        });
+        let Some(trust) = held else {
             let verdict = self.git.check(signature, time);
             let problem = signer_problem(&verdict, email, role, None);
             return Checked { verdict, problem };

@@ -312,3 +312,182 @@ fn a_release_under_required_signatures_counts_only_approvals_signed_by_a_registe
         run.stdout
     );
 }
+
+#[test]
+fn the_bundled_example_under_required_signatures_with_two_registered_people() {
+    let env = TestEnv::new();
+    env.run(&["init", "demo", "--example"]).expect_code(0);
+    let demo = env.path("demo");
+    let at = demo.display().to_string();
+    let git = |args: &[&str]| {
+        let mut all = vec!["-C", at.as_str()];
+        all.extend_from_slice(args);
+        env.git(&all)
+    };
+    let sign = |key: &std::path::Path| {
+        git(&["config", "gpg.format", "ssh"]);
+        git(&["config", "user.signingKey", &key.display().to_string()]);
+        git(&["config", "commit.gpgSign", "true"]);
+        git(&["config", "tag.gpgSign", "true"]);
+    };
+    let run = |args: &[&str], who: &[(&str, &str)]| env.run_in(&demo, args, who);
+    let (owner, dana, erin) = (
+        ssh_key(&env, "owner"),
+        ssh_key(&env, "dana"),
+        ssh_key(&env, "erin"),
+    );
+    let public = |key: &std::path::Path| key.with_extension("pub").display().to_string();
+
+    git(&["config", "user.name", "Test Owner"]);
+    git(&["config", "user.email", "owner@example.org"]);
+    // Two registered people: the owner, and Dana, who approves as QA Manager.
+    sign(&owner);
+    let owner_pub = public(&owner);
+    let dana_pub = public(&dana);
+    run(
+        &[
+            "people",
+            "add",
+            "Test Owner",
+            "--email",
+            "owner@example.org",
+            "--key",
+            &owner_pub,
+        ],
+        &[],
+    )
+    .expect_code(0);
+    run(
+        &[
+            "people",
+            "add",
+            "Dana Quality",
+            "--email",
+            "dana@example.org",
+            "--role",
+            "QA Manager",
+            "--key",
+            &dana_pub,
+        ],
+        &[],
+    )
+    .expect_code(0);
+    // Signatures required from now on; the next version needs the QA Manager's approval.
+    let settings = std::fs::read_to_string(demo.join("sopctl.toml")).expect("settings");
+    let settings = settings.replace("signatures = \"optional\"", "signatures = \"required\"");
+    std::fs::write(demo.join("sopctl.toml"), settings).expect("settings");
+    let file = demo.join("sops/privacy-settings-sop.md");
+    let text = std::fs::read_to_string(&file).expect("sop");
+    let text = text.replacen(
+        "owner: Alex Example\n",
+        "owner: Alex Example\napprovers: [QA Manager]\n",
+        1,
+    );
+    std::fs::write(&file, text).expect("sop");
+    git(&[
+        "commit",
+        "-qam",
+        "Require signed records and the QA Manager's approval",
+    ]);
+
+    // The forged approvals: Dana's name without a signature, and with Erin's key.
+    let before = git(&["rev-parse", "HEAD"]);
+    let unsigned = run(&["approve", "--role", "QA Manager", "--no-sign"], &DANA);
+    unsigned.expect_code(1);
+    assert!(
+        unsigned
+            .stderr
+            .starts_with("error: this repository requires signed records"),
+        "{}",
+        unsigned.stderr
+    );
+    sign(&erin);
+    let other_key = run(&["approve", "--role", "QA Manager"], &DANA);
+    other_key.expect_code(1);
+    assert!(
+        other_key.stderr.contains("is not in the signers registry"),
+        "{}",
+        other_key.stderr
+    );
+    assert_eq!(git(&["rev-parse", "HEAD"]), before);
+    // Without an approval the release is refused.
+    sign(&owner);
+    let refused = run(&["release", "--minor", "-m", "Ask QA to approve"], &[]);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains("approval missing from: QA Manager"),
+        "{}",
+        refused.stderr
+    );
+
+    // Dana's signed approval lets the owner's signed release through.
+    sign(&dana);
+    run(&["approve", "--role", "QA Manager"], &DANA).expect_code(0);
+    sign(&owner);
+    run(&["release", "--minor", "-m", "Ask QA to approve"], &[]).expect_code(0);
+    let allowed = env.path("../allowed_signers");
+    let lines = format!(
+        "owner@example.org {}\ndana@example.org {}\n",
+        super::people::public(&owner),
+        super::people::public(&dana)
+    );
+    std::fs::write(&allowed, lines).expect("allowed signers");
+    git(&[
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        &allowed.display().to_string(),
+    ]);
+    assert!(env.git_succeeds(&["-C", &at, "verify-tag", "SOP-IT-001/v1.2.0"]));
+    let verify = run(&["verify"], &[]);
+    verify.expect_code(0);
+    assert!(
+        verify
+            .stdout
+            .contains("SOP-IT-001 1.2 (SOP-IT-001/v1.2.0, commit ")
+            && verify
+                .stdout
+                .contains("whole; tag signed by owner@example.org (SSH key "),
+        "{}",
+        verify.stdout
+    );
+    // The downloaded 1.0 PDF: genuine, and superseded.
+    let pdf = demo
+        .join("dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf")
+        .display()
+        .to_string();
+    let copy = run(&["verify", &pdf], &[]);
+    copy.expect_code(0);
+    assert!(
+        copy.stdout.ends_with(": SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.2\n"),
+        "{}",
+        copy.stdout
+    );
+
+    // A tag whose message was altered and re-created: verify exits 1 naming it.
+    let message = git(&["tag", "-l", "--format=%(contents)", "SOP-IT-001/v1.2.0"]);
+    let altered = message
+        .lines()
+        .take_while(|l| !l.starts_with("-----BEGIN"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("Ask QA to approve", "Nothing to approve");
+    let message_file = env.path("../message");
+    std::fs::write(&message_file, altered).expect("message");
+    git(&[
+        "tag",
+        "-f",
+        "-a",
+        "--no-sign",
+        "-F",
+        &message_file.display().to_string(),
+        "SOP-IT-001/v1.2.0",
+        "SOP-IT-001/v1.2.0^{commit}",
+    ]);
+    let broken = run(&["verify"], &[]);
+    broken.expect_code(1);
+    assert!(
+        broken.stdout.contains("  tag SOP-IT-001/v1.2.0: "),
+        "{}",
+        broken.stdout
+    );
+}
