@@ -53,6 +53,9 @@ pub struct Approval {
     /// The approval commit that records it (hex id), when it was read from one
     /// ([`approvals`]); `None` when read from a release tag's trailer.
     pub commit: Option<String>,
+    /// Who the approval counts as for separation of duties, when [`duties::for_release`] has
+    /// told people apart by e-mail address and signing key ([`duties::identity_of`]).
+    pub person: Option<String>,
 }
 
 impl Approval {
@@ -96,6 +99,7 @@ impl Approval {
             content: String::new(),
             exception: None,
             commit: None,
+            person: None,
         };
         for part in parts {
             if let Some((k, v)) = part.split_once(": ") {
@@ -123,6 +127,7 @@ impl Approval {
             content: get("Approval-Content"),
             exception: None,
             commit: None,
+            person: None,
         }
     }
 
@@ -237,6 +242,7 @@ pub fn record_approval(
         content: content_hash(sop),
         exception: None,
         commit: None,
+        person: None,
     };
     let mut message = format!(
         "{id}: {} by {} ({})\n\n",
@@ -422,6 +428,7 @@ mod tests {
             content: String::new(),
             exception: None,
             commit: None,
+            person: None,
         };
         assert_eq!(Approval::from_trailer(&a.trailer()), a);
         assert_eq!(a.label(), "Alex Example (QA Manager)");

@@ -15,7 +15,8 @@
 //! found if there is one (a matching of roles to people, newest approvals first). With
 //! `separation_of_duties = false` in `sopctl.toml` such approvals count, and each is marked in
 //! the release record (`exception: self-approved` or `second role`), so the revision history
-//! and `sopctl log` show it. People are told apart by [`identity_of`].
+//! and `sopctl log` show it. People are told apart by [`identity_of`]: by e-mail address, and
+//! when records are signed, by the signing key's fingerprint too ([`People`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -30,15 +31,61 @@ pub const SELF_APPROVED: &str = "self-approved";
 /// The mark of an approval by a person who fills another role of the same release.
 pub const SECOND_ROLE: &str = "second role";
 
-/// The identity an approval is counted under: today its e-mail address, capitals aside. When
-/// records are signed, the signing key's fingerprint will take its place here.
+/// The identity an approval is counted under: the person [`for_release`] found for it
+/// ([`People`]), else its e-mail address, capitals aside.
 pub fn identity_of(approval: &Approval) -> String {
-    email_identity(&approval.email)
+    approval
+        .person
+        .clone()
+        .unwrap_or_else(|| email_identity(&approval.email))
 }
 
 /// An e-mail address as an identity (the form [`identity_of`] gives).
 fn email_identity(email: &str) -> String {
     email.trim().to_ascii_lowercase()
+}
+
+/// Who is who among the approvers and authors of a release (issue 15 item 3): records are one
+/// person when they share an e-mail address or a signing key. An author who signs commits with
+/// the key an approval is signed with is the approver, whatever address each names; so is one
+/// who writes the approver's address. (Records joined by shared addresses and keys, as a union
+/// of sets; each person is named by one of their addresses.)
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// Each address or key (`key:SHA256:…`) → one it is joined to, up to the person's name.
+    joined: BTreeMap<String, String>,
+}
+
+impl People {
+    /// Notes a record by `email`, signed with the key `key` (its fingerprint) when signed.
+    pub fn saw(&mut self, email: &str, key: Option<&str>) {
+        let address = self.root(&email_identity(email));
+        if let Some(key) = key {
+            let key = self.root(&format!("key:{key}"));
+            if key != address {
+                // An address names the person rather than a key.
+                let (from, to) = if key.starts_with("key:") {
+                    (key, address)
+                } else {
+                    (address, key)
+                };
+                self.joined.insert(from, to);
+            }
+        }
+    }
+
+    /// The person a record by `email` belongs to: one of their addresses.
+    pub fn of(&self, email: &str) -> String {
+        self.root(&email_identity(email))
+    }
+
+    fn root(&self, node: &str) -> String {
+        let mut at = node.to_string();
+        while let Some(next) = self.joined.get(&at) {
+            at = next.clone();
+        }
+        at
+    }
 }
 
 /// The people who changed a document since its last release: identity → the short ids of the
@@ -54,9 +101,10 @@ pub struct Duties {
     pub refusals: Vec<Refusal>,
 }
 
-/// The people who changed `sop` (at `relative` in the work tree) since its last release.
-/// An unreadable history gives no one.
-pub fn authors(ws: &Workspace, sop: &Sop, relative: &Path) -> Authors {
+/// The people who changed `sop` (at `relative` in the work tree) since its last release, told
+/// apart as `people` tells them (after they were noted there, with the keys of
+/// [`signing_key`]). An unreadable history gives no one.
+pub fn authors(ws: &Workspace, sop: &Sop, relative: &Path, people: &mut People) -> Authors {
     let mut authors = Authors::new();
     let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
         return authors;
@@ -65,33 +113,63 @@ pub fn authors(ws: &Workspace, sop: &Sop, relative: &Path) -> Authors {
         .releases(id)
         .ok()
         .and_then(|r| r.latest().map(|l| l.commit.clone()));
-    for change in repo
+    let changes = repo
         .changes_of(relative, since.as_deref())
-        .unwrap_or_default()
-    {
+        .unwrap_or_default();
+    for change in &changes {
+        people.saw(&change.email, signing_key(repo, &change.commit).as_deref());
+    }
+    for change in changes {
         let short = change.commit.get(..7).unwrap_or(&change.commit).to_string();
         authors
-            .entry(email_identity(&change.email))
+            .entry(people.of(&change.email))
             .or_default()
             .push(short);
     }
     authors
 }
 
+/// The fingerprint of the SSH key that signed `commit`, when an intact SSH signature does.
+fn signing_key(repo: &crate::repo::Repo, commit: &str) -> Option<String> {
+    repo.stored_commit(commit)?.signature?.ssh_key_fingerprint()
+}
+
 /// The approvals the release of `sop` carries, chosen from `valid`, with separation of duties
-/// applied as the settings say: the one step release planning calls.
+/// applied as the settings say: the one step release planning calls. People are told apart by
+/// e-mail address and by the keys their approvals and changes are signed with ([`People`]).
 pub fn for_release(ws: &Workspace, sop: &Sop, relative: &Path, valid: &[Approval]) -> Duties {
     let Some(id) = sop.id() else {
         return Duties::default();
     };
-    let authors = authors(ws, sop, relative);
-    choose(
+    let mut people = People::default();
+    for approval in valid {
+        let key = ws
+            .repo
+            .as_ref()
+            .zip(approval.commit.as_deref())
+            .and_then(|(repo, commit)| signing_key(repo, commit));
+        people.saw(&approval.email, key.as_deref());
+    }
+    let authors = authors(ws, sop, relative, &mut people);
+    let valid: Vec<Approval> = valid
+        .iter()
+        .map(|a| Approval {
+            person: Some(people.of(&a.email)),
+            ..a.clone()
+        })
+        .collect();
+    let mut duties = choose(
         id,
         &sop.metadata.approvers,
-        valid,
+        &valid,
         &authors,
         ws.settings.separation_of_duties,
-    )
+    );
+    // The person is how this release told people apart, not part of the approval.
+    for approval in &mut duties.signatures {
+        approval.person = None;
+    }
+    duties
 }
 
 /// One approval for each entry of `approvers` from `valid` (newest first). With `enforce`, an
@@ -276,7 +354,24 @@ mod tests {
             content: "sha256:x".into(),
             exception: None,
             commit: None,
+            person: None,
         }
+    }
+
+    #[test]
+    fn records_sharing_an_address_or_a_key_are_one_person() {
+        let mut people = super::People::default();
+        people.saw("Dana@Example.org", Some("SHA256:k1"));
+        people.saw("alias@example.org", Some("SHA256:k1"));
+        people.saw("erin@example.org", None);
+        people.saw("erin@example.org", Some("SHA256:k2"));
+        assert_eq!(
+            people.of("alias@example.org"),
+            people.of("dana@example.org")
+        );
+        assert_ne!(people.of("erin@example.org"), people.of("dana@example.org"));
+        assert_eq!(people.of("erin@example.org"), "erin@example.org");
+        assert_eq!(people.of("nobody@example.org"), "nobody@example.org");
     }
 
     fn roles(list: &[&str]) -> Vec<String> {

@@ -22,6 +22,22 @@ pub struct StoredSignature {
     pub payload: Vec<u8>,
 }
 
+impl StoredSignature {
+    /// The SHA-256 fingerprint (`SHA256:…`) of the SSH key that made this signature, when it
+    /// is an intact SSH signature of its record for git (namespace `git`); `None` for OpenPGP,
+    /// X.509, or a signature that does not match its record. Whose key it is is not checked
+    /// here (that is [`crate::verify::signature`]'s work).
+    pub fn ssh_key_fingerprint(&self) -> Option<String> {
+        let sig = ssh_key::SshSig::from_pem(self.armor.trim_end()).ok()?;
+        if sig.namespace() != "git" {
+            return None;
+        }
+        let key = ssh_key::PublicKey::from(sig.public_key().clone());
+        key.verify("git", &self.payload, &sig).ok()?;
+        Some(key.fingerprint(ssh_key::HashAlg::Sha256).to_string())
+    }
+}
+
 /// A name and e-mail as git records them (tagger, author).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Person {

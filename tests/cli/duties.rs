@@ -119,3 +119,48 @@ fn the_setting_allows_both_and_the_record_marks_them() {
     );
     assert_eq!(value[0]["approvals"][2]["exception"], "self-approved");
 }
+
+#[test]
+fn a_signing_key_tells_people_apart_whatever_address_they_write() {
+    // The owner wrote the change under a second address, signing with their key, and then
+    // approved as "Dana" with the same key: one person, so the approval does not count.
+    let env = crate::harness::TestEnv::repo();
+    let key = crate::signing::ssh_key(&env, "owner");
+    env.git(&["config", "gpg.format", "ssh"]);
+    env.git(&["config", "user.signingKey", &key.display().to_string()]);
+    env.write(
+        "sops/a.md",
+        crate::harness::sop("SOP-1", "Alpha")
+            .replace("owner: QA\n", "owner: QA\napprovers: [QA Manager]\n"),
+    );
+    env.git(&["add", "-A"]);
+    let mut commit = env.command("git");
+    commit
+        .args(["commit", "-q", "-S", "-m", "Add SOP-1"])
+        .envs(ERIN);
+    assert!(commit.status().expect("git").success());
+    env.run_in(
+        &env.root,
+        &["approve", "--role", "QA Manager", "--sign"],
+        &DANA,
+    )
+    .expect_code(0);
+    let stderr = refused(&env, &["release", "-m", "First"], 1);
+    assert!(
+        stderr.contains("  1. the approval as QA Manager by Dana Quality <dana@example.org> does not count: they changed SOP-1 since its last release (commit "),
+        "{stderr}"
+    );
+    // Unsigned, the two addresses are two people.
+    let env2 = crate::harness::TestEnv::repo();
+    env2.write(
+        "sops/a.md",
+        crate::harness::sop("SOP-1", "Alpha")
+            .replace("owner: QA\n", "owner: QA\napprovers: [QA Manager]\n"),
+    );
+    env2.git(&["add", "-A"]);
+    let mut commit = env2.command("git");
+    commit.args(["commit", "-q", "-m", "Add SOP-1"]).envs(ERIN);
+    assert!(commit.status().expect("git").success());
+    approve(&env2, "QA Manager", &DANA);
+    env2.run(&["release", "-m", "First"]).expect_code(0);
+}
