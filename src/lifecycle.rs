@@ -52,9 +52,11 @@ pub struct Approval {
     pub exception: Option<String>,
     /// The approval commit that records it (hex id), when it was read from one
     /// ([`approvals`]); `None` when read from a release tag's trailer.
+    #[serde(skip)]
     pub commit: Option<String>,
     /// Who the approval counts as for separation of duties, when [`duties::for_release`] has
     /// told people apart by e-mail address and signing key ([`duties::identity_of`]).
+    #[serde(skip)]
     pub person: Option<String>,
 }
 

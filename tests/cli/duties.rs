@@ -118,6 +118,26 @@ fn the_setting_allows_both_and_the_record_marks_them() {
         Some(&serde_json::Value::Null)
     );
     assert_eq!(value[0]["approvals"][2]["exception"], "self-approved");
+    // The approvals block of the released PDF and HTML, where the signatures are shown.
+    let pdf = env.path("dist/SOP-1/1.0/SOP-1-v1.0.pdf");
+    let out = env
+        .command("pdftotext")
+        .args(["-raw", "-nodiag"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Dana Quality Site Director (second role) approved")
+            && text.contains("Test Owner Reviewer (self-approved) approved"),
+        "{text}"
+    );
+    let html = env.read("dist/SOP-1/1.0/SOP-1-v1.0.html");
+    assert!(
+        html.contains("<td>Test Owner</td><td>Reviewer (self-approved)</td>"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -114,14 +114,19 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         // The signature manifest (21 CFR 11.50): name, role, meaning, date and time.
         flow.ensure(Pt(11.0 + 13.0));
         small_caps(flow, x, "APPROVALS");
-        let cols = [0.0, 0.30, 0.54, 0.72, 1.0];
+        let cols = [0.0, 0.28, 0.58, 0.72, 1.0];
         for a in &meta.approvals {
             let date = a.date.replace('T', " ").replace('Z', " UTC");
+            // An approval separation of duties would refuse says so where it is signed.
+            let role = match &a.exception {
+                Some(exception) => format!("{} ({exception})", a.role),
+                None => a.role.clone(),
+            };
             // Each cell keeps to its column and wraps there: the printed name is part of the
             // signature manifest, so it is never shortened.
             let cells: Vec<(f32, super::super::text::BrokenText)> = [
                 a.name.as_str(),
-                a.role.as_str(),
+                role.as_str(),
                 a.meaning.as_str(),
                 date.as_str(),
             ]
