@@ -229,14 +229,14 @@ impl Metadata {
         if let Some(entry) = fm.get("approvers") {
             match &entry.value {
                 Value::Sequence { items, .. } => {
-                    meta.approvers = items
-                        .iter()
-                        .map(|s| s.value.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect();
+                    for item in items {
+                        if let Some(role) = approver(item, path, &mut findings) {
+                            meta.approvers.push(role);
+                        }
+                    }
                 }
                 Value::Scalar(s) if s.is_null() => {}
-                Value::Scalar(s) => meta.approvers = vec![s.value.trim().to_string()],
+                Value::Scalar(s) => meta.approvers.extend(approver(s, path, &mut findings)),
                 Value::Other { location } => findings.push(Finding::error(
                     path,
                     *location,
@@ -281,6 +281,26 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{t}` is not a real calendar date"))
 }
 
+/// One entry of `approvers`, trimmed; `None` when empty, or, with an error at its place, when it
+/// holds a line break or another control character: an approver's role is written on records
+/// (the approval commit's trailers, the tag, the revision history's cells) one line each, and
+/// `approve --role` could never name it.
+fn approver(item: &Scalar, path: &Path, findings: &mut Vec<Finding>) -> Option<String> {
+    let role = item.value.trim();
+    if role.chars().any(char::is_control) {
+        findings.push(Finding::error(
+            path,
+            item.location,
+            format!(
+                "the approver {:?} holds a line break or another control character; write each role or name on one line",
+                role
+            ),
+        ));
+        return None;
+    }
+    (!role.is_empty()).then(|| role.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +338,20 @@ mod tests {
                 .as_deref(),
             Some("2026-02-08")
         );
+    }
+
+    #[test]
+    fn an_approver_written_over_two_lines_is_an_error_at_its_place() {
+        let (meta, findings) = read(
+            "---\nid: A\ntitle: T\nowner: QA\napprovers: [\"QA\\nManager\", Site Director]\n---\n",
+        );
+        assert_eq!(
+            findings,
+            [
+                "s.md:5:13: error: the approver \"QA\\nManager\" holds a line break or another control character; write each role or name on one line"
+            ]
+        );
+        assert_eq!(meta.approvers, ["Site Director"]);
     }
 
     #[test]
