@@ -253,7 +253,20 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::Shallow => "fetch the full history and the tags:  git fetch --unshallow --tags".to_string(),
         Refusal::Unfinished(_) => "finish it or abort it first (git status says how)".to_string(),
         Refusal::DetachedHead => "switch to your branch first:  git switch main".to_string(),
-        Refusal::OtherChanges(_) => "commit them first (git commit), or put them aside with  git stash".to_string(),
+        Refusal::OtherChanges(files) => {
+            // Plain `git stash` would put the SOP's own edits aside too; `:/` names each file
+            // from the repository's top, wherever the command is typed.
+            let named: Vec<String> = files
+                .iter()
+                .take(5)
+                .map(|f| shell::quote(&format!(":/{}", f.display())).into_owned())
+                .collect();
+            let more = if files.len() > named.len() { " …" } else { "" };
+            format!(
+                "commit them first (git commit), or put only them aside with  git stash push -- {}{more}  (a plain  git stash  would put the SOP's edits aside too)",
+                named.join(" ")
+            )
+        }
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::BadTagName(_) => "choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),

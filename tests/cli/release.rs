@@ -165,8 +165,37 @@ fn refusal_other_files_have_uncommitted_changes() {
     refused(
         &env,
         &["release", "-m", "First"],
-        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. other files have uncommitted changes: notes.txt\n     hint: commit them first (git commit), or put them aside with  git stash\n",
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. other files have uncommitted changes: notes.txt\n     hint: commit them first (git commit), or put only them aside with  git stash push -- :/notes.txt  (a plain  git stash  would put the SOP's edits aside too)\n",
     );
+    // The hint works as typed, from a folder below the top too, and leaves the SOP's edit.
+    env.write("sops/sub/keep.txt", "x");
+    env.commit("keep");
+    env.write("sops/sub/keep.txt", "y");
+    env.write("notes.txt", "c");
+    let sop = env.read("sops/privacy.md");
+    env.write(
+        "sops/privacy.md",
+        sop.replace("## Purpose", "## Purpose\n\nEdited."),
+    );
+    let run = env.run(&["release", "-m", "First"]);
+    assert!(
+        run.stderr
+            .contains("git stash push -- :/notes.txt :/sops/sub/keep.txt "),
+        "{}",
+        run.stderr
+    );
+    let mut stash = env.command("git");
+    stash.current_dir(env.path("sops")).args([
+        "stash",
+        "push",
+        "--",
+        ":/notes.txt",
+        ":/sops/sub/keep.txt",
+    ]);
+    assert!(stash.status().expect("git").success());
+    assert!(env.read("sops/privacy.md").contains("Edited."));
+    env.git(&["commit", "-qam", "Edit"]);
+    env.run(&["release", "-m", "First"]).expect_code(0);
 }
 
 #[test]
@@ -232,7 +261,7 @@ fn refusal_check_errors_and_several_problems_at_once() {
         &["release", "SOP-001"],
         "error: SOP-001 cannot be released (3 problems); nothing was changed\n\
          \x20 1. other files have uncommitted changes: notes.txt\n\
-         \x20    hint: commit them first (git commit), or put them aside with  git stash\n\
+         \x20    hint: commit them first (git commit), or put only them aside with  git stash push -- :/notes.txt  (a plain  git stash  would put the SOP's edits aside too)\n\
          \x20 2. a release needs a summary of what changed and why (-m)\n\
          \x20    hint: add one:  -m \"What changed and why\"\n\
          \x20 3. sopctl check finds 2 errors\n\
