@@ -22,6 +22,17 @@ pub struct StoredSignature {
     pub payload: Vec<u8>,
 }
 
+/// A release commit as its message records it (`Document` and `Version` trailers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseCommit {
+    /// The commit (hex id).
+    pub commit: String,
+    /// The SOP's ID, as written.
+    pub document: String,
+    /// The version, as written (`1.3.0`).
+    pub version: String,
+}
+
 impl StoredSignature {
     /// The SHA-256 fingerprint (`SHA256:…`) of the SSH key that made this signature, when it
     /// is an intact SSH signature of its record for git (namespace `git`); `None` for OpenPGP,
@@ -231,32 +242,52 @@ impl Repo {
 
     /// The commits of the current branch (reachable from HEAD) whose message has one of the
     /// trailers `keys` (the lifecycle's records: approvals, reviews, retirements), newest first,
-    /// in one walk of the history, as the lifecycle reads them.
+    /// in one walk of the history, as the lifecycle reads them; and, from the same walk, every
+    /// release commit (one whose message has `Document` and `Version` trailers), newest first.
     ///
     /// # Errors
     /// [`RepoError::Git`] when the history cannot be read.
-    pub fn stored_records(&self, keys: &[&str]) -> Result<Vec<StoredCommit>, RepoError> {
+    pub fn stored_records(
+        &self,
+        keys: &[&str],
+    ) -> Result<(Vec<StoredCommit>, Vec<ReleaseCommit>), RepoError> {
         let mut walk = self
             .inner
             .revwalk()
             .map_err(|e| RepoError::git("read the history", &e))?;
         // An empty repository has no HEAD: nothing to walk.
         if walk.push_head().is_err() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
         let mut out = Vec::new();
+        let mut releases = Vec::new();
+        let has = |raw: &[u8], k: &str| {
+            raw.windows(k.len() + 1)
+                .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
+        };
         for oid in walk.flatten() {
             let Ok(commit) = self.inner.find_commit(oid) else {
                 continue;
             };
             // Cheap test on the raw bytes first: most commits carry no record.
             let raw = commit.message_raw_bytes();
-            let mentions = keys.iter().any(|k| {
-                raw.windows(k.len() + 1)
-                    .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
-            });
-            if !mentions {
+            if has(raw, "Version") {
+                let message = Message::parse(&records::decode_message(
+                    raw,
+                    commit.message_encoding().ok().flatten(),
+                ));
+                if let (Some(document), Some(version)) =
+                    (message.trailer("Document"), message.trailer("Version"))
+                {
+                    releases.push(ReleaseCommit {
+                        commit: oid.to_string(),
+                        document: document.to_string(),
+                        version: version.to_string(),
+                    });
+                }
+            }
+            if !keys.iter().any(|k| has(raw, k)) {
                 continue;
             }
             let stored = self.stored(&commit);
@@ -264,7 +295,7 @@ impl Repo {
                 out.push(stored);
             }
         }
-        Ok(out)
+        Ok((out, releases))
     }
 
     /// The settings git verifies signatures with.

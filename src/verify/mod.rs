@@ -205,6 +205,8 @@ pub(crate) struct Context<'a> {
     pub(crate) trust: &'a Trust,
     pub(crate) approvals: &'a [records::ApprovalCommit],
     pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
+    /// Every release commit of the current branch, newest first.
+    pub(crate) release_commits: &'a [crate::repo::inspect::ReleaseCommit],
 }
 
 impl Context<'_> {
@@ -275,12 +277,13 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         }
     };
     let trust = Trust::of(ws, repo);
-    let stored = repo.stored_records(&records::KEYS)?;
+    let (stored, release_commits) = repo.stored_records(&records::KEYS)?;
     let first = Context {
         repo,
         trust: &trust,
         approvals: &[],
         paths: &paths,
+        release_commits: &[],
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
     // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
@@ -307,6 +310,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
                             trust: &trust,
                             approvals: &approvals,
                             paths: &paths,
+                            release_commits: &release_commits,
                         };
                         check_sop(&ctx, id, &format)
                     })
@@ -339,7 +343,38 @@ fn check_sop(
     let reports = (0..releases.records.len())
         .map(|index| release::check(ctx, id, &releases.records, index))
         .collect();
-    Ok((reports, current_history(ctx, id, &releases.records)))
+    let mut current = untagged_releases(ctx, id, format, &releases.records);
+    current.extend(current_history(ctx, id, &releases.records));
+    Ok((reports, current))
+}
+
+/// A release commit of the SOP whose release has no tag: the tag was deleted (or never made by
+/// hand), so the release drops out of `log`, the site and every check of its record.
+fn untagged_releases(
+    ctx: &Context<'_>,
+    id: &DocId,
+    format: &crate::repo::TagFormat,
+    records: &[ReleaseRecord],
+) -> Vec<Problem> {
+    ctx.release_commits
+        .iter()
+        .filter(|c| c.document == id.as_str())
+        .filter_map(|c| {
+            let version = DocVersion::parse_full(&c.version).ok()?;
+            if records.iter().any(|r| r.version == version) {
+                return None;
+            }
+            Some(Problem::new(
+                &commit_place(&c.commit),
+                Kind::Tag,
+                format!(
+                    "it is the release of {id} {}, but there is no release tag {} for it: the tag was deleted, so the release is missing from the record",
+                    version,
+                    format.name(id, &version)
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// The revision history of the SOP's file at HEAD against the records up to its last release

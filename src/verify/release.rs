@@ -70,9 +70,21 @@ pub(crate) fn check(
                 .push(Problem::new(&commit_place(&c.id), Kind::Signature, text));
         }
     }
-    // A tag made by another tool records no more than its name and signature.
+    // A tag made by another tool records no more than its name and signature; but a tag on a
+    // release commit of this version is sopctl's, whatever its message now says.
     if !record.by_sopctl {
-        return report;
+        let Some(c) = commit.as_ref().filter(|c| is_release_of(c, id, record)) else {
+            return report;
+        };
+        report.by_sopctl = true;
+        report.problems.push(Problem::new(
+            &tag_at,
+            Kind::Tag,
+            format!(
+                "its message does not end with the release record (Version, Document, Date and Author trailers) that the release commit {} holds: the tag was changed after the release",
+                super::short(&c.id)
+            ),
+        ));
     }
     let mut texts = trailer_problems(id, record, &tag.message);
     if let Some(c) = &commit {
@@ -134,6 +146,16 @@ fn empty(id: &DocId, version: &DocVersion, tag: &str, commit: &str) -> ReleaseRe
         approvals: Vec::new(),
         problems: Vec::new(),
     }
+}
+
+/// Whether `commit` is the release commit of `record`: its message records the release of this
+/// SOP in this version.
+fn is_release_of(commit: &StoredCommit, id: &DocId, record: &ReleaseRecord) -> bool {
+    let m = &commit.message;
+    m.trailer("Document") == Some(id.as_str())
+        && m.trailer("Version")
+            .and_then(|v| DocVersion::parse_full(v).ok())
+            .is_some_and(|v| v == record.version)
 }
 
 /// The tag's own trailers: present, well formed, and naming this SOP and version.

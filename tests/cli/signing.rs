@@ -41,6 +41,38 @@ pub(crate) fn signing_repo(key: &std::path::Path) -> TestEnv {
     env
 }
 
+/// A repository signing with `owner`'s key, whose allowed signers trust `owner` for
+/// owner@example.org and `dana` for dana@example.org: each person signs with their own key.
+pub(crate) fn two_signers_repo(owner: &std::path::Path, dana: &std::path::Path) -> TestEnv {
+    let env = signing_repo(owner);
+    let public =
+        |k: &std::path::Path| std::fs::read_to_string(k.with_extension("pub")).expect("pub");
+    std::fs::write(
+        env.path("../allowed_signers"),
+        format!(
+            "owner@example.org {}dana@example.org {}",
+            public(owner),
+            public(dana)
+        ),
+    )
+    .expect("allowed signers");
+    env
+}
+
+/// Runs `sopctl ARGS` as Dana Quality, signing with her key `dana`; git signs with `owner`
+/// again afterwards.
+pub(crate) fn as_dana(
+    env: &TestEnv,
+    dana: &std::path::Path,
+    owner: &std::path::Path,
+    args: &[&str],
+) {
+    env.git(&["config", "user.signingKey", &dana.display().to_string()]);
+    env.run_in(&env.root, args, &crate::harness::DANA)
+        .expect_code(0);
+    env.git(&["config", "user.signingKey", &owner.display().to_string()]);
+}
+
 fn verifies(env: &TestEnv, args: &[&str]) -> bool {
     env.git_succeeds(args)
 }
@@ -49,9 +81,10 @@ fn verifies(env: &TestEnv, args: &[&str]) -> bool {
 // signed as git signs them.
 #[test]
 fn b38_records_are_signed_as_git_is_configured_and_git_verifies_them() {
-    let env = TestEnv::new();
-    let key = ssh_key(&env, "signer");
-    let env = signing_repo(&key);
+    let keys = TestEnv::new();
+    let key = ssh_key(&keys, "signer");
+    let dana = ssh_key(&keys, "dana");
+    let env = two_signers_repo(&key, &dana);
     env.write(
         "sops/a.md",
         crate::harness::sop_to_approve("SOP-1", "Alpha"),
@@ -61,8 +94,7 @@ fn b38_records_are_signed_as_git_is_configured_and_git_verifies_them() {
         verifies(&env, &["verify-commit", "HEAD"]),
         "git's own commit"
     );
-    let approve = env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA);
-    approve.expect_code(0);
+    as_dana(&env, &dana, &key, &["approve", "--role", "QA Manager"]);
     assert!(verifies(&env, &["verify-commit", "HEAD"]), "the approval");
     env.run(&["release", "-m", "First"]).expect_code(0);
     assert!(

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::harness::{DANA, TestEnv, sop_to_approve};
-use crate::signing::{signing_repo, ssh_key};
+use crate::signing::{as_dana, signing_repo, ssh_key, two_signers_repo};
 
 /// The SHA256 fingerprint of a key, as `ssh-keygen -l` prints it.
 fn fingerprint(key: &Path) -> String {
@@ -21,19 +21,20 @@ fn fingerprint(key: &Path) -> String {
         .to_string()
 }
 
-/// A signed repository (one key, trusted for owner@ and dana@) with `SOP-1` needing the QA
-/// Manager's approval, approved by Dana and released as 1.0; the folder holding the key (keep
-/// it while the repository is used); the key's fingerprint.
-fn approved_release() -> (TestEnv, TestEnv, String) {
+/// A signed repository (the owner's key and Dana's, each trusted for its person) with `SOP-1`
+/// needing the QA Manager's approval, approved by Dana with her key and released by the owner
+/// as 1.0; the folder holding the keys (keep it while the repository is used); the owner's
+/// key's fingerprint and Dana's.
+fn approved_release() -> (TestEnv, TestEnv, String, String) {
     let keys = TestEnv::new();
     let key = ssh_key(&keys, "signer");
-    let env = signing_repo(&key);
+    let dana = ssh_key(&keys, "dana");
+    let env = two_signers_repo(&key, &dana);
     env.write("sops/a.md", sop_to_approve("SOP-1", "Alpha"));
     env.commit("Add SOP-1");
-    env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
-        .expect_code(0);
+    as_dana(&env, &dana, &key, &["approve", "--role", "QA Manager"]);
     env.run(&["release", "-m", "First"]).expect_code(0);
-    (env, keys, fingerprint(&key))
+    (env, keys, fingerprint(&key), fingerprint(&dana))
 }
 
 /// Makes the annotated tag `tag` again on the same commit with `message`, as `git tag -f -a`
@@ -60,7 +61,7 @@ fn short(env: &TestEnv, rev: &str) -> String {
 
 #[test]
 fn a_whole_record_verifies_with_every_signature_named() {
-    let (env, _keys, key) = approved_release();
+    let (env, _keys, key, dana) = approved_release();
     env.run(&["review", "-m", "Still right"]).expect_code(0);
     let run = env.run(&["verify"]);
     run.expect_code(0);
@@ -70,11 +71,11 @@ fn a_whole_record_verifies_with_every_signature_named() {
         short(&env, "HEAD"),
     );
     assert_eq!(
-        run.stdout.replace(&key, "KEY"),
+        run.stdout.replace(&key, "KEY").replace(&dana, "DANA-KEY"),
         format!(
-            "SOP-1 1.0 (SOP-1/v1.0.0, commit {release}): whole; tag signed by owner@example.org, dana@example.org (SSH key KEY)\n\
-             review of SOP-1 (periodic review on 2026-01-15, commit {review}): whole; signed by owner@example.org, dana@example.org (SSH key KEY)\n\
-             approval of SOP-1 (approved by Dana Quality (QA Manager), commit {approval}): whole; signed by owner@example.org, dana@example.org (SSH key KEY)\n"
+            "SOP-1 1.0 (SOP-1/v1.0.0, commit {release}): whole; tag signed by owner@example.org (SSH key KEY)\n\
+             review of SOP-1 (periodic review on 2026-01-15, commit {review}): whole; signed by owner@example.org (SSH key KEY)\n\
+             approval of SOP-1 (approved by Dana Quality (QA Manager), commit {approval}): whole; signed by dana@example.org (SSH key DANA-KEY)\n"
         )
     );
     assert_eq!(
@@ -98,7 +99,7 @@ fn a_whole_record_verifies_with_every_signature_named() {
 // tag.gpgSign asks): the signature is good, but the tag no longer agrees with its commit.
 #[test]
 fn a_tag_whose_message_was_altered_and_re_created_is_named() {
-    let (env, _keys, _) = approved_release();
+    let (env, _keys, _, _) = approved_release();
     let message = env.git(&["tag", "-l", "--format=%(contents:body)", "SOP-1/v1.0.0"]);
     let altered = format!("First, reviewed\n\n{}", message.trim());
     retag(&env, "SOP-1/v1.0.0", &altered);
@@ -123,8 +124,54 @@ fn a_tag_whose_message_was_altered_and_re_created_is_named() {
 }
 
 #[test]
+fn a_tag_with_a_paragraph_added_after_its_record_is_still_checked_as_sopctl_s() {
+    // The trailers are no longer the message's last paragraph: the tag used to be taken for
+    // one made by another tool, and only its signature was checked.
+    let (env, _keys, _, _) = approved_release();
+    let message = env.git(&[
+        "tag",
+        "-l",
+        "--format=%(contents:subject)%0a%0a%(contents:body)",
+        "SOP-1/v1.0.0",
+    ]);
+    let altered = format!("{}\n\nNote: summary corrected later\n", message.trim());
+    retag(&env, "SOP-1/v1.0.0", &altered);
+    let run = env.run(&["verify", "SOP-1"]);
+    run.expect_code(1);
+    let release = short(&env, "SOP-1/v1.0.0^{commit}");
+    assert!(
+        run.stdout.contains(&format!(
+            "  tag SOP-1/v1.0.0: its message does not end with the release record (Version, Document, Date and Author trailers) that the release commit {release} holds: the tag was changed after the release\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("made by another tool"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_deleted_release_tag_is_named_at_its_release_commit() {
+    let (env, _keys, _, _) = approved_release();
+    let release = short(&env, "SOP-1/v1.0.0^{commit}");
+    env.git(&["tag", "-d", "SOP-1/v1.0.0"]);
+    let run = env.run(&["verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(&format!(
+            "  commit {release}: it is the release of SOP-1 1.0, but there is no release tag SOP-1/v1.0.0 for it: the tag was deleted, so the release is missing from the record\n"
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_forged_approval_trailer_in_the_tag_is_reported() {
-    let (env, _keys, _) = approved_release();
+    let (env, _keys, _, _) = approved_release();
     let message = env.git(&["tag", "-l", "--format=%(contents)", "SOP-1/v1.0.0"]);
     let message = message.split("-----BEGIN").next().expect("message");
     let forged = format!(
@@ -173,7 +220,7 @@ fn a_forged_approval_signed_with_another_persons_key_is_reported() {
     env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA)
         .expect_code(0);
     let approval = short(&env, "HEAD");
-    env.run(&["release", "-m", "First"]).expect_code(0);
+    // The release refuses it (the owner's key makes the approver the author); verify names it.
     let run = env.run(&["verify"]);
     run.expect_code(1);
     assert!(
@@ -353,7 +400,7 @@ fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
 // matches what it signs.
 #[test]
 fn a_tag_changed_under_its_signature_is_named() {
-    let (env, _keys, _) = approved_release();
+    let (env, _keys, _, _) = approved_release();
     let raw = env.git(&["cat-file", "tag", "SOP-1/v1.0.0"]);
     let changed = raw.replacen("\n\nFirst\n", "\n\nFirst, corrected\n", 1);
     assert_ne!(raw, changed);
