@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::errors::refused;
-use crate::harness::{DANA, TestEnv, sop};
+use crate::harness::{TestEnv, sop};
 
 /// A key pair made with `ssh-keygen` (no passphrase); returns the private key's path.
 pub(crate) fn ssh_key(env: &TestEnv, name: &str) -> PathBuf {
