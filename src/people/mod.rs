@@ -20,6 +20,7 @@
 //! unique in the file; a key belongs to one person only.
 
 pub mod edit;
+pub mod history;
 pub mod keys;
 pub mod record;
 pub mod signers;
@@ -400,6 +401,36 @@ pub fn committed(ws: &Workspace) -> Result<Option<Registry>, RegistryError> {
     from_text(&String::from_utf8_lossy(&bytes), &ws.display_path(&file)).map(Some)
 }
 
+/// The registry through the history of the current branch ([`history::RegistryHistory`]), or
+/// `None` outside a repository.
+pub fn history(ws: &Workspace) -> Option<history::RegistryHistory> {
+    let repo = ws.repo.as_ref()?;
+    let registry = relative(ws)?;
+    let settings = repo.relative(&ws.root.join(crate::config::FILE_NAME))?;
+    Some(history::RegistryHistory::read(repo, &registry, &settings))
+}
+
+/// Whether records must be signed by registered people: the settings say
+/// `signatures = "required"`, or a commit of the current branch said so (the requirement holds
+/// from then on, whatever a later commit or the working copy says).
+pub fn signatures_required(ws: &Workspace) -> bool {
+    ws.settings.signatures == crate::config::Signatures::Required
+        || history(ws).is_some_and(|h| h.required_since.is_some())
+}
+
+/// The registry a record is judged by: as last changed by a registered person's signed commit
+/// ([`history::RegistryHistory::current`]); `None` outside a repository.
+///
+/// # Errors
+/// The committed file has problems ([`committed`]).
+pub fn trusted(ws: &Workspace) -> Result<Option<Registry>, RegistryError> {
+    let committed = committed(ws)?;
+    Ok(match history(ws) {
+        Some(h) => Some(h.current().clone()),
+        None => committed,
+    })
+}
+
 /// The registry file's path relative to the git work tree.
 pub fn relative(ws: &Workspace) -> Option<PathBuf> {
     let repo = ws.repo.as_ref()?;
@@ -432,10 +463,23 @@ pub fn findings(ws: &Workspace) -> Vec<Finding> {
             )),
         }
     }
-    if ws.settings.signatures == crate::config::Signatures::Required
-        && !anyone
-        && findings.is_empty()
-    {
+    let history = history(ws);
+    let required = ws.settings.signatures == crate::config::Signatures::Required
+        || history.as_ref().is_some_and(|h| h.required_since.is_some());
+    if required {
+        for change in history.iter().flat_map(|h| &h.untrusted) {
+            findings.push(Finding::error(
+                shown.clone(),
+                Location { line: 1, column: 1 },
+                format!(
+                    "commit {}: {}; have a registered person make the change again with  sopctl people add  or  sopctl people remove, signed",
+                    change.commit.get(..7).unwrap_or(&change.commit),
+                    change.reason
+                ),
+            ));
+        }
+    }
+    if required && !anyone && findings.is_empty() {
         let (settings, location) = crate::check::repository::settings_line(ws, "signatures");
         findings.push(Finding::error(
             settings,

@@ -18,7 +18,6 @@ use std::path::PathBuf;
 
 use super::signers::{self, SignerRefusal};
 use super::{Person, Registry, RegistryError, edit};
-use crate::config::Signatures;
 use crate::repo::transaction::{FaultPoint, Recorder};
 use crate::repo::{Identity, RepoError};
 use crate::workspace::{Workspace, WorkspaceError};
@@ -120,7 +119,8 @@ fn current(ws: &Workspace) -> Result<Current, PeopleError> {
         String::new()
     };
     let registry = super::from_text(&text, &shown)?;
-    let committed = super::committed(ws)?;
+    // The registry as a registered person last changed it: an unsigned edit counts for nothing.
+    let committed = super::trusted(ws)?;
     Ok(Current {
         relative,
         shown,
@@ -245,7 +245,7 @@ fn commit(
     change: Change,
 ) -> Result<Recorded, PeopleError> {
     let repo = ws.require_repo()?;
-    if ws.settings.signatures == Signatures::Required {
+    if super::signatures_required(ws) {
         let added = change.adds.then_some(&change.person);
         let sign = recorder.options.sign;
         signers::may_change_registry(repo, now.committed.as_ref(), added, sign, identity)?;

@@ -9,7 +9,6 @@
 //! (as committed now) lists for them ([`crate::people::signers::registered_signer`], as
 //! `approve` requires).
 
-use crate::config::Signatures;
 use crate::lifecycle::Approval;
 use crate::people::signers::{SignerRefusal, has_signers, registered_signer};
 use crate::repo::sign::SignWhen;
@@ -19,9 +18,10 @@ use crate::workspace::Workspace;
 
 use super::Refusal;
 
-/// Whether this repository requires records signed by registered people.
+/// Whether this repository requires records signed by registered people
+/// ([`crate::people::signatures_required`]).
 pub(super) fn required(ws: &Workspace) -> bool {
-    ws.settings.signatures == Signatures::Required
+    crate::people::signatures_required(ws)
 }
 
 /// An approval that does not count, with what is wrong with its signature.
@@ -38,9 +38,7 @@ pub(super) fn signed_approvals(
     if !required(ws) {
         return (valid, Vec::new());
     }
-    let Some(trust) = Trust::registry_for_all(ws, repo) else {
-        return (valid, Vec::new());
-    };
+    let trust = Trust::registry_for_all(ws, repo);
     let mut counted = Vec::new();
     let mut rejected = Vec::new();
     for approval in valid {
@@ -93,7 +91,7 @@ pub(super) fn release_signer(
     if !required(ws) {
         return None;
     }
-    let refusal = match crate::people::committed(ws) {
+    let refusal = match crate::people::trusted(ws) {
         Err(e) => {
             return Some(Refusal::Signer {
                 reason: e.to_string(),

@@ -33,6 +33,22 @@ pub struct ReleaseCommit {
     pub version: String,
 }
 
+/// A commit of the current branch that changed one of the files watched by
+/// [`Repo::changes_to`].
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// The commit (hex id).
+    pub commit: String,
+    /// Which of the watched paths it changed (its index among them).
+    pub path: usize,
+    /// The file's bytes after the commit; `None` when the commit deleted it.
+    pub bytes: Option<Vec<u8>>,
+    /// The commit's signature.
+    pub signature: Option<StoredSignature>,
+    /// The committer's e-mail address.
+    pub committer_email: String,
+}
+
 impl StoredSignature {
     /// The SHA-256 fingerprint (`SHA256:…`) of the SSH key that made this signature, when it
     /// is an intact SSH signature of its record for git (namespace `git`); `None` for OpenPGP,
@@ -209,35 +225,48 @@ impl Repo {
         a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
     }
 
-    /// The oldest commit of the current branch (reachable from HEAD, parents before children)
-    /// whose file at `path` (relative to the work tree's root) holds bytes for which `holds`
-    /// is true; each version of the file is read once. `None` when there is none.
-    pub fn first_commit_where(&self, path: &Path, holds: &dyn Fn(&[u8]) -> bool) -> Option<String> {
-        let mut walk = self.inner.revwalk().ok()?;
-        walk.push_head().ok()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-            .ok()?;
-        let mut seen: std::collections::HashMap<git2::Oid, bool> = Default::default();
+    /// Every commit of the current branch (reachable from HEAD), parents before children, that
+    /// changed one of `paths` (relative to the work tree's root) against its first parent (a
+    /// root commit that has the file changed it), with the file's new bytes and the commit's
+    /// signature; and each commit's id in walk order, so that a caller can tell what held at
+    /// any commit. Unreadable commits are skipped.
+    pub fn changes_to(&self, paths: &[&Path]) -> (Vec<FileChange>, Vec<String>) {
+        let mut changes = Vec::new();
+        let mut order = Vec::new();
+        let Ok(mut walk) = self.inner.revwalk() else {
+            return (changes, order);
+        };
+        if walk.push_head().is_err() {
+            return (changes, order);
+        }
+        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE);
+        let blob_at = |tree: Option<&git2::Tree<'_>>, path: &Path| {
+            tree.and_then(|t| t.get_path(path).ok()).map(|e| e.id())
+        };
         for oid in walk.flatten() {
             let Ok(commit) = self.inner.find_commit(oid) else {
                 continue;
             };
-            let Some(blob) = commit
-                .tree()
-                .ok()
-                .and_then(|t| t.get_path(path).ok())
-                .map(|e| e.id())
-            else {
-                continue;
-            };
-            let found = *seen
-                .entry(blob)
-                .or_insert_with(|| self.inner.find_blob(blob).is_ok_and(|b| holds(b.content())));
-            if found {
-                return Some(oid.to_string());
+            order.push(oid.to_string());
+            let tree = commit.tree().ok();
+            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            for (index, path) in paths.iter().enumerate() {
+                let now = blob_at(tree.as_ref(), path);
+                if now == blob_at(parent_tree.as_ref(), path) {
+                    continue;
+                }
+                let stored = self.stored(&commit);
+                changes.push(FileChange {
+                    commit: oid.to_string(),
+                    path: index,
+                    bytes: now
+                        .and_then(|b| self.inner.find_blob(b).ok().map(|b| b.content().to_vec())),
+                    signature: stored.signature,
+                    committer_email: commit.committer().email().unwrap_or("").to_string(),
+                });
             }
         }
-        None
+        (changes, order)
     }
 
     /// The commits of the current branch (reachable from HEAD) whose message has one of the

@@ -180,6 +180,9 @@ pub struct Report {
     /// Breaks in the SOPs' current files (at HEAD): revision-history rows that no longer show
     /// what the records say.
     pub current: Vec<Problem>,
+    /// Changes to the signers registry that no registered person signed, while signatures are
+    /// required ([`crate::people::history`]).
+    pub registry: Vec<Problem>,
 }
 
 impl Report {
@@ -190,6 +193,7 @@ impl Report {
             .flat_map(|r| &r.problems)
             .chain(self.records.iter().flat_map(|r| &r.problems))
             .chain(&self.current)
+            .chain(&self.registry)
     }
 
     /// Whether nothing is broken.
@@ -320,6 +324,11 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     };
     let mut report = Report {
         records,
+        registry: trust
+            .untrusted()
+            .iter()
+            .map(|c| Problem::new(&commit_place(&c.commit), Kind::Record, c.reason.clone()))
+            .collect(),
         ..Report::default()
     };
     for result in per_sop {

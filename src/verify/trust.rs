@@ -1,8 +1,9 @@
 //! Whom signatures are checked against: git's allowed signers (`gpg.ssh.allowedSignersFile`),
 //! or, with `signatures = "required"` in `sopctl.toml` (issue 15 item 2), the signers registry
-//! (`people.toml`) as it was committed in each record's commit, so that a person later removed
-//! from the registry still signed their past records validly, and a key added later does not
-//! make an earlier forged record good.
+//! (`people.toml`) as it was trusted at each record's commit ([`RegistryHistory`]: changed only
+//! by registered people's signed commits), so that a person later removed from the registry
+//! still signed their past records validly, a key added later does not make an earlier forged
+//! record good, and a hand edit makes no one a signer.
 //!
 //! The requirement holds from the first commit whose `sopctl.toml` says `signatures =
 //! "required"` on: records made before it (a repository's history from before it adopted
@@ -10,26 +11,23 @@
 //! are held to the registry even if the setting was relaxed in between, so that switching the
 //! setting off for one commit does not let an unsigned record through.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::signature::{Verdict, Verifier, signer_problem};
 use crate::people::Registry;
+use crate::people::history::RegistryHistory;
 use crate::repo::Repo;
 use crate::repo::inspect::{StoredSignature, VerifySettings};
 
-/// A registry as committed, with the verifier whose trust list it is.
-type Committed = Arc<(Registry, Verifier)>;
-
-/// The registry's place in the repository and the registries read so far, by their bytes.
+/// The trusted registry at each commit, with a verifier for each of its versions.
 #[derive(Debug)]
 struct RegistryTrust {
     /// The first commit that required signatures; `None`: every record.
     since: Option<String>,
-    relative: PathBuf,
+    history: RegistryHistory,
     settings: VerifySettings,
-    read: Mutex<HashMap<Vec<u8>, Committed>>,
+    /// A verifier for each version of the registry seen so far, by its people.
+    verifiers: Mutex<Vec<(Registry, Arc<Verifier>)>>,
 }
 
 /// The trust a record's signature is checked against; shared by the threads of `verify`.
@@ -57,49 +55,48 @@ impl Trust {
         }
     }
 
-    /// The signers registry at `relative` (from the work tree's root), as committed in each
-    /// record's commit, for the records of the commit `since` (a hex id) and its descendants, or
-    /// for every record when `since` is `None`.
-    pub fn registry(settings: VerifySettings, relative: PathBuf, since: Option<String>) -> Trust {
+    /// The signers registry as trusted at each record's commit ([`RegistryHistory::at`]), for
+    /// the records of the commit `since` (a hex id) and its descendants, or for every record
+    /// when `since` is `None`.
+    pub fn registry(
+        settings: VerifySettings,
+        history: RegistryHistory,
+        since: Option<String>,
+    ) -> Trust {
         Trust {
             git: Verifier::new(settings.clone()),
             registry: Some(RegistryTrust {
                 since,
-                relative,
+                history,
                 settings,
-                read: Mutex::new(HashMap::new()),
+                verifiers: Mutex::new(Vec::new()),
             }),
         }
     }
 
-    /// The trust of the repository `ws` is set up for: the registry from the first commit whose
-    /// settings required signatures (the work tree's settings too must require them now).
+    /// The trust of the repository `ws`: the registry from the first commit whose settings
+    /// required signatures on ([`crate::people::history`]), whatever the working copy or a
+    /// later commit says; git's allowed signers before it, and when no commit ever did.
     pub fn of(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
-        let required = ws.settings.signatures == crate::config::Signatures::Required;
-        let settings_file = ws.root.join(crate::config::FILE_NAME);
-        let since = repo
-            .relative(&settings_file)
-            .filter(|_| required)
-            .and_then(|path| {
-                repo.first_commit_where(&path, &|bytes| {
-                    let text = String::from_utf8_lossy(bytes);
-                    crate::config::Settings::from_toml(&path, &text)
-                        .is_ok_and(|s| s.signatures == crate::config::Signatures::Required)
-                })
-            });
-        match (crate::people::relative(ws), since) {
-            (Some(relative), Some(since)) if required => {
-                Trust::registry(repo.verify_settings(), relative, Some(since))
-            }
-            _ => Trust::git(repo.verify_settings()),
+        let history = crate::people::history(ws).unwrap_or_default();
+        match history.required_since.clone() {
+            Some(since) => Trust::registry(repo.verify_settings(), history, Some(since)),
+            None => Trust::git(repo.verify_settings()),
         }
     }
 
     /// The registry for every record, whenever made: what a release applies to the approvals
-    /// it carries now (`None` when the repository has no registry file's place).
-    pub fn registry_for_all(ws: &crate::workspace::Workspace, repo: &Repo) -> Option<Trust> {
-        let relative = crate::people::relative(ws)?;
-        Some(Trust::registry(repo.verify_settings(), relative, None))
+    /// it carries now.
+    pub fn registry_for_all(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
+        let history = crate::people::history(ws).unwrap_or_default();
+        Trust::registry(repo.verify_settings(), history, None)
+    }
+
+    /// The changes of the registry that are not trusted, when the registry is in force.
+    pub fn untrusted(&self) -> &[crate::people::history::UntrustedChange] {
+        self.registry
+            .as_ref()
+            .map_or(&[], |r| r.history.untrusted.as_slice())
     }
 
     /// Checks `signature` of a record made at `time` (seconds since the epoch) in the commit
@@ -123,8 +120,8 @@ impl Trust {
             let problem = signer_problem(&verdict, email, role, None);
             return Checked { verdict, problem };
         };
-        let committed = trust.at(repo, at);
-        let (registry, verifier) = &*committed;
+        let registry = trust.history.at(at);
+        let verifier = trust.verifier(registry);
         let verdict = verifier.check(signature, time);
         let problem = signer_problem(&verdict, email, role, Some(registry));
         Checked { verdict, problem }
@@ -132,18 +129,14 @@ impl Trust {
 }
 
 impl RegistryTrust {
-    /// The registry as committed in `commit` (empty when it has none), read once per content.
-    fn at(&self, repo: &Repo, commit: &str) -> Committed {
-        let bytes = repo
-            .file_at_commit(commit, &self.relative)
-            .unwrap_or_default();
-        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
-        read.entry(bytes)
-            .or_insert_with_key(|bytes| {
-                let (registry, _) = Registry::parse(&String::from_utf8_lossy(bytes));
-                let verifier = Verifier::for_registry(self.settings.clone(), &registry);
-                Arc::new((registry, verifier))
-            })
-            .clone()
+    /// The verifier whose trust list is `registry`, made once for each version.
+    fn verifier(&self, registry: &Registry) -> Arc<Verifier> {
+        let mut made = self.verifiers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, verifier)) = made.iter().find(|(r, _)| r == registry) {
+            return verifier.clone();
+        }
+        let verifier = Arc::new(Verifier::for_registry(self.settings.clone(), registry));
+        made.push((registry.clone(), verifier.clone()));
+        verifier
     }
 }

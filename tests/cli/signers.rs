@@ -189,23 +189,32 @@ fn registered(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
     (owner, dana)
 }
 
-/// Records an approval as `who` while the setting says `signatures = "optional"`, signed with
-/// `key` (or unsigned), then puts `signatures = "required"` back: an approval that `approve`
-/// would have refused, as a forger would get it into the history.
-fn forge_approval(env: &TestEnv, who: &[(&str, &str)], key: Option<&std::path::Path>) {
-    env.write("sopctl.toml", "signatures = \"optional\"\n");
-    env.commit("Relax");
-    let sign = match key {
+/// Commits, with git itself, an approval of SOP-1's current text in the name of `name` and
+/// `email` as QA Manager, signed with `key` (or unsigned): an approval that `approve` would
+/// have refused, as a forger would get it into the history.
+fn forge_approval(env: &TestEnv, (name, email): (&str, &str), key: Option<&std::path::Path>) {
+    let path = env.path("sops/a.md");
+    let sop = sopctl::doc::Sop::from_bytes(&path, std::fs::read(&path).expect("sop")).expect("sop");
+    let message = format!(
+        "SOP-1: approved by {name} (QA Manager)\n\nApproval-Document: SOP-1\nApproval-Role: QA Manager\nApproval-Meaning: approved\nApproval-Name: {name}\nApproval-Email: {email}\nApproval-Date: 2026-01-10T09:00:00Z\nApproval-Content: {}\n",
+        sopctl::lifecycle::content_hash(&sop)
+    );
+    let file = env.path("../forged-message");
+    std::fs::write(&file, message).expect("message");
+    let mut args: Vec<String> = Vec::new();
+    match key {
         Some(key) => {
-            sign_with(env, key);
-            "--sign"
+            args.push("-c".into());
+            args.push(format!("user.signingKey={}", key.display()));
+            args.extend(["commit".into(), "-S".into()]);
         }
-        None => "--no-sign",
-    };
-    env.run_in(&env.root, &["approve", "--role", "QA Manager", sign], who)
-        .expect_code(0);
-    env.write("sopctl.toml", "signatures = \"required\"\n");
-    env.commit("Require signatures again");
+        None => args.extend(["commit".into(), "--no-gpg-sign".into()]),
+    }
+    args.extend(["-q", "--allow-empty", "-F"].map(String::from));
+    args.push(file.display().to_string());
+    let mut commit = env.command("git");
+    commit.args(&args);
+    assert!(commit.status().expect("git").success());
 }
 
 #[test]
@@ -215,7 +224,7 @@ fn a_release_under_required_signatures_counts_only_approvals_signed_by_a_registe
     let (owner, dana) = registered(&env);
     let erin = ssh_key(&env, "erin");
     // A forged approval: Dana's name and e-mail without her key.
-    forge_approval(&env, &DANA, None);
+    forge_approval(&env, ("Dana Quality", "dana@example.org"), None);
     sign_with(&env, &owner);
     let stderr = refused(&env, &["release", "-m", "First issue"], 1);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -237,7 +246,7 @@ fn a_release_under_required_signatures_counts_only_approvals_signed_by_a_registe
     assert_eq!(lines[3], "  2. approval missing from: QA Manager");
 
     // Signed, but by Erin's key, which the registry does not list.
-    forge_approval(&env, &DANA, Some(&erin));
+    forge_approval(&env, ("Dana Quality", "dana@example.org"), Some(&erin));
     sign_with(&env, &owner);
     let stderr = refused(&env, &["release", "-m", "First issue"], 1);
     assert!(
@@ -249,7 +258,7 @@ fn a_release_under_required_signatures_counts_only_approvals_signed_by_a_registe
     );
 
     // Signed by the owner, registered but not a QA Manager, under the owner's own name.
-    forge_approval(&env, &[], Some(&owner));
+    forge_approval(&env, ("Test Owner", "owner@example.org"), Some(&owner));
     let stderr = refused(&env, &["release", "-m", "First issue"], 1);
     assert!(
         stderr.contains("the approval by Test Owner <owner@example.org> as QA Manager on ")
@@ -490,4 +499,102 @@ fn the_bundled_example_under_required_signatures_with_two_registered_people() {
         "{}",
         broken.stdout
     );
+}
+
+#[test]
+fn a_registry_changed_without_a_registered_signature_or_a_setting_switched_off_changes_nothing() {
+    let env = repo("[QA Manager]", "signatures = \"required\"\n");
+    let (owner, _dana) = registered(&env);
+    let mallory = ssh_key(&env, "mallory");
+    let mallory_id = [
+        ("GIT_COMMITTER_NAME", "Mallory"),
+        ("GIT_COMMITTER_EMAIL", "mallory@example.org"),
+        ("GIT_AUTHOR_NAME", "Mallory"),
+        ("GIT_AUTHOR_EMAIL", "mallory@example.org"),
+    ];
+    // Mallory adds herself by hand, as QA Manager, in an unsigned commit.
+    let text = env.read("people.toml");
+    env.write(
+        "people.toml",
+        format!(
+            "{text}\n[[person]]\nname = \"Mallory\"\nemail = \"mallory@example.org\"\nroles = [\"QA Manager\"]\nkeys = [\"{}\"]\n",
+            super::people::public(&mallory)
+        ),
+    );
+    env.git(&["add", "people.toml"]);
+    let mut commit = env.command("git");
+    commit
+        .args(["commit", "-q", "--no-gpg-sign", "-m", "registry"])
+        .envs(mallory_id);
+    assert!(commit.status().expect("git").success());
+    let edit = short_head(&env);
+    sign_with(&env, &mallory);
+    let stderr = refused_as(&env, &["approve", "--role", "QA Manager"], &mallory_id);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: your signing key {} is not in the signers registry (people.toml)",
+            fingerprint(&mallory)
+        )),
+        "{stderr}"
+    );
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert!(
+        check.stdout.contains(&format!(
+            "people.toml:1:1: error: commit {edit}: it changes people.toml, but it is not signed by a registered person: the change is not trusted"
+        )),
+        "{}",
+        check.stdout
+    );
+    let verify = env.run(&["verify"]);
+    verify.expect_code(1);
+    assert!(
+        verify.stdout.contains(&format!(
+            "signers registry (people.toml):\n  commit {edit}: it changes people.toml, but it is not signed by a registered person"
+        )),
+        "{}",
+        verify.stdout
+    );
+
+    // Deleting the registry does not start a first registry again.
+    env.git(&["rm", "-q", "people.toml"]);
+    let mut commit = env.command("git");
+    commit
+        .args(["commit", "-q", "--no-gpg-sign", "-m", "cleanup"])
+        .envs(mallory_id);
+    assert!(commit.status().expect("git").success());
+    let key_file = mallory.with_extension("pub").display().to_string();
+    let add = [
+        "people",
+        "add",
+        "Mallory",
+        "--email",
+        "mallory@example.org",
+        "--role",
+        "QA Manager",
+        "--key",
+        &key_file,
+    ];
+    assert!(refused_as(&env, &add, &mallory_id).contains("is not in the signers registry"));
+
+    // A commit that switches the setting off does not lift the requirement.
+    env.git(&["checkout", "-q", "HEAD~2", "--", "people.toml"]);
+    sign_with(&env, &owner);
+    env.write("sopctl.toml", "signatures = \"optional\"\n");
+    env.commit("Relax");
+    assert!(
+        refused_as(
+            &env,
+            &["approve", "--role", "QA Manager", "--no-sign"],
+            &DANA
+        )
+        .starts_with("error: this repository requires signed records")
+    );
+}
+
+/// The first 7 hex digits of HEAD.
+fn short_head(env: &TestEnv) -> String {
+    env.git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string()
 }

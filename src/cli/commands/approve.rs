@@ -105,10 +105,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--role: name the role you approve in"));
     }
     // With `signatures = "required"`: signed with a registered key of a person in the role.
-    if ws.settings.signatures == crate::config::Signatures::Required {
-        let committed = crate::people::committed(&ws)?;
+    if crate::people::signatures_required(&ws) {
+        let trusted = crate::people::trusted(&ws)?;
         let sign = args.record.options().sign;
-        crate::people::signers::may_approve(repo, committed.as_ref(), sign, &identity, &role)?;
+        crate::people::signers::may_approve(repo, trusted.as_ref(), sign, &identity, &role)?;
     }
     let approval = crate::lifecycle::record_approval(
         &ws,

@@ -105,6 +105,7 @@ struct JsonReport {
     releases: Vec<JsonRelease>,
     records: Vec<JsonRecord>,
     current: Vec<Problem>,
+    registry: Vec<Problem>,
     copies: Vec<JsonCopy>,
 }
 
@@ -252,6 +253,12 @@ fn print_report(ui: &mut Ui, report: &Report) -> Result<(), CliError> {
             ui.line(&format!("  {p}"))?;
         }
     }
+    if !report.registry.is_empty() {
+        ui.line("signers registry (people.toml):")?;
+        for p in &report.registry {
+            ui.line(&format!("  {p}"))?;
+        }
+    }
     Ok(())
 }
 
@@ -337,6 +344,7 @@ fn print_json(ui: &mut Ui, report: Option<&Report>, copies: &[CopyReport]) -> Re
             releases,
             records,
             current: report.current.clone(),
+            registry: report.registry.clone(),
             copies,
         },
     )
