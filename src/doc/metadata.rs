@@ -282,9 +282,10 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// One entry of `approvers`, trimmed; `None` when empty, or, with an error at its place, when it
-/// holds a line break or another control character: an approver's role is written on records
-/// (the approval commit's trailers, the tag, the revision history's cells) one line each, and
-/// `approve --role` could never name it.
+/// holds a line break or another control character (an approver's role is written on records,
+/// the approval commit's trailers, the tag, the revision history's cells, one line each, and
+/// `approve --role` could never name it) or a `|` (which separates the parts of an
+/// `Approved-by:` trailer).
 fn approver(item: &Scalar, path: &Path, findings: &mut Vec<Finding>) -> Option<String> {
     let role = item.value.trim();
     if role.chars().any(char::is_control) {
@@ -294,6 +295,16 @@ fn approver(item: &Scalar, path: &Path, findings: &mut Vec<Finding>) -> Option<S
             format!(
                 "the approver {:?} holds a line break or another control character; write each role or name on one line",
                 role
+            ),
+        ));
+        return None;
+    }
+    if role.contains('|') {
+        findings.push(Finding::error(
+            path,
+            item.location,
+            format!(
+                "the approver `{role}` holds a `|`, which separates the parts of an approval in the release record; write it without one (e.g. `QA / Lab`)"
             ),
         ));
         return None;

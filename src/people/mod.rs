@@ -118,6 +118,12 @@ pub enum Problem {
     /// An empty role.
     #[error("a role of {0} is empty")]
     EmptyRole(String),
+    /// A name or role with a `|` or a line break, which records cannot hold: `|` separates the
+    /// parts of an `Approved-by:` trailer, and each trailer is one line.
+    #[error(
+        "`{0}` holds a `|` or a line break, which sopctl's records use to separate their parts; write it without one (e.g. `QA / Lab`)"
+    )]
+    Separator(String),
     /// A key that is not an OpenSSH public key.
     #[error("a key of {email}: {error}")]
     BadKey {
@@ -196,8 +202,14 @@ impl Registry {
                 });
             };
             let email = p.email.get_ref().trim().to_string();
+            let separator = |t: &str| t.contains('|') || t.chars().any(char::is_control);
             if p.name.get_ref().trim().is_empty() {
                 problem(p.name.span().start, Problem::EmptyName);
+            } else if separator(p.name.get_ref()) {
+                problem(
+                    p.name.span().start,
+                    Problem::Separator(p.name.get_ref().clone()),
+                );
             }
             if !is_email(&email) {
                 problem(p.email.span().start, Problem::BadEmail(email.clone()));
@@ -213,6 +225,12 @@ impl Registry {
             }
             for role in p.roles.iter().filter(|r| r.get_ref().trim().is_empty()) {
                 problem(role.span().start, Problem::EmptyRole(email.clone()));
+            }
+            for role in p.roles.iter().filter(|r| separator(r.get_ref())) {
+                problem(
+                    role.span().start,
+                    Problem::Separator(role.get_ref().clone()),
+                );
             }
             let mut person_keys: Vec<Key> = Vec::new();
             for written in &p.keys {

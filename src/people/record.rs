@@ -245,6 +245,8 @@ fn commit(
     change: Change,
 ) -> Result<Recorded, PeopleError> {
     let repo = ws.require_repo()?;
+    // The registry as changed keeps every rule of the file (a role with a `|`, …).
+    super::from_text(&change.text, &now.shown)?;
     if super::signatures_required(ws) {
         let added = change.adds.then_some(&change.person);
         let sign = recorder.options.sign;

@@ -104,7 +104,12 @@ pub fn prepare(
                 .time
                 .unwrap_or_else(|| crate::lifecycle::signing_time().as_second()),
         ),
-        record: request.record,
+        // With signatures required, commit and tag are signed whatever commit.gpgSign and
+        // tag.gpgSign say (the signer was checked before: `signers::release_signer`).
+        record: crate::repo::transaction::RecordOptions {
+            sign: super::signers::sign_when(ws, request.record.sign),
+            ..request.record
+        },
         renders,
         relative: v.relative,
         to: v.to,
@@ -156,7 +161,7 @@ fn verify<'w>(
         refusals.extend(super::signers::release_signer(
             ws,
             repo,
-            request.record.sign,
+            super::signers::sign_when(ws, request.record.sign),
             identity,
         ));
     }

@@ -24,6 +24,16 @@ pub(super) fn required(ws: &Workspace) -> bool {
     crate::people::signatures_required(ws)
 }
 
+/// When the release is signed: with signatures required, always unless `--no-sign` (which
+/// [`release_signer`] then refuses), whatever `commit.gpgSign` and `tag.gpgSign` say, so that
+/// the tag is never left unsigned; else as asked.
+pub(super) fn sign_when(ws: &Workspace, asked: SignWhen) -> SignWhen {
+    match asked {
+        SignWhen::Config if required(ws) => SignWhen::Always,
+        other => other,
+    }
+}
+
 /// An approval that does not count, with what is wrong with its signature.
 pub(super) type Rejected = (Approval, String);
 

@@ -282,3 +282,45 @@ fn check_reports_every_problem_of_the_registry() {
         "people.toml:4:1: error: unknown key `role`; did you mean `roles`?\n"
     );
 }
+
+#[test]
+fn a_bar_that_would_split_an_approval_record_is_refused_everywhere() {
+    // `|` separates the parts of an `Approved-by:` trailer: a role or name holding one used to
+    // be released, and verify then called the release broken.
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace("owner: QA\n", "owner: QA\napprovers: [\"QA | Lab\"]\n"),
+    );
+    env.commit("Add SOP-1");
+    let check = env.run(&["check"]);
+    check.expect_code(1);
+    assert!(
+        check
+            .stdout
+            .starts_with("sops/a.md:6:13: error: the approver `QA | Lab` holds a `|`"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        refused(
+            &env,
+            &[
+                "people",
+                "add",
+                "Erin Ops",
+                "--email",
+                "erin@example.org",
+                "--role",
+                "QA | Lab"
+            ],
+            2
+        ),
+        "error: --role `QA | Lab` holds a `|`, which separates the parts of an approval in the release record; write it without one (e.g. `QA / Lab`)\n"
+    );
+    env.git(&["config", "user.name", "Dana | Quality"]);
+    assert_eq!(
+        refused(&env, &["approve", "--role", "QA Manager"], 1),
+        "error: your git name `Dana | Quality` holds a `|`, which separates the parts of an approval in the release record\nhint: set your name without it:  git config user.name \"Your Name\"\n"
+    );
+}

@@ -65,6 +65,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
     }
     let (repo, relative) = super::recording_repo(&ws, &sop, "approvals are")?;
     let identity = repo.identity()?;
+    if identity.name.contains('|') {
+        return Err(CliError::new(format!(
+            "your git name `{}` holds a `|`, which separates the parts of an approval in the release record",
+            identity.name
+        ))
+        .hint("set your name without it:  git config user.name \"Your Name\""));
+    }
     let approvers = &sop.metadata.approvers;
     if approvers.is_empty() {
         return Err(CliError::new(format!("{id} lists no approvers, so its release needs no approval"))

@@ -123,6 +123,11 @@ fn new_person(env: &Env, args: &AddArgs) -> Result<Person, CliError> {
                 "--role is empty: name a role, as `approvers` lists it",
             ));
         }
+        if role.contains('|') {
+            return Err(CliError::usage(format!(
+                "--role `{role}` holds a `|`, which separates the parts of an approval in the release record; write it without one (e.g. `QA / Lab`)"
+            )));
+        }
         if !roles.iter().any(|r| r.eq_ignore_ascii_case(&role)) {
             roles.push(role);
         }
