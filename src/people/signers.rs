@@ -63,6 +63,17 @@ pub enum SignerRefusal {
         /// The git identity's e-mail address.
         email: String,
     },
+    /// git's name for the person differs from the registry's: records print the name, so it must
+    /// be the registered one (21 CFR 11.50: the printed name of the signer).
+    #[error(
+        "git's name for you is \"{git}\", but people.toml registers your key for \"{registered}\"; signed records print the registered name"
+    )]
+    OtherName {
+        /// `user.name`.
+        git: String,
+        /// The registry's name.
+        registered: String,
+    },
     /// The signer does not hold the role approved in.
     #[error("{name} may not sign as {role}: {}", if roles.is_empty() { "people.toml gives them no role".to_string() } else { format!("their roles in people.toml are {}", roles.join(", ")) })]
     RoleNotHeld {
@@ -102,6 +113,7 @@ impl SignerRefusal {
                 SignerRefusal::NotSsh { .. } => format!("sign with an SSH key that the registry lists:  {SSH_SIGNING_SETUP}"),
                 SignerRefusal::KeyUnreadable(_) => format!("name your key file:  {SSH_SIGNING_SETUP}"),
                 SignerRefusal::UnknownKey { .. } => "ask a registered person to add your public key with  sopctl people add  (sopctl people list shows the keys registered)".to_string(),
+                SignerRefusal::OtherName { registered, .. } => format!("set your name as registered:  git config user.name \"{registered}\""),
                 SignerRefusal::OtherPerson { .. } => "sign with your own key (git config user.signingKey) under your own identity (git config user.email)".to_string(),
                 SignerRefusal::RoleNotHeld { .. } => "approve in a role you hold, or ask a registered person to register the role for you (sopctl people remove, then sopctl people add with --role)".to_string(),
                 SignerRefusal::FirstNotSelf { .. } => "add yourself first, under your own git identity and with the key you sign with:  sopctl people add \"Your Name\" --email you@example.org --role ROLE --key ~/.ssh/id_ed25519.pub --sign".to_string(),
@@ -139,6 +151,16 @@ pub fn registered_signer<'r>(
             fingerprint: key.fingerprint,
             holder: holder.label(),
             email: identity.email.clone(),
+        });
+    }
+    let same = |a: &str, b: &str| {
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        words(a).eq_ignore_ascii_case(&words(b))
+    };
+    if !same(&holder.name, &identity.name) {
+        return Err(SignerRefusal::OtherName {
+            git: identity.name.clone(),
+            registered: holder.name.clone(),
         });
     }
     Ok((holder, key))

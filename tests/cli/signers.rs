@@ -601,3 +601,21 @@ fn short_head(env: &TestEnv) -> String {
         .trim()
         .to_string()
 }
+
+#[test]
+fn a_signed_record_prints_the_registered_name() {
+    let env = repo("[QA Manager]", "signatures = \"required\"\n");
+    let (_owner, dana) = registered(&env);
+    sign_with(&env, &dana);
+    let as_alex = [
+        ("GIT_COMMITTER_NAME", "Alex Example"),
+        ("GIT_COMMITTER_EMAIL", "dana@example.org"),
+        ("GIT_AUTHOR_NAME", "Alex Example"),
+        ("GIT_AUTHOR_EMAIL", "dana@example.org"),
+    ];
+    assert_eq!(
+        refused_as(&env, &["approve", "--role", "QA Manager"], &as_alex),
+        "error: git's name for you is \"Alex Example\", but people.toml registers your key for \"Dana Quality\"; signed records print the registered name\nhint: set your name as registered:  git config user.name \"Dana Quality\"\n"
+    );
+    approve(&env, "QA Manager", &DANA);
+}
