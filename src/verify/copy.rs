@@ -237,7 +237,13 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         tag.time,
         (None, None),
     );
-    if let Some(reason) = checked.problem {
+    // A tag changed or made again after the release vouches for nothing.
+    let remade = repo.stored_commit(&record.commit).and_then(|commit| {
+        super::release::commit_problems(&tag, &commit)
+            .into_iter()
+            .next()
+    });
+    if let Some(reason) = checked.problem.or(remade) {
         report.finding = Finding::RecordBroken(reason);
         return Ok(report);
     }

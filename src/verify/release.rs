@@ -216,7 +216,7 @@ pub(crate) fn rendition_checksum(trailer: &str) -> Option<(&str, &str)> {
 }
 
 /// The tag against the release commit: the same summary and the same release trailers.
-fn commit_problems(tag: &StoredTag, commit: &StoredCommit) -> Vec<String> {
+pub(crate) fn commit_problems(tag: &StoredTag, commit: &StoredCommit) -> Vec<String> {
     let short = super::short(&commit.id);
     if commit.message.trailer("Version").is_none() {
         return vec![format!(
@@ -224,6 +224,20 @@ fn commit_problems(tag: &StoredTag, commit: &StoredCommit) -> Vec<String> {
         )];
     }
     let mut out = Vec::new();
+    // sopctl writes the tag and its commit in one transaction, with one time: a tag made later
+    // was made again after the release, whatever it says (a minute's leeway).
+    if (tag.time - commit.time).abs() > 60 {
+        let day = |t: i64| {
+            jiff::Timestamp::from_second(t)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_else(|_| t.to_string())
+        };
+        out.push(format!(
+            "it was made at {}, but its release commit {short} at {}: the tag was made again after the release",
+            day(tag.time),
+            day(commit.time)
+        ));
+    }
     let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let commit_summary = commit
         .message

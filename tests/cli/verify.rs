@@ -450,3 +450,48 @@ fn renditions_carry_their_identity_even_with_a_page_template_of_the_repository()
         run.stdout
     );
 }
+
+#[test]
+fn a_tag_made_again_later_with_the_same_message_is_named() {
+    // The release's owner re-signs the tag months later (say with another copy's checksum):
+    // its message agrees with the commit, but sopctl writes tag and commit at one time.
+    let (env, _keys, _, _) = approved_release();
+    let message = env.git(&[
+        "tag",
+        "-l",
+        "--format=%(contents:subject)%0a%0a%(contents:body)",
+        "SOP-1/v1.0.0",
+    ]);
+    let file = env.path("../message");
+    std::fs::write(&file, message.trim()).expect("message");
+    let mut retag = env.command("git");
+    retag
+        .args(["tag", "-f", "-a", "-F", &file.display().to_string()])
+        .args(["SOP-1/v1.0.0", "SOP-1/v1.0.0^{commit}"])
+        .env("GIT_COMMITTER_DATE", "2027-06-01T10:00:00Z");
+    assert!(retag.status().expect("git").success());
+    let run = env.run(&["verify", "SOP-1"]);
+    run.expect_code(1);
+    let release = short(&env, "SOP-1/v1.0.0^{commit}");
+    assert!(
+        run.stdout.contains(&format!(
+            "  tag SOP-1/v1.0.0: it was made at 2027-06-01 10:00:00 UTC, but its release commit {release} at "
+        )) && run.stdout.contains(": the tag was made again after the release\n"),
+        "{}",
+        run.stdout
+    );
+    // A copy checked against that tag is not called genuine.
+    let pdf = env
+        .path("dist/SOP-1/1.0/SOP-1-v1.0.pdf")
+        .display()
+        .to_string();
+    let copy = env.run(&["verify", &pdf]);
+    copy.expect_code(1);
+    assert!(
+        copy.stdout
+            .contains("the tag was made again after the release")
+            && !copy.stdout.contains("genuine"),
+        "{}",
+        copy.stdout
+    );
+}
