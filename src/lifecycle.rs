@@ -209,6 +209,29 @@ pub fn approvals(
     Ok((all, valid))
 }
 
+/// The approvers a release of `sop` needs, and which of them the document no longer lists: its
+/// `approvers`, and every entry the last release's file had that it dropped since. Taking an
+/// approver off the list is a change they approve too, or an author could drop the approvers
+/// and release alone (EU GMP Annex 11 §10: changes made under control).
+pub fn approvers_needed(ws: &Workspace, sop: &Sop) -> (Vec<String>, Vec<String>) {
+    let mut needed = sop.metadata.approvers.clone();
+    let released = (|| {
+        let (repo, id) = (ws.repo.as_ref()?, sop.id()?);
+        let latest = ws.releases(id).ok()?.latest()?.clone();
+        let relative = repo.relative(sop.path());
+        let (path, bytes) = repo.document_at(&latest.commit, id, relative.as_deref())?;
+        Sop::from_bytes(&path, bytes).ok()
+    })();
+    let removed: Vec<String> = released
+        .map(|r| r.metadata.approvers)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| !needed.iter().any(|b| b.eq_ignore_ascii_case(a)))
+        .collect();
+    needed.extend(removed.iter().cloned());
+    (needed, removed)
+}
+
 /// The entries of `approvers` that no valid approval covers.
 pub fn missing(sop: &Sop, valid: &[Approval]) -> Vec<String> {
     sop.metadata

@@ -143,10 +143,13 @@ pub enum Refusal {
     #[error("the document is {0}: a retired document is not released again")]
     Retired(crate::doc::Status),
     /// Approvers listed in the front matter have not approved this content.
-    #[error("approval missing from: {}{}", .missing.join(", "), voided_note(.voided))]
+    #[error("approval missing from: {}{}{}", .missing.join(", "), removed_note(.missing, .removed), voided_note(.voided))]
     MissingApprovals {
         /// The approvers (roles or names) without a valid approval.
         missing: Vec<String>,
+        /// Those of them that were taken off `approvers` since the last release: they approve
+        /// that change too ([`crate::lifecycle::approvers_needed`]).
+        removed: Vec<String>,
         /// Approvals of theirs that an edit voided: `Dana Quality (QA Manager) on 2026-11-29`.
         voided: Vec<String>,
     },
@@ -289,6 +292,24 @@ fn commits_note(commits: &[String]) -> String {
 }
 
 /// The part of the missing-approvals message that names approvals voided by a later edit.
+fn removed_note(missing: &[String], removed: &[String]) -> String {
+    let taken: Vec<&str> = missing
+        .iter()
+        .filter(|m| removed.contains(m))
+        .map(String::as_str)
+        .collect();
+    match taken.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            " ({one} was taken off `approvers` since the last release, and approves that change too)"
+        ),
+        many => format!(
+            " ({} were taken off `approvers` since the last release, and approve that change too)",
+            many.join(" and ")
+        ),
+    }
+}
+
 fn voided_note(voided: &[String]) -> String {
     if voided.is_empty() {
         String::new()

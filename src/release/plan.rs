@@ -348,6 +348,18 @@ fn verify_approvals(
     relative: &Path,
     refusals: &mut Vec<Refusal>,
 ) -> Vec<crate::lifecycle::Approval> {
+    // An approver taken off the list approves that change too: the list the last release had
+    // still applies to this one (else an author could drop the approvers and release alone).
+    let (needed, removed) = crate::lifecycle::approvers_needed(ws, sop);
+    let widened;
+    let sop = if removed.is_empty() {
+        sop
+    } else {
+        let mut with_removed = sop.clone();
+        with_removed.metadata.approvers = needed;
+        widened = with_removed;
+        &widened
+    };
     if sop.metadata.approvers.is_empty() {
         return Vec::new();
     }
@@ -375,7 +387,11 @@ fn verify_approvals(
             })
             .collect();
         voided.dedup();
-        refusals.push(Refusal::MissingApprovals { missing, voided });
+        refusals.push(Refusal::MissingApprovals {
+            missing,
+            removed,
+            voided,
+        });
     }
     // Separation of duties: who may fill which role (issue 15, item 3).
     let duties = crate::lifecycle::duties::for_release(ws, sop, relative, &valid);

@@ -184,3 +184,33 @@ fn a_signing_key_tells_people_apart_whatever_address_they_write() {
     approve(&env2, "QA Manager", &DANA);
     env2.run(&["release", "-m", "First"]).expect_code(0);
 }
+
+#[test]
+fn an_approver_taken_off_the_list_approves_that_change() {
+    let env = repo("[QA Manager]", "");
+    approve(&env, "QA Manager", &DANA);
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    // The owner drops the approvers to release alone.
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md")
+            .replace("approvers: [QA Manager]\n", ""),
+    );
+    env.commit("No more approvals");
+    let stderr = refused(&env, &["release", "--minor", "-m", "Alone"], 1);
+    assert!(
+        stderr.contains("  1. approval missing from: QA Manager (QA Manager was taken off `approvers` since the last release, and approves that change too)\n"),
+        "{stderr}"
+    );
+    approve(&env, "QA Manager", &DANA);
+    env.run(&["release", "--minor", "-m", "Alone"])
+        .expect_code(0);
+    // From then on the list is empty: the next release needs no approval.
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md").replace("Why.", "Why not."),
+    );
+    env.commit("Edit");
+    env.run(&["release", "--minor", "-m", "Edit"])
+        .expect_code(0);
+}

@@ -72,7 +72,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         ))
         .hint("set your name without it:  git config user.name \"Your Name\""));
     }
-    let approvers = &sop.metadata.approvers;
+    // Its approvers, and those taken off the list since the last release (who approve that).
+    let (needed, _) = crate::lifecycle::approvers_needed(&ws, &sop);
+    let approvers = &needed;
     if approvers.is_empty() {
         return Err(CliError::new(format!("{id} lists no approvers, so its release needs no approval"))
             .hint("to require approval, add a line such as  approvers: [QA Manager]  to its front matter and commit it"));
@@ -136,6 +138,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         approval.name, approval.meaning, approval.role, approval.date
     ));
     let (_, valid) = crate::lifecycle::approvals(&ws, &sop)?;
+    let mut sop = sop;
+    sop.metadata.approvers = needed.clone();
     let missing = crate::lifecycle::missing(&sop, &valid);
     if args.json {
         crate::cli::json::print(
