@@ -495,3 +495,19 @@ fn a_tag_made_again_later_with_the_same_message_is_named() {
         copy.stdout
     );
 }
+
+#[test]
+fn a_copy_checked_outside_any_repository_says_where_to_check_it() {
+    let env = example();
+    std::fs::copy(
+        env.path("demo/dist/SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf"),
+        env.path("SOP-IT-001-v1.0.pdf"),
+    )
+    .expect("copy");
+    let run = env.run(&["verify", "SOP-IT-001-v1.0.pdf"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: [ROOT] is not in a git repository, so there are no release records to check SOP-IT-001-v1.0.pdf against\nhint: run it inside a copy (git clone) of the repository the SOP comes from:  cd REPOSITORY  then  sopctl verify FILE\n"
+    );
+}

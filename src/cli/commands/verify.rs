@@ -10,6 +10,7 @@ use crate::verify::copy::{self, CopyReport, Currency};
 use crate::verify::signature::Verdict;
 use crate::verify::{Problem, RecordReport, ReleaseReport, Report};
 use crate::workspace::Workspace;
+use crate::workspace::WorkspaceError;
 
 /// Arguments of `sopctl verify`.
 #[derive(Debug, clap::Args)]
@@ -129,6 +130,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &VerifyArgs) -> Result<(), CliError> {
         copies.push(
             copy::check(&ws, &path, std::path::Path::new(file)).map_err(|e| match e {
                 copy::CopyError::Read(e) => CliError::from(e),
+                // A copy is checked against the records of the repository it came from.
+                copy::CopyError::Workspace(WorkspaceError::NotARepository { path }) => {
+                    CliError::new(format!(
+                        "{} is not in a git repository, so there are no release records to check {file} against",
+                        path.display()
+                    ))
+                    .hint("run it inside a copy (git clone) of the repository the SOP comes from:  cd REPOSITORY  then  sopctl verify FILE")
+                }
                 copy::CopyError::Workspace(e) => CliError::from(e),
             })?,
         );
