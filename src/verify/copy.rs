@@ -89,6 +89,9 @@ pub struct CopyReport {
     pub currency: Option<Currency>,
     /// The released versions, oldest first.
     pub released: Vec<DocVersion>,
+    /// Whether the release record (its tag) is signed: an unsigned record shows what the
+    /// repository holds, but not who vouched for it.
+    pub record_signed: bool,
 }
 
 impl CopyReport {
@@ -106,6 +109,9 @@ impl CopyReport {
             .map_or_else(String::new, ToString::to_string);
         let tag = self.tag.as_deref().unwrap_or("");
         let what = match &self.finding {
+            Finding::Genuine if !self.record_signed => format!(
+                "{id} version {version}, genuine: its bytes match the release record {tag} (which is not signed, so it shows what the repository holds, not who vouched for it)"
+            ),
             Finding::Genuine => {
                 format!("{id} version {version}, genuine: its bytes match the release record {tag}")
             }
@@ -199,6 +205,7 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         tag: None,
         currency: None,
         released: Vec::new(),
+        record_signed: false,
     };
     let Some(id) = report.id.as_deref().and_then(|i| DocId::parse(i).ok()) else {
         return Ok(report);
@@ -243,6 +250,7 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
             .into_iter()
             .next()
     });
+    report.record_signed = checked.verdict != super::signature::Verdict::Unsigned;
     if let Some(reason) = checked.problem.or(remade) {
         report.finding = Finding::RecordBroken(reason);
         return Ok(report);

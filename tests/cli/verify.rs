@@ -337,12 +337,12 @@ fn downloaded_copies_of_the_example_are_genuine_altered_or_superseded() {
         (
             "SOP-IT-001-v1.0.pdf",
             0,
-            "SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0; superseded by 1.1",
+            "SOP-IT-001 version 1.0, genuine: its bytes match the release record SOP-IT-001/v1.0.0 (which is not signed, so it shows what the repository holds, not who vouched for it); superseded by 1.1",
         ),
         (
             "SOP-IT-001-v1.1.html",
             0,
-            "SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0; current",
+            "SOP-IT-001 version 1.1, genuine: its bytes match the release record SOP-IT-001/v1.1.0 (which is not signed, so it shows what the repository holds, not who vouched for it); current",
         ),
         (
             "altered.pdf",
