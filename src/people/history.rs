@@ -25,6 +25,7 @@ use std::path::Path;
 use super::Registry;
 use crate::config::Signatures;
 use crate::repo::Repo;
+use crate::repo::inspect::HistoryWalk;
 
 /// A change to `people.toml` that is not trusted, and why, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +52,21 @@ pub struct RegistryHistory {
 impl RegistryHistory {
     /// Reads the history of `registry` and `settings` (paths relative to the work tree's root).
     pub fn read(repo: &Repo, registry: &Path, settings: &Path) -> RegistryHistory {
-        let (changes, order) = repo.changes_to(&[registry, settings]);
+        let walk = repo
+            .walk_history(&[], &[registry, settings])
+            .unwrap_or_default();
+        RegistryHistory::from_walk(walk, settings)
+    }
+
+    /// The history from a walk that watched the registry and then the settings file at
+    /// `settings` ([`Repo::walk_history`] with those two paths, in that order).
+    pub fn from_walk(walk: HistoryWalk, settings: &Path) -> RegistryHistory {
         let mut history = RegistryHistory {
             versions: vec![Registry::default()],
             ..RegistryHistory::default()
         };
-        let mut changes = changes.into_iter().peekable();
-        for commit in order {
+        let mut changes = walk.changes.into_iter().peekable();
+        for commit in walk.order {
             while let Some(change) = changes.next_if(|c| c.commit == commit) {
                 if change.path == 1 {
                     history.note_settings(&change.commit, change.bytes.as_deref(), settings);

@@ -423,9 +423,16 @@ pub fn committed(ws: &Workspace) -> Result<Option<Registry>, RegistryError> {
 /// `None` outside a repository.
 pub fn history(ws: &Workspace) -> Option<history::RegistryHistory> {
     let repo = ws.repo.as_ref()?;
-    let registry = relative(ws)?;
-    let settings = repo.relative(&ws.root.join(crate::config::FILE_NAME))?;
+    let (registry, settings) = watched(ws)?;
     Some(history::RegistryHistory::read(repo, &registry, &settings))
+}
+
+/// The registry file's and the settings file's paths relative to the git work tree: what a
+/// walk of the history watches for [`history::RegistryHistory::from_walk`].
+pub fn watched(ws: &Workspace) -> Option<(PathBuf, PathBuf)> {
+    let repo = ws.repo.as_ref()?;
+    let settings = repo.relative(&ws.root.join(crate::config::FILE_NAME))?;
+    Some((relative(ws)?, settings))
 }
 
 /// Whether records must be signed by registered people: the settings say

@@ -33,8 +33,21 @@ pub struct ReleaseCommit {
     pub version: String,
 }
 
+/// What one walk of the current branch's history found ([`Repo::walk_history`]).
+#[derive(Debug, Clone, Default)]
+pub struct HistoryWalk {
+    /// The commits holding one of the record trailers asked for, newest first.
+    pub records: Vec<StoredCommit>,
+    /// Every release commit, newest first.
+    pub releases: Vec<ReleaseCommit>,
+    /// The changes to the paths watched, oldest first.
+    pub changes: Vec<FileChange>,
+    /// Every commit's id, oldest first (only when paths are watched).
+    pub order: Vec<String>,
+}
+
 /// A commit of the current branch that changed one of the files watched by
-/// [`Repo::changes_to`].
+/// [`Repo::walk_history`].
 #[derive(Debug, Clone)]
 pub struct FileChange {
     /// The commit (hex id).
@@ -225,80 +238,45 @@ impl Repo {
         a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
     }
 
-    /// Every commit of the current branch (reachable from HEAD), parents before children, that
-    /// changed one of `paths` (relative to the work tree's root) against its first parent (a
-    /// root commit that has the file changed it), with the file's new bytes and the commit's
-    /// signature; and each commit's id in walk order, so that a caller can tell what held at
-    /// any commit. Unreadable commits are skipped.
-    pub fn changes_to(&self, paths: &[&Path]) -> (Vec<FileChange>, Vec<String>) {
-        let mut changes = Vec::new();
-        let mut order = Vec::new();
-        let Ok(mut walk) = self.inner.revwalk() else {
-            return (changes, order);
-        };
-        if walk.push_head().is_err() {
-            return (changes, order);
-        }
-        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE);
-        let blob_at = |tree: Option<&git2::Tree<'_>>, path: &Path| {
-            tree.and_then(|t| t.get_path(path).ok()).map(|e| e.id())
-        };
-        for oid in walk.flatten() {
-            let Ok(commit) = self.inner.find_commit(oid) else {
-                continue;
-            };
-            order.push(oid.to_string());
-            let tree = commit.tree().ok();
-            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            for (index, path) in paths.iter().enumerate() {
-                let now = blob_at(tree.as_ref(), path);
-                if now == blob_at(parent_tree.as_ref(), path) {
-                    continue;
-                }
-                let stored = self.stored(&commit);
-                changes.push(FileChange {
-                    commit: oid.to_string(),
-                    path: index,
-                    bytes: now
-                        .and_then(|b| self.inner.find_blob(b).ok().map(|b| b.content().to_vec())),
-                    signature: stored.signature,
-                    committer_email: commit.committer().email().unwrap_or("").to_string(),
-                });
-            }
-        }
-        (changes, order)
-    }
 
-    /// The commits of the current branch (reachable from HEAD) whose message has one of the
-    /// trailers `keys` (the lifecycle's records: approvals, reviews, retirements), newest first,
-    /// in one walk of the history, as the lifecycle reads them; and, from the same walk, every
-    /// release commit (one whose message has `Document` and `Version` trailers), newest first.
+    /// One walk of the current branch's history (reachable from HEAD): the commits whose
+    /// message has one of the trailers `keys` (the lifecycle's records: approvals, reviews,
+    /// retirements) and every release commit (`Document` and `Version` trailers), newest first;
+    /// and the commits that changed one of `paths` (relative to the work tree's root) against
+    /// their first parent, oldest first, with every commit's id oldest first, so that a caller
+    /// can tell what held at any commit. Each commit is read once; each tree once.
     ///
     /// # Errors
     /// [`RepoError::Git`] when the history cannot be read.
-    pub fn stored_records(
-        &self,
-        keys: &[&str],
-    ) -> Result<(Vec<StoredCommit>, Vec<ReleaseCommit>), RepoError> {
+    pub fn walk_history(&self, keys: &[&str], paths: &[&Path]) -> Result<HistoryWalk, RepoError> {
         let mut walk = self
             .inner
             .revwalk()
             .map_err(|e| RepoError::git("read the history", &e))?;
+        let mut out = HistoryWalk::default();
         // An empty repository has no HEAD: nothing to walk.
         if walk.push_head().is_err() {
-            return Ok((Vec::new(), Vec::new()));
+            return Ok(out);
         }
         let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
-        let mut out = Vec::new();
-        let mut releases = Vec::new();
         let has = |raw: &[u8], k: &str| {
             raw.windows(k.len() + 1)
                 .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
         };
+        // Each commit's first parent and the blobs at `paths`, to find the changes afterwards.
+        let mut seen: Vec<(git2::Oid, Option<git2::Oid>, Vec<Option<git2::Oid>>)> = Vec::new();
         for oid in walk.flatten() {
             let Ok(commit) = self.inner.find_commit(oid) else {
                 continue;
             };
+            if !paths.is_empty() {
+                let tree = commit.tree().ok();
+                let blobs = paths
+                    .iter()
+                    .map(|p| tree.as_ref().and_then(|t| t.get_path(p).ok()).map(|e| e.id()))
+                    .collect();
+                seen.push((oid, commit.parent_id(0).ok(), blobs));
+            }
             // Cheap test on the raw bytes first: most commits carry no record.
             let raw = commit.message_raw_bytes();
             if has(raw, "Version") {
@@ -309,7 +287,7 @@ impl Repo {
                 if let (Some(document), Some(version)) =
                     (message.trailer("Document"), message.trailer("Version"))
                 {
-                    releases.push(ReleaseCommit {
+                    out.releases.push(ReleaseCommit {
                         commit: oid.to_string(),
                         document: document.to_string(),
                         version: version.to_string(),
@@ -321,10 +299,34 @@ impl Repo {
             }
             let stored = self.stored(&commit);
             if keys.iter().any(|k| stored.message.trailer(k).is_some()) {
-                out.push(stored);
+                out.records.push(stored);
             }
         }
-        Ok((out, releases))
+        let blobs_of: std::collections::HashMap<git2::Oid, &Vec<Option<git2::Oid>>> =
+            seen.iter().map(|(oid, _, blobs)| (*oid, blobs)).collect();
+        for (oid, parent, blobs) in seen.iter().rev() {
+            out.order.push(oid.to_string());
+            let before = parent.and_then(|p| blobs_of.get(&p).copied());
+            for (index, now) in blobs.iter().enumerate() {
+                let was = before.and_then(|b| b.get(index).copied().flatten());
+                if *now == was {
+                    continue;
+                }
+                let Ok(commit) = self.inner.find_commit(*oid) else {
+                    continue;
+                };
+                out.changes.push(FileChange {
+                    commit: oid.to_string(),
+                    path: index,
+                    bytes: now.and_then(|b| {
+                        self.inner.find_blob(b).ok().map(|b| b.content().to_vec())
+                    }),
+                    signature: self.stored(&commit).signature,
+                    committer_email: commit.committer().email().unwrap_or("").to_string(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The settings git verifies signatures with.

@@ -280,8 +280,21 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             all
         }
     };
-    let trust = Trust::of(ws, repo);
-    let (stored, release_commits) = repo.stored_records(&records::KEYS)?;
+    // One walk of the history: the lifecycle's records, the release commits, and the changes
+    // to the signers registry and the settings.
+    let watched = crate::people::watched(ws);
+    let watch: Vec<&std::path::Path> = watched
+        .iter()
+        .flat_map(|(registry, settings)| [registry.as_path(), settings.as_path()])
+        .collect();
+    let mut walk = repo.walk_history(&records::KEYS, &watch)?;
+    let stored = std::mem::take(&mut walk.records);
+    let release_commits = std::mem::take(&mut walk.releases);
+    let history = match &watched {
+        Some((_, settings)) => crate::people::history::RegistryHistory::from_walk(walk, settings),
+        None => Default::default(),
+    };
+    let trust = Trust::from_history(repo, history);
     let first = Context {
         repo,
         trust: &trust,

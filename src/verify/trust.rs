@@ -78,7 +78,11 @@ impl Trust {
     /// required signatures on ([`crate::people::history`]), whatever the working copy or a
     /// later commit says; git's allowed signers before it, and when no commit ever did.
     pub fn of(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
-        let history = crate::people::history(ws).unwrap_or_default();
+        Trust::from_history(repo, crate::people::history(ws).unwrap_or_default())
+    }
+
+    /// As [`Trust::of`], from a history already read.
+    pub fn from_history(repo: &Repo, history: RegistryHistory) -> Trust {
         match history.required_since.clone() {
             Some(since) => Trust::registry(repo.verify_settings(), history, Some(since)),
             None => Trust::git(repo.verify_settings()),
