@@ -238,7 +238,6 @@ impl Repo {
         a == d || self.inner.graph_descendant_of(d, a).unwrap_or(false)
     }
 
-
     /// One walk of the current branch's history (reachable from HEAD): the commits whose
     /// message has one of the trailers `keys` (the lifecycle's records: approvals, reviews,
     /// retirements) and every release commit (`Document` and `Version` trailers), newest first;
@@ -273,7 +272,11 @@ impl Repo {
                 let tree = commit.tree().ok();
                 let blobs = paths
                     .iter()
-                    .map(|p| tree.as_ref().and_then(|t| t.get_path(p).ok()).map(|e| e.id()))
+                    .map(|p| {
+                        tree.as_ref()
+                            .and_then(|t| t.get_path(p).ok())
+                            .map(|e| e.id())
+                    })
                     .collect();
                 seen.push((oid, commit.parent_id(0).ok(), blobs));
             }
@@ -318,9 +321,8 @@ impl Repo {
                 out.changes.push(FileChange {
                     commit: oid.to_string(),
                     path: index,
-                    bytes: now.and_then(|b| {
-                        self.inner.find_blob(b).ok().map(|b| b.content().to_vec())
-                    }),
+                    bytes: now
+                        .and_then(|b| self.inner.find_blob(b).ok().map(|b| b.content().to_vec())),
                     signature: self.stored(&commit).signature,
                     committer_email: commit.committer().email().unwrap_or("").to_string(),
                 });
