@@ -46,6 +46,9 @@ pub struct Approval {
     pub date: String,
     /// The content hash approved (`sha256:…`).
     pub content: String,
+    /// The hash of the files the document embeds (its images), when it embeds any
+    /// ([`files_hash`]): an image changed after the approval voids it as an edit does.
+    pub files: Option<String>,
     /// In a release: why the approval counts although separation of duties would refuse it
     /// (`self-approved`, `second role`; [`duties`]), when `separation_of_duties = false`
     /// allowed it. `None` for an approval as recorded by `approve`.
@@ -99,6 +102,7 @@ impl Approval {
             meaning: String::new(),
             date: String::new(),
             content: String::new(),
+            files: None,
             exception: None,
             commit: None,
             person: None,
@@ -127,6 +131,7 @@ impl Approval {
             meaning: get("Approval-Meaning"),
             date: get("Approval-Date"),
             content: get("Approval-Content"),
+            files: message.trailer("Approval-Files").map(str::to_string),
             exception: None,
             commit: None,
             person: None,
@@ -201,12 +206,68 @@ pub fn approvals(
         })
         .collect();
     let current = content_hash(sop);
+    let files = files_hash(
+        sop,
+        &repo.relative(sop.path()).unwrap_or_default(),
+        &work_tree(ws),
+    );
     let valid = all
         .iter()
-        .filter(|a| a.content == current)
+        .filter(|a| a.content == current && a.files == files)
         .cloned()
         .collect();
     Ok((all, valid))
+}
+
+/// The repository's work tree as a source of files.
+fn work_tree(ws: &Workspace) -> crate::render::images::WorkTree {
+    crate::render::images::WorkTree {
+        root: ws.repository_root().to_path_buf(),
+    }
+}
+
+/// A hash of the files `sop` embeds: each image it shows that is a file of the repository, by
+/// its path (from the repository root) and the SHA-256 of its bytes (`missing` when `files`
+/// has none), sorted by path; `sha256:` and 64 hex digits, or `None` when it embeds no file.
+/// An approver signs the figures as well as the words (21 CFR 11.70: the signature linked to
+/// the record it signs), so a changed image voids an approval as an edit of the text does.
+/// `doc_relative` is the document's path from the repository root; `files` the work tree or a
+/// commit.
+pub fn files_hash(
+    sop: &Sop,
+    doc_relative: &std::path::Path,
+    files: &dyn crate::render::images::FileSource,
+) -> Option<String> {
+    let scan = crate::doc::markdown::scan(sop.body(), sop.body_first_line());
+    let mut paths: Vec<std::path::PathBuf> = scan
+        .references
+        .iter()
+        .filter(|r| {
+            r.is_image
+                && !r.target.starts_with('#')
+                && crate::doc::links::scheme(&r.target).is_none()
+        })
+        .filter_map(|r| crate::render::images::repo_path(&r.target, doc_relative))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    if paths.is_empty() {
+        return None;
+    }
+    let mut digest = Sha256::new();
+    for path in &paths {
+        let sum = files.read(path).map_or_else(
+            || "missing".to_string(),
+            |bytes| hex(&Sha256::digest(&bytes)),
+        );
+        digest.update(format!("{}\t{sum}\n", path.display()).as_bytes());
+    }
+    Some(format!("sha256:{}", hex(&digest.finalize())))
+}
+
+/// Lowercase hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The approvers a release of `sop` needs, and which of them the document no longer lists: its
@@ -265,6 +326,11 @@ pub fn record_approval(
         meaning: meaning.trim().to_string(),
         date: signed_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         content: content_hash(sop),
+        files: files_hash(
+            sop,
+            &repo.relative(sop.path()).unwrap_or_default(),
+            &work_tree(ws),
+        ),
         exception: None,
         commit: None,
         person: None,
@@ -287,6 +353,9 @@ pub fn record_approval(
         ("Approval-Content", &approval.content),
     ] {
         message.push_str(&format!("{k}: {v}\n"));
+    }
+    if let Some(files) = &approval.files {
+        message.push_str(&format!("Approval-Files: {files}\n"));
     }
     let what = format!("the approval of {id} by {}", approval.name);
     repo.commit_files(
@@ -451,6 +520,7 @@ mod tests {
             meaning: "approved".into(),
             date: "2026-11-29T10:02:11Z".into(),
             content: String::new(),
+            files: None,
             exception: None,
             commit: None,
             person: None,

@@ -352,6 +352,7 @@ mod tests {
             meaning: "approved".into(),
             date: "2026-01-10T09:00:00Z".into(),
             content: "sha256:x".into(),
+            files: None,
             exception: None,
             commit: None,
             person: None,

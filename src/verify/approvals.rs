@@ -66,7 +66,13 @@ pub(crate) fn check(
             });
             continue;
         };
-        if let Some(text) = content_problem(released, started_from.as_ref(), &found.approval) {
+        let files_problem = commit
+            .first_parent
+            .as_deref()
+            .and_then(|parent| files_problem(ctx, started_from.as_ref()?, parent, &found.approval));
+        if let Some(text) =
+            content_problem(released, started_from.as_ref(), &found.approval).or(files_problem)
+        {
             problems.push(Problem::new(
                 &commit_place(&found.commit),
                 Kind::Approval,
@@ -125,6 +131,34 @@ fn recorded<'c>(
                 )
             && ctx.repo.is_ancestor(&c.commit, release)
             && previous.is_none_or(|p| !ctx.repo.is_ancestor(&c.commit, p))
+    })
+}
+
+/// Whether the approval covers the files the text started from embeds (its images, as they were
+/// in `parent`, the commit the release was made from), in words when it does not.
+fn files_problem(
+    ctx: &Context<'_>,
+    before: &Sop,
+    parent: &str,
+    approved: &Approval,
+) -> Option<String> {
+    let relative = ctx
+        .repo
+        .relative(before.path())
+        .unwrap_or_else(|| before.path().to_path_buf());
+    let files = crate::render::images::CommitFiles {
+        repo: ctx.repo,
+        commit: parent.to_string(),
+    };
+    let held = crate::lifecycle::files_hash(before, &relative, &files);
+    (held != approved.files).then(|| {
+        format!(
+            "{} ({}) approved the images as {}, but the release was made with images {}: an image changed after the approval",
+            approved.name,
+            approved.role,
+            approved.files.as_deref().unwrap_or("none"),
+            held.as_deref().unwrap_or("none")
+        )
     })
 }
 

@@ -166,6 +166,18 @@ fn approval_problems(
                     approval.content
                 ));
             }
+            let files = crate::render::images::CommitFiles {
+                repo: ctx.repo,
+                commit: commit.id.clone(),
+            };
+            let embedded = crate::lifecycle::files_hash(&sop, sop.path(), &files);
+            if embedded != approval.files {
+                out.push(format!(
+                    "it records the approval of images {}, but the images the document shows in this commit are {}",
+                    approval.files.as_deref().unwrap_or("none"),
+                    embedded.as_deref().unwrap_or("none")
+                ));
+            }
         }
     }
     out

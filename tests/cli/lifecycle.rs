@@ -461,3 +461,36 @@ fn a_long_approver_name_is_printed_whole_in_the_signature_manifest() {
         );
     }
 }
+
+// Break-it trial (issue 15): an image swapped after the approval was released as approved.
+#[test]
+fn an_image_changed_after_an_approval_voids_it() {
+    use crate::harness::images::png;
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\n![The valve](img/valve.png)\n",
+            crate::harness::sop_to_approve("SOP-1", "Alpha")
+        ),
+    );
+    env.write("sops/img/valve.png", png(8, 8));
+    env.commit("Add SOP-1");
+    approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
+    let approval = env.git(&["log", "-1", "--format=%B"]);
+    assert!(approval.contains("\nApproval-Files: sha256:"), "{approval}");
+    // The picture is replaced and committed: the approval no longer counts.
+    env.write("sops/img/valve.png", png(9, 9));
+    env.commit("Another picture");
+    let run = env.run(&["release", "-m", "First"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("approval missing from: QA Manager"),
+        "{}",
+        run.stderr
+    );
+    // Approved again with the new picture, it is released; verify finds the record whole.
+    approve_as_dana(&env, &["--role", "QA Manager"]).expect_code(0);
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+}
