@@ -18,6 +18,7 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
         return findings;
     };
     findings.extend(status_move_finding(ws, repo, sop, id));
+    findings.extend(tag_name_finding(ws, sop, id));
     if repo.is_shallow() {
         return findings;
     }
@@ -30,6 +31,22 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
     findings.extend(version_behind(sop, latest));
     findings.extend(table_against_records(sop, &releases));
     findings
+}
+
+/// An error at `version` when the tag its release would get is a name git refuses
+/// ([`TagFormat::is_valid_name`]; `1.0-x.lock` makes `SOP-1/v1.0.0-x.lock`): release refuses it.
+fn tag_name_finding(ws: &Workspace, sop: &Sop, id: &DocId) -> Option<Finding> {
+    let version = sop.metadata.version.as_ref()?;
+    let tag = TagFormat::new(&ws.settings.tag_format).name(id, version);
+    (!TagFormat::is_valid_name(&tag)).then(|| {
+        Finding::error(
+            sop.path(),
+            value_place(sop, "version"),
+            format!(
+                "the version {version} would be released under the tag name {tag}, which git does not accept; write the version without it (e.g. `1.0`)"
+            ),
+        )
+    })
 }
 
 /// The place of `key`'s value in the front matter, else line 1.
@@ -155,6 +172,27 @@ fn table_against_records(sop: &Sop, releases: &Releases) -> Vec<Finding> {
     findings
 }
 
+/// An error at `status` when it says `superseded` or `obsolete` and no retirement of `id` is
+/// on record.
+fn never_retired(ws: &Workspace, sop: &Sop, id: &DocId, at: Location) -> Option<Finding> {
+    let now = sop.metadata.status_or_default();
+    if ws.lifecycle().retirement(id.as_str()).is_some()
+        || !matches!(
+            now,
+            crate::doc::Status::Superseded | crate::doc::Status::Obsolete
+        )
+    {
+        return None;
+    }
+    Some(Finding::error(
+        sop.path(),
+        at,
+        format!(
+            "status: {now} is set by  sopctl retire -m \"Why\"  (which records the reason), and {id} was never retired; write `status: draft` (or leave the status out) until it is"
+        ),
+    ))
+}
+
 /// The status as written against the status in the last commit (SPEC §8): a move the lifecycle
 /// does not allow, or a hand-made move that a command must make (`effective` is set by
 /// `sopctl release`, `superseded` and `obsolete` by `sopctl retire`, which record why), is an
@@ -176,15 +214,16 @@ fn status_move_finding(ws: &Workspace, repo: &Repo, sop: &Sop, id: &DocId) -> Op
         ));
     }
     let relative = repo.relative(sop.path());
-    let head = repo.head_commit()?;
-    let (path, bytes) = repo.document_at(&head, id, relative.as_deref())?;
-    let before = Sop::from_bytes(&path, bytes)
-        .ok()?
-        .metadata
-        .status_or_default();
-    if before == now {
-        return None;
-    }
+    let before = repo
+        .head_commit()
+        .and_then(|head| repo.document_at(&head, id, relative.as_deref()))
+        .and_then(|(path, bytes)| Sop::from_bytes(&path, bytes).ok())
+        .map(|sop| sop.metadata.status_or_default());
+    // No move since the last commit (or a new file): a retired status without a retirement on
+    // record was written by hand, and release would refuse it as retired.
+    let Some(before) = before.filter(|b| *b != now) else {
+        return never_retired(ws, sop, id, at);
+    };
     let message = if !before.can_move_to(now) {
         let allowed: Vec<&str> = before.moves().iter().map(|s| s.as_str()).collect();
         if allowed.is_empty() {

@@ -230,9 +230,24 @@ impl Metadata {
             match &entry.value {
                 Value::Sequence { items, .. } => {
                     for item in items {
-                        if let Some(role) = approver(item, path, &mut findings) {
-                            meta.approvers.push(role);
+                        let Some(role) = approver(item, path, &mut findings) else {
+                            continue;
+                        };
+                        // One role, however capitalised, is one approval (`approve` matches
+                        // roles without regard to capitals).
+                        if let Some(first) = meta
+                            .approvers
+                            .iter()
+                            .find(|a| a.eq_ignore_ascii_case(&role))
+                        {
+                            findings.push(Finding::error(
+                                path,
+                                item.location,
+                                format!("the approver `{role}` is listed twice (as `{first}` before); list each role or person once"),
+                            ));
+                            continue;
                         }
+                        meta.approvers.push(role);
                     }
                 }
                 Value::Scalar(s) if s.is_null() => {}

@@ -197,7 +197,11 @@ fn verify<'w>(
         .filter(|_| adopting)
         .and_then(|to| adopted_author(sop, to, given_author.as_deref(), &mut refusals));
     let tag_name = to.as_ref().map(|v| format.name(&id, v));
-    if let Some(t) = &tag_name {
+    // The tag of the version as written is one of check's errors; a new version's is ours.
+    if let Some(t) = tag_name
+        .as_ref()
+        .filter(|_| to.as_ref() != sop.metadata.version.as_ref())
+    {
         verify_tag_name(t, &mut refusals);
     }
     if request.render {
@@ -331,8 +335,12 @@ fn verify_checks(ws: &Workspace, sop: &Sop, refusals: &mut Vec<Refusal>) {
     if !errors.is_empty() {
         refusals.push(Refusal::CheckFailed(errors));
     }
-    if let Some(status) = crate::lifecycle::retired_status(ws, sop) {
-        refusals.push(Refusal::Retired(status));
+    // A retirement on record; a status written by hand is one of check's errors above.
+    if let Some(retired) = sop
+        .id()
+        .and_then(|id| ws.lifecycle().retirement(id.as_str()))
+    {
+        refusals.push(Refusal::Retired(retired.status));
     }
 }
 
@@ -494,7 +502,7 @@ fn verify_after_last_release(
 
 /// The tag's name is one git accepts (`git check-ref-format`).
 fn verify_tag_name(tag: &str, refusals: &mut Vec<Refusal>) {
-    if !git2::Reference::is_valid_name(&format!("refs/tags/{tag}")) {
+    if !TagFormat::is_valid_name(tag) {
         refusals.push(Refusal::BadTagName(tag.to_string()));
     }
 }

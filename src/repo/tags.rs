@@ -29,6 +29,12 @@ pub enum TagMatch {
 }
 
 impl TagFormat {
+    /// Whether git accepts `tag` as a tag's name (`git check-ref-format` of `refs/tags/TAG`):
+    /// the one rule `check` and `release` both apply.
+    pub fn is_valid_name(tag: &str) -> bool {
+        git2::Reference::is_valid_name(&format!("refs/tags/{tag}"))
+    }
+
     /// Wraps a format; `{version}` must occur exactly once, `{id}` at most once (checked by
     /// the settings when they are read).
     pub fn new(format: &str) -> TagFormat {

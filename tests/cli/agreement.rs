@@ -190,3 +190,42 @@ fn check_and_release_agree_on_the_rules_of_the_repository_and_of_rewritten_value
         ["sops/a.md:1:1: error: the front matter has no `id`; add a line `id: …`"]
     );
 }
+
+#[test]
+fn check_reports_what_release_refused_on_in_the_fresh_user_trial() {
+    // Each used to pass `check` with no errors and be refused by `release`.
+    let cases = [
+        (
+            "version: 1.0",
+            "version: 1.0-x.lock",
+            "sops/a.md:4:10: error: the version 1.0-x.lock would be released under the tag name SOP-1/v1.0.0-x.lock, which git does not accept; write the version without it (e.g. `1.0`)",
+        ),
+        (
+            "status: effective",
+            "status: superseded",
+            "sops/a.md:6:9: error: status: superseded is set by  sopctl retire -m \"Why\"  (which records the reason), and SOP-1 was never retired; write `status: draft` (or leave the status out) until it is",
+        ),
+    ];
+    for (from, line, expected) in cases {
+        let env = TestEnv::repo();
+        env.write("sops/a.md", sop("SOP-1", "Alpha").replace(from, line));
+        env.commit("Add");
+        assert_eq!(assert_agree(&env, "sops/a.md"), [expected], "{line}");
+    }
+    // The same approver twice (capitals aside): one approval fills both, so it is listed once.
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        sop("SOP-1", "Alpha").replace("owner: QA\n", "owner: QA\napprovers: [QA, qa]\n"),
+    );
+    env.commit("Add");
+    let expected = "sops/a.md:6:17: error: the approver `qa` is listed twice (as `QA` before); list each role or person once";
+    assert_eq!(check_errors(&env, "sops/a.md"), [expected]);
+    let run = env.run(&["release", "sops/a.md", "-m", "x", "--dry-run"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(&format!("\n       {expected}\n")),
+        "{}",
+        run.stderr
+    );
+}

@@ -159,7 +159,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         ui.hint(&format!("the release would refuse this: {refusal}"));
     }
     if missing.is_empty() && duties.refusals.is_empty() {
-        ui.hint("every approver has approved this content; release it with  sopctl release --minor -m \"…\"");
+        // A first release needs no size: it is the version the front matter gives.
+        let first = ws
+            .releases(&id)
+            .map(|r| r.latest().is_none())
+            .unwrap_or(false);
+        ui.hint(if first {
+            "every approver has approved this content; release it with  sopctl release -m \"…\""
+        } else {
+            "every approver has approved this content; release it with  sopctl release --minor -m \"…\"  (or --patch, --major)"
+        });
     } else if !missing.is_empty() {
         ui.hint(&format!("still to approve: {}", missing.join(", ")));
     }
