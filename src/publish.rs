@@ -478,9 +478,30 @@ fn load(
     Sop::from_bytes(&path, bytes).map_err(|_| missing())
 }
 
+/// The checksums a release tag records for its renditions: file name → lowercase hex SHA-256
+/// ([`crate::repo::transaction::RENDITION_TRAILER`]); empty for a tag without them.
+fn recorded_checksums(
+    repo: &crate::repo::Repo,
+    tag: &str,
+) -> std::collections::HashMap<String, String> {
+    let Some(stored) = repo.stored_tag(tag) else {
+        return Default::default();
+    };
+    stored
+        .message
+        .all(crate::repo::transaction::RENDITION_TRAILER)
+        .iter()
+        .filter_map(|t| {
+            let (name, sum) = crate::repo::transaction::rendition_checksum(t)?;
+            Some((name.to_string(), sum.to_string()))
+        })
+        .collect()
+}
+
 /// Renders one released version's PDF and HTML, and its redline against the version before,
-/// each only when missing (a retired SOP's renditions are always made again, to carry the
-/// watermark).
+/// each only when missing or not the copy the release recorded (its tag's checksums); a copy
+/// that cannot be made as released (an image missing) is not published, and an error finding
+/// says so (a retired SOP's renditions are always made again, to carry the watermark).
 fn render_version(
     repo: &crate::repo::Repo,
     shared: &Shared<'_>,
@@ -523,8 +544,23 @@ fn render_version(
         .date
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .map_or(0, |z| z.timestamp().as_second());
+    // The copies the release recorded (its tag's checksums): a copy on the site is one of them.
+    let recorded = recorded_checksums(repo, &record.tag);
+    let shown = relative
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(id.as_str()));
     for (target, is_pdf) in [(&pdf_path, true), (&html_path, false)] {
-        if target.exists() && retired.is_none() {
+        let expected = target
+            .file_name()
+            .and_then(|n| recorded.get(&n.to_string_lossy().into_owned()))
+            .filter(|_| retired.is_none());
+        let is_recorded = |bytes: &[u8]| {
+            expected.is_none_or(|e| crate::repo::transaction::sha256_hex(bytes) == *e)
+        };
+        if target.exists()
+            && retired.is_none()
+            && fsx::read(target).is_ok_and(|bytes| is_recorded(&bytes))
+        {
             done.kept += 1;
             continue;
         }
@@ -537,15 +573,35 @@ fn render_version(
             render::RenderError::Template(t) => PublishError::Template(t),
             render::RenderError::Pdf(p) => PublishError::Render(p),
         })?;
-        fsx::write_atomic(target, &rendition.bytes)?;
-        let shown = relative
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(id.as_str()));
         for finding in render::findings(&sop, &shown, &rendition.warnings) {
             if !done.findings.contains(&finding) {
                 done.findings.push(finding);
             }
         }
+        if !is_recorded(&rendition.bytes) {
+            let what = format!(
+                "the {} of {id} {} made now is not the copy its release recorded",
+                if is_pdf { "PDF" } else { "HTML" },
+                record.version
+            );
+            if !rendition.warnings.is_empty() {
+                // Something the release showed cannot be drawn now (an image not fetched from
+                // Git LFS, …): such a copy is not put on the site, and a stale one is taken off.
+                let _ = std::fs::remove_file(target);
+                done.findings.push(crate::doc::Finding::error(
+                    shown.clone(),
+                    crate::doc::Location { line: 1, column: 1 },
+                    format!("{what} (see the problems above), so it is not published; fix them (for an image in Git LFS: git lfs pull) and publish again"),
+                ));
+                continue;
+            }
+            done.findings.push(crate::doc::Finding::warning(
+                shown.clone(),
+                crate::doc::Location { line: 1, column: 1 },
+                format!("{what} (another version of sopctl lays it out differently), so  sopctl verify  will not call it genuine; publish from the copies the release made, kept with it"),
+            ));
+        }
+        fsx::write_atomic(target, &rendition.bytes)?;
         done.written.push(target.clone());
         done.rendered += 1;
     }

@@ -559,6 +559,18 @@ impl Repo {
 /// `Rendition: SOP-001-v1.1.pdf sha256:<64 hex digits>` (issue 15 item 6).
 pub const RENDITION_TRAILER: &str = "Rendition";
 
+/// A [`RENDITION_TRAILER`]'s value read back: the file name and the lowercase hex SHA-256, or
+/// `None` when it is not `NAME sha256:HEX` (64 hex digits).
+pub fn rendition_checksum(trailer: &str) -> Option<(&str, &str)> {
+    let (name, sum) = trailer.rsplit_once(' ')?;
+    let hex = sum.strip_prefix("sha256:")?;
+    let ok = hex.len() == 64
+        && hex
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    (ok && !name.trim().is_empty()).then_some((name.trim(), hex))
+}
+
 /// `message` with one [`RENDITION_TRAILER`] line per rendition added to its trailers.
 fn with_checksums(message: &str, checksums: &[(String, String)]) -> String {
     let mut out = message.trim_end_matches('\n').to_string();

@@ -204,15 +204,9 @@ fn trailer_problems(id: &DocId, record: &ReleaseRecord, m: &Message) -> Vec<Stri
     out
 }
 
-/// A `Rendition:` trailer's file name and checksum (64 lowercase hex digits).
+/// A rendition trailer read back ([`crate::repo::transaction::rendition_checksum`]).
 pub(crate) fn rendition_checksum(trailer: &str) -> Option<(&str, &str)> {
-    let (name, sum) = trailer.rsplit_once(' ')?;
-    let hex = sum.strip_prefix("sha256:")?;
-    let ok = hex.len() == 64
-        && hex
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
-    (ok && !name.trim().is_empty()).then_some((name.trim(), hex))
+    crate::repo::transaction::rendition_checksum(trailer)
 }
 
 /// The tag against the release commit: the same summary and the same release trailers.

@@ -114,3 +114,49 @@ fn publish_and_release_report_the_images_they_cannot_draw() {
         publish.stdout
     );
 }
+
+// Fresh-user trial (issue 14): with an LFS object missing, publish put a PDF without its image
+// on the site, which verify called ALTERED, and kept it after the image came back.
+#[test]
+fn publish_puts_only_the_copies_a_release_recorded_on_the_site() {
+    let env = TestEnv::new();
+    let png_path = env.path("../panel.png");
+    std::fs::write(&png_path, png()).expect("png");
+    env.script(
+        "cases/B40-lfs-images.sh",
+        &[
+            &env.path("b40").display().to_string(),
+            &png_path.display().to_string(),
+        ],
+    );
+    let repo = env.path("b40/repo");
+    let store = repo.join(".git/lfs/objects");
+    let kept = env.path("lfs-objects");
+    std::fs::rename(&store, &kept).expect("put the LFS store aside");
+    let _ = std::fs::remove_dir_all(repo.join("dist"));
+    let pdf = repo.join("dist/SOP-040/1.0/SOP-040-v1.0.pdf");
+    let run = env.run_in(&repo, &["publish"], &[]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("warning: the image `img/panel.png` is kept in Git LFS")
+            && run.stdout.contains(": error: the PDF of SOP-040 1.0 made now is not the copy its release recorded (see the problems above), so it is not published; fix them (for an image in Git LFS: git lfs pull) and publish again\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "error: 2 released copies could not be made as released, so the site lacks them\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!pdf.exists(), "no copy without its image on the site");
+    // A copy on the site that is not the recorded one is made again once the image is back.
+    std::fs::create_dir_all(pdf.parent().expect("folder")).expect("folder");
+    std::fs::write(&pdf, "%PDF-1.7 not the released copy\n").expect("stale copy");
+    std::fs::rename(&kept, &store).expect("the LFS store back");
+    env.run_in(&repo, &["publish"], &[]).expect_code(0);
+    let verify = env.run_in(&repo, &["verify", "dist/SOP-040/1.0/SOP-040-v1.0.pdf"], &[]);
+    verify.expect_code(0);
+    assert!(verify.stdout.contains(", genuine: "), "{}", verify.stdout);
+}

@@ -114,6 +114,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     for finding in &report.missing {
         ui.warning(&finding.message);
     }
+    let unpublished = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::doc::Severity::Error)
+        .count();
     let index = ws
         .display_path(&out.join("index.html"))
         .display()
@@ -159,5 +164,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             format!(" (share {} of {})", shard.index, shard.count)
         }
     ));
+    if unpublished > 0 {
+        return Err(CliError::new(format!(
+            "{unpublished} released {} could not be made as released, so the site lacks {}",
+            if unpublished == 1 { "copy" } else { "copies" },
+            if unpublished == 1 { "it" } else { "them" }
+        ))
+        .hint("fix what is reported above (for images in Git LFS:  git lfs pull), then run  sopctl publish  again"));
+    }
     Ok(())
 }
