@@ -325,6 +325,31 @@ pub fn split(source: &SourceText) -> Result<Split, FrontMatterError> {
         return Err(FrontMatterError::Unclosed { line: 1 });
     };
     let close_line = index + 1;
+    // `...` ends a YAML document, but a block that goes on with `key: value` lines up to a
+    // `---` line was meant to end there: those lines would be lost without a word.
+    if is_delimiter(&text[close.start..close.content_end], &["..."]) {
+        let more_keys = lines(text)
+            .skip(close_line)
+            .map(|l| &text[l.start..l.content_end])
+            .take_while(|l| !is_delimiter(l, &["---"]))
+            .all(|l| {
+                l.split_once(':')
+                    .is_some_and(|(k, _)| !k.trim().is_empty() && !k.contains(' '))
+            });
+        let closes_later = lines(text)
+            .skip(close_line)
+            .map(|l| &text[l.start..l.content_end])
+            .find(|l| is_delimiter(l, &["---"]) || l.trim().is_empty())
+            .is_some_and(|l| is_delimiter(l, &["---"]));
+        if more_keys && closes_later {
+            return Err(FrontMatterError::SecondDocument {
+                location: Location {
+                    line: close_line,
+                    column: 1,
+                },
+            });
+        }
+    }
     let yaml_range = yaml_start..close.start;
     if let Some((at, character)) = text[yaml_range.clone()]
         .char_indices()
@@ -812,6 +837,9 @@ mod tests {
         for (yaml, line) in [
             ("id: A\n--- # more\nowner: QA\n", 3),
             ("id: A\n... # end\nowner: QA\n", 3),
+            // A bare `...` closes the block, but `key: value` lines up to a `---` were meant
+            // to belong to it (fresh-user trial: "the front matter has no owner").
+            ("id: A\n...\nowner: QA\n", 3),
         ] {
             let err = split(&src(&format!("---\n{yaml}---\nBody\n"))).expect_err(yaml);
             assert_eq!(err.location(), Location { line, column: 1 });
@@ -822,8 +850,10 @@ mod tests {
                 )
             );
         }
-        // A document end with nothing after it is the end of the one document.
+        // A document end with nothing after it is the end of the one document, and `...`
+        // before the body is the end of the front matter.
         assert!(split(&src("---\nid: A\n... # end\n---\n")).is_ok());
+        assert!(split(&src("---\nid: A\n...\n\n## Purpose\n\nText: more\n\n---\n")).is_ok());
     }
 
     #[test]
