@@ -56,10 +56,13 @@ pub fn prepare(
     request: &ReleaseRequest,
 ) -> Result<ReleasePlan, Vec<Refusal>> {
     let v = verify(ws, sop, request)?;
-    // A document coming under sopctl keeps the effective date it already has.
+    // A document coming under sopctl keeps the effective date it already has: the front
+    // matter's, else the date its own revision history gives the version (the row is kept as
+    // written, so the title block and the table agree).
     let effective = match (request.date, v.adopting, sop.metadata.effective) {
         (Some(d), _, _) => d,
         (None, true, Some(d)) => d,
+        (None, true, None) => kept_row_date(sop, &v.to).unwrap_or(ws.today),
         _ => ws.today,
     };
     let (edited, changed_keys) = edit_front_matter(ws, sop, &v.to, effective)?;
@@ -121,6 +124,19 @@ pub fn prepare(
         identity: v.identity,
         id: v.id,
     })
+}
+
+/// The date the revision history's row for `version` gives (its second cell, `YYYY-MM-DD`).
+fn kept_row_date(sop: &Sop, version: &DocVersion) -> Option<Date> {
+    let section = revision_table::find(sop)?;
+    let row = section
+        .rows
+        .iter()
+        .find(|r| r.version.as_ref() == Some(version))?;
+    revision_table::cell_text(row.cells.get(1)?)
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// What the verify steps established: everything the plan is made of.

@@ -154,3 +154,32 @@ fn adopting_a_version_the_table_has_no_row_for_adds_one_with_the_releaser() {
     );
     assert_eq!(authors(&env).0, ["Dana Quality"]);
 }
+
+// Fresh-user trial (issue 14): an adopted SOP without an `effective` date was dated today in
+// its front matter and title block, while its kept row said 2024-01-01.
+#[test]
+fn an_adopted_version_without_an_effective_date_takes_its_rows_date() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\n## Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 1.0 | 2024-01-01 | Old wording | J. Doe |\n",
+            sop("SOP-1", "Alpha").replace("effective: 2025-11-08\n", "")
+        ),
+    );
+    env.commit("Add SOP-1 as it was on paper");
+    env.run(&["release", "-m", "Brought under sopctl"])
+        .expect_code(0);
+    let text = env.read("sops/a.md");
+    assert!(text.contains("\neffective: 2024-01-01\n"), "{text}");
+    assert!(
+        text.contains("| 1.0 | 2024-01-01 | Old wording | J. Doe |"),
+        "{text}"
+    );
+    let log = env.run(&["log", "--json"]);
+    assert!(
+        log.stdout.contains("\"date\": \"2024-01-01\""),
+        "{}",
+        log.stdout
+    );
+}
