@@ -269,6 +269,10 @@ impl<'a> Flow<'a> {
 
     /// Starts a new page.
     pub fn new_page(&mut self) {
+        // The finished page keeps only the room its items take (tens of thousands of pages).
+        if let Some(page) = self.pages.last_mut() {
+            page.items.shrink_to_fit();
+        }
         self.pages.push(Page::default());
         self.y = self.geo.top;
     }
