@@ -5,27 +5,40 @@
 //! process-wide random counter): fonts and images get fixed names (`F1`…, `Im1`…), the subset
 //! tag is fixed per face, dates come from the caller (the release date or `SOURCE_DATE_EPOCH`),
 //! and the `/ID` is a SHA-256 of the layout (ISO 32000-1 §14.4 asks only that it identify the
-//! file). printpdf's bookmarks are flat, so the nested outline (ISO 32000-1 §12.3.3) is built
-//! here on the lopdf document printpdf produces, before it is saved.
+//! file).
+//!
+//! Its memory does not grow with the pages (issue 13): printpdf makes what is shared by every
+//! page (the embedded font subsets, the images, the catalog and document information) from a
+//! document of one page that shows each character once, and the pages are then translated
+//! ([`content`]), compressed and written ([`file`]) one at a time, with the nested outline
+//! ([`outline`]) after them. The bytes are the ones printpdf and lopdf write for the whole
+//! document at once.
 //!
 //! Fonts are embedded as subsets (printpdf's `text_layout` feature, through allsorts); images
 //! are stored with Flate compression at full resolution (lossless).
 
+mod content;
+mod file;
+mod glyphs;
+mod outline;
+mod syntax;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Color, ColorArray, Destination, FontId, ImageCompression,
-    ImageOptimizationOptions, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, RawImage, RawImageData, RawImageFormat, Rect,
-    TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
+    FontId, ImageCompression, ImageOptimizationOptions, Op, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, RawImage, RawImageData, RawImageFormat, Rect, TextItem, XObject,
+    XObjectId,
 };
 use sha2::{Digest, Sha256};
 
+use self::content::{Anchors, Translator, font_tag, image_name};
+use self::file::PdfFile;
+use self::glyphs::{GlyphCodes, characters, glyph_codes};
 use super::fonts::FaceId;
-use super::layout::{Item, LayoutDoc, Pt, Rgb, dump_into};
-use super::text::LinkTarget;
+use super::layout::{LayoutDoc, dump_into};
 
 /// Document information (PDF `/Info`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,23 +66,9 @@ pub enum WriteError {
     /// An embedded font did not parse (a broken build).
     #[error("the embedded font {0} could not be read")]
     Font(&'static str),
-}
-
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
-}
-
-fn font_id(face: FaceId) -> FontId {
-    // Six capital letters: also the subset tag (ISO 32000-1 §9.6.4).
-    let tag = match face {
-        FaceId::Sans => "SOPSAA",
-        FaceId::SansBold => "SOPSAB",
-        FaceId::SansItalic => "SOPSAC",
-        FaceId::SansBoldItalic => "SOPSAD",
-        FaceId::Mono => "SOPSAE",
-        FaceId::MonoBold => "SOPSAF",
-    };
-    FontId(tag.to_string())
+    /// printpdf made the fonts and images into objects other than expected (a broken build).
+    #[error("the PDF library wrote {0} where sopctl did not expect it")]
+    Unexpected(&'static str),
 }
 
 /// Decoded pixels as printpdf's image, 8 bits a sample.
@@ -89,215 +88,76 @@ fn raw_image(pixels: crate::render::images::Pixels) -> RawImage {
     }
 }
 
-/// Writes the PDF. The layout is consumed: its images' pixels move into the PDF's image
-/// objects instead of being copied.
-///
-/// # Errors
-/// [`WriteError::Font`] if an embedded font does not parse.
-pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> {
+/// What printpdf makes for every page alike, from a document of one page: the fonts, images,
+/// page tree, catalog and document information, as lopdf objects numbered as in the whole
+/// document up to the first page.
+struct Shared {
+    /// The objects before the first page (fonts, images, resource dictionaries, the page tree).
+    objects: BTreeMap<ObjectId, Object>,
+    version: String,
+    binary_mark: Vec<u8>,
+    /// The page tree's object number.
+    pages_id: u32,
+    /// The first page's object number.
+    first_page: u32,
+    /// The start of every page's dictionary, as lopdf writes it: its keys up to the parent.
+    page_start: Vec<u8>,
+    /// A page's resource dictionary, the same for every page.
+    resources: Dictionary,
+    catalog: Dictionary,
+    info: Dictionary,
+    trailer: Dictionary,
+    codes: GlyphCodes,
+    /// Each image's width and height in pixels.
+    image_sizes: Vec<(usize, usize)>,
+}
+
+/// The document printpdf serializes: the fonts in use, the images (moved out of the layout)
+/// and one page showing `chars`.
+fn one_page_document(
+    layout: &mut LayoutDoc,
+    chars: &BTreeMap<FaceId, String>,
+    info: &DocInfo,
+) -> Result<(PdfDocument, Vec<(usize, usize)>), WriteError> {
     let mut doc = PdfDocument::new(&info.title);
-    let mut warnings = Vec::new();
-    // Fonts actually used, each under a fixed name.
-    let mut used: Vec<FaceId> = layout
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|i| match i {
-            Item::Text { face, .. } => Some(*face),
-            _ => None,
-        })
-        .collect();
-    used.sort();
-    used.dedup();
-    for face in used {
+    let mut ops = Vec::new();
+    for (face, text) in chars {
         let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new())
             .ok_or(WriteError::Font(face.name()))?;
+        let id = FontId(font_tag(*face).to_string());
         doc.resources
             .fonts
             .map
-            .insert(font_id(face), printpdf::PdfFont::new(parsed));
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(id),
+            size: printpdf::Pt(10.0),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text.clone())],
+        });
     }
-    let mut image_ids = Vec::new();
+    if !ops.is_empty() {
+        ops.insert(0, Op::StartTextSection);
+        ops.push(Op::EndTextSection);
+    }
+    let mut sizes = Vec::new();
     // Moved, not copied: the pixels are the largest part of a document with photographs.
     for (n, image) in std::mem::take(&mut layout.images).into_iter().enumerate() {
-        let id = XObjectId(format!("Im{}", n + 1));
         let raw = raw_image(image.pixels);
-        let (w, h) = (raw.width, raw.height);
+        sizes.push((raw.width, raw.height));
         doc.resources
             .xobjects
             .map
-            .insert(id.clone(), XObject::Image(raw));
-        image_ids.push(Some((id, w, h)));
+            .insert(XObjectId(image_name(n)), XObject::Image(raw));
     }
-
-    let height = layout.height;
-    let flip = |y: Pt| printpdf::Pt(height.0 - y.0);
-    let mut pages = Vec::new();
-    for page in &layout.pages {
-        let mut ops = Vec::new();
-        // Graphics and text state carried between items, so that consecutive text runs share
-        // one text object and colours and fonts are set only when they change.
-        let mut in_text = false;
-        let mut font: Option<(FaceId, f32)> = None;
-        let mut fill: Option<Rgb> = None;
-        let mut stroke: Option<(Rgb, f32)> = None;
-        for item in &page.items {
-            if in_text && !matches!(item, Item::Text { .. }) {
-                ops.push(Op::EndTextSection);
-                in_text = false;
-            }
-            match item {
-                Item::Text {
-                    x,
-                    y,
-                    face,
-                    size,
-                    text,
-                    color: c,
-                    angle,
-                } => {
-                    if !in_text {
-                        ops.push(Op::StartTextSection);
-                        in_text = true;
-                    }
-                    if font != Some((*face, *size)) {
-                        ops.push(Op::SetFont {
-                            font: PdfFontHandle::External(font_id(*face)),
-                            size: printpdf::Pt(*size),
-                        });
-                        font = Some((*face, *size));
-                    }
-                    if fill != Some(*c) {
-                        ops.push(Op::SetFillColor { col: color(*c) });
-                        fill = Some(*c);
-                    }
-                    let matrix = if *angle == 0.0 {
-                        TextMatrix::Translate(printpdf::Pt(x.0), flip(*y))
-                    } else {
-                        TextMatrix::TranslateRotate(printpdf::Pt(x.0), flip(*y), *angle)
-                    };
-                    ops.push(Op::SetTextMatrix { matrix });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(text.clone())],
-                    });
-                }
-                Item::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width,
-                    color: c,
-                } => {
-                    if stroke != Some((*c, width.0)) {
-                        ops.push(Op::SetOutlineColor { col: color(*c) });
-                        ops.push(Op::SetOutlineThickness {
-                            pt: printpdf::Pt(width.0),
-                        });
-                        stroke = Some((*c, width.0));
-                    }
-                    ops.push(Op::DrawLine {
-                        line: printpdf::Line {
-                            points: vec![
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: printpdf::Pt(x1.0),
-                                        y: flip(*y1),
-                                    },
-                                    bezier: false,
-                                },
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: printpdf::Pt(x2.0),
-                                        y: flip(*y2),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    });
-                }
-                Item::Rect {
-                    x,
-                    y,
-                    w,
-                    h,
-                    fill: f,
-                } => {
-                    if fill != Some(*f) {
-                        ops.push(Op::SetFillColor { col: color(*f) });
-                        fill = Some(*f);
-                    }
-                    let mut rect = Rect::from_xywh(
-                        printpdf::Pt(x.0),
-                        flip(*y + *h),
-                        printpdf::Pt(w.0),
-                        printpdf::Pt(h.0),
-                    );
-                    rect.mode = Some(PaintMode::Fill);
-                    ops.push(Op::DrawRectangle { rectangle: rect });
-                }
-                Item::Image { x, y, w, h, image } => {
-                    if let Some(Some((id, pw, ph))) = image_ids.get(*image) {
-                        // At 72 dpi one pixel is one point; scale to the box.
-                        ops.push(Op::UseXobject {
-                            id: id.clone(),
-                            transform: XObjectTransform {
-                                translate_x: Some(printpdf::Pt(x.0)),
-                                translate_y: Some(flip(*y + *h)),
-                                rotate: None,
-                                scale_x: Some(w.0 / *pw as f32),
-                                scale_y: Some(h.0 / *ph as f32),
-                                dpi: Some(72.0),
-                                no_auto_scale: false,
-                            },
-                        });
-                    }
-                }
-                Item::Link { x, y, w, h, target } => {
-                    let actions = match target {
-                        LinkTarget::Uri(uri) => Actions::uri(uri.clone()),
-                        LinkTarget::Anchor(anchor) => match layout.anchors.get(anchor) {
-                            Some((page, top)) => Actions::go_to(Destination::Xyz {
-                                page: page + 1,
-                                left: None,
-                                top: Some(height.0 - top.0 + 4.0),
-                                zoom: None,
-                            }),
-                            None => continue,
-                        },
-                    };
-                    ops.push(Op::LinkAnnotation {
-                        link: LinkAnnotation::new(
-                            Rect::from_xywh(
-                                printpdf::Pt(x.0),
-                                flip(*y + *h),
-                                printpdf::Pt(w.0),
-                                printpdf::Pt(h.0),
-                            ),
-                            actions,
-                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                            Some(ColorArray::Transparent),
-                            None,
-                        ),
-                    });
-                }
-            }
-        }
-        if in_text {
-            ops.push(Op::EndTextSection);
-        }
-        let mut p = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
-        p.media_box = Rect::from_wh(printpdf::Pt(layout.width.0), printpdf::Pt(layout.height.0));
-        p.trim_box = p.media_box.clone();
-        p.crop_box = p.media_box.clone();
-        pages.push(p);
-    }
-
+    let mut page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
+    page.media_box = Rect::from_wh(printpdf::Pt(layout.width.0), printpdf::Pt(layout.height.0));
+    page.trim_box = page.media_box.clone();
+    page.crop_box = page.media_box.clone();
     let date = printpdf::OffsetDateTime::from_unix_timestamp(info.date)
         .or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0))
-        .map_err(|_| WriteError::Font("date"))?;
+        .map_err(|_| WriteError::Unexpected("a date"))?;
     {
         let i = &mut doc.metadata.info;
         i.document_title = info.title.clone();
@@ -310,45 +170,186 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
         i.modification_date = date;
         i.metadata_date = date;
     }
-    doc.with_pages(pages);
-    let options = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: Some(ImageOptimizationOptions {
-            format: Some(ImageCompression::Flate),
-            max_image_size: None,
-            auto_optimize: Some(false),
-            quality: Some(1.0),
-            ..Default::default()
-        }),
-    };
-    let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
-    // The pages' operations are in `lo` now: free them before compressing.
-    drop(doc);
-    add_outline(&mut lo, &layout);
-    // printpdf writes an empty PDF/X version key, which makes readers claim the file is PDF/X
-    // (ISO 15930); it is not. Drop it and the empty identifier; name the language.
-    if let Ok(info_ref) = lo.trailer.get(b"Info").and_then(Object::as_reference)
-        && let Ok(Object::Dictionary(info_dict)) = lo.get_object_mut(info_ref)
-    {
-        info_dict.remove(b"GTS_PDFXVersion");
-        info_dict.remove(b"Identifier");
-        for (key, value) in &info.identity {
-            info_dict.set(key.as_bytes().to_vec(), text_string(value));
+    doc.with_pages(vec![page]);
+    Ok((doc, sizes))
+}
+
+fn dictionary(objects: &BTreeMap<ObjectId, Object>, id: Option<ObjectId>) -> Option<Dictionary> {
+    match objects.get(&id?)? {
+        Object::Dictionary(d) => Some(d.clone()),
+        _ => None,
+    }
+}
+
+fn reference(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
+    dict.get(key).and_then(Object::as_reference).ok()
+}
+
+impl Shared {
+    fn new(layout: &mut LayoutDoc, info: &DocInfo) -> Result<Shared, WriteError> {
+        let chars = characters(layout);
+        let (doc, image_sizes) = one_page_document(layout, &chars, info)?;
+        let options = PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: Some(ImageOptimizationOptions {
+                format: Some(ImageCompression::Flate),
+                max_image_size: None,
+                auto_optimize: Some(false),
+                quality: Some(1.0),
+                ..Default::default()
+            }),
+        };
+        let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut Vec::new());
+        drop(doc);
+        let unexpected = WriteError::Unexpected;
+        let first_page = *lo.get_pages().get(&1).ok_or(unexpected("no page"))?;
+        let page = dictionary(&lo.objects, Some(first_page)).ok_or(unexpected("a page"))?;
+        let (p, pages, res, contents, catalog, info_id) = (
+            first_page.0,
+            reference(&page, b"Parent"),
+            reference(&page, b"Resources"),
+            reference(&page, b"Contents"),
+            reference(&lo.trailer, b"Root"),
+            reference(&lo.trailer, b"Info"),
+        );
+        // The numbering this module relies on: a page, its resources and contents, then the
+        // catalog and the information, last.
+        let expected = [res, contents, catalog, info_id].map(|id| id.map(|(n, _)| n));
+        if expected != [Some(p + 1), Some(p + 2), Some(p + 3), Some(p + 4)] || lo.max_id != p + 4 {
+            return Err(unexpected("the page objects"));
+        }
+        let resources = dictionary(&lo.objects, res).ok_or(unexpected("resources"))?;
+        let codes = glyph_codes(&lo, &resources, contents, &chars)?;
+        let (catalog, info) = (
+            dictionary(&lo.objects, catalog).ok_or(unexpected("a catalog"))?,
+            dictionary(&lo.objects, info_id).ok_or(unexpected("the information"))?,
+        );
+        lo.compress();
+        let mut objects = std::mem::take(&mut lo.objects);
+        let _ = objects.split_off(&first_page);
+        Ok(Shared {
+            objects,
+            version: lo.version.clone(),
+            binary_mark: lo.binary_mark.clone(),
+            pages_id: pages.ok_or(unexpected("no page tree"))?.0,
+            first_page: p,
+            page_start: page_start(&page).ok_or(unexpected("a page's keys"))?,
+            resources,
+            catalog,
+            info,
+            trailer: lo.trailer.clone(),
+            codes,
+            image_sizes,
+        })
+    }
+}
+
+/// The start of a page's dictionary (`<<` and its keys up to `/Parent`), provided its keys are
+/// those [`Translator::page`] completes and in that order.
+fn page_start(page: &Dictionary) -> Option<Vec<u8>> {
+    let keys: [&[u8]; 8] = [
+        b"Type",
+        b"MediaBox",
+        b"TrimBox",
+        b"CropBox",
+        b"Parent",
+        b"Resources",
+        b"Contents",
+        b"Annots",
+    ];
+    if !page.iter().map(|(k, _)| k.as_slice()).eq(keys) {
+        return None;
+    }
+    let start: Dictionary = page
+        .iter()
+        .take(5)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut bytes = file::encode(Object::Dictionary(start));
+    bytes.truncate(bytes.len().checked_sub(2)?);
+    Some(bytes)
+}
+
+/// Writes the PDF. The layout is consumed: its images' pixels move into the PDF's image
+/// objects instead of being copied.
+///
+/// # Errors
+/// [`WriteError::Font`] if an embedded font does not parse; [`WriteError::Unexpected`] if
+/// printpdf numbers its objects otherwise than this module expects.
+pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> {
+    let shared = Shared::new(&mut layout, info)?;
+    let n = layout.pages.len() as u32;
+    let first = shared.first_page;
+    let mut file = PdfFile::new(&shared.version, &shared.binary_mark);
+    for ((id, _), object) in shared.objects {
+        match object {
+            Object::Dictionary(mut pages) if id == shared.pages_id => {
+                pages.set("Count", i64::from(n));
+                let kids = (first..first + n).map(|p| Object::Reference((p, 0)));
+                pages.set("Kids", Object::Array(kids.collect()));
+                file.object(id, Object::Dictionary(pages));
+            }
+            object => file.object(id, object),
         }
     }
-    if !info.lang.is_empty()
-        && let Ok(catalog) = lo.catalog_mut()
-    {
+    let mut translator = Translator {
+        height: layout.height.0,
+        codes: &shared.codes,
+        image_sizes: &shared.image_sizes,
+        numbers: syntax::Numbers::default(),
+    };
+    let anchors = Anchors {
+        layout: &layout,
+        first_page: first,
+    };
+    // The page dictionaries, then each page's resources and contents (printpdf's numbering).
+    for (i, page) in (0..n).zip(&layout.pages) {
+        let objects = (first + n + 2 * i, first + n + 2 * i + 1);
+        let dict = translator.page(&shared.page_start, objects, &page.items, &anchors);
+        file.encoded(first + i, &dict);
+    }
+    let resources = file::encode(Object::Dictionary(shared.resources));
+    for (i, page) in (0..n).zip(&layout.pages) {
+        file.encoded(first + n + 2 * i, &resources);
+        let mut stream = Stream::new(Dictionary::new(), translator.contents(&page.items));
+        let _ = stream.compress();
+        file.stream(first + n + 2 * i + 1, &stream);
+    }
+    let (catalog_id, info_id) = (first + 3 * n, first + 3 * n + 1);
+    let mut catalog = shared.catalog;
+    let mut trailer = shared.trailer;
+    finish_dictionaries(&mut catalog, &mut trailer, &layout, info, catalog_id + 2);
+    file.object(catalog_id, Object::Dictionary(catalog));
+    file.object(info_id, Object::Dictionary(information(shared.info, info)));
+    outline::write(&mut file, &layout, catalog_id + 2, first);
+    trailer.set("Root", Object::Reference((catalog_id, 0)));
+    trailer.set("Info", Object::Reference((info_id, 0)));
+    Ok(file.finish(trailer))
+}
+
+/// The catalog's outline, page mode and language, and the trailer's document ID: a SHA-256 of
+/// what the document shows (the layout), its title and date.
+fn finish_dictionaries(
+    catalog: &mut Dictionary,
+    trailer: &mut Dictionary,
+    layout: &LayoutDoc,
+    info: &DocInfo,
+    outline_root: u32,
+) {
+    if !layout.outline.is_empty() {
+        catalog.set("Outlines", Object::Reference((outline_root, 0)));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    if !info.lang.is_empty() {
         catalog.set(
             "Lang",
             Object::String(info.lang.as_bytes().to_vec(), StringFormat::Literal),
         );
     }
-    // A stable document ID from what the document shows.
     let mut digest = Hashing(Sha256::new());
-    dump_into(&layout, &mut digest);
+    dump_into(layout, &mut digest);
     let mut digest = digest.0;
     digest.update(info.title.as_bytes());
     digest.update(info.date.to_le_bytes());
@@ -357,17 +358,25 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     for b in hash.iter().take(16) {
         let _ = write!(hex, "{b:02x}");
     }
-    lo.trailer.set(
+    trailer.set(
         "ID",
         Object::Array(vec![
             Object::String(hex.as_bytes().to_vec(), StringFormat::Literal),
             Object::String(hex.as_bytes().to_vec(), StringFormat::Literal),
         ]),
     );
-    lo.compress();
-    let mut bytes = Vec::new();
-    let _ = lo.save_to(&mut bytes);
-    Ok(bytes)
+}
+
+/// The document information: printpdf writes an empty PDF/X version key, which makes readers
+/// claim the file is PDF/X (ISO 15930); it is not. Drop it and the empty identifier; add
+/// sopctl's identity keys.
+fn information(mut dict: Dictionary, info: &DocInfo) -> Dictionary {
+    dict.remove(b"GTS_PDFXVersion");
+    dict.remove(b"Identifier");
+    for (key, value) in &info.identity {
+        dict.set(key.as_bytes().to_vec(), text_string(value));
+    }
+    dict
 }
 
 /// Text written into a SHA-256 hash instead of a string.
@@ -391,104 +400,5 @@ fn text_string(text: &str) -> Object {
             bytes.extend_from_slice(&unit.to_be_bytes());
         }
         Object::String(bytes, StringFormat::Hexadecimal)
-    }
-}
-
-/// Builds the nested outline from the headings (ISO 32000-1 §12.3.3): each heading is a child
-/// of the nearest earlier heading of a higher level.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`parents` and object ids are indexed by entry numbers below `outline.len()`"
-)]
-fn add_outline(doc: &mut lopdf::Document, layout: &LayoutDoc) {
-    if layout.outline.is_empty() {
-        return;
-    }
-    let pages: BTreeMap<u32, ObjectId> = doc.get_pages();
-    let root = doc.new_object_id();
-    let ids: Vec<ObjectId> = layout.outline.iter().map(|_| doc.new_object_id()).collect();
-    // Parent of each entry (None: the outline root).
-    let mut parents: Vec<Option<usize>> = Vec::with_capacity(ids.len());
-    let mut stack: Vec<usize> = Vec::new();
-    for (i, entry) in layout.outline.iter().enumerate() {
-        while let Some(&top) = stack.last() {
-            if layout.outline[top].level < entry.level {
-                break;
-            }
-            stack.pop();
-        }
-        parents.push(stack.last().copied());
-        stack.push(i);
-    }
-    // Each entry's children and the top-level entries, in order: built once, so the outline
-    // costs time linear in its entries (10,000 headings are 10,000 entries).
-    let mut kids_of: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
-    let mut top_level: Vec<usize> = Vec::new();
-    // Each entry's place among its siblings.
-    let mut place = vec![0usize; ids.len()];
-    for (i, parent) in parents.iter().enumerate() {
-        let siblings = match parent {
-            Some(p) => &mut kids_of[*p],
-            None => &mut top_level,
-        };
-        place[i] = siblings.len();
-        siblings.push(i);
-    }
-    let mut descendants = vec![0i64; ids.len()];
-    for i in (0..ids.len()).rev() {
-        if let Some(p) = parents[i] {
-            descendants[p] += 1 + descendants[i];
-        }
-    }
-    for (i, entry) in layout.outline.iter().enumerate() {
-        let mut d = Dictionary::new();
-        d.set("Title", text_string(&entry.title));
-        d.set(
-            "Parent",
-            Object::Reference(parents[i].map_or(root, |p| ids[p])),
-        );
-        let siblings = match parents[i] {
-            Some(p) => &kids_of[p],
-            None => &top_level,
-        };
-        let pos = place[i];
-        if pos > 0 {
-            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
-        }
-        if let Some(next) = siblings.get(pos + 1) {
-            d.set("Next", Object::Reference(ids[*next]));
-        }
-        let kids = &kids_of[i];
-        if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
-            d.set("First", Object::Reference(ids[*first]));
-            d.set("Last", Object::Reference(ids[*last]));
-            d.set("Count", Object::Integer(descendants[i]));
-        }
-        if let Some(page) = pages.get(&(entry.page as u32 + 1)) {
-            let top = layout.height.0 - entry.y.0 + 4.0;
-            d.set(
-                "Dest",
-                Object::Array(vec![
-                    Object::Reference(*page),
-                    Object::Name(b"XYZ".to_vec()),
-                    Object::Null,
-                    Object::Real(top),
-                    Object::Null,
-                ]),
-            );
-        }
-        doc.objects.insert(ids[i], Object::Dictionary(d));
-    }
-    let mut outlines = Dictionary::new();
-    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
-    if let (Some(first), Some(last)) = (top_level.first(), top_level.last()) {
-        outlines.set("First", Object::Reference(ids[*first]));
-        outlines.set("Last", Object::Reference(ids[*last]));
-    }
-    outlines.set("Count", Object::Integer(ids.len() as i64));
-    doc.objects.insert(root, Object::Dictionary(outlines));
-    if let Ok(catalog) = doc.catalog_mut() {
-        catalog.set("Outlines", Object::Reference(root));
-        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
 }
