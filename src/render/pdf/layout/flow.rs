@@ -23,7 +23,7 @@ use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
 use crate::model::{Block, Heading, Inline, List};
 use crate::render::RenderWarning;
-use crate::render::images::{self, FileSource};
+use crate::render::images::FileSource;
 
 /// Body text size in points.
 pub const BODY: f32 = 10.0;
@@ -234,6 +234,8 @@ pub struct Flow<'a> {
     pub missing: BTreeSet<char>,
     /// Image problems.
     pub warnings: Vec<RenderWarning>,
+    /// The images decoded so far, by reference and by file.
+    decoded: super::images::Decoded,
     files: &'a dyn FileSource,
     doc_relative: &'a Path,
 }
@@ -250,6 +252,7 @@ impl<'a> Flow<'a> {
             outline: Vec::new(),
             missing: BTreeSet::new(),
             warnings: Vec::new(),
+            decoded: Default::default(),
             files,
             doc_relative,
         }
@@ -704,10 +707,12 @@ impl<'a> Flow<'a> {
             flow.place_lines(&broken, x, BODY_LH);
             flow.y += Pt(PARA_GAP);
         };
-        let pixels = images::resolve(source, self.doc_relative, self.files)
-            .and_then(|image| images::decode(&image));
-        let pixels = match pixels {
-            Ok(pixels) => pixels,
+        let found = self
+            .decoded
+            .index(source, self.doc_relative, self.files, &mut self.images);
+        let pixels = match found.map(|i| self.images.get(i).map(|image| (i, &image.pixels))) {
+            Ok(Some((index, pixels))) => (index, pixels.width, pixels.height),
+            Ok(None) => return,
             Err(problem) => {
                 self.warnings.push(RenderWarning::Image {
                     source: source.to_string(),
@@ -717,17 +722,16 @@ impl<'a> Flow<'a> {
                 return;
             }
         };
+        let (index, width_px, height_px) = pixels;
         // 96 pixels to the inch, as browsers show them; never larger than the column or page.
-        let mut w = pixels.width as f32 * 0.75;
-        let mut h = pixels.height as f32 * 0.75;
+        let mut w = width_px as f32 * 0.75;
+        let mut h = height_px as f32 * 0.75;
         let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
         let scale = (width.0 / w).min(max_h / h).min(1.0);
         w *= scale;
         h *= scale;
         self.ensure(Pt(h + 6.0));
         self.y += Pt(3.0);
-        let index = self.images.len();
-        self.images.push(ImageData { pixels });
         self.push(Item::Image {
             x,
             y: self.y,

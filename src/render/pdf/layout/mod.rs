@@ -12,9 +12,11 @@
 //!
 //! - [`flow`]: blocks (paragraphs, headings, lists, code, quotes, images, rules) down the pages.
 //! - [`table`]: tables with column widths from content and a repeated header row.
+//! - [`images`]: each image file decoded once, the rendition's decoded pixels bounded.
 //! - [`page`]: the title block, the table of contents, header, footer and watermark.
 
 pub mod flow;
+pub mod images;
 pub mod page;
 pub mod table;
 
