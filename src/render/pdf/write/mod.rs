@@ -18,6 +18,7 @@
 //! are stored with Flate compression at full resolution (lossless).
 
 mod content;
+mod deflate;
 mod file;
 mod glyphs;
 mod outline;
@@ -26,7 +27,7 @@ mod syntax;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     FontId, ImageCompression, ImageOptimizationOptions, Op, ParsedFont, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, RawImage, RawImageData, RawImageFormat, Rect, TextItem, XObject,
@@ -311,10 +312,10 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
         file.encoded(first + i, &dict);
     }
     let resources = file::encode(Object::Dictionary(shared.resources));
+    let mut deflater = deflate::Deflater::default();
     for (i, page) in (0..n).zip(&layout.pages) {
         file.encoded(first + n + 2 * i, &resources);
-        let mut stream = Stream::new(Dictionary::new(), translator.contents(&page.items));
-        let _ = stream.compress();
+        let stream = deflater.stream(translator.contents(&page.items));
         file.stream(first + n + 2 * i + 1, &stream);
     }
     let (catalog_id, info_id) = (first + 3 * n, first + 3 * n + 1);
