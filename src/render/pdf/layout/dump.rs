@@ -69,6 +69,21 @@ impl Numbers {
     }
 }
 
+/// `text` as `{:?}` writes it, quoted and escaped; printable ASCII without quotes or
+/// backslashes as it is, without the formatting machinery.
+fn quoted(out: &mut impl std::fmt::Write, text: &str) {
+    let plain = text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    let _ = if plain {
+        out.write_char('"')
+            .and_then(|()| out.write_str(text))
+            .and_then(|()| out.write_char('"'))
+    } else {
+        write!(out, "{text:?}")
+    };
+}
+
 /// [`dump`], written into `out` as it goes (a long document's dump is hundreds of MB, so the
 /// writer hashes it without keeping it).
 pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
@@ -92,19 +107,15 @@ pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
                     angle,
                     ..
                 } => {
-                    let rot = if *angle == 0.0 {
-                        String::new()
-                    } else {
-                        format!(" rot={angle}")
-                    };
-                    writeln!(
-                        out,
-                        "p{p} text x={} y={} {} {}{rot} {text:?}",
-                        n(x.0),
-                        n(y.0),
-                        face.name(),
-                        sizes.get(*size, false)
-                    )
+                    let size = sizes.get(*size, false);
+                    let (x, y) = (n(x.0), n(y.0));
+                    let _ = write!(out, "p{p} text x={x} y={y} {} {size}", face.name());
+                    if *angle != 0.0 {
+                        let _ = write!(out, " rot={angle}");
+                    }
+                    let _ = out.write_char(' ');
+                    quoted(out, text);
+                    out.write_char('\n')
                 }
                 Item::Line { x1, y1, x2, y2, .. } => {
                     writeln!(
@@ -152,6 +163,23 @@ pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_quoted_as_debug_quotes_it() {
+        for text in [
+            "",
+            "plain text",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\there",
+            "é ü 漢",
+            "\u{301}x",
+        ] {
+            let mut out = String::new();
+            quoted(&mut out, text);
+            assert_eq!(out, format!("{text:?}"));
+        }
+    }
 
     #[test]
     fn kept_numbers_read_as_formatted_ones() {

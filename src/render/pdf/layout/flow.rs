@@ -35,6 +35,8 @@ const CODE_SIZE: f32 = 8.5;
 const CODE_LH: f32 = 11.5;
 const INDENT: f32 = 16.0;
 const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
+/// How many line breaks [`Flow::break_spans`] keeps.
+const KEPT_BREAKS: usize = 4;
 
 /// How much smaller superscript and subscript text is than the text around it.
 const SCRIPT_SCALE: f32 = 0.75;
@@ -236,6 +238,8 @@ pub struct Flow<'a> {
     pub warnings: Vec<RenderWarning>,
     /// The images decoded so far, by reference and by file.
     decoded: super::images::Decoded,
+    /// The last few line breaks made: the spans, the width and the lines.
+    broken: Vec<(Vec<Span>, Pt, BrokenText)>,
     files: &'a dyn FileSource,
     doc_relative: &'a Path,
 }
@@ -253,6 +257,7 @@ impl<'a> Flow<'a> {
             missing: BTreeSet::new(),
             warnings: Vec::new(),
             decoded: Default::default(),
+            broken: Vec::new(),
             files,
             doc_relative,
         }
@@ -295,9 +300,25 @@ impl<'a> Flow<'a> {
         false
     }
 
-    /// Breaks spans into lines, noting characters no face has.
+    /// Breaks spans into lines, noting characters no face has. The last few breaks are kept:
+    /// a document that repeats itself (the same heading, step or table cell again and again,
+    /// and their entries in the contents) is broken once.
     pub fn break_spans(&mut self, spans: &[Span], width: Pt) -> BrokenText {
-        let broken = break_lines(spans, width);
+        let kept = self
+            .broken
+            .iter()
+            .find(|(s, w, _)| *w == width && s.as_slice() == spans);
+        let broken = match kept {
+            Some((_, _, broken)) => broken.clone(),
+            None => {
+                let broken = break_lines(spans, width);
+                if self.broken.len() == KEPT_BREAKS {
+                    self.broken.remove(0);
+                }
+                self.broken.push((spans.to_vec(), width, broken.clone()));
+                broken
+            }
+        };
         self.missing.extend(broken.missing.iter().copied());
         broken
     }

@@ -91,9 +91,9 @@ impl Ops<'_> {
     pub(super) fn codes(&mut self, codes: impl IntoIterator<Item = u16>) -> &mut Self {
         self.out.push(b'<');
         for code in codes {
-            for byte in code.to_be_bytes() {
-                hex_byte(&mut self.out, byte);
-            }
+            let digits = [code >> 12, (code >> 8) & 15, (code >> 4) & 15, code & 15];
+            self.out
+                .extend(digits.map(|d| HEX.get(usize::from(d)).copied().unwrap_or(b'0')));
         }
         self.out.extend_from_slice(b"> ");
         self
@@ -108,12 +108,6 @@ impl Ops<'_> {
 
     pub(super) fn operator(&mut self, operator: &str) {
         self.out.extend_from_slice(operator.as_bytes());
-    }
-}
-
-fn hex_byte(out: &mut Vec<u8>, byte: u8) {
-    for nibble in [byte >> 4, byte & 15] {
-        out.push(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
     }
 }
 
