@@ -403,3 +403,72 @@ fn text_string(text: &str) -> Object {
         Object::String(bytes, StringFormat::Hexadecimal)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Paper;
+    use std::path::Path;
+
+    #[test]
+    fn ten_thousand_identical_headings_make_ten_thousand_outline_entries_and_links() {
+        let mut text = String::from("---\nid: SOP-001\ntitle: Repeats\nowner: QA\n---\n\n");
+        for _ in 0..10_000 {
+            text.push_str("## Procedure\n\nDo it.\n\n");
+        }
+        let path = Path::new("sops/repeats.md");
+        let sop = crate::doc::Sop::from_bytes(path, text.into_bytes()).expect("sop");
+        let model = crate::model::Document::parse(sop.body(), sop.body_first_line());
+        let meta = crate::render::RenderMeta::of(&sop, "", "", None);
+        let files = |_: &Path| None;
+        let laid = super::super::layout::layout(&model, &meta, &files, path, Paper::A4);
+        let pages = laid.doc.pages.len();
+        let info = DocInfo {
+            title: "Repeats".into(),
+            author: "QA".into(),
+            subject: String::new(),
+            keywords: Vec::new(),
+            date: 0,
+            lang: "en".into(),
+            identity: Vec::new(),
+        };
+        let bytes = write(laid.doc, &info).expect("writes");
+        let pdf = lopdf::Document::load_mem(&bytes).expect("reads");
+        assert_eq!(pdf.get_pages().len(), pages);
+        let catalog = pdf.catalog().expect("catalog");
+        let root = catalog.get(b"Outlines").and_then(Object::as_reference);
+        let outlines = pdf.get_dictionary(root.expect("outline")).expect("outline");
+        assert_eq!(
+            outlines.get(b"Count").and_then(Object::as_i64).ok(),
+            Some(10_000)
+        );
+        // Walk the entries: every heading is there, in order, each going to a page.
+        let mut entry = outlines.get(b"First").and_then(Object::as_reference).ok();
+        let mut seen = 0;
+        while let Some(id) = entry {
+            let d = pdf.get_dictionary(id).expect("entry");
+            assert_eq!(
+                d.get(b"Title").and_then(Object::as_str).ok(),
+                Some(&b"Procedure"[..])
+            );
+            assert!(d.get(b"Dest").is_ok());
+            seen += 1;
+            entry = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+        assert_eq!(seen, 10_000);
+        // The contents: one link a heading, each to a page of the document.
+        let links: usize = pdf
+            .page_iter()
+            .filter_map(|p| {
+                pdf.get_dictionary(p)
+                    .ok()?
+                    .get(b"Annots")
+                    .ok()?
+                    .as_array()
+                    .ok()
+            })
+            .map(Vec::len)
+            .sum();
+        assert_eq!(links, 10_000);
+    }
+}
