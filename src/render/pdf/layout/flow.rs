@@ -37,6 +37,8 @@ const INDENT: f32 = 16.0;
 const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
 /// How many line breaks [`Flow::break_spans`] keeps.
 const KEPT_BREAKS: usize = 4;
+/// The longest text (bytes) whose line break [`Flow::break_spans`] keeps.
+const KEPT_TEXT: usize = 2_000;
 
 /// How much smaller superscript and subscript text is than the text around it.
 const SCRIPT_SCALE: f32 = 0.75;
@@ -312,10 +314,13 @@ impl<'a> Flow<'a> {
             Some((_, _, broken)) => broken.clone(),
             None => {
                 let broken = break_lines(spans, width);
-                if self.broken.len() == KEPT_BREAKS {
-                    self.broken.remove(0);
+                // Only short text is kept: a long paragraph is seldom repeated.
+                if spans.iter().map(|s| s.text.len()).sum::<usize>() <= KEPT_TEXT {
+                    if self.broken.len() == KEPT_BREAKS {
+                        self.broken.remove(0);
+                    }
+                    self.broken.push((spans.to_vec(), width, broken.clone()));
                 }
-                self.broken.push((spans.to_vec(), width, broken.clone()));
                 broken
             }
         };
