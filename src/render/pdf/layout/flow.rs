@@ -103,7 +103,7 @@ impl Ctx {
         self.style(false)
     }
 
-    fn style(&self, mono: bool) -> Style {
+    pub(super) fn style(&self, mono: bool) -> Style {
         let mono = mono || self.key;
         Style {
             face: FaceId::styled(self.bold, self.italic, mono),
@@ -239,11 +239,11 @@ pub struct Flow<'a> {
     /// Image problems.
     pub warnings: Vec<RenderWarning>,
     /// The images decoded so far, by reference and by file.
-    decoded: super::images::Decoded,
+    pub(super) decoded: super::images::Decoded,
     /// The last few line breaks made: the spans, the width and the lines.
     broken: Vec<(Vec<Span>, Pt, BrokenText)>,
-    files: &'a dyn FileSource,
-    doc_relative: &'a Path,
+    pub(super) files: &'a dyn FileSource,
+    pub(super) doc_relative: &'a Path,
 }
 
 impl<'a> Flow<'a> {
@@ -716,55 +716,5 @@ impl<'a> Flow<'a> {
                 },
             );
         }
-    }
-
-    fn image(&mut self, source: &str, alt: &str, x: Pt, width: Pt) {
-        let placeholder = |flow: &mut Flow<'_>| {
-            let ctx = Ctx {
-                italic: true,
-                color: Rgb::GREY,
-                ..Ctx::body()
-            };
-            let s = vec![Span {
-                text: format!("[image: {}]", if alt.is_empty() { source } else { alt }),
-                style: ctx.style(false),
-            }];
-            let broken = flow.break_spans(&s, width);
-            flow.place_lines(&broken, x, BODY_LH);
-            flow.y += Pt(PARA_GAP);
-        };
-        let found = self
-            .decoded
-            .index(source, self.doc_relative, self.files, &mut self.images);
-        let pixels = match found.map(|i| self.images.get(i).map(|image| (i, &image.pixels))) {
-            Ok(Some((index, pixels))) => (index, pixels.width, pixels.height),
-            Ok(None) => return,
-            Err(problem) => {
-                self.warnings.push(RenderWarning::Image {
-                    source: source.to_string(),
-                    problem,
-                });
-                placeholder(self);
-                return;
-            }
-        };
-        let (index, width_px, height_px) = pixels;
-        // 96 pixels to the inch, as browsers show them; never larger than the column or page.
-        let mut w = width_px as f32 * 0.75;
-        let mut h = height_px as f32 * 0.75;
-        let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
-        let scale = (width.0 / w).min(max_h / h).min(1.0);
-        w *= scale;
-        h *= scale;
-        self.ensure(Pt(h + 6.0));
-        self.y += Pt(3.0);
-        self.push(Item::Image {
-            x,
-            y: self.y,
-            w: Pt(w),
-            h: Pt(h),
-            image: index,
-        });
-        self.y += Pt(h + 3.0 + PARA_GAP);
     }
 }

@@ -8,8 +8,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::ImageData;
+use super::flow::{BODY_LH, Ctx, Flow, PARA_GAP};
+use super::{ImageData, Item, Pt, Rgb};
+use crate::render::RenderWarning;
 use crate::render::images::{self, FileSource, ImageProblem, MAX_DECODED_BYTES};
+use crate::render::pdf::text::Span;
 
 /// What has been decoded so far.
 #[derive(Debug)]
@@ -86,6 +89,61 @@ impl Decoded {
         images.push(ImageData { pixels });
         self.by_file.insert(image.relative, index);
         Ok(index)
+    }
+}
+
+impl Flow<'_> {
+    /// An image block: the picture scaled to the column (96 pixels to the inch, never wider
+    /// than `width` or taller than the page, in points), or its alt text in grey italics with a
+    /// warning when it cannot be shown.
+    pub(super) fn image(&mut self, source: &str, alt: &str, x: Pt, width: Pt) {
+        let placeholder = |flow: &mut Flow<'_>| {
+            let ctx = Ctx {
+                italic: true,
+                color: Rgb::GREY,
+                ..Ctx::body()
+            };
+            let s = vec![Span {
+                text: format!("[image: {}]", if alt.is_empty() { source } else { alt }),
+                style: ctx.style(false),
+            }];
+            let broken = flow.break_spans(&s, width);
+            flow.place_lines(&broken, x, BODY_LH);
+            flow.y += Pt(PARA_GAP);
+        };
+        let found = self
+            .decoded
+            .index(source, self.doc_relative, self.files, &mut self.images);
+        let pixels = match found.map(|i| self.images.get(i).map(|image| (i, &image.pixels))) {
+            Ok(Some((index, pixels))) => (index, pixels.width, pixels.height),
+            Ok(None) => return,
+            Err(problem) => {
+                self.warnings.push(RenderWarning::Image {
+                    source: source.to_string(),
+                    problem,
+                });
+                placeholder(self);
+                return;
+            }
+        };
+        let (index, width_px, height_px) = pixels;
+        // 96 pixels to the inch, as browsers show them; never larger than the column or page.
+        let mut w = width_px as f32 * 0.75;
+        let mut h = height_px as f32 * 0.75;
+        let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
+        let scale = (width.0 / w).min(max_h / h).min(1.0);
+        w *= scale;
+        h *= scale;
+        self.ensure(Pt(h + 6.0));
+        self.y += Pt(3.0);
+        self.push(Item::Image {
+            x,
+            y: self.y,
+            w: Pt(w),
+            h: Pt(h),
+            image: index,
+        });
+        self.y += Pt(h + 3.0 + PARA_GAP);
     }
 }
 
