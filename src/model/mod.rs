@@ -299,6 +299,7 @@ impl<'a> Builder<'a> {
                 out.push(block);
             }
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -430,7 +431,11 @@ impl<'a> Builder<'a> {
             };
             out.push(inline);
         }
-        read_tags(out)
+        // Most runs hold one inline; a vector grown by pushing keeps room for four, and a
+        // long document has hundreds of thousands of runs (issue 13).
+        let mut out = read_tags(out);
+        out.shrink_to_fit();
+        out
     }
 }
 

@@ -251,6 +251,13 @@ pub enum ImageProblem {
         /// The decoder's words.
         reason: String,
     },
+    /// Its pixels, with those of the images the PDF already shows, would be more than
+    /// [`MAX_DECODED_BYTES`].
+    #[error(
+        "would take the decoded images of this document past {} MB",
+        MAX_DECODED_BYTES / 1_000_000
+    )]
+    TooMuchDecoded,
     /// A GIF, WebP or SVG image, which the PDF does not embed (only PNG and JPEG).
     #[error(
         "is {} image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it)",
@@ -273,6 +280,7 @@ impl ImageProblem {
                 Some("save it smaller (fewer pixels, or JPEG for a photograph)")
             }
             ImageProblem::TooManyPixels { .. } => Some("scale it down"),
+            ImageProblem::TooMuchDecoded => Some("scale the document's images down"),
             ImageProblem::NoPixels { .. }
             | ImageProblem::Truncated { .. }
             | ImageProblem::Undecodable { .. } => {
@@ -288,6 +296,14 @@ impl ImageProblem {
 /// image's memory at about 200 MB. Checked in the header, before anything is decoded, for the
 /// PDF and the HTML alike.
 pub const MAX_PIXELS: u64 = 50_000_000;
+
+/// The most bytes of decoded pixels one PDF rendition holds: 250 MB (250,000,000 bytes), an
+/// image at [`MAX_PIXELS`] (200 MB as RGBA) or about forty full-HD screenshots. Each file is
+/// decoded once however often the document shows it; an image that would go past the limit is
+/// shown as its alt text ([`ImageProblem::TooMuchDecoded`]). The PDF writer holds every image
+/// while it compresses them, with copies of the one being compressed, and a rendition stays
+/// under 1 GB (issue 13).
+pub const MAX_DECODED_BYTES: u64 = 250_000_000;
 
 /// The largest image file read: 20 MB (20,000,000 bytes), checked before the file is read. A
 /// screenshot is well under 2 MB and a 12-megapixel photograph as JPEG about 4 MB; the HTML

@@ -137,10 +137,12 @@ pub fn covered(c: char) -> bool {
 /// Whether `c` belongs to a right-to-left script (bidi class R or AL: Hebrew, Arabic, …),
 /// which the PDF rendition draws left to right and unshaped (UAX #9 is not applied).
 pub fn is_right_to_left(c: char) -> bool {
-    matches!(
-        unicode_bidi::bidi_class(c),
-        unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
-    )
+    // ASCII is left to right; asking the bidi table costs a search a character.
+    !c.is_ascii()
+        && matches!(
+            unicode_bidi::bidi_class(c),
+            unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+        )
 }
 
 fn advance_units(face: FaceId, c: char) -> Option<u16> {

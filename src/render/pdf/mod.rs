@@ -23,6 +23,8 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
     let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
     let laid = layout::layout(&doc, &job.meta, job.files, &job.doc_relative, job.paper);
     let mut warnings = RenderWarning::nesting(&doc);
+    // The model is as large as the layout again: let it go before the PDF is written.
+    drop(doc);
     warnings.extend(laid.warnings);
     let text = job.sop.source.text();
     // Offsets are located in file order, with one locator: linear in the text however many

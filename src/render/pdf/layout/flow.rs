@@ -23,7 +23,7 @@ use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
 use crate::model::{Block, Heading, Inline, List};
 use crate::render::RenderWarning;
-use crate::render::images::{self, FileSource};
+use crate::render::images::FileSource;
 
 /// Body text size in points.
 pub const BODY: f32 = 10.0;
@@ -35,6 +35,10 @@ const CODE_SIZE: f32 = 8.5;
 const CODE_LH: f32 = 11.5;
 const INDENT: f32 = 16.0;
 const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
+/// How many line breaks [`Flow::break_spans`] keeps.
+const KEPT_BREAKS: usize = 4;
+/// The longest text (bytes) whose line break [`Flow::break_spans`] keeps.
+const KEPT_TEXT: usize = 2_000;
 
 /// How much smaller superscript and subscript text is than the text around it.
 const SCRIPT_SCALE: f32 = 0.75;
@@ -99,7 +103,7 @@ impl Ctx {
         self.style(false)
     }
 
-    fn style(&self, mono: bool) -> Style {
+    pub(super) fn style(&self, mono: bool) -> Style {
         let mono = mono || self.key;
         Style {
             face: FaceId::styled(self.bold, self.italic, mono),
@@ -234,8 +238,12 @@ pub struct Flow<'a> {
     pub missing: BTreeSet<char>,
     /// Image problems.
     pub warnings: Vec<RenderWarning>,
-    files: &'a dyn FileSource,
-    doc_relative: &'a Path,
+    /// The images decoded so far, by reference and by file.
+    pub(super) decoded: super::images::Decoded,
+    /// The last few line breaks made: the spans, the width and the lines.
+    broken: Vec<(Vec<Span>, Pt, BrokenText)>,
+    pub(super) files: &'a dyn FileSource,
+    pub(super) doc_relative: &'a Path,
 }
 
 impl<'a> Flow<'a> {
@@ -250,6 +258,8 @@ impl<'a> Flow<'a> {
             outline: Vec::new(),
             missing: BTreeSet::new(),
             warnings: Vec::new(),
+            decoded: Default::default(),
+            broken: Vec::new(),
             files,
             doc_relative,
         }
@@ -269,6 +279,10 @@ impl<'a> Flow<'a> {
 
     /// Starts a new page.
     pub fn new_page(&mut self) {
+        // The finished page keeps only the room its items take (tens of thousands of pages).
+        if let Some(page) = self.pages.last_mut() {
+            page.items.shrink_to_fit();
+        }
         self.pages.push(Page::default());
         self.y = self.geo.top;
     }
@@ -288,9 +302,28 @@ impl<'a> Flow<'a> {
         false
     }
 
-    /// Breaks spans into lines, noting characters no face has.
+    /// Breaks spans into lines, noting characters no face has. The last few breaks are kept:
+    /// a document that repeats itself (the same heading, step or table cell again and again,
+    /// and their entries in the contents) is broken once.
     pub fn break_spans(&mut self, spans: &[Span], width: Pt) -> BrokenText {
-        let broken = break_lines(spans, width);
+        let kept = self
+            .broken
+            .iter()
+            .find(|(s, w, _)| *w == width && s.as_slice() == spans);
+        let broken = match kept {
+            Some((_, _, broken)) => broken.clone(),
+            None => {
+                let broken = break_lines(spans, width);
+                // Only short text is kept: a long paragraph is seldom repeated.
+                if spans.iter().map(|s| s.text.len()).sum::<usize>() <= KEPT_TEXT {
+                    if self.broken.len() == KEPT_BREAKS {
+                        self.broken.remove(0);
+                    }
+                    self.broken.push((spans.to_vec(), width, broken.clone()));
+                }
+                broken
+            }
+        };
         self.missing.extend(broken.missing.iter().copied());
         broken
     }
@@ -683,54 +716,5 @@ impl<'a> Flow<'a> {
                 },
             );
         }
-    }
-
-    fn image(&mut self, source: &str, alt: &str, x: Pt, width: Pt) {
-        let placeholder = |flow: &mut Flow<'_>| {
-            let ctx = Ctx {
-                italic: true,
-                color: Rgb::GREY,
-                ..Ctx::body()
-            };
-            let s = vec![Span {
-                text: format!("[image: {}]", if alt.is_empty() { source } else { alt }),
-                style: ctx.style(false),
-            }];
-            let broken = flow.break_spans(&s, width);
-            flow.place_lines(&broken, x, BODY_LH);
-            flow.y += Pt(PARA_GAP);
-        };
-        let pixels = images::resolve(source, self.doc_relative, self.files)
-            .and_then(|image| images::decode(&image));
-        let pixels = match pixels {
-            Ok(pixels) => pixels,
-            Err(problem) => {
-                self.warnings.push(RenderWarning::Image {
-                    source: source.to_string(),
-                    problem,
-                });
-                placeholder(self);
-                return;
-            }
-        };
-        // 96 pixels to the inch, as browsers show them; never larger than the column or page.
-        let mut w = pixels.width as f32 * 0.75;
-        let mut h = pixels.height as f32 * 0.75;
-        let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
-        let scale = (width.0 / w).min(max_h / h).min(1.0);
-        w *= scale;
-        h *= scale;
-        self.ensure(Pt(h + 6.0));
-        self.y += Pt(3.0);
-        let index = self.images.len();
-        self.images.push(ImageData { pixels });
-        self.push(Item::Image {
-            x,
-            y: self.y,
-            w: Pt(w),
-            h: Pt(h),
-            image: index,
-        });
-        self.y += Pt(h + 3.0 + PARA_GAP);
     }
 }

@@ -12,15 +12,19 @@
 //!
 //! - [`flow`]: blocks (paragraphs, headings, lists, code, quotes, images, rules) down the pages.
 //! - [`table`]: tables with column widths from content and a repeated header row.
+//! - [`images`]: each image file decoded once, the rendition's decoded pixels bounded.
 //! - [`page`]: the title block, the table of contents, header, footer and watermark.
 
+mod dump;
 pub mod flow;
+pub mod images;
 pub mod page;
 pub mod table;
 
 use std::collections::BTreeMap;
 use std::ops::{Add, AddAssign, Mul, Sub, SubAssign};
 
+pub use self::dump::{dump, dump_into};
 use super::fonts::FaceId;
 use super::text::LinkTarget;
 use crate::config::Paper;
@@ -259,74 +263,6 @@ impl Geometry {
     /// The width of the text column.
     pub fn text_width(&self) -> Pt {
         self.right - self.left
-    }
-}
-
-/// A text dump of a layout, one item a line, for tests and debugging:
-/// `p1 text x=56.7 y=90.2 Sans-Bold 14 "4. Procedure"`.
-pub fn dump(doc: &LayoutDoc) -> String {
-    let mut out = String::new();
-    dump_into(doc, &mut out);
-    out
-}
-
-/// [`dump`], written into `out` as it goes (a long document's dump is hundreds of MB, so the
-/// writer hashes it without keeping it).
-pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
-    for (n, page) in doc.pages.iter().enumerate() {
-        for item in &page.items {
-            let p = n + 1;
-            let _ = match item {
-                Item::Text {
-                    x,
-                    y,
-                    face,
-                    size,
-                    text,
-                    angle,
-                    ..
-                } => {
-                    let rot = if *angle == 0.0 {
-                        String::new()
-                    } else {
-                        format!(" rot={angle}")
-                    };
-                    writeln!(
-                        out,
-                        "p{p} text x={:.1} y={:.1} {} {size}{rot} {text:?}",
-                        x.0,
-                        y.0,
-                        face.name()
-                    )
-                }
-                Item::Line { x1, y1, x2, y2, .. } => {
-                    writeln!(
-                        out,
-                        "p{p} line {:.1},{:.1} {:.1},{:.1}",
-                        x1.0, y1.0, x2.0, y2.0
-                    )
-                }
-                Item::Rect { x, y, w, h, .. } => writeln!(
-                    out,
-                    "p{p} rect x={:.1} y={:.1} w={:.1} h={:.1}",
-                    x.0, y.0, w.0, h.0
-                ),
-                Item::Image { x, y, w, h, image } => {
-                    writeln!(
-                        out,
-                        "p{p} image {image} x={:.1} y={:.1} w={:.1} h={:.1}",
-                        x.0, y.0, w.0, h.0
-                    )
-                }
-                Item::Link { x, y, w, h, target } => {
-                    writeln!(
-                        out,
-                        "p{p} link x={:.1} y={:.1} w={:.1} h={:.1} {target:?}",
-                        x.0, y.0, w.0, h.0
-                    )
-                }
-            };
-        }
     }
 }
 

@@ -463,8 +463,11 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
         let (behind, front): (Vec<Item>, Vec<Item>) = chrome
             .into_iter()
             .partition(|i| matches!(i, Item::Text { angle, .. } if *angle != 0.0));
-        page.items = behind;
-        page.items.extend(rest);
-        page.items.extend(front);
+        // Exactly as many as there are: a long document has tens of thousands of pages.
+        let mut items = Vec::with_capacity(behind.len() + rest.len() + front.len());
+        items.extend(behind);
+        items.extend(rest);
+        items.extend(front);
+        page.items = items;
     }
 }
