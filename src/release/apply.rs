@@ -50,6 +50,19 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Ap
                 _ => render::html(&job),
             };
             let rendition = rendition.map_err(|e| e.to_string())?;
+            // An image whose content this copy of the repository lacks (Git LFS not fetched)
+            // would be missing from the released copy for good: the release stops here.
+            if let Some(source) = rendition.warnings.iter().find_map(|w| match w {
+                render::RenderWarning::Image {
+                    source,
+                    problem: crate::render::images::ImageProblem::LfsMissing,
+                } => Some(source),
+                _ => None,
+            }) {
+                return Err(format!(
+                    "the image {source} is kept in Git LFS, and its content is not in this copy of the repository, so the released copies would lack it; run  git lfs pull  and release again"
+                ));
+            }
             let shown = ws.display_path(&plan.path);
             for finding in render::findings(&sop, &shown, &rendition.warnings) {
                 let mut all = findings.borrow_mut();

@@ -727,7 +727,7 @@ fn render_names_each_image_and_character_problem_at_its_place() {
 }
 
 // Issue 13: an image that cannot be shown is named, with what is wrong with it, by `check`
-// (header and structure) and `render` (which also decodes).
+// and `render` alike (both decode PNG and JPEG).
 #[test]
 fn check_and_render_say_what_is_wrong_with_each_image() {
     let env = crate::harness::images::broken_images_repo();
@@ -740,12 +740,13 @@ fn check_and_render_say_what_is_wrong_with_each_image() {
         format!(
             "sops/a.md:17:1: warning: the image `img/cut.png` is a PNG file that ends early (truncated); {alt}: {again}\n\
              sops/a.md:19:1: warning: the image `img/zero.png` is a PNG image with no pixels (0 × 0); {alt}: {again}\n\
+             sops/a.md:21:1: warning: the image `img/damaged.png` is not a readable PNG image: it could not be decoded (corrupt deflate stream. BadZlibHeader); {alt}: {again}\n\
              sops/a.md:23:1: warning: the image `img/notes.png` is not a PNG, JPEG, GIF, WebP or SVG image; {alt}: save it as PNG or JPEG\n\
              sops/a.md:25:1: warning: the image `img/huge.png` is 2,147,483,648 bytes, more than the 20 MB (20,000,000 bytes) an image may be; {alt}: save it smaller (fewer pixels, or JPEG for a photograph)\n\
              sops/a.md:29:1: warning: the image `img/cut.jpg` is a JPEG file that ends early (truncated); {alt}: {again}\n"
         )
     );
-    assert_eq!(check.stderr, "checked 1 SOP: 0 errors, 5 warnings\n");
+    assert_eq!(check.stderr, "checked 1 SOP: 0 errors, 6 warnings\n");
 
     let render = env.run(&["render"]);
     render.expect_code(0);
@@ -765,6 +766,45 @@ fn check_and_render_say_what_is_wrong_with_each_image() {
         )
     );
     assert_eq!(render.stderr, "");
+}
+
+// Issue 13 item 8: a truncated GIF or WebP and an SVG of no size are named too (the HTML
+// would show nothing where they are).
+#[test]
+fn check_names_a_cut_gif_or_webp_and_an_svg_of_no_size() {
+    let env = TestEnv::repo();
+    let gif = b"GIF89a\x02\x00\x02\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff,\x00\x00\x00\x00\x02\x00\x02\x00\x00\x02\x02D\x01\x00;";
+    env.write("sops/img/ok.gif", gif.as_slice());
+    env.write("sops/img/cut.gif", &gif[..gif.len() - 6]);
+    let mut webp =
+        b"RIFF\x40\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x01\x00\x00"
+            .to_vec();
+    webp.truncate(30);
+    env.write("sops/img/cut.webp", &webp);
+    env.write(
+        "sops/img/none.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\"></svg>\n",
+    );
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\n![ok](img/ok.gif)\n\n![cut](img/cut.gif)\n\n![cut webp](img/cut.webp)\n\n![none](img/none.svg)\n",
+            sop("SOP-1", "Alpha")
+        ),
+    );
+    env.commit("Add");
+    let check = env.run(&["check"]);
+    check.expect_code(0);
+    let alt = "renditions show its alt text instead";
+    let again = "save it again from the program that made it";
+    assert_eq!(
+        check.stdout,
+        format!(
+            "sops/a.md:17:1: warning: the image `img/cut.gif` is a GIF file that ends early (truncated); {alt}: {again}\n\
+             sops/a.md:19:1: warning: the image `img/cut.webp` is a WebP file that ends early (truncated); {alt}: {again}\n\
+             sops/a.md:21:1: warning: the image `img/none.svg` is an SVG image with no pixels (0 × 0); {alt}: {again}\n"
+        )
+    );
 }
 
 #[test]

@@ -160,3 +160,59 @@ fn publish_puts_only_the_copies_a_release_recorded_on_the_site() {
     verify.expect_code(0);
     assert!(verify.stdout.contains(", genuine: "), "{}", verify.stdout);
 }
+
+// Fresh-user trial (issue 14): in a clone made without LFS content the work tree holds the
+// pointer: check called it "not a PNG", and release recorded a version without its image.
+#[test]
+fn a_clone_without_lfs_content_names_the_pointer_and_release_waits_for_git_lfs_pull() {
+    let env = TestEnv::new();
+    let png_path = env.path("../panel.png");
+    std::fs::write(&png_path, png()).expect("png");
+    env.script(
+        "cases/B40-lfs-images.sh",
+        &[
+            &env.path("b40").display().to_string(),
+            &png_path.display().to_string(),
+        ],
+    );
+    let mut clone = env.command("git");
+    clone
+        .args(["clone", "-q", "b40/repo", "clone"])
+        .env("GIT_LFS_SKIP_SMUDGE", "1");
+    assert!(clone.status().expect("git clone").success());
+    let repo = env.path("clone");
+    let check = env.run_in(&repo, &["check"], &[]);
+    check.expect_code(0);
+    assert!(
+        check.stdout.contains("warning: the image `img/panel.png` is kept in Git LFS, and its content is not in this copy of the repository; renditions show its alt text instead: run  git lfs pull  to fetch it\n"),
+        "{}",
+        check.stdout
+    );
+    let sop = repo.join("sops/SOP-040.md");
+    let text = std::fs::read_to_string(&sop).expect("sop");
+    std::fs::write(
+        &sop,
+        text.replace("start position", "start position (lamp on)"),
+    )
+    .expect("edit");
+    let mut commit = env.command("git");
+    commit
+        .current_dir(&repo)
+        .args(["commit", "-qam", "Edit"])
+        .envs(crate::harness::DANA);
+    assert!(commit.status().expect("git").success());
+    let head = env.git(&["-C", "clone", "rev-parse", "HEAD"]);
+    let release = env.run_in(
+        &repo,
+        &["release", "--patch", "-m", "Lamp"],
+        &crate::harness::DANA,
+    );
+    release.expect_code(1);
+    assert!(
+        release.stderr.contains("the image img/panel.png is kept in Git LFS, and its content is not in this copy of the repository, so the released copies would lack it; run  git lfs pull  and release again"),
+        "{}",
+        release.stderr
+    );
+    assert_eq!(env.git(&["-C", "clone", "rev-parse", "HEAD"]), head);
+    assert_eq!(env.git(&["-C", "clone", "tag", "-l", "SOP-040/v1.0.1"]), "");
+}

@@ -117,7 +117,21 @@ impl FileSource for WorkTree {
     }
 
     fn read_at_most(&self, relative: &Path, max: u64) -> Option<Capped> {
-        crate::fsx::read_at_most(&self.inside(relative)?, max).ok()
+        let read = crate::fsx::read_at_most(&self.inside(relative)?, max).ok()?;
+        // A Git LFS pointer where the file should be (a clone made without LFS content): the
+        // image is not here ([`FileSource::lfs_missing`] says so).
+        match &read {
+            Capped::Read(bytes) if crate::repo::lfs::Pointer::parse(bytes).is_some() => None,
+            _ => Some(read),
+        }
+    }
+
+    fn lfs_missing(&self, relative: &Path) -> bool {
+        self.inside(relative)
+            .and_then(|path| crate::fsx::read_at_most(&path, 1024).ok())
+            .is_some_and(|read| {
+                matches!(read, Capped::Read(bytes) if crate::repo::lfs::Pointer::parse(&bytes).is_some())
+            })
     }
 
     fn leads_outside(&self, relative: &Path) -> bool {
@@ -383,11 +397,27 @@ pub fn resolve(
 /// What is wrong with the image file at `path` (already known to exist inside the repository),
 /// from its header and structure, as [`resolve`] finds it; `None` when nothing is.
 pub fn inspect_file(path: &Path) -> Option<ImageProblem> {
-    match crate::fsx::read_at_most(path, MAX_BYTES) {
-        Ok(Capped::Read(bytes)) => probe::examine(&bytes).err(),
-        Ok(Capped::TooLarge { bytes }) => Some(ImageProblem::TooManyBytes { bytes }),
-        Err(_) => Some(ImageProblem::Missing),
+    let bytes = match crate::fsx::read_at_most(path, MAX_BYTES) {
+        Ok(Capped::Read(bytes)) => bytes,
+        Ok(Capped::TooLarge { bytes }) => return Some(ImageProblem::TooManyBytes { bytes }),
+        Err(_) => return Some(ImageProblem::Missing),
+    };
+    // A Git LFS pointer in the work tree: the image itself was not fetched.
+    if crate::repo::lfs::Pointer::parse(&bytes).is_some() {
+        return Some(ImageProblem::LfsMissing);
     }
+    let (format, size) = match probe::examine(&bytes) {
+        Ok(found) => found,
+        Err(problem) => return Some(problem),
+    };
+    // Whole but not decodable (a damaged PNG or JPEG): found here as the renditions find it.
+    let image = Image {
+        relative: path.to_path_buf(),
+        format,
+        bytes,
+        size,
+    };
+    pixels::verify(&image).err()
 }
 
 #[cfg(test)]

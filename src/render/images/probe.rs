@@ -22,10 +22,12 @@ pub(super) fn examine(bytes: &[u8]) -> Result<(Format, Option<(u32, u32)>), Imag
     let format = detect(bytes).ok_or(ImageProblem::NotAnImage)?;
     let mut size = None;
     let whole = match format {
-        Format::Svg => return Ok((format, None)),
+        Format::Svg => return svg(bytes).map(|()| (format, None)),
         Format::Png => png(bytes, &mut size),
         Format::Jpeg => jpeg(bytes, &mut size),
-        Format::Gif | Format::WebP => header_size(format, bytes).map(|s| size = Some(s)),
+        Format::Gif | Format::WebP => header_size(format, bytes)
+            .map(|s| size = Some(s))
+            .and_then(|()| ends_whole(format, bytes)),
     };
     if let Some((width, height)) = size {
         if width == 0 || height == 0 {
@@ -228,6 +230,56 @@ fn jpeg(bytes: &[u8], size: &mut Option<(u32, u32)>) -> Result<(), ImageProblem>
             }
         }
     }
+}
+
+/// A GIF ends with its trailer byte `;` (GIF89a, section 27); a WebP's RIFF header gives its
+/// length (RIFF: the chunk size at bytes 4–7, little-endian, after the first 8 bytes). A file
+/// shorter than that was cut short.
+fn ends_whole(format: Format, bytes: &[u8]) -> Result<(), ImageProblem> {
+    let whole = match format {
+        Format::Gif => bytes.last() == Some(&0x3B),
+        Format::WebP => bytes
+            .get(4..8)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes)
+            .is_some_and(|n| bytes.len() as u64 >= u64::from(n) + 8),
+        _ => true,
+    };
+    if whole {
+        Ok(())
+    } else {
+        Err(ImageProblem::Truncated { format })
+    }
+}
+
+/// An SVG whose root element gives a width or height of 0 shows nothing.
+fn svg(bytes: &[u8]) -> Result<(), ImageProblem> {
+    let text = String::from_utf8_lossy(bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes));
+    let Some(start) = text.find("<svg") else {
+        return Ok(());
+    };
+    let root = text
+        .get(start..)
+        .and_then(|t| t.split_once('>'))
+        .map_or("", |(tag, _)| tag);
+    let number = |name: &str| -> Option<f64> {
+        let at = root.find(&format!(" {name}="))? + name.len() + 2;
+        let value = root.get(at..)?.trim_start_matches(['"', '\'']);
+        let digits: String = value
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        digits.parse().ok()
+    };
+    let (width, height) = (number("width"), number("height"));
+    if width == Some(0.0) || height == Some(0.0) {
+        return Err(ImageProblem::NoPixels {
+            format: Format::Svg,
+            width: width.map_or(0, |w| w as u32),
+            height: height.map_or(0, |h| h as u32),
+        });
+    }
+    Ok(())
 }
 
 /// The size in a GIF or WebP header.
