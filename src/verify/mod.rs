@@ -181,7 +181,7 @@ pub struct Report {
     /// what the records say.
     pub current: Vec<Problem>,
     /// Changes to the signers registry that no registered person signed, while signatures are
-    /// required ([`crate::people::history`]).
+    /// required ([`mod@crate::people::history`]).
     pub registry: Vec<Problem>,
 }
 

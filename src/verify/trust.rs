@@ -75,7 +75,7 @@ impl Trust {
     }
 
     /// The trust of the repository `ws`: the registry from the first commit whose settings
-    /// required signatures on ([`crate::people::history`]), whatever the working copy or a
+    /// required signatures on ([`mod@crate::people::history`]), whatever the working copy or a
     /// later commit says; git's allowed signers before it, and when no commit ever did.
     pub fn of(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
         Trust::from_history(repo, crate::people::history(ws).unwrap_or_default())

@@ -10,8 +10,8 @@
 //! Its memory does not grow with the pages (issue 13): printpdf makes what is shared by every
 //! page (the embedded font subsets, the images, the catalog and document information) from a
 //! document of one page that shows each character once, and the pages are then translated
-//! ([`content`]), compressed and written ([`file`]) one at a time, with the nested outline
-//! ([`outline`]) after them. The bytes are the ones printpdf and lopdf write for the whole
+//! (`content.rs`), compressed and written ([`file`]) one at a time, with the nested outline
+//! (`outline.rs`) after them. The bytes are the ones printpdf and lopdf write for the whole
 //! document at once.
 //!
 //! Fonts are embedded as subsets (printpdf's `text_layout` feature, through allsorts); images
