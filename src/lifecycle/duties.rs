@@ -102,8 +102,8 @@ pub struct Duties {
 }
 
 /// The people who changed `sop` (at `relative` in the work tree) since its last release, told
-/// apart as `people` tells them (after they were noted there, with the keys of
-/// the SSH keys their commits are signed with). An unreadable history gives no one.
+/// apart as `people` tells them (after noting there the SSH keys their commits are signed
+/// with). An unreadable history gives no one.
 pub fn authors(ws: &Workspace, sop: &Sop, relative: &Path, people: &mut People) -> Authors {
     let mut authors = Authors::new();
     let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
