@@ -33,6 +33,23 @@ pub struct Outside {
     pub through_link: bool,
 }
 
+/// What to do about an `out` setting that may not receive renditions, in a document owner's
+/// words (what `check`, `release`, `render` and `publish` all say; the command line adds how to
+/// write elsewhere with `-o`).
+pub fn out_setting_fix(error: &OutputDirError) -> String {
+    match error {
+        OutputDirError::OutsideRepository(outside) if outside.through_link => format!(
+            "`{}` leads out of the repository through a symbolic link: make the linked folder an ordinary folder (delete the link), or set `out` to another folder inside the repository",
+            outside.shown.display()
+        ),
+        OutputDirError::OutsideRepository(_) => {
+            "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\""
+                .to_string()
+        }
+        _ => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+    }
+}
+
 impl Outside {
     /// The refusal with `subject` (which names the path) in front: "`subject` is outside the
     /// repository", or "`subject` leads outside the repository through a symbolic link (to

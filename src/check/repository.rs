@@ -109,12 +109,10 @@ pub(crate) fn settings_line(ws: &Workspace, key: &str) -> (PathBuf, Location) {
 /// ([`crate::paths::output_setting`]), so `check` says so before a release is refused.
 pub fn bad_out_setting(ws: &Workspace) -> Option<Finding> {
     let error = crate::paths::output_setting(ws).err()?;
-    let advice = match error {
-        crate::paths::OutputDirError::OutsideRepository(_) => {
-            "set `out` to a folder inside the repository, e.g. out = \"dist\", and give a folder elsewhere on the command line with -o"
-        }
-        _ => "set `out` to a folder of its own, e.g. out = \"dist\"",
-    };
+    let mut advice = crate::paths::out_setting_fix(&error);
+    if matches!(error, crate::paths::OutputDirError::OutsideRepository(_)) {
+        advice.push_str("; give a folder elsewhere on the command line with -o");
+    }
     let (path, location) = settings_line(ws, "out");
     Some(Finding::error(path, location, format!("{error}; {advice}")))
 }

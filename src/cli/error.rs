@@ -270,11 +270,12 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::NothingChanged { .. } => "edit the document first; a release records a change".to_string(),
         Refusal::NoBump { .. } => "e.g.  sopctl release --minor -m \"What changed and why\"".to_string(),
         Refusal::BadTagName(_) => "choose another version, or change `tag_format` in sopctl.toml, e.g.  tag_format = \"{id}/v{version}\"".to_string(),
-        Refusal::BadOutputFolder(OutputDirError::OutsideRepository(outside)) => format!(
-            "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {}",
+        Refusal::BadOutputFolder(e @ OutputDirError::OutsideRepository(outside)) => format!(
+            "{}; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {}",
+            crate::paths::out_setting_fix(e),
             shell::quote_path(&outside.target)
         ),
-        Refusal::BadOutputFolder(_) => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+        Refusal::BadOutputFolder(e) => crate::paths::out_setting_fix(e),
         Refusal::TemplateOutside(_) => TEMPLATE_OUTSIDE_HINT.to_string(),
         Refusal::CannotBump { .. } => "bump a smaller part (--minor or --patch), or give the new version with  --set-version".to_string(),
         Refusal::NotHigher { latest, .. } => format!("choose a version above {latest}, or use --major, --minor or --patch"),

@@ -174,7 +174,7 @@ fn an_out_setting_pointing_into_the_sops_is_refused_by_release_with_nothing_chan
     check.expect_code(1);
     assert_eq!(
         check.stdout,
-        "sopctl.toml:1:1: error: the output folder sops is where the SOPs are kept (sops/); set `out` to a folder of its own, e.g. out = \"dist\"\n"
+        "sopctl.toml:1:1: error: the output folder sops is where the SOPs are kept (sops/); set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"\n"
     );
     let before = env.snapshot();
     let run = env.run(&["release", "-m", "First"]);
@@ -466,19 +466,26 @@ fn an_out_setting_outside_the_repository_is_refused_and_dash_o_still_writes_ther
         env.write("sopctl.toml", format!("out = \"{setting}\"\n"));
         env.commit("Set out");
         let error = format!("the output folder {setting} (`out` in sopctl.toml) {problem}");
+        // A link names itself as the cause (the trial's user had `out = "dist"` already).
+        let fix = if setting == "published/site" {
+            "`published/site` leads out of the repository through a symbolic link: make the linked folder an ordinary folder (delete the link), or set `out` to another folder inside the repository".to_string()
+        } else {
+            "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\""
+                .to_string()
+        };
         let check = env.run(&["check"]);
         check.expect_code(1);
         assert_eq!(
             check.stdout,
             format!(
-                "sopctl.toml:1:1: error: {error}; set `out` to a folder inside the repository, e.g. out = \"dist\", and give a folder elsewhere on the command line with -o\n"
+                "sopctl.toml:1:1: error: {error}; {fix}; give a folder elsewhere on the command line with -o\n"
             )
         );
         for command in ["render", "publish"] {
             assert_eq!(
                 refused(&env, &[command], 1),
                 format!(
-                    "error: {error}\nhint: set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to write elsewhere, give the folder on the command line:  sopctl {command} -o {target}\n"
+                    "error: {error}\nhint: {fix}; to write elsewhere, give the folder on the command line:  sopctl {command} -o {target}\n"
                 ),
                 "{setting}"
             );
@@ -486,7 +493,7 @@ fn an_out_setting_outside_the_repository_is_refused_and_dash_o_still_writes_ther
         assert_eq!(
             refused(&env, &["release", "-m", "First"], 1),
             format!(
-                "error: SOP-1 cannot be released (1 problem); nothing was changed\n  1. {error}\n     hint: set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {target}\n"
+                "error: SOP-1 cannot be released (1 problem); nothing was changed\n  1. {error}\n     hint: {fix}; to put renditions elsewhere, release with --no-render, then run  sopctl publish -o {target}\n"
             )
         );
         assert!(!elsewhere.exists(), "{setting}: wrote outside");

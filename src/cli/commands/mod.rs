@@ -56,12 +56,13 @@ pub(crate) fn output_folder(
         return Ok(out);
     }
     crate::paths::output_setting(ws).map_err(|e| {
+        let fix = crate::paths::out_setting_fix(&e);
         let hint = match &e {
             OutputDirError::OutsideRepository(outside) => format!(
-                "set `out` in sopctl.toml to a folder inside the repository, e.g.  out = \"dist\"; to write elsewhere, give the folder on the command line:  sopctl {command} -o {}",
+                "{fix}; to write elsewhere, give the folder on the command line:  sopctl {command} -o {}",
                 crate::shell::quote_path(&outside.target)
             ),
-            _ => "set `out` in sopctl.toml to a folder of its own, e.g.  out = \"dist\"".to_string(),
+            _ => fix,
         };
         CliError::new(e.to_string()).hint(hint)
     })
