@@ -28,7 +28,7 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
     let Some(latest) = releases.latest() else {
         return findings;
     };
-    findings.extend(version_behind(sop, latest));
+    findings.extend(version_behind(repo, sop, latest));
     findings.extend(table_against_records(sop, &releases));
     findings
 }
@@ -77,17 +77,29 @@ fn review_overdue(ws: &Workspace, sop: &Sop) -> Option<Finding> {
 }
 
 /// An error at `version` when it is below the last release.
-fn version_behind(sop: &Sop, latest: &ReleaseRecord) -> Option<Finding> {
+fn version_behind(repo: &Repo, sop: &Sop, latest: &ReleaseRecord) -> Option<Finding> {
     let version = sop
         .metadata
         .version
         .as_ref()
         .filter(|v| **v < latest.version)?;
+    // A release made on another branch: this branch has not got it yet.
+    let elsewhere = repo
+        .head_commit()
+        .is_some_and(|head| !repo.is_ancestor(&latest.commit, &head));
+    let how = if elsewhere {
+        format!(
+            ", which was made on another branch: bring that branch in (git merge) before releasing from this one, or release from it; `git branch --contains {}` names it",
+            crate::shell::quote(&latest.tag)
+        )
+    } else {
+        String::new()
+    };
     Some(Finding::error(
         sop.path(),
         value_place(sop, "version"),
         format!(
-            "the version {version} is older than the last release {} (tag {})",
+            "the version {version} is older than the last release {} (tag {}){how}",
             latest.version, latest.tag
         ),
     ))

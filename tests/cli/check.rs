@@ -291,3 +291,26 @@ fn a_docs_folder_that_does_not_exist_is_named_with_the_setting_to_fix() {
         list.stderr
     );
 }
+
+// Issue 13 trial: a release made on another branch made `check` on main say only that the
+// version is older than the last release.
+#[test]
+fn a_release_made_on_another_branch_is_named_as_such() {
+    let env = crate::harness::released_sop();
+    env.git(&["switch", "-q", "-c", "other"]);
+    env.write(
+        "sops/a.md",
+        env.read("sops/a.md").replace("Why.", "Why not."),
+    );
+    env.commit("Edit on another branch");
+    env.run(&["release", "--minor", "-m", "Other"])
+        .expect_code(0);
+    env.git(&["switch", "-q", "-"]);
+    let run = env.run(&["check"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("error: the version 1.0 is older than the last release 1.1 (tag SOP-1/v1.1.0), which was made on another branch: bring that branch in (git merge) before releasing from this one, or release from it; `git branch --contains SOP-1/v1.1.0` names it\n"),
+        "{}",
+        run.stdout
+    );
+}
