@@ -319,11 +319,7 @@ pub fn publish_shard(
     for result in results {
         let done = result?;
         report.written.extend(done.written);
-        for finding in done.findings {
-            if !report.findings.contains(&finding) {
-                report.findings.push(finding);
-            }
-        }
+        crate::doc::finding::extend_unique(&mut report.findings, done.findings);
         report.rendered += done.rendered;
         report.kept += done.kept;
     }
@@ -573,11 +569,10 @@ fn render_version(
             render::RenderError::Template(t) => PublishError::Template(t),
             render::RenderError::Pdf(p) => PublishError::Render(p),
         })?;
-        for finding in render::findings(&sop, &shown, &rendition.warnings) {
-            if !done.findings.contains(&finding) {
-                done.findings.push(finding);
-            }
-        }
+        crate::doc::finding::extend_unique(
+            &mut done.findings,
+            render::findings(&sop, &shown, &rendition.warnings),
+        );
         if !is_recorded(&rendition.bytes) {
             let what = format!(
                 "the {} of {id} {} made now is not the copy its release recorded",

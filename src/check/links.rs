@@ -26,6 +26,9 @@ pub(crate) fn check_references(
     let doc_dir = path.parent().unwrap_or(Path::new("."));
     let anchors: HashSet<&str> = body.headings.iter().map(|h| h.anchor.as_str()).collect();
     let mut suggest = Budgeted::new(body.headings.iter().map(|h| h.anchor.as_str()));
+    // Each file is looked at (and an image decoded) once, however often it is referenced.
+    let mut files: std::collections::HashMap<(&str, bool), Option<Problem>> =
+        std::collections::HashMap::new();
     for r in &body.references {
         let what = if r.is_image { "image" } else { "link" };
         let target = r.target.trim();
@@ -41,7 +44,10 @@ pub(crate) fn check_references(
         } else if let Some(problem) = scheme_problem(target, r.is_image) {
             problem
         } else {
-            file_problem(target, r.is_image, doc_dir, repo_root)
+            files
+                .entry((target, r.is_image))
+                .or_insert_with(|| file_problem(target, r.is_image, doc_dir, repo_root))
+                .clone()
         };
         if let Some((severity, message)) = problem {
             findings.push(Finding {

@@ -76,3 +76,22 @@ impl fmt::Display for Finding {
         )
     }
 }
+
+/// Appends to `list` each finding of `more` that it does not hold yet, in order, in one pass
+/// (a right-to-left SOP gives a warning per line: comparing each with all before was quadratic).
+pub fn extend_unique(list: &mut Vec<Finding>, more: impl IntoIterator<Item = Finding>) {
+    let key = |f: &Finding| {
+        (
+            f.path.clone(),
+            f.location.line,
+            f.location.column,
+            f.message.clone(),
+        )
+    };
+    let mut seen: std::collections::HashSet<_> = list.iter().map(key).collect();
+    for finding in more {
+        if seen.insert(key(&finding)) {
+            list.push(finding);
+        }
+    }
+}

@@ -64,12 +64,10 @@ pub fn apply(ws: &Workspace, plan: &ReleasePlan, lock: &RecordLock) -> Result<Ap
                 ));
             }
             let shown = ws.display_path(&plan.path);
-            for finding in render::findings(&sop, &shown, &rendition.warnings) {
-                let mut all = findings.borrow_mut();
-                if !all.contains(&finding) {
-                    all.push(finding);
-                }
-            }
+            crate::doc::finding::extend_unique(
+                &mut findings.borrow_mut(),
+                render::findings(&sop, &shown, &rendition.warnings),
+            );
             files.push((path.clone(), rendition.bytes));
         }
         Ok(files)

@@ -53,6 +53,13 @@ pub(crate) struct BodyWriter<'a> {
     pub(crate) files: &'a dyn FileSource,
     pub(crate) warnings: Vec<RenderWarning>,
     pub(crate) out: String,
+    /// Each image read and checked once: its media type and base64 text, or what is wrong.
+    pub(crate) images: std::collections::HashMap<
+        String,
+        Result<std::rc::Rc<(String, String)>, images::ImageProblem>,
+    >,
+    /// Bytes of image files embedded so far, each time shown ([`images::MAX_HTML_EMBEDDED_BYTES`]).
+    pub(crate) embedded: u64,
 }
 
 impl BodyWriter<'_> {
@@ -281,11 +288,30 @@ impl BodyWriter<'_> {
     }
 
     fn image(&mut self, source: &str, title: &str, alt: &str) {
-        let resolved = images::resolve(source, &self.job.doc_relative, self.files)
-            .and_then(|image| images::verify(&image).map(|()| image));
+        let (job, files) = (self.job, self.files);
+        let resolved = self
+            .images
+            .entry(source.to_string())
+            .or_insert_with(|| {
+                images::resolve(source, &job.doc_relative, files)
+                    .and_then(|image| images::verify(&image).map(|()| image))
+                    .map(|image| {
+                        let data = base64::engine::general_purpose::STANDARD.encode(&image.bytes);
+                        std::rc::Rc::new((image.format.media_type().to_string(), data))
+                    })
+            })
+            .clone()
+            .and_then(|image| {
+                let size = image.1.len() as u64;
+                if self.embedded + size > images::MAX_HTML_EMBEDDED_BYTES {
+                    return Err(images::ImageProblem::TooMuchEmbedded);
+                }
+                self.embedded += size;
+                Ok(image)
+            });
         match resolved {
             Ok(image) => {
-                let data = base64::engine::general_purpose::STANDARD.encode(&image.bytes);
+                let (media_type, data) = &*image;
                 let title = if title.is_empty() {
                     String::new()
                 } else {
@@ -293,8 +319,7 @@ impl BodyWriter<'_> {
                 };
                 let _ = write!(
                     self.out,
-                    "<img src=\"data:{};base64,{data}\" alt=\"{}\"{title}>",
-                    image.format.media_type(),
+                    "<img src=\"data:{media_type};base64,{data}\" alt=\"{}\"{title}>",
                     escape(alt)
                 );
             }
@@ -383,5 +408,68 @@ mod tests {
             out.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\">"),
             "{out}"
         );
+    }
+
+    /// A PNG of 2 × 2 pixels, and how often a source read it.
+    struct Counting {
+        png: Vec<u8>,
+        reads: std::cell::Cell<usize>,
+    }
+
+    impl FileSource for Counting {
+        fn read(&self, _relative: &std::path::Path) -> Option<Vec<u8>> {
+            self.reads.set(self.reads.get() + 1);
+            Some(self.png.clone())
+        }
+    }
+
+    #[test]
+    fn an_image_is_read_once_and_the_page_carries_at_most_the_limit() {
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_raw(2, 2, vec![9; 12])
+            .expect("pixels")
+            .write_to(&mut png, image::ImageFormat::Png)
+            .expect("encode");
+        let files = Counting {
+            png: png.into_inner(),
+            reads: std::cell::Cell::new(0),
+        };
+        let sop = crate::doc::Sop::from_bytes(
+            std::path::Path::new("a.md"),
+            b"---\nid: A\n---\n![x](x.png)\n".to_vec(),
+        )
+        .expect("sop");
+        let settings = crate::render::RenderSettings::default();
+        let job = RenderJob::new(&settings, &sop, "a.md".into(), &files, None);
+        let mut writer = BodyWriter {
+            job: &job,
+            files: &files,
+            warnings: Vec::new(),
+            out: String::new(),
+            images: Default::default(),
+            embedded: 0,
+        };
+        for _ in 0..100 {
+            writer.image("x.png", "", "x");
+        }
+        assert_eq!(files.reads.get(), 1);
+        assert_eq!(
+            writer
+                .out
+                .matches("<img src=\"data:image/png;base64,")
+                .count(),
+            100
+        );
+        // Near the limit, the next copy is its alt text, with the reason.
+        writer.embedded = images::MAX_HTML_EMBEDDED_BYTES - 1;
+        writer.image("x.png", "", "x");
+        assert!(writer.out.ends_with("[image: x]</span>"), "{}", writer.out);
+        assert!(matches!(
+            writer.warnings.as_slice(),
+            [RenderWarning::Image {
+                problem: images::ImageProblem::TooMuchEmbedded,
+                ..
+            }]
+        ));
     }
 }

@@ -375,6 +375,8 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         files: job.files,
         warnings: Vec::new(),
         out: String::new(),
+        images: Default::default(),
+        embedded: 0,
     };
     writer.document(&doc);
     let body = if job.allow_html {
@@ -532,6 +534,8 @@ pub fn findings(
         first_image.entry(r.target.as_str()).or_insert(r.location);
     }
     let mut out: Vec<Finding> = Vec::new();
+    // Each finding once, in one pass (a right-to-left SOP gives one warning per line).
+    let mut seen = std::collections::HashSet::new();
     for w in warnings {
         let (location, error) = match w {
             RenderWarning::Image { source, problem } => (
@@ -573,7 +577,11 @@ pub fn findings(
             ),
             _ => Finding::warning(shown, location, w.to_string()),
         };
-        if !out.contains(&finding) {
+        if seen.insert((
+            finding.location.line,
+            finding.location.column,
+            finding.message.clone(),
+        )) {
             out.push(finding);
         }
     }

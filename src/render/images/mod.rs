@@ -272,6 +272,13 @@ pub enum ImageProblem {
         MAX_DECODED_BYTES / 1_000_000
     )]
     TooMuchDecoded,
+    /// With the images the HTML already carries, more than [`MAX_HTML_EMBEDDED_BYTES`] (each
+    /// reference carries its own copy: an HTML page cannot share one).
+    #[error(
+        "would take the images this HTML page carries past {} MB (each time an image is shown, the page carries it again)",
+        MAX_HTML_EMBEDDED_BYTES / 1_000_000
+    )]
+    TooMuchEmbedded,
     /// A GIF, WebP or SVG image, which the PDF does not embed (only PNG and JPEG).
     #[error(
         "is {} image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it)",
@@ -295,6 +302,9 @@ impl ImageProblem {
             }
             ImageProblem::TooManyPixels { .. } => Some("scale it down"),
             ImageProblem::TooMuchDecoded => Some("scale the document's images down"),
+            ImageProblem::TooMuchEmbedded => {
+                Some("show each large image once, and scale the document's images down")
+            }
             ImageProblem::NoPixels { .. }
             | ImageProblem::Truncated { .. }
             | ImageProblem::Undecodable { .. } => {
@@ -318,6 +328,12 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// while it compresses them, with copies of the one being compressed, and a rendition stays
 /// under 1 GB (issue 13).
 pub const MAX_DECODED_BYTES: u64 = 250_000_000;
+
+/// The most bytes of image files one HTML rendition embeds, counting each time an image is
+/// shown (an HTML page carries an image in every `<img>` that shows it, as base64, a third
+/// larger): 100 MB (100,000,000 bytes), so that a page stays well under 1 GB to make and to
+/// open (issue 13).
+pub const MAX_HTML_EMBEDDED_BYTES: u64 = 100_000_000;
 
 /// The largest image file read: 20 MB (20,000,000 bytes), checked before the file is read. A
 /// screenshot is well under 2 MB and a 12-megapixel photograph as JPEG about 4 MB; the HTML
