@@ -383,3 +383,29 @@ fn images_that_cannot_be_shown_are_their_alt_text_in_the_html() {
         html.len()
     );
 }
+
+// Break-it trial (issue 13): an image inside a sentence or a table cell became its alt text in
+// the PDF without a word.
+#[test]
+fn an_image_inside_text_is_named_where_the_pdf_shows_its_alt_text() {
+    let env = TestEnv::repo();
+    env.write("sops/img/ok.png", crate::harness::images::png(3, 2));
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\nStep ![inline](img/ok.png) here.\n\n| Step | Picture |\n| --- | --- |\n| 1 | ![cell](img/ok.png) |\n\n![alone](img/ok.png)\n",
+            sop("SOP-1", "Alpha")
+        ),
+    );
+    env.commit("Add");
+    let run = env.run(&["render", "--format", "pdf"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "sops/a.md:15:6: warning: the image `img/ok.png` is inside a line of text (a sentence, a heading or a table cell), where the PDF shows its alt text (the HTML shows it); its alt text is shown instead: for the PDF to show it, put the image in a paragraph of its own\ndist/drafts/SOP-1/SOP-1-working-copy.pdf\n"
+    );
+    // The HTML shows all three.
+    env.run(&["render", "--format", "html"]).expect_code(0);
+    let html = env.read("dist/drafts/SOP-1/SOP-1-working-copy.html");
+    assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), 3);
+}

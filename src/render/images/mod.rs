@@ -279,6 +279,12 @@ pub enum ImageProblem {
         MAX_HTML_EMBEDDED_BYTES / 1_000_000
     )]
     TooMuchEmbedded,
+    /// Inside a sentence, a heading or a table cell, where the PDF shows an image's alt text
+    /// (it draws images in a paragraph of their own; the HTML shows it in place).
+    #[error(
+        "is inside a line of text (a sentence, a heading or a table cell), where the PDF shows its alt text (the HTML shows it)"
+    )]
+    InText,
     /// A GIF, WebP or SVG image, which the PDF does not embed (only PNG and JPEG).
     #[error(
         "is {} image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it)",
@@ -311,6 +317,9 @@ impl ImageProblem {
                 Some("save it again from the program that made it")
             }
             ImageProblem::NotInPdf { .. } => Some("save a PNG copy and use that"),
+            ImageProblem::InText => {
+                Some("for the PDF to show it, put the image in a paragraph of its own")
+            }
         }
     }
 }

@@ -416,6 +416,7 @@ impl<'a> Flow<'a> {
                         self.image(source, alt, x, width);
                         continue;
                     }
+                    self.note_images_in_text(content);
                     let mut s = Vec::new();
                     spans(content, &Ctx::body(), &mut s);
                     let broken = self.break_spans(&s, width);
@@ -457,7 +458,27 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// A warning for each image inside `content`, a line of text, where the PDF shows the
+    /// image's alt text ([`crate::render::images::ImageProblem::InText`]).
+    pub(crate) fn note_images_in_text(&mut self, content: &[Inline]) {
+        for inline in content {
+            match inline {
+                Inline::Image { source, .. } => self.warnings.push(RenderWarning::Image {
+                    source: source.clone(),
+                    problem: crate::render::images::ImageProblem::InText,
+                }),
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Strikethrough(c)
+                | Inline::Marked(_, c)
+                | Inline::Link { content: c, .. } => self.note_images_in_text(c),
+                _ => {}
+            }
+        }
+    }
+
     fn heading(&mut self, h: &Heading, x: Pt, width: Pt) {
+        self.note_images_in_text(&h.content);
         let size = Self::heading_size(h.level);
         let lh = size * 1.28;
         let before = match h.level {

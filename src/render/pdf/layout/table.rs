@@ -121,6 +121,9 @@ pub fn column_widths(bounds: &[(f32, f32)], width: f32) -> Vec<f32> {
     reason = "`bounds` has one entry per column and every row is padded to `columns` cells"
 )]
 pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
+    for cell in table.header.iter().chain(table.rows.iter().flatten()) {
+        flow.note_images_in_text(cell);
+    }
     let columns = table
         .header
         .len()
