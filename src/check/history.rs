@@ -66,11 +66,17 @@ fn review_overdue(ws: &Workspace, sop: &Sop) -> Option<Finding> {
         .and_then(|fm| fm.get("review_interval"))
         .map_or(Location { line: 1, column: 1 }, |e| e.location);
     let interval = sop.metadata.review_interval.as_ref();
+    // A lone file has no record to write a review into.
+    let record = if ws.is_sop_repository() {
+        "review the SOP and record it with  sopctl review -m \"What was checked\""
+    } else {
+        "review the SOP (a review is recorded with  sopctl review  in a repository of SOPs)"
+    };
     Some(Finding::warning(
         sop.path(),
         at,
         format!(
-            "the periodic review was due on {due} ({} after the last release or review); review the SOP and record it with  sopctl review -m \"What was checked\"",
+            "the periodic review was due on {due} ({} after the last release or review); {record}",
             interval.map_or("", |i| i.as_str()),
         ),
     ))

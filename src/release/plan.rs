@@ -202,6 +202,13 @@ fn verify<'w>(
             latest,
         };
         verify_after_last_release(ws, sop, request, &last, to.as_ref(), &mut refusals);
+        // Nothing to release: how big the change is does not matter.
+        if refusals
+            .iter()
+            .any(|r| matches!(r, Refusal::NothingChanged { .. }))
+        {
+            refusals.retain(|r| !matches!(r, Refusal::NoBump { .. }));
+        }
     }
     let given_author = request
         .author

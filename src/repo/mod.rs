@@ -691,6 +691,11 @@ impl Repo {
         Some(self.inner.find_blob(entry.id()).ok()?.content().to_vec())
     }
 
+    /// Whether the repository has a remote to share with (`git remote` lists one).
+    pub fn has_remote(&self) -> bool {
+        self.inner.remotes().is_ok_and(|r| !r.is_empty())
+    }
+
     /// Whether a tag of this name exists.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.inner

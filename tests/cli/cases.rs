@@ -283,7 +283,7 @@ fn b31_encoded_spaced_and_accented_paths_are_found_by_check_render_release_and_p
     run.expect_code(0);
     assert_eq!(
         run.stderr,
-        "published 1 SOP: 2 renditions and redlines made, 0 already there\n"
+        "published 1 SOP: 2 files made (renditions and redlines), 0 already there\n"
     );
     let published = env.read("site/SOP-031/1.0/SOP-031-v1.0.html");
     assert_eq!(embedded_images(&published), expected);

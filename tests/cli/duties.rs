@@ -192,7 +192,7 @@ fn an_approver_taken_off_the_list_approves_that_change() {
     let first = env.run_in(&env.root, &["approve", "--role", "QA Manager"], &DANA);
     first.expect_code(0);
     assert!(
-        first.stderr.ends_with("hint: every approver has approved this content; release it with  sopctl release -m \"…\"\n"),
+        first.stderr.ends_with("hint: every approver has approved this content; its owner can release it with  sopctl release -m \"…\"\n"),
         "{}",
         first.stderr
     );

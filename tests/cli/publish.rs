@@ -78,7 +78,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     // The example's releases made their PDF and HTML: only the redline is new.
     assert_eq!(
         run.stderr,
-        "published 1 SOP: 1 rendition and redlines made, 4 already there\n"
+        "published 1 SOP: 1 file made (renditions and redlines), 4 already there\n"
     );
     let site = demo.join("dist");
     for rel in [
@@ -136,7 +136,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
 
     let again = env.run_in(&demo, &["publish"], &[]);
     assert_eq!(
-        again.stderr, "published 1 SOP: 0 renditions and redlines made, 5 already there\n",
+        again.stderr, "published 1 SOP: 0 files made (renditions and redlines), 5 already there\n",
         "only what is missing is rendered"
     );
 }
@@ -153,7 +153,7 @@ fn publish_leaves_out_unreleased_sops_with_a_warning() {
     run.expect_code(0);
     assert_eq!(
         run.stderr,
-        "warning: SOP-002 has no release yet, so it is not on the site\npublished 1 SOP: 2 renditions and redlines made, 0 already there\n"
+        "warning: SOP-002 has no release yet, so it is not on the site\npublished 1 SOP: 2 files made (renditions and redlines), 0 already there\n"
     );
     assert!(env.path("site/SOP-001/1.0/SOP-001-v1.0.html").is_file());
     assert!(!env.path("site/SOP-002").exists());
@@ -279,7 +279,7 @@ fn three_shards_together_make_exactly_the_files_of_one_full_run() {
     full.expect_code(0);
     assert!(
         full.stderr
-            .contains("published 3 SOPs: 15 renditions and redlines made, 0 already there"),
+            .contains("published 3 SOPs: 15 files made (renditions and redlines), 0 already there"),
         "{}",
         full.stderr
     );

@@ -37,7 +37,8 @@ fn first_release_then_an_edit_and_a_minor_release() {
         "{}",
         run.stdout
     );
-    assert_eq!(run.stderr, "hint: share it with:  git push --follow-tags\n");
+    // No remote: nowhere to push to, no hint.
+    assert_eq!(run.stderr, "");
     // Adoption: the effective date and the row written before sopctl stay as they were.
     let text = env.read("sops/privacy.md");
     assert!(text.contains("\nversion: 1.0.0\n"));
@@ -207,6 +208,12 @@ fn refusal_no_summary_and_nothing_changed_and_no_bump() {
         "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. a release needs a summary of what changed and why (-m)\n     hint: add one:  -m \"What changed and why\"\n",
     );
     env.run(&["release", "-m", "First"]).expect_code(0);
+    // Without a size either: only that nothing changed (not also "say how much").
+    refused(
+        &env,
+        &["release", "-m", "Again"],
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. nothing changed in SOP-IT-001 since its release 1.0\n     hint: edit the document first; a release records a change\n",
+    );
     refused(
         &env,
         &["release", "--minor", "-m", "Again"],
@@ -875,4 +882,13 @@ fn refusal_detached_head_and_merge_in_progress() {
     run.expect_code(1);
     assert!(run.stderr.contains("a merge is in progress in this repository\n     hint: finish it or abort it first (git status says how)\n"), "{}", run.stderr);
     assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn the_push_hint_is_given_where_there_is_a_remote() {
+    let env = example_repo();
+    env.git(&["remote", "add", "origin", "../shared.git"]);
+    let run = env.run(&["release", "-m", "First"]);
+    run.expect_code(0);
+    assert_eq!(run.stderr, "hint: share it with:  git push --follow-tags\n");
 }

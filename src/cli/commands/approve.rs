@@ -165,9 +165,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
             .map(|r| r.latest().is_none())
             .unwrap_or(false);
         ui.hint(if first {
-            "every approver has approved this content; release it with  sopctl release -m \"…\""
+            "every approver has approved this content; its owner can release it with  sopctl release -m \"…\""
         } else {
-            "every approver has approved this content; release it with  sopctl release --minor -m \"…\"  (or --patch, --major)"
+            "every approver has approved this content; its owner can release it with  sopctl release --minor -m \"…\"  (or --patch, --major)"
         });
     } else if !missing.is_empty() {
         ui.hint(&format!("still to approve: {}", missing.join(", ")));

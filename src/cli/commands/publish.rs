@@ -148,14 +148,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
         ui.line(&index)?;
     }
     ui.status(&format!(
-        "published {} {}: {} {} and redlines made, {} already there{}",
+        "published {} {}: {} {} made (renditions and redlines), {} already there{}",
         report.sops,
         if report.sops == 1 { "SOP" } else { "SOPs" },
         report.rendered,
         if report.rendered == 1 {
-            "rendition"
+            "file"
         } else {
-            "renditions"
+            "files"
         },
         report.kept,
         if shard == publish::Shard::ALL {

@@ -216,7 +216,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     } else {
         print_plan(ui, &ws, &plan, Some(short))?;
     }
-    ui.hint("share it with:  git push --follow-tags");
+    // Only where there is somewhere to push to (a repository of one's own needs no server).
+    if ws.repo.as_ref().is_some_and(crate::repo::Repo::has_remote) {
+        ui.hint("share it with:  git push --follow-tags");
+    }
     Ok(())
 }
 
