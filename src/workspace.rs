@@ -225,7 +225,9 @@ impl Workspace {
     /// Every Markdown file under the SOP folders that has front matter (or starts like it, or
     /// cannot be read, so `check` can report it), sorted by path. Hidden folders are skipped.
     pub fn documents(&self) -> Vec<Entry> {
-        let mut entries = Vec::new();
+        // The Markdown files first (walking is cheap), then each read and parsed, on every core.
+        // Each file, and for a symbolic link the path it is shown by.
+        let mut found: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
         for folder in self.doc_folders() {
             let walker = walkdir::WalkDir::new(&folder)
                 .follow_links(false)
@@ -242,33 +244,33 @@ impl Workspace {
                 if !is_md {
                     continue;
                 }
-                // A symbolic link is not followed: git keeps the link, not the text it points to,
-                // and it may lead out of the repository. `check` reports it.
-                let sop = if item.path_is_symlink() {
-                    Err(DocError::SymbolicLink {
-                        path: self.display_path(path),
-                    })
+                if item.path_is_symlink() {
+                    found.push((path.to_path_buf(), Some(self.display_path(path))));
                 } else if item.file_type().is_file() {
-                    Sop::load(path)
-                } else {
-                    continue;
+                    found.push((path.to_path_buf(), None));
+                }
+            }
+        }
+        use rayon::prelude::*;
+        found
+            .into_par_iter()
+            .filter_map(|(path, link)| {
+                // A symbolic link is not followed: git keeps the link, not the text it points
+                // to, and it may lead out of the repository. `check` reports it.
+                let sop = match link {
+                    Some(shown) => Err(DocError::SymbolicLink { path: shown }),
+                    None => Sop::load(&path),
                 };
-                // Anything that tries to be an SOP is kept, so `check` can say what is wrong with
-                // it: a front-matter block (even without `id`), a `---` block that is not one, or
-                // a file that cannot be read. Plain Markdown (a README) is not an SOP.
+                // Anything that tries to be an SOP is kept, so `check` can say what is wrong
+                // with it: a front-matter block (even without `id`), a `---` block that is not
+                // one, or a file that cannot be read. Plain Markdown (a README) is not an SOP.
                 let keep = match &sop {
                     Ok(s) => s.front_matter.is_some() || s.not_front_matter.is_some(),
                     Err(_) => true,
                 };
-                if keep {
-                    entries.push(Entry {
-                        path: path.to_path_buf(),
-                        sop,
-                    });
-                }
-            }
-        }
-        entries
+                keep.then_some(Entry { path, sop })
+            })
+            .collect()
     }
 
     /// Finds the SOP named by `name`: a path to a file (relative to the working directory), or
