@@ -23,12 +23,9 @@ fn images_in(pdf: &std::path::Path) -> usize {
 }
 
 // See: cases/README.md B40 — images kept in Git LFS vanished from every published PDF.
-#[test]
-fn b40_publish_reads_lfs_images_from_the_lfs_store() {
-    assert!(
-        Command::new("git-lfs").arg("version").output().is_ok(),
-        "git-lfs must be installed (CI installs it)"
-    );
+/// The field case B40 made in a new environment: `b40/repo` holds SOP-040, released as 1.0,
+/// whose image `img/panel.png` (a real PNG) is kept in Git LFS.
+fn b40() -> TestEnv {
     let env = TestEnv::new();
     let png_path = env.path("../panel.png");
     std::fs::write(&png_path, png()).expect("png");
@@ -39,6 +36,16 @@ fn b40_publish_reads_lfs_images_from_the_lfs_store() {
             &png_path.display().to_string(),
         ],
     );
+    env
+}
+
+#[test]
+fn b40_publish_reads_lfs_images_from_the_lfs_store() {
+    assert!(
+        Command::new("git-lfs").arg("version").output().is_ok(),
+        "git-lfs must be installed (CI installs it)"
+    );
+    let env = b40();
     let repo = env.path("b40/repo");
     let pointer = Command::new("git")
         .args(["show", "HEAD~1:sops/img/panel.png"])
@@ -59,16 +66,7 @@ fn b40_publish_reads_lfs_images_from_the_lfs_store() {
 
 #[test]
 fn b40_an_lfs_image_whose_object_is_missing_is_named_with_git_lfs_pull() {
-    let env = TestEnv::new();
-    let png_path = env.path("../panel.png");
-    std::fs::write(&png_path, png()).expect("png");
-    env.script(
-        "cases/B40-lfs-images.sh",
-        &[
-            &env.path("b40").display().to_string(),
-            &png_path.display().to_string(),
-        ],
-    );
+    let env = b40();
     let repo = env.path("b40/repo");
     std::fs::remove_dir_all(repo.join(".git/lfs/objects")).expect("remove the LFS store");
     let run = env.run_in(
@@ -119,16 +117,7 @@ fn publish_and_release_report_the_images_they_cannot_draw() {
 // on the site, which verify called ALTERED, and kept it after the image came back.
 #[test]
 fn publish_puts_only_the_copies_a_release_recorded_on_the_site() {
-    let env = TestEnv::new();
-    let png_path = env.path("../panel.png");
-    std::fs::write(&png_path, png()).expect("png");
-    env.script(
-        "cases/B40-lfs-images.sh",
-        &[
-            &env.path("b40").display().to_string(),
-            &png_path.display().to_string(),
-        ],
-    );
+    let env = b40();
     let repo = env.path("b40/repo");
     let store = repo.join(".git/lfs/objects");
     let kept = env.path("lfs-objects");
@@ -165,16 +154,7 @@ fn publish_puts_only_the_copies_a_release_recorded_on_the_site() {
 // pointer: check called it "not a PNG", and release recorded a version without its image.
 #[test]
 fn a_clone_without_lfs_content_names_the_pointer_and_release_waits_for_git_lfs_pull() {
-    let env = TestEnv::new();
-    let png_path = env.path("../panel.png");
-    std::fs::write(&png_path, png()).expect("png");
-    env.script(
-        "cases/B40-lfs-images.sh",
-        &[
-            &env.path("b40").display().to_string(),
-            &png_path.display().to_string(),
-        ],
-    );
+    let env = b40();
     let mut clone = env.command("git");
     clone
         .args(["clone", "-q", "b40/repo", "clone"])
