@@ -124,21 +124,13 @@ fn check_glyphs(sop: &Sop, findings: &mut Vec<Finding>) {
         }
     }
     flush(current, findings);
-    // Right-to-left scripts are drawn unshaped and left to right: say so, once per line.
-    let mut last_line = 0;
-    let mut locator = sop.source.locator();
-    for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < sop.body_start) {
-        if crate::render::pdf::fonts::is_right_to_left(c) {
-            let location = locator.locate(offset);
-            if location.line != last_line {
-                last_line = location.line;
-                findings.push(Finding::warning(
-                    sop.path(),
-                    location,
-                    "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined",
-                ));
-            }
-        }
+    // Right-to-left scripts are drawn unshaped and left to right: said once, where it starts.
+    if let Some((at, more)) = crate::render::pdf::fonts::right_to_left_text(sop) {
+        findings.push(Finding::warning(
+            sop.path(),
+            at,
+            crate::render::pdf::fonts::right_to_left_message(more),
+        ));
     }
 }
 

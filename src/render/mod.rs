@@ -276,10 +276,15 @@ pub enum RenderWarning {
         /// Why it is not embedded.
         problem: images::ImageProblem,
     },
-    /// A line of right-to-left text, drawn left to right and unshaped (PDF only).
+    /// Right-to-left text, drawn left to right and unshaped (PDF only): where it first is, and
+    /// on how many more lines.
     RightToLeft {
         /// The source line.
         line: usize,
+        /// Its column, in characters from 1.
+        column: usize,
+        /// How many more lines have some.
+        more: usize,
     },
     /// A place where quotes, lists or inline markup nest more deeply than renditions show
     /// (see [`crate::doc::nesting`]): the deeper levels are flattened, their text kept.
@@ -311,10 +316,9 @@ impl std::fmt::Display for RenderWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RenderWarning::TooDeep(place) => write!(f, "{place}"),
-            RenderWarning::RightToLeft { .. } => write!(
-                f,
-                "this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined"
-            ),
+            RenderWarning::RightToLeft { more, .. } => {
+                write!(f, "{}", pdf::fonts::right_to_left_message(*more))
+            }
             RenderWarning::MissingGlyph { c, .. } => {
                 write!(
                     f,
@@ -552,10 +556,10 @@ pub fn findings(
                 },
                 false,
             ),
-            RenderWarning::RightToLeft { line } => (
+            RenderWarning::RightToLeft { line, column, .. } => (
                 Location {
                     line: *line,
-                    column: 1,
+                    column: *column,
                 },
                 false,
             ),

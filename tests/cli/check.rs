@@ -314,3 +314,26 @@ fn a_release_made_on_another_branch_is_named_as_such() {
         run.stdout
     );
 }
+
+// Break-it trial (issue 13): a Hebrew SOP got one warning per line from `check` and `render`
+// (52,000 for a long one); the rule is now said once, where the text starts, in both.
+#[test]
+fn right_to_left_text_is_reported_once_by_check_and_render() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        format!(
+            "{}\nשלום עולם\n\nשלום\n\nEnglish.\n\nעולם\n",
+            sop("SOP-1", "Alpha")
+        ),
+    );
+    env.commit("Add");
+    let expected = "sops/a.md:15:1: warning: this line and 2 more have right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined\n";
+    let check = env.run(&["check"]);
+    check.expect_code(0);
+    assert_eq!(check.stdout, expected);
+    let render = env.run(&["render", "--format", "pdf"]);
+    render.expect_code(0);
+    assert!(render.stdout.starts_with(expected), "{}", render.stdout);
+    assert_eq!(render.stdout.lines().count(), 2, "{}", render.stdout);
+}

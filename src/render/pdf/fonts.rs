@@ -134,6 +134,44 @@ pub fn covered(c: char) -> bool {
     has_glyph(FaceId::Sans, c) || has_glyph(FaceId::Mono, c)
 }
 
+/// Where the body of `sop` first has right-to-left text ([`is_right_to_left`]), and on how
+/// many more lines it has some: what `check` and the PDF both report, once per document.
+pub fn right_to_left_text(sop: &crate::doc::Sop) -> Option<(crate::doc::Location, usize)> {
+    let text = sop.source.text();
+    let mut locator = sop.source.locator();
+    let mut first = None;
+    let mut more = 0;
+    let mut last_line = 0;
+    for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < sop.body_start) {
+        if is_right_to_left(c) {
+            let location = locator.locate(offset);
+            if location.line != last_line {
+                last_line = location.line;
+                match first {
+                    None => first = Some(location),
+                    Some(_) => more += 1,
+                }
+            }
+        }
+    }
+    first.map(|at| (at, more))
+}
+
+/// The words of the right-to-left warning, for a first line and `more` lines after it.
+pub fn right_to_left_message(more: usize) -> String {
+    let lines = match more {
+        0 => "this line has".to_string(),
+        1 => "this line and 1 more have".to_string(),
+        n => format!(
+            "this line and {} more have",
+            crate::fsx::thousands(n as u64)
+        ),
+    };
+    format!(
+        "{lines} right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined"
+    )
+}
+
 /// Whether `c` belongs to a right-to-left script (bidi class R or AL: Hebrew, Arabic, …),
 /// which the PDF rendition draws left to right and unshaped (UAX #9 is not applied).
 pub fn is_right_to_left(c: char) -> bool {

@@ -54,18 +54,12 @@ pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
             column: at.column,
         });
     }
-    let mut last_line = 0;
-    for (offset, c) in text
-        .char_indices()
-        .skip_while(|(i, _)| *i < job.sop.body_start)
-    {
-        if fonts::is_right_to_left(c) {
-            let line = locator.locate(offset).line;
-            if line != last_line {
-                last_line = line;
-                warnings.push(RenderWarning::RightToLeft { line });
-            }
-        }
+    if let Some((at, more)) = fonts::right_to_left_text(job.sop) {
+        warnings.push(RenderWarning::RightToLeft {
+            line: at.line,
+            column: at.column,
+            more,
+        });
     }
     let meta = &job.meta;
     let info = write::DocInfo {
