@@ -435,25 +435,39 @@ pub fn watched(ws: &Workspace) -> Option<(PathBuf, PathBuf)> {
     Some((relative(ws)?, settings))
 }
 
-/// Whether records must be signed by registered people: the settings say
-/// `signatures = "required"`, or a commit of the current branch said so (the requirement holds
-/// from then on, whatever a later commit or the working copy says).
-pub fn signatures_required(ws: &Workspace) -> bool {
-    ws.settings.signatures == crate::config::Signatures::Required
-        || history(ws).is_some_and(|h| h.required_since.is_some())
+/// Who may sign records now, read from one walk of the history: whether signatures are
+/// required, and the registry's history (what it is trusted as at each commit).
+#[derive(Debug, Clone)]
+pub struct Signers {
+    /// Records must be signed by registered people: the settings say `signatures =
+    /// "required"`, or a commit of the current branch said so (the requirement holds from then
+    /// on, whatever a later commit or the working copy says).
+    pub required: bool,
+    /// The registry through the history; `None` outside a repository.
+    pub history: Option<history::RegistryHistory>,
 }
 
-/// The registry a record is judged by: as last changed by a registered person's signed commit
-/// ([`history::RegistryHistory::current`]); `None` outside a repository.
-///
-/// # Errors
-/// The committed file has problems ([`committed`]).
-pub fn trusted(ws: &Workspace) -> Result<Option<Registry>, RegistryError> {
-    let committed = committed(ws)?;
-    Ok(match history(ws) {
-        Some(h) => Some(h.current().clone()),
-        None => committed,
-    })
+impl Signers {
+    /// The signers of `ws`, from one walk of its history.
+    pub fn of(ws: &Workspace) -> Signers {
+        let history = history(ws);
+        let required = ws.settings.signatures == crate::config::Signatures::Required
+            || history.as_ref().is_some_and(|h| h.required_since.is_some());
+        Signers { required, history }
+    }
+
+    /// The registry a record is judged by: as last changed by a registered person's signed
+    /// commit ([`history::RegistryHistory::current`]); `None` outside a repository.
+    ///
+    /// # Errors
+    /// The committed file has problems ([`committed`]).
+    pub fn trusted(&self, ws: &Workspace) -> Result<Option<Registry>, RegistryError> {
+        let committed = committed(ws)?;
+        Ok(match &self.history {
+            Some(h) => Some(h.current().clone()),
+            None => committed,
+        })
+    }
 }
 
 /// The registry file's path relative to the git work tree.
@@ -488,9 +502,7 @@ pub fn findings(ws: &Workspace) -> Vec<Finding> {
             )),
         }
     }
-    let history = history(ws);
-    let required = ws.settings.signatures == crate::config::Signatures::Required
-        || history.as_ref().is_some_and(|h| h.required_since.is_some());
+    let Signers { required, history } = Signers::of(ws);
     if required {
         for change in history.iter().flat_map(|h| &h.untrusted) {
             findings.push(Finding::error(

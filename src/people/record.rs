@@ -97,6 +97,8 @@ struct Current {
     text: String,
     registry: Registry,
     committed: Option<Registry>,
+    /// Signatures by registered people are required ([`super::Signers`]).
+    required: bool,
 }
 
 fn current(ws: &Workspace) -> Result<Current, PeopleError> {
@@ -120,13 +122,15 @@ fn current(ws: &Workspace) -> Result<Current, PeopleError> {
     };
     let registry = super::from_text(&text, &shown)?;
     // The registry as a registered person last changed it: an unsigned edit counts for nothing.
-    let committed = super::trusted(ws)?;
+    let signers = super::Signers::of(ws);
+    let committed = signers.trusted(ws)?;
     Ok(Current {
         relative,
         shown,
         text,
         registry,
         committed,
+        required: signers.required,
     })
 }
 
@@ -247,7 +251,7 @@ fn commit(
     let repo = ws.require_repo()?;
     // The registry as changed keeps every rule of the file (a role with a `|`, …).
     super::from_text(&change.text, &now.shown)?;
-    if super::signatures_required(ws) {
+    if now.required {
         let added = change.adds.then_some(&change.person);
         let sign = recorder.options.sign;
         signers::may_change_registry(repo, now.committed.as_ref(), added, sign, identity)?;

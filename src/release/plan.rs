@@ -110,7 +110,7 @@ pub fn prepare(
         // With signatures required, commit and tag are signed whatever commit.gpgSign and
         // tag.gpgSign say (the signer was checked before: `signers::release_signer`).
         record: crate::repo::transaction::RecordOptions {
-            sign: super::signers::sign_when(ws, request.record.sign),
+            sign: v.sign,
             ..request.record
         },
         renders,
@@ -156,6 +156,8 @@ struct Verified<'w> {
     tag_name: String,
     /// The author of the revision-history row.
     author: String,
+    /// When the release is signed ([`super::signers::sign_when`]).
+    sign: crate::repo::sign::SignWhen,
 }
 
 /// The named steps, in the order their refusals are listed: where the document is
@@ -173,12 +175,12 @@ fn verify<'w>(
     let mut refusals = Vec::new();
     verify_repository(repo, &relative, &mut refusals);
     let identity = verify_identity(repo, request, &mut refusals);
+    // Who may sign, read once: the release's own signature and its approvals are judged by it.
+    let signers = crate::people::Signers::of(ws);
+    let sign = super::signers::sign_when(&signers, request.record.sign);
     if let Some(identity) = &identity {
         refusals.extend(super::signers::release_signer(
-            ws,
-            repo,
-            super::signers::sign_when(ws, request.record.sign),
-            identity,
+            ws, &signers, repo, identity, sign,
         ));
     }
     let summary = verify_summary(request, &mut refusals);
@@ -187,7 +189,7 @@ fn verify<'w>(
     let (Some(id), Some(_)) = (sop.id().cloned(), sop.front_matter.as_ref()) else {
         return Err(refusals);
     };
-    let signatures = verify_approvals(ws, repo, sop, &relative, &mut refusals);
+    let signatures = verify_approvals(ws, &signers, repo, sop, &relative, &mut refusals);
     let format = TagFormat::new(&ws.settings.tag_format);
     let releases = repo
         .releases(&id, &format)
@@ -254,6 +256,7 @@ fn verify<'w>(
         adopting,
         tag_name,
         author,
+        sign,
     })
 }
 
@@ -374,6 +377,7 @@ fn verify_checks(ws: &Workspace, sop: &Sop, refusals: &mut Vec<Refusal>) {
 /// ([`crate::lifecycle::duties::for_release`]) picks who signs which role.
 fn verify_approvals(
     ws: &Workspace,
+    signers: &crate::people::Signers,
     repo: &Repo,
     sop: &Sop,
     relative: &Path,
@@ -396,7 +400,7 @@ fn verify_approvals(
     }
     let (all, for_this_text) = crate::lifecycle::approvals(ws, sop).unwrap_or_default();
     // With `signatures = "required"`, only approvals signed by a registered holder of the role.
-    let (valid, rejected) = super::signers::signed_approvals(ws, repo, for_this_text.clone());
+    let (valid, rejected) = super::signers::signed_approvals(signers, repo, for_this_text.clone());
     let missing = crate::lifecycle::missing(sop, &valid);
     refusals.extend(
         rejected

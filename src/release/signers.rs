@@ -10,6 +10,7 @@
 //! `approve` requires).
 
 use crate::lifecycle::Approval;
+use crate::people::Signers;
 use crate::people::signers::{SignerRefusal, has_signers, registered_signer};
 use crate::repo::sign::SignWhen;
 use crate::repo::{Identity, Repo};
@@ -18,18 +19,12 @@ use crate::workspace::Workspace;
 
 use super::Refusal;
 
-/// Whether this repository requires records signed by registered people
-/// ([`crate::people::signatures_required`]).
-pub(super) fn required(ws: &Workspace) -> bool {
-    crate::people::signatures_required(ws)
-}
-
 /// When the release is signed: with signatures required, always unless `--no-sign` (which
 /// [`release_signer`] then refuses), whatever `commit.gpgSign` and `tag.gpgSign` say, so that
 /// the tag is never left unsigned; else as asked.
-pub(super) fn sign_when(ws: &Workspace, asked: SignWhen) -> SignWhen {
+pub(super) fn sign_when(signers: &Signers, asked: SignWhen) -> SignWhen {
     match asked {
-        SignWhen::Config if required(ws) => SignWhen::Always,
+        SignWhen::Config if signers.required => SignWhen::Always,
         other => other,
     }
 }
@@ -41,14 +36,15 @@ pub(super) type Rejected = (Approval, String);
 /// others, each with what is wrong with its signature. Without `signatures = "required"` every
 /// approval counts.
 pub(super) fn signed_approvals(
-    ws: &Workspace,
+    signers: &Signers,
     repo: &Repo,
     valid: Vec<Approval>,
 ) -> (Vec<Approval>, Vec<Rejected>) {
-    if !required(ws) {
+    if !signers.required {
         return (valid, Vec::new());
     }
-    let trust = Trust::registry_for_all(ws, repo);
+    let history = signers.history.clone().unwrap_or_default();
+    let trust = Trust::registry(repo.verify_settings(), history, None);
     let mut counted = Vec::new();
     let mut rejected = Vec::new();
     for approval in valid {
@@ -94,14 +90,15 @@ pub(super) fn rejected_refusal((approval, problem): &Rejected) -> Refusal {
 /// registry as committed; `None` when it would, or when signatures are not required.
 pub(super) fn release_signer(
     ws: &Workspace,
+    signers: &Signers,
     repo: &Repo,
-    sign: SignWhen,
     identity: &Identity,
+    sign: SignWhen,
 ) -> Option<Refusal> {
-    if !required(ws) {
+    if !signers.required {
         return None;
     }
-    let refusal = match crate::people::trusted(ws) {
+    let refusal = match signers.trusted(ws) {
         Err(e) => {
             return Some(Refusal::Signer {
                 reason: e.to_string(),

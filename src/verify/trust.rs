@@ -89,13 +89,6 @@ impl Trust {
         }
     }
 
-    /// The registry for every record, whenever made: what a release applies to the approvals
-    /// it carries now.
-    pub fn registry_for_all(ws: &crate::workspace::Workspace, repo: &Repo) -> Trust {
-        let history = crate::people::history(ws).unwrap_or_default();
-        Trust::registry(repo.verify_settings(), history, None)
-    }
-
     /// The changes of the registry that are not trusted, when the registry is in force.
     pub fn untrusted(&self) -> &[crate::people::history::UntrustedChange] {
         self.registry

@@ -114,8 +114,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--role: name the role you approve in"));
     }
     // With `signatures = "required"`: signed with a registered key of a person in the role.
-    if crate::people::signatures_required(&ws) {
-        let trusted = crate::people::trusted(&ws)?;
+    let signers = crate::people::Signers::of(&ws);
+    if signers.required {
+        let trusted = signers.trusted(&ws)?;
         let sign = args.record.options().sign;
         crate::people::signers::may_approve(repo, trusted.as_ref(), sign, &identity, &role)?;
     }
