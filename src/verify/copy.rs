@@ -259,7 +259,9 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         .message
         .all(RENDITION_TRAILER)
         .iter()
-        .filter_map(|t| super::release::rendition_checksum(t).map(|(_, sum)| sum.to_string()))
+        .filter_map(|t| {
+            crate::repo::transaction::rendition_checksum(t).map(|(_, sum)| sum.to_string())
+        })
         .collect();
     report.finding = if sums.is_empty() {
         Finding::NoChecksums

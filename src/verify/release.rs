@@ -195,18 +195,13 @@ fn trailer_problems(id: &DocId, record: &ReleaseRecord, m: &Message) -> Vec<Stri
         }
     }
     for trailer in m.all(RENDITION_TRAILER) {
-        if rendition_checksum(&trailer).is_none() {
+        if crate::repo::transaction::rendition_checksum(&trailer).is_none() {
             out.push(format!(
                 "its {RENDITION_TRAILER} trailer `{trailer}` is not a file name and sha256 checksum"
             ));
         }
     }
     out
-}
-
-/// A rendition trailer read back ([`crate::repo::transaction::rendition_checksum`]).
-pub(crate) fn rendition_checksum(trailer: &str) -> Option<(&str, &str)> {
-    crate::repo::transaction::rendition_checksum(trailer)
 }
 
 /// The tag against the release commit: the same summary and the same release trailers.

@@ -38,6 +38,17 @@ fn repo() -> TestEnv {
     env
 }
 
+/// `people add` of the repository's owner, Test Owner, with no role and the key `../owner.pub`.
+pub(crate) const ADD_OWNER: [&str; 7] = [
+    "people",
+    "add",
+    "Test Owner",
+    "--email",
+    "owner@example.org",
+    "--key",
+    "../owner.pub",
+];
+
 /// `people add` of Dana Quality, QA Manager, with the key `../dana.pub`.
 pub(crate) const ADD_DANA: [&str; 9] = [
     "people",

@@ -4,7 +4,7 @@
 
 use crate::errors::refused;
 use crate::harness::{DANA, TestEnv, sop};
-use crate::people::{ADD_DANA, fingerprint};
+use crate::people::{ADD_DANA, ADD_OWNER, fingerprint};
 use crate::signing::ssh_key;
 
 /// Erin Ops's git identity (a third person).
@@ -65,16 +65,7 @@ fn required_signatures_need_a_registered_key_of_the_role() {
             fingerprint(&owner)
         )
     );
-    env.run(&[
-        "people",
-        "add",
-        "Test Owner",
-        "--email",
-        "owner@example.org",
-        "--key",
-        "../owner.pub",
-    ])
-    .expect_code(0);
+    env.run(&ADD_OWNER).expect_code(0);
     env.run(&add_dana).expect_code(0);
     // git itself verifies the registry's commits against the registry's keys.
     let allowed = env.path("../allowed_signers");
@@ -163,16 +154,7 @@ fn registered(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
     let dana = ssh_key(env, "dana");
     sign_with(env, &owner);
     env.git(&["config", "tag.gpgSign", "true"]);
-    env.run(&[
-        "people",
-        "add",
-        "Test Owner",
-        "--email",
-        "owner@example.org",
-        "--key",
-        "../owner.pub",
-    ])
-    .expect_code(0);
+    env.run(&ADD_OWNER).expect_code(0);
     env.run(&ADD_DANA).expect_code(0);
     let allowed = env.path("../allowed_signers");
     let lines = format!(

@@ -5,21 +5,8 @@
 use std::path::Path;
 
 use crate::harness::{DANA, TestEnv, sop_to_approve};
+use crate::people::fingerprint;
 use crate::signing::{as_dana, signing_repo, ssh_key, two_signers_repo};
-
-/// The SHA256 fingerprint of a key, as `ssh-keygen -l` prints it.
-fn fingerprint(key: &Path) -> String {
-    let out = std::process::Command::new("ssh-keygen")
-        .arg("-lf")
-        .arg(key.with_extension("pub"))
-        .output()
-        .expect("ssh-keygen");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .nth(1)
-        .expect("fingerprint")
-        .to_string()
-}
 
 /// A signed repository (the owner's key and Dana's, each trusted for its person) with `SOP-1`
 /// needing the QA Manager's approval, approved by Dana with her key and released by the owner
@@ -40,18 +27,31 @@ fn approved_release() -> (TestEnv, TestEnv, String, String) {
 /// Makes the annotated tag `tag` again on the same commit with `message`, as `git tag -f -a`
 /// does (signed when `tag.gpgSign` asks).
 fn retag(env: &TestEnv, tag: &str, message: &str) {
+    retag_at(env, tag, message, None);
+}
+
+/// [`retag`], made at `date` (git's `GIT_COMMITTER_DATE`) when given.
+fn retag_at(env: &TestEnv, tag: &str, message: &str, date: Option<&str>) {
     let file = env.path("../message");
     std::fs::write(&file, message).expect("message");
-    let target = format!("{tag}^{{commit}}");
+    let mut retag = env.command("git");
+    retag
+        .args(["tag", "-f", "-a", "-F", &file.display().to_string()])
+        .args([tag, &format!("{tag}^{{commit}}")]);
+    if let Some(date) = date {
+        retag.env("GIT_COMMITTER_DATE", date);
+    }
+    assert!(retag.status().expect("git").success());
+}
+
+/// The message of the annotated tag `tag`, without its signature.
+fn tag_message(env: &TestEnv, tag: &str) -> String {
     env.git(&[
         "tag",
-        "-f",
-        "-a",
-        "-F",
-        &file.display().to_string(),
+        "-l",
+        "--format=%(contents:subject)%0a%0a%(contents:body)",
         tag,
-        &target,
-    ]);
+    ])
 }
 
 /// The first 7 hex digits of a revision.
@@ -128,12 +128,7 @@ fn a_tag_with_a_paragraph_added_after_its_record_is_still_checked_as_sopctl_s() 
     // The trailers are no longer the message's last paragraph: the tag used to be taken for
     // one made by another tool, and only its signature was checked.
     let (env, _keys, _, _) = approved_release();
-    let message = env.git(&[
-        "tag",
-        "-l",
-        "--format=%(contents:subject)%0a%0a%(contents:body)",
-        "SOP-1/v1.0.0",
-    ]);
+    let message = tag_message(&env, "SOP-1/v1.0.0");
     let altered = format!("{}\n\nNote: summary corrected later\n", message.trim());
     retag(&env, "SOP-1/v1.0.0", &altered);
     let run = env.run(&["verify", "SOP-1"]);
@@ -456,20 +451,13 @@ fn a_tag_made_again_later_with_the_same_message_is_named() {
     // The release's owner re-signs the tag months later (say with another copy's checksum):
     // its message agrees with the commit, but sopctl writes tag and commit at one time.
     let (env, _keys, _, _) = approved_release();
-    let message = env.git(&[
-        "tag",
-        "-l",
-        "--format=%(contents:subject)%0a%0a%(contents:body)",
+    let message = tag_message(&env, "SOP-1/v1.0.0");
+    retag_at(
+        &env,
         "SOP-1/v1.0.0",
-    ]);
-    let file = env.path("../message");
-    std::fs::write(&file, message.trim()).expect("message");
-    let mut retag = env.command("git");
-    retag
-        .args(["tag", "-f", "-a", "-F", &file.display().to_string()])
-        .args(["SOP-1/v1.0.0", "SOP-1/v1.0.0^{commit}"])
-        .env("GIT_COMMITTER_DATE", "2027-06-01T10:00:00Z");
-    assert!(retag.status().expect("git").success());
+        message.trim(),
+        Some("2027-06-01T10:00:00Z"),
+    );
     let run = env.run(&["verify", "SOP-1"]);
     run.expect_code(1);
     let release = short(&env, "SOP-1/v1.0.0^{commit}");
