@@ -127,10 +127,66 @@ fn split_cells(line: &str) -> Vec<String> {
 }
 
 /// Finds the revision-history section and its table.
+///
+/// Only the section is parsed when [`section_start`] can tell where it starts without
+/// parsing what comes before (`verify` reads the table of every release ever made); otherwise,
+/// and whenever the quick reading does not find the section's heading first, the whole body is
+/// parsed. Both readings give the same section.
 pub fn find(sop: &Sop) -> Option<Section> {
+    let body = sop.body();
+    if let Some((start, skipped)) = section_start(body) {
+        let quick = find_from(sop, start, skipped);
+        if quick.as_ref().is_some_and(|(first, _)| *first) {
+            return quick.map(|(_, s)| s);
+        }
+    }
+    find_from(sop, 0, 0).map(|(_, s)| s)
+}
+
+/// Where the revision-history section starts when that can be told without parsing the body
+/// before it: the byte offset in `body` of the first heading line that mentions "revision" (in
+/// any case), and the number of lines before it, when that line is an ATX heading at the margin
+/// (`#` in column 1, no link brackets) after a blank line, and no line before it opens a code
+/// fence, starts with HTML or underlines a paragraph (a setext heading). After a blank line,
+/// only a fence or an HTML block (CommonMark §4.5, §4.6 kinds 1–5) can keep a line at the
+/// margin from starting a new top-level block; and no history heading comes earlier, since no
+/// heading before it mentions "revision".
+fn section_start(body: &str) -> Option<(usize, usize)> {
+    let starts = line_starts(body);
+    let mut previous_blank = true;
+    for (index, &start) in starts.iter().enumerate() {
+        let end = starts.get(index + 1).copied().unwrap_or(body.len());
+        let line = body.get(start..end)?;
+        let trimmed = line.trim_start();
+        if line.contains("```") || line.contains("~~~") || trimmed.starts_with('<') {
+            return None;
+        }
+        let underline = |c: char| {
+            let mark = trimmed.trim_end();
+            !mark.is_empty() && mark.chars().all(|m| m == c)
+        };
+        if !previous_blank && (underline('=') || underline('-')) {
+            return None;
+        }
+        let mentions = line
+            .as_bytes()
+            .windows(8)
+            .any(|w| w.eq_ignore_ascii_case(b"revision"));
+        if mentions && trimmed.starts_with('#') {
+            let heading = line.starts_with('#') && !line.contains('[');
+            return (heading && previous_blank).then_some((start, index));
+        }
+        previous_blank = trimmed.is_empty();
+    }
+    None
+}
+
+/// The section found by parsing the body from byte `start` (line `skipped + 1`) on, and
+/// whether the first block parsed was its heading.
+fn find_from(sop: &Sop, start: usize, skipped: usize) -> Option<(bool, Section)> {
     let text = sop.source.text();
     let starts = line_starts(text);
-    let first = sop.body_first_line();
+    let first = sop.body_first_line() + skipped;
     let to_offset = |body_line: usize| {
         starts
             .get(body_line + first - 2)
@@ -138,7 +194,8 @@ pub fn find(sop: &Sop) -> Option<Section> {
             .unwrap_or(text.len())
     };
     let arena = comrak::Arena::new();
-    let root = comrak::parse_document(&arena, sop.body(), &options());
+    let root = comrak::parse_document(&arena, sop.body().get(start..)?, &options());
+    let mut heading_first = false;
     let mut section: Option<(u8, Section)> = None;
     for node in root.children() {
         let data = node.data();
@@ -150,6 +207,7 @@ pub fn find(sop: &Sop) -> Option<Section> {
                     break;
                 }
                 if section.is_none() && is_history_heading(&plain_text(node)) {
+                    heading_first = node.previous_sibling().is_none();
                     let heading_end = to_offset(data.sourcepos.end.line + 1);
                     section = Some((
                         h.level,
@@ -182,7 +240,7 @@ pub fn find(sop: &Sop) -> Option<Section> {
             _ => {}
         }
     }
-    section.map(|(_, s)| s)
+    section.map(|(_, s)| (heading_first, s))
 }
 
 /// A value as a table cell that shows exactly the characters given, never Markdown (issue 13).
@@ -429,6 +487,98 @@ mod tests {
     }
 
     const DOC: &str = "---\nid: A\n---\n\n## Procedure\n\nDo it.\n\n## Document Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 0.9 | 2024-01-02 | Paper original | - |\n| 1.0 | 2025-11-08 | Initial document creation | - |\n\n## Compliance Notes\n\nKeep.\n";
+
+    /// The section read from where it starts is the section the whole body's parse finds,
+    /// whatever comes before it; and the quick reading is taken only where it is safe.
+    #[test]
+    fn reading_only_the_section_finds_what_the_whole_parse_finds() {
+        let table = "| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 1.0 | 2025-11-08 | First | - |\n";
+        let cases = [
+            (DOC.to_string(), true),
+            (
+                format!("---\nid: A\n---\n## Revision History\n\n{table}"),
+                true,
+            ),
+            // A fence or an HTML block before the heading: it could hide the heading.
+            (
+                format!(
+                    "---\nid: A\n---\n\n```\n\n## Revision History\n\n{table}```\n\n## Revision History\n\n{table}"
+                ),
+                false,
+            ),
+            (
+                format!(
+                    "---\nid: A\n---\n\n<pre>\n\n## Revision History\n\n{table}</pre>\n\n## Revision History\n\n{table}"
+                ),
+                false,
+            ),
+            (
+                format!(
+                    "---\nid: A\n---\n\n~~~\n## Revision History\n~~~\n\n## Revision History\n\n{table}"
+                ),
+                false,
+            ),
+            // Mentions of revisions in text are passed over; a setext heading, an indented
+            // heading, a heading right under a paragraph, a heading that is a link: the whole
+            // body is parsed.
+            (
+                format!(
+                    "---\nid: A\n---\n\nSee the revision history.\n\n## Revision History\n\n{table}"
+                ),
+                true,
+            ),
+            (
+                format!(
+                    "---\nid: A\n---\n\n- Revision 2 of the form.\n\n## Revision History\n\n{table}"
+                ),
+                true,
+            ),
+            (
+                format!("---\nid: A\n---\n\nRevision History\n================\n\n{table}"),
+                false,
+            ),
+            (
+                format!(
+                    "---\nid: A\n---\n\nRevision\nHistory\n---\n\n## Revision History\n\n{table}"
+                ),
+                false,
+            ),
+            (
+                format!("---\nid: A\n---\n\n   ## Revision History\n\n{table}"),
+                false,
+            ),
+            (
+                format!("---\nid: A\n---\n\nText.\n## Revision History\n\n{table}"),
+                false,
+            ),
+            (
+                format!("---\nid: A\n---\n\n[x]: /y\n\n## [Revision History]\n\n{table}"),
+                false,
+            ),
+            // A mention that is not the heading: the quick reading does not find it first.
+            (
+                format!("---\nid: A\n---\n\n# Revisions to come\n\n## Revision History\n\n{table}"),
+                true,
+            ),
+            (
+                format!("---\nid: A\n---\n\n- item\n\n  ```\n\n## Revision History\n\n{table}"),
+                false,
+            ),
+        ];
+        for (text, quick) in cases {
+            let doc = sop(&text);
+            let whole = find_from(&doc, 0, 0).map(|(_, s)| s);
+            assert_eq!(find(&doc), whole, "{text}");
+            assert_eq!(section_start(doc.body()).is_some(), quick, "{text}");
+        }
+        // Line endings other than `\n` count lines as the whole parse does.
+        let crlf = DOC.replace('\n', "\r\n");
+        let doc = sop(&crlf);
+        assert!(section_start(doc.body()).is_some());
+        let found = find(&doc).expect("section");
+        assert_eq!(Some(found.clone()), find_from(&doc, 0, 0).map(|(_, s)| s));
+        assert!(crlf[found.table.expect("table")].starts_with("| Version"));
+    }
 
     #[test]
     fn the_section_and_its_rows_are_found() {

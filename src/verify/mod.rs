@@ -211,6 +211,8 @@ pub(crate) struct Context<'a> {
     pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
     /// Every release commit of the current branch, newest first.
     pub(crate) release_commits: &'a [crate::repo::inspect::ReleaseCommit],
+    /// The commit HEAD is at, read once (`None` in a repository without commits).
+    pub(crate) head: Option<&'a str>,
 }
 
 impl Context<'_> {
@@ -261,15 +263,37 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         return Err(WorkspaceError::Shallow);
     }
     let format = crate::repo::TagFormat::new(&ws.settings.tag_format);
-    let mut paths = BTreeMap::new();
-    for entry in ws.documents() {
-        if let Ok(sop) = entry.sop
-            && let Some(id) = sop.id()
-            && let Some(relative) = repo.relative(&entry.path)
-        {
-            paths.insert(id.clone(), relative);
+    // One walk of the history (the lifecycle's records, the release commits, and the changes
+    // to the signers registry and the settings), on its own thread with its own repository
+    // while the SOP files are read: git2's repository is not shared between threads.
+    let watched = crate::people::watched(ws);
+    let workdir = repo.workdir().to_path_buf();
+    let (walked, paths) = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| -> Result<_, WorkspaceError> {
+            let own = Repo::discover(&workdir)?.ok_or_else(|| WorkspaceError::NotARepository {
+                path: workdir.clone(),
+            })?;
+            let watch: Vec<&std::path::Path> = watched
+                .iter()
+                .flat_map(|(registry, settings)| [registry.as_path(), settings.as_path()])
+                .collect();
+            Ok(own.walk_history(&records::KEYS, &watch)?)
+        });
+        let mut paths = BTreeMap::new();
+        for entry in ws.documents() {
+            if let Ok(sop) = entry.sop
+                && let Some(id) = sop.id()
+                && let Some(relative) = repo.relative(&entry.path)
+            {
+                paths.insert(id.clone(), relative);
+            }
         }
-    }
+        let walked = walker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (walked, paths)
+    });
+    let mut walk = walked?;
     let ids: Vec<DocId> = match ids {
         Some(ids) => ids.to_vec(),
         None => {
@@ -280,14 +304,6 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             all
         }
     };
-    // One walk of the history: the lifecycle's records, the release commits, and the changes
-    // to the signers registry and the settings.
-    let watched = crate::people::watched(ws);
-    let watch: Vec<&std::path::Path> = watched
-        .iter()
-        .flat_map(|(registry, settings)| [registry.as_path(), settings.as_path()])
-        .collect();
-    let mut walk = repo.walk_history(&records::KEYS, &watch)?;
     let stored = std::mem::take(&mut walk.records);
     let release_commits = std::mem::take(&mut walk.releases);
     let history = match &watched {
@@ -301,12 +317,14 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         approvals: &[],
         paths: &paths,
         release_commits: &[],
+        head: None,
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
     // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
     // shared between threads, so each run opens its own (and lists the tags once).
     let workdir = repo.workdir().to_path_buf();
     let tag_names = repo.tag_name_list();
+    let head = repo.head_commit();
     let runs = rayon::current_num_threads().max(1);
     let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
         use rayon::prelude::*;
@@ -328,6 +346,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
                             approvals: &approvals,
                             paths: &paths,
                             release_commits: &release_commits,
+                            head: head.as_deref(),
                         };
                         check_sop(&ctx, id, &format)
                     })
@@ -405,21 +424,21 @@ fn current_history(ctx: &Context<'_>, id: &DocId, records: &[ReleaseRecord]) -> 
     let Some(last) = records.iter().rposition(|r| r.by_sopctl) else {
         return Vec::new();
     };
-    let (Some(head), Some(latest)) = (ctx.repo.head_commit(), records.get(last)) else {
+    let (Some(head), Some(latest)) = (ctx.head, records.get(last)) else {
         return Vec::new();
     };
     // Unchanged since the release: its table was checked with the release.
-    let now = ctx.bytes_at_path(&head, id);
+    let now = ctx.bytes_at_path(head, id);
     if now.is_some() && now == ctx.bytes_at_path(&latest.commit, id) {
         return Vec::new();
     }
-    let Some(current) = ctx.document(&head, id) else {
+    let Some(current) = ctx.document(head, id) else {
         return Vec::new();
     };
     let place = format!(
         "{} at HEAD ({})",
         current.path().display(),
-        commit_place(&head)
+        commit_place(head)
     );
     table::problems(
         &current,
