@@ -164,13 +164,17 @@ pub enum Bump {
     Patch,
 }
 
-/// A version as named on the command line (SPEC §3): a version, a tag name, or `latest`.
+/// A version as named on the command line (SPEC §3): a version, a tag name, `latest` or
+/// `current`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionSpec {
     /// A version written `1`, `1.1`, `1.1.0` or `v1.1.0`; `1.1` means exactly `1.1.0`.
     Exact(DocVersion),
     /// The newest release by semver precedence.
     Latest,
+    /// The version in force today: the newest release whose effective date has come (issue 16);
+    /// it differs from [`VersionSpec::Latest`] while a release waits for its effective date.
+    Current,
     /// Anything else: looked up as a tag name when versions are resolved against a repository.
     TagName(String),
 }
@@ -182,6 +186,9 @@ impl VersionSpec {
         let trimmed = text.trim();
         if trimmed.eq_ignore_ascii_case("latest") {
             return VersionSpec::Latest;
+        }
+        if trimmed.eq_ignore_ascii_case("current") {
+            return VersionSpec::Current;
         }
         match DocVersion::parse(trimmed) {
             Ok(v) => VersionSpec::Exact(v),
@@ -293,6 +300,7 @@ mod tests {
     #[test]
     fn command_line_versions() {
         assert_eq!(VersionSpec::parse("latest"), VersionSpec::Latest);
+        assert_eq!(VersionSpec::parse("Current"), VersionSpec::Current);
         assert_eq!(VersionSpec::parse("LATEST"), VersionSpec::Latest);
         assert_eq!(VersionSpec::parse("1.1"), VersionSpec::Exact(v("1.1.0")));
         assert_eq!(VersionSpec::parse("v1.1.0"), VersionSpec::Exact(v("1.1.0")));

@@ -123,7 +123,7 @@ fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
     out
 }
 
-/// The released versions (display form, and `latest`) that start with `current`: of the SOP
+/// The released versions (display form, `latest` and `current`) that start with `current`: of the SOP
 /// named elsewhere on the command line, else of the only SOP, else of every SOP.
 fn versions(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(ws) = workspace() else {
@@ -174,6 +174,11 @@ fn versions(current: &OsStr) -> Vec<CompletionCandidate> {
     }
     if any && "latest".starts_with(typed.as_ref()) {
         out.push(CompletionCandidate::new("latest").help(Some("the newest release".into())));
+    }
+    if any && "current".starts_with(typed.as_ref()) {
+        out.push(
+            CompletionCandidate::new("current").help(Some("the version in force today".into())),
+        );
     }
     out
 }

@@ -168,8 +168,41 @@ impl Releases {
         self.records.last()
     }
 
+    /// The version in force on `today` (issue 16): the newest release by semver precedence
+    /// whose effective date has come. `None` when the first release takes effect later. A
+    /// release dated later is pending ([`Releases::pending`]) and the one before stays in
+    /// force until that day; a pending release replaced by a newer one before its day is never
+    /// in force.
+    pub fn current(&self, today: Date) -> Option<&ReleaseRecord> {
+        self.records.iter().rev().find(|r| r.date <= today)
+    }
+
+    /// The releases that take effect after `today`, oldest first: released, not yet in force.
+    pub fn pending(&self, today: Date) -> Vec<&ReleaseRecord> {
+        let current = self.current(today).map(|c| &c.version);
+        self.records
+            .iter()
+            .filter(|r| r.date > today && current.is_none_or(|c| r.version > *c))
+            .collect()
+    }
+
+    /// The release that took over from `record` in force (issue 16): the first later release
+    /// (by semver precedence) whose effective date has come by `today`, i.e. the version that
+    /// superseded it. `None` while `record` is in force, pending, or the newest release.
+    pub fn successor(&self, record: &ReleaseRecord, today: Date) -> Option<&ReleaseRecord> {
+        let current = self.current(today)?;
+        if record.version >= current.version {
+            return None;
+        }
+        self.records
+            .iter()
+            .filter(|r| r.version > record.version && r.date <= today)
+            .min_by(|a, b| a.version.cmp(&b.version))
+    }
+
     /// The release a command-line version names (SPEC §3): `1.1` is exactly 1.1.0, `latest`
-    /// the newest by semver precedence, anything else a tag name.
+    /// the newest by semver precedence, `current` the version in force on `today`
+    /// ([`Releases::current`]), anything else a tag name.
     ///
     /// # Errors
     /// [`UnknownVersion`] listing the releases there are.
@@ -178,9 +211,11 @@ impl Releases {
         id: &DocId,
         spec: &VersionSpec,
         asked: &str,
+        today: Date,
     ) -> Result<&ReleaseRecord, UnknownVersion> {
         let found = match spec {
             VersionSpec::Latest => self.latest(),
+            VersionSpec::Current => self.current(today),
             VersionSpec::Exact(v) => self.records.iter().find(|r| &r.version == v),
             VersionSpec::TagName(name) => self.records.iter().find(|r| &r.tag == name),
         };

@@ -185,7 +185,8 @@ pub(crate) fn recording_repo<'w>(
     Ok((repo, relative))
 }
 
-/// The released copy of `sop` named by `version` (`1.0`, `v1.0.0`, a tag name or `latest`):
+/// The released copy of `sop` named by `version` (`1.0`, `v1.0.0`, a tag name, `latest` or
+/// `current`):
 /// its release record, and the path and bytes of the document in that release (followed by ID
 /// across renames). Shared by `show`, `diff` and `render --version`.
 pub(crate) fn released_copy(
@@ -196,7 +197,12 @@ pub(crate) fn released_copy(
     let id = &require_id(ws, sop)?;
     let releases = ws.releases(id)?;
     let record = releases
-        .resolve(id, &crate::version::VersionSpec::parse(version), version)
+        .resolve(
+            id,
+            &crate::version::VersionSpec::parse(version),
+            version,
+            ws.today,
+        )
         .map_err(WorkspaceError::from)?
         .clone();
     let repo = ws.require_repo()?;
