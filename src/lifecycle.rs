@@ -20,6 +20,7 @@
 //! does not void the approval, but any other edit does, the revision-history table included. Only approvals since the document's last release count.
 
 pub mod duties;
+pub mod standing;
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -449,6 +450,18 @@ pub fn retired_status(ws: &Workspace, sop: &Sop) -> Option<Status> {
     matches!(status, Status::Superseded | Status::Obsolete).then_some(status)
 }
 
+/// How `sop` was withdrawn, if it was ([`retired_status`]), with the SOP that replaces it: as
+/// the retirement recorded it, else as its front matter's `superseded_by` says.
+pub fn withdrawal(ws: &Workspace, sop: &Sop) -> Option<standing::Withdrawal> {
+    let status = retired_status(ws, sop)?;
+    let successor = sop
+        .id()
+        .and_then(|id| ws.lifecycle().retirement(id.as_str()))
+        .and_then(|r| r.superseded_by.clone())
+        .or_else(|| sop.metadata.superseded_by.as_ref().map(ToString::to_string));
+    Some(standing::Withdrawal { status, successor })
+}
+
 /// The time a signature is made: the commit time git will record (`GIT_COMMITTER_DATE` when
 /// it is set as an RFC 3339 timestamp, as in tests and replays), otherwise the clock, in UTC.
 /// The command line takes it as now ([`crate::clock::Clock::At`]), so a release's effective
@@ -460,11 +473,44 @@ pub fn signing_time() -> jiff::Timestamp {
         .unwrap_or_else(jiff::Timestamp::now)
 }
 
-/// When the next periodic review is due: `review_interval` after the later of the last release
-/// (the effective date) and the last review (SPEC §8).
-/// A retired SOP (superseded or obsolete) has no next review.
+/// When the next periodic review is due: `review_interval` after the later of the effective
+/// date of the version in force and the last review (SPEC §8). While a release waits for its
+/// effective date ([`in_force`]), the version before it sets the date; before any version is
+/// in force there is none. A retired SOP (superseded or obsolete) has no next review.
 pub fn next_review(ws: &Workspace, sop: &Sop) -> Option<Date> {
-    next_review_since(ws, sop, sop.metadata.effective)
+    match in_force(ws, sop) {
+        Some(waiting) => next_review_since(ws, sop, waiting.current.as_ref().map(|r| r.date)),
+        None => next_review_since(ws, sop, sop.metadata.effective),
+    }
+}
+
+/// What is in force while a release of `sop` waits for its effective date (issue 16).
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    /// The version in force today; `None` before the first release takes effect.
+    pub current: Option<crate::repo::ReleaseRecord>,
+    /// The releases waiting for their day, oldest first.
+    pub coming: Vec<crate::repo::ReleaseRecord>,
+}
+
+/// When the front matter of `sop` names an effective date after today (a release waiting for
+/// its day, [`standing`]): the version in force and the releases to come, from the release
+/// records. `None` otherwise, when the front matter's version is the one in force; the
+/// records are read only for an SOP with such a date.
+pub fn in_force(ws: &Workspace, sop: &Sop) -> Option<Waiting> {
+    if sop.metadata.effective? <= ws.today {
+        return None;
+    }
+    let releases = ws.releases(sop.id()?).ok()?;
+    let coming: Vec<crate::repo::ReleaseRecord> =
+        releases.pending(ws.today).into_iter().cloned().collect();
+    if coming.is_empty() {
+        return None;
+    }
+    Some(Waiting {
+        current: releases.current(ws.today).cloned(),
+        coming,
+    })
 }
 
 /// [`next_review`] counted from `released` (the last release's date) instead of the front

@@ -294,10 +294,10 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
             shell::quote(roles.last().map_or("Role", String::as_str))
         ),
         Refusal::DateBeforeLastRelease { .. } => {
-            "leave out --date to use today, or give a date on or after the last release".to_string()
+            "leave out --effective to use today, or give a date on or after the last release's".to_string()
         }
         Refusal::TodayBeforeLastRelease { latest_date, .. } => {
-            format!("give an effective date on or after the last release's, e.g.  --date {latest_date}")
+            format!("give an effective date on or after the last release's, e.g.  --effective {latest_date}  (a release waiting for its effective date is replaced by one taking effect on the same day or later)")
         }
         Refusal::AuthorNotInRow { version, .. } => format!(
             "leave out --author, or correct the Author cell of the {version} row and commit it first"

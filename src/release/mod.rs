@@ -29,7 +29,7 @@ pub struct ReleaseRequest {
     pub summary: Option<String>,
     /// `--author`; default: the git identity's name.
     pub author: Option<String>,
-    /// `--date`; default: today in the reference time zone ([`crate::workspace::Workspace::today`]).
+    /// `--effective` (or `--date`); default: today in the reference time zone ([`crate::workspace::Workspace::today`]).
     pub date: Option<Date>,
     /// Commit and tag time (seconds since the epoch); default: now.
     pub time: Option<i64>,
@@ -101,7 +101,7 @@ pub enum Refusal {
         /// The last release.
         latest: DocVersion,
     },
-    /// `--date` before the last release's date.
+    /// `--effective` before the last release's date.
     #[error("the effective date {date} is before the last release {latest} ({latest_date})")]
     DateBeforeLastRelease {
         /// The date asked for.
@@ -111,7 +111,7 @@ pub enum Refusal {
         /// Its date.
         latest_date: Date,
     },
-    /// No `--date`, and today (in the reference time zone) is before the last release's date:
+    /// No `--effective`, and today (in the reference time zone) is before the last release's date:
     /// it was released to take effect later, or dated in a zone ahead of this one (`cases/` B34).
     #[error(
         "the effective date would be today, {today} (in the time zone {zone}), which is before the last release {latest} ({latest_date})"

@@ -481,7 +481,7 @@ struct LastRelease<'a> {
 }
 
 /// Against the last release: the text changed since, the new version is above it, and the
-/// effective date does not go backwards, whether given (`--date`) or today's (`cases/` B34).
+/// effective date does not go backwards, whether given (`--effective`) or today's (`cases/` B34).
 fn verify_after_last_release(
     ws: &Workspace,
     sop: &Sop,

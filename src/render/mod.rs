@@ -44,8 +44,13 @@ pub struct RenderMeta {
     pub commit: String,
     /// Set when the working copy has changes that are not released: shown as a draft.
     pub unreleased: bool,
-    /// The uncontrolled-copy notice (`footer` in `sopctl.toml`).
+    /// The uncontrolled-copy notice (`footer` in `sopctl.toml`), or the controlled copy's
+    /// number and holder.
     pub footer: String,
+    /// What a copy of a version no longer in force says on every page, first in the footer
+    /// and under the title (issue 16): `Superseded by version 1.1, effective 2026-03-01`.
+    /// Empty for a copy in force.
+    pub notice: String,
     /// The document language (`lang` in the front matter, default `en`).
     pub lang: String,
     /// The signature manifest of a released version (21 CFR 11.50): printed name, role, date
@@ -89,7 +94,30 @@ impl RenderMeta {
             footer: footer.to_string(),
             lang,
             approvals: Vec::new(),
+            notice: String::new(),
         }
+    }
+
+    /// The line at the foot of every page, PDF and printed HTML alike: the notice of a copy
+    /// no longer in force, the footer notice, the status when it is not `effective` (and no
+    /// notice says so already), and the commit a released version was built from, joined by
+    /// ` · `.
+    pub fn footer_line(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.notice.is_empty() {
+            parts.push(self.notice.clone());
+        }
+        if !self.footer.is_empty() {
+            parts.push(self.footer.clone());
+        }
+        // The notice already says the version is not in force.
+        if self.status != "effective" && self.notice.is_empty() {
+            parts.push(format!("Status: {}", self.status));
+        }
+        if !self.commit.is_empty() {
+            parts.push(format!("Built from commit {}", self.commit));
+        }
+        parts.join(" · ")
     }
 
     /// Marks the metadata as that of a working copy with unreleased changes: a draft of the next
@@ -120,13 +148,21 @@ impl RenderMeta {
 
 /// Where a rendition carries which SOP and version it is, for `sopctl verify FILE` (issue 15
 /// item 6): the PDF document-information key (ISO 32000-1 §14.3.3 allows keys of one's own) and
-/// the HTML `<meta name>` of the ID, the version (as SOPs number it, `1.1`) and the status
-/// (`draft` for a working copy with unreleased changes).
-pub const IDENTITY: [(&str, &str); 3] = [
+/// the HTML `<meta name>` of the ID, the version (as SOPs number it, `1.1`), the status
+/// (`draft` for a working copy with unreleased changes) and, on a copy of a version no longer
+/// in force only, its notice (issue 16: `Superseded by version 1.1, effective 2026-03-01`) and
+/// the sopctl that made it ([`GENERATOR`]: `publish` keeps a stamped copy made by the same
+/// sopctl with the same notice, and makes it again otherwise).
+pub const IDENTITY: [(&str, &str); 5] = [
     ("SOP-ID", "sop-id"),
     ("SOP-Version", "sop-version"),
     ("SOP-Status", "sop-status"),
+    ("SOP-Notice", "sop-notice"),
+    ("SOP-Generator", "sop-generator"),
 ];
+
+/// `sopctl 0.1.0`: the program and version a stamped copy names as its maker.
+pub const GENERATOR: &str = concat!("sopctl ", env!("CARGO_PKG_VERSION"));
 
 impl RenderMeta {
     /// The values of [`IDENTITY`], in its order; empty when the document has no ID (a lone
@@ -135,7 +171,12 @@ impl RenderMeta {
         if self.id.is_empty() {
             return Vec::new();
         }
-        vec![self.id.clone(), self.version.clone(), self.status.clone()]
+        let mut values = vec![self.id.clone(), self.version.clone(), self.status.clone()];
+        if !self.notice.is_empty() {
+            values.push(self.notice.clone());
+            values.push(GENERATOR.to_string());
+        }
+        values
     }
 
     /// The `<meta>` elements of [`IDENTITY`] for the HTML rendition's head.
@@ -421,13 +462,7 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     if !version.is_empty() {
         header.push(&version);
     }
-    let mut footer = m.footer.clone();
-    if m.status != "effective" {
-        footer.push_str(&format!(" · Status: {}", m.status));
-    }
-    if !m.commit.is_empty() {
-        footer.push_str(&format!(" · Built from commit {}", m.commit));
-    }
+    let footer = m.footer_line();
     let context = minijinja::context! {
         running_header => css_string(&header.join(" · ")),
         running_footer => css_string(&footer),

@@ -42,22 +42,31 @@ pub enum Finding {
     NotReleased,
     /// Its metadata names no SOP.
     NoIdentity,
-    /// Made again with the SUPERSEDED or OBSOLETE watermark after the SOP was withdrawn
-    /// (`sopctl publish` does), so its bytes are not those the release recorded.
-    Watermarked,
+    /// A stamped copy of a version no longer in force (issue 16): its bytes are those
+    /// `sopctl publish` makes from the release's tag with the SUPERSEDED or OBSOLETE watermark
+    /// and this notice on every page.
+    Stamped {
+        /// The notice it carries: `Superseded by version 1.1, effective 2026-03-01`.
+        notice: String,
+    },
     /// The release record's own signature is broken, so its checksums prove nothing.
     RecordBroken(String),
 }
 
-/// Whether the version is still the one in force.
+/// Whether the version is still the one in force ([`crate::lifecycle::standing`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Currency {
-    /// The latest release, and the SOP is not withdrawn.
+    /// The version in force, and the SOP is not withdrawn.
     Current,
-    /// A later version was released.
+    /// Released to take effect on a later day; the version before is in force until then.
+    Pending {
+        /// The day it takes effect.
+        effective: jiff::civil::Date,
+    },
+    /// A later version has taken effect.
     Superseded {
-        /// The latest release.
-        latest: DocVersion,
+        /// The version in force now.
+        current: DocVersion,
     },
     /// The SOP was withdrawn (`sopctl retire`).
     Withdrawn {
@@ -95,9 +104,10 @@ pub struct CopyReport {
 }
 
 impl CopyReport {
-    /// Whether the copy is the one the release recorded.
+    /// Whether the copy is one the records vouch for: the copy the release recorded, or a
+    /// stamped copy made from it.
     pub fn is_genuine(&self) -> bool {
-        self.finding == Finding::Genuine
+        matches!(self.finding, Finding::Genuine | Finding::Stamped { .. })
     }
 
     /// The outcome in one line, without the file name.
@@ -143,8 +153,8 @@ impl CopyReport {
                 "this {} does not say which SOP it is (no SOP-ID in its metadata): it was not made by sopctl, or made before renditions carried their ID",
                 self.format.to_uppercase()
             ),
-            Finding::Watermarked => format!(
-                "{id} version {version}, made again with the withdrawal watermark after the SOP was withdrawn: not the copy the release record {tag} lists"
+            Finding::Stamped { notice } => format!(
+                "{id} version {version}, genuine stamped copy (\"{notice}\"): its bytes are those made from the release record {tag} with that notice on every page"
             ),
             Finding::RecordBroken(reason) => format!(
                 "claims to be {id} version {version}, but the release record {tag} cannot be trusted: {reason}"
@@ -163,7 +173,10 @@ impl CopyReport {
 pub fn currency_words(c: &Currency) -> String {
     match c {
         Currency::Current => "current".to_string(),
-        Currency::Superseded { latest } => format!("superseded by {latest}"),
+        Currency::Pending { effective } => {
+            format!("not yet in force: it takes effect on {effective}")
+        }
+        Currency::Superseded { current } => format!("superseded by {current}"),
         Currency::Withdrawn {
             status,
             by: Some(by),
@@ -190,11 +203,7 @@ pub fn is_rendition(path: &Path) -> bool {
 pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, CopyError> {
     let bytes = crate::fsx::read(path)?;
     let is_pdf = bytes.starts_with(b"%PDF-");
-    let claimed = if is_pdf {
-        pdf_identity(&bytes)
-    } else {
-        html_identity(&String::from_utf8_lossy(&bytes))
-    };
+    let claimed = identity(&bytes);
     let mut report = CopyReport {
         file: shown.to_path_buf(),
         format: if is_pdf { "pdf" } else { "html" },
@@ -212,12 +221,7 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
     };
     let releases = ws.releases(&id)?;
     report.released = releases.records.iter().map(|r| r.version.clone()).collect();
-    report.currency = currency(
-        ws,
-        &id,
-        releases.latest().map(|r| &r.version),
-        report.version.as_ref(),
-    );
+    report.currency = currency(ws, &id, &releases, report.version.as_ref());
     if claimed.get(2).is_some_and(|s| s == "draft") {
         report.finding = Finding::Draft;
         return Ok(report);
@@ -267,23 +271,57 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         Finding::NoChecksums
     } else if sums.contains(&report.sha256) {
         Finding::Genuine
-    } else if matches!(report.currency, Some(Currency::Withdrawn { .. }))
-        && claimed
-            .get(2)
-            .is_some_and(|s| s == "superseded" || s == "obsolete")
-    {
-        Finding::Watermarked
+    } else if let Some(notice) = stamped(ws, &id, &releases, record, &claimed, &bytes, is_pdf) {
+        Finding::Stamped { notice }
     } else {
         Finding::Altered
     };
     Ok(report)
 }
 
-/// Whether `version` of `id` is current, superseded or withdrawn.
+/// The notice of a stamped copy whose bytes are those `publish` makes today from `record`'s
+/// tag ([`crate::publish::copies`]); `None` when the copy claims no stamp, or another one, or
+/// differs from the one made now.
+fn stamped(
+    ws: &Workspace,
+    id: &DocId,
+    releases: &crate::repo::Releases,
+    record: &crate::repo::ReleaseRecord,
+    claimed: &[String],
+    bytes: &[u8],
+    is_pdf: bool,
+) -> Option<String> {
+    let claimed_notice = claimed.get(3)?;
+    let sop = ws.find(Some(id.as_str())).ok();
+    let withdrawal = sop
+        .as_ref()
+        .and_then(|s| crate::lifecycle::withdrawal(ws, s));
+    let titles = |successor: &str| {
+        ws.find(Some(successor))
+            .ok()
+            .and_then(|s| s.metadata.title.clone())
+    };
+    let stamp =
+        crate::lifecycle::standing::Standing::of(releases, record, ws.today, withdrawal.as_ref())
+            .stamp(&titles)?;
+    if &stamp.notice != claimed_notice {
+        return None;
+    }
+    let repo = ws.repo.as_ref()?;
+    let relative = sop.as_ref().and_then(|s| repo.relative(s.path()));
+    let released =
+        crate::publish::copies::Released::read(repo, id, relative.as_deref(), record).ok()?;
+    let made = released
+        .render(&crate::render::RenderSettings::of(ws), Some(&stamp), is_pdf)
+        .ok()?;
+    (sha256_hex(&made.bytes) == sha256_hex(bytes)).then_some(stamp.notice)
+}
+
+/// Whether `version` of `id` is current, pending, superseded or withdrawn today.
 fn currency(
     ws: &Workspace,
     id: &DocId,
-    latest: Option<&DocVersion>,
+    releases: &crate::repo::Releases,
     version: Option<&DocVersion>,
 ) -> Option<Currency> {
     if let Some(r) = ws.lifecycle().retirement(id.as_str()) {
@@ -292,13 +330,34 @@ fn currency(
             by: r.superseded_by.clone(),
         });
     }
-    let latest = latest?;
-    Some(match version {
-        Some(v) if v >= latest => Currency::Current,
-        _ => Currency::Superseded {
-            latest: latest.clone(),
+    let record = version.and_then(|v| releases.records.iter().find(|r| &r.version == v));
+    let current = releases.current(ws.today);
+    Some(match record {
+        Some(record) => {
+            match crate::lifecycle::standing::Standing::of(releases, record, ws.today, None) {
+                crate::lifecycle::standing::Standing::Pending { effective } => {
+                    Currency::Pending { effective }
+                }
+                crate::lifecycle::standing::Standing::InForce => Currency::Current,
+                _ => Currency::Superseded {
+                    current: current?.version.clone(),
+                },
+            }
+        }
+        None => Currency::Superseded {
+            current: current.or_else(|| releases.latest())?.version.clone(),
         },
     })
+}
+
+/// The identity a PDF or HTML copy claims: the values of [`IDENTITY`] in its order (ID,
+/// version, status, and the notice of a stamped copy), as far as it carries them.
+pub fn identity(bytes: &[u8]) -> Vec<String> {
+    if bytes.starts_with(b"%PDF-") {
+        pdf_identity(bytes)
+    } else {
+        html_identity(&String::from_utf8_lossy(bytes))
+    }
 }
 
 /// A PDF text string (ISO 32000-1 §7.9.2.2): UTF-16BE after a byte-order mark, else one byte

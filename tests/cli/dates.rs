@@ -139,7 +139,7 @@ fn a_release_dated_today_before_the_last_release_is_refused() {
         refused(&env, &["release", "--minor", "-m", "Second"], 1),
         "error: SOP-1 cannot be released (1 problem); nothing was changed\n\
          \x20 1. the effective date would be today, 2026-01-15 (in the time zone UTC), which is before the last release 1.0 (2026-01-20)\n\
-         \x20    hint: give an effective date on or after the last release's, e.g.  --date 2026-01-20\n"
+         \x20    hint: give an effective date on or after the last release's, e.g.  --effective 2026-01-20  (a release waiting for its effective date is replaced by one taking effect on the same day or later)\n"
     );
     env.run(&["release", "--minor", "-m", "Second", "--date", "2026-01-20"])
         .expect_code(0);

@@ -235,14 +235,14 @@ fn release_options_that_are_not_a_version_or_a_date() {
                 "error: --set-version: `1.0+b` has build metadata (`+…`), which document versions do not use; remove the `+…` part\n",
             ),
             (
-                &["release", "--minor", "--date", "1/2/2025", "-m", "x"],
+                &["release", "--minor", "--effective", "1/2/2025", "-m", "x"],
                 2,
-                "error: --date: `1/2/2025` is not a date; write it as YYYY-MM-DD, e.g. 2025-11-08\n",
+                "error: --effective: `1/2/2025` is not a date; write it as YYYY-MM-DD, e.g. 2025-11-08\n",
             ),
             (
                 &["release", "--minor", "--date", "2025-02-30", "-m", "x"],
                 2,
-                "error: --date: `2025-02-30` is not a real calendar date\n",
+                "error: --effective: `2025-02-30` is not a real calendar date\n",
             ),
         ],
     );

@@ -336,6 +336,21 @@ pub(crate) fn example() -> Vec<u8> {
     .expect("example")
 }
 
+/// The text of each page of a PDF, as `pdftotext` extracts it.
+pub(crate) fn pdf_pages(path: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success(), "pdftotext {}", path.display());
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A small valid SOP.
 pub(crate) fn sop(id: &str, title: &str) -> String {
     format!(

@@ -1,7 +1,7 @@
 //! The SOP lifecycle (SPEC §8): approvals bound to content, the signature manifest, periodic
 //! review, retirement and the status moves `check` allows.
 
-use crate::harness::{DANA, TestEnv, example, sop};
+use crate::harness::{DANA, TestEnv, example, pdf_pages, sop};
 
 /// The example, released once as 1.0, then given `approvers: [QA Manager]` and an edit.
 fn example_needing_approval() -> TestEnv {
@@ -258,6 +258,7 @@ fn two_released() -> TestEnv {
 #[test]
 fn retire_marks_superseded_and_publish_moves_it_to_the_archive_with_the_watermark() {
     let env = two_released();
+    let record_copy = std::fs::read(env.path("dist/SOP-001/1.0/SOP-001-v1.0.pdf")).expect("pdf");
     let before = env.snapshot();
     let run = env.run(&["retire", "SOP-001", "--superseded-by", "SOP-404", "-m", "x"]);
     run.expect_code(1);
@@ -329,13 +330,31 @@ fn retire_marks_superseded_and_publish_moves_it_to_the_archive_with_the_watermar
         .expect("an archive section");
     assert!(current.contains("SOP-002") && !current.contains(">SOP-001<"));
     assert!(archive.contains(">SOP-001<") && archive.contains("SOP-002/index.html"));
-    let out = std::process::Command::new("pdftotext")
-        .arg(env.path("dist/SOP-001/1.0/SOP-001-v1.0.pdf"))
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("SUPERSEDED"), "{text}");
+    // The site offers the stamped copy: the watermark, and the successor on every page; the
+    // record copy is left as the release made it (issue 16).
+    assert!(
+        archive.contains("SOP-001/1.0/SOP-001-v1.0-superseded.pdf"),
+        "{archive}"
+    );
+    let pages = pdf_pages(&env.path("dist/SOP-001/1.0/SOP-001-v1.0-superseded.pdf"));
+    assert!(!pages.is_empty());
+    for page in &pages {
+        assert!(page.contains("SUPERSEDED"), "{page}");
+        assert!(
+            page.contains("Withdrawn: superseded by SOP-002 Line clearance"),
+            "{page}"
+        );
+    }
+    let record = pdf_pages(&env.path("dist/SOP-001/1.0/SOP-001-v1.0.pdf")).join("\n");
+    assert!(!record.contains("SUPERSEDED"), "{record}");
+    assert!(!record.contains("Withdrawn"), "{record}");
+    // The record copy is byte for byte the one the release made, after retirement and two
+    // publications.
+    env.run(&["publish"]).expect_code(0);
+    assert!(
+        std::fs::read(env.path("dist/SOP-001/1.0/SOP-001-v1.0.pdf")).expect("pdf") == record_copy,
+        "the record copy changed"
+    );
 }
 
 #[test]

@@ -29,6 +29,7 @@ mod git;
 mod help;
 mod html_ids;
 mod html_tags;
+mod in_force;
 mod init;
 mod json;
 mod lfs;

@@ -60,6 +60,19 @@ fn check_links(site: &Path) -> usize {
     checked
 }
 
+/// The SHA-256 of a file as coreutils' `sha256sum` prints it.
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[test]
 fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     let (env, demo) = example_site();
@@ -75,10 +88,11 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     let run = env.run_in(&demo, &["publish"], &[]);
     run.expect_code(0);
     assert_eq!(run.stdout, "dist/index.html\n");
-    // The example's releases made their PDF and HTML: only the redline is new.
+    // The example's releases made their PDF and HTML: the redline is new, and the stamped
+    // copies of 1.0, superseded by 1.1 (issue 16).
     assert_eq!(
         run.stderr,
-        "published 1 SOP: 1 file made (renditions and redlines), 4 already there\n"
+        "published 1 SOP: 3 files made (renditions and redlines), 4 already there\n"
     );
     let site = demo.join("dist");
     for rel in [
@@ -133,10 +147,26 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     assert!(front.contains("<td><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.html\">HTML</a>"));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf\">PDF</a>"));
+    // 1.0 is offered stamped, with its own checksums; the record copies keep theirs.
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("index.json")).expect("json"))
+            .expect("index.json");
+    let old = &index["sops"][0]["versions"][1];
+    assert_eq!(old["standing"], "superseded");
+    assert_eq!(old["pdf"], "SOP-IT-001/1.0/SOP-IT-001-v1.0-superseded.pdf");
+    assert_eq!(
+        old["pdf_sha256"],
+        sha256sum(&site.join("SOP-IT-001/1.0/SOP-IT-001-v1.0-superseded.pdf"))
+    );
+    assert_eq!(
+        old["record"]["pdf_sha256"],
+        sha256sum(&site.join("SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf"))
+    );
+    assert_eq!(index["sops"][0]["versions"][0]["standing"], "in-force");
 
     let again = env.run_in(&demo, &["publish"], &[]);
     assert_eq!(
-        again.stderr, "published 1 SOP: 0 files made (renditions and redlines), 5 already there\n",
+        again.stderr, "published 1 SOP: 0 files made (renditions and redlines), 7 already there\n",
         "only what is missing is rendered"
     );
 }
@@ -279,7 +309,7 @@ fn three_shards_together_make_exactly_the_files_of_one_full_run() {
     full.expect_code(0);
     assert!(
         full.stderr
-            .contains("published 3 SOPs: 15 files made (renditions and redlines), 0 already there"),
+            .contains("published 3 SOPs: 21 files made (renditions and redlines), 0 already there"),
         "{}",
         full.stderr
     );
@@ -305,7 +335,9 @@ fn three_shards_together_make_exactly_the_files_of_one_full_run() {
             }
         }
     }
-    assert_eq!(made, 15, "each rendition is made by exactly one shard");
+    // Per SOP: the PDF and HTML of 1.0 and 1.1, the stamped PDF and HTML of 1.0 (superseded
+    // by 1.1) and the redline.
+    assert_eq!(made, 21, "each rendition is made by exactly one shard");
     let whole = tree(&env.path("full"));
     assert_eq!(
         merged.keys().collect::<Vec<_>>(),

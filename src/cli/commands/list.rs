@@ -23,13 +23,24 @@ pub struct ListArgs {
 struct Row {
     id: String,
     title: String,
+    /// The version in force (the front matter's, unless a release waits for its day).
     version: String,
     status: String,
     effective: Option<Date>,
+    /// Releases waiting for their effective date (issue 16).
+    coming: Vec<Coming>,
     next_review: Option<Date>,
     overdue: bool,
     unreleased_changes: bool,
     path: String,
+}
+
+/// A release waiting for its effective date.
+#[derive(Debug, serde::Serialize)]
+struct Coming {
+    /// As SOPs number it: `1.2`.
+    version: String,
+    effective: Date,
 }
 
 /// Lists the SOPs. Files that cannot be read are reported as warnings and left out.
@@ -104,7 +115,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
             vec![
                 r.id.clone(),
                 r.title.clone(),
-                r.version.clone(),
+                std::iter::once(r.version.clone())
+                    .chain(
+                        r.coming
+                            .iter()
+                            .map(|c| format!("({} from {})", c.version, c.effective)),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 r.status.clone(),
                 r.effective
                     .map(|d| d.to_string())
@@ -144,11 +162,39 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
+    // While a release waits for its effective date, the version before it is in force.
+    let waiting = crate::lifecycle::in_force(ws, sop);
+    let (version, status, effective) = match &waiting {
+        Some(w) => match &w.current {
+            Some(current) => (
+                current.version.to_string(),
+                meta.status_or_default().to_string(),
+                Some(current.date),
+            ),
+            None => ("-".to_string(), "pending".to_string(), None),
+        },
+        None => (
+            version.to_string(),
+            meta.status_or_default().to_string(),
+            meta.effective,
+        ),
+    };
     Row {
         title: meta.title.clone().unwrap_or_default(),
-        version: version.to_string(),
-        status: meta.status_or_default().to_string(),
-        effective: meta.effective,
+        version,
+        status,
+        effective,
+        coming: waiting
+            .map(|w| {
+                w.coming
+                    .iter()
+                    .map(|r| Coming {
+                        version: r.version.to_string(),
+                        effective: r.date,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         next_review,
         overdue: next_review.is_some_and(|d| d < ws.today),
         // A withdrawn SOP is not released again, so its edits are not "unreleased".

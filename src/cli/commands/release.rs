@@ -36,8 +36,9 @@ pub struct ReleaseArgs {
     /// The author recorded in the revision history (default: your git name)
     #[arg(long)]
     pub author: Option<String>,
-    /// The effective date, YYYY-MM-DD (default: today, in the `timezone` of sopctl.toml)
-    #[arg(long)]
+    /// The day the version takes effect, YYYY-MM-DD (default: today, in the `timezone` of
+    /// sopctl.toml); a later day releases it now and puts it in force on that day
+    #[arg(long = "effective", visible_alias = "date", value_name = "DATE")]
     pub date: Option<String>,
     /// Show what would be done, change nothing
     #[arg(long)]
@@ -135,7 +136,7 @@ impl ReleaseArgs {
         };
         let date = match &self.date {
             Some(text) => {
-                Some(parse_date(text).map_err(|m| CliError::usage(format!("--date: {m}")))?)
+                Some(parse_date(text).map_err(|m| CliError::usage(format!("--effective: {m}")))?)
             }
             None => None,
         };
@@ -329,7 +330,19 @@ fn print_plan(
     ui.line(&format!("{heading} {} \"{}\"", plan.id, plan.title))?;
     ui.line(&format!("  version:    {version}"))?;
     ui.line(&format!("  status:     {status}"))?;
-    ui.line(&format!("  effective:  {}", plan.effective))?;
+    if plan.effective > ws.today {
+        // Released now, in force later (issue 16): the version before stays in force.
+        let until = match &plan.from {
+            Some(from) => format!("{from} stays in force until then"),
+            None => "no version is in force until then".to_string(),
+        };
+        ui.line(&format!(
+            "  effective:  {} (a later day: {until})",
+            plan.effective
+        ))?;
+    } else {
+        ui.line(&format!("  effective:  {}", plan.effective))?;
+    }
     ui.line(&format!("  author:     {}", plan.author))?;
     ui.line(&format!("  summary:    {}", plan.summary))?;
     let id = commit.map(|c| format!("{c} ")).unwrap_or_default();

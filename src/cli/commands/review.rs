@@ -6,7 +6,7 @@ use crate::doc::metadata::parse_date;
 /// Arguments of `sopctl review`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl review -m \"Still matches the settings page\"\n  sopctl review SOP-OPS-007 -m \"Annual review, no change\" --date 2026-03-01\n\nThe next review is due `review_interval` after the later of the last release and the last review."
+    after_help = "Examples:\n  sopctl review -m \"Still matches the settings page\"\n  sopctl review SOP-OPS-007 -m \"Annual review, no change\" --date 2026-03-01\n\nThe next review is due `review_interval` after the later of the effective date of the version in force and the last review."
 )]
 pub struct ReviewArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
@@ -74,6 +74,23 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
             "{id} is {status}; a withdrawn SOP has no periodic review"
         )));
     }
+    // A review is of the version in force; a release waiting for its day does not count.
+    let waiting = crate::lifecycle::in_force(&ws, &sop);
+    if let Some(w) = &waiting
+        && w.current.is_none()
+    {
+        let first = w.coming.first().map_or_else(String::new, |r| {
+            format!(": {} takes effect on {}", r.version, r.date)
+        });
+        return Err(CliError::new(format!(
+            "{id} has no version in force yet{first}, so there is nothing to review"
+        ))
+        .hint("record the review once that version is in force"));
+    }
+    let in_force_since = match &waiting {
+        Some(w) => w.current.as_ref().map(|r| r.date),
+        None => sop.metadata.effective,
+    };
     if sop.metadata.review_interval.is_none() {
         ui.warning(&format!(
             "{id} has no `review_interval`, so no next review date follows from this review"
@@ -102,7 +119,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
             ),
         )
         .map_err(super::release::record_error)?;
-    let since = [sop.metadata.effective, earlier, Some(date)]
+    let since = [in_force_since, earlier, Some(date)]
         .into_iter()
         .flatten()
         .max();

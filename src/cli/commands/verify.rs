@@ -93,7 +93,12 @@ struct JsonCopy {
     genuine: bool,
     tag: Option<String>,
     currency: Option<&'static str>,
-    latest: Option<Version>,
+    /// The version in force, for a superseded copy.
+    current: Option<Version>,
+    /// The day a pending version takes effect.
+    effective_from: Option<String>,
+    /// The notice of a stamped copy.
+    notice: Option<String>,
     withdrawn_as: Option<String>,
     replaced_by: Option<String>,
     summary: String,
@@ -361,11 +366,12 @@ fn print_json(ui: &mut Ui, report: Option<&Report>, copies: &[CopyReport]) -> Re
 
 fn json_copy(c: &CopyReport) -> JsonCopy {
     use crate::verify::copy::Finding;
-    let (currency, latest, withdrawn_as, replaced_by) = match &c.currency {
+    let (currency, current, withdrawn_as, replaced_by) = match &c.currency {
         None => (None, None, None, None),
         Some(Currency::Current) => (Some("current"), None, None, None),
-        Some(Currency::Superseded { latest }) => {
-            (Some("superseded"), Some(latest.into()), None, None)
+        Some(Currency::Pending { .. }) => (Some("pending"), None, None, None),
+        Some(Currency::Superseded { current }) => {
+            (Some("superseded"), Some(current.into()), None, None)
         }
         Some(Currency::Withdrawn { status, by }) => (
             Some("withdrawn"),
@@ -373,6 +379,10 @@ fn json_copy(c: &CopyReport) -> JsonCopy {
             Some(status.to_string()),
             by.clone(),
         ),
+    };
+    let effective_from = match &c.currency {
+        Some(Currency::Pending { effective }) => Some(effective.to_string()),
+        _ => None,
     };
     JsonCopy {
         file: c.file.display().to_string(),
@@ -387,13 +397,18 @@ fn json_copy(c: &CopyReport) -> JsonCopy {
             Finding::Draft => "draft",
             Finding::NotReleased => "not-released",
             Finding::NoIdentity => "no-identity",
-            Finding::Watermarked => "watermarked",
+            Finding::Stamped { .. } => "stamped",
             Finding::RecordBroken(_) => "record-broken",
         },
         genuine: c.is_genuine(),
         tag: c.tag.clone(),
         currency,
-        latest,
+        current,
+        effective_from,
+        notice: match &c.finding {
+            Finding::Stamped { notice } => Some(notice.clone()),
+            _ => None,
+        },
         withdrawn_as,
         replaced_by,
         summary: c.sentence(),

@@ -110,6 +110,22 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         }
         flow.y = lowest + Pt(6.0);
     }
+    if !meta.notice.is_empty() {
+        // A copy of a version no longer in force says so under its title (issue 16).
+        let span = Span {
+            text: meta.notice.clone(),
+            style: super::super::text::Style {
+                face: FaceId::SansBold,
+                size: 11.0,
+                color: Rgb::MARK,
+                ..Ctx::body().style_for_value()
+            },
+        };
+        let broken = flow.break_spans(&[span], width);
+        flow.ensure(Pt(15.0));
+        flow.place_lines(&broken, x, 15.0);
+        flow.y += Pt(6.0);
+    }
     if !meta.approvals.is_empty() {
         // The signature manifest (21 CFR 11.50): name, role, meaning, date and time.
         flow.ensure(Pt(11.0 + 13.0));
@@ -431,13 +447,7 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
             width: Pt(0.5),
             color: Rgb::RULE,
         });
-        let mut left = meta.footer.clone();
-        if meta.status != "effective" {
-            left.push_str(&format!(" · Status: {}", meta.status));
-        }
-        if !meta.commit.is_empty() {
-            left.push_str(&format!(" · Built from commit {}", meta.commit));
-        }
+        let left = meta.footer_line();
         chrome.push(Item::Text {
             x: geo.left,
             y: foot_y,

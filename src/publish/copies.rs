@@ -1,0 +1,295 @@
+//! The copies of one released version the site offers (issue 16 item 1): the record copies
+//! (the PDF and HTML the release made, whose checksums its tag records: never rewritten once
+//! they are there), the stamped copies of a version no longer in force (the SUPERSEDED or
+//! OBSOLETE watermark and the notice on every page, made from the release's tag, so the same
+//! bytes every time), and the redline against the version before.
+//!
+//! Files, under the site folder: `{id}/{version}/{id}-v{version}.pdf` and `.html` (the record
+//! copies), `{id}-v{version}-superseded.pdf` or `-obsolete.pdf` and `.html` beside them (the
+//! stamped copies), `{id}-v{version}-changes.html` (the redline).
+
+use std::path::{Path, PathBuf};
+
+use super::{Done, PublishError, Shared, Work, changes_path};
+use crate::doc::Sop;
+use crate::fsx;
+use crate::lifecycle::standing::Stamp;
+use crate::render::{self, RenderJob, RenderSettings, Rendition};
+use crate::repo::{ReleaseRecord, Repo};
+use crate::templates;
+
+/// One released version read back from its release commit, ready to be rendered as the
+/// release made it, or stamped.
+pub(crate) struct Released<'r> {
+    /// The document as released.
+    pub(crate) sop: Sop,
+    /// Its images, read from the release commit.
+    files: render::images::CommitFiles<'r>,
+    /// The document's path in the repository (images resolve from its folder).
+    relative: PathBuf,
+    /// The release.
+    record: &'r ReleaseRecord,
+}
+
+impl<'r> Released<'r> {
+    /// The document `id` as released in `record` (found at `relative`, or by its ID when it
+    /// moved).
+    ///
+    /// # Errors
+    /// [`PublishError::MissingDocument`] when the release holds no readable file with the ID.
+    pub(crate) fn read(
+        repo: &'r Repo,
+        id: &crate::doc::DocId,
+        relative: Option<&Path>,
+        record: &'r ReleaseRecord,
+    ) -> Result<Released<'r>, PublishError> {
+        let sop = load(repo, id, relative, record)?;
+        let relative = relative.map_or_else(|| sop.path().to_path_buf(), Path::to_path_buf);
+        Ok(Released {
+            sop,
+            files: render::images::CommitFiles {
+                repo,
+                commit: record.commit.clone(),
+            },
+            relative,
+            record,
+        })
+    }
+
+    /// The PDF (`is_pdf`) or HTML of the version: as the release made it, or with `stamp`'s
+    /// status (its watermark) and notice on every page and no next review. The PDF's dates
+    /// are the effective date, so the bytes depend only on the release and the stamp.
+    ///
+    /// # Errors
+    /// [`PublishError::Template`] for a broken template, [`PublishError::Render`] for a PDF
+    /// that cannot be made.
+    pub(crate) fn render(
+        &self,
+        settings: &RenderSettings,
+        stamp: Option<&Stamp>,
+        is_pdf: bool,
+    ) -> Result<Rendition, PublishError> {
+        let record = self.record;
+        let mut job = RenderJob::new(
+            settings,
+            &self.sop,
+            self.relative.clone(),
+            &self.files,
+            Some(record.short_commit()),
+        );
+        if let Some(stamp) = stamp {
+            job.meta.status = stamp.status.to_string();
+            job.meta.notice = stamp.notice.clone();
+            job.meta.next_review = String::new();
+        }
+        job.meta.approvals = record
+            .approvals
+            .iter()
+            .map(|t| crate::lifecycle::Approval::from_trailer(t))
+            .collect();
+        let date = record
+            .date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(0, |z| z.timestamp().as_second());
+        let rendition = if is_pdf {
+            render::pdf::pdf(&job, date)
+        } else {
+            render::html(&job)
+        };
+        rendition.map_err(|e| match e {
+            render::RenderError::Template(t) => PublishError::Template(t),
+            render::RenderError::Pdf(p) => PublishError::Render(p),
+        })
+    }
+}
+
+/// Where the stamped copy of `record` goes: beside its record copy, named for the stamp's
+/// status (`SOP-1-v1.0-superseded.pdf`).
+pub fn stamped_path(
+    out: &Path,
+    id: &str,
+    record: &ReleaseRecord,
+    stamp: &Stamp,
+    ext: &str,
+) -> PathBuf {
+    render::output_path(out, id, &record.version, ext).with_file_name(format!(
+        "{id}-v{}-{}.{ext}",
+        record.version,
+        stamp.suffix()
+    ))
+}
+
+/// The document `id` as released in `record`.
+pub(super) fn load(
+    repo: &Repo,
+    id: &crate::doc::DocId,
+    relative: Option<&Path>,
+    record: &ReleaseRecord,
+) -> Result<Sop, PublishError> {
+    let missing = || PublishError::MissingDocument {
+        id: id.to_string(),
+        tag: record.tag.clone(),
+    };
+    let (path, bytes) = repo
+        .document_at(&record.commit, id, relative)
+        .ok_or_else(missing)?;
+    Sop::from_bytes(&path, bytes).map_err(|_| missing())
+}
+
+/// The checksums a release tag records for its renditions: file name → lowercase hex SHA-256
+/// ([`crate::repo::transaction::RENDITION_TRAILER`]); empty for a tag without them.
+pub(super) fn recorded_checksums(
+    repo: &Repo,
+    tag: &str,
+) -> std::collections::HashMap<String, String> {
+    let Some(stored) = repo.stored_tag(tag) else {
+        return Default::default();
+    };
+    stored
+        .message
+        .all(crate::repo::transaction::RENDITION_TRAILER)
+        .iter()
+        .filter_map(|t| {
+            let (name, sum) = crate::repo::transaction::rendition_checksum(t)?;
+            Some((name.to_string(), sum.to_string()))
+        })
+        .collect()
+}
+
+/// Renders what the site needs of one released version: its record copies, each only when
+/// missing or not the copy the release recorded (its tag's checksums), never stamped; its
+/// stamped copies when the version is no longer in force, when missing or stamped otherwise;
+/// and its redline against the version before. A copy that cannot be made as released (an
+/// image missing) is not published, and an error finding says so.
+pub(super) fn render_version(
+    repo: &Repo,
+    shared: &Shared<'_>,
+    work: &Work<'_>,
+) -> Result<Done, PublishError> {
+    let id = &work.planned.id;
+    let record = work.record;
+    let out = shared.out;
+    let mut done = Done::default();
+    let released = Released::read(repo, id, work.planned.relative.as_deref(), record)?;
+    let shown = work
+        .planned
+        .relative
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(id.as_str()));
+    record_copies(repo, shared, work, &released, &shown, &mut done)?;
+    if let Some(stamp) = &work.stamp {
+        for (ext, is_pdf) in [("pdf", true), ("html", false)] {
+            let target = stamped_path(out, id.as_str(), record, stamp, ext);
+            // A stamped copy already there with this stamp, made by this sopctl, is kept: it is
+            // made from the tag, so making it again gives the same bytes.
+            let expected = [
+                id.to_string(),
+                record.version.to_string(),
+                stamp.status.to_string(),
+                stamp.notice.clone(),
+                render::GENERATOR.to_string(),
+            ];
+            if let Ok(bytes) = fsx::read(&target)
+                && crate::verify::copy::identity(&bytes) == expected
+            {
+                done.kept += 1;
+                done.stamped
+                    .push((target, crate::repo::transaction::sha256_hex(&bytes)));
+                continue;
+            }
+            let rendition = released.render(&shared.render, Some(stamp), is_pdf)?;
+            done.stamped.push((
+                target.clone(),
+                crate::repo::transaction::sha256_hex(&rendition.bytes),
+            ));
+            crate::doc::finding::extend_unique(
+                &mut done.findings,
+                render::findings(&released.sop, &shown, &rendition.warnings),
+            );
+            fsx::write_atomic(&target, &rendition.bytes)?;
+            done.written.push(target);
+            done.rendered += 1;
+        }
+    }
+    // The redline against the version before (SPEC §7).
+    if let Some(previous) = work.previous {
+        let path = changes_path(out, id.as_str(), record);
+        if path.exists() {
+            done.kept += 1;
+        } else {
+            let before = load(repo, id, work.planned.relative.as_deref(), previous)?;
+            let diff = crate::diff::compare(
+                &before,
+                &released.sop,
+                &previous.version.to_string(),
+                &record.version.to_string(),
+            );
+            let css = templates::source(&shared.render.template_root, templates::STYLE)?;
+            let page = crate::diff::format::html(&diff, id.as_str(), &css);
+            fsx::write_atomic(&path, page.as_bytes())?;
+            done.written.push(path);
+            done.rendered += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// The record copies of `work`'s version, made when missing or not the bytes its tag records.
+fn record_copies(
+    repo: &Repo,
+    shared: &Shared<'_>,
+    work: &Work<'_>,
+    released: &Released<'_>,
+    shown: &Path,
+    done: &mut Done,
+) -> Result<(), PublishError> {
+    let id = &work.planned.id;
+    let record = work.record;
+    // The copies the release recorded (its tag's checksums): a copy on the site is one of them.
+    let recorded = recorded_checksums(repo, &record.tag);
+    for (ext, is_pdf) in [("pdf", true), ("html", false)] {
+        let target = render::output_path(shared.out, id.as_str(), &record.version, ext);
+        let expected = target
+            .file_name()
+            .and_then(|n| recorded.get(&n.to_string_lossy().into_owned()));
+        let is_recorded = |bytes: &[u8]| {
+            expected.is_none_or(|e| crate::repo::transaction::sha256_hex(bytes) == *e)
+        };
+        if target.exists() && fsx::read(&target).is_ok_and(|bytes| is_recorded(&bytes)) {
+            done.kept += 1;
+            continue;
+        }
+        let rendition = released.render(&shared.render, None, is_pdf)?;
+        crate::doc::finding::extend_unique(
+            &mut done.findings,
+            render::findings(&released.sop, shown, &rendition.warnings),
+        );
+        if !is_recorded(&rendition.bytes) {
+            let what = format!(
+                "the {} of {id} {} made now is not the copy its release recorded",
+                if is_pdf { "PDF" } else { "HTML" },
+                record.version
+            );
+            if !rendition.warnings.is_empty() {
+                // Something the release showed cannot be drawn now (an image not fetched from
+                // Git LFS, …): such a copy is not put on the site, and a stale one is taken off.
+                let _ = std::fs::remove_file(&target);
+                done.findings.push(crate::doc::Finding::error(
+                    shown.to_path_buf(),
+                    crate::doc::Location { line: 1, column: 1 },
+                    format!("{what} (see the problems above), so it is not published; fix them (for an image in Git LFS: git lfs pull) and publish again"),
+                ));
+                continue;
+            }
+            done.findings.push(crate::doc::Finding::warning(
+                shown.to_path_buf(),
+                crate::doc::Location { line: 1, column: 1 },
+                format!("{what} (another version of sopctl lays it out differently), so  sopctl verify  will not call it genuine; publish from the copies the release made, kept with it"),
+            ));
+        }
+        fsx::write_atomic(&target, &rendition.bytes)?;
+        done.written.push(target);
+        done.rendered += 1;
+    }
+    Ok(())
+}
