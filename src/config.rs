@@ -66,6 +66,12 @@ pub struct Settings {
     /// is refused by `release` ([`crate::lifecycle::duties`]). Default true; when false, such
     /// approvals count and are marked in the release record.
     pub separation_of_duties: bool,
+    /// Days after a version takes effect by which its audience must have read and understood
+    /// it (issue 17). Default 30.
+    pub training_days: u32,
+    /// Whether a patch release needs retraining, as a minor or major release does (issue 17).
+    /// Default false.
+    pub retrain_on_patch: bool,
 }
 
 impl Default for Settings {
@@ -81,12 +87,14 @@ impl Default for Settings {
             timezone: crate::clock::DEFAULT_ZONE.to_string(),
             signatures: Signatures::Optional,
             separation_of_duties: true,
+            training_days: 30,
+            retrain_on_patch: false,
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 12] = [
     "organization",
     "docs",
     "tag_format",
@@ -97,6 +105,8 @@ pub const KEYS: [&str; 10] = [
     "timezone",
     "signatures",
     "separation_of_duties",
+    "training_days",
+    "retrain_on_patch",
 ];
 
 /// A settings file that cannot be used.
@@ -293,7 +303,10 @@ fn plain_message(key: Option<&str>, message: &str) -> String {
     }
     let what = match key {
         "paper" => "`paper` must be \"A4\" or \"Letter\"".to_string(),
-        "allow_html" | "separation_of_duties" => {
+        "training_days" => {
+            "`training_days` must be a whole number of days, without quotes".to_string()
+        }
+        "allow_html" | "separation_of_duties" | "retrain_on_patch" => {
             format!("`{key}` must be true or false, without quotes")
         }
         "signatures" => "`signatures` must be \"optional\" or \"required\"".to_string(),
@@ -323,6 +336,8 @@ allow_html = false                     # raw HTML in Markdown: escaped unless tr
 timezone = "UTC"                       # the time zone that decides today's date, e.g. "Europe/Berlin"
 signatures = "optional"                # "required": approvals, releases and people.toml changes signed by registered people
 separation_of_duties = true            # an author's own approval, or one person in two roles, does not count
+training_days = 30                     # days after a version takes effect to read and understand it
+retrain_on_patch = false               # true: a patch release needs retraining, as minor and major ones do
 "#;
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub mod repo;
 pub mod shell;
 pub mod suggest;
 pub mod templates;
+pub mod training;
 pub mod verify;
 pub mod version;
 pub mod workspace;

@@ -495,10 +495,11 @@ pub struct Waiting {
 
 /// When the front matter of `sop` names an effective date after today (a release waiting for
 /// its day, [`standing`]): the version in force and the releases to come, from the release
-/// records. `None` otherwise, when the front matter's version is the one in force; the
-/// records are read only for an SOP with such a date.
+/// records. `None` otherwise, when the front matter's version is the one in force, and for a
+/// withdrawn SOP; the records are read only for an SOP with such a date.
 pub fn in_force(ws: &Workspace, sop: &Sop) -> Option<Waiting> {
-    if sop.metadata.effective? <= ws.today {
+    // A withdrawn SOP has nothing waiting: retirement withdraws every version.
+    if sop.metadata.effective? <= ws.today || retired_status(ws, sop).is_some() {
         return None;
     }
     let releases = ws.releases(sop.id()?).ok()?;

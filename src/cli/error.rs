@@ -296,6 +296,9 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::DateBeforeLastRelease { .. } => {
             "leave out --effective to use today, or give a date on or after the last release's".to_string()
         }
+        Refusal::DateInThePast { .. } => {
+            "leave out --effective to make it take effect today, or give a later day: the version in force on past days stays the one people worked by".to_string()
+        }
         Refusal::TodayBeforeLastRelease { latest_date, .. } => {
             format!("give an effective date on or after the last release's, e.g.  --effective {latest_date}  (a release waiting for its effective date is replaced by one taking effect on the same day or later)")
         }

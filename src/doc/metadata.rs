@@ -14,7 +14,7 @@ use super::source::Location;
 use crate::version::DocVersion;
 
 /// The keys SPEC §1 gives a meaning to. Other keys are kept as they are and not checked.
-pub const KNOWN_KEYS: [&str; 9] = [
+pub const KNOWN_KEYS: [&str; 10] = [
     "id",
     "title",
     "version",
@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: [&str; 9] = [
     "review_interval",
     "approvers",
     "superseded_by",
+    "audience",
 ];
 
 /// The known key an unknown one is probably a misspelling of. A key more than twice as long as
@@ -56,6 +57,9 @@ pub struct Metadata {
     pub review_interval: Option<ReviewInterval>,
     /// `approvers`: roles or names whose approval a release needs.
     pub approvers: Vec<String>,
+    /// `audience`: the roles whose people must be trained on the SOP (issue 17), as the
+    /// signers registry names roles (`Operators`).
+    pub audience: Vec<String>,
     /// `superseded_by`: the ID of the SOP that replaces this one.
     pub superseded_by: Option<DocId>,
 }
@@ -226,39 +230,8 @@ impl Metadata {
                 )),
             }
         }
-        if let Some(entry) = fm.get("approvers") {
-            match &entry.value {
-                Value::Sequence { items, .. } => {
-                    for item in items {
-                        let Some(role) = approver(item, path, &mut findings) else {
-                            continue;
-                        };
-                        // One role, however capitalised, is one approval (`approve` matches
-                        // roles without regard to capitals).
-                        if let Some(first) = meta
-                            .approvers
-                            .iter()
-                            .find(|a| a.eq_ignore_ascii_case(&role))
-                        {
-                            findings.push(Finding::error(
-                                path,
-                                item.location,
-                                format!("the approver `{role}` is listed twice (as `{first}` before); list each role or person once"),
-                            ));
-                            continue;
-                        }
-                        meta.approvers.push(role);
-                    }
-                }
-                Value::Scalar(s) if s.is_null() => {}
-                Value::Scalar(s) => meta.approvers.extend(approver(s, path, &mut findings)),
-                Value::Other { location } => findings.push(Finding::error(
-                    path,
-                    *location,
-                    "`approvers` must be a list of roles or names, one `- name` per line",
-                )),
-            }
-        }
+        meta.approvers = roles(fm, "approvers", path, &mut findings);
+        meta.audience = roles(fm, "audience", path, &mut findings);
         if let Some(s) = single("superseded_by", &mut findings) {
             match DocId::parse(s.value.trim()) {
                 Ok(id) => meta.superseded_by = Some(id),
@@ -296,19 +269,60 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{t}` is not a real calendar date"))
 }
 
-/// One entry of `approvers`, trimmed; `None` when empty, or, with an error at its place, when it
-/// holds a line break or another control character (an approver's role is written on records,
-/// the approval commit's trailers, the tag, the revision history's cells, one line each, and
-/// `approve --role` could never name it) or a `|` (which separates the parts of an
-/// `Approved-by:` trailer).
-fn approver(item: &Scalar, path: &Path, findings: &mut Vec<Finding>) -> Option<String> {
+/// The roles listed under `key` (`approvers`, `audience`): a list, or one value. A role listed
+/// twice (in any capitals: roles are matched without regard to them) is an error at its
+/// second place, as is one that [`role`] refuses.
+fn roles(fm: &FrontMatter, key: &str, path: &Path, findings: &mut Vec<Finding>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(entry) = fm.get(key) else {
+        return out;
+    };
+    let noun = if key == "approvers" {
+        "approver"
+    } else {
+        "audience role"
+    };
+    match &entry.value {
+        Value::Sequence { items, .. } => {
+            for item in items {
+                let Some(role) = role(item, noun, path, findings) else {
+                    continue;
+                };
+                if let Some(first) = out.iter().find(|a| a.eq_ignore_ascii_case(&role)) {
+                    findings.push(Finding::error(
+                        path,
+                        item.location,
+                        format!("the {noun} `{role}` is listed twice (as `{first}` before); list each role or person once"),
+                    ));
+                    continue;
+                }
+                out.push(role);
+            }
+        }
+        Value::Scalar(s) if s.is_null() => {}
+        Value::Scalar(s) => out.extend(role(s, noun, path, findings)),
+        Value::Other { location } => findings.push(Finding::error(
+            path,
+            *location,
+            format!("`{key}` must be a list of roles or names, one `- name` per line"),
+        )),
+    }
+    out
+}
+
+/// One entry of `approvers` or `audience` (`noun` names it in messages), trimmed; `None` when
+/// empty, or, with an error at its place, when it holds a line break or another control
+/// character (a role is written on records, the approval commit's trailers, the tag, the
+/// revision history's cells, one line each, and `approve --role` could never name it) or a
+/// `|` (which separates the parts of an `Approved-by:` trailer).
+fn role(item: &Scalar, noun: &str, path: &Path, findings: &mut Vec<Finding>) -> Option<String> {
     let role = item.value.trim();
     if role.chars().any(char::is_control) {
         findings.push(Finding::error(
             path,
             item.location,
             format!(
-                "the approver {:?} holds a line break or another control character; write each role or name on one line",
+                "the {noun} {:?} holds a line break or another control character; write each role or name on one line",
                 role
             ),
         ));
@@ -319,7 +333,7 @@ fn approver(item: &Scalar, path: &Path, findings: &mut Vec<Finding>) -> Option<S
             path,
             item.location,
             format!(
-                "the approver `{role}` holds a `|`, which separates the parts of an approval in the release record; write it without one (e.g. `QA / Lab`)"
+                "the {noun} `{role}` holds a `|`, which separates the parts of an approval in the release record; write it without one (e.g. `QA / Lab`)"
             ),
         ));
         return None;

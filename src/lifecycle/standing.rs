@@ -151,9 +151,15 @@ mod tests {
     use super::*;
 
     fn record(version: &str, date: &str) -> ReleaseRecord {
+        recorded(version, date, date)
+    }
+
+    /// A release of `version` effective on `date`, recorded on `on`.
+    fn recorded(version: &str, date: &str, on: &str) -> ReleaseRecord {
         ReleaseRecord {
             version: DocVersion::parse(version).expect("version"),
             date: date.parse().expect("date"),
+            recorded: on.parse().expect("day"),
             author: String::new(),
             summary: String::new(),
             approvals: Vec::new(),
@@ -161,6 +167,7 @@ mod tests {
             commit: "0".repeat(40),
             by_sopctl: true,
             adopted: false,
+            retrain: None,
         }
     }
 
@@ -215,12 +222,12 @@ mod tests {
     }
 
     #[test]
-    fn a_pending_release_replaced_on_its_day_is_never_in_force() {
+    fn a_pending_release_replaced_before_its_day_is_never_in_force() {
         let releases = Releases {
             records: vec![
                 record("1.0", "2026-01-10"),
-                record("1.1", "2026-12-07"),
-                record("1.2", "2026-12-07"),
+                recorded("1.1", "2026-12-07", "2026-11-30"),
+                recorded("1.2", "2026-12-07", "2026-12-01"),
             ],
             skipped: Vec::new(),
         };
@@ -234,8 +241,48 @@ mod tests {
             Standing::of(&releases, &b, on, None),
             Standing::Superseded { .. }
         ));
-        assert_eq!(releases.pending(day("2026-12-01")).len(), 2);
+        // Before the day, 1.1 waits no more: 1.2 replaced it, and its copies say so.
+        let before = day("2026-12-01");
+        let pending: Vec<String> = releases
+            .pending(before)
+            .iter()
+            .map(|r| r.version.to_string())
+            .collect();
+        assert_eq!(pending, ["1.2"]);
+        let stamp = Standing::of(&releases, &b, before, None)
+            .stamp(&|_| None)
+            .expect("stamp");
+        assert_eq!(
+            stamp.notice,
+            "Superseded by version 1.2, effective 2026-12-07"
+        );
+        // 1.0 is superseded by 1.2, the version in force from that day.
+        let a = releases.records[0].clone();
+        assert_eq!(
+            Standing::of(&releases, &a, on, None),
+            Standing::Superseded {
+                by: DocVersion::parse("1.2").expect("v"),
+                effective: on
+            }
+        );
         assert!(releases.current(day("2026-01-09")).is_none());
+        // Released one after the other on the day they take effect, each was in force in turn.
+        let same_day = Releases {
+            records: vec![
+                record("1.0", "2026-01-15"),
+                record("1.1", "2026-01-15"),
+                record("1.2", "2026-01-15"),
+            ],
+            skipped: Vec::new(),
+        };
+        let first = same_day.records[0].clone();
+        assert_eq!(
+            Standing::of(&same_day, &first, day("2026-01-15"), None),
+            Standing::Superseded {
+                by: DocVersion::parse("1.1").expect("v"),
+                effective: day("2026-01-15")
+            }
+        );
     }
 
     #[test]

@@ -177,6 +177,23 @@ pub(super) fn render_version(
         .clone()
         .unwrap_or_else(|| PathBuf::from(id.as_str()));
     record_copies(repo, shared, work, &released, &shown, &mut done)?;
+    // A stamp of another kind than the one the version carries now is taken off the site
+    // (stamped superseded by a later version, then withdrawn as obsolete).
+    for status in [crate::doc::Status::Superseded, crate::doc::Status::Obsolete] {
+        if work.stamp.as_ref().is_some_and(|s| s.status == status) {
+            continue;
+        }
+        let other = Stamp {
+            status,
+            notice: String::new(),
+        };
+        for ext in ["pdf", "html"] {
+            let stale = stamped_path(out, id.as_str(), record, &other, ext);
+            if stale.exists() && std::fs::remove_file(&stale).is_ok() {
+                done.removed.push(stale);
+            }
+        }
+    }
     if let Some(stamp) = &work.stamp {
         for (ext, is_pdf) in [("pdf", true), ("html", false)] {
             let target = stamped_path(out, id.as_str(), record, stamp, ext);
@@ -255,9 +272,22 @@ fn record_copies(
         let is_recorded = |bytes: &[u8]| {
             expected.is_none_or(|e| crate::repo::transaction::sha256_hex(bytes) == *e)
         };
-        if target.exists() && fsx::read(&target).is_ok_and(|bytes| is_recorded(&bytes)) {
+        let there = fsx::read(&target).ok();
+        if there.as_deref().is_some_and(is_recorded) {
             done.kept += 1;
             continue;
+        }
+        if there.is_some() {
+            // A copy on the site that is not the one the release recorded: said, then replaced.
+            done.findings.push(crate::doc::Finding::warning(
+                shown.to_path_buf(),
+                crate::doc::Location { line: 1, column: 1 },
+                format!(
+                    "{} in the site folder was not the copy the release {} recorded (its SHA-256 differs from the tag's), so it is made again; if nobody here changed it, find out who did",
+                    super::relative_url(shared.out, &target),
+                    record.tag
+                ),
+            ));
         }
         let rendition = released.render(&shared.render, None, is_pdf)?;
         crate::doc::finding::extend_unique(

@@ -161,6 +161,8 @@ pub struct Report {
     /// Image and glyph problems of the versions rendered in this run, located in the released
     /// text (issue 14 item 6).
     pub findings: Vec<crate::doc::Finding>,
+    /// Stamped copies taken off the site: their version is stamped otherwise now (issue 16).
+    pub removed: Vec<PathBuf>,
 }
 
 /// Publishing failed.
@@ -249,6 +251,8 @@ struct Done {
     kept: usize,
     /// The SHA-256 of each stamped copy made or kept, by path.
     stamped: Vec<(PathBuf, String)>,
+    /// Stamped copies removed.
+    removed: Vec<PathBuf>,
 }
 
 /// The SHA-256 of each stamped copy, by path: those this run made or kept, and (for a shard)
@@ -417,6 +421,7 @@ fn render_all(
         crate::doc::finding::extend_unique(&mut report.findings, done.findings);
         report.rendered += done.rendered;
         report.kept += done.kept;
+        report.removed.extend(done.removed);
         sums.extend(done.stamped);
     }
     Ok(sums)
@@ -533,10 +538,9 @@ fn site_entry(
         previous = Some(record);
     }
     versions.reverse();
-    let in_force = match withdrawal {
-        Some(_) => releases.latest(),
-        None => releases.current(ws.today),
-    };
+    // A withdrawn SOP is shown by the last version that was in force (its newest release, if
+    // none ever was).
+    let in_force = releases.current(ws.today);
     let coming: Vec<Coming> = if withdrawal.is_some() {
         Vec::new()
     } else {
@@ -560,6 +564,11 @@ fn site_entry(
     let Some(shown) = in_force.or_else(|| releases.latest()) else {
         return Ok(None);
     };
+    let listed = if withdrawal.is_some() {
+        Some(shown)
+    } else {
+        in_force
+    };
     let released = copies::load(repo, id, relative.as_deref(), shown)?;
     let m = &released.metadata;
     let next_review = match (withdrawal, in_force) {
@@ -576,7 +585,7 @@ fn site_entry(
     Ok(Some(SopEntry {
         id: id.to_string(),
         title: m.title.clone().unwrap_or_default(),
-        version: in_force.map(|r| r.version.to_string()).unwrap_or_default(),
+        version: listed.map(|r| r.version.to_string()).unwrap_or_default(),
         effective: in_force.map(|r| r.date.to_string()).unwrap_or_default(),
         latest: releases
             .latest()
@@ -654,7 +663,7 @@ fn write_pages(
 }
 
 /// `path` relative to `root` with `/` separators, for links.
-fn relative_url(root: &Path, path: &Path) -> String {
+pub(super) fn relative_url(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .components()

@@ -111,6 +111,16 @@ pub enum Refusal {
         /// Its date.
         latest_date: Date,
     },
+    /// `--effective` before today: a release cannot take effect in the past (issue 16).
+    #[error(
+        "the effective date {date} is before today ({today}): a release takes effect today or later"
+    )]
+    DateInThePast {
+        /// The date asked for.
+        date: Date,
+        /// Today, in the reference time zone.
+        today: Date,
+    },
     /// No `--effective`, and today (in the reference time zone) is before the last release's date:
     /// it was released to take effect later, or dated in a zone ahead of this one (`cases/` B34).
     #[error(

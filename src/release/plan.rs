@@ -196,6 +196,26 @@ fn verify<'w>(
         .unwrap_or_else(|_| Releases::default());
     let latest = releases.latest();
     let (to, adopting) = verify_version(sop, request, &id, latest, &mut refusals);
+    // A release takes effect today or later: a day in the past would change which version was
+    // in force on days people already worked (and trained) by another (issue 16).
+    // The day it is recorded: today, or the day of the time given for the record (the
+    // example's history is recorded at the days it tells of).
+    let recorded = request
+        .time
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .map_or(ws.today, |t| {
+            crate::clock::Clock::At(t).today(&ws.settings.time_zone())
+        });
+    if let Some(date) = request.date
+        && date < recorded
+        && !adopting
+        && latest.is_none_or(|l| date >= l.date)
+    {
+        refusals.push(Refusal::DateInThePast {
+            date,
+            today: recorded,
+        });
+    }
     if let Some(latest) = latest {
         let last = LastRelease {
             repo,

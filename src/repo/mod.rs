@@ -13,6 +13,7 @@ pub mod journal;
 pub mod lfs;
 pub mod lock;
 pub mod records;
+pub mod side;
 pub mod sign;
 pub mod tags;
 pub mod transaction;
@@ -152,7 +153,7 @@ pub struct Releases {
 
 /// A version named on the command line that is not among the releases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{id} has no release {asked}{}", if available.is_empty() { String::from(" (it has no releases yet)") } else { format!("; its releases are {}", available.join(", ")) })]
+#[error("{}", self.sentence())]
 pub struct UnknownVersion {
     /// The document.
     pub id: DocId,
@@ -160,6 +161,27 @@ pub struct UnknownVersion {
     pub asked: String,
     /// The released versions, oldest first, in display form.
     pub available: Vec<String>,
+    /// For `current` before the first release takes effect: the release to come and its day
+    /// (`1.0 takes effect on 2026-12-10`).
+    pub coming: Option<String>,
+}
+
+impl UnknownVersion {
+    fn sentence(&self) -> String {
+        let id = &self.id;
+        if let Some(coming) = &self.coming {
+            return format!("{id} has no version in force yet: {coming}");
+        }
+        let asked = &self.asked;
+        if self.available.is_empty() {
+            format!("{id} has no release {asked} (it has no releases yet)")
+        } else {
+            format!(
+                "{id} has no release {asked}; its releases are {}",
+                self.available.join(", ")
+            )
+        }
+    }
 }
 
 impl Releases {
@@ -171,33 +193,44 @@ impl Releases {
     /// The version in force on `today` (issue 16): the newest release by semver precedence
     /// whose effective date has come. `None` when the first release takes effect later. A
     /// release dated later is pending ([`Releases::pending`]) and the one before stays in
-    /// force until that day; a pending release replaced by a newer one before its day is never
-    /// in force.
+    /// force until that day; a release replaced by a newer one of the same day
+    /// ([`Releases::replaced_by`]) is never in force.
     pub fn current(&self, today: Date) -> Option<&ReleaseRecord> {
         self.records.iter().rev().find(|r| r.date <= today)
     }
 
-    /// The releases that take effect after `today`, oldest first: released, not yet in force.
+    /// The releases that take effect after `today`, oldest first: released, not yet in force,
+    /// and not replaced before their day.
     pub fn pending(&self, today: Date) -> Vec<&ReleaseRecord> {
         let current = self.current(today).map(|c| &c.version);
         self.records
             .iter()
             .filter(|r| r.date > today && current.is_none_or(|c| r.version > *c))
+            .filter(|r| self.replaced_by(r).is_none())
             .collect()
     }
 
-    /// The release that took over from `record` in force (issue 16): the first later release
-    /// (by semver precedence) whose effective date has come by `today`, i.e. the version that
-    /// superseded it. `None` while `record` is in force, pending, or the newest release.
+    /// The release that replaced `record` before `record` took effect: the newest later
+    /// release of the same effective day that was recorded before that day (issue 16).
+    /// Releases of one day recorded on that day were each in force in turn.
+    pub fn replaced_by(&self, record: &ReleaseRecord) -> Option<&ReleaseRecord> {
+        self.records.iter().rev().find(|r| {
+            r.version > record.version && r.date == record.date && r.recorded < record.date
+        })
+    }
+
+    /// The release that took over from `record` in force (issue 16): the next later release
+    /// whose effective date has come by `today`, passing over releases replaced before their
+    /// day; for a release itself replaced before its day, the release that replaced it
+    /// ([`Releases::replaced_by`]). `None` while `record` is in force or pending, and for the
+    /// newest release.
     pub fn successor(&self, record: &ReleaseRecord, today: Date) -> Option<&ReleaseRecord> {
-        let current = self.current(today)?;
-        if record.version >= current.version {
-            return None;
+        if let Some(replacing) = self.replaced_by(record) {
+            return Some(replacing);
         }
-        self.records
-            .iter()
-            .filter(|r| r.version > record.version && r.date <= today)
-            .min_by(|a, b| a.version.cmp(&b.version))
+        self.records.iter().find(|r| {
+            r.version > record.version && r.date <= today && self.replaced_by(r).is_none()
+        })
     }
 
     /// The release a command-line version names (SPEC §3): `1.1` is exactly 1.1.0, `latest`
@@ -223,6 +256,13 @@ impl Releases {
             id: id.clone(),
             asked: asked.to_string(),
             available: self.records.iter().map(|r| r.version.to_string()).collect(),
+            coming: match spec {
+                VersionSpec::Current => self
+                    .pending(today)
+                    .first()
+                    .map(|r| format!("{} takes effect on {}", r.version, r.date)),
+                _ => None,
+            },
         })
     }
 }
@@ -627,6 +667,9 @@ impl Repo {
                     ReleaseRecord {
                         version: version.clone(),
                         date,
+                        recorded: tagger
+                            .as_ref()
+                            .map_or_else(|| date_of(commit.time()), |t| date_of(t.when())),
                         author,
                         summary: if by_sopctl {
                             message.summary()
@@ -640,11 +683,19 @@ impl Repo {
                         adopted: message
                             .trailer("Adopted")
                             .is_some_and(|v| v.eq_ignore_ascii_case("yes")),
+                        retrain: message.trailer("Retrain").and_then(|v| {
+                            match v.trim().to_ascii_lowercase().as_str() {
+                                "yes" => Some(true),
+                                "no" => Some(false),
+                                _ => None,
+                            }
+                        }),
                     }
                 }
                 Err(_) => ReleaseRecord {
                     version: version.clone(),
                     date: date_of(commit.time()),
+                    recorded: date_of(commit.time()),
                     author: commit_author,
                     summary: commit_subject,
                     approvals: Vec::new(),
@@ -652,6 +703,7 @@ impl Repo {
                     commit: commit.id().to_string(),
                     by_sopctl: false,
                     adopted: false,
+                    retrain: None,
                 },
             };
             if !out.records.iter().any(|r| r.version == record.version) {

@@ -30,6 +30,10 @@ pub struct ReleaseRecord {
     pub version: DocVersion,
     /// The effective date.
     pub date: Date,
+    /// The day the release was recorded: its tag's time (the commit's, for a lightweight
+    /// tag), in the offset it was made in. A release recorded before another one's effective
+    /// day replaced that one before it took effect (issue 16).
+    pub recorded: Date,
     /// Who released it (the revision history's Author column).
     pub author: String,
     /// Why this version exists (the Changes column).
@@ -45,6 +49,10 @@ pub struct ReleaseRecord {
     /// Whether this release brought an existing document under sopctl (`Adopted: yes`): its
     /// revision-history row was written before sopctl and is kept as it is.
     pub adopted: bool,
+    /// Whether the release said its audience must train on it again (`Retrain: yes` or `no`,
+    /// issue 17); `None` for a tag that does not say (then the kind of release decides:
+    /// [`crate::training::needs_training`]).
+    pub retrain: Option<bool>,
 }
 
 impl ReleaseRecord {

@@ -376,18 +376,14 @@ impl Repo {
             w.commit_message.to_string()
         };
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let commit = match self.signer(Signed::Commit, w.options.sign, w.identity)? {
-            None => repo.commit(None, &signature, &signature, &message, &tree, &parents),
-            Some(signer) => {
-                let buffer = repo
-                    .commit_create_buffer(&signature, &signature, &message, &tree, &parents)
-                    .map_err(|e| RepoError::git("write the commit", &e))?;
-                let payload = String::from_utf8_lossy(&buffer).into_owned();
-                let sig = signer.sign(payload.as_bytes(), &scratch)?;
-                repo.commit_signed(&payload, &sig, None)
-            }
-        }
-        .map_err(|e| RepoError::git("write the commit", &e))?;
+        let commit = self.write_commit(
+            &signature,
+            &message,
+            &tree,
+            &parents,
+            (w.options.sign, w.identity),
+            &scratch,
+        )?;
         Ok(Objects {
             branch,
             old: parent.as_ref().map(git2::Commit::id),
@@ -396,6 +392,35 @@ impl Repo {
             tag: None,
             files,
         })
+    }
+
+    /// Writes a commit object of `tree` on `parents` with `message` by `signature`, signed as
+    /// `git commit` signs it when `sign` asks for it (by `identity`'s key); moves no ref.
+    ///
+    /// # Errors
+    /// Signing refused or failed; git could not write the object.
+    pub(crate) fn write_commit(
+        &self,
+        signature: &git2::Signature<'_>,
+        message: &str,
+        tree: &git2::Tree<'_>,
+        parents: &[&git2::Commit<'_>],
+        (sign, identity): (SignWhen, &Identity),
+        scratch: &Path,
+    ) -> Result<git2::Oid, RepoError> {
+        let repo = &self.inner;
+        match self.signer(Signed::Commit, sign, identity)? {
+            None => repo.commit(None, signature, signature, message, tree, parents),
+            Some(signer) => {
+                let buffer = repo
+                    .commit_create_buffer(signature, signature, message, tree, parents)
+                    .map_err(|e| RepoError::git("write the commit", &e))?;
+                let payload = String::from_utf8_lossy(&buffer).into_owned();
+                let sig = signer.sign(payload.as_bytes(), scratch)?;
+                repo.commit_signed(&payload, &sig, None)
+            }
+        }
+        .map_err(|e| RepoError::git("write the commit", &e))
     }
 
     /// Writes the annotated tag object, signed when signing is asked for (git's format: the

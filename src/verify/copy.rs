@@ -150,7 +150,7 @@ impl CopyReport {
                 }
             ),
             Finding::NoIdentity => format!(
-                "this {} does not say which SOP it is (no SOP-ID in its metadata): it was not made by sopctl, or made before renditions carried their ID",
+                "this {} does not say which SOP it is (no SOP-ID in its metadata), so it is not a copy of an SOP that sopctl made: a redline or a page of the download site is not one, and renditions made before sopctl recorded their ID do not say it",
                 self.format.to_uppercase()
             ),
             Finding::Stamped { notice } => format!(
@@ -279,9 +279,11 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
     Ok(report)
 }
 
-/// The notice of a stamped copy whose bytes are those `publish` makes today from `record`'s
-/// tag ([`crate::publish::copies`]); `None` when the copy claims no stamp, or another one, or
-/// differs from the one made now.
+/// The notice of a stamped copy whose bytes are those `publish` makes from `record`'s tag
+/// ([`crate::publish::copies`]) with a notice sopctl gives that version: superseded by any
+/// later release (as it was stamped once that release took effect, whatever came after), or
+/// the withdrawal of its SOP. `None` when the copy claims no stamp, or one sopctl never gives,
+/// or differs from the copy made now with it.
 fn stamped(
     ws: &Workspace,
     id: &DocId,
@@ -291,22 +293,36 @@ fn stamped(
     bytes: &[u8],
     is_pdf: bool,
 ) -> Option<String> {
-    let claimed_notice = claimed.get(3)?;
+    use crate::lifecycle::standing::Standing;
+    let (claimed_status, claimed_notice) = (claimed.get(2)?, claimed.get(3)?);
     let sop = ws.find(Some(id.as_str())).ok();
-    let withdrawal = sop
-        .as_ref()
-        .and_then(|s| crate::lifecycle::withdrawal(ws, s));
     let titles = |successor: &str| {
         ws.find(Some(successor))
             .ok()
             .and_then(|s| s.metadata.title.clone())
     };
-    let stamp =
-        crate::lifecycle::standing::Standing::of(releases, record, ws.today, withdrawal.as_ref())
-            .stamp(&titles)?;
-    if &stamp.notice != claimed_notice {
-        return None;
+    let mut standings: Vec<Standing> = releases
+        .records
+        .iter()
+        .filter(|r| r.version > record.version)
+        .map(|r| Standing::Superseded {
+            by: r.version.clone(),
+            effective: r.date,
+        })
+        .collect();
+    if let Some(w) = sop
+        .as_ref()
+        .and_then(|s| crate::lifecycle::withdrawal(ws, s))
+    {
+        standings.push(Standing::Withdrawn {
+            status: w.status,
+            successor: w.successor,
+        });
     }
+    let stamp = standings
+        .iter()
+        .filter_map(|s| s.stamp(&titles))
+        .find(|s| &s.notice == claimed_notice && &s.status.to_string() == claimed_status)?;
     let repo = ws.repo.as_ref()?;
     let relative = sop.as_ref().and_then(|s| repo.relative(s.path()));
     let released =

@@ -121,6 +121,7 @@ fn publish_json_says_what_was_made_and_kept() {
         without_written,
         json!({
             "index": "dist/index.html",
+            "removed": [],
             "sops": 1,
             "rendered": 2,
             "kept": 0,

@@ -369,7 +369,7 @@ fn a_copy_that_names_no_sop_or_a_version_never_released_is_not_genuine() {
     let run = env.run_in(&demo, &["verify", &page.display().to_string()], &[]);
     run.expect_code(1);
     assert!(run.stdout.ends_with(
-        "page.html: this HTML does not say which SOP it is (no SOP-ID in its metadata): it was not made by sopctl, or made before renditions carried their ID\n"
+        "page.html: this HTML does not say which SOP it is (no SOP-ID in its metadata), so it is not a copy of an SOP that sopctl made: a redline or a page of the download site is not one, and renditions made before sopctl recorded their ID do not say it\n"
     ), "{}", run.stdout);
     let html = std::fs::read_to_string(env.path("demo/dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html"))
         .expect("html")

@@ -46,6 +46,9 @@ struct PublishJson {
     shard: Option<ShardJson>,
     /// Every file written in this run, in the order written.
     written: Vec<String>,
+    /// Stamped copies taken off the site because their version's standing changed (a copy
+    /// stamped superseded, once the SOP is withdrawn as obsolete).
+    removed: Vec<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -99,6 +102,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
     for path in &report.written {
         ui.verbose(&format!("wrote {}", ws.display_path(path).display()));
     }
+    for path in &report.removed {
+        ui.status(&format!(
+            "removed {}: the site no longer offers it (its version is stamped otherwise now)",
+            ws.display_path(path).display()
+        ));
+    }
     for id in &report.unreleased {
         ui.warning(&format!(
             "{id} has no release yet, so it is not on the site"
@@ -139,6 +148,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
                 }),
                 written: report
                     .written
+                    .iter()
+                    .map(|p| ws.display_path(p).display().to_string())
+                    .collect(),
+                removed: report
+                    .removed
                     .iter()
                     .map(|p| ws.display_path(p).display().to_string())
                     .collect(),

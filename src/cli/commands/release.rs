@@ -332,8 +332,12 @@ fn print_plan(
     ui.line(&format!("  status:     {status}"))?;
     if plan.effective > ws.today {
         // Released now, in force later (issue 16): the version before stays in force.
-        let until = match &plan.from {
-            Some(from) => format!("{from} stays in force until then"),
+        let in_force = ws
+            .releases(&plan.id)
+            .ok()
+            .and_then(|r| r.current(ws.today).map(|c| c.version.clone()));
+        let until = match in_force {
+            Some(current) => format!("{current} stays in force until then"),
             None => "no version is in force until then".to_string(),
         };
         ui.line(&format!(

@@ -1,0 +1,299 @@
+//! TRAINING: read-and-understood records tied to the exact version of an SOP (issue 17), for
+//! the training that ISO 13485 §6.2, EU GMP Part I Chapter 2 (2.10–2.14) and 21 CFR 211.25
+//! require people to have on the procedures they follow.
+//!
+//! **Who must train**: an SOP names the roles that must train on it
+//! (`audience: [Operators]`); the signers registry (`people.toml`, [`crate::people`]) gives each
+//! person's roles. A release needs retraining unless it says otherwise ([`needs_training`]).
+//!
+//! **Where the records are**: on the branch [`BRANCH`] (`sopctl/training`), never checked out
+//! and never merged into the documents' branch, so `git log` of the SOPs stays readable with
+//! 100,000 records. Its tree holds one file per person, `acks/EMAIL`, one line per
+//! acknowledgement ([`Ack::line`]); each acknowledgement is also a commit of its own (signed
+//! when signing is on) whose message carries the same values as trailers (`Ack-Document`,
+//! `Ack-Version`, `Ack-Content`, `Ack-Name`, `Ack-Email`, `Ack-Date`): the file is what is read
+//! (one tree, fast), the commit is the record. A team shares the branch with
+//! `git push origin sopctl/training`; `git fetch` brings the others', and the next
+//! acknowledgement merges a fetched branch that moved on (each person's file joined line by
+//! line, [`join`]).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::repo::{ReleaseRecord, Repo, RepoError};
+use crate::version::DocVersion;
+
+/// The branch the training records are kept on.
+pub const BRANCH: &str = "sopctl/training";
+
+/// The folder of the branch's tree that holds one file per person.
+const FOLDER: &str = "acks";
+
+/// One person's "read and understood" of one version of an SOP.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Ack {
+    /// The SOP's ID.
+    pub id: String,
+    /// The version read.
+    pub version: DocVersion,
+    /// The content hash of that version ([`crate::lifecycle::content_hash`]): the
+    /// acknowledgement is bound to the text, as an approval is.
+    pub content: String,
+    /// When, UTC, RFC 3339 (`2026-11-30T10:02:11Z`).
+    pub time: String,
+    /// The day, in the repository's time zone.
+    pub date: Date,
+    /// The person's printed name.
+    pub name: String,
+    /// The person's e-mail address, as the registry has it.
+    pub email: String,
+    /// What they noted (`-m`), possibly empty.
+    pub note: String,
+}
+
+impl Ack {
+    /// The line of the person's file: ID, full version, content hash, time, day, name and
+    /// note, separated by tabs (tabs and line breaks inside a value become spaces).
+    pub fn line(&self) -> String {
+        let clean = |v: &str| {
+            v.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+        };
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            clean(&self.id),
+            self.version.full(),
+            clean(&self.content),
+            clean(&self.time),
+            self.date,
+            clean(&self.name),
+            clean(&self.note)
+        )
+    }
+
+    /// Reads a line written by [`Ack::line`] in the file of `email`; `None` for a line that
+    /// is not one.
+    pub fn parse(line: &str, email: &str) -> Option<Ack> {
+        let mut parts = line.trim_end_matches(['\n', '\r']).split('\t');
+        let id = parts.next()?.to_string();
+        let version = DocVersion::parse(parts.next()?).ok()?;
+        let content = parts.next()?.to_string();
+        let time = parts.next()?.to_string();
+        let date = parts.next()?.parse().ok()?;
+        let name = parts.next()?.to_string();
+        let note = parts.next().unwrap_or("").to_string();
+        (!id.is_empty()).then(|| Ack {
+            id,
+            version,
+            content,
+            time,
+            date,
+            name,
+            email: email.to_string(),
+            note,
+        })
+    }
+
+    /// The trailers of the acknowledgement's commit.
+    pub fn trailers(&self) -> String {
+        format!(
+            "Ack-Document: {}\nAck-Version: {}\nAck-Content: {}\nAck-Name: {}\nAck-Email: {}\nAck-Date: {}\n",
+            self.id,
+            self.version.full(),
+            self.content,
+            self.name,
+            self.email,
+            self.time
+        )
+    }
+}
+
+/// The name of a person's file: their e-mail address in small letters, with any character
+/// other than letters, digits and `@._+-` replaced by `_`.
+pub fn file_name(email: &str) -> String {
+    email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "@._+-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Two versions of a person's file joined: every line of `earlier`, then each line of
+/// `other` that `earlier` does not have.
+pub fn join(earlier: &[u8], other: &[u8]) -> Vec<u8> {
+    let mut out = earlier.to_vec();
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let have: std::collections::HashSet<&[u8]> = earlier.split(|b| *b == b'\n').collect();
+    for line in other.split(|b| *b == b'\n') {
+        if !line.is_empty() && !have.contains(line) {
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Every acknowledgement recorded, by person (e-mail address, in small letters).
+#[derive(Debug, Clone, Default)]
+pub struct Acks {
+    by_person: HashMap<String, Vec<Ack>>,
+}
+
+impl Acks {
+    /// Reads the records of the branch and of every remote's copy of it (joined as
+    /// [`join`] does); none when the branch does not exist yet.
+    ///
+    /// # Errors
+    /// A branch or file that cannot be read.
+    pub fn read(repo: &Repo) -> Result<Acks, RepoError> {
+        let tips = repo.side_tips(BRANCH);
+        let files = repo.side_files(&tips, FOLDER, &|_, a, b| join(a, b))?;
+        let mut by_person = HashMap::new();
+        for (name, bytes) in files {
+            let text = String::from_utf8_lossy(&bytes);
+            let acks: Vec<Ack> = text.lines().filter_map(|l| Ack::parse(l, &name)).collect();
+            by_person.insert(name, acks);
+        }
+        Ok(Acks { by_person })
+    }
+
+    /// The acknowledgements of the person with `email`, oldest first.
+    pub fn of(&self, email: &str) -> &[Ack] {
+        self.by_person
+            .get(&file_name(email))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The person's acknowledgement of `id` at `version`, if any.
+    pub fn find(&self, email: &str, id: &str, version: &DocVersion) -> Option<&Ack> {
+        self.of(email)
+            .iter()
+            .find(|a| a.id == id && &a.version == version)
+    }
+
+    /// How many acknowledgements there are.
+    pub fn len(&self) -> usize {
+        self.by_person.values().map(Vec::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Records `ack` as a commit on [`BRANCH`] (merging a fetched copy of the branch that moved
+/// on), signed and run through the hooks as `options` say. Returns the commit's id.
+///
+/// # Errors
+/// The branch moved meanwhile, signing or a hook refused, or git failed; nothing is changed.
+pub fn record(
+    repo: &Repo,
+    ack: &Ack,
+    message: &str,
+    time: i64,
+    options: crate::repo::transaction::RecordOptions,
+) -> Result<String, RepoError> {
+    let tips = repo.side_tips(BRANCH);
+    let merge = |_: &str, a: &[u8], b: &[u8]| join(a, b);
+    let first: Vec<git2::Oid> = tips.iter().take(1).copied().collect();
+    let base = repo.side_files(&first, FOLDER, &merge)?;
+    let mut all = repo.side_files(&tips, FOLDER, &merge)?;
+    let file = file_name(&ack.email);
+    let mine = all.remove(&file).unwrap_or_default();
+    let mut changes: crate::repo::side::Files = all
+        .into_iter()
+        .filter(|(name, bytes)| base.get(name) != Some(bytes))
+        .collect();
+    changes.insert(file, join(&mine, ack.line().as_bytes()));
+    let identity = crate::repo::Identity {
+        name: ack.name.clone(),
+        email: ack.email.clone(),
+    };
+    repo.commit_side(
+        BRANCH, &tips, FOLDER, &changes, message, &identity, time, options,
+    )
+}
+
+/// Whether the release at `index` of `records` (oldest first) needs its audience to train on
+/// it again (issue 17): as its tag says (`Retrain:`, written by `release`, `--no-retrain`
+/// for an editorial change); for a tag that does not say, a first, major or minor release
+/// does, a patch release only with `retrain_on_patch`.
+pub fn needs_training(records: &[ReleaseRecord], index: usize, retrain_on_patch: bool) -> bool {
+    let Some(record) = records.get(index) else {
+        return false;
+    };
+    if let Some(said) = record.retrain {
+        return said;
+    }
+    match index.checked_sub(1).and_then(|i| records.get(i)) {
+        None => true,
+        Some(before) => !is_patch(&before.version, &record.version) || retrain_on_patch,
+    }
+}
+
+/// Whether `to` differs from `from` in the patch number only.
+pub fn is_patch(from: &DocVersion, to: &DocVersion) -> bool {
+    let (a, b) = (from.full(), to.full());
+    let head = |v: &str| v.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+    head(&a) == head(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> DocVersion {
+        DocVersion::parse(s).expect("version")
+    }
+
+    #[test]
+    fn a_line_reads_back_and_values_cannot_break_it() {
+        let ack = Ack {
+            id: "SOP-1".into(),
+            version: v("1.1"),
+            content: "sha256:ab".into(),
+            time: "2026-11-30T10:00:00Z".into(),
+            date: "2026-11-30".parse().expect("date"),
+            name: "Olga\tOperator".into(),
+            email: "olga@example.org".into(),
+            note: "Read it\nall".into(),
+        };
+        let line = ack.line();
+        assert_eq!(
+            line,
+            "SOP-1\t1.1.0\tsha256:ab\t2026-11-30T10:00:00Z\t2026-11-30\tOlga Operator\tRead it all\n"
+        );
+        let back = Ack::parse(&line, "olga@example.org").expect("parsed");
+        assert_eq!(back.name, "Olga Operator");
+        assert_eq!(back.version, v("1.1"));
+        assert_eq!(Ack::parse("not a record", "x"), None);
+    }
+
+    #[test]
+    fn joined_files_keep_every_line_once() {
+        assert_eq!(join(b"a\nb\n", b"b\nc\n"), b"a\nb\nc\n".to_vec());
+        assert_eq!(join(b"", b"c\n"), b"c\n".to_vec());
+        assert_eq!(join(b"a", b"a\n"), b"a\n".to_vec());
+    }
+
+    #[test]
+    fn patches_need_no_training_unless_the_setting_says_so() {
+        assert!(is_patch(&v("1.1"), &v("1.1.1")));
+        assert!(!is_patch(&v("1.1"), &v("1.2")));
+        assert!(!is_patch(&v("1.9.3"), &v("2.0")));
+        assert_eq!(file_name(" Olga.O@Example.org "), "olga.o@example.org");
+        assert_eq!(file_name("a/b@x"), "a_b@x");
+    }
+}
