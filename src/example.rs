@@ -274,6 +274,7 @@ impl Maker<'_> {
             summary: Some(summary.to_string()),
             date: Some(date),
             time: Some(time(date, self.zone)),
+            retrain: None,
             identity: Some(self.owner.clone()),
             record: self.recorder.options,
             // The renditions a reader downloads, whose checksums the tags record.

@@ -125,6 +125,10 @@ pub enum Command {
     Review(commands::review::ReviewArgs),
     /// Withdraw an SOP: superseded by another, or obsolete
     Retire(commands::retire::RetireArgs),
+    /// Record that you have read and understood an SOP's version to know
+    Ack(commands::ack::AckArgs),
+    /// The training matrix: who is trained on which SOP, who is pending or overdue
+    Training(commands::training::TrainingArgs),
     /// The signers registry: add, remove and list the people who sign records
     People(commands::people::PeopleArgs),
     /// Check the record: signatures, release tags, approvals, revision histories; or a copy
@@ -291,6 +295,8 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Approve(a) => c::approve::run(env, ui, a),
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),
+        Command::Ack(a) => c::ack::run(env, ui, a),
+        Command::Training(a) => c::training::run(env, ui, a),
         Command::People(a) => c::people::run(env, ui, a),
         Command::Verify(a) => c::verify::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),

@@ -33,6 +33,10 @@ pub struct ReleaseRequest {
     pub date: Option<Date>,
     /// Commit and tag time (seconds since the epoch); default: now.
     pub time: Option<i64>,
+    /// Whether the audience must train on this version again (issue 17): `Some(false)` for
+    /// `--no-retrain` (an editorial change); `None`: a first, major or minor release does, a
+    /// patch release only with `retrain_on_patch`. Recorded in the tag (`Retrain:`).
+    pub retrain: Option<bool>,
     /// Who commits and tags; default: the git identity (`user.name`, `user.email`).
     pub identity: Option<Identity>,
     /// Write the renditions into the output folder (SPEC §5.4); `--no-render` turns it off.

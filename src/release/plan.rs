@@ -78,7 +78,15 @@ pub fn prepare(
             .collect(),
     };
     let (new_source, table) = new_history(sop, &edited, &v.releases, row, v.adopting);
-    let tag_message = tag_message(&v, effective);
+    let retrain = request
+        .retrain
+        .unwrap_or_else(|| match v.releases.latest() {
+            None => true,
+            Some(last) => {
+                !crate::training::is_patch(&last.version, &v.to) || ws.settings.retrain_on_patch
+            }
+        });
+    let tag_message = tag_message(&v, effective, retrain);
     let (id, to) = (&v.id, &v.to);
     let commit_message = format!("{id}: release {to}\n\n{tag_message}");
     let renders = if request.render {
@@ -283,12 +291,13 @@ fn verify<'w>(
 /// The message of the release tag (the commit's too): the summary, then the trailers that make
 /// it a release record (SPEC §3): `Document`, `Version`, `Date`, `Author`, `Adopted` for a
 /// document coming under sopctl as it is, and an `Approved-by` for each approval.
-fn tag_message(v: &Verified<'_>, effective: Date) -> String {
+fn tag_message(v: &Verified<'_>, effective: Date, retrain: bool) -> String {
     let mut trailers = vec![
         ("Document", v.id.to_string()),
         ("Version", v.to.full()),
         ("Date", effective.to_string()),
         ("Author", v.author.clone()),
+        ("Retrain", if retrain { "yes" } else { "no" }.to_string()),
     ];
     if v.adopting {
         trailers.push(("Adopted", "yes".to_string()));

@@ -2,7 +2,7 @@
 //! the training that ISO 13485 §6.2, EU GMP Part I Chapter 2 (2.10–2.14) and 21 CFR 211.25
 //! require people to have on the procedures they follow.
 //!
-//! **Who must train**: an SOP names the roles that must train on it
+//! **Who must train** ([`matrix`]): an SOP names the roles that must train on it
 //! (`audience: [Operators]`); the signers registry (`people.toml`, [`crate::people`]) gives each
 //! person's roles. A release needs retraining unless it says otherwise ([`needs_training`]).
 //!
@@ -17,12 +17,16 @@
 //! acknowledgement merges a fetched branch that moved on (each person's file joined line by
 //! line, [`join`]).
 
+pub mod matrix;
+
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::doc::{DocId, Sop};
 use crate::repo::{ReleaseRecord, Repo, RepoError};
 use crate::version::DocVersion;
+use crate::workspace::{Workspace, WorkspaceError};
 
 /// The branch the training records are kept on.
 pub const BRANCH: &str = "sopctl/training";
@@ -224,6 +228,179 @@ pub fn record(
     repo.commit_side(
         BRANCH, &tips, FOLDER, &changes, message, &identity, time, options,
     )
+}
+
+/// The SOPs of the work tree that name an `audience` (only `ids`, when given), with what each
+/// asks of it today ([`matrix::requirement`]; nothing for a withdrawn SOP).
+///
+/// # Errors
+/// The release records cannot be read (no repository, a shallow clone).
+pub fn subjects(
+    ws: &Workspace,
+    ids: Option<&[DocId]>,
+) -> Result<Vec<matrix::Subject>, WorkspaceError> {
+    let mut out = Vec::new();
+    for entry in ws.documents() {
+        let Ok(sop) = entry.sop else { continue };
+        let Some(id) = sop.id() else { continue };
+        if sop.metadata.audience.is_empty() || ids.is_some_and(|ids| !ids.contains(id)) {
+            continue;
+        }
+        if out.iter().any(|s: &matrix::Subject| s.id == id.as_str()) {
+            continue;
+        }
+        let requirement = if crate::lifecycle::retired_status(ws, &sop).is_some() {
+            None
+        } else {
+            matrix::requirement(
+                &ws.releases(id)?,
+                ws.today,
+                ws.settings.training_days,
+                ws.settings.retrain_on_patch,
+            )
+        };
+        out.push(matrix::Subject {
+            id: id.to_string(),
+            title: sop.metadata.title.clone().unwrap_or_default(),
+            audience: sop.metadata.audience.clone(),
+            requirement,
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Why `sopctl ack` records nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AckRefusal {
+    /// The SOP has no release: there is no version to have read.
+    #[error("{id} has no release yet, so there is no version to acknowledge")]
+    NotReleased {
+        /// The SOP.
+        id: String,
+    },
+    /// The SOP is withdrawn.
+    #[error("{id} is {status}: a withdrawn SOP is not trained on")]
+    Withdrawn {
+        /// The SOP.
+        id: String,
+        /// `superseded` or `obsolete`.
+        status: crate::doc::Status,
+    },
+    /// The version asked for is not the one to know now.
+    #[error("{id} {asked} is not the version to know: {current} is{}", if *.pending { " (it takes effect soon)" } else { " in force" })]
+    NotCurrent {
+        /// The SOP.
+        id: String,
+        /// The version asked for.
+        asked: DocVersion,
+        /// The version to acknowledge.
+        current: DocVersion,
+        /// Whether that version waits for its day.
+        pending: bool,
+    },
+    /// There is no signers registry.
+    #[error("there is no people.toml, so nobody is registered to train")]
+    NoRegistry,
+    /// The person is not in the registry.
+    #[error("{email} is not in people.toml, so their training is not recorded")]
+    NotRegistered {
+        /// Their git e-mail address.
+        email: String,
+    },
+}
+
+/// What `sopctl ack` records, or that it is recorded already.
+#[derive(Debug, Clone)]
+pub enum AckPlan {
+    /// A new acknowledgement and its commit message.
+    Record {
+        /// The acknowledgement.
+        ack: Ack,
+        /// The commit message (subject, note, trailers).
+        message: String,
+    },
+    /// The person acknowledged this version before.
+    Already(Ack),
+}
+
+/// What `identity` acknowledging `sop` records at `time` (RFC 3339, UTC; `date` its day in the
+/// repository's zone): the newest release, in force or waiting for its day (or `version`, if
+/// it is that one), bound to its content hash.
+///
+/// # Errors
+/// [`AckRefusal`] for a withdrawn or unreleased SOP, another version, a person not registered;
+/// [`WorkspaceError`] when the records cannot be read.
+#[allow(clippy::too_many_arguments, reason = "one record, described in full")]
+pub fn plan_ack(
+    ws: &Workspace,
+    sop: &Sop,
+    id: &DocId,
+    version: Option<&DocVersion>,
+    identity: &crate::repo::Identity,
+    note: &str,
+    (time, date): (&str, Date),
+    acks: &Acks,
+) -> Result<Result<AckPlan, AckRefusal>, WorkspaceError> {
+    if let Some(status) = crate::lifecycle::retired_status(ws, sop) {
+        return Ok(Err(AckRefusal::Withdrawn {
+            id: id.to_string(),
+            status,
+        }));
+    }
+    let releases = ws.releases(id)?;
+    let Some(target) = releases.latest() else {
+        return Ok(Err(AckRefusal::NotReleased { id: id.to_string() }));
+    };
+    if let Some(asked) = version
+        && asked != &target.version
+    {
+        return Ok(Err(AckRefusal::NotCurrent {
+            id: id.to_string(),
+            asked: asked.clone(),
+            current: target.version.clone(),
+            pending: target.date > ws.today,
+        }));
+    }
+    let registry = match crate::people::load(ws) {
+        Ok(Some(registry)) => registry,
+        _ => return Ok(Err(AckRefusal::NoRegistry)),
+    };
+    let Some(person) = registry
+        .people
+        .iter()
+        .find(|p| p.email.eq_ignore_ascii_case(identity.email.trim()))
+    else {
+        return Ok(Err(AckRefusal::NotRegistered {
+            email: identity.email.clone(),
+        }));
+    };
+    if let Some(earlier) = acks.find(&person.email, id.as_str(), &target.version) {
+        return Ok(Ok(AckPlan::Already(earlier.clone())));
+    }
+    let repo = ws.require_repo()?;
+    let relative = repo.relative(sop.path());
+    let content = repo
+        .document_at(&target.commit, id, relative.as_deref())
+        .and_then(|(path, bytes)| Sop::from_bytes(&path, bytes).ok())
+        .map(|released| crate::lifecycle::content_hash(&released))
+        .unwrap_or_default();
+    let ack = Ack {
+        id: id.to_string(),
+        version: target.version.clone(),
+        content,
+        time: time.to_string(),
+        date,
+        name: person.name.clone(),
+        email: person.email.clone(),
+        note: note.trim().to_string(),
+    };
+    let mut message = format!("{id}: {} read and understood {}\n\n", ack.name, ack.version);
+    if !ack.note.is_empty() {
+        message.push_str(&format!("{}\n\n", ack.note));
+    }
+    message.push_str(&ack.trailers());
+    Ok(Ok(AckPlan::Record { ack, message }))
 }
 
 /// Whether the release at `index` of `records` (oldest first) needs its audience to train on

@@ -285,6 +285,7 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
     let run = env.run(&["man", "--dir", "man1"]);
     run.expect_code(0);
     let commands = [
+        "ack",
         "approve",
         "check",
         "completions",
@@ -301,13 +302,14 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
         "retire",
         "review",
         "show",
+        "training",
         "verify",
     ];
     let mut expected: Vec<String> = commands.iter().map(|c| format!("sopctl-{c}.1")).collect();
     expected.push("sopctl.1".to_string());
     expected.sort();
     assert_eq!(pages(&env.path("man1")), expected);
-    assert_eq!(run.stdout.lines().count(), 18, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 20, "{}", run.stdout);
     assert_eq!(
         run.stderr,
         "wrote 18 manual pages; read one with  man -l man1/sopctl-release.1\n"

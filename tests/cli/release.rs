@@ -90,7 +90,7 @@ fn first_release_then_an_edit_and_a_minor_release() {
         .collect();
     assert_eq!(
         without_checksums,
-        "Longer time estimate\n\nDocument: SOP-IT-001\nVersion: 1.1.0\nDate: 2026-02-01\nAuthor: Test Owner\n\n"
+        "Longer time estimate\n\nDocument: SOP-IT-001\nVersion: 1.1.0\nDate: 2026-02-01\nAuthor: Test Owner\nRetrain: yes\n\n"
     );
     assert_eq!(contents.matches("\nRendition: SOP-IT-001-v1.1.").count(), 2);
 

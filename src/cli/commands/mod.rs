@@ -1,6 +1,7 @@
 //! One file per command, each with its arguments (`XxxArgs`) and
 //! `pub fn run(env: &Env, ui: &mut Ui, args: &XxxArgs) -> Result<(), CliError>`.
 
+pub mod ack;
 pub mod approve;
 pub mod check;
 pub mod completions;
@@ -17,6 +18,7 @@ pub mod render;
 pub mod retire;
 pub mod review;
 pub mod show;
+pub mod training;
 pub mod verify;
 
 use crate::cli::CliError;

@@ -40,6 +40,10 @@ pub struct ReleaseArgs {
     /// sopctl.toml); a later day releases it now and puts it in force on that day
     #[arg(long = "effective", visible_alias = "date", value_name = "DATE")]
     pub date: Option<String>,
+    /// The change needs no retraining (an editorial change): acknowledgements of the version
+    /// before still count; recorded in the tag
+    #[arg(long)]
+    pub no_retrain: bool,
     /// Show what would be done, change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -147,6 +151,7 @@ impl ReleaseArgs {
             author: self.author.clone(),
             date,
             time: None,
+            retrain: self.no_retrain.then_some(false),
             identity: None,
             render: !self.no_render,
             record: self.record.options(),
