@@ -312,7 +312,7 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
     assert_eq!(run.stdout.lines().count(), 20, "{}", run.stdout);
     assert_eq!(
         run.stderr,
-        "wrote 18 manual pages; read one with  man -l man1/sopctl-release.1\n"
+        "wrote 20 manual pages; read one with  man -l man1/sopctl-release.1\n"
     );
 
     let main = formatted(&env.path("man1/sopctl.1"));
