@@ -128,7 +128,7 @@ fn split_cells(line: &str) -> Vec<String> {
 
 /// Finds the revision-history section and its table.
 ///
-/// Only the section is parsed when [`section_start`] can tell where it starts without
+/// Only the section is parsed when `section_start` can tell where it starts without
 /// parsing what comes before (`verify` reads the table of every release ever made); otherwise,
 /// and whenever the quick reading does not find the section's heading first, the whole body is
 /// parsed. Both readings give the same section.
