@@ -125,6 +125,8 @@ pub enum Command {
     Review(commands::review::ReviewArgs),
     /// Withdraw an SOP: superseded by another, or obsolete
     Retire(commands::retire::RetireArgs),
+    /// Controlled copies: issue numbered PDFs to their holders, record returns, list and recall
+    Copy(commands::copy::CopyArgs),
     /// The signers registry: add, remove and list the people who sign records
     People(commands::people::PeopleArgs),
     /// Check the record: signatures, release tags, approvals, revision histories; or a copy
@@ -291,6 +293,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Approve(a) => c::approve::run(env, ui, a),
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),
+        Command::Copy(a) => c::copy::run(env, ui, a),
         Command::People(a) => c::people::run(env, ui, a),
         Command::Verify(a) => c::verify::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),

@@ -4,6 +4,7 @@
 pub mod approve;
 pub mod check;
 pub mod completions;
+pub mod copy;
 pub mod diff;
 pub mod init;
 pub mod list;
