@@ -1,4 +1,5 @@
-//! LIFECYCLE: approvals bound to content, periodic reviews, retirement (SPEC §8).
+//! LIFECYCLE: approvals bound to content, periodic reviews, retirement (SPEC §8), controlled
+//! copies ([`copies`]).
 //!
 //! Approvals and reviews are commits whose messages carry trailers, so they live in git with
 //! everything else and need no other store:
@@ -19,6 +20,7 @@
 //! without the values `release` writes (version, effective date, status), so the release itself
 //! does not void the approval, but any other edit does, the revision-history table included. Only approvals since the document's last release count.
 
+pub mod copies;
 pub mod duties;
 pub mod standing;
 
@@ -380,13 +382,15 @@ pub struct Retirement {
 }
 
 /// The lifecycle records of every document, read from the commits' trailers in one walk of the
-/// history (SPEC §8): the last periodic review (`Review-Document`, `Review-Date`) and the
-/// retirement (`Retired-Document`, `Retired-Status`, `Superseded-By`). A retirement stays in
+/// history (SPEC §8): the last periodic review (`Review-Document`, `Review-Date`), the
+/// retirement (`Retired-Document`, `Retired-Status`, `Superseded-By`) and the controlled copies
+/// (`Copy-Document`, [`copies`]). A retirement stays in
 /// force whatever the front matter says later: a retired SOP stays retired.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     last_review: std::collections::BTreeMap<String, Date>,
     retirements: std::collections::BTreeMap<String, Retirement>,
+    copies: copies::Register,
 }
 
 impl History {
@@ -397,8 +401,9 @@ impl History {
             return history;
         };
         let commits = repo
-            .commits_with_any_trailer(&["Review-Document", "Retired-Document"])
+            .commits_with_any_trailer(&["Review-Document", "Retired-Document", copies::DOCUMENT])
             .unwrap_or_default();
+        history.copies = copies::Register::from_commits(&commits);
         for c in commits {
             let m = &c.message;
             if let (Some(id), Some(date)) = (
@@ -434,6 +439,13 @@ impl History {
     /// How document `id` was withdrawn, if it was.
     pub fn retirement(&self, id: &str) -> Option<&Retirement> {
         self.retirements.get(id)
+    }
+
+    /// The controlled copies recorded ([`copies::Register`]), read in the same walk; a
+    /// command that records a copy reads them again with [`copies::Register::read`], which
+    /// reports an unreadable history instead of taking it as empty.
+    pub fn copies(&self) -> &copies::Register {
+        &self.copies
     }
 }
 

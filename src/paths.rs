@@ -213,6 +213,15 @@ pub fn check_output_dir(ws: &Workspace, dir: &Path) -> Result<(), OutputDirError
     Ok(())
 }
 
+/// Whether the folder `dir` (relative to the working directory, or absolute) is the publish
+/// output folder (`out`) or lies in it, symbolic links followed: the site of uncontrolled
+/// renditions, which controlled copies never go into.
+pub fn in_publish_output(ws: &Workspace, dir: &Path) -> bool {
+    let out = crate::fsx::resolve_existing_prefix(&ws.root.join(&ws.settings.out));
+    let dir = crate::fsx::resolve_existing_prefix(&ws.cwd.join(dir));
+    dir.starts_with(out)
+}
+
 /// Checks a file that a report (such as `diff -o`) is to be written to (SPEC §9): not a
 /// folder, not inside `.git`, and not a file of the repository (tracked by git, the settings
 /// file, or a Markdown file in a folder of SOPs), which the report would replace. Outside a

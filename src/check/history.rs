@@ -10,8 +10,9 @@ use crate::version::DocVersion;
 use crate::workspace::Workspace;
 
 /// The document against its history: an overdue periodic review (a warning), a status move
-/// the lifecycle does not allow, the front-matter version against the last release, and the
-/// revision table against the release records (SPEC §4, §8).
+/// the lifecycle does not allow, controlled copies to recall (warnings), the front-matter
+/// version against the last release, and the revision table against the release records
+/// (SPEC §4, §8).
 pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
     let mut findings: Vec<Finding> = review_overdue(ws, sop).into_iter().collect();
     let (Some(repo), Some(id)) = (&ws.repo, sop.id()) else {
@@ -25,6 +26,7 @@ pub fn findings(ws: &Workspace, sop: &Sop) -> Vec<Finding> {
     let Ok(releases) = repo.releases(id, &TagFormat::new(&ws.settings.tag_format)) else {
         return findings;
     };
+    findings.extend(copies_to_recall(ws, sop, id, &releases));
     let Some(latest) = releases.latest() else {
         return findings;
     };
@@ -55,6 +57,32 @@ fn value_place(sop: &Sop, key: &str) -> Location {
         .as_ref()
         .and_then(|fm| fm.get(key))
         .map_or(Location { line: 1, column: 1 }, |e| e.value.location())
+}
+
+/// A warning at `version` for each controlled copy still out that must be recalled: its
+/// version is no longer the one in force, or the SOP is withdrawn (issue 16 item 3).
+fn copies_to_recall(ws: &Workspace, sop: &Sop, id: &DocId, releases: &Releases) -> Vec<Finding> {
+    use crate::lifecycle::copies::{Standing, recalls};
+    let lifecycle = ws.lifecycle();
+    let standing = Standing::new(
+        releases,
+        lifecycle.retirement(id.as_str()).map(|r| r.status),
+        ws.today,
+    );
+    recalls(lifecycle.copies().of(id.as_str()), &standing)
+        .into_iter()
+        .map(|r| {
+            let c = &r.copy;
+            Finding::warning(
+                sop.path(),
+                value_place(sop, "version"),
+                format!(
+                    "controlled copy No. {} of {id} (version {}, issued to {} on {}) must be recalled: {}; when it comes back, record it with  sopctl copy return {id} {}",
+                    c.number, c.version, c.holder, c.issued, r.reason, c.number
+                ),
+            )
+        })
+        .collect()
 }
 
 /// A warning at `review_interval` when the periodic review is overdue (SPEC §8).

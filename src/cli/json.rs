@@ -67,3 +67,65 @@ impl From<&crate::version::DocVersion> for Version {
         }
     }
 }
+
+/// One controlled copy in the distribution register: `copy list`, and the `recall` lists of
+/// `release` and `retire`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Copy {
+    /// The SOP.
+    pub(crate) id: String,
+    /// The copy's number (per SOP, from 1).
+    pub(crate) number: u32,
+    /// The version printed on it.
+    #[serde(flatten)]
+    pub(crate) version: Version,
+    /// Who holds it.
+    pub(crate) holder: String,
+    /// The day it was issued.
+    pub(crate) issued: String,
+    /// Who issued it: `Name <email>`.
+    pub(crate) issued_by: String,
+    /// The day it came back; null while it is out.
+    pub(crate) returned: Option<String>,
+    /// Whether it must be recalled.
+    pub(crate) recall: bool,
+    /// Why: `newer-version`, `withdrawn` or `not-in-force`; null when it need not be.
+    pub(crate) recall_reason: Option<&'static str>,
+    /// Why, in words (`1.2 is in force since 2026-03-01`); null when it need not be.
+    pub(crate) recall_note: Option<String>,
+    /// The commit that records the issue.
+    pub(crate) issue_commit: String,
+    /// The commit that records the return; null while it is out.
+    pub(crate) return_commit: Option<String>,
+}
+
+impl Copy {
+    /// `copy`, with why it must be recalled, if it must.
+    pub(crate) fn new(
+        copy: &crate::lifecycle::copies::ControlledCopy,
+        recall: Option<&crate::lifecycle::copies::RecallReason>,
+    ) -> Copy {
+        Copy {
+            id: copy.id.clone(),
+            number: copy.number,
+            version: (&copy.version).into(),
+            holder: copy.holder.clone(),
+            issued: copy.issued.to_string(),
+            issued_by: copy.issued_by.clone(),
+            returned: copy.returned.map(|d| d.to_string()),
+            recall: recall.is_some(),
+            recall_reason: recall.map(crate::lifecycle::copies::RecallReason::code),
+            recall_note: recall.map(ToString::to_string),
+            issue_commit: copy.issue_commit.clone(),
+            return_commit: copy.return_commit.clone(),
+        }
+    }
+
+    /// The copies of a recall list.
+    pub(crate) fn recalls(recalls: &[crate::lifecycle::copies::Recall]) -> Vec<Copy> {
+        recalls
+            .iter()
+            .map(|r| Copy::new(&r.copy, Some(&r.reason)))
+            .collect()
+    }
+}

@@ -129,6 +129,8 @@ pub enum Command {
     Ack(commands::ack::AckArgs),
     /// The training matrix: who is trained on which SOP, who is pending or overdue
     Training(commands::training::TrainingArgs),
+    /// Controlled copies: issue numbered PDFs to their holders, record returns, list and recall
+    Copy(commands::copy::CopyArgs),
     /// The signers registry: add, remove and list the people who sign records
     People(commands::people::PeopleArgs),
     /// Check the record: signatures, release tags, approvals, revision histories; or a copy
@@ -297,6 +299,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Retire(a) => c::retire::run(env, ui, a),
         Command::Ack(a) => c::ack::run(env, ui, a),
         Command::Training(a) => c::training::run(env, ui, a),
+        Command::Copy(a) => c::copy::run(env, ui, a),
         Command::People(a) => c::people::run(env, ui, a),
         Command::Verify(a) => c::verify::run(env, ui, a),
         Command::Completions(a) => c::completions::run(env, ui, a),

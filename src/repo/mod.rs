@@ -481,6 +481,13 @@ impl Repo {
         self.inner.head_detached().unwrap_or(false)
     }
 
+    /// Whether git ignores `path` (absolute, or relative to the work tree) by the repository's
+    /// ignore rules (`.gitignore`, `.git/info/exclude`); `false` when it cannot tell.
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(&self.workdir).unwrap_or(path);
+        self.inner.is_path_ignored(relative).unwrap_or(false)
+    }
+
     /// Tracked files with changes (staged or not), relative to the work tree. Untracked and
     /// ignored files are not listed.
     ///

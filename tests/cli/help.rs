@@ -19,6 +19,7 @@ fn every_command_has_help_with_examples() {
         "approve",
         "review",
         "retire",
+        "copy",
         "people",
         "completions",
         "man",

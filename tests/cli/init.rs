@@ -17,7 +17,7 @@ fn init_creates_settings_folder_gitignore_and_repository() {
     assert!(env.path("quality-sops/sops").is_dir());
     assert_eq!(
         env.read("quality-sops/.gitignore"),
-        "# renditions made by sopctl\n/dist/\n"
+        "# renditions made by sopctl\n/dist/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
     );
     assert!(
         env.read("quality-sops/sopctl.toml")
@@ -35,7 +35,7 @@ fn init_keeps_what_exists_and_adds_only_what_is_missing() {
     assert_eq!(env.read("sopctl.toml"), "organization = \"ACME\"\n");
     assert_eq!(
         env.read(".gitignore"),
-        "target/\n# renditions made by sopctl\n/dist/\n"
+        "target/\n# renditions made by sopctl\n/dist/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
     );
     let again = env.run(&["init"]);
     again.expect_code(0);

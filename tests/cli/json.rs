@@ -54,6 +54,7 @@ fn release_json_is_the_plan_with_dry_run_and_the_release_made_without() {
         "changed_keys": ["version", "effective"],
         "renditions": ["dist/SOP-1/1.1/SOP-1-v1.1.pdf", "dist/SOP-1/1.1/SOP-1-v1.1.html"],
         "revision_history": "| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 1.0 | 2025-11-08 | First | Test Owner |\n| 1.1 | 2026-01-15 | Explain why | Test Owner |\n",
+        "recall": [],
     });
     assert_eq!(parse(&plan.stdout), expected);
 
@@ -213,6 +214,7 @@ fn approve_review_and_retire_print_the_record_they_made() {
             "superseded_by": "SOP-2",
             "reason": "Merged into SOP-2",
             "commit": head(&env),
+            "recall": [],
         })
     );
     let obsolete = env.run(&["retire", "SOP-2", "-m", "Line closed", "--json", "-q"]);
@@ -226,6 +228,7 @@ fn approve_review_and_retire_print_the_record_they_made() {
             "superseded_by": null,
             "reason": "Line closed",
             "commit": head(&env),
+            "recall": [],
         })
     );
 }

@@ -19,6 +19,7 @@ mod cases;
 mod check;
 mod concurrency;
 mod conventions;
+mod copies;
 mod crash;
 mod dates;
 mod diff;

@@ -20,8 +20,8 @@ pub struct InitArgs {
     pub example: bool,
 }
 
-/// Creates what is missing of `sopctl.toml`, `sops/`, a `.gitignore` entry for the output
-/// folder, and a git repository.
+/// Creates what is missing of `sopctl.toml`, `sops/`, `.gitignore` entries for the output
+/// folder and the controlled copies, and a git repository.
 ///
 /// # Errors
 /// When a file cannot be written or git cannot create the repository; `--example` is refused
@@ -72,15 +72,23 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
     } else {
         String::new()
     };
-    if !existing
-        .lines()
-        .any(|l| matches!(l.trim(), "dist/" | "/dist/" | "dist" | "/dist"))
-    {
-        let mut text = existing.clone();
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
+    let mut text = existing.clone();
+    for (folder, comment) in [
+        ("dist", "renditions made by sopctl"),
+        ("copies", "controlled copies printed by sopctl copy issue"),
+    ] {
+        let listed = existing.lines().any(|l| {
+            let l = l.trim();
+            l.trim_start_matches('/').trim_end_matches('/') == folder
+        });
+        if !listed {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("# {comment}\n/{folder}/\n"));
         }
-        text.push_str("# renditions made by sopctl\n/dist/\n");
+    }
+    if text != existing {
         fsx::write_atomic(&gitignore, text.as_bytes())?;
         created.push(".gitignore".to_string());
     }

@@ -5,6 +5,7 @@ pub mod ack;
 pub mod approve;
 pub mod check;
 pub mod completions;
+pub mod copy;
 pub mod diff;
 pub mod init;
 pub mod list;

@@ -4,6 +4,7 @@ use crate::cli::error::refusals_error;
 use crate::cli::{CliError, Env, Ui};
 use crate::doc::Sop;
 use crate::doc::metadata::parse_date;
+use crate::lifecycle::copies::{InForce, Recall, Standing};
 use crate::release::{ReleasePlan, ReleaseRequest, apply, plan};
 use crate::version::{Bump, DocVersion};
 use crate::workspace::{Workspace, WorkspaceError};
@@ -89,10 +90,18 @@ struct ReleaseJson<'a> {
     renditions: Vec<String>,
     /// The regenerated revision-history table, as written into the document.
     revision_history: &'a str,
+    /// The controlled copies still out of older versions, to recall once this version is in
+    /// force (on `effective`).
+    recall: Vec<crate::cli::json::Copy>,
 }
 
 impl<'a> ReleaseJson<'a> {
-    fn new(ws: &Workspace, plan: &'a ReleasePlan, commit: Option<String>) -> ReleaseJson<'a> {
+    fn new(
+        ws: &Workspace,
+        plan: &'a ReleasePlan,
+        commit: Option<String>,
+        recall: &[Recall],
+    ) -> ReleaseJson<'a> {
         ReleaseJson {
             dry_run: commit.is_none(),
             id: plan.id.to_string(),
@@ -116,6 +125,7 @@ impl<'a> ReleaseJson<'a> {
                 .map(|p| ws.display_path(p).display().to_string())
                 .collect(),
             revision_history: &plan.table,
+            recall: crate::cli::json::Copy::recalls(recall),
         }
     }
 }
@@ -187,12 +197,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
             (Some(from), None, None) => format!("after {from}"),
         }
     ));
+    let recall = to_recall(&ws, &plan);
     if args.dry_run {
         if args.json {
-            crate::cli::json::print(ui, &ReleaseJson::new(&ws, &plan, None))?;
+            crate::cli::json::print(ui, &ReleaseJson::new(&ws, &plan, None, &recall))?;
         } else {
             print_plan(ui, &ws, &plan, None)?;
         }
+        recall_warning(ui, &ws, &plan, &recall);
         ui.status("dry run: nothing was changed");
         return Ok(());
     }
@@ -212,7 +224,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     if args.json {
         crate::cli::json::print(
             ui,
-            &ReleaseJson::new(&ws, &plan, Some(written.commit.clone())),
+            &ReleaseJson::new(&ws, &plan, Some(written.commit.clone()), &recall),
         )?;
     } else if ui.is_quiet() {
         ui.line(&format!(
@@ -222,11 +234,49 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReleaseArgs) -> Result<(), CliError> {
     } else {
         print_plan(ui, &ws, &plan, Some(short))?;
     }
+    recall_warning(ui, &ws, &plan, &recall);
     // Only where there is somewhere to push to (a repository of one's own needs no server).
     if ws.repo.as_ref().is_some_and(crate::repo::Repo::has_remote) {
         ui.hint("share it with:  git push --follow-tags");
     }
     Ok(())
+}
+
+/// The controlled copies still out that the planned version replaces: every copy of an older
+/// version, to recall once the release is in force (on its effective date).
+fn to_recall(ws: &Workspace, plan: &ReleasePlan) -> Vec<Recall> {
+    let standing = Standing {
+        in_force: Some(InForce {
+            version: plan.to.clone(),
+            since: plan.effective,
+        }),
+        withdrawn: None,
+    };
+    crate::lifecycle::copies::recalls(ws.lifecycle().copies().of(plan.id.as_str()), &standing)
+}
+
+/// Names the copies to recall: now, for a release in force today, or on the day a release
+/// dated later takes effect.
+fn recall_warning(ui: &mut Ui, ws: &Workspace, plan: &ReleasePlan, recall: &[Recall]) {
+    if recall.is_empty() {
+        return;
+    }
+    let items = super::copy::recall_items(recall);
+    if plan.effective > ws.today {
+        ui.warning(&format!(
+            "when {} {} takes effect on {}, recall these controlled copies: {items}",
+            plan.id, plan.to, plan.effective
+        ));
+    } else {
+        ui.warning(&format!(
+            "{} {} is in force: recall these controlled copies: {items}",
+            plan.id, plan.to
+        ));
+    }
+    ui.hint(&format!(
+        "record each copy that comes back with  sopctl copy return {} NUMBER",
+        plan.id
+    ));
 }
 
 /// The option that asks for `bump`.

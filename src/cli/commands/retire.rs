@@ -37,6 +37,8 @@ struct RetireJson<'a> {
     reason: &'a str,
     /// The commit that records the retirement (full id).
     commit: String,
+    /// The controlled copies still out, to recall now.
+    recall: Vec<crate::cli::json::Copy>,
 }
 
 /// Sets the status (and `superseded_by`) in place and commits the document.
@@ -117,6 +119,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
         .map_err(super::release::record_error)?
         .commit;
     ui.verbose(&format!("committed the retirement as {commit}"));
+    let recall = crate::lifecycle::copies::recalls(
+        ws.lifecycle().copies().of(id.as_str()),
+        &crate::lifecycle::copies::Standing {
+            in_force: None,
+            withdrawn: Some(status),
+        },
+    );
     if args.json {
         crate::cli::json::print(
             ui,
@@ -126,6 +135,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
                 superseded_by: args.superseded_by.as_deref(),
                 reason: args.reason.trim(),
                 commit,
+                recall: crate::cli::json::Copy::recalls(&recall),
             },
         )?;
     }
@@ -136,6 +146,15 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RetireArgs) -> Result<(), CliError> {
             .map(|s| format!(", replaced by {s}"))
             .unwrap_or_default()
     ));
+    if !recall.is_empty() {
+        ui.warning(&format!(
+            "{id} is withdrawn: recall these controlled copies: {}",
+            super::copy::recall_items(&recall)
+        ));
+        ui.hint(&format!(
+            "record each copy that comes back with  sopctl copy return {id} NUMBER"
+        ));
+    }
     ui.hint(
         "renditions now carry the watermark; run  sopctl publish  to move it to the site's archive",
     );

@@ -351,6 +351,22 @@ fn fit(text: &str, face: FaceId, size: f32, width: f32) -> String {
     format!("{}…", out.trim_end())
 }
 
+/// The size of the header and footer text, in points.
+const CHROME_SIZE: f32 = 7.5;
+/// The room kept between the header or footer text and what sits at the page's right edge
+/// (the status mark, the page number), in points.
+const CHROME_GAP: f32 = 12.0;
+
+/// Whether `notice` is printed whole in the footer of every page on `paper` ([`chrome`]
+/// shortens the footer with "…" where it would run into the page number): it fits beside the
+/// widest page number of a document of up to 9,999 pages. What follows the notice in the
+/// footer (the status, the commit) gives way first. A controlled copy's notice must be whole.
+pub fn notice_fits(notice: &str, paper: crate::config::Paper) -> bool {
+    let geo = super::Geometry::for_paper(paper);
+    let number_room = text_width(FaceId::Sans, "Page 9999 of 9999", CHROME_SIZE) + CHROME_GAP;
+    text_width(FaceId::Sans, notice, CHROME_SIZE) <= geo.text_width().0 - number_room
+}
+
 /// Header, footer and watermark on every page, now that the number of pages is known. The
 /// header (ID · title · version) and the footer notice are shortened with "…" where they would
 /// run into the status mark or the page number: the title gives way first.
@@ -358,8 +374,8 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
     let geo = flow.geo;
     let total = flow.pages.len();
     let mark = meta.status_mark();
-    let size = 7.5;
-    let gap = 12.0;
+    let size = CHROME_SIZE;
+    let gap = CHROME_GAP;
     let header_room =
         geo.text_width().0 - mark.map_or(0.0, |m| text_width(FaceId::SansBold, m, size) + gap);
     let version = (!meta.version.is_empty()).then(|| format!("Version {}", meta.version));
