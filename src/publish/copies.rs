@@ -11,96 +11,21 @@
 use std::path::{Path, PathBuf};
 
 use super::{Done, PublishError, Shared, Work, changes_path};
-use crate::doc::Sop;
 use crate::fsx;
 use crate::lifecycle::standing::Stamp;
-use crate::render::{self, RenderJob, RenderSettings, Rendition};
+use crate::render::released::{Marks, Released, load};
+use crate::render::{self, Rendition};
 use crate::repo::{ReleaseRecord, Repo};
 use crate::templates;
 
-/// One released version read back from its release commit, ready to be rendered as the
-/// release made it, or stamped.
-pub(crate) struct Released<'r> {
-    /// The document as released.
-    pub(crate) sop: Sop,
-    /// Its images, read from the release commit.
-    files: render::images::CommitFiles<'r>,
-    /// The document's path in the repository (images resolve from its folder).
-    relative: PathBuf,
-    /// The release.
-    record: &'r ReleaseRecord,
-}
-
-impl<'r> Released<'r> {
-    /// The document `id` as released in `record` (found at `relative`, or by its ID when it
-    /// moved).
-    ///
-    /// # Errors
-    /// [`PublishError::MissingDocument`] when the release holds no readable file with the ID.
-    pub(crate) fn read(
-        repo: &'r Repo,
-        id: &crate::doc::DocId,
-        relative: Option<&Path>,
-        record: &'r ReleaseRecord,
-    ) -> Result<Released<'r>, PublishError> {
-        let sop = load(repo, id, relative, record)?;
-        let relative = relative.map_or_else(|| sop.path().to_path_buf(), Path::to_path_buf);
-        Ok(Released {
-            sop,
-            files: render::images::CommitFiles {
-                repo,
-                commit: record.commit.clone(),
-            },
-            relative,
-            record,
-        })
-    }
-
-    /// The PDF (`is_pdf`) or HTML of the version: as the release made it, or with `stamp`'s
-    /// status (its watermark) and notice on every page and no next review. The PDF's dates
-    /// are the effective date, so the bytes depend only on the release and the stamp.
-    ///
-    /// # Errors
-    /// [`PublishError::Template`] for a broken template, [`PublishError::Render`] for a PDF
-    /// that cannot be made.
-    pub(crate) fn render(
-        &self,
-        settings: &RenderSettings,
-        stamp: Option<&Stamp>,
-        is_pdf: bool,
-    ) -> Result<Rendition, PublishError> {
-        let record = self.record;
-        let mut job = RenderJob::new(
-            settings,
-            &self.sop,
-            self.relative.clone(),
-            &self.files,
-            Some(record.short_commit()),
-        );
-        if let Some(stamp) = stamp {
-            job.meta.status = stamp.status.to_string();
-            job.meta.notice = stamp.notice.clone();
-            job.meta.next_review = String::new();
-        }
-        job.meta.approvals = record
-            .approvals
-            .iter()
-            .map(|t| crate::lifecycle::Approval::from_trailer(t))
-            .collect();
-        let date = record
-            .date
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(0, |z| z.timestamp().as_second());
-        let rendition = if is_pdf {
-            render::pdf::pdf(&job, date)
-        } else {
-            render::html(&job)
-        };
-        rendition.map_err(|e| match e {
-            render::RenderError::Template(t) => PublishError::Template(t),
-            render::RenderError::Pdf(p) => PublishError::Render(p),
-        })
-    }
+/// A rendition, or why it could not be made, as publishing reports it.
+pub(super) fn rendered(
+    result: Result<Rendition, render::RenderError>,
+) -> Result<Rendition, PublishError> {
+    result.map_err(|e| match e {
+        render::RenderError::Template(t) => PublishError::Template(t),
+        render::RenderError::Pdf(p) => PublishError::Render(p),
+    })
 }
 
 /// Where the stamped copy of `record` goes: beside its record copy, named for the stamp's
@@ -117,23 +42,6 @@ pub fn stamped_path(
         record.version,
         stamp.suffix()
     ))
-}
-
-/// The document `id` as released in `record`.
-pub(super) fn load(
-    repo: &Repo,
-    id: &crate::doc::DocId,
-    relative: Option<&Path>,
-    record: &ReleaseRecord,
-) -> Result<Sop, PublishError> {
-    let missing = || PublishError::MissingDocument {
-        id: id.to_string(),
-        tag: record.tag.clone(),
-    };
-    let (path, bytes) = repo
-        .document_at(&record.commit, id, relative)
-        .ok_or_else(missing)?;
-    Sop::from_bytes(&path, bytes).map_err(|_| missing())
 }
 
 /// The checksums a release tag records for its renditions: file name → lowercase hex SHA-256
@@ -214,7 +122,11 @@ pub(super) fn render_version(
                     .push((target, crate::repo::transaction::sha256_hex(&bytes)));
                 continue;
             }
-            let rendition = released.render(&shared.render, Some(stamp), is_pdf)?;
+            let marks = Marks {
+                stamp: Some(stamp),
+                footer: None,
+            };
+            let rendition = rendered(released.render(&shared.render, marks, is_pdf))?;
             done.stamped.push((
                 target.clone(),
                 crate::repo::transaction::sha256_hex(&rendition.bytes),
@@ -289,7 +201,7 @@ fn record_copies(
                 ),
             ));
         }
-        let rendition = released.render(&shared.render, None, is_pdf)?;
+        let rendition = rendered(released.render(&shared.render, Marks::default(), is_pdf))?;
         crate::doc::finding::extend_unique(
             &mut done.findings,
             render::findings(&released.sop, shown, &rendition.warnings),

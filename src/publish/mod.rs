@@ -190,6 +190,15 @@ pub enum PublishError {
     },
 }
 
+impl From<crate::render::released::MissingDocument> for PublishError {
+    fn from(m: crate::render::released::MissingDocument) -> PublishError {
+        PublishError::MissingDocument {
+            id: m.id,
+            tag: m.tag,
+        }
+    }
+}
+
 /// A share of the rendering work, for splitting a large site across machines: shard `index`
 /// of `count` (1-based, `1/1` is everything). Work is dealt out round-robin over the renditions
 /// sorted by document ID and version, so the shards of one repository state never overlap and
@@ -448,10 +457,18 @@ fn stamped_sum(
     if let Some(sum) = sums.get(path) {
         return Ok(sum.clone());
     }
-    let released =
-        copies::Released::read(site.repo, &planned.id, planned.relative.as_deref(), record)?;
+    let released = crate::render::released::Released::read(
+        site.repo,
+        &planned.id,
+        planned.relative.as_deref(),
+        record,
+    )?;
     let is_pdf = path.extension().is_some_and(|e| e == "pdf");
-    let made = released.render(&site.shared.render, Some(stamp), is_pdf)?;
+    let marks = crate::render::released::Marks {
+        stamp: Some(stamp),
+        footer: None,
+    };
+    let made = copies::rendered(released.render(&site.shared.render, marks, is_pdf))?;
     let sum = crate::repo::transaction::sha256_hex(&made.bytes);
     sums.insert(path.to_path_buf(), sum.clone());
     Ok(sum)
@@ -569,7 +586,7 @@ fn site_entry(
     } else {
         in_force
     };
-    let released = copies::load(repo, id, relative.as_deref(), shown)?;
+    let released = crate::render::released::load(repo, id, relative.as_deref(), shown)?;
     let m = &released.metadata;
     let next_review = match (withdrawal, in_force) {
         (None, Some(in_force)) => {

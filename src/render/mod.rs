@@ -12,6 +12,7 @@
 pub mod html;
 pub mod images;
 pub mod pdf;
+pub mod released;
 
 use std::path::{Path, PathBuf};
 

@@ -144,9 +144,9 @@ fn roles_held(person: &Person, subject: &Subject) -> Vec<String> {
 pub fn state(acks: &Acks, email: &str, subject: &Subject, today: Date) -> Option<State> {
     let req = subject.requirement.as_ref()?;
     let counted: Option<&Ack> = acks
-        .of(email)
+        .of(email, &subject.id)
         .iter()
-        .filter(|a| a.id == subject.id && a.version >= req.since && a.version <= req.target.version)
+        .filter(|a| a.version >= req.since && a.version <= req.target.version)
         .max_by(|a, b| a.version.cmp(&b.version));
     Some(match counted {
         Some(ack) => State::Trained {

@@ -148,10 +148,10 @@ pub fn join(earlier: &[u8], other: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Every acknowledgement recorded, by person (e-mail address, in small letters).
+/// Every acknowledgement recorded, by person (their file name, [`file_name`]) and SOP.
 #[derive(Debug, Clone, Default)]
 pub struct Acks {
-    by_person: HashMap<String, Vec<Ack>>,
+    by_person: HashMap<String, HashMap<String, Vec<Ack>>>,
 }
 
 impl Acks {
@@ -163,32 +163,37 @@ impl Acks {
     pub fn read(repo: &Repo) -> Result<Acks, RepoError> {
         let tips = repo.side_tips(BRANCH);
         let files = repo.side_files(&tips, FOLDER, &|_, a, b| join(a, b))?;
-        let mut by_person = HashMap::new();
+        let mut by_person: HashMap<String, HashMap<String, Vec<Ack>>> = HashMap::new();
         for (name, bytes) in files {
             let text = String::from_utf8_lossy(&bytes);
-            let acks: Vec<Ack> = text.lines().filter_map(|l| Ack::parse(l, &name)).collect();
-            by_person.insert(name, acks);
+            let mine = by_person.entry(name.clone()).or_default();
+            for ack in text.lines().filter_map(|l| Ack::parse(l, &name)) {
+                mine.entry(ack.id.clone()).or_default().push(ack);
+            }
         }
         Ok(Acks { by_person })
     }
 
-    /// The acknowledgements of the person with `email`, oldest first.
-    pub fn of(&self, email: &str) -> &[Ack] {
+    /// The acknowledgements of SOP `id` by the person with `email`, oldest first.
+    pub fn of(&self, email: &str, id: &str) -> &[Ack] {
         self.by_person
             .get(&file_name(email))
+            .and_then(|m| m.get(id))
             .map_or(&[], Vec::as_slice)
     }
 
     /// The person's acknowledgement of `id` at `version`, if any.
     pub fn find(&self, email: &str, id: &str, version: &DocVersion) -> Option<&Ack> {
-        self.of(email)
-            .iter()
-            .find(|a| a.id == id && &a.version == version)
+        self.of(email, id).iter().find(|a| &a.version == version)
     }
 
     /// How many acknowledgements there are.
     pub fn len(&self) -> usize {
-        self.by_person.values().map(Vec::len).sum()
+        self.by_person
+            .values()
+            .flat_map(HashMap::values)
+            .map(Vec::len)
+            .sum()
     }
 
     /// Whether there are none.

@@ -280,7 +280,7 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
 }
 
 /// The notice of a stamped copy whose bytes are those `publish` makes from `record`'s tag
-/// ([`crate::publish::copies`]) with a notice sopctl gives that version: superseded by any
+/// ([`crate::render::released`]) with a notice sopctl gives that version: superseded by any
 /// later release (as it was stamped once that release took effect, whatever came after), or
 /// the withdrawal of its SOP. `None` when the copy claims no stamp, or one sopctl never gives,
 /// or differs from the copy made now with it.
@@ -326,9 +326,13 @@ fn stamped(
     let repo = ws.repo.as_ref()?;
     let relative = sop.as_ref().and_then(|s| repo.relative(s.path()));
     let released =
-        crate::publish::copies::Released::read(repo, id, relative.as_deref(), record).ok()?;
+        crate::render::released::Released::read(repo, id, relative.as_deref(), record).ok()?;
+    let marks = crate::render::released::Marks {
+        stamp: Some(&stamp),
+        footer: None,
+    };
     let made = released
-        .render(&crate::render::RenderSettings::of(ws), Some(&stamp), is_pdf)
+        .render(&crate::render::RenderSettings::of(ws), marks, is_pdf)
         .ok()?;
     (sha256_hex(&made.bytes) == sha256_hex(bytes)).then_some(stamp.notice)
 }

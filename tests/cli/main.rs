@@ -50,6 +50,7 @@ mod signers;
 mod signing;
 mod state;
 mod text;
+mod training;
 mod verify;
 mod yaml;
 

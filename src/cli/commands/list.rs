@@ -32,7 +32,58 @@ struct Row {
     next_review: Option<Date>,
     overdue: bool,
     unreleased_changes: bool,
+    /// For an SOP with an `audience`: how many of its people are pending and overdue on their
+    /// training (issue 17); null without an audience.
+    training: Option<TrainingCount>,
     path: String,
+}
+
+/// Pending and overdue trainings of one SOP.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+struct TrainingCount {
+    pending: usize,
+    overdue: usize,
+}
+
+impl TrainingCount {
+    fn words(self) -> String {
+        match (self.pending, self.overdue) {
+            (0, 0) => "all trained".to_string(),
+            (p, 0) => format!("{p} pending"),
+            (0, o) => format!("{o} OVERDUE"),
+            (p, o) => format!("{p} pending, {o} OVERDUE"),
+        }
+    }
+}
+
+/// The training counts of every SOP with an audience, by ID; empty when none has one.
+fn training_counts(ws: &Workspace) -> std::collections::HashMap<String, TrainingCount> {
+    use crate::training::matrix::State;
+    let mut counts = std::collections::HashMap::new();
+    let Ok(subjects) = crate::training::subjects(ws, None) else {
+        return counts;
+    };
+    if subjects.is_empty() {
+        return counts;
+    }
+    let (Some(repo), Ok(Some(registry))) = (ws.repo.as_ref(), crate::people::load(ws)) else {
+        return counts;
+    };
+    let Ok(acks) = crate::training::Acks::read(repo) else {
+        return counts;
+    };
+    for subject in &subjects {
+        counts.insert(subject.id.clone(), TrainingCount::default());
+    }
+    for cell in crate::training::matrix::matrix(&registry, &acks, &subjects, ws.today) {
+        let count = counts.entry(cell.id.clone()).or_default();
+        match cell.state {
+            State::Pending { .. } => count.pending += 1,
+            State::Overdue { .. } => count.overdue += 1,
+            State::Trained { .. } => {}
+        }
+    }
+    counts
 }
 
 /// A release waiting for its effective date.
@@ -49,6 +100,7 @@ struct Coming {
 /// A bad `sopctl.toml` or repository, or stdout closed.
 pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
     let ws = env.workspace(ui)?;
+    let training = training_counts(&ws);
     let mut rows = Vec::new();
     let mut left_out = 0;
     for entry in ws.documents() {
@@ -65,7 +117,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
                         shown.display()
                     ));
                 }
-                rows.push(row(&ws, &sop));
+                let mut row = row(&ws, &sop);
+                row.training = training.get(&row.id).copied();
+                rows.push(row);
             }
             Ok(_) => {
                 left_out += 1;
@@ -135,8 +189,22 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
                 if r.unreleased_changes { "yes" } else { "no" }.into(),
             ]
         })
+        .map(|mut cells: Vec<String>| {
+            if !training.is_empty() {
+                cells.push("-".to_string());
+            }
+            cells
+        })
         .collect();
-    let header = [
+    let mut table = table;
+    if !training.is_empty() {
+        for (cells, r) in table.iter_mut().zip(&rows) {
+            if let (Some(last), Some(count)) = (cells.last_mut(), r.training) {
+                *last = count.words();
+            }
+        }
+    }
+    let mut header = [
         "ID",
         "TITLE",
         "VERSION",
@@ -147,6 +215,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
     ]
     .map(String::from)
     .to_vec();
+    if !training.is_empty() {
+        header.push("TRAINING".to_string());
+    }
     for line in crate::cli::ui::table(&header, &table) {
         ui.line(&line)?;
     }
@@ -200,6 +271,7 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         // A withdrawn SOP is not released again, so its edits are not "unreleased".
         unreleased_changes: crate::lifecycle::retired_status(ws, sop).is_none()
             && ws.has_unreleased_changes(sop),
+        training: None,
         path: ws.display_path(sop.path()).display().to_string(),
         id,
     }

@@ -184,6 +184,8 @@ mod tests {
             release: ReleaseRecord {
                 version: DocVersion::new(1, 0, 0),
                 date: day("2026-01-01"),
+                recorded: day("2026-01-01"),
+                retrain: None,
                 author: String::new(),
                 summary: String::new(),
                 approvals: Vec::new(),

@@ -1,21 +1,20 @@
-//! The PDF of a controlled copy, made in memory.
+//! The PDF of a controlled copy, made in memory: the release's rendition as `publish` makes it
+//! from the tag ([`crate::render::released`]), with the copy's notice in the footer in place of
+//! the `footer` setting.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{ControlledCopy, CopyError};
-use crate::doc::{DocId, Sop};
-use crate::render::{RenderJob, RenderSettings};
-use crate::repo::{ReleaseRecord, Repo};
+use crate::doc::DocId;
+use crate::render::RenderSettings;
+use crate::render::released::{Marks, Released};
+use crate::repo::ReleaseRecord;
 use crate::workspace::Workspace;
 
-/// Makes the PDFs of controlled copies of one release: the release's rendition (as `publish`
-/// makes it from the tag) with the copy's notice in the footer in place of the `footer`
-/// setting.
+/// Makes the PDFs of controlled copies of one release.
 pub struct Printer<'a> {
-    repo: &'a Repo,
     settings: RenderSettings,
-    sop: Sop,
-    relative: PathBuf,
+    released: Released<'a>,
     release: ReleaseRecord,
 }
 
@@ -32,19 +31,15 @@ impl<'a> Printer<'a> {
         release: &ReleaseRecord,
     ) -> Result<Printer<'a>, CopyError> {
         let repo = ws.require_repo()?;
-        let missing = || CopyError::MissingDocument {
-            id: id.to_string(),
-            tag: release.tag.clone(),
-        };
-        let (path, bytes) = repo
-            .document_at(&release.commit, id, relative)
-            .ok_or_else(missing)?;
-        let sop = Sop::from_bytes(&path, bytes).map_err(|_| missing())?;
+        let released = Released::read(repo, id, relative, release).map_err(|m| {
+            CopyError::MissingDocument {
+                id: m.id,
+                tag: m.tag,
+            }
+        })?;
         Ok(Printer {
-            repo,
             settings: RenderSettings::of(ws),
-            relative: path,
-            sop,
+            released,
             release: release.clone(),
         })
     }
@@ -65,38 +60,26 @@ impl<'a> Printer<'a> {
         if !crate::render::pdf::layout::page::notice_fits(&notice, self.settings.paper) {
             return Err(CopyError::NoticeTooLong { notice });
         }
-        let files = crate::render::images::CommitFiles {
-            repo: self.repo,
-            commit: self.release.commit.clone(),
+        let marks = Marks {
+            stamp: None,
+            footer: Some(&notice),
         };
-        let mut job = RenderJob::new(
-            &self.settings,
-            &self.sop,
-            self.relative.clone(),
-            &files,
-            Some(self.release.short_commit()),
-        );
-        job.meta.footer = notice;
-        job.meta.approvals = self
-            .release
-            .approvals
-            .iter()
-            .map(|t| crate::lifecycle::Approval::from_trailer(t))
-            .collect();
-        let date = self
-            .release
-            .date
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(0, |z| z.timestamp().as_second());
-        let rendition = crate::render::pdf::pdf(&job, date).map_err(|e| CopyError::Render {
-            number: copy.number,
-            reason: e.to_string(),
-        })?;
+        let rendition = self
+            .released
+            .render(&self.settings, marks, true)
+            .map_err(|e| CopyError::Render {
+                number: copy.number,
+                reason: e.to_string(),
+            })?;
         if !rendition.warnings.is_empty() {
             return Err(CopyError::Incomplete {
                 id: copy.id.clone(),
                 version: copy.version.clone(),
-                findings: crate::render::findings(&self.sop, &self.relative, &rendition.warnings),
+                findings: crate::render::findings(
+                    &self.released.sop,
+                    self.released.relative(),
+                    &rendition.warnings,
+                ),
             });
         }
         Ok(rendition.bytes)

@@ -1,0 +1,231 @@
+//! Training records (issue 17): `sopctl ack`, `sopctl training`, retraining by kind of release.
+
+use crate::harness::{TestEnv, sop};
+
+/// Olga Operator's git identity.
+const OLGA: [(&str, &str); 4] = [
+    ("GIT_COMMITTER_NAME", "Olga Operator"),
+    ("GIT_COMMITTER_EMAIL", "olga@example.org"),
+    ("GIT_AUTHOR_NAME", "Olga Operator"),
+    ("GIT_AUTHOR_EMAIL", "olga@example.org"),
+];
+
+/// A repository with SOP-1 (audience Operators), released as 1.0 on TODAY, and two Operators
+/// registered: Olga and "Piet, Jr." (a name with a comma).
+fn trained_repo() -> TestEnv {
+    let env = TestEnv::repo();
+    let text = sop("SOP-1", "Line clearance")
+        .replace("effective: 2025-11-08\n", "")
+        .replace("owner: QA\n", "owner: QA\naudience: [Operators]\n");
+    env.write("sops/a.md", text);
+    env.commit("Add SOP-1");
+    env.run(&["release", "-m", "First"]).expect_code(0);
+    for (name, email) in [
+        ("Olga Operator", "olga@example.org"),
+        ("Piet, Jr.", "piet@example.org"),
+    ] {
+        env.run(&[
+            "people",
+            "add",
+            name,
+            "--email",
+            email,
+            "--role",
+            "Operators",
+        ])
+        .expect_code(0);
+    }
+    env
+}
+
+/// `training --json` as (email, state, trained_version, due) rows.
+fn matrix(env: &TestEnv, vars: &[(&str, &str)]) -> Vec<(String, String, String, String)> {
+    let run = env.run_in(&env.root, &["training", "--json"], vars);
+    run.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    json.as_array()
+        .expect("list")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or("-").to_string();
+            (s("email"), s("state"), s("trained_version"), s("due"))
+        })
+        .collect()
+}
+
+/// Edits SOP-1 and releases it with `args`.
+fn release(env: &TestEnv, edit: &str, args: &[&str]) {
+    let text = env.read("sops/a.md");
+    env.write("sops/a.md", text.replace("Why.", &format!("Why. {edit}")));
+    env.commit(edit);
+    let mut all = vec!["release"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-m", edit]);
+    env.run(&all).expect_code(0);
+}
+
+fn row(email: &str, state: &str, version: &str, due: &str) -> (String, String, String, String) {
+    (email.into(), state.into(), version.into(), due.into())
+}
+
+#[test]
+fn acknowledgements_follow_the_kind_of_release_and_never_touch_the_sops_history() {
+    let env = trained_repo();
+    let ack = env.run_in(
+        &env.root,
+        &["ack", "SOP-1", "-m", "Read with the lead"],
+        &OLGA,
+    );
+    ack.expect_code(0);
+    assert!(
+        ack.stderr
+            .starts_with("recorded that Olga Operator has read and understood SOP-1 1.0 (commit "),
+        "{}",
+        ack.stderr
+    );
+    // The record is on its own branch, with its trailers; the SOPs' history has none.
+    let main_log = env.git(&["log", "--format=%B", "HEAD"]);
+    assert!(!main_log.contains("Ack-"), "{main_log}");
+    let record = env.git(&["log", "-1", "--format=%B", "sopctl/training"]);
+    assert!(
+        record.starts_with("SOP-1: Olga Operator read and understood 1.0\n\nRead with the lead\n\nAck-Document: SOP-1\nAck-Version: 1.0.0\nAck-Content: sha256:"),
+        "{record}"
+    );
+    let file = env.git(&["show", "sopctl/training:acks/olga@example.org"]);
+    assert!(file.starts_with("SOP-1\t1.0.0\tsha256:"), "{file}");
+    assert_eq!(
+        matrix(&env, &[]),
+        [
+            row("olga@example.org", "trained", "1.0", "-"),
+            row("piet@example.org", "pending", "-", "2026-02-14"),
+        ]
+    );
+
+    // Again: nothing to do, nothing changed.
+    let refs = env.git(&["for-each-ref"]);
+    let again = env.run_in(&env.root, &["ack", "SOP-1"], &OLGA);
+    again.expect_code(0);
+    assert!(
+        again.stderr.contains(
+            "Olga Operator already recorded reading SOP-1 1.0 on 2026-01-15: nothing to do"
+        ),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(env.git(&["for-each-ref"]), refs);
+    // Refused, every ref unchanged: a person not registered, another version.
+    let stranger = env.run(&["ack", "SOP-1"]);
+    stranger.expect_code(1);
+    assert!(
+        stranger
+            .stderr
+            .starts_with("error: owner@example.org is not in people.toml")
+            || stranger
+                .stderr
+                .contains("is not in people.toml, so their training is not recorded"),
+        "{}",
+        stranger.stderr
+    );
+    let other = env.run_in(&env.root, &["ack", "SOP-1", "--version", "0.9"], &OLGA);
+    other.expect_code(1);
+    assert!(
+        other
+            .stderr
+            .starts_with("error: SOP-1 0.9 is not the version to know: 1.0 is in force"),
+        "{}",
+        other.stderr
+    );
+    assert_eq!(env.git(&["for-each-ref"]), refs);
+
+    // A patch, then a minor release without retraining: Olga's 1.0 still counts.
+    release(&env, "Typo", &["--patch"]);
+    release(&env, "Wording", &["--minor", "--no-retrain"]);
+    let tag = env.git(&["tag", "-l", "-n99", "SOP-1/v1.1.0"]);
+    assert!(tag.contains("Retrain: no"), "{tag}");
+    assert_eq!(
+        matrix(&env, &[])[0],
+        row("olga@example.org", "trained", "1.0", "-")
+    );
+    // A minor release: everyone again.
+    release(&env, "New step", &["--minor"]);
+    assert_eq!(
+        matrix(&env, &[]),
+        [
+            row("olga@example.org", "pending", "-", "2026-02-14"),
+            row("piet@example.org", "pending", "-", "2026-02-14"),
+        ]
+    );
+    let list = env.run(&["list"]);
+    assert!(list.stdout.contains("TRAINING"), "{}", list.stdout);
+    assert!(list.stdout.contains(" 2 pending"), "{}", list.stdout);
+
+    // Overdue by date, and --exit-code for CI.
+    let later = [("SOPCTL_TODAY", "2026-03-01")];
+    assert_eq!(
+        matrix(&env, &later)[1],
+        row("piet@example.org", "overdue", "-", "2026-02-14")
+    );
+    let ci = env.run_in(&env.root, &["training", "--exit-code"], &later);
+    ci.expect_code(1);
+    assert!(
+        ci.stderr.contains("error: 2 trainings are overdue"),
+        "{}",
+        ci.stderr
+    );
+    env.run(&["training", "--exit-code"]).expect_code(0);
+
+    // A withdrawn SOP is not trained on.
+    env.run(&["retire", "SOP-1", "-m", "No longer done"])
+        .expect_code(0);
+    let withdrawn = env.run_in(&env.root, &["ack", "SOP-1"], &OLGA);
+    withdrawn.expect_code(1);
+    assert!(
+        withdrawn
+            .stderr
+            .starts_with("error: SOP-1 is obsolete: a withdrawn SOP is not trained on"),
+        "{}",
+        withdrawn.stderr
+    );
+}
+
+#[test]
+fn the_csv_opens_in_a_spreadsheet_and_me_is_a_to_do_list() {
+    let env = trained_repo();
+    env.run_in(&env.root, &["ack", "SOP-1"], &OLGA)
+        .expect_code(0);
+    let csv = env.run(&["training", "--csv"]);
+    csv.expect_code(0);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "sop,title,version,name,email,roles,state,trained_version,trained_on,due"
+    );
+    assert_eq!(
+        lines[1],
+        "SOP-1,Line clearance,1.0,Olga Operator,olga@example.org,Operators,trained,1.0,2026-01-15,"
+    );
+    assert_eq!(
+        lines[2],
+        "SOP-1,Line clearance,1.0,\"Piet, Jr.\",piet@example.org,Operators,pending,,,2026-02-14"
+    );
+    // Python's csv module, as a spreadsheet would, reads the quoted name as one cell.
+    env.write("t.csv", &csv.stdout);
+    let out = env
+        .command("python3")
+        .args([
+            "-c",
+            "import csv,sys; rows=list(csv.reader(open(sys.argv[1]))); print(len(rows), rows[2][3])",
+            "t.csv",
+        ])
+        .current_dir(&env.root)
+        .output()
+        .expect("python3");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3 Piet, Jr.\n");
+
+    let me = env.run_in(&env.root, &["training", "--me"], &OLGA);
+    me.expect_code(0);
+    assert_eq!(
+        me.stdout,
+        "Nothing to read: you are trained on every SOP you must know.\nDone:\n  SOP-1 \"Line clearance\": trained 2026-01-15 (1.0)\n"
+    );
+}
