@@ -87,6 +87,43 @@ impl Repo {
         Ok(files)
     }
 
+    /// The file `name` under the folder `under` of each of `tips`, joined by `merge`; `None`
+    /// when no tip has it.
+    ///
+    /// # Errors
+    /// A tip that cannot be read.
+    pub fn side_file(
+        &self,
+        tips: &[Oid],
+        under: &str,
+        name: &str,
+        merge: &Merge<'_>,
+    ) -> Result<Option<Vec<u8>>, RepoError> {
+        let repo = &self.inner;
+        let path = std::path::Path::new(under).join(name);
+        let mut out: Option<Vec<u8>> = None;
+        for tip in tips {
+            let tree = repo
+                .find_commit(*tip)
+                .and_then(|c| c.tree())
+                .map_err(|e| RepoError::git("read the training records", &e))?;
+            let Ok(entry) = tree.get_path(&path) else {
+                continue;
+            };
+            let blob = repo
+                .find_blob(entry.id())
+                .map_err(|e| RepoError::git("read the training records", &e))?;
+            out = Some(match out {
+                Some(earlier) if earlier.as_slice() != blob.content() => {
+                    merge(name, &earlier, blob.content())
+                }
+                Some(same) => same,
+                None => blob.content().to_vec(),
+            });
+        }
+        Ok(out)
+    }
+
     /// Commits `changes` (file name under the folder `under` → new bytes) on the side branch
     /// `name`, on top of `tips` (the first is the local branch's tip, when there is one; more
     /// than one make a merge), with `message` by `identity` at `time` (seconds since the

@@ -174,6 +174,24 @@ impl Acks {
         Ok(Acks { by_person })
     }
 
+    /// The records of the person with `email` only (one file read: what `sopctl ack` needs).
+    ///
+    /// # Errors
+    /// A branch or file that cannot be read.
+    pub fn read_person(repo: &Repo, email: &str) -> Result<Acks, RepoError> {
+        let tips = repo.side_tips(BRANCH);
+        let name = file_name(email);
+        let mut by_person: HashMap<String, HashMap<String, Vec<Ack>>> = HashMap::new();
+        if let Some(bytes) = repo.side_file(&tips, FOLDER, &name, &|_, a, b| join(a, b))? {
+            let text = String::from_utf8_lossy(&bytes);
+            let mine = by_person.entry(name.clone()).or_default();
+            for ack in text.lines().filter_map(|l| Ack::parse(l, &name)) {
+                mine.entry(ack.id.clone()).or_default().push(ack);
+            }
+        }
+        Ok(Acks { by_person })
+    }
+
     /// The acknowledgements of SOP `id` by the person with `email`, oldest first.
     pub fn of(&self, email: &str, id: &str) -> &[Ack] {
         self.by_person
@@ -216,15 +234,25 @@ pub fn record(
 ) -> Result<String, RepoError> {
     let tips = repo.side_tips(BRANCH);
     let merge = |_: &str, a: &[u8], b: &[u8]| join(a, b);
-    let first: Vec<git2::Oid> = tips.iter().take(1).copied().collect();
-    let base = repo.side_files(&first, FOLDER, &merge)?;
-    let mut all = repo.side_files(&tips, FOLDER, &merge)?;
     let file = file_name(&ack.email);
-    let mine = all.remove(&file).unwrap_or_default();
-    let mut changes: crate::repo::side::Files = all
-        .into_iter()
-        .filter(|(name, bytes)| base.get(name) != Some(bytes))
-        .collect();
+    // One tip: only the person's file changes. Several (a fetched branch moved on): every
+    // file that differs from the first tip's is joined into the merge.
+    let mut changes = crate::repo::side::Files::new();
+    if tips.len() > 1 {
+        let first: Vec<git2::Oid> = tips.iter().take(1).copied().collect();
+        let base = repo.side_files(&first, FOLDER, &merge)?;
+        changes = repo
+            .side_files(&tips, FOLDER, &merge)?
+            .into_iter()
+            .filter(|(name, bytes)| base.get(name) != Some(bytes))
+            .collect();
+    }
+    let mine = match changes.remove(&file) {
+        Some(joined) => joined,
+        None => repo
+            .side_file(&tips, FOLDER, &file, &merge)?
+            .unwrap_or_default(),
+    };
     changes.insert(file, join(&mine, ack.line().as_bytes()));
     let identity = crate::repo::Identity {
         name: ack.name.clone(),

@@ -229,3 +229,75 @@ fn the_csv_opens_in_a_spreadsheet_and_me_is_a_to_do_list() {
         "Nothing to read: you are trained on every SOP you must know.\nDone:\n  SOP-1 \"Line clearance\": trained 2026-01-15 (1.0)\n"
     );
 }
+
+/// Piet's git identity.
+const PIET: [(&str, &str); 4] = [
+    ("GIT_COMMITTER_NAME", "Piet, Jr."),
+    ("GIT_COMMITTER_EMAIL", "piet@example.org"),
+    ("GIT_AUTHOR_NAME", "Piet, Jr."),
+    ("GIT_AUTHOR_EMAIL", "piet@example.org"),
+];
+
+#[test]
+fn records_made_in_two_clones_are_read_together_and_joined_by_the_next_record() {
+    let origin = trained_repo();
+    let text = sop("SOP-2", "Changeover")
+        .replace("effective: 2025-11-08\n", "")
+        .replace("owner: QA\n", "owner: QA\naudience: [Operators]\n");
+    origin.write("sops/b.md", text);
+    origin.commit("Add SOP-2");
+    origin
+        .run(&["release", "SOP-2", "-m", "First"])
+        .expect_code(0);
+    // Olga acknowledges in the first repository, Piet in a clone of it.
+    origin
+        .run_in(&origin.root, &["ack", "SOP-1"], &OLGA)
+        .expect_code(0);
+    let clone = origin.path("clone");
+    origin.git(&["clone", "-q", origin.root.to_str().expect("path"), "clone"]);
+    origin.git(&[
+        "-C",
+        "clone",
+        "update-ref",
+        "-d",
+        "refs/remotes/origin/sopctl/training",
+    ]);
+    origin
+        .run_in(&clone, &["ack", "SOP-1"], &PIET)
+        .expect_code(0);
+    // Fetched, both records count in the clone without any merge.
+    origin.git(&["-C", "clone", "fetch", "-q", "origin"]);
+    let run = origin.run_in(&clone, &["training", "SOP-1", "--json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let states: Vec<&str> = json
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["state"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(states, ["trained", "trained"]);
+    // The next record joins the fetched branch: a merge holding both people's files.
+    origin
+        .run_in(&clone, &["ack", "SOP-2"], &PIET)
+        .expect_code(0);
+    let parents = origin.git(&["-C", "clone", "log", "-1", "--format=%P", "sopctl/training"]);
+    assert_eq!(parents.split_whitespace().count(), 2, "{parents}");
+    let files = origin.git(&[
+        "-C",
+        "clone",
+        "ls-tree",
+        "--name-only",
+        "sopctl/training",
+        "acks/",
+    ]);
+    assert_eq!(files, "acks/olga@example.org\nacks/piet@example.org\n");
+    let piet = origin.git(&[
+        "-C",
+        "clone",
+        "show",
+        "sopctl/training:acks/piet@example.org",
+    ]);
+    assert_eq!(piet.lines().count(), 2, "{piet}");
+    // The merged branch goes back with a plain push.
+    origin.git(&["-C", "clone", "push", "-q", "origin", "sopctl/training"]);
+}

@@ -63,7 +63,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
     let id = super::require_id(&ws, &sop)?;
     let repo = ws.require_repo()?;
     let identity = repo.identity()?;
-    let acks = training::Acks::read(repo)?;
+    let acks = training::Acks::read_person(repo, &identity.email)?;
     let now = crate::lifecycle::signing_time();
     let time = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let plan = training::plan_ack(
