@@ -122,6 +122,9 @@ pub fn repository(ws: &Workspace, entries: &[Entry], scope: Scope<'_>) -> Report
         report.findings.extend(crate::people::findings(ws));
         report
             .findings
+            .extend(crate::training::audience_findings(ws, entries));
+        report
+            .findings
             .extend(repository::vanished_documents(ws, entries));
     }
     report

@@ -72,6 +72,19 @@ impl Repo {
         })
     }
 
+    /// Runs `commit-msg` for a commit on a side branch ([`super::side`]) with `message`;
+    /// returns the message as the hook left it. `pre-commit` checks what is staged in the work
+    /// tree, which such a commit does not touch, so it does not run.
+    pub(crate) fn run_side_hooks(&self, message: &str) -> Result<String, RepoError> {
+        if self.hook("commit-msg").is_none() {
+            return Ok(message.to_string());
+        }
+        let file = self.inner.path().join("COMMIT_EDITMSG");
+        std::fs::write(&file, message).map_err(|e| RepoError::io(&file, &e))?;
+        self.run_hook("commit-msg", &[&file], None)?;
+        std::fs::read_to_string(&file).map_err(|e| RepoError::io(&file, &e))
+    }
+
     /// Runs `pre-commit` and `commit-msg` for a commit of `tree` with `message`; returns the
     /// message as `commit-msg` left it. `scratch` is a folder for the index and message files.
     pub(crate) fn run_commit_hooks(

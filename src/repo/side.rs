@@ -4,6 +4,9 @@
 //! its parent's with files changed, and the branch moves to it only if nobody moved it
 //! meanwhile, so a record is made whole or not at all.
 //!
+//! A record changes no file of the work tree, so git's `pre-commit` hook (which checks what
+//! is staged there) does not run for it; `commit-msg` and `post-commit` do.
+//!
 //! The branch is an ordinary one (`refs/heads/…`): `git push origin BRANCH` shares it and
 //! `git fetch` brings the others'. When a clone's own branch and the fetched one
 //! (`refs/remotes/REMOTE/BRANCH`) have both moved on, the next record merges them (a commit with
@@ -193,7 +196,7 @@ impl Repo {
                 .map_err(|e| RepoError::git("sign the training record", &e))?;
         let scratch = super::lock::state_dir(&self.common_dir()).join("scratch");
         let message = if options.hooks {
-            self.run_commit_hooks(&tree, message, &scratch)?
+            self.run_side_hooks(message)?
         } else {
             message.to_string()
         };
@@ -214,6 +217,8 @@ impl Repo {
         moved.map_err(|_| RepoError::Moved {
             what: format!("the branch {name}"),
         })?;
+        // As git: the post-commit hook's outcome does not undo the commit.
+        let _ = self.run_hook("post-commit", &[], None);
         Ok(commit.to_string())
     }
 }

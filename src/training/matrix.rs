@@ -10,13 +10,13 @@
 //!   that needed retraining ([`super::needs_training`]) on: after a release with
 //!   `--no-retrain` (or a patch) an earlier acknowledgement still counts.
 //! - Otherwise their training is due `training_days` after the release that needed it took
-//!   effect, or on its effective date when it waits for its day (people train before a
-//!   version takes effect); pending until then, overdue after.
+//!   effect, or on its effective date when it was released ahead of that day (people train
+//!   before such a version takes effect); pending until then, overdue after.
 //! - A withdrawn SOP, or one without a release, asks nobody to train.
 
 use jiff::civil::Date;
 
-use super::{Ack, Acks};
+use super::{Acks, Brief};
 use crate::people::{Person, Registry};
 use crate::repo::{ReleaseRecord, Releases};
 use crate::version::DocVersion;
@@ -47,7 +47,8 @@ pub fn requirement(
         .find(|i| super::needs_training(records, *i, retrain_on_patch))
         .and_then(|i| records.get(i))
         .unwrap_or(&target);
-    let due = if needing.date > today {
+    // Released ahead of its day: people train before it takes effect, so it is due that day.
+    let due = if needing.date > today || needing.recorded < needing.date {
         needing.date
     } else {
         needing
@@ -142,9 +143,14 @@ fn roles_held(person: &Person, subject: &Subject) -> Vec<String> {
 /// Where `email` stands on `subject` given the acknowledgements `acks` (`None` when the SOP
 /// asks nothing).
 pub fn state(acks: &Acks, email: &str, subject: &Subject, today: Date) -> Option<State> {
+    state_of(acks, &super::file_name(email), subject, today)
+}
+
+/// [`state`] for the person whose file is `key` ([`super::file_name`]).
+fn state_of(acks: &Acks, key: &str, subject: &Subject, today: Date) -> Option<State> {
     let req = subject.requirement.as_ref()?;
-    let counted: Option<&Ack> = acks
-        .of(email, &subject.id)
+    let counted: Option<&Brief> = acks
+        .of(key, &subject.id)
         .iter()
         .filter(|a| a.version >= req.since && a.version <= req.target.version)
         .max_by(|a, b| a.version.cmp(&b.version));
@@ -162,18 +168,22 @@ pub fn state(acks: &Acks, email: &str, subject: &Subject, today: Date) -> Option
 /// then by name.
 pub fn matrix(registry: &Registry, acks: &Acks, subjects: &[Subject], today: Date) -> Vec<Cell> {
     let mut cells = Vec::new();
+    let mut people: Vec<(&Person, String)> = registry
+        .people
+        .iter()
+        .map(|p| (p, super::file_name(&p.email)))
+        .collect();
+    people.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then(a.email.cmp(&b.email)));
     for subject in subjects {
         let Some(req) = &subject.requirement else {
             continue;
         };
-        let mut people: Vec<&Person> = registry.people.iter().collect();
-        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.email.cmp(&b.email)));
-        for person in people {
+        for (person, key) in &people {
             let roles = roles_held(person, subject);
             if roles.is_empty() {
                 continue;
             }
-            let Some(state) = state(acks, &person.email, subject, today) else {
+            let Some(state) = state_of(acks, key, subject, today) else {
                 continue;
             };
             cells.push(Cell {
@@ -234,10 +244,14 @@ mod tests {
             .push(record("1.1", "2026-03-01", Some(false)));
         let req = requirement(&releases, day("2026-03-02"), 30, false).expect("req");
         assert_eq!(req.since.to_string(), "1.0");
-        releases.records.push(record("1.2", "2026-04-01", None));
-        // Waiting for its day: due on that day.
-        let req = requirement(&releases, day("2026-03-20"), 30, false).expect("req");
-        assert_eq!(req.since.to_string(), "1.2");
-        assert_eq!(req.due, day("2026-04-01"));
+        let mut ahead = record("1.2", "2026-04-01", None);
+        ahead.recorded = day("2026-03-15");
+        releases.records.push(ahead);
+        // Released ahead of its day: due on that day, before and after it.
+        for today in ["2026-03-20", "2026-04-01", "2026-04-02"] {
+            let req = requirement(&releases, day(today), 30, false).expect("req");
+            assert_eq!(req.since.to_string(), "1.2");
+            assert_eq!(req.due, day("2026-04-01"), "{today}");
+        }
     }
 }

@@ -114,21 +114,24 @@ impl Ack {
     }
 }
 
-/// The name of a person's file: their e-mail address in small letters, with any character
-/// other than letters, digits and `@._+-` replaced by `_`.
+/// The name of a person's file: their e-mail address in small letters (addresses are matched
+/// without regard to capitals), with every byte other than letters, digits and `@._+-` written
+/// `%XX` (its hexadecimal value), so that two addresses never share a file and none leads out
+/// of the folder.
 pub fn file_name(email: &str) -> String {
-    email
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "@._+-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut out = String::new();
+    for b in email.trim().to_lowercase().bytes() {
+        if b.is_ascii_alphanumeric() || b"@._+-".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    // `.` and `..` alone are not file names git keeps.
+    if out.chars().all(|c| c == '.') {
+        out = out.replace('.', "%2E");
+    }
+    out
 }
 
 /// Two versions of a person's file joined: every line of `earlier`, then each line of
@@ -148,61 +151,95 @@ pub fn join(earlier: &[u8], other: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Every acknowledgement recorded, by person (their file name, [`file_name`]) and SOP.
+/// What the matrix needs of one acknowledgement: the version and the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    /// The version acknowledged.
+    pub version: DocVersion,
+    /// The day.
+    pub date: Date,
+}
+
+/// Every acknowledgement recorded, by person (their file name, [`file_name`]) and SOP, as much
+/// as the matrix needs ([`Brief`]): 100,000 records are read without keeping their text.
 #[derive(Debug, Clone, Default)]
 pub struct Acks {
-    by_person: HashMap<String, HashMap<String, Vec<Ack>>>,
+    by_person: HashMap<String, HashMap<String, Vec<Brief>>>,
 }
 
 impl Acks {
     /// Reads the records of the branch and of every remote's copy of it (joined as
-    /// [`join`] does); none when the branch does not exist yet.
+    /// [`join`] does); none when the branch does not exist yet. Lines that are not records
+    /// are passed over.
     ///
     /// # Errors
     /// A branch or file that cannot be read.
     pub fn read(repo: &Repo) -> Result<Acks, RepoError> {
         let tips = repo.side_tips(BRANCH);
         let files = repo.side_files(&tips, FOLDER, &|_, a, b| join(a, b))?;
-        let mut by_person: HashMap<String, HashMap<String, Vec<Ack>>> = HashMap::new();
+        let mut by_person: HashMap<String, HashMap<String, Vec<Brief>>> = HashMap::new();
+        let mut versions: HashMap<String, DocVersion> = HashMap::new();
         for (name, bytes) in files {
             let text = String::from_utf8_lossy(&bytes);
-            let mine = by_person.entry(name.clone()).or_default();
-            for ack in text.lines().filter_map(|l| Ack::parse(l, &name)) {
-                mine.entry(ack.id.clone()).or_default().push(ack);
+            let mine = by_person.entry(name).or_default();
+            for line in text.lines() {
+                let mut parts = line.split('\t');
+                let (Some(id), Some(version), Some(_), Some(_), Some(day)) = (
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                ) else {
+                    continue;
+                };
+                let version = match versions.get(version) {
+                    Some(v) => v.clone(),
+                    None => match DocVersion::parse(version) {
+                        Ok(v) => {
+                            versions.insert(version.to_string(), v.clone());
+                            v
+                        }
+                        Err(_) => continue,
+                    },
+                };
+                let Ok(date) = day.parse::<Date>() else {
+                    continue;
+                };
+                let brief = Brief { version, date };
+                match mine.get_mut(id) {
+                    Some(list) => list.push(brief),
+                    None => {
+                        mine.insert(id.to_string(), vec![brief]);
+                    }
+                }
             }
         }
         Ok(Acks { by_person })
     }
 
-    /// The records of the person with `email` only (one file read: what `sopctl ack` needs).
+    /// The records of the person with `email` only, in full (one file read: what `sopctl ack`
+    /// needs), oldest first.
     ///
     /// # Errors
     /// A branch or file that cannot be read.
-    pub fn read_person(repo: &Repo, email: &str) -> Result<Acks, RepoError> {
+    pub fn read_person(repo: &Repo, email: &str) -> Result<Vec<Ack>, RepoError> {
         let tips = repo.side_tips(BRANCH);
         let name = file_name(email);
-        let mut by_person: HashMap<String, HashMap<String, Vec<Ack>>> = HashMap::new();
-        if let Some(bytes) = repo.side_file(&tips, FOLDER, &name, &|_, a, b| join(a, b))? {
-            let text = String::from_utf8_lossy(&bytes);
-            let mine = by_person.entry(name.clone()).or_default();
-            for ack in text.lines().filter_map(|l| Ack::parse(l, &name)) {
-                mine.entry(ack.id.clone()).or_default().push(ack);
-            }
-        }
-        Ok(Acks { by_person })
+        let Some(bytes) = repo.side_file(&tips, FOLDER, &name, &|_, a, b| join(a, b))? else {
+            return Ok(Vec::new());
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        Ok(text.lines().filter_map(|l| Ack::parse(l, email)).collect())
     }
 
-    /// The acknowledgements of SOP `id` by the person with `email`, oldest first.
-    pub fn of(&self, email: &str, id: &str) -> &[Ack] {
+    /// The acknowledgements of SOP `id` by the person whose file is `key` ([`file_name`]),
+    /// oldest first.
+    pub fn of(&self, key: &str, id: &str) -> &[Brief] {
         self.by_person
-            .get(&file_name(email))
+            .get(key)
             .and_then(|m| m.get(id))
             .map_or(&[], Vec::as_slice)
-    }
-
-    /// The person's acknowledgement of `id` at `version`, if any.
-    pub fn find(&self, email: &str, id: &str, version: &DocVersion) -> Option<&Ack> {
-        self.of(email, id).iter().find(|a| &a.version == version)
     }
 
     /// How many acknowledgements there are.
@@ -218,6 +255,22 @@ impl Acks {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The files a commit on top of `tips` changes against the first tip so that it holds every
+/// tip's records (none with one tip).
+fn joined_changes(repo: &Repo, tips: &[git2::Oid]) -> Result<crate::repo::side::Files, RepoError> {
+    if tips.len() < 2 {
+        return Ok(crate::repo::side::Files::new());
+    }
+    let merge = |_: &str, a: &[u8], b: &[u8]| join(a, b);
+    let first: Vec<git2::Oid> = tips.iter().take(1).copied().collect();
+    let base = repo.side_files(&first, FOLDER, &merge)?;
+    Ok(repo
+        .side_files(tips, FOLDER, &merge)?
+        .into_iter()
+        .filter(|(name, bytes)| base.get(name) != Some(bytes))
+        .collect())
 }
 
 /// Records `ack` as a commit on [`BRANCH`] (merging a fetched copy of the branch that moved
@@ -237,16 +290,7 @@ pub fn record(
     let file = file_name(&ack.email);
     // One tip: only the person's file changes. Several (a fetched branch moved on): every
     // file that differs from the first tip's is joined into the merge.
-    let mut changes = crate::repo::side::Files::new();
-    if tips.len() > 1 {
-        let first: Vec<git2::Oid> = tips.iter().take(1).copied().collect();
-        let base = repo.side_files(&first, FOLDER, &merge)?;
-        changes = repo
-            .side_files(&tips, FOLDER, &merge)?
-            .into_iter()
-            .filter(|(name, bytes)| base.get(name) != Some(bytes))
-            .collect();
-    }
+    let mut changes = joined_changes(repo, &tips)?;
     let mine = match changes.remove(&file) {
         Some(joined) => joined,
         None => repo
@@ -261,6 +305,30 @@ pub fn record(
     repo.commit_side(
         BRANCH, &tips, FOLDER, &changes, message, &identity, time, options,
     )
+}
+
+/// When a fetched copy of [`BRANCH`] moved on beside the local one: a merge commit that joins
+/// them, by `identity` at `time`, so that `git push` takes the branch again. `None` when there
+/// is nothing to join.
+///
+/// # Errors
+/// As [`record`].
+pub fn join_fetched(
+    repo: &Repo,
+    identity: &crate::repo::Identity,
+    time: i64,
+    options: crate::repo::transaction::RecordOptions,
+) -> Result<Option<String>, RepoError> {
+    let tips = repo.side_tips(BRANCH);
+    if tips.len() < 2 {
+        return Ok(None);
+    }
+    let changes = joined_changes(repo, &tips)?;
+    let message = "Join the training records fetched from other copies of the repository\n";
+    repo.commit_side(
+        BRANCH, &tips, FOLDER, &changes, message, identity, time, options,
+    )
+    .map(Some)
 }
 
 /// The SOPs of the work tree that name an `audience` (only `ids`, when given), with what each
@@ -301,6 +369,40 @@ pub fn subjects(
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
+}
+
+/// For `sopctl check`: a warning at the `audience` of each SOP among `entries` naming a role
+/// that nobody in `people.toml` holds, so nobody would be asked to train on it (a misspelt
+/// role, or nobody registered yet).
+pub fn audience_findings(
+    ws: &Workspace,
+    entries: &[crate::workspace::Entry],
+) -> Vec<crate::doc::Finding> {
+    let registry = crate::people::load(ws).ok().flatten().unwrap_or_default();
+    let mut findings = Vec::new();
+    for entry in entries {
+        let Ok(sop) = &entry.sop else { continue };
+        let Some(at) = sop.front_matter.as_ref().and_then(|fm| fm.get("audience")) else {
+            continue;
+        };
+        for role in &sop.metadata.audience {
+            let held = registry
+                .people
+                .iter()
+                .any(|p| p.roles.iter().any(|r| r.eq_ignore_ascii_case(role)));
+            if !held {
+                findings.push(crate::doc::Finding::warning(
+                    ws.display_path(&entry.path),
+                    at.location,
+                    format!(
+                        "nobody in people.toml holds the audience role `{role}`, so nobody is asked to train on this SOP; register them with  sopctl people add NAME --email E --role {}  (or correct the role)",
+                        crate::shell::quote(role)
+                    ),
+                ));
+            }
+        }
+    }
+    findings
 }
 
 /// Why `sopctl ack` records nothing.
@@ -359,7 +461,8 @@ pub enum AckPlan {
 
 /// What `identity` acknowledging `sop` records at `time` (RFC 3339, UTC; `date` its day in the
 /// repository's zone): the newest release, in force or waiting for its day (or `version`, if
-/// it is that one), bound to its content hash.
+/// it is that one), bound to its content hash. `earlier` are the person's records so far
+/// ([`Acks::read_person`]).
 ///
 /// # Errors
 /// [`AckRefusal`] for a withdrawn or unreleased SOP, another version, a person not registered;
@@ -373,7 +476,7 @@ pub fn plan_ack(
     identity: &crate::repo::Identity,
     note: &str,
     (time, date): (&str, Date),
-    acks: &Acks,
+    earlier: &[Ack],
 ) -> Result<Result<AckPlan, AckRefusal>, WorkspaceError> {
     if let Some(status) = crate::lifecycle::retired_status(ws, sop) {
         return Ok(Err(AckRefusal::Withdrawn {
@@ -408,8 +511,11 @@ pub fn plan_ack(
             email: identity.email.clone(),
         }));
     };
-    if let Some(earlier) = acks.find(&person.email, id.as_str(), &target.version) {
-        return Ok(Ok(AckPlan::Already(earlier.clone())));
+    if let Some(done) = earlier
+        .iter()
+        .find(|a| a.id == id.as_str() && a.version == target.version)
+    {
+        return Ok(Ok(AckPlan::Already(done.clone())));
     }
     let repo = ws.require_repo()?;
     let relative = repo.relative(sop.path());
@@ -504,6 +610,9 @@ mod tests {
         assert!(!is_patch(&v("1.1"), &v("1.2")));
         assert!(!is_patch(&v("1.9.3"), &v("2.0")));
         assert_eq!(file_name(" Olga.O@Example.org "), "olga.o@example.org");
-        assert_eq!(file_name("a/b@x"), "a_b@x");
+        assert_eq!(file_name("a/b@x"), "a%2Fb@x");
+        assert_ne!(file_name("a/b@x"), file_name("a_b@x"));
+        assert_eq!(file_name("../x@y"), "..%2Fx@y");
+        assert_eq!(file_name(".."), "%2E%2E");
     }
 }

@@ -10,6 +10,13 @@ const OLGA: [(&str, &str); 4] = [
     ("GIT_AUTHOR_EMAIL", "olga@example.org"),
 ];
 
+/// Records made on TODAY by git's clock too: a release's tag time tells whether it was made
+/// ahead of its effective day (then training is due on that day).
+const ON_TODAY: [(&str, &str); 2] = [
+    ("GIT_COMMITTER_DATE", "2026-01-15T10:00:00Z"),
+    ("GIT_AUTHOR_DATE", "2026-01-15T10:00:00Z"),
+];
+
 /// A repository with SOP-1 (audience Operators), released as 1.0 on TODAY, and two Operators
 /// registered: Olga and "Piet, Jr." (a name with a comma).
 fn trained_repo() -> TestEnv {
@@ -19,7 +26,8 @@ fn trained_repo() -> TestEnv {
         .replace("owner: QA\n", "owner: QA\naudience: [Operators]\n");
     env.write("sops/a.md", text);
     env.commit("Add SOP-1");
-    env.run(&["release", "-m", "First"]).expect_code(0);
+    env.run_in(&env.root, &["release", "-m", "First"], &ON_TODAY)
+        .expect_code(0);
     for (name, email) in [
         ("Olga Operator", "olga@example.org"),
         ("Piet, Jr.", "piet@example.org"),
@@ -61,7 +69,7 @@ fn release(env: &TestEnv, edit: &str, args: &[&str]) {
     let mut all = vec!["release"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["-m", edit]);
-    env.run(&all).expect_code(0);
+    env.run_in(&env.root, &all, &ON_TODAY).expect_code(0);
 }
 
 fn row(email: &str, state: &str, version: &str, due: &str) -> (String, String, String, String) {
@@ -158,12 +166,49 @@ fn acknowledgements_follow_the_kind_of_release_and_never_touch_the_sops_history(
     let list = env.run(&["list"]);
     assert!(list.stdout.contains("TRAINING"), "{}", list.stdout);
     assert!(list.stdout.contains(" 2 pending"), "{}", list.stdout);
+    // Nobody holds a misspelt audience role: check says so.
+    let text = env.read("sops/a.md");
+    env.write(
+        "sops/a.md",
+        text.replace("audience: [Operators]", "audience: [Operators, Operatorz]"),
+    );
+    let check = env.run(&["check"]);
+    assert!(
+        check
+            .stdout
+            .contains("warning: nobody in people.toml holds the audience role `Operatorz`"),
+        "{}",
+        check.stdout
+    );
+    env.write("sops/a.md", text);
+    // Someone not registered has no to-do list.
+    let stranger = env.run(&["training", "--me"]);
+    stranger.expect_code(1);
+    assert!(
+        stranger.stderr.starts_with(
+            "error: you (owner@example.org, your git user.email) are not in people.toml"
+        ),
+        "{}",
+        stranger.stderr
+    );
 
-    // Overdue by date, and --exit-code for CI.
+    // Released ahead of its day: due on that day, and overdue the day after.
+    release(&env, "Ahead", &["--minor", "--effective", "2026-01-20"]);
+    for (today, state) in [
+        ("2026-01-19", "pending"),
+        ("2026-01-20", "pending"),
+        ("2026-01-21", "overdue"),
+    ] {
+        assert_eq!(
+            matrix(&env, &[("SOPCTL_TODAY", today)])[1],
+            row("piet@example.org", state, "-", "2026-01-20"),
+            "{today}"
+        );
+    }
     let later = [("SOPCTL_TODAY", "2026-03-01")];
     assert_eq!(
         matrix(&env, &later)[1],
-        row("piet@example.org", "overdue", "-", "2026-02-14")
+        row("piet@example.org", "overdue", "-", "2026-01-20")
     );
     let ci = env.run_in(&env.root, &["training", "--exit-code"], &later);
     ci.expect_code(1);
@@ -195,6 +240,10 @@ fn the_csv_opens_in_a_spreadsheet_and_me_is_a_to_do_list() {
         .expect_code(0);
     let csv = env.run(&["training", "--csv"]);
     csv.expect_code(0);
+    assert!(
+        csv.stdout.ends_with("\r\n"),
+        "RFC 4180 ends lines with CRLF"
+    );
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert_eq!(
         lines[0],
@@ -276,10 +325,17 @@ fn records_made_in_two_clones_are_read_together_and_joined_by_the_next_record() 
         .map(|c| c["state"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(states, ["trained", "trained"]);
-    // The next record joins the fetched branch: a merge holding both people's files.
-    origin
-        .run_in(&clone, &["ack", "SOP-2"], &PIET)
-        .expect_code(0);
+    // Acknowledging again records nothing new, but joins the fetched branch: a merge holding
+    // both people's files, so that the branch can be pushed.
+    let again = origin.run_in(&clone, &["ack", "SOP-1"], &PIET);
+    again.expect_code(0);
+    assert!(
+        again
+            .stderr
+            .contains("joined the training records fetched from elsewhere"),
+        "{}",
+        again.stderr
+    );
     let parents = origin.git(&["-C", "clone", "log", "-1", "--format=%P", "sopctl/training"]);
     assert_eq!(parents.split_whitespace().count(), 2, "{parents}");
     let files = origin.git(&[
@@ -291,6 +347,10 @@ fn records_made_in_two_clones_are_read_together_and_joined_by_the_next_record() 
         "acks/",
     ]);
     assert_eq!(files, "acks/olga@example.org\nacks/piet@example.org\n");
+    // The next record is an ordinary commit on top.
+    origin
+        .run_in(&clone, &["ack", "SOP-2"], &PIET)
+        .expect_code(0);
     let piet = origin.git(&[
         "-C",
         "clone",

@@ -41,7 +41,8 @@ struct AckJson<'a> {
     note: &'a str,
     /// Whether this run recorded it (false: it was recorded before).
     recorded: bool,
-    /// The commit on sopctl/training; null when it was recorded before.
+    /// The commit made on sopctl/training (the record, or a merge of fetched records); null
+    /// when nothing was committed.
     commit: Option<String>,
 }
 
@@ -63,7 +64,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
     let id = super::require_id(&ws, &sop)?;
     let repo = ws.require_repo()?;
     let identity = repo.identity()?;
-    let acks = training::Acks::read_person(repo, &identity.email)?;
+    let earlier = training::Acks::read_person(repo, &identity.email)?;
     let now = crate::lifecycle::signing_time();
     let time = now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let plan = training::plan_ack(
@@ -74,35 +75,31 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
         &identity,
         args.note.as_deref().unwrap_or(""),
         (&time, ws.today),
-        &acks,
+        &earlier,
     )?
     .map_err(refusal)?;
-    let (ack, commit) = match plan {
+    let options = record_options(&ws, repo, &identity, &args.record)?;
+    let (ack, commit, recorded) = match plan {
         AckPlan::Already(earlier) => {
-            ui.status(&format!(
-                "{} already recorded reading {id} {} on {}: nothing to do",
-                earlier.name, earlier.version, earlier.date
-            ));
-            (earlier, None)
+            // Records fetched from another copy are joined even so, so that a push goes through.
+            let joined = training::join_fetched(repo, &identity, now.as_second(), options)
+                .map_err(super::release::record_error)?;
+            match &joined {
+                Some(commit) => ui.status(&format!(
+                    "{} already recorded reading {id} {} on {}; joined the training records fetched from elsewhere (commit {})",
+                    earlier.name,
+                    earlier.version,
+                    earlier.date,
+                    &commit[..commit.len().min(7)]
+                )),
+                None => ui.status(&format!(
+                    "{} already recorded reading {id} {} on {}: nothing to do",
+                    earlier.name, earlier.version, earlier.date
+                )),
+            }
+            (earlier, joined, false)
         }
         AckPlan::Record { ack, message } => {
-            let mut options = args.record.options();
-            let signers = crate::people::Signers::of(&ws);
-            if signers.required {
-                // With signatures required, the record is signed by a registered key.
-                options.sign = match options.sign {
-                    crate::repo::sign::SignWhen::Config => crate::repo::sign::SignWhen::Always,
-                    other => other,
-                };
-                if let Some(registry) = signers.trusted(&ws)? {
-                    crate::people::signers::registered_signer(
-                        repo,
-                        &registry,
-                        options.sign,
-                        &identity,
-                    )?;
-                }
-            }
             let commit = training::record(repo, &ack, &message, now.as_second(), options)
                 .map_err(super::release::record_error)?;
             ui.status(&format!(
@@ -118,7 +115,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
                     training::BRANCH
                 ));
             }
-            (ack, Some(commit))
+            (ack, Some(commit), true)
         }
     };
     if args.json {
@@ -132,12 +129,37 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
                 time: &ack.time,
                 content: &ack.content,
                 note: &ack.note,
-                recorded: commit.is_some(),
+                recorded,
                 commit,
             },
         )?;
     }
     Ok(())
+}
+
+/// How the record is committed: as `--sign`, `--no-sign` and `--no-verify` say; with
+/// signatures required, always signed, by a key the signers registry lists for the person.
+///
+/// # Errors
+/// The registry cannot be read, or the person cannot sign as it requires.
+fn record_options(
+    ws: &crate::workspace::Workspace,
+    repo: &crate::repo::Repo,
+    identity: &crate::repo::Identity,
+    args: &super::RecordArgs,
+) -> Result<crate::repo::transaction::RecordOptions, CliError> {
+    let mut options = args.options();
+    let signers = crate::people::Signers::of(ws);
+    if signers.required {
+        options.sign = match options.sign {
+            crate::repo::sign::SignWhen::Config => crate::repo::sign::SignWhen::Always,
+            other => other,
+        };
+        if let Some(registry) = signers.trusted(ws)? {
+            crate::people::signers::registered_signer(repo, &registry, options.sign, identity)?;
+        }
+    }
+    Ok(options)
 }
 
 /// A refusal in the user's words, with what to do.

@@ -41,6 +41,8 @@ struct Row {
 /// Pending and overdue trainings of one SOP.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 struct TrainingCount {
+    /// How many people must train on it.
+    people: usize,
     pending: usize,
     overdue: usize,
 }
@@ -48,6 +50,7 @@ struct TrainingCount {
 impl TrainingCount {
     fn words(self) -> String {
         match (self.pending, self.overdue) {
+            _ if self.people == 0 => "nobody in audience".to_string(),
             (0, 0) => "all trained".to_string(),
             (p, 0) => format!("{p} pending"),
             (0, o) => format!("{o} OVERDUE"),
@@ -66,17 +69,20 @@ fn training_counts(ws: &Workspace) -> std::collections::HashMap<String, Training
     if subjects.is_empty() {
         return counts;
     }
-    let (Some(repo), Ok(Some(registry))) = (ws.repo.as_ref(), crate::people::load(ws)) else {
+    let Some(repo) = ws.repo.as_ref() else {
         return counts;
     };
+    let registry = crate::people::load(ws).ok().flatten().unwrap_or_default();
     let Ok(acks) = crate::training::Acks::read(repo) else {
         return counts;
     };
-    for subject in &subjects {
+    // A withdrawn or unreleased SOP asks nobody: it shows no count.
+    for subject in subjects.iter().filter(|s| s.requirement.is_some()) {
         counts.insert(subject.id.clone(), TrainingCount::default());
     }
     for cell in crate::training::matrix::matrix(&registry, &acks, &subjects, ws.today) {
         let count = counts.entry(cell.id.clone()).or_default();
+        count.people += 1;
         match cell.state {
             State::Pending { .. } => count.pending += 1,
             State::Overdue { .. } => count.overdue += 1,

@@ -105,6 +105,23 @@ pub fn run(env: &Env, ui: &mut Ui, args: &TrainingArgs) -> Result<(), CliError> 
     } else {
         args.person.clone()
     };
+    if let Some(email) = &person
+        && !registry
+            .people
+            .iter()
+            .any(|p| p.email.eq_ignore_ascii_case(email.trim()))
+    {
+        let who = if args.me {
+            format!("you ({email}, your git user.email) are")
+        } else {
+            format!("{email} is")
+        };
+        return Err(CliError::new(format!(
+            "{who} not in people.toml, so no training is asked of {}",
+            if args.me { "you" } else { "them" }
+        ))
+        .hint("sopctl people list  shows who is registered; the SOP's owner registers a person with  sopctl people add NAME --email E --role ROLE"));
+    }
     let cells: Vec<Cell> = crate::training::matrix::matrix(&registry, &acks, &subjects, ws.today)
         .into_iter()
         .filter(|c| {
@@ -136,7 +153,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &TrainingArgs) -> Result<(), CliError> 
                 "trainings are"
             }
         ))
-        .hint("each person reads the SOP and records it with  sopctl ack SOP"));
+        .hint("each person reads the SOP and records it with  sopctl ack SOP-ID  (sopctl training --me lists their own)"));
     }
     Ok(())
 }
@@ -204,10 +221,23 @@ fn print_to_do(ui: &mut Ui, cells: &[Cell]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The matrix as CSV (RFC 4180: a header row, fields quoted when they hold a comma, a quote
-/// or a line break), for a spreadsheet.
+/// A value as a spreadsheet shows it, not as a formula it would run: a value starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice on CSV
+/// injection).
+fn inert(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// The matrix as CSV (RFC 4180: a header row, lines ending in CRLF, fields quoted when they
+/// hold a comma, a quote or a line break), for a spreadsheet.
 fn print_csv(ui: &mut Ui, cells: &[Cell]) -> Result<(), CliError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let header = [
         "sop",
         "title",
@@ -225,12 +255,12 @@ fn print_csv(ui: &mut Ui, cells: &[Cell]) -> Result<(), CliError> {
     for c in cells {
         let row = Row::from(c);
         rows.push(vec![
-            c.id.clone(),
-            c.title.clone(),
+            inert(&c.id),
+            inert(&c.title),
             c.version.to_string(),
-            c.name.clone(),
-            c.email.clone(),
-            c.roles.join("; "),
+            inert(&c.name),
+            inert(&c.email),
+            inert(&c.roles.join("; ")),
             row.state.to_string(),
             row.trained_version.unwrap_or_default(),
             row.trained_on.unwrap_or_default(),
