@@ -69,6 +69,30 @@ fn copies_to_recall(ws: &Workspace, sop: &Sop, id: &DocId, releases: &Releases) 
         lifecycle.retirement(id.as_str()).map(|r| r.status),
         ws.today,
     );
+    let clashes = lifecycle
+        .copies()
+        .clashes()
+        .iter()
+        .filter(|c| c.id == id.as_str())
+        .map(|c| {
+            let kept = lifecycle.copies().get(id.as_str(), c.number);
+            Finding::warning(
+                sop.path(),
+                value_place(sop, "version"),
+                format!(
+                    "controlled copy No. {} of {id} was issued twice: to {} (commit {}) and to {} on {} (commit {}), on branches merged since; the register keeps the first, so collect the copy held by {} and issue it again with  sopctl copy issue {id} --to {}",
+                    c.number,
+                    kept.map_or("someone", |k| k.holder.as_str()),
+                    kept.map_or("?", |k| k.issue_commit.get(..7).unwrap_or(&k.issue_commit)),
+                    c.holder,
+                    c.issued,
+                    c.issue_commit.get(..7).unwrap_or(&c.issue_commit),
+                    c.holder,
+                    crate::shell::quote(&c.holder)
+                ),
+            )
+        })
+        .collect::<Vec<_>>();
     recalls(lifecycle.copies().of(id.as_str()), &standing)
         .into_iter()
         .map(|r| {
@@ -82,6 +106,7 @@ fn copies_to_recall(ws: &Workspace, sop: &Sop, id: &DocId, releases: &Releases) 
                 ),
             )
         })
+        .chain(clashes)
         .collect()
 }
 

@@ -51,6 +51,18 @@ pub enum Finding {
     },
     /// The release record's own signature is broken, so its checksums prove nothing.
     RecordBroken(String),
+    /// A controlled copy (issue 16 item 3): its bytes are those `sopctl copy` makes from the
+    /// release's tag for the copy this number names in the distribution register.
+    Controlled {
+        /// The copy's number.
+        number: u32,
+        /// Who holds it.
+        holder: String,
+        /// The day it was issued.
+        issued: jiff::civil::Date,
+        /// The day it was returned, if it was: it should no longer be in use.
+        returned: Option<jiff::civil::Date>,
+    },
 }
 
 /// Whether the version is still the one in force ([`crate::lifecycle::standing`]).
@@ -107,7 +119,10 @@ impl CopyReport {
     /// Whether the copy is one the records vouch for: the copy the release recorded, or a
     /// stamped copy made from it.
     pub fn is_genuine(&self) -> bool {
-        matches!(self.finding, Finding::Genuine | Finding::Stamped { .. })
+        matches!(
+            self.finding,
+            Finding::Genuine | Finding::Stamped { .. } | Finding::Controlled { .. }
+        )
     }
 
     /// The outcome in one line, without the file name.
@@ -155,6 +170,17 @@ impl CopyReport {
             ),
             Finding::Stamped { notice } => format!(
                 "{id} version {version}, genuine stamped copy (\"{notice}\"): its bytes are those made from the release record {tag} with that notice on every page"
+            ),
+            Finding::Controlled {
+                number,
+                holder,
+                issued,
+                returned,
+            } => format!(
+                "{id} version {version}, genuine controlled copy No. {number}, issued to {holder} on {issued}{}",
+                returned
+                    .map(|d| format!(" and returned on {d}, so it should no longer be in use"))
+                    .unwrap_or_default()
             ),
             Finding::RecordBroken(reason) => format!(
                 "claims to be {id} version {version}, but the release record {tag} cannot be trusted: {reason}"
@@ -273,6 +299,8 @@ pub fn check(ws: &Workspace, path: &Path, shown: &Path) -> Result<CopyReport, Co
         Finding::Genuine
     } else if let Some(notice) = stamped(ws, &id, &releases, record, &claimed, &bytes, is_pdf) {
         Finding::Stamped { notice }
+    } else if let Some(copy) = controlled(ws, &id, record, &claimed, &bytes, is_pdf) {
+        copy
     } else {
         Finding::Altered
     };
@@ -335,6 +363,44 @@ fn stamped(
         .render(&crate::render::RenderSettings::of(ws), marks, is_pdf)
         .ok()?;
     (sha256_hex(&made.bytes) == sha256_hex(bytes)).then_some(stamp.notice)
+}
+
+/// The controlled copy of `record` whose bytes these are: each copy of that version in the
+/// distribution register is made again ([`crate::lifecycle::copies::Printer`]) and compared;
+/// `None` for an HTML file, a stamped copy, or bytes no copy has.
+fn controlled(
+    ws: &Workspace,
+    id: &DocId,
+    record: &crate::repo::ReleaseRecord,
+    claimed: &[String],
+    bytes: &[u8],
+    is_pdf: bool,
+) -> Option<Finding> {
+    if !is_pdf || claimed.get(3).is_some() {
+        return None;
+    }
+    let repo = ws.repo.as_ref()?;
+    let register = crate::lifecycle::copies::Register::read(repo).ok()?;
+    let mut copies = register
+        .of(id.as_str())
+        .filter(|c| c.version == record.version)
+        .peekable();
+    copies.peek()?;
+    let relative = ws
+        .find(Some(id.as_str()))
+        .ok()
+        .and_then(|s| repo.relative(s.path()));
+    let printer =
+        crate::lifecycle::copies::Printer::new(ws, id, relative.as_deref(), record).ok()?;
+    let sum = sha256_hex(bytes);
+    copies
+        .find(|c| printer.pdf(c).is_ok_and(|made| sha256_hex(&made) == sum))
+        .map(|c| Finding::Controlled {
+            number: c.number,
+            holder: c.holder.clone(),
+            issued: c.issued,
+            returned: c.returned,
+        })
 }
 
 /// Whether `version` of `id` is current, pending, superseded or withdrawn today.

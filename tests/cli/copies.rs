@@ -376,6 +376,23 @@ fn numbers_are_never_given_twice_and_a_copy_is_printed_again_byte_for_byte() {
         first
     );
     assert_eq!(head(&env), head_before, "printing again records nothing");
+    // An inspector's check of the copy at the line: genuine, and which copy it is.
+    let verify = env.run(&["verify", "copies/SOP-1/SOP-1-v1.0-copy-1.pdf"]);
+    verify.expect_code(0);
+    assert!(
+        verify.stdout.starts_with(
+            "copies/SOP-1/SOP-1-v1.0-copy-1.pdf: SOP-1 version 1.0, genuine controlled copy No. 1, issued to Line 3 on 2026-01-15; current"
+        ),
+        "{}",
+        verify.stdout
+    );
+    let mut changed = first.clone();
+    let at = changed.len() / 2;
+    changed[at] ^= 1;
+    env.write("changed.pdf", &changed);
+    let altered = env.run(&["verify", "changed.pdf"]);
+    altered.expect_code(1);
+    assert!(altered.stdout.contains("ALTERED"), "{}", altered.stdout);
     assert_eq!(
         refused(&env, &["copy", "print", "2"], 1),
         "error: controlled copy No. 2 of SOP-1 was returned on 2026-01-15\n\
@@ -481,5 +498,36 @@ fn copy_issue_refuses_without_a_version_in_force_a_holder_or_a_place_of_its_own(
     assert_eq!(
         list.stderr,
         "no controlled copies have been issued\nhint: issue one with  sopctl copy issue ID --to \"Holder\"\n"
+    );
+}
+
+#[test]
+fn a_number_issued_on_two_branches_merged_since_is_named_by_check_and_copy_list() {
+    let env = released_sop();
+    env.git(&["checkout", "-q", "-b", "line-4"]);
+    env.run(&["copy", "issue", "--to", "Line 4"]).expect_code(0);
+    env.git(&["checkout", "-q", "main"]);
+    env.run(&["copy", "issue", "--to", "Line 3"]).expect_code(0);
+    env.git(&["merge", "-q", "--no-edit", "line-4"]);
+    // Which of the two the register keeps depends on the order git walks them: both named.
+    let check = env.run(&["check"]);
+    let warning = check
+        .stdout
+        .lines()
+        .find(|l| l.contains("warning: controlled copy No. 1 of SOP-1 was issued twice: to Line "))
+        .unwrap_or_else(|| panic!("{}", check.stdout));
+    assert!(
+        warning.contains("Line 3")
+            && warning.contains("Line 4")
+            && warning.contains("sopctl copy issue SOP-1 --to 'Line "),
+        "{warning}"
+    );
+    let list = env.run(&["copy", "list"]);
+    list.expect_code(0);
+    assert!(
+        list.stderr
+            .contains("warning: controlled copy No. 1 of SOP-1 was also issued to Line "),
+        "{}",
+        list.stderr
     );
 }

@@ -308,6 +308,16 @@ fn list(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         },
         None => register.ids().into_iter().map(str::to_string).collect(),
     };
+    for clash in register.clashes().iter().filter(|c| ids.contains(&c.id)) {
+        ui.warning(&format!(
+            "controlled copy No. {} of {} was also issued to {} on {} (commit {}), on a branch merged since: the register keeps the first; collect that copy and issue it again (sopctl check names both)",
+            clash.number,
+            clash.id,
+            clash.holder,
+            clash.issued,
+            short(&clash.issue_commit)
+        ));
+    }
     let mut rows: Vec<(ControlledCopy, Option<copies::RecallReason>)> = Vec::new();
     for id in &ids {
         let standing = standing(&ws, id)?;

@@ -99,9 +99,19 @@ struct JsonCopy {
     effective_from: Option<String>,
     /// The notice of a stamped copy.
     notice: Option<String>,
+    /// A controlled copy: its number, holder, issue and return days.
+    controlled: Option<JsonControlled>,
     withdrawn_as: Option<String>,
     replaced_by: Option<String>,
     summary: String,
+}
+
+#[derive(Serialize)]
+struct JsonControlled {
+    number: u32,
+    holder: String,
+    issued: String,
+    returned: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -398,6 +408,7 @@ fn json_copy(c: &CopyReport) -> JsonCopy {
             Finding::NotReleased => "not-released",
             Finding::NoIdentity => "no-identity",
             Finding::Stamped { .. } => "stamped",
+            Finding::Controlled { .. } => "controlled",
             Finding::RecordBroken(_) => "record-broken",
         },
         genuine: c.is_genuine(),
@@ -407,6 +418,20 @@ fn json_copy(c: &CopyReport) -> JsonCopy {
         effective_from,
         notice: match &c.finding {
             Finding::Stamped { notice } => Some(notice.clone()),
+            _ => None,
+        },
+        controlled: match &c.finding {
+            Finding::Controlled {
+                number,
+                holder,
+                issued,
+                returned,
+            } => Some(JsonControlled {
+                number: *number,
+                holder: holder.clone(),
+                issued: issued.to_string(),
+                returned: returned.map(|d| d.to_string()),
+            }),
             _ => None,
         },
         withdrawn_as,

@@ -127,6 +127,9 @@ pub struct Register {
     copies: BTreeMap<(String, u32), ControlledCopy>,
     /// The highest number any issue record of an SOP carries, readable or not.
     highest: BTreeMap<String, u32>,
+    /// Issues of a number already issued (two branches that each issued copies, merged): the
+    /// later issue, kept out of the register so that each number names one copy.
+    clashes: Vec<ControlledCopy>,
 }
 
 impl Register {
@@ -172,20 +175,25 @@ impl Register {
                     continue;
                 }
                 for number in numbers {
-                    register
-                        .copies
-                        .entry((id.to_string(), number))
-                        .or_insert_with(|| ControlledCopy {
-                            id: id.to_string(),
-                            number,
-                            version: version.clone(),
-                            holder: holder.to_string(),
-                            issued,
-                            issued_by: m.trailer(BY).unwrap_or_default().to_string(),
-                            issue_commit: c.commit.clone(),
-                            returned: None,
-                            return_commit: None,
-                        });
+                    let copy = ControlledCopy {
+                        id: id.to_string(),
+                        number,
+                        version: version.clone(),
+                        holder: holder.to_string(),
+                        issued,
+                        issued_by: m.trailer(BY).unwrap_or_default().to_string(),
+                        issue_commit: c.commit.clone(),
+                        returned: None,
+                        return_commit: None,
+                    };
+                    match register.copies.entry((id.to_string(), number)) {
+                        std::collections::btree_map::Entry::Vacant(slot) => {
+                            slot.insert(copy);
+                        }
+                        std::collections::btree_map::Entry::Occupied(_) => {
+                            register.clashes.push(copy);
+                        }
+                    }
                 }
             } else if let Some(returned) = date(RETURNED) {
                 for number in numbers {
@@ -199,6 +207,12 @@ impl Register {
             }
         }
         register
+    }
+
+    /// Copies issued under a number another copy of the SOP already had (branches that each
+    /// issued copies, merged): not in the register; `check` names each.
+    pub fn clashes(&self) -> &[ControlledCopy] {
+        &self.clashes
     }
 
     /// Every copy, by SOP then number.
