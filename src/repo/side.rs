@@ -20,6 +20,17 @@ use super::{Identity, Repo, RepoError};
 /// The files of a side branch's tip: path → bytes.
 pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
 
+/// One commit of a side branch, as [`Repo::side_walk`] gives it.
+#[derive(Debug, Clone)]
+pub struct SideCommit {
+    /// The commit's id.
+    pub id: String,
+    /// Its files under the folder walked.
+    pub files: Files,
+    /// Each parent's files under that folder, in the parents' order.
+    pub parent_files: Vec<Files>,
+}
+
 /// How two versions of a file become one: (file name, earlier bytes, other bytes) → bytes.
 pub type Merge<'a> = dyn Fn(&str, &[u8], &[u8]) -> Vec<u8> + 'a;
 
@@ -88,6 +99,53 @@ impl Repo {
             }
         }
         Ok(files)
+    }
+
+    /// Every commit reachable from `tips`, newest first, each with its parents' ids and the
+    /// files under the folder `under` of it and of each parent (for `sopctl verify`).
+    ///
+    /// # Errors
+    /// A commit or tree that cannot be read.
+    pub fn side_walk(
+        &self,
+        tips: &[Oid],
+        under: &str,
+        each: &mut dyn FnMut(&SideCommit),
+    ) -> Result<(), RepoError> {
+        let repo = &self.inner;
+        let fail = |e: &git2::Error| RepoError::git("read the training records", e);
+        let mut walk = repo.revwalk().map_err(|e| fail(&e))?;
+        for tip in tips {
+            walk.push(*tip).map_err(|e| fail(&e))?;
+        }
+        let files_of = |commit: &git2::Commit<'_>| -> Result<Files, RepoError> {
+            let tree = commit.tree().map_err(|e| fail(&e))?;
+            let mut out = Files::new();
+            if let Ok(entry) = tree.get_path(std::path::Path::new(under)) {
+                let folder = repo.find_tree(entry.id()).map_err(|e| fail(&e))?;
+                for item in folder.iter() {
+                    let Ok(name) = item.name() else { continue };
+                    let blob = repo.find_blob(item.id()).map_err(|e| fail(&e))?;
+                    out.insert(name.to_string(), blob.content().to_vec());
+                }
+            }
+            Ok(out)
+        };
+        for oid in walk {
+            let oid = oid.map_err(|e| fail(&e))?;
+            let commit = repo.find_commit(oid).map_err(|e| fail(&e))?;
+            let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
+            let mut parent_files = Vec::new();
+            for parent in &parents {
+                parent_files.push(files_of(parent)?);
+            }
+            each(&SideCommit {
+                id: oid.to_string(),
+                files: files_of(&commit)?,
+                parent_files,
+            });
+        }
+        Ok(())
     }
 
     /// The file `name` under the folder `under` of each of `tips`, joined by `merge`; `None`

@@ -23,8 +23,9 @@
 //! Then every approval, review and retirement commit is checked for its trailers and its
 //! signature ([`records`]), and the revision history of each SOP's current file (at HEAD)
 //! against the records. These records are read from the current branch, as the lifecycle reads
-//! them: an approval recorded only on another branch is not found. A downloaded PDF or HTML
-//! copy is checked by [`copy`].
+//! them: an approval recorded only on another branch is not found. The training records on
+//! their own branch are checked by [`training`]. A downloaded PDF or HTML copy is checked by
+//! [`copy`].
 
 pub mod allowed;
 pub mod approvals;
@@ -33,6 +34,7 @@ pub mod records;
 pub mod release;
 pub mod signature;
 pub mod table;
+pub mod training;
 pub mod trust;
 
 use std::collections::BTreeMap;
@@ -183,6 +185,9 @@ pub struct Report {
     /// Changes to the signers registry that no registered person signed, while signatures are
     /// required ([`mod@crate::people::history`]).
     pub registry: Vec<Problem>,
+    /// Commits of the training branch that add records other than their signer's own
+    /// acknowledgement ([`training`]).
+    pub training: Vec<Problem>,
 }
 
 impl Report {
@@ -194,6 +199,7 @@ impl Report {
             .chain(self.records.iter().flat_map(|r| &r.problems))
             .chain(&self.current)
             .chain(&self.registry)
+            .chain(&self.training)
     }
 
     /// Whether nothing is broken.
@@ -354,8 +360,10 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             })
             .collect()
     };
+    let training = training::check(repo, &trust, head.as_deref());
     let mut report = Report {
         records,
+        training,
         registry: trust
             .untrusted()
             .iter()

@@ -361,3 +361,57 @@ fn records_made_in_two_clones_are_read_together_and_joined_by_the_next_record() 
     // The merged branch goes back with a plain push.
     origin.git(&["-C", "clone", "push", "-q", "origin", "sopctl/training"]);
 }
+
+#[test]
+fn verify_names_a_record_added_to_the_training_branch_by_hand() {
+    let env = trained_repo();
+    env.run_in(&env.root, &["ack", "SOP-1"], &OLGA)
+        .expect_code(0);
+    let whole = env.run(&["verify"]);
+    whole.expect_code(0);
+    // Someone writes Piet's "acknowledgement" by hand: a copy of Olga's line in Piet's file.
+    let olga = env.git(&["show", "sopctl/training:acks/olga@example.org"]);
+    let forged = olga.replace("Olga Operator", "Piet, Jr.");
+    env.write("forged.txt", &forged);
+    let blob = env.git(&["hash-object", "-w", "forged.txt"]);
+    let tip = env.git(&["rev-parse", "sopctl/training"]);
+    let tree = env.git(&["rev-parse", "sopctl/training^{tree}"]);
+    let acks = env.git(&["rev-parse", &format!("{}:acks", tree.trim())]);
+    let listing = format!(
+        "{}100644 blob {}\tpiet@example.org\n",
+        env.git(&["ls-tree", acks.trim()]),
+        blob.trim()
+    );
+    env.write("listing.txt", &listing);
+    let out = env
+        .command("git")
+        .args(["mktree"])
+        .stdin(std::fs::File::open(env.path("listing.txt")).expect("listing"))
+        .current_dir(&env.root)
+        .output()
+        .expect("mktree");
+    let new_acks = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let root = format!("040000 tree {new_acks}\tacks\n");
+    env.write("root.txt", &root);
+    let out = env
+        .command("git")
+        .args(["mktree"])
+        .stdin(std::fs::File::open(env.path("root.txt")).expect("root"))
+        .current_dir(&env.root)
+        .output()
+        .expect("mktree");
+    let new_root = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let commit = env.git(&["commit-tree", &new_root, "-p", tip.trim(), "-m", "Add Piet"]);
+    env.git(&["update-ref", "refs/heads/sopctl/training", commit.trim()]);
+    // The matrix counts what the branch holds; the inspector's check names the commit.
+    let broken = env.run(&["verify"]);
+    broken.expect_code(1);
+    assert!(
+        broken.stdout.contains(&format!(
+            "training records (sopctl/training):\n  commit {}: a commit on the training branch that is not an acknowledgement",
+            &commit.trim()[..7]
+        )),
+        "{}",
+        broken.stdout
+    );
+}

@@ -122,6 +122,7 @@ struct JsonReport {
     records: Vec<JsonRecord>,
     current: Vec<Problem>,
     registry: Vec<Problem>,
+    training: Vec<Problem>,
     copies: Vec<JsonCopy>,
 }
 
@@ -283,6 +284,12 @@ fn print_report(ui: &mut Ui, report: &Report) -> Result<(), CliError> {
             ui.line(&format!("  {p}"))?;
         }
     }
+    if !report.training.is_empty() {
+        ui.line(&format!("training records ({}):", crate::training::BRANCH))?;
+        for p in &report.training {
+            ui.line(&format!("  {p}"))?;
+        }
+    }
     Ok(())
 }
 
@@ -369,6 +376,7 @@ fn print_json(ui: &mut Ui, report: Option<&Report>, copies: &[CopyReport]) -> Re
             records,
             current: report.current.clone(),
             registry: report.registry.clone(),
+            training: report.training.clone(),
             copies,
         },
     )
