@@ -459,7 +459,7 @@ fn copy_issue_refuses_without_a_version_in_force_a_holder_or_a_place_of_its_own(
     );
     assert_eq!(
         refused(&env, &["copy", "issue", "--to", "Line\n3"], 2),
-        "error: the holder `Line\n3` holds a line break or another control character\n"
+        "error: the holder `Line\n3` holds a line break, a tab or a character that turns the text's direction\n"
     );
     assert_eq!(
         refused(
@@ -530,4 +530,24 @@ fn a_number_issued_on_two_branches_merged_since_is_named_by_check_and_copy_list(
         "{}",
         list.stderr
     );
+}
+
+#[test]
+fn a_holder_the_pdf_cannot_print_or_that_turns_the_text_is_refused() {
+    let env = released_sop();
+    let before = head(&env);
+    let cjk = env.run(&["copy", "issue", "--to", "生产线 3"]);
+    cjk.expect_code(2);
+    assert!(
+        cjk.stderr.starts_with(
+            "error: the holder `生产线 3` holds characters the PDF cannot print (生产线)\n"
+        ),
+        "{}",
+        cjk.stderr
+    );
+    let turned = env.run(&["copy", "issue", "--to", "Line \u{202e}3"]);
+    turned.expect_code(2);
+    assert_eq!(head(&env), before);
+    env.run(&["copy", "issue", "--to", "Ligne 3 — Zoë"])
+        .expect_code(0);
 }

@@ -541,6 +541,9 @@ fn refusal(ui: &mut Ui, e: CopyError) -> CliError {
         }
         CopyError::NotInForce { .. } => CliError::new(e.to_string())
             .hint("issue the copies on or after that day; until then no version is in force"),
+        CopyError::HolderGlyphs { .. } => CliError::usage(e.to_string()).hint(
+            "write the holder's name with letters the PDF's font has (Latin, Greek or Cyrillic), e.g. a line number or a transliteration",
+        ),
         CopyError::EmptyHolder | CopyError::HolderControl { .. } | CopyError::Count { .. } => {
             CliError::usage(e.to_string())
         }

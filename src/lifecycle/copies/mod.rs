@@ -297,11 +297,24 @@ pub enum CopyError {
     /// The holder is empty after trimming.
     #[error("the holder is empty: name the person, place or line that receives the copies")]
     EmptyHolder,
-    /// The holder holds a control character (a line break, a tab).
-    #[error("the holder `{holder}` holds a line break or another control character")]
+    /// The holder holds a control character (a line break, a tab), or a character that
+    /// changes the direction of the text after it (Unicode UAX #9 explicit formatting), which
+    /// would make the register and the footer read differently from what was typed.
+    #[error(
+        "the holder `{holder}` holds a line break, a tab or a character that turns the text's direction"
+    )]
     HolderControl {
         /// As given.
         holder: String,
+    },
+    /// The holder holds characters the PDF's font cannot draw: the footer would show boxes
+    /// instead of the holder's name.
+    #[error("the holder `{holder}` holds characters the PDF cannot print ({missing})")]
+    HolderGlyphs {
+        /// As given.
+        holder: String,
+        /// The characters, as typed.
+        missing: String,
     },
     /// The notice with this holder does not fit in the page footer.
     #[error("the notice `{notice}` is too long to be printed whole in the page footer")]
@@ -393,7 +406,9 @@ pub enum CopyError {
 /// # Errors
 /// [`CopyError::EmptyHolder`], [`CopyError::HolderControl`].
 pub fn holder(text: &str) -> Result<String, CopyError> {
-    if text.chars().any(char::is_control) {
+    // UAX #9 explicit directional formatting characters (and the marks).
+    let directional = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().any(|c| c.is_control() || directional(c)) {
         return Err(CopyError::HolderControl {
             holder: text.to_string(),
         });
@@ -401,6 +416,16 @@ pub fn holder(text: &str) -> Result<String, CopyError> {
     let holder = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if holder.is_empty() {
         return Err(CopyError::EmptyHolder);
+    }
+    let missing: String = holder
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .filter(|c| {
+            !crate::render::pdf::fonts::has_glyph(crate::render::pdf::fonts::FaceId::Sans, *c)
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(CopyError::HolderGlyphs { holder, missing });
     }
     Ok(holder)
 }
