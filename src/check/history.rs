@@ -74,13 +74,19 @@ fn copies_to_recall(ws: &Workspace, sop: &Sop, id: &DocId, releases: &Releases) 
         .clashes()
         .iter()
         .filter(|c| c.id == id.as_str())
+        // Settled once the holder was issued a copy of their own number since.
+        .filter(|c| {
+            !lifecycle.copies().of(id.as_str()).any(|other| {
+                other.holder == c.holder && other.number > c.number && other.issued >= c.issued
+            })
+        })
         .map(|c| {
             let kept = lifecycle.copies().get(id.as_str(), c.number);
             Finding::warning(
                 sop.path(),
                 value_place(sop, "version"),
                 format!(
-                    "controlled copy No. {} of {id} was issued twice: to {} (commit {}) and to {} on {} (commit {}), on branches merged since; the register keeps the first, so collect the copy held by {} and issue it again with  sopctl copy issue {id} --to {}",
+                    "controlled copy No. {} of {id} was issued twice: to {} (commit {}) and to {} on {} (commit {}), on branches merged since; the register keeps the first, so collect the copy held by {} and issue them a new one with  sopctl copy issue {id} --to {}",
                     c.number,
                     kept.map_or("someone", |k| k.holder.as_str()),
                     kept.map_or("?", |k| k.issue_commit.get(..7).unwrap_or(&k.issue_commit)),

@@ -294,7 +294,7 @@ pub(crate) fn refusal_hint(refusal: &Refusal) -> Option<String> {
             shell::quote(roles.last().map_or("Role", String::as_str))
         ),
         Refusal::DateBeforeLastRelease { .. } => {
-            "leave out --effective to use today, or give a date on or after the last release's".to_string()
+            "leave out --effective to use today, or give a later day: on or after both today and the last release's".to_string()
         }
         Refusal::DateInThePast { .. } => {
             "leave out --effective to make it take effect today, or give a later day: the version in force on past days stays the one people worked by".to_string()

@@ -360,7 +360,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             })
             .collect()
     };
-    let training = training::check(repo, &trust, head.as_deref());
+    let training = training::check(ws, repo, &trust, head.as_deref());
     let mut report = Report {
         records,
         training,

@@ -13,23 +13,38 @@
 //! A line added any other way (a commit made by hand, by someone else, unsigned while signing
 //! is required) is reported with its commit.
 
+use std::collections::HashMap;
+
 use super::trust::Trust;
 use super::{Kind, Problem, commit_place};
 use crate::repo::Repo;
 use crate::repo::side::{Files, SideCommit};
 use crate::training::{Ack, BRANCH, file_name};
+use crate::workspace::Workspace;
 
 /// What is wrong on the training branch: one problem per commit that breaks a rule above.
 ///
 /// # Errors
 /// None: a branch that cannot be read is itself reported.
-pub(crate) fn check(repo: &Repo, trust: &Trust, head: Option<&str>) -> Vec<Problem> {
+pub(crate) fn check(
+    ws: &Workspace,
+    repo: &Repo,
+    trust: &Trust,
+    head: Option<&str>,
+) -> Vec<Problem> {
     let tips = repo.side_tips(BRANCH);
     let mut problems = Vec::new();
+    let mut released = Released {
+        ws,
+        repo,
+        hashes: HashMap::new(),
+    };
     let walked = repo.side_walk(&tips, "acks", &mut |c: &SideCommit| {
         let place = commit_place(&c.id);
         let text = match c.parent_files.len() {
-            0 | 1 => acknowledgement(repo, trust, head, c),
+            0 | 1 => {
+                acknowledgement(repo, trust, head, c).or_else(|| bound(&mut released, repo, c))
+            }
             _ => merge(c),
         };
         if let Some(text) = text {
@@ -44,6 +59,52 @@ pub(crate) fn check(repo: &Repo, trust: &Trust, head: Option<&str>) -> Vec<Probl
         ));
     }
     problems
+}
+
+/// The content hashes of released versions, read once each.
+struct Released<'w> {
+    ws: &'w Workspace,
+    repo: &'w Repo,
+    /// (SOP, full version) → its content hash; `None` for a version never released.
+    hashes: HashMap<(String, String), Option<String>>,
+}
+
+impl Released<'_> {
+    /// The content hash of `id` at `version` as released, `None` when it was not released.
+    fn hash(&mut self, id: &str, version: &str) -> Option<String> {
+        let key = (id.to_string(), version.to_string());
+        if let Some(known) = self.hashes.get(&key) {
+            return known.clone();
+        }
+        let found = crate::doc::DocId::parse(id).ok().and_then(|doc| {
+            let releases = self.ws.releases(&doc).ok()?;
+            let record = releases
+                .records
+                .iter()
+                .find(|r| r.version.full() == version)?;
+            let sop = crate::render::released::load(self.repo, &doc, None, record).ok()?;
+            Some(crate::lifecycle::content_hash(&sop))
+        });
+        self.hashes.insert(key, found.clone());
+        found
+    }
+}
+
+/// What is wrong with what an acknowledgement says it read: a version never released, or
+/// another text than that version's (its `Ack-Content` is not the released content hash).
+fn bound(released: &mut Released<'_>, repo: &Repo, c: &SideCommit) -> Option<String> {
+    let stored = repo.stored_commit(&c.id)?;
+    let m = &stored.message;
+    let (id, version) = (m.trailer("Ack-Document")?, m.trailer("Ack-Version")?.trim());
+    match released.hash(id, version) {
+        None => Some(format!(
+            "the acknowledgement of {id} {version} names a version that was never released"
+        )),
+        Some(hash) if m.trailer("Ack-Content") != Some(hash.as_str()) => Some(format!(
+            "the acknowledgement of {id} {version} is not bound to the released text: its Ack-Content is not that version's content hash"
+        )),
+        Some(_) => None,
+    }
 }
 
 /// The lines of a file, as a set.
@@ -121,7 +182,7 @@ fn acknowledgement(
     let matches = line.as_ref().is_some_and(|a| {
         a.id == id
             && a.version.full() == version.trim()
-            && m.trailer("Ack-Content").is_none_or(|c| c == a.content)
+            && m.trailer("Ack-Content") == Some(a.content.as_str())
     });
     if !matches {
         return Some(format!(

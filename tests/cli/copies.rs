@@ -519,7 +519,7 @@ fn a_number_issued_on_two_branches_merged_since_is_named_by_check_and_copy_list(
     assert!(
         warning.contains("Line 3")
             && warning.contains("Line 4")
-            && warning.contains("sopctl copy issue SOP-1 --to 'Line "),
+            && warning.contains("issue them a new one with  sopctl copy issue SOP-1 --to 'Line "),
         "{warning}"
     );
     let list = env.run(&["copy", "list"]);
@@ -530,6 +530,19 @@ fn a_number_issued_on_two_branches_merged_since_is_named_by_check_and_copy_list(
         "{}",
         list.stderr
     );
+    // The copy on disk is genuine whichever of the two it is.
+    env.run(&["verify", "copies/SOP-1/SOP-1-v1.0-copy-1.pdf"])
+        .expect_code(0);
+    // Once the holder left out of the register has a copy of their own, the clash is settled.
+    let holder = warning
+        .split("collect the copy held by ")
+        .nth(1)
+        .and_then(|rest| rest.split(" and issue").next())
+        .expect("holder")
+        .to_string();
+    env.run(&["copy", "issue", "--to", &holder]).expect_code(0);
+    let check = env.run(&["check"]);
+    assert!(!check.stdout.contains("issued twice"), "{}", check.stdout);
 }
 
 #[test]

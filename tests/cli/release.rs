@@ -788,7 +788,7 @@ fn refusal_effective_date_before_the_last_release() {
     refused(
         &env,
         &["release", "--minor", "-m", "Edit", "--date", "2020-01-01"],
-        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. the effective date 2020-01-01 is before the last release 1.0 (2025-11-08)\n     hint: leave out --effective to use today, or give a date on or after the last release's\n",
+        "error: SOP-IT-001 cannot be released (1 problem); nothing was changed\n  1. the effective date 2020-01-01 is before the last release 1.0 (2025-11-08)\n     hint: leave out --effective to use today, or give a later day: on or after both today and the last release's\n",
     );
 }
 

@@ -369,10 +369,9 @@ fn verify_names_a_record_added_to_the_training_branch_by_hand() {
         .expect_code(0);
     let whole = env.run(&["verify"]);
     whole.expect_code(0);
-    // Someone writes Piet's "acknowledgement" by hand: a copy of Olga's line in Piet's file.
-    let olga = env.git(&["show", "sopctl/training:acks/olga@example.org"]);
-    let forged = olga.replace("Olga Operator", "Piet, Jr.");
-    env.write("forged.txt", &forged);
+    // Someone writes Piet's "acknowledgement" by hand: a line in Piet's file.
+    let forged = "SOP-1\t1.0.0\tsha256:0000\t2026-01-15T10:00:00Z\t2026-01-15\tPiet, Jr.\t\n";
+    env.write("forged.txt", forged);
     let blob = env.git(&["hash-object", "-w", "forged.txt"]);
     let tip = env.git(&["rev-parse", "sopctl/training"]);
     let tree = env.git(&["rev-parse", "sopctl/training^{tree}"]);
@@ -403,6 +402,29 @@ fn verify_names_a_record_added_to_the_training_branch_by_hand() {
     let new_root = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let commit = env.git(&["commit-tree", &new_root, "-p", tip.trim(), "-m", "Add Piet"]);
     env.git(&["update-ref", "refs/heads/sopctl/training", commit.trim()]);
+    let trailers = env.git(&[
+        "commit-tree",
+        &new_root,
+        "-p",
+        tip.trim(),
+        "-m",
+        "SOP-1: Piet read and understood 1.0",
+        "-m",
+        "Ack-Document: SOP-1\nAck-Version: 1.0.0\nAck-Content: sha256:0000\nAck-Name: Piet, Jr.\nAck-Email: piet@example.org\nAck-Date: 2026-01-15T10:00:00Z",
+    ]);
+    let later = env.copy();
+    later.git(&["update-ref", "refs/heads/sopctl/training", trailers.trim()]);
+    let unbound = later.run(&["verify"]);
+    unbound.expect_code(1);
+    assert!(
+        unbound.stdout.contains(&format!(
+            "  commit {}: the acknowledgement of SOP-1 1.0.0 is not bound to the released text",
+            &trailers.trim()[..7]
+        )),
+        "{}",
+        unbound.stdout
+    );
+
     // The matrix counts what the branch holds; the inspector's check names the commit.
     let broken = env.run(&["verify"]);
     broken.expect_code(1);

@@ -308,7 +308,16 @@ fn list(env: &Env, ui: &mut Ui, args: &ListArgs) -> Result<(), CliError> {
         },
         None => register.ids().into_iter().map(str::to_string).collect(),
     };
-    for clash in register.clashes().iter().filter(|c| ids.contains(&c.id)) {
+    for clash in register
+        .clashes()
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .filter(|c| {
+            !register
+                .of(&c.id)
+                .any(|o| o.holder == c.holder && o.number > c.number && o.issued >= c.issued)
+        })
+    {
         ui.warning(&format!(
             "controlled copy No. {} of {} was also issued to {} on {} (commit {}), on a branch merged since: the register keeps the first; collect that copy and issue it again (sopctl check names both)",
             clash.number,
