@@ -173,49 +173,87 @@ fn word_diff(old: &str, new: &str) -> Vec<Run> {
     tidy(runs)
 }
 
-/// Folds a short run of punctuation between two changes into them, so that `2-3` → `3-5` reads
-/// `[-2-3-]{+3-5+}` rather than `[-2-]{+3+}-[-3-]{+5+}`.
+/// Folds the small equalities between changes into them, so that every change reads as one
+/// phrase: `2-3` → `3-5` reads `[-2-3-]{+3-5+}` rather than `[-2-]{+3+}-[-3-]{+5+}`, and the
+/// deletion of ` (para. 1.2.1 - 1.2.3)` one deletion, not three around the `.` and spaces that
+/// happened to match (issue 18 item 3).
+///
+/// The rule is diff-match-patch's semantic clean-up (`diff_cleanupSemantic`): an equality with
+/// changes on both sides is given up when it is no longer than the larger of the deleted and
+/// the inserted text on each side; repeated until no equality is given up. Lengths count
+/// characters. An equality at either end of the text is always kept.
 #[allow(
     clippy::indexing_slicing,
     reason = "`i` runs below `runs.len()`, checked by the loop"
 )]
 fn tidy(runs: Vec<Run>) -> Vec<Run> {
-    let is_change = |r: &Run| !matches!(r, Run::Equal(_));
-    let mut out: Vec<Run> = Vec::new();
-    let mut i = 0;
-    while i < runs.len() {
-        // Collect a group: changes, joined across short equal runs without spaces.
-        if !is_change(&runs[i]) {
-            out.push(runs[i].clone());
-            i += 1;
-            continue;
-        }
-        let (mut del, mut ins) = (String::new(), String::new());
-        let mut j = i;
-        loop {
-            match runs.get(j) {
-                Some(Run::Delete(t)) => del.push_str(t),
-                Some(Run::Insert(t)) => ins.push_str(t),
-                Some(Run::Equal(t))
-                    if t.chars().count() <= 2
-                        && !t.chars().any(char::is_whitespace)
-                        && runs.get(j + 1).is_some_and(is_change) =>
-                {
-                    del.push_str(t);
-                    ins.push_str(t);
+    let mut runs = merge(runs);
+    loop {
+        let len = |t: &str| t.chars().count();
+        // The deleted and inserted characters of the changes just before and after each run.
+        let mut changed = false;
+        let mut i = 0;
+        while i < runs.len() {
+            let Run::Equal(text) = &runs[i] else {
+                i += 1;
+                continue;
+            };
+            let side = |range: &mut dyn Iterator<Item = &Run>| {
+                let (mut del, mut ins) = (0, 0);
+                for r in range {
+                    match r {
+                        Run::Delete(t) => del += len(t),
+                        Run::Insert(t) => ins += len(t),
+                        Run::Equal(_) => break,
+                    }
                 }
-                _ => break,
+                del.max(ins)
+            };
+            let before = side(&mut runs[..i].iter().rev());
+            let after = side(&mut runs[i + 1..].iter());
+            let n = len(text);
+            if before > 0 && after > 0 && n <= before && n <= after {
+                let text = text.clone();
+                runs[i] = Run::Delete(text.clone());
+                runs.insert(i + 1, Run::Insert(text));
+                changed = true;
             }
-            j += 1;
+            i += 1;
         }
+        if !changed {
+            break;
+        }
+        runs = group(runs);
+    }
+    group(runs)
+}
+
+/// Each stretch of changes between equalities as one deletion followed by one insertion.
+fn group(runs: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Run>, del: &mut String, ins: &mut String| {
         if !del.is_empty() {
-            out.push(Run::Delete(del));
+            out.push(Run::Delete(std::mem::take(del)));
         }
         if !ins.is_empty() {
-            out.push(Run::Insert(ins));
+            out.push(Run::Insert(std::mem::take(ins)));
         }
-        i = j;
+    };
+    for run in runs {
+        match run {
+            Run::Delete(t) => del.push_str(&t),
+            Run::Insert(t) => ins.push_str(&t),
+            Run::Equal(t) => {
+                flush(&mut out, &mut del, &mut ins);
+                match out.last_mut() {
+                    Some(Run::Equal(x)) => x.push_str(&t),
+                    _ => out.push(Run::Equal(t)),
+                }
+            }
+        }
     }
+    flush(&mut out, &mut del, &mut ins);
     out
 }
 
@@ -259,6 +297,34 @@ mod tests {
                 Run::Insert("3-5".into()),
                 Run::Equal(" minutes".into())
             ]
+        );
+    }
+
+    /// The deletion from a real revision of a risk-management plan (issue 18 item 3): one
+    /// deletion, not three split around a period and spaces that happened to match.
+    #[test]
+    fn small_equalities_between_changes_are_folded_into_one_phrase() {
+        assert_eq!(
+            diff(
+                "Apply the criteria (para. 1.2.1 - 1.2.3). Then sign.",
+                "Apply the criteria. Then sign."
+            ),
+            [
+                Run::Equal("Apply the criteria".into()),
+                Run::Delete(" (para. 1.2.1 - 1.2.3)".into()),
+                Run::Equal(". Then sign.".into())
+            ]
+        );
+        // A long equality between two small changes stays.
+        assert_eq!(
+            diff(
+                "Rinse for 30 minutes with warm water, then dry for 10 minutes.",
+                "Rinse for 45 minutes with warm water, then dry for 15 minutes."
+            )
+            .iter()
+            .filter(|r| matches!(r, Run::Equal(_)))
+            .count(),
+            3
         );
     }
 
