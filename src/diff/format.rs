@@ -132,6 +132,7 @@ pub fn text(diff: &DocDiff, title: &str, color: bool) -> String {
                 UnitKind::Added => "+",
                 UnitKind::Removed => "-",
                 UnitKind::Changed => "~",
+                UnitKind::Moved => ">",
             };
             for (n, l) in line.trim_end_matches('\n').split('\n').enumerate() {
                 let _ = writeln!(out, "  {} {l}", if n == 0 { mark } else { " " });
@@ -192,7 +193,7 @@ pub fn html(diff: &DocDiff, title: &str, css: &str) -> String {
         .map(|l| format!("<p class=\"managed\">{}</p>", escape(&l)))
         .unwrap_or_default();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t} — changes {f} → {to}</title>\n<style>\n{css}\n.change {{ margin-bottom: 1.6rem; break-inside: avoid-page; }}\n.change h2.path {{ font-size: 1.05rem; border: 0; margin-bottom: 0.4rem; }}\n.unit {{ margin: 0.25rem 0 0.25rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }}\n.unit .what {{ color: var(--muted); font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; margin-right: 0.4rem; }}\ndel {{ color: #b42318; text-decoration: line-through; background: #fdecea; }}\nins {{ color: #1a7f37; text-decoration: underline; background: #e8f5ec; }}\n.unit.Added {{ border-left: 3px solid #1a7f37; padding-left: 0.5rem; }}\n.unit.Removed {{ border-left: 3px solid #b42318; padding-left: 0.5rem; }}\n.managed, .counts {{ color: var(--muted); }}\n@media print {{ del, ins {{ background: none; }} }}\n</style>\n</head>\n<body>\n<header class=\"title-block\">\n<h1 class=\"title\">{t}: changes from {f} to {to}</h1>\n{managed}\n</header>\n<main>\n{body}</main>\n<footer class=\"page-footer\"><p class=\"counts\">{counts}</p></footer>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t} — changes {f} → {to}</title>\n<style>\n{css}\n.change {{ margin-bottom: 1.6rem; break-inside: avoid-page; }}\n.change h2.path {{ font-size: 1.05rem; border: 0; margin-bottom: 0.4rem; }}\n.unit {{ margin: 0.25rem 0 0.25rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }}\n.unit .what {{ color: var(--muted); font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; margin-right: 0.4rem; }}\ndel {{ color: #b42318; text-decoration: line-through; background: #fdecea; }}\nins {{ color: #1a7f37; text-decoration: underline; background: #e8f5ec; }}\n.unit.Added {{ border-left: 3px solid #1a7f37; padding-left: 0.5rem; }}\n.unit.Removed {{ border-left: 3px solid #b42318; padding-left: 0.5rem; }}\n.unit.Moved {{ border-left: 3px dashed #1f5fa8; padding-left: 0.5rem; }}\n.unit.Moved::after {{ content: \" (moved)\"; color: var(--muted); font-size: 0.75rem; }}\n.managed, .counts {{ color: var(--muted); }}\n@media print {{ del, ins {{ background: none; }} }}\n</style>\n</head>\n<body>\n<header class=\"title-block\">\n<h1 class=\"title\">{t}: changes from {f} to {to}</h1>\n{managed}\n</header>\n<main>\n{body}</main>\n<footer class=\"page-footer\"><p class=\"counts\">{counts}</p></footer>\n</body>\n</html>\n",
         t = escape(title),
         f = escape(&diff.from_label),
         to = escape(&diff.to_label),

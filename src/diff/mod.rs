@@ -45,6 +45,8 @@ pub enum UnitKind {
     Added,
     /// Gone.
     Removed,
+    /// The same text, moved to another place in its section (issue 18 item 4).
+    Moved,
 }
 
 /// A changed unit with its words marked.
@@ -139,8 +141,31 @@ struct Unit {
 }
 
 impl Unit {
+    /// The text as it compares: an ordered list item without its number, so that renumbered
+    /// steps are no change (`cases/` B37; also when every item is written `1.`).
     fn key(&self) -> String {
-        words::comparison_key(&self.text)
+        words::comparison_key(self.content())
+    }
+
+    /// The text without an ordered list item's number (`3. Rinse` → `Rinse`).
+    fn content(&self) -> &str {
+        if self.what != "list item" {
+            return &self.text;
+        }
+        let trimmed = self.text.trim_start();
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        match trimmed.get(digits..).and_then(|r| r.strip_prefix(". ")) {
+            Some(rest) if digits > 0 => rest,
+            _ => &self.text,
+        }
+    }
+
+    /// What comes before [`Unit::content`]: the indent and number of an ordered item.
+    fn marker(&self) -> &str {
+        let content = self.content();
+        self.text
+            .get(..self.text.len() - content.len())
+            .unwrap_or_default()
     }
 }
 
@@ -486,9 +511,13 @@ fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitCha
                 let pairs = old_len.min(new_len);
                 for k in 0..pairs {
                     let (a, b) = (&old[old_index + k], &new[new_index + k]);
-                    let runs = words::diff(&a.text, &b.text);
+                    // A renumbered item's number is not a change: its text is compared alone.
+                    let mut runs = words::diff(a.content(), b.content());
                     if runs.iter().all(|r| matches!(r, Run::Equal(_))) {
                         continue;
+                    }
+                    if !b.marker().is_empty() {
+                        runs.insert(0, Run::Equal(b.marker().to_string()));
                     }
                     count(&runs, counts);
                     out.push(UnitChange {
@@ -512,7 +541,66 @@ fn compare_units(old: &[Unit], new: &[Unit], counts: &mut Counts) -> Vec<UnitCha
             }
         }
     }
-    out
+    moved(out, counts)
+}
+
+/// A unit removed in one place and added with the same text in another is one unit moved
+/// (issue 18 item 4): reported once, where it now is, and not counted as words deleted and
+/// inserted.
+fn moved(changes: Vec<UnitChange>, counts: &mut Counts) -> Vec<UnitChange> {
+    let text = |c: &UnitChange| -> String {
+        c.runs
+            .iter()
+            .map(|r| match r {
+                Run::Equal(t) | Run::Delete(t) | Run::Insert(t) => t.as_str(),
+            })
+            .collect::<String>()
+    };
+    let key = |c: &UnitChange| {
+        let unit = Unit {
+            what: c.what,
+            text: text(c),
+        };
+        unit.key()
+    };
+    let removed: Vec<(usize, String)> = changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == UnitKind::Removed)
+        .map(|(i, c)| (i, key(c)))
+        .collect();
+    let mut gone = vec![false; changes.len()];
+    let mut out = Vec::with_capacity(changes.len());
+    for (i, change) in changes.iter().enumerate() {
+        if change.kind == UnitKind::Added {
+            let k = key(change);
+            if let Some((r, _)) = removed
+                .iter()
+                .find(|(r, rk)| !gone.get(*r).copied().unwrap_or(true) && *rk == k)
+            {
+                if let Some(slot) = gone.get_mut(*r) {
+                    *slot = true;
+                }
+                let words = words::count_words(&text(change));
+                counts.words_inserted = counts.words_inserted.saturating_sub(words);
+                counts.words_deleted = counts.words_deleted.saturating_sub(words);
+                out.push((
+                    i,
+                    UnitChange {
+                        kind: UnitKind::Moved,
+                        what: change.what,
+                        runs: vec![Run::Equal(text(change))],
+                    },
+                ));
+                continue;
+            }
+        }
+        out.push((i, change.clone()));
+    }
+    out.into_iter()
+        .filter(|(i, c)| c.kind == UnitKind::Moved || !gone.get(*i).copied().unwrap_or(false))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// Compares two versions of a document (see the module docs).

@@ -372,3 +372,50 @@ fn property_the_unified_diff_applies_and_reflow_is_no_change() {
         );
     }
 }
+
+// See: cases/README.md B37 — an inserted step, a table cell and row, a moved paragraph.
+#[test]
+fn b37_an_inserted_step_is_one_insertion_and_a_moved_paragraph_is_moved() {
+    let env = pair(&fixture("cases/B37-v1.md"), &fixture("cases/B37-v2.md"));
+    let text = text_diff(&env);
+    let procedure = text
+        .split("\nProcedure\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(procedure, "  + {+3. Lock out the feed pump.+}", "{text}");
+    assert!(
+        text.contains(
+            "\nNotes\n  > Gamma paragraph: waste water goes to the neutralisation pit.\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ Rinse temperature | [-65-]{+70+} | °C\n"),
+        "{text}"
+    );
+    // Every item written `1.`: the same single insertion.
+    let ones = |v: &[u8]| {
+        let text = String::from_utf8_lossy(v).into_owned();
+        let mut out = String::new();
+        for line in text.lines() {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && line[digits..].starts_with(". ") {
+                out.push_str(&format!("1{}\n", &line[digits..]));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.into_bytes()
+    };
+    let env = pair(
+        &ones(&fixture("cases/B37-v1.md")),
+        &ones(&fixture("cases/B37-v2.md")),
+    );
+    let text = text_diff(&env);
+    assert!(
+        text.contains("\nProcedure\n  + {+3. Lock out the feed pump.+}\n\n"),
+        "{text}"
+    );
+}
