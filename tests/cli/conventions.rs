@@ -227,14 +227,18 @@ fn diff_usage_shows_the_sop_as_optional() {
     help.expect_code(0);
     assert!(
         help.stdout
-            .contains("Usage: sopctl diff [OPTIONS] [DOC] <FROM> [TO]\n"),
+            .contains("Usage: sopctl diff [OPTIONS] [DOC] [FROM] [TO]\n"),
         "{}",
         help.stdout
     );
     let env = two_releases();
-    assert_eq!(
-        refused(&env, &["diff"], 2),
-        "error: name the version to compare, e.g.  sopctl diff 1.0 1.1\n"
+    // No version: the working copy against the last release.
+    let since = env.run(&["diff"]);
+    since.expect_code(0);
+    assert!(
+        since.stdout.starts_with("SOP-1: 1.1 → working copy\n"),
+        "{}",
+        since.stdout
     );
     // The words fill DOC, FROM and TO from the left, as before.
     let by_id = env.run(&["diff", "SOP-1", "1.0", "1.1"]);

@@ -324,11 +324,6 @@ fn naming_an_sop_or_a_version_that_does_not_exist() {
                 "error: SOP-1 has no release 2.0; its releases are 1.0\nhint: `sopctl log` lists the released versions\n",
             ),
             (
-                &["diff", "SOP-1"],
-                2,
-                "error: name the version of SOP-1 to compare, e.g.  sopctl diff SOP-1 1.0\n",
-            ),
-            (
                 &["render", "notes.md", "--version", "1.0"],
                 1,
                 "error: notes.md is not an SOP of a repository, so it has no released versions\n",

@@ -26,14 +26,15 @@ pub enum DiffFormat {
 /// Arguments of `sopctl diff`.
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "sopctl diff [OPTIONS] [DOC] <FROM> [TO]",
-    after_help = "Examples:\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n  sopctl diff 1.0 1.1 --format json -o - | jq .managed\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, or latest.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
+    override_usage = "sopctl diff [OPTIONS] [DOC] [FROM] [TO]",
+    after_help = "Examples:\n  sopctl diff                             your edits since the last release\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n  sopctl diff 1.0 1.1 --format json -o - | jq .managed\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, latest or current; without\nany, the working copy is compared with the last release.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
 )]
 pub struct DiffArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
     #[arg(add = crate::cli::complete::sop_or_version())]
     pub doc: Option<String>,
-    /// The older version: 1, 1.1, 1.1.0, v1.1.0, a tag name or latest
+    /// The older version: 1, 1.1, 1.1.0, v1.1.0, a tag name, latest or current (default: the
+    /// last release)
     #[arg(add = crate::cli::complete::version())]
     pub from: Option<String>,
     /// The newer version (default: the working copy)
@@ -106,12 +107,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
     };
     let is_version = |word: &str| !matches!(VersionSpec::parse(word), VersionSpec::TagName(_));
     let (doc, from, to) = match args.words().as_slice() {
-        [only] if names_doc(only) && !is_version(only) => {
-            return Err(CliError::usage(format!(
-                "name the version of {only} to compare, e.g.  sopctl diff {} 1.0",
-                crate::shell::quote(only)
-            )));
-        }
+        // `sopctl diff SOP-001`: that SOP's edits since its last release.
+        [only] if names_doc(only) && !is_version(only) => (Some(*only), "latest", None),
         [from] => (None, *from, None),
         // `sopctl diff SOP-001 1.0`: a document, then a version. A first word that is not a
         // version followed by one that is reads the same way, so a mistyped ID is reported as
@@ -119,11 +116,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         [a, b] if names_doc(a) || (!is_version(a) && is_version(b)) => (Some(*a), *b, None),
         [from, to] => (None, *from, Some(*to)),
         [doc, from, to, ..] => (Some(*doc), *from, Some(*to)),
-        [] => {
-            return Err(CliError::usage(
-                "name the version to compare, e.g.  sopctl diff 1.0 1.1",
-            ));
-        }
+        // No version: the working copy against the last release (issue 18 item 5).
+        [] => (None, "latest", None),
     };
     let sop = super::find_doc(&ws, doc)?;
     let old = load(&ws, &sop, Some(from))?;
