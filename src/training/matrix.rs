@@ -140,13 +140,8 @@ fn roles_held(person: &Person, subject: &Subject) -> Vec<String> {
         .collect()
 }
 
-/// Where `email` stands on `subject` given the acknowledgements `acks` (`None` when the SOP
-/// asks nothing).
-pub fn state(acks: &Acks, email: &str, subject: &Subject, today: Date) -> Option<State> {
-    state_of(acks, &super::file_name(email), subject, today)
-}
-
-/// [`state`] for the person whose file is `key` ([`super::file_name`]).
+/// Where the person whose file is `key` ([`super::file_name`]) stands on `subject` given the
+/// acknowledgements `acks` (`None` when the SOP asks nothing).
 fn state_of(acks: &Acks, key: &str, subject: &Subject, today: Date) -> Option<State> {
     let req = subject.requirement.as_ref()?;
     let counted: Option<&Brief> = acks

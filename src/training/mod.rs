@@ -241,20 +241,6 @@ impl Acks {
             .and_then(|m| m.get(id))
             .map_or(&[], Vec::as_slice)
     }
-
-    /// How many acknowledgements there are.
-    pub fn len(&self) -> usize {
-        self.by_person
-            .values()
-            .flat_map(HashMap::values)
-            .map(Vec::len)
-            .sum()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The files a commit on top of `tips` changes against the first tip so that it holds every
@@ -454,6 +440,9 @@ pub enum AckPlan {
         ack: Ack,
         /// The commit message (subject, note, trailers).
         message: String,
+        /// Whether the person holds one of the SOP's audience roles (or it names none): someone
+        /// outside the audience may read it too, but the matrix does not ask it of them.
+        in_audience: bool,
     },
     /// The person acknowledged this version before.
     Already(Ack),
@@ -539,7 +528,16 @@ pub fn plan_ack(
         message.push_str(&format!("{}\n\n", ack.note));
     }
     message.push_str(&ack.trailers());
-    Ok(Ok(AckPlan::Record { ack, message }))
+    let audience = &sop.metadata.audience;
+    let in_audience = audience.is_empty()
+        || audience
+            .iter()
+            .any(|a| person.roles.iter().any(|r| r.eq_ignore_ascii_case(a)));
+    Ok(Ok(AckPlan::Record {
+        ack,
+        message,
+        in_audience,
+    }))
 }
 
 /// Whether the release at `index` of `records` (oldest first) needs its audience to train on

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use super::trust::Trust;
 use super::{Kind, Problem, commit_place};
 use crate::repo::Repo;
+use crate::repo::inspect::StoredCommit;
 use crate::repo::side::{Files, SideCommit};
 use crate::training::{Ack, BRANCH, file_name};
 use crate::workspace::Workspace;
@@ -42,9 +43,12 @@ pub(crate) fn check(
     let walked = repo.side_walk(&tips, "acks", &mut |c: &SideCommit| {
         let place = commit_place(&c.id);
         let text = match c.parent_files.len() {
-            0 | 1 => {
-                acknowledgement(repo, trust, head, c).or_else(|| bound(&mut released, repo, c))
-            }
+            // Each commit read once, for its trailers and its signature.
+            0 | 1 => match repo.stored_commit(&c.id) {
+                Some(stored) => acknowledgement(repo, trust, head, c, &stored)
+                    .or_else(|| bound(&mut released, &stored)),
+                None => Some("the commit cannot be read".to_string()),
+            },
             _ => merge(c),
         };
         if let Some(text) = text {
@@ -92,8 +96,7 @@ impl Released<'_> {
 
 /// What is wrong with what an acknowledgement says it read: a version never released, or
 /// another text than that version's (its `Ack-Content` is not the released content hash).
-fn bound(released: &mut Released<'_>, repo: &Repo, c: &SideCommit) -> Option<String> {
-    let stored = repo.stored_commit(&c.id)?;
+fn bound(released: &mut Released<'_>, stored: &StoredCommit) -> Option<String> {
     let m = &stored.message;
     let (id, version) = (m.trailer("Ack-Document")?, m.trailer("Ack-Version")?.trim());
     match released.hash(id, version) {
@@ -140,10 +143,10 @@ fn acknowledgement(
     trust: &Trust,
     head: Option<&str>,
     c: &SideCommit,
+    stored: &StoredCommit,
 ) -> Option<String> {
     let empty = Files::new();
     let parent = c.parent_files.first().unwrap_or(&empty);
-    let stored = repo.stored_commit(&c.id)?;
     let m = &stored.message;
     let (Some(id), Some(version), Some(email)) = (
         m.trailer("Ack-Document"),

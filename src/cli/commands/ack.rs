@@ -99,25 +99,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &AckArgs) -> Result<(), CliError> {
             }
             (earlier, joined, false)
         }
-        AckPlan::Record { ack, message } => {
+        AckPlan::Record {
+            ack,
+            message,
+            in_audience,
+        } => {
             let commit = training::record(repo, &ack, &message, now.as_second(), options)
                 .map_err(super::release::record_error)?;
-            // Someone outside the audience may read an SOP too: recorded, and said.
-            let in_audience = sop.metadata.audience.is_empty()
-                || crate::people::load(&ws)
-                    .ok()
-                    .flatten()
-                    .and_then(|r| {
-                        r.people
-                            .into_iter()
-                            .find(|p| p.email.eq_ignore_ascii_case(&ack.email))
-                    })
-                    .is_some_and(|p| {
-                        sop.metadata
-                            .audience
-                            .iter()
-                            .any(|a| p.roles.iter().any(|r| r.eq_ignore_ascii_case(a)))
-                    });
             if !in_audience {
                 ui.warning(&format!(
                     "{} holds none of the roles {id} must be trained in ({}); the record is kept, but the training matrix does not ask it of them",
