@@ -8,7 +8,9 @@
 //! units word by word ([`words`]). Formatting is separate ([`format`](mod@format)): text, unified, HTML, JSON.
 
 pub mod format;
+mod metadata;
 mod pairing;
+pub mod redline;
 pub mod words;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -227,6 +229,7 @@ fn block_units(block: &Block, out: &mut Vec<Unit>) {
             text: unit_text(inlines),
         }),
         Block::List(list) => list_units(list, 0, out),
+        Block::Revised(_, inner) => inner.iter().for_each(|b| block_units(b, out)),
         Block::BlockQuote(inner) => {
             let mut nested = Vec::new();
             for b in inner {
@@ -271,7 +274,6 @@ fn block_units(block: &Block, out: &mut Vec<Unit>) {
     }
 }
 
-/// Sections by heading path; the revision history is left out (it is summed up).
 /// A piece of a document's body: a column-0 ATX heading line and what follows it up to the
 /// next one (the first piece may have no heading).
 struct Chunk<'a> {
@@ -380,8 +382,8 @@ fn keyed(sop: &Sop) -> Vec<(Chunk<'_>, String)> {
         .collect()
 }
 
-/// Sections by heading path; the revision history is left out (it is summed up). Pieces of the
-/// body that are identical in the other version (`shared`) are not parsed: they stand as one
+/// Sections by heading path; the generated revision-history table is left out (it is summed
+/// up). Pieces of the body that are identical in the other version (`shared`) are not parsed: they stand as one
 /// opaque unit that compares equal, which keeps large documents with small edits fast.
 fn sections(
     pieces: Vec<(Chunk<'_>, String)>,
@@ -394,6 +396,7 @@ fn sections(
     let mut stack: Vec<(u8, String)> = Vec::new();
     let mut history = Vec::new();
     let mut in_history: Option<u8> = None;
+    let mut history_table = false;
     for (chunk, key) in pieces {
         let doc = if shared.contains(&key) {
             // Only the heading line is needed, for the path.
@@ -416,27 +419,29 @@ fn sections(
                 }
                 if in_history.is_none() && is_history_heading(&h.text) {
                     in_history = Some(h.level);
-                    continue;
+                    history_table = false;
                 }
-                if in_history.is_none() {
-                    while stack.last().is_some_and(|(l, _)| *l >= h.level) {
-                        stack.pop();
-                    }
-                    stack.push((h.level, h.text.clone()));
-                    out.push(Section {
-                        path: stack.iter().map(|(_, t)| t.clone()).collect(),
-                        units: Vec::new(),
-                    });
-                    continue;
+                while stack.last().is_some_and(|(l, _)| *l >= h.level) {
+                    stack.pop();
                 }
-            }
-            let target = if in_history.is_some() {
-                &mut history
-            } else if let Some(s) = out.last_mut() {
-                &mut s.units
-            } else {
+                stack.push((h.level, h.text.clone()));
+                out.push(Section {
+                    path: stack.iter().map(|(_, t)| t.clone()).collect(),
+                    units: Vec::new(),
+                });
                 continue;
-            };
+            }
+            // Only the generated table is summed up; anything else a person wrote under the
+            // heading is compared as text (issue 18 item 2).
+            let target =
+                if in_history.is_some() && !history_table && matches!(block, Block::Table(_)) {
+                    history_table = true;
+                    &mut history
+                } else if let Some(s) = out.last_mut() {
+                    &mut s.units
+                } else {
+                    continue;
+                };
             match (&opaque, block) {
                 (Some(key), Block::Html(raw)) if raw.is_empty() => target.push(Unit {
                     what: "unchanged",
@@ -609,61 +614,7 @@ fn moved(changes: Vec<UnitChange>, counts: &mut Counts) -> Vec<UnitChange> {
     reason = "indices run over `old_sections` and `new_sections`, whose lengths size `taken`, `renamed`, `kept` and `old_for_new`"
 )]
 pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDiff {
-    let mut managed = Vec::new();
-    let (mo, mn) = (&old.metadata, &new.metadata);
-    let pairs: [(&str, String, String); 6] = [
-        (
-            "version",
-            mo.version
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            mn.version
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-        ),
-        (
-            "effective",
-            mo.effective.map(|d| d.to_string()).unwrap_or_default(),
-            mn.effective.map(|d| d.to_string()).unwrap_or_default(),
-        ),
-        (
-            "status",
-            mo.status_or_default().to_string(),
-            mn.status_or_default().to_string(),
-        ),
-        (
-            "title",
-            mo.title.clone().unwrap_or_default(),
-            mn.title.clone().unwrap_or_default(),
-        ),
-        (
-            "owner",
-            mo.owner.clone().unwrap_or_default(),
-            mn.owner.clone().unwrap_or_default(),
-        ),
-        (
-            "review interval",
-            mo.review_interval
-                .as_ref()
-                .map(|i| i.as_str().to_string())
-                .unwrap_or_default(),
-            mn.review_interval
-                .as_ref()
-                .map(|i| i.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-    ];
-    for (what, from, to) in pairs {
-        if from != to {
-            managed.push(Change {
-                what: what.to_string(),
-                from,
-                to,
-            });
-        }
-    }
+    let managed = metadata::changes(old, new);
     let (old_pieces, new_pieces) = (keyed(old), keyed(new));
     let old_keys: std::collections::HashSet<&String> = old_pieces.iter().map(|(_, k)| k).collect();
     let shared: std::collections::HashSet<String> = new_pieces

@@ -130,131 +130,123 @@ fn merge(runs: Vec<Run>) -> Vec<Run> {
 }
 
 /// Word by word (see the module docs).
-#[allow(
-    clippy::indexing_slicing,
-    reason = "ranges come from `similar`'s diff ops over these same slices, which stay within them"
-)]
 fn word_diff(old: &str, new: &str) -> Vec<Run> {
     let a = tokens(old);
     let b = tokens(new);
     let ka: Vec<String> = a.iter().map(|t| key(t)).collect();
     let kb: Vec<String> = b.iter().map(|t| key(t)).collect();
-    let mut runs: Vec<Run> = Vec::new();
-    let mut push = |run: Run| match (runs.last_mut(), &run) {
-        (Some(Run::Equal(x)), Run::Equal(y))
-        | (Some(Run::Delete(x)), Run::Delete(y))
-        | (Some(Run::Insert(x)), Run::Insert(y)) => {
-            x.push_str(y);
-        }
-        _ => runs.push(run),
-    };
-    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-        match op {
-            DiffOp::Equal { new_index, len, .. } => {
-                push(Run::Equal(b[new_index..new_index + len].concat()))
-            }
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => push(Run::Delete(a[old_index..old_index + old_len].concat())),
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => push(Run::Insert(b[new_index..new_index + new_len].concat())),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                push(Run::Delete(a[old_index..old_index + old_len].concat()));
-                push(Run::Insert(b[new_index..new_index + new_len].concat()));
+    let chars = |t: &[&str]| t.iter().map(|t| t.chars().count()).collect::<Vec<_>>();
+    let text =
+        |t: &[&str], r: &std::ops::Range<usize>| t.get(r.clone()).unwrap_or_default().concat();
+    let mut runs = Vec::new();
+    for stretch in stretches(&ka, &kb, &chars(&a), &chars(&b)) {
+        match stretch {
+            Stretch::Equal { new, .. } => runs.push(Run::Equal(text(&b, &new))),
+            Stretch::Change { old, new } => {
+                if !old.is_empty() {
+                    runs.push(Run::Delete(text(&a, &old)));
+                }
+                if !new.is_empty() {
+                    runs.push(Run::Insert(text(&b, &new)));
+                }
             }
         }
     }
-    tidy(runs)
+    runs
 }
 
-/// Folds the small equalities between changes into them, so that every change reads as one
-/// phrase: `2-3` → `3-5` reads `[-2-3-]{+3-5+}` rather than `[-2-]{+3+}-[-3-]{+5+}`, and the
-/// deletion of ` (para. 1.2.1 - 1.2.3)` one deletion, not three around the `.` and spaces that
-/// happened to match (issue 18 item 3).
+/// A stretch of two token sequences compared: tokens equal in both, or a change (the old
+/// tokens replaced by the new ones; either range may be empty). Ranges index the sequences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stretch {
+    /// Equal tokens.
+    Equal {
+        /// In the old sequence.
+        old: std::ops::Range<usize>,
+        /// In the new sequence.
+        new: std::ops::Range<usize>,
+    },
+    /// Old tokens replaced by new ones.
+    Change {
+        /// In the old sequence.
+        old: std::ops::Range<usize>,
+        /// In the new sequence.
+        new: std::ops::Range<usize>,
+    },
+}
+
+/// Compares two token sequences by their keys (`ka`, `kb`; `chars_a`, `chars_b` the length of
+/// each token in characters) and folds the small equalities between changes into them, so that
+/// every change reads as one phrase: `2-3` → `3-5` reads `[-2-3-]{+3-5+}` rather than
+/// `[-2-]{+3+}-[-3-]{+5+}`, and the deletion of ` (para. 1.2.1 - 1.2.3)` is one deletion, not
+/// three around the `.` and spaces that happened to match (issue 18 item 3).
 ///
 /// The rule is diff-match-patch's semantic clean-up (`diff_cleanupSemantic`): an equality with
-/// changes on both sides is given up when it is no longer than the larger of the deleted and
-/// the inserted text on each side; repeated until no equality is given up. Lengths count
-/// characters. An equality at either end of the text is always kept.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "`i` runs below `runs.len()`, checked by the loop"
-)]
-fn tidy(runs: Vec<Run>) -> Vec<Run> {
-    let mut runs = merge(runs);
-    loop {
-        let len = |t: &str| t.chars().count();
-        // The deleted and inserted characters of the changes just before and after each run.
-        let mut changed = false;
-        let mut i = 0;
-        while i < runs.len() {
-            let Run::Equal(text) = &runs[i] else {
-                i += 1;
-                continue;
-            };
-            let side = |range: &mut dyn Iterator<Item = &Run>| {
-                let (mut del, mut ins) = (0, 0);
-                for r in range {
-                    match r {
-                        Run::Delete(t) => del += len(t),
-                        Run::Insert(t) => ins += len(t),
-                        Run::Equal(_) => break,
-                    }
-                }
-                del.max(ins)
-            };
-            let before = side(&mut runs[..i].iter().rev());
-            let after = side(&mut runs[i + 1..].iter());
-            let n = len(text);
-            if before > 0 && after > 0 && n <= before && n <= after {
-                let text = text.clone();
-                runs[i] = Run::Delete(text.clone());
-                runs.insert(i + 1, Run::Insert(text));
-                changed = true;
-            }
-            i += 1;
+/// changes on both sides is given up when it is no longer (in characters) than the larger of
+/// the deleted and the inserted text on each side; repeated until no equality is given up. An
+/// equality at either end is always kept. Stretches alternate: equal, change, equal, ….
+pub(crate) fn stretches(
+    ka: &[String],
+    kb: &[String],
+    chars_a: &[usize],
+    chars_b: &[usize],
+) -> Vec<Stretch> {
+    let mut out: Vec<Stretch> = Vec::new();
+    let push = |s: Stretch, out: &mut Vec<Stretch>| match (out.last_mut(), s) {
+        (Some(Stretch::Change { old, new }), Stretch::Change { old: o, new: n }) => {
+            old.end = o.end.max(old.end);
+            new.end = n.end.max(new.end);
         }
-        if !changed {
-            break;
+        (Some(Stretch::Equal { old, new }), Stretch::Equal { old: o, new: n }) => {
+            old.end = o.end;
+            new.end = n.end;
         }
-        runs = group(runs);
-    }
-    group(runs)
-}
-
-/// Each stretch of changes between equalities as one deletion followed by one insertion.
-fn group(runs: Vec<Run>) -> Vec<Run> {
-    let mut out: Vec<Run> = Vec::new();
-    let (mut del, mut ins) = (String::new(), String::new());
-    let flush = |out: &mut Vec<Run>, del: &mut String, ins: &mut String| {
-        if !del.is_empty() {
-            out.push(Run::Delete(std::mem::take(del)));
-        }
-        if !ins.is_empty() {
-            out.push(Run::Insert(std::mem::take(ins)));
-        }
+        (_, s) => out.push(s),
     };
-    for run in runs {
-        match run {
-            Run::Delete(t) => del.push_str(&t),
-            Run::Insert(t) => ins.push_str(&t),
-            Run::Equal(t) => {
-                flush(&mut out, &mut del, &mut ins);
-                match out.last_mut() {
-                    Some(Run::Equal(x)) => x.push_str(&t),
-                    _ => out.push(Run::Equal(t)),
+    for op in capture_diff_slices(Algorithm::Myers, ka, kb) {
+        let (o, n) = (op.old_range(), op.new_range());
+        let stretch = if matches!(op, DiffOp::Equal { .. }) {
+            Stretch::Equal { old: o, new: n }
+        } else {
+            Stretch::Change { old: o, new: n }
+        };
+        push(stretch, &mut out);
+    }
+    let sum = |lens: &[usize], r: &std::ops::Range<usize>| -> usize {
+        lens.get(r.clone()).unwrap_or_default().iter().sum()
+    };
+    let size = |s: Option<&Stretch>| match s {
+        Some(Stretch::Change { old, new }) => sum(chars_a, old).max(sum(chars_b, new)),
+        _ => 0,
+    };
+    loop {
+        let mut changed = false;
+        let mut folded: Vec<Stretch> = Vec::with_capacity(out.len());
+        let mut rest = out.into_iter().peekable();
+        while let Some(stretch) = rest.next() {
+            if let Stretch::Equal { old, new } = &stretch {
+                let (before, after) = (size(folded.last()), size(rest.peek()));
+                let n = sum(chars_b, new);
+                if before > 0 && after > 0 && n <= before && n <= after {
+                    let change = Stretch::Change {
+                        old: old.clone(),
+                        new: new.clone(),
+                    };
+                    push(change, &mut folded);
+                    if let Some(next) = rest.next() {
+                        push(next, &mut folded);
+                    }
+                    changed = true;
+                    continue;
                 }
             }
+            push(stretch, &mut folded);
+        }
+        out = folded;
+        if !changed {
+            return out;
         }
     }
-    flush(&mut out, &mut del, &mut ins);
-    out
 }
 
 /// The number of words (tokens with a letter, digit or symbol) in a text.

@@ -67,6 +67,44 @@ pub enum Block {
     Rule,
     /// Raw HTML as written (escaped or sanitised by the HTML renderer).
     Html(String),
+    /// Blocks a redline marks as a whole (inserted, deleted or moved): never made from a
+    /// source file, only by [`crate::diff::redline`].
+    Revised(Revision, Vec<Block>),
+}
+
+/// How a redline marks text that changed between two versions ([`crate::diff::redline`]).
+/// Every mark is told apart by more than its colour (WCAG 2.1 SC 1.4.1): deleted text is
+/// struck through, inserted text underlined, moved text struck twice where it was and
+/// underlined twice where it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Revision {
+    /// Only in the later version: underlined.
+    Inserted,
+    /// Only in the earlier version: struck through.
+    Deleted,
+    /// Moved here from another place (with any edits inside it marked): double underline.
+    MovedTo,
+    /// Moved from here to another place: double strike-through.
+    MovedFrom,
+}
+
+impl Revision {
+    /// The word a legend and a screen reader use: `inserted`, `deleted`, `moved here`,
+    /// `moved away`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Revision::Inserted => "inserted",
+            Revision::Deleted => "deleted",
+            Revision::MovedTo => "moved here",
+            Revision::MovedFrom => "moved away",
+        }
+    }
+
+    /// Whether the text is gone from the later version here (deleted, or moved away).
+    pub fn is_removal(self) -> bool {
+        matches!(self, Revision::Deleted | Revision::MovedFrom)
+    }
 }
 
 /// A list.
@@ -89,6 +127,18 @@ pub struct ListItem {
     pub task: Option<bool>,
     /// The item's blocks.
     pub blocks: Vec<Block>,
+}
+
+impl ListItem {
+    /// Whether a redline shows this item as gone from the later version (deleted or moved
+    /// away): it takes no number in a numbered list.
+    pub fn is_removed(&self) -> bool {
+        !self.blocks.is_empty()
+            && self
+                .blocks
+                .iter()
+                .all(|b| matches!(b, Block::Revised(r, _) if r.is_removal()))
+    }
 }
 
 /// Column alignment.
@@ -164,6 +214,9 @@ pub enum Inline {
         /// Which reference to this note it is: 1 for the first, 2 for the second, ….
         occurrence: u32,
     },
+    /// Text a redline marks (never made from a source file, only by
+    /// [`crate::diff::redline`]).
+    Revised(Revision, Vec<Inline>),
 }
 
 /// A footnote definition.
@@ -208,7 +261,7 @@ impl Document {
             for b in blocks {
                 match b {
                     Block::Heading(h) => out.push(h),
-                    Block::BlockQuote(inner) => walk(inner, out),
+                    Block::BlockQuote(inner) | Block::Revised(_, inner) => walk(inner, out),
                     Block::List(list) => list.items.iter().for_each(|i| walk(&i.blocks, out)),
                     _ => {}
                 }
@@ -559,6 +612,7 @@ pub fn inline_text(inlines: &[Inline]) -> String {
             | Inline::Strong(c)
             | Inline::Strikethrough(c)
             | Inline::Marked(_, c)
+            | Inline::Revised(_, c)
             | Inline::Link { content: c, .. } => {
                 out.push_str(&inline_text(c));
             }

@@ -20,7 +20,7 @@ use base64::Engine as _;
 
 use super::images::{self, FileSource};
 use super::{RenderJob, RenderWarning};
-use crate::model::{Align, Block, Document, Footnote, Inline, List, Table};
+use crate::model::{Align, Block, Document, Footnote, Inline, List, Revision, Table};
 
 /// HTML-escapes text for element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -36,6 +36,22 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The element a redline's mark is written as: `del` for text gone from the later version,
+/// `ins` otherwise (HTML 5.2 §4.7).
+fn revision_tag(revision: Revision) -> &'static str {
+    if revision.is_removal() { "del" } else { "ins" }
+}
+
+/// The classes `style.css` draws a redline's mark with (`rl rl-inserted`, `rl rl-moved-from`…).
+fn revision_class(revision: Revision) -> &'static str {
+    match revision {
+        Revision::Inserted => "rl rl-inserted",
+        Revision::Deleted => "rl rl-deleted",
+        Revision::MovedTo => "rl rl-moved-to",
+        Revision::MovedFrom => "rl rl-moved-from",
+    }
 }
 
 /// The id of a reference to note `number`: `fnref:2` for the first, `fnref:2:3` for the third.
@@ -148,6 +164,16 @@ impl BodyWriter<'_> {
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table(table) => self.table(table),
+            Block::Revised(revision, inner) => {
+                let _ = writeln!(
+                    self.out,
+                    "<{tag} class=\"{class} rl-block\">",
+                    tag = revision_tag(*revision),
+                    class = revision_class(*revision)
+                );
+                self.blocks(inner, tight);
+                let _ = writeln!(self.out, "</{}>", revision_tag(*revision));
+            }
             Block::Rule => self.out.push_str("<hr>\n"),
             Block::Html(raw) => {
                 if self.job.allow_html {
@@ -173,8 +199,18 @@ impl BodyWriter<'_> {
         } else {
             let _ = writeln!(self.out, "<{tag}>");
         }
+        // A redline's removed items take no number: the items after one say theirs.
+        let numbered_after_removed = list.ordered && list.items.iter().any(|i| i.is_removed());
+        let mut number = list.start;
         for item in &list.items {
-            self.out.push_str("<li>");
+            if item.is_removed() {
+                self.out.push_str("<li class=\"rl-removed-item\">");
+            } else if numbered_after_removed {
+                let _ = write!(self.out, "<li value=\"{number}\">");
+                number += 1;
+            } else {
+                self.out.push_str("<li>");
+            }
             if let Some(done) = item.task {
                 // A printed glyph rather than a form control: it prints black, like the PDF.
                 let _ = write!(
@@ -237,6 +273,12 @@ impl BodyWriter<'_> {
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strikethrough(c) => self.wrap("del", c),
             Inline::Marked(element, c) => self.wrap(element.tag(), c),
+            Inline::Revised(revision, c) => {
+                let tag = revision_tag(*revision);
+                let _ = write!(self.out, "<{tag} class=\"{}\">", revision_class(*revision));
+                self.inlines(c);
+                let _ = write!(self.out, "</{tag}>");
+            }
             Inline::Link {
                 target,
                 title,

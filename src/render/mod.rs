@@ -416,6 +416,29 @@ struct TocEntry {
 /// [`RenderError::Template`] when a repository's own template is broken.
 pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
+    html_of(job, &doc, Contents::Listed)
+}
+
+/// Whether a rendition has a table of contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contents {
+    /// Headings of levels 1 to 3 listed after the title block.
+    Listed,
+    /// None (a redline: its first page sums up the changes instead).
+    Left,
+}
+
+/// The HTML rendition of `doc`, a body made for `job`'s document (the document itself, or a
+/// redline of it), with or without a table of contents.
+///
+/// # Errors
+/// [`RenderError::Template`] when a repository's own template is broken.
+pub fn html_of(
+    job: &RenderJob<'_>,
+    doc: &crate::model::Document,
+    contents: Contents,
+) -> Result<Rendition, RenderError> {
+    let doc = doc;
     let mut writer = html::BodyWriter {
         job,
         files: job.files,
@@ -424,7 +447,7 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
         images: Default::default(),
         embedded: 0,
     };
-    writer.document(&doc);
+    writer.document(doc);
     let body = if job.allow_html {
         html::sanitize(&writer.out)
     } else {
@@ -433,7 +456,7 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     let toc: Vec<TocEntry> = doc
         .headings()
         .into_iter()
-        .filter(|h| h.level <= 3)
+        .filter(|h| h.level <= 3 && contents == Contents::Listed)
         .map(|h| TocEntry {
             level: h.level,
             anchor: h.anchor.clone(),
@@ -485,7 +508,7 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     } else {
         with_identity(page, &metas)
     };
-    let mut warnings = RenderWarning::nesting(&doc);
+    let mut warnings = RenderWarning::nesting(doc);
     warnings.extend(writer.warnings);
     Ok(Rendition {
         bytes: page.into_bytes(),

@@ -32,8 +32,26 @@ impl Repo {
         relative: &Path,
         since: Option<&str>,
     ) -> Result<Vec<Change>, RepoError> {
+        self.changes_between(relative, since, None)
+    }
+
+    /// As [`Repo::changes_of`], from the commit `until` (a commit id) back instead of from the
+    /// current branch's head: the changes between two releases.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when the history cannot be read.
+    pub fn changes_between(
+        &self,
+        relative: &Path,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<Change>, RepoError> {
         let mut out = Vec::new();
-        let Some(head) = self.inner.head().ok().and_then(|h| h.target()) else {
+        let start = match until {
+            Some(commit) => git2::Oid::from_str(commit).ok(),
+            None => self.inner.head().ok().and_then(|h| h.target()),
+        };
+        let Some(head) = start else {
             return Ok(out);
         };
         let read = |e: git2::Error| RepoError::git("read the history", &e);

@@ -21,7 +21,28 @@ use super::{RenderError, RenderJob, RenderWarning, Rendition};
 /// [`RenderError::Pdf`] when the PDF cannot be written.
 pub fn pdf(job: &RenderJob<'_>, date: i64) -> Result<Rendition, RenderError> {
     let doc = crate::model::Document::parse(job.sop.body(), job.sop.body_first_line());
-    let laid = layout::layout(&doc, &job.meta, job.files, &job.doc_relative, job.paper);
+    pdf_of(job, doc, date, super::Contents::Listed)
+}
+
+/// The PDF rendition of `doc`, a body made for `job`'s document (the document itself, or a
+/// redline of it), with or without a table of contents; otherwise as [`pdf`].
+///
+/// # Errors
+/// [`RenderError::Pdf`] when the PDF cannot be written.
+pub fn pdf_of(
+    job: &RenderJob<'_>,
+    doc: crate::model::Document,
+    date: i64,
+    contents: super::Contents,
+) -> Result<Rendition, RenderError> {
+    let laid = layout::layout_with(
+        &doc,
+        &job.meta,
+        job.files,
+        &job.doc_relative,
+        job.paper,
+        contents,
+    );
     let mut warnings = RenderWarning::nesting(&doc);
     // The model is as large as the layout again: let it go before the PDF is written.
     drop(doc);

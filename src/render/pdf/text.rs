@@ -50,6 +50,9 @@ pub struct Style {
     pub underline: bool,
     /// Highlighted (`<mark>`): drawn on a yellow background.
     pub highlight: bool,
+    /// How a redline marks this text (inserted, deleted, moved), if it does: its colour and
+    /// lines, and a change bar beside its line ([`crate::diff::redline`]).
+    pub revision: Option<crate::model::Revision>,
 }
 
 /// A run of text in one style.
@@ -375,6 +378,7 @@ fn same_look(a: &Style, b: &Style) -> bool {
         && a.rise == b.rise
         && a.underline == b.underline
         && a.highlight == b.highlight
+        && a.revision == b.revision
 }
 
 #[cfg(test)]
@@ -392,6 +396,7 @@ mod tests {
             rise: 0.0,
             underline: false,
             highlight: false,
+            revision: None,
         }
     }
 

@@ -21,7 +21,7 @@ use super::super::fonts::{FaceId, char_width, text_width};
 use super::super::text::{BrokenText, Fragment, LinkTarget, Span, Style, break_lines};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
-use crate::model::{Block, Heading, Inline, List};
+use crate::model::{Block, Heading, Inline, List, Revision};
 use crate::render::RenderWarning;
 use crate::render::images::FileSource;
 
@@ -58,6 +58,8 @@ pub(crate) struct Ctx {
     pub(crate) rise: f32,
     pub(crate) underline: bool,
     pub(crate) highlight: bool,
+    /// The redline's mark on this text, if any.
+    pub(crate) revision: Option<Revision>,
 }
 
 impl Ctx {
@@ -73,6 +75,7 @@ impl Ctx {
             rise: 0.0,
             underline: false,
             highlight: false,
+            revision: None,
         }
     }
 
@@ -119,6 +122,7 @@ impl Ctx {
             rise: self.rise,
             underline: self.underline,
             highlight: self.highlight,
+            revision: self.revision,
         }
     }
 }
@@ -166,6 +170,14 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
                 out,
             ),
             Inline::Marked(element, c) => spans(c, &ctx.marked(*element), out),
+            Inline::Revised(revision, c) => spans(
+                c,
+                &Ctx {
+                    revision: Some(*revision),
+                    ..ctx.clone()
+                },
+                out,
+            ),
             Inline::Link {
                 target, content, ..
             } => {
@@ -220,6 +232,24 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
     }
 }
 
+/// `style` as a redline marks it (see [`Revision`]): deleted text red and struck through,
+/// inserted text blue and underlined, moved text green (the lines are doubled when drawn).
+fn revision_style(style: &Style, revision: Revision) -> Style {
+    let (color, strike, underline) = match revision {
+        Revision::Inserted => (Rgb::INSERTED, style.strike, true),
+        Revision::Deleted => (Rgb::DELETED, true, style.underline),
+        Revision::MovedTo => (Rgb::MOVED, style.strike, true),
+        Revision::MovedFrom => (Rgb::MOVED, true, style.underline),
+    };
+    Style {
+        color,
+        strike,
+        underline,
+        revision: Some(revision),
+        ..style.clone()
+    }
+}
+
 /// The pages being filled.
 pub struct Flow<'a> {
     /// Page geometry.
@@ -242,6 +272,10 @@ pub struct Flow<'a> {
     pub(super) decoded: super::images::Decoded,
     /// The last few line breaks made: the spans, the width and the lines.
     broken: Vec<(Vec<Span>, Pt, BrokenText)>,
+    /// The redline's mark on the blocks being laid out ([`Block::Revised`]), if any.
+    pub(crate) revision: Option<Revision>,
+    /// Where a change bar goes: page index, top and bottom of each changed line or block.
+    pub(crate) change_bars: Vec<(usize, Pt, Pt)>,
     pub(super) files: &'a dyn FileSource,
     pub(super) doc_relative: &'a Path,
 }
@@ -260,8 +294,63 @@ impl<'a> Flow<'a> {
             warnings: Vec::new(),
             decoded: Default::default(),
             broken: Vec::new(),
+            revision: None,
+            change_bars: Vec::new(),
             files,
             doc_relative,
+        }
+    }
+
+    /// Notes a change bar beside the band from `top` to `bottom` of the page being filled.
+    pub(crate) fn change_bar(&mut self, top: Pt, bottom: Pt) {
+        let page = self.page_index();
+        match self.change_bars.last_mut() {
+            // Lines of one change run on: one bar.
+            Some((p, _, end)) if *p == page && top.0 <= end.0 + 0.5 => {
+                *end = Pt(end.0.max(bottom.0));
+            }
+            _ => self.change_bars.push((page, top, bottom)),
+        }
+    }
+
+    /// Notes change bars beside everything from `top` of page `page` to the cursor.
+    fn change_bars_between(&mut self, page: usize, top: Pt) {
+        let (last, bottom) = (self.page_index(), self.y);
+        for p in page..=last {
+            let from = if p == page { top } else { self.geo.top };
+            let to = if p == last { bottom } else { self.geo.bottom };
+            if to.0 > from.0 + 0.5 {
+                self.change_bars.push((p, from, to));
+            }
+        }
+    }
+
+    /// Draws the change bars noted so far in the left margin, 9 pt from the text, 1.6 pt wide,
+    /// overlapping ones as one (the change bar of legal and eQMS redlines).
+    pub(crate) fn draw_change_bars(&mut self) {
+        let mut bars = std::mem::take(&mut self.change_bars);
+        bars.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.0.total_cmp(&b.1.0)));
+        let mut merged: Vec<(usize, Pt, Pt)> = Vec::new();
+        for (page, top, bottom) in bars {
+            match merged.last_mut() {
+                Some((p, _, end)) if *p == page && top.0 <= end.0 + 0.5 => {
+                    *end = Pt(end.0.max(bottom.0));
+                }
+                _ => merged.push((page, top, bottom)),
+            }
+        }
+        let x = self.geo.left - Pt(9.0);
+        for (page, top, bottom) in merged {
+            if let Some(p) = self.pages.get_mut(page) {
+                p.items.push(Item::Line {
+                    x1: x,
+                    y1: top,
+                    x2: x,
+                    y2: bottom,
+                    width: Pt(1.6),
+                    color: Rgb::BLACK,
+                });
+            }
         }
     }
 
@@ -350,7 +439,15 @@ impl<'a> Flow<'a> {
     /// text), the raise or drop of superscript and subscript, underline, strike-through, and
     /// the clickable area of a link over the line's band `(top, height)`.
     pub(crate) fn fragment(&mut self, f: &Fragment, x: Pt, baseline: Pt, band: (Pt, Pt)) {
-        let style = &f.style;
+        let revised;
+        let style = match f.style.revision.or(self.revision) {
+            Some(revision) => {
+                self.change_bar(band.0, band.0 + band.1);
+                revised = revision_style(&f.style, revision);
+                &revised
+            }
+            None => &f.style,
+        };
         let baseline = baseline - Pt(style.rise);
         let background = if style.code {
             Some(Rgb::BAND)
@@ -386,13 +483,25 @@ impl<'a> Flow<'a> {
             width: Pt(0.6),
             color: style.color,
         };
+        let double = matches!(
+            style.revision.or(self.revision),
+            Some(Revision::MovedTo | Revision::MovedFrom)
+        );
         if style.strike {
             let item = line_at(-0.3);
             self.push(item);
+            if double {
+                let item = line_at(-0.18);
+                self.push(item);
+            }
         }
         if style.underline {
             let item = line_at(0.15);
             self.push(item);
+            if double {
+                let item = line_at(0.27);
+                self.push(item);
+            }
         }
         if let Some(target) = &style.link {
             self.push(Item::Link {
@@ -430,6 +539,14 @@ impl<'a> Flow<'a> {
                 Block::Code { text, .. } => self.code(text, x, width),
                 Block::Html(raw) => self.code(raw, x, width),
                 Block::Table(table) => super::table::table(self, table, x, width),
+                Block::Revised(revision, inner) => {
+                    let outer = self.revision.replace(*revision);
+                    let (page, top) = (self.page_index(), self.y);
+                    self.blocks(inner, x, width, depth, tight);
+                    self.revision = outer;
+                    // Whatever is in the blocks (an image, a rule) has a bar beside it.
+                    self.change_bars_between(page, top);
+                }
                 Block::Rule => {
                     self.ensure(Pt(14.0));
                     self.y += Pt(7.0);
@@ -548,11 +665,18 @@ impl<'a> Flow<'a> {
         };
         let child_x = x + Pt(indent.max(0.0));
         let child_w = width - Pt(indent);
-        for (i, item) in list.items.iter().enumerate() {
+        // A redline's removed items take no number.
+        let mut number = list.start;
+        for item in &list.items {
+            let removed = item.is_removed();
             let marker = match item.task {
+                _ if removed && list.ordered => String::new(),
                 Some(true) => "☒".to_string(),
                 Some(false) => "☐".to_string(),
-                None if list.ordered => format!("{}.", list.start + i),
+                None if list.ordered => {
+                    number += 1;
+                    format!("{}.", number - 1)
+                }
                 None => BULLETS
                     .get(depth % BULLETS.len())
                     .copied()
@@ -701,19 +825,25 @@ impl<'a> Flow<'a> {
                         rise: 0.0,
                         underline: false,
                         highlight: false,
+                        revision: None,
                     },
                 }];
                 let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));
                 for f in broken.lines.iter().flat_map(|l| &l.fragments) {
-                    self.push(Item::Text {
-                        x: x + Pt(pad + mark_w) + f.x,
-                        y: baseline,
-                        face: f.style.face,
-                        size: CODE_SIZE,
-                        text: f.text.clone(),
-                        color: Rgb::BLACK,
-                        angle: 0.0,
-                    });
+                    let f = Fragment {
+                        style: Style {
+                            size: CODE_SIZE,
+                            color: Rgb::BLACK,
+                            ..f.style.clone()
+                        },
+                        ..f.clone()
+                    };
+                    self.fragment(
+                        &f,
+                        x + Pt(pad + mark_w) + f.x,
+                        baseline,
+                        (self.y, Pt(CODE_LH)),
+                    );
                 }
                 s.clear();
             }

@@ -90,6 +90,12 @@ impl Rgb {
     pub const MARK: Rgb = Rgb(0.71, 0.14, 0.09);
     /// The watermark's pale tint of [`Rgb::MARK`].
     pub const WATERMARK: Rgb = Rgb(0.97, 0.86, 0.85);
+    /// A redline's inserted text (drawn underlined as well: never told apart by colour alone).
+    pub const INSERTED: Rgb = Rgb(0.05, 0.32, 0.66);
+    /// A redline's deleted text (drawn struck through as well).
+    pub const DELETED: Rgb = Rgb(0.71, 0.14, 0.09);
+    /// A redline's moved text (drawn with double lines as well).
+    pub const MOVED: Rgb = Rgb(0.08, 0.47, 0.22);
 }
 
 /// Something drawn on a page.
@@ -286,13 +292,33 @@ pub fn layout(
     doc_relative: &std::path::Path,
     paper: Paper,
 ) -> Laid {
+    layout_with(
+        doc,
+        meta,
+        files,
+        doc_relative,
+        paper,
+        crate::render::Contents::Listed,
+    )
+}
+
+/// As [`layout`], the table of contents left out when `contents` says so, and change bars
+/// drawn beside a redline's changed lines.
+pub fn layout_with(
+    doc: &crate::model::Document,
+    meta: &crate::render::RenderMeta,
+    files: &dyn crate::render::images::FileSource,
+    doc_relative: &std::path::Path,
+    paper: Paper,
+    contents: crate::render::Contents,
+) -> Laid {
     let geo = Geometry::for_paper(paper);
     let mut flow = flow::Flow::new(geo, files, doc_relative);
     page::title_block(&mut flow, meta);
     let entries: Vec<page::TocEntry> = doc
         .headings()
         .into_iter()
-        .filter(|h| h.level <= 3)
+        .filter(|h| h.level <= 3 && contents == crate::render::Contents::Listed)
         .map(|h| page::TocEntry {
             level: h.level,
             text: h.text.clone(),
@@ -341,6 +367,7 @@ pub fn layout(
             flow.y += Pt(2.0);
         }
     }
+    flow.draw_change_bars();
     page::fill_page_numbers(&mut flow, &patches);
     page::chrome(&mut flow, meta);
     Laid {

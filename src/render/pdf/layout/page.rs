@@ -52,6 +52,7 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
             rise: 0.0,
             underline: false,
             highlight: false,
+            revision: None,
         },
     }];
     let broken = flow.break_spans(&s, width);
