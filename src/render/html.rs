@@ -403,6 +403,7 @@ pub fn sanitize(html: &str) -> String {
         ])
         .add_tag_attributes("input", ["type", "disabled", "checked"])
         .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("li", ["value"])
         .add_tag_attributes("img", ["src", "alt", "title", "width", "height"])
         .add_url_schemes(["data"])
         .link_rel(None)

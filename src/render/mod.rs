@@ -12,6 +12,7 @@
 pub mod html;
 pub mod images;
 pub mod pdf;
+pub mod redline;
 pub mod released;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ pub struct RenderMeta {
     /// The signature manifest of a released version (21 CFR 11.50): printed name, role, date
     /// and time (UTC) and meaning of each approval.
     pub approvals: Vec<crate::lifecycle::Approval>,
+    /// Set for a redline ([`redline`]): it carries no [`IDENTITY`], so that `verify FILE`
+    /// never takes it for a copy of the version.
+    pub redline: bool,
 }
 
 impl RenderMeta {
@@ -96,6 +100,7 @@ impl RenderMeta {
             lang,
             approvals: Vec::new(),
             notice: String::new(),
+            redline: false,
         }
     }
 
@@ -169,7 +174,7 @@ impl RenderMeta {
     /// The values of [`IDENTITY`], in its order; empty when the document has no ID (a lone
     /// file).
     pub fn identity(&self) -> Vec<String> {
-        if self.id.is_empty() {
+        if self.id.is_empty() || self.redline {
             return Vec::new();
         }
         let mut values = vec![self.id.clone(), self.version.clone(), self.status.clone()];

@@ -17,8 +17,10 @@ pub enum DiffFormat {
     Text,
     /// A unified diff of the Markdown that `git apply` accepts
     Unified,
-    /// A standalone redline page
+    /// The whole document with its changes marked, as a web page
     Html,
+    /// The whole document with its changes marked and change bars, as a PDF
+    Pdf,
     /// The changes as data
     Json,
 }
@@ -27,7 +29,7 @@ pub enum DiffFormat {
 #[derive(Debug, clap::Args)]
 #[command(
     override_usage = "sopctl diff [OPTIONS] [DOC] [FROM] [TO]",
-    after_help = "Examples:\n  sopctl diff                             your edits since the last release\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format html -o redline.html\n  sopctl diff 1.0 1.1 --format json -o - | jq .managed\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, latest or current; without\nany, the working copy is compared with the last release.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
+    after_help = "Examples:\n  sopctl diff                             your edits since the last release\n  sopctl diff 1.0 1.1\n  sopctl diff SOP-OPS-007 1.0            compare 1.0 with the working copy\n  sopctl diff 1.0 1.1 --format pdf -o redline.pdf\n  sopctl diff 1.0 1.1 --format html --context 1 -o redline.html\n  sopctl diff 1.0 1.1 --format json -o - | jq .managed\n\nVersions are written 1, 1.1, 1.1.0, v1.1.0, as a tag name, latest or current; without\nany, the working copy is compared with the last release.\nLine breaks, spacing and line endings are not changes; two trailing spaces (a hard line\nbreak) are. Without colour, deleted words show as [-…-] and inserted ones as {+…+}."
 )]
 pub struct DiffArgs {
     /// The SOP, by ID or path (may be left out when there is only one)
@@ -46,6 +48,10 @@ pub struct DiffArgs {
     /// Write to this file instead of the terminal (`-` for standard output)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format pdf or html: show only the changed sections and N sections around each
+    /// (default: the whole document)
+    #[arg(long, value_name = "N")]
+    pub context: Option<usize>,
     /// Exit with 1 when the versions differ
     #[arg(long)]
     pub exit_code: bool,
@@ -68,10 +74,11 @@ impl DiffArgs {
     }
 }
 
-/// One side of the comparison: the document and its label.
+/// One side of the comparison: the document, its label and the release that made it.
 struct Side {
     sop: Sop,
     label: String,
+    record: Option<crate::repo::ReleaseRecord>,
 }
 
 fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliError> {
@@ -79,13 +86,89 @@ fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliErr
         return Ok(Side {
             sop: sop.clone(),
             label: "working copy".to_string(),
+            record: None,
         });
     };
     let (record, path, bytes) = super::released_copy(ws, sop, version)?;
     Ok(Side {
         sop: Sop::from_bytes(&path, bytes)?,
         label: record.version.to_string(),
+        record: Some(record),
     })
+}
+
+/// The PDF or HTML redline of `old` against `new` (issue 18 item 1).
+fn redline(
+    ws: &Workspace,
+    sop: &Sop,
+    old: &Side,
+    new: &Side,
+    args: &DiffArgs,
+) -> Result<Vec<u8>, CliError> {
+    let settings = crate::render::RenderSettings::of(ws);
+    let relative = ws
+        .repo
+        .as_ref()
+        .and_then(|r| r.relative(sop.path()))
+        .unwrap_or_else(|| sop.path().to_path_buf());
+    let work_tree = crate::render::images::WorkTree {
+        root: ws
+            .repo
+            .as_ref()
+            .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf()),
+    };
+    let commit_files;
+    let files: &dyn crate::render::images::FileSource = match (&ws.repo, &new.record) {
+        (Some(repo), Some(record)) => {
+            commit_files = crate::render::images::CommitFiles {
+                repo,
+                commit: record.commit.clone(),
+            };
+            &commit_files
+        }
+        _ => &work_tree,
+    };
+    let authors = ws.repo.as_ref().map_or_else(Vec::new, |repo| {
+        crate::render::redline::changed_by(
+            repo,
+            &relative,
+            old.record.as_ref().map(|r| r.commit.as_str()),
+            new.record.as_ref().map(|r| r.commit.as_str()),
+        )
+    });
+    let job = crate::render::redline::Redline {
+        old: crate::render::redline::Version {
+            sop: &old.sop,
+            label: old.label.clone(),
+            record: old.record.as_ref(),
+        },
+        new: crate::render::redline::Version {
+            sop: &new.sop,
+            label: new.label.clone(),
+            record: new.record.as_ref(),
+        },
+        files,
+        doc_relative: relative,
+        authors,
+        context: args.context,
+    };
+    let date = match &new.record {
+        Some(record) => record
+            .date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(0, |z| z.timestamp().as_second()),
+        None => super::render::source_date(new.sop.metadata.effective),
+    };
+    let rendition = job
+        .render(&settings, args.format == DiffFormat::Pdf, date)
+        .map_err(|e| {
+            let err = CliError::new("cannot make the redline").cause(e.to_string());
+            match e {
+                crate::render::RenderError::Template(_) => err.hint("fix the template in templates/ of the repository, or delete it to use the built-in one"),
+                crate::render::RenderError::Pdf(_) => err,
+            }
+        })?;
+    Ok(rendition.bytes)
 }
 
 /// Compares two versions and prints (or writes) the redline.
@@ -145,13 +228,20 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
                 std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
             }
         };
-    let output = match args.format {
-        DiffFormat::Text => format::text(&result, &title, color),
-        DiffFormat::Json => format::json(&result) + "\n",
-        DiffFormat::Html => {
-            let css = crate::templates::source(&ws.root, crate::templates::STYLE)?;
-            format::html(&result, &title, &css)
-        }
+    if args.context.is_some() && !matches!(args.format, DiffFormat::Pdf | DiffFormat::Html) {
+        return Err(
+            CliError::usage("--context shapes the PDF and HTML redline only")
+                .hint("add --format pdf or --format html, or leave out --context"),
+        );
+    }
+    if args.format == DiffFormat::Pdf && to_terminal && std::io::stdout().is_terminal() {
+        return Err(CliError::usage("a PDF cannot be shown in the terminal")
+            .hint("write it to a file, e.g.  -o redline.pdf"));
+    }
+    let output: Vec<u8> = match args.format {
+        DiffFormat::Text => format::text(&result, &title, color).into_bytes(),
+        DiffFormat::Json => (format::json(&result) + "\n").into_bytes(),
+        DiffFormat::Html | DiffFormat::Pdf => redline(&ws, &sop, &old, &new, args)?,
         DiffFormat::Unified => {
             let path = ws
                 .repo
@@ -161,7 +251,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
                     || sop.path().display().to_string(),
                     |p| p.to_string_lossy().replace('\\', "/"),
                 );
-            format::unified(old.sop.source.text(), new.sop.source.text(), &path)
+            format::unified(old.sop.source.text(), new.sop.source.text(), &path).into_bytes()
         }
     };
     match args.file() {
@@ -169,13 +259,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
             let path = env.cwd.join(file);
             crate::paths::check_output_file(&ws, &path).map_err(|e| {
                 CliError::new(e.to_string())
-                    .hint("give the name of a new file, e.g.  -o redline.html")
+                    .hint("give the name of a new file, e.g.  -o redline.pdf")
             })?;
             ui.verbose(&format!("writing {}", ws.display_path(&path).display()));
-            fsx::write_atomic(&path, output.as_bytes())?;
+            fsx::write_atomic(&path, &output)?;
             ui.status(&format!("wrote {}", ws.display_path(&path).display()));
         }
-        None => ui.raw(output.as_bytes())?,
+        None => ui.raw(&output)?,
     }
     let differs = match args.format {
         // A unified diff reports any byte of change, even one the redline does not show.

@@ -79,7 +79,7 @@ impl Source {
 
 /// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
 /// at 00:00 UTC, else the epoch. Never the clock.
-fn source_date(date: Option<jiff::civil::Date>) -> i64 {
+pub(crate) fn source_date(date: Option<jiff::civil::Date>) -> i64 {
     if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())

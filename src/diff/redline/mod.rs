@@ -17,6 +17,7 @@
 //! (issue 18 item 2).
 
 mod inline;
+pub mod summary;
 
 use std::collections::{HashMap, HashSet};
 
