@@ -1,11 +1,11 @@
-//! The formats of a redline (SPEC §6): text for the terminal, a unified diff that `git apply`
-//! accepts, a standalone HTML page, and JSON. Each is a pure function of the comparison.
+//! The formats of a comparison (SPEC §6): text for the terminal, a unified diff that
+//! `git apply` accepts, and JSON. Each is a pure function of the comparison. The PDF and HTML
+//! redline are renditions ([`crate::render::redline`]).
 
 use std::fmt::Write as _;
 
 use super::words::Run;
 use super::{DocDiff, SectionChange, SectionKind, UnitKind};
-use crate::render::html::escape;
 
 /// `a › b › c`, or `(before the first heading)`.
 fn path_text(path: &[String]) -> String {
@@ -152,53 +152,6 @@ pub fn unified(old_text: &str, new_text: &str, path: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
-}
-
-/// The standalone HTML redline: `<del>` struck through, `<ins>` underlined, the section path
-/// over each change, styled like the HTML rendition and fit to print.
-pub fn html(diff: &DocDiff, title: &str, css: &str) -> String {
-    let mut body = String::new();
-    for section in &diff.sections {
-        let _ = writeln!(body, "<section class=\"change {:?}\">", section.kind);
-        let _ = writeln!(
-            body,
-            "<h2 class=\"path\">{}</h2>",
-            escape(&heading(section))
-        );
-        for unit in &section.units {
-            let _ = write!(
-                body,
-                "<div class=\"unit {:?}\"><span class=\"what\">{}</span> ",
-                unit.kind, unit.what
-            );
-            for run in &unit.runs {
-                match run {
-                    Run::Equal(t) => body.push_str(&escape(t)),
-                    Run::Delete(t) => {
-                        let _ = write!(body, "<del>{}</del>", escape(t));
-                    }
-                    Run::Insert(t) => {
-                        let _ = write!(body, "<ins>{}</ins>", escape(t));
-                    }
-                }
-            }
-            body.push_str("</div>\n");
-        }
-        body.push_str("</section>\n");
-    }
-    if diff.sections.is_empty() {
-        body.push_str("<p>No change to the text.</p>\n");
-    }
-    let managed = managed_line(diff)
-        .map(|l| format!("<p class=\"managed\">{}</p>", escape(&l)))
-        .unwrap_or_default();
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t} — changes {f} → {to}</title>\n<style>\n{css}\n.change {{ margin-bottom: 1.6rem; break-inside: avoid-page; }}\n.change h2.path {{ font-size: 1.05rem; border: 0; margin-bottom: 0.4rem; }}\n.unit {{ margin: 0.25rem 0 0.25rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }}\n.unit .what {{ color: var(--muted); font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; margin-right: 0.4rem; }}\ndel {{ color: #b42318; text-decoration: line-through; background: #fdecea; }}\nins {{ color: #1a7f37; text-decoration: underline; background: #e8f5ec; }}\n.unit.Added {{ border-left: 3px solid #1a7f37; padding-left: 0.5rem; }}\n.unit.Removed {{ border-left: 3px solid #b42318; padding-left: 0.5rem; }}\n.unit.Moved {{ border-left: 3px dashed #1f5fa8; padding-left: 0.5rem; }}\n.unit.Moved::after {{ content: \" (moved)\"; color: var(--muted); font-size: 0.75rem; }}\n.managed, .counts {{ color: var(--muted); }}\n@media print {{ del, ins {{ background: none; }} }}\n</style>\n</head>\n<body>\n<header class=\"title-block\">\n<h1 class=\"title\">{t}: changes from {f} to {to}</h1>\n{managed}\n</header>\n<main>\n{body}</main>\n<footer class=\"page-footer\"><p class=\"counts\">{counts}</p></footer>\n</body>\n</html>\n",
-        t = escape(title),
-        f = escape(&diff.from_label),
-        to = escape(&diff.to_label),
-        counts = escape(&counts_line(diff)),
-    )
 }
 
 /// The comparison as JSON.

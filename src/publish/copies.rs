@@ -16,7 +16,6 @@ use crate::lifecycle::standing::Stamp;
 use crate::render::released::{Marks, Released, load};
 use crate::render::{self, Rendition};
 use crate::repo::{ReleaseRecord, Repo};
-use crate::templates;
 
 /// A rendition, or why it could not be made, as publishing reports it.
 pub(super) fn rendered(
@@ -140,27 +139,96 @@ pub(super) fn render_version(
             done.rendered += 1;
         }
     }
-    // The redline against the version before (SPEC §7).
+    // The redline against the version before (SPEC §7; issue 18 item 5).
     if let Some(previous) = work.previous {
-        let path = changes_path(out, id.as_str(), record);
-        if path.exists() {
-            done.kept += 1;
-        } else {
-            let before = load(repo, id, work.planned.relative.as_deref(), previous)?;
-            let diff = crate::diff::compare(
-                &before,
-                &released.sop,
-                &previous.version.to_string(),
-                &record.version.to_string(),
-            );
-            let css = templates::source(&shared.render.template_root, templates::STYLE)?;
-            let page = crate::diff::format::html(&diff, id.as_str(), &css);
-            fsx::write_atomic(&path, page.as_bytes())?;
-            done.written.push(path);
-            done.rendered += 1;
-        }
+        redlines(repo, shared, work, &released, previous, &mut done)?;
     }
     Ok(done)
+}
+
+/// The PDF and HTML redline of `work`'s version against `previous`, each made when missing or
+/// not a redline of this pair (a page an older sopctl wrote). Made from the two tags, so the
+/// same bytes every time.
+fn redlines(
+    repo: &Repo,
+    shared: &Shared<'_>,
+    work: &Work<'_>,
+    released: &Released<'_>,
+    previous: &ReleaseRecord,
+    done: &mut Done,
+) -> Result<(), PublishError> {
+    let (id, record) = (&work.planned.id, work.record);
+    let (from, to) = (previous.version.to_string(), record.version.to_string());
+    let notice = crate::render::redline::notice(&from, &to);
+    let html_path = changes_path(shared.out, id.as_str(), record);
+    let pdf_path = redline_pdf_path(shared.out, id.as_str(), record);
+    let current = |path: &Path, is_pdf: bool| {
+        fsx::read(path).is_ok_and(|bytes| {
+            if is_pdf {
+                bytes.starts_with(b"%PDF-")
+            } else {
+                String::from_utf8_lossy(&bytes).contains(&notice)
+            }
+        })
+    };
+    let wanted: Vec<(&Path, bool)> = [(pdf_path.as_path(), true), (html_path.as_path(), false)]
+        .into_iter()
+        .filter(|(path, is_pdf)| {
+            let keep = current(path, *is_pdf);
+            if keep {
+                done.kept += 1;
+            }
+            !keep
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let before = load(repo, id, work.planned.relative.as_deref(), previous)?;
+    let relative = released.relative().to_path_buf();
+    let files = crate::render::images::CommitFiles {
+        repo,
+        commit: record.commit.clone(),
+    };
+    let job = crate::render::redline::Redline {
+        old: crate::render::redline::Version {
+            sop: &before,
+            label: from,
+            record: Some(previous),
+        },
+        new: crate::render::redline::Version {
+            sop: &released.sop,
+            label: to,
+            record: Some(record),
+        },
+        files: &files,
+        authors: crate::render::redline::changed_by(
+            repo,
+            &relative,
+            Some(&previous.commit),
+            Some(&record.commit),
+        ),
+        doc_relative: relative,
+        context: None,
+    };
+    let date = record
+        .date
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map_or(0, |z| z.timestamp().as_second());
+    for (path, is_pdf) in wanted {
+        let rendition = rendered(job.render(&shared.render, is_pdf, date))?;
+        fsx::write_atomic(path, &rendition.bytes)?;
+        done.written.push(path.to_path_buf());
+        done.rendered += 1;
+    }
+    Ok(())
+}
+
+/// Where the PDF redline of `record` against the version before goes, beside its downloads:
+/// `{id}/{version}/{id}-v{version}-redline.pdf`.
+pub(super) fn redline_pdf_path(out: &Path, id: &str, record: &ReleaseRecord) -> PathBuf {
+    render::output_path(out, id, &record.version, "pdf")
+        .with_file_name(format!("{id}-v{}-redline.pdf", record.version))
 }
 
 /// The record copies of `work`'s version, made when missing or not the bytes its tag records.

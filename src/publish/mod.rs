@@ -55,8 +55,10 @@ pub struct VersionEntry {
     /// The record copies the release made, never changed after it: their paths, and the
     /// checksums the release tag records for them.
     pub record: RecordCopies,
-    /// The redline against the version before, relative to the site root.
+    /// The HTML redline against the version before, relative to the site root.
     pub changes: Option<String>,
+    /// The PDF redline against the version before, relative to the site root.
+    pub redline_pdf: Option<String>,
     /// The version before, if any.
     pub previous: Option<String>,
 }
@@ -530,6 +532,8 @@ fn version_entry(
             pdf_sha256: recorded_sum(&record_pdf),
         },
         changes: previous.map(|_| relative_url(out, &changes_path(out, id, record))),
+        redline_pdf: previous
+            .map(|_| relative_url(out, &copies::redline_pdf_path(out, id, record))),
         previous: previous.map(|p| p.version.to_string()),
     })
 }

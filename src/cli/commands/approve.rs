@@ -42,6 +42,41 @@ struct ApproveJson {
     still_to_approve: Vec<String>,
 }
 
+/// The lines that say what an approval covers: the changes since the last release, counted,
+/// and the command that shows them whole with the changes marked. Nothing when the SOP has no
+/// release to compare with but a line saying the whole document is approved.
+fn change_summary(
+    ws: &crate::workspace::Workspace,
+    sop: &crate::doc::Sop,
+    id: &crate::doc::DocId,
+) -> Vec<String> {
+    let Ok((record, path, bytes)) = super::released_copy(ws, sop, "latest") else {
+        return vec![format!(
+            "{id} has no release yet: the approval covers the whole document"
+        )];
+    };
+    let Ok(before) = crate::doc::Sop::from_bytes(&path, bytes) else {
+        return Vec::new();
+    };
+    let label = record.version.to_string();
+    let diff = crate::diff::compare(&before, sop, &label, "working copy");
+    let mut lines = vec![format!(
+        "changes since {label}: {}",
+        if diff.sections.is_empty() {
+            "no change to the text".to_string()
+        } else {
+            crate::diff::format::counts_line(&diff)
+        }
+    )];
+    if let Some(managed) = crate::diff::format::managed_line(&diff) {
+        lines.push(format!("  and in the front matter: {managed}"));
+    }
+    lines.push(format!(
+        "read them whole, marked:  sopctl diff {id} {label} --format pdf -o {id}-redline.pdf"
+    ));
+    lines
+}
+
 /// Records the approval.
 ///
 /// # Errors
@@ -138,6 +173,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         "recorded: {} {} {id} as {} ({})",
         approval.name, approval.meaning, approval.role, approval.date
     ));
+    // What was approved, against the last release, and where to read it whole (issue 18 item 5).
+    if !args.json {
+        for line in change_summary(&ws, &sop, &id) {
+            ui.status(&line);
+        }
+    }
     let (_, valid) = crate::lifecycle::approvals(&ws, &sop)?;
     let mut sop = sop;
     sop.metadata.approvers = needed.clone();
