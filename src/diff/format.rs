@@ -137,6 +137,9 @@ pub fn text(diff: &DocDiff, title: &str, color: bool) -> String {
             for (n, l) in line.trim_end_matches('\n').split('\n').enumerate() {
                 let _ = writeln!(out, "  {} {l}", if n == 0 { mark } else { " " });
             }
+            if let Some(from) = &unit.moved_from {
+                let _ = writeln!(out, "    (moved from {})", path_text(from));
+            }
         }
     }
     let _ = writeln!(out, "\n{}", counts_line(diff));

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use similar::Algorithm;
 
-use super::Section;
+use super::units::Section;
 
 /// How alike (similar's ratio over lines, 0.0–1.0) a leftover section must be to an earlier one
 /// to count as that section renamed.

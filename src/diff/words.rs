@@ -249,6 +249,15 @@ pub(crate) fn stretches(
     }
 }
 
+/// How alike two texts are, 0.0–1.0: the share of their words in common (similar's ratio over
+/// a word diff).
+pub(crate) fn likeness(a: &str, b: &str) -> f32 {
+    similar::TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_words(a, b)
+        .ratio()
+}
+
 /// The number of words (tokens with a letter, digit or symbol) in a text.
 pub fn count_words(text: &str) -> usize {
     text.split_word_bounds()

@@ -40,7 +40,8 @@ fn the_example_edit_shows_word_by_word_under_its_section_path() {
         ) + "Prerequisites\n  ~ Estimated Time: [-2-3-]{+3-5+} minutes\n\n\
          Step-by-Step Instructions › Step 5: Verify or Change the Setting\n  + {+5. Take a screenshot of the Privacy page showing the setting and file it with your records+}\n\n\
          Frequently Asked Questions › Q: I use Claude through my company's Enterprise plan. Do I need to do anything?  (added)\n  + {+Your organization's administrator manages this setting for everyone. Follow your company's data-handling policy, and ask your IT department if you are unsure whether it applies to you.+}\n\n\
-         2 sections changed, 1 added, 0 removed, 0 moved; 47 words inserted, 2 words deleted\n"
+         Document Revision History  (moved)\n\n\
+         2 sections changed, 1 added, 0 removed, 1 moved; 47 words inserted, 2 words deleted\n"
     );
     // The unified patch applies to 1.0 and gives 1.1.
     let patch = env.run_in(&demo, &["diff", "1.0", "1.1", "--format", "unified"], &[]);
@@ -96,9 +97,19 @@ fn the_example_edit_shows_word_by_word_under_its_section_path() {
     )
     .expect_code(0);
     let html = std::fs::read_to_string(demo.join("redline.html")).expect("html");
+    // The whole document, its changes marked (issue 18 item 1).
     assert!(
-        html.contains("<del>2-3</del><ins>3-5</ins>")
-            && html.contains("Step-by-Step Instructions › Step 5: Verify or Change the Setting")
+        html.contains(
+            "<del class=\"rl rl-deleted\">2-3</del><ins class=\"rl rl-inserted\">3-5</ins>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<li><ins class=\"rl rl-inserted rl-block\">\nTake a screenshot of the Privacy page"
+    ));
+    assert!(
+        html.contains("Step 1: Log Into Claude.ai"),
+        "unchanged sections are shown"
     );
     env.run_in(&demo, &["diff", "1.0", "1.1", "--exit-code"], &[])
         .expect_code(1);

@@ -44,6 +44,7 @@ mod people;
 mod publish;
 mod readme;
 mod records;
+mod redline;
 mod release;
 mod render;
 mod signers;

@@ -92,7 +92,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     // copies of 1.0, superseded by 1.1 (issue 16).
     assert_eq!(
         run.stderr,
-        "published 1 SOP: 3 files made (renditions and redlines), 4 already there\n"
+        "published 1 SOP: 4 files made (renditions and redlines), 4 already there\n"
     );
     let site = demo.join("dist");
     for rel in [
@@ -136,13 +136,31 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     let page = std::fs::read_to_string(site.join("SOP-IT-001/index.html")).expect("sop page");
     assert!(
         page.contains(
-            "<a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html\">changes since 1.0</a>"
+            "changes since 1.0: <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf\">PDF</a> · <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html\">HTML</a>"
         ),
-        "redline link"
+        "redline links: {page}"
     );
+    // The redline beside 1.1's downloads (issue 18 item 5): the whole document, the changes
+    // marked, in PDF and HTML.
     let redline = std::fs::read_to_string(site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html"))
         .expect("redline");
-    assert!(redline.contains("<del>2-3</del><ins>3-5</ins>"));
+    assert!(
+        redline.contains(
+            "<del class=\"rl rl-deleted\">2-3</del><ins class=\"rl rl-inserted\">3-5</ins>"
+        ),
+        "{redline}"
+    );
+    assert!(
+        redline.contains("Redline of version 1.1 against 1.0: for review, not a copy to work from")
+    );
+    let pdf = crate::harness::pdf_pages(&site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf"))
+        .concat();
+    assert!(pdf.contains("Estimated Time: 2-33-5 minutes"), "{pdf}");
+    assert!(pdf.contains("Changes from version 1.0 to 1.1"), "{pdf}");
+    assert_eq!(
+        index["sops"][0]["versions"][0]["redline_pdf"],
+        "SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf"
+    );
     let front = std::fs::read_to_string(site.join("index.html")).expect("index");
     assert!(front.contains("<td><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.html\">HTML</a>"));
@@ -166,7 +184,7 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
 
     let again = env.run_in(&demo, &["publish"], &[]);
     assert_eq!(
-        again.stderr, "published 1 SOP: 0 files made (renditions and redlines), 7 already there\n",
+        again.stderr, "published 1 SOP: 0 files made (renditions and redlines), 8 already there\n",
         "only what is missing is rendered"
     );
 }
@@ -309,7 +327,7 @@ fn three_shards_together_make_exactly_the_files_of_one_full_run() {
     full.expect_code(0);
     assert!(
         full.stderr
-            .contains("published 3 SOPs: 21 files made (renditions and redlines), 0 already there"),
+            .contains("published 3 SOPs: 24 files made (renditions and redlines), 0 already there"),
         "{}",
         full.stderr
     );
@@ -336,8 +354,8 @@ fn three_shards_together_make_exactly_the_files_of_one_full_run() {
         }
     }
     // Per SOP: the PDF and HTML of 1.0 and 1.1, the stamped PDF and HTML of 1.0 (superseded
-    // by 1.1) and the redline.
-    assert_eq!(made, 21, "each rendition is made by exactly one shard");
+    // by 1.1) and the redline in PDF and HTML.
+    assert_eq!(made, 24, "each rendition is made by exactly one shard");
     let whole = tree(&env.path("full"));
     assert_eq!(
         merged.keys().collect::<Vec<_>>(),

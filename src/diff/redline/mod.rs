@@ -203,13 +203,7 @@ fn plain(blocks: &[Block]) -> String {
     out
 }
 
-/// How alike two texts are, 0.0–1.0: the share of their words in common.
-fn likeness(a: &str, b: &str) -> f32 {
-    similar::TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .diff_words(a, b)
-        .ratio()
-}
+use crate::diff::words::likeness;
 
 /// What a block compares by: its kind and its content with spacing squeezed.
 fn key(block: &Block) -> String {

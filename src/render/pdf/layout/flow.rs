@@ -313,18 +313,6 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// Notes change bars beside everything from `top` of page `page` to the cursor.
-    fn change_bars_between(&mut self, page: usize, top: Pt) {
-        let (last, bottom) = (self.page_index(), self.y);
-        for p in page..=last {
-            let from = if p == page { top } else { self.geo.top };
-            let to = if p == last { bottom } else { self.geo.bottom };
-            if to.0 > from.0 + 0.5 {
-                self.change_bars.push((p, from, to));
-            }
-        }
-    }
-
     /// Draws the change bars noted so far in the left margin, 9 pt from the text, 1.6 pt wide,
     /// overlapping ones as one (the change bar of legal and eQMS redlines).
     pub(crate) fn draw_change_bars(&mut self) {
@@ -540,15 +528,16 @@ impl<'a> Flow<'a> {
                 Block::Html(raw) => self.code(raw, x, width),
                 Block::Table(table) => super::table::table(self, table, x, width),
                 Block::Revised(revision, inner) => {
+                    // Every line, image and rule inside is drawn marked, with a change bar.
                     let outer = self.revision.replace(*revision);
-                    let (page, top) = (self.page_index(), self.y);
                     self.blocks(inner, x, width, depth, tight);
                     self.revision = outer;
-                    // Whatever is in the blocks (an image, a rule) has a bar beside it.
-                    self.change_bars_between(page, top);
                 }
                 Block::Rule => {
                     self.ensure(Pt(14.0));
+                    if self.revision.is_some() {
+                        self.change_bar(self.y + Pt(4.0), self.y + Pt(10.0));
+                    }
                     self.y += Pt(7.0);
                     self.push(Item::Line {
                         x1: x,

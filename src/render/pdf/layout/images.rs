@@ -143,6 +143,10 @@ impl Flow<'_> {
             h: Pt(h),
             image: index,
         });
+        if self.revision.is_some() {
+            // An image a redline marks has a change bar beside it, as a changed line does.
+            self.change_bar(self.y, self.y + Pt(h));
+        }
         self.y += Pt(h + 3.0 + PARA_GAP);
     }
 }

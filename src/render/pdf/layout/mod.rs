@@ -91,11 +91,11 @@ impl Rgb {
     /// The watermark's pale tint of [`Rgb::MARK`].
     pub const WATERMARK: Rgb = Rgb(0.97, 0.86, 0.85);
     /// A redline's inserted text (drawn underlined as well: never told apart by colour alone).
-    pub const INSERTED: Rgb = Rgb(0.05, 0.32, 0.66);
+    pub const INSERTED: Rgb = Rgb(0.0, 0.27, 0.80);
     /// A redline's deleted text (drawn struck through as well).
-    pub const DELETED: Rgb = Rgb(0.71, 0.14, 0.09);
+    pub const DELETED: Rgb = Rgb(0.80, 0.0, 0.0);
     /// A redline's moved text (drawn with double lines as well).
-    pub const MOVED: Rgb = Rgb(0.08, 0.47, 0.22);
+    pub const MOVED: Rgb = Rgb(0.0, 0.50, 0.20);
 }
 
 /// Something drawn on a page.

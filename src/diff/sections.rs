@@ -1,0 +1,192 @@
+//! A document's body cut into sections by heading path, the way the comparison reads it: cut
+//! first at the headings that start a line (so that pieces identical in both versions need not
+//! be parsed), then parsed piece by piece.
+
+use super::units::{Section, Unit, block_units};
+use super::words;
+use crate::doc::Sop;
+use crate::doc::revision_table::is_history_heading;
+use crate::model::{Block, Document};
+
+/// A piece of a document's body: a column-0 ATX heading line and what follows it up to the
+/// next one (the first piece may have no heading).
+pub(super) struct Chunk<'a> {
+    text: &'a str,
+    first_line: usize,
+    starts_with_heading: bool,
+}
+
+/// Cuts a body at the ATX headings that start in column 0 outside fenced code and HTML blocks.
+/// Such a heading always starts a new block in CommonMark (it interrupts paragraphs and lists),
+/// so each piece parses on its own as it would in the whole document.
+fn chunks(body: &str, first_line: usize) -> Vec<Chunk<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = first_line;
+    let mut fence: Option<(char, usize)> = None;
+    let mut in_html = false;
+    let mut offset = 0usize;
+    let mut starts_with_heading = false;
+    for (line_no, line) in (first_line..).zip(body.split_inclusive('\n')) {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
+        let content = trimmed.trim_start_matches(' ');
+        if let Some((c, n)) = fence {
+            if indent < 4
+                && content.chars().take_while(|x| *x == c).count() >= n
+                && content.trim_start_matches(c).trim().is_empty()
+            {
+                fence = None;
+            }
+        } else if indent < 4 && (content.starts_with("```") || content.starts_with("~~~")) {
+            let c = content.chars().next().unwrap_or('`');
+            fence = Some((c, content.chars().take_while(|x| *x == c).count()));
+        } else if in_html {
+            if trimmed.trim().is_empty() {
+                in_html = false;
+            }
+        } else if indent < 4 && content.starts_with('<') {
+            in_html = true;
+        } else {
+            let hashes = trimmed.chars().take_while(|c| *c == '#').count();
+            let is_heading = (1..=6).contains(&hashes)
+                && trimmed[hashes..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == ' ' || c == '\t');
+            if is_heading {
+                if offset > start {
+                    out.push(Chunk {
+                        text: &body[start..offset],
+                        first_line: start_line,
+                        starts_with_heading,
+                    });
+                    start = offset;
+                    start_line = line_no;
+                }
+                starts_with_heading = true;
+            }
+        }
+        offset += line.len();
+    }
+    if start < body.len() || out.is_empty() {
+        out.push(Chunk {
+            text: &body[start..],
+            first_line: start_line,
+            starts_with_heading,
+        });
+    }
+    out
+}
+
+/// A piece's text with spacing and line breaks squeezed, as the comparison sees it; two
+/// trailing spaces (a hard line break) are kept as a mark, since they change the document.
+fn chunk_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        for c in line.chars() {
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+        if line.ends_with("  ") {
+            out.push_str(" ⏎");
+        }
+        space = true;
+    }
+    words::nfc(out)
+}
+
+/// The pieces of a document's body with their comparison keys.
+pub(super) fn keyed(sop: &Sop) -> Vec<(Chunk<'_>, String)> {
+    chunks(sop.body(), sop.body_first_line())
+        .into_iter()
+        .map(|c| {
+            let key = chunk_key(c.text);
+            (c, key)
+        })
+        .collect()
+}
+
+/// Sections by heading path; the generated revision-history table is left out (it is summed
+/// up). Pieces of the body that are identical in the other version (`shared`) are not parsed: they stand as one
+/// opaque unit that compares equal, which keeps large documents with small edits fast.
+pub(super) fn sections(
+    pieces: Vec<(Chunk<'_>, String)>,
+    shared: &std::collections::HashSet<String>,
+) -> (Vec<Section>, Vec<Unit>) {
+    let mut out = vec![Section {
+        path: Vec::new(),
+        units: Vec::new(),
+    }];
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut history = Vec::new();
+    let mut in_history: Option<u8> = None;
+    let mut history_table = false;
+    for (chunk, key) in pieces {
+        let doc = if shared.contains(&key) {
+            // Only the heading line is needed, for the path.
+            let heading_line = if chunk.starts_with_heading {
+                chunk.text.lines().next().unwrap_or("")
+            } else {
+                ""
+            };
+            let mut d = Document::parse(heading_line, chunk.first_line);
+            d.blocks.push(Block::Html(String::new()));
+            (d, Some(key))
+        } else {
+            (Document::parse(chunk.text, chunk.first_line), None)
+        };
+        let (doc, opaque) = doc;
+        for block in &doc.blocks {
+            if let Block::Heading(h) = block {
+                if in_history.is_some_and(|level| h.level <= level) {
+                    in_history = None;
+                }
+                if in_history.is_none() && is_history_heading(&h.text) {
+                    in_history = Some(h.level);
+                    history_table = false;
+                }
+                while stack.last().is_some_and(|(l, _)| *l >= h.level) {
+                    stack.pop();
+                }
+                stack.push((h.level, h.text.clone()));
+                out.push(Section {
+                    path: stack.iter().map(|(_, t)| t.clone()).collect(),
+                    units: Vec::new(),
+                });
+                continue;
+            }
+            // Only the generated table is summed up; anything else a person wrote under the
+            // heading is compared as text (issue 18 item 2).
+            let target =
+                if in_history.is_some() && !history_table && matches!(block, Block::Table(_)) {
+                    history_table = true;
+                    &mut history
+                } else if let Some(s) = out.last_mut() {
+                    &mut s.units
+                } else {
+                    continue;
+                };
+            match (&opaque, block) {
+                (Some(key), Block::Html(raw)) if raw.is_empty() => target.push(Unit {
+                    what: "unchanged",
+                    text: key.clone(),
+                }),
+                _ => block_units(block, target),
+            }
+        }
+    }
+    if out.first().is_some_and(|s| s.units.is_empty()) {
+        out.remove(0);
+    }
+    (out, history)
+}
