@@ -3,8 +3,11 @@
 nested lists, code blocks and images (small PNGs written next to it).
 
 Usage: benches/gen_large_sop.py DIR [SCALE]   (SCALE 1, 2, 4: copies of the body, for growth)
-Writes DIR/large.md, DIR/img/figure-N.png, and DIR/large-v2.md: the next version, with 5% of the
-paragraphs edited (one word changed, one added) and section 1.3 moved to the end.
+Writes DIR/large.md, DIR/img/figure-N.png, DIR/large-v2.md: the next version, with 5% of the
+paragraphs edited (one word changed, one added) and section 1.3 moved to the end, and
+DIR/large-v3.md: a heavier revision, every fourth section edited (a quarter of them: a paragraph
+reworded, a step inserted, a checklist item deleted, a code line changed) and every 50th table
+row changed (issue 18 item 6: at least 10% of the sections edited).
 """
 import struct
 import sys
@@ -107,6 +110,36 @@ def main():
     at = edited.index("## Parameter table")
     edited[at:at] = moved
     (target / "large-v2.md").write_text("\n".join(edited))
+    (target / "large-v3.md").write_text("\n".join(heavier(lines)))
+
+
+def heavier(lines):
+    """Every fourth section edited in four places, every 50th table row changed."""
+    out = []
+    section = 0
+    for line in lines:
+        if line.startswith("## ") and "Section" in line:
+            section = int(line.split()[1].split(".")[1])
+        hit = section % 4 == 0
+        if hit and line.startswith("Paragraph 1 of section"):
+            line = line.replace("operators check the line", "the shift lead checks the whole line").replace(
+                "before the next shift starts", "before handing over"
+            )
+        if hit and line == "2. Run the procedure":
+            out.append("2. Confirm the line clearance with a second person")
+            line = "3. Run the procedure"
+        elif hit and line == "3. Sign the record":
+            line = "4. Sign and date the record"
+        if hit and line.startswith("- Check item 7 of section"):
+            continue
+        if hit and line.startswith("step 05"):
+            line = line.replace("25 %", "30 %")
+        if line.startswith("| P-") and int(line[4:8]) % 50 == 0:
+            line = line.replace("| °C |", "| K |")
+        if line.startswith("version: 3.2"):
+            line = "version: 3.3"
+        out.append(line)
+    return out
 
 
 if __name__ == "__main__":

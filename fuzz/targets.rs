@@ -164,7 +164,12 @@ pub(crate) fn diff(data: &[u8]) {
     let _ = format::counts_line(&d);
     let _ = format::text(&d, "fuzz", false);
     let _ = format::text(&d, "fuzz", true);
-    let _ = format::html(&d, "fuzz", "");
+    // The redline document, whole and limited to the changed sections.
+    let old_doc = Document::parse(old.body(), old.body_first_line());
+    let new_doc = Document::parse(new.body(), new.body_first_line());
+    let marked = diff::redline::redline(&old_doc, &new_doc);
+    let _ = diff::redline::limit_context(marked.blocks, 1);
+    let _ = diff::redline::summary::summary(&d, &Default::default());
     let _ = format::json(&d);
     if let (Ok(old_text), Ok(new_text)) = (std::str::from_utf8(a), std::str::from_utf8(b)) {
         let _ = format::unified(old_text, new_text, "fuzz.md");
