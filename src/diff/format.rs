@@ -61,6 +61,13 @@ pub fn counts_line(diff: &DocDiff) -> String {
         plural(c.words_inserted, "word", "words"),
         plural(c.words_deleted, "word", "words")
     );
+    if c.units_moved > 0 {
+        let _ = write!(
+            line,
+            "; {} moved",
+            plural(c.units_moved, "passage", "passages")
+        );
+    }
     line
 }
 

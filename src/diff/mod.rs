@@ -108,6 +108,9 @@ pub struct Counts {
     pub words_inserted: usize,
     /// Words deleted.
     pub words_deleted: usize,
+    /// Paragraphs, list items and other units moved to another place (within their section or
+    /// to another one).
+    pub units_moved: usize,
 }
 
 /// Two versions compared.
@@ -154,12 +157,14 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
         .filter(|k| old_keys.contains(k))
         .cloned()
         .collect();
-    let (old_sections, old_history) = sections(old_pieces, &shared);
-    let (new_sections, new_history) = sections(new_pieces, &shared);
-    let history_changed = old_history
-        .iter()
-        .map(Unit::key)
-        .ne(new_history.iter().map(Unit::key));
+    let (mut old_sections, old_history) = sections(old_pieces, &shared);
+    let (mut new_sections, new_history) = sections(new_pieces, &shared);
+    old_sections.extend(sections::footnotes(old.body()));
+    new_sections.extend(sections::footnotes(new.body()));
+    // Rows `release` added to the revision history are summed up; a row changed or taken out
+    // is shown as any other text is (issue 18 item 2).
+    let (history_changed, history_edits) =
+        units::history_rows(&old_history.units, &new_history.units);
 
     // Pair sections: by path, then by content.
     let pairing::Pairs {
@@ -190,7 +195,24 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
     let mut changes: Vec<(usize, SectionChange)> = Vec::new();
     for (k, (j, i)) in paired.iter().enumerate() {
         let (a, b) = (&old_sections[*i], &new_sections[*j]);
-        let units = compare_units(&a.units, &b.units);
+        let mut units = compare_units(&a.units, &b.units);
+        if a.level != b.level && a.level > 0 && b.level > 0 {
+            // The same heading one level up or down: a change to the document's structure.
+            let hashes = |n: u8| format!("{} ", "#".repeat(usize::from(n)));
+            units.insert(
+                0,
+                UnitChange {
+                    kind: UnitKind::Changed,
+                    what: "heading",
+                    runs: vec![
+                        Run::Delete(hashes(a.level)),
+                        Run::Insert(hashes(b.level)),
+                        Run::Equal(b.path.last().cloned().unwrap_or_default()),
+                    ],
+                    moved_from: None,
+                },
+            );
+        }
         let kind = if renamed[*j] {
             counts.renamed += 1;
             SectionKind::Renamed
@@ -246,6 +268,28 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
             ));
         }
     }
+    if !history_edits.is_empty() {
+        let path = if new_history.path.is_empty() {
+            old_history.path.clone()
+        } else {
+            new_history.path.clone()
+        };
+        match changes.iter_mut().find(|(_, c)| c.path == path) {
+            Some((_, section)) => section.units.splice(0..0, history_edits).for_each(drop),
+            None => {
+                counts.changed += 1;
+                changes.push((
+                    usize::MAX,
+                    SectionChange {
+                        kind: SectionKind::Changed,
+                        path,
+                        old_path: None,
+                        units: history_edits,
+                    },
+                ));
+            }
+        }
+    }
     changes.sort_by_key(|(k, _)| *k);
     let sections = units::moved_between(changes.into_iter().map(|(_, c)| c).collect());
     counts.changed = sections
@@ -254,6 +298,9 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
         .count();
     for unit in sections.iter().flat_map(|s| &s.units) {
         units::count(&unit.runs, &mut counts);
+        if unit.kind == UnitKind::Moved {
+            counts.units_moved += 1;
+        }
     }
 
     let normalisation_only = sections.is_empty() && {

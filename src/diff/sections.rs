@@ -116,19 +116,61 @@ pub(super) fn keyed(sop: &Sop) -> Vec<(Chunk<'_>, String)> {
         .collect()
 }
 
+/// The generated revision-history table: its rows, and the heading path it is under.
+#[derive(Debug, Default)]
+pub(super) struct History {
+    pub(super) path: Vec<String>,
+    pub(super) units: Vec<Unit>,
+}
+
+/// The footnotes as written (`[^label]: text` and the indented lines that continue it), one
+/// unit each, in a section of their own: the body's sections hold only the marks that refer to
+/// them (issue 18 item 2). Empty when the body defines none.
+pub(super) fn footnotes(body: &str) -> Option<Section> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut open = false;
+    for line in body.lines() {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let starts = indent < 4
+            && trimmed.starts_with("[^")
+            && trimmed
+                .find("]:")
+                .is_some_and(|end| end > 2 && !trimmed[2..end].contains(']'));
+        if starts {
+            units.push(Unit::plain("footnote", trimmed.trim_end().to_string()));
+            open = true;
+        } else if open && (line.starts_with("    ") || line.starts_with('\t')) {
+            if let Some(u) = units.last_mut() {
+                u.text.push(' ');
+                u.text.push_str(line.trim());
+                u.markup = u.text.clone();
+            }
+        } else if !line.trim().is_empty() {
+            open = false;
+        }
+    }
+    (!units.is_empty()).then(|| Section {
+        path: vec!["Footnotes".to_string()],
+        level: 0,
+        units,
+    })
+}
+
 /// Sections by heading path; the generated revision-history table is left out (it is summed
 /// up). Pieces of the body that are identical in the other version (`shared`) are not parsed: they stand as one
 /// opaque unit that compares equal, which keeps large documents with small edits fast.
 pub(super) fn sections(
     pieces: Vec<(Chunk<'_>, String)>,
     shared: &std::collections::HashSet<String>,
-) -> (Vec<Section>, Vec<Unit>) {
+) -> (Vec<Section>, History) {
     let mut out = vec![Section {
         path: Vec::new(),
+        level: 0,
         units: Vec::new(),
     }];
     let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut history = Vec::new();
+    let mut history = History::default();
     let mut in_history: Option<u8> = None;
     let mut history_table = false;
     for (chunk, key) in pieces {
@@ -151,7 +193,8 @@ pub(super) fn sections(
                 if in_history.is_some_and(|level| h.level <= level) {
                     in_history = None;
                 }
-                if in_history.is_none() && is_history_heading(&h.text) {
+                let opens_history = in_history.is_none() && is_history_heading(&h.text);
+                if opens_history {
                     in_history = Some(h.level);
                     history_table = false;
                 }
@@ -159,8 +202,13 @@ pub(super) fn sections(
                     stack.pop();
                 }
                 stack.push((h.level, h.text.clone()));
+                let path: Vec<String> = stack.iter().map(|(_, t)| t.clone()).collect();
+                if opens_history {
+                    history.path = path.clone();
+                }
                 out.push(Section {
-                    path: stack.iter().map(|(_, t)| t.clone()).collect(),
+                    path,
+                    level: h.level,
                     units: Vec::new(),
                 });
                 continue;
@@ -170,17 +218,16 @@ pub(super) fn sections(
             let target =
                 if in_history.is_some() && !history_table && matches!(block, Block::Table(_)) {
                     history_table = true;
-                    &mut history
+                    &mut history.units
                 } else if let Some(s) = out.last_mut() {
                     &mut s.units
                 } else {
                     continue;
                 };
             match (&opaque, block) {
-                (Some(key), Block::Html(raw)) if raw.is_empty() => target.push(Unit {
-                    what: "unchanged",
-                    text: key.clone(),
-                }),
+                (Some(key), Block::Html(raw)) if raw.is_empty() => {
+                    target.push(Unit::plain("unchanged", key.clone()));
+                }
                 _ => block_units(block, target),
             }
         }

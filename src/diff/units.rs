@@ -12,26 +12,54 @@ use crate::model::{Block, Inline, List, inline_text};
 #[derive(Debug, Clone)]
 pub(super) struct Unit {
     pub(super) what: &'static str,
+    /// The text as a reader reads it.
     pub(super) text: String,
+    /// The text with its formatting written as Markdown (`**bold**`, `[text](target)`,
+    /// `![alt](image.png)`): what it compares by, so that a word made bold, a link's target or
+    /// an image changed is a change (issue 18 item 2).
+    pub(super) markup: String,
 }
 
 impl Unit {
-    /// The text as it compares: an ordered list item without its number, so that renumbered
-    /// steps are no change (`cases/` B37; also when every item is written `1.`).
+    /// A unit whose text has no formatting (code, a rule, a footnote as written).
+    pub(super) fn plain(what: &'static str, text: String) -> Unit {
+        Unit {
+            what,
+            markup: text.clone(),
+            text,
+        }
+    }
+
+    /// A unit of inline content after `prefix` (a list item's marker, a quote's `> `).
+    fn inline(what: &'static str, prefix: &str, inlines: &[Inline]) -> Unit {
+        Unit {
+            what,
+            text: format!("{prefix}{}", unit_text(inlines, false)),
+            markup: format!("{prefix}{}", unit_text(inlines, true)),
+        }
+    }
+
+    /// The text as it compares: its Markdown, an ordered list item without its number, so that
+    /// renumbered steps are no change (`cases/` B37; also when every item is written `1.`).
     pub(super) fn key(&self) -> String {
-        words::comparison_key(self.content())
+        words::comparison_key(self.strip(&self.markup))
     }
 
     /// The text without an ordered list item's number (`3. Rinse` → `Rinse`).
     fn content(&self) -> &str {
+        self.strip(&self.text)
+    }
+
+    /// `text` without an ordered list item's number.
+    fn strip<'t>(&self, text: &'t str) -> &'t str {
         if self.what != "list item" {
-            return &self.text;
+            return text;
         }
-        let trimmed = self.text.trim_start();
+        let trimmed = text.trim_start();
         let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
         match trimmed.get(digits..).and_then(|r| r.strip_prefix(". ")) {
             Some(rest) if digits > 0 => rest,
-            _ => &self.text,
+            _ => text,
         }
     }
 
@@ -47,21 +75,40 @@ impl Unit {
 #[derive(Debug, Clone)]
 pub(super) struct Section {
     pub(super) path: Vec<String>,
+    /// The heading's level, 1–6 (0 for the text before the first heading).
+    pub(super) level: u8,
     pub(super) units: Vec<Unit>,
 }
 
 /// Text of inline content for comparison: soft breaks are spaces, a hard line break is a visible
-/// `⏎` (two trailing spaces change the rendered document, `cases/` B22d).
-fn unit_text(inlines: &[Inline]) -> String {
+/// `⏎` (two trailing spaces change the rendered document, `cases/` B22d). With `markup`, the
+/// formatting is written as Markdown writes it.
+fn unit_text(inlines: &[Inline], markup: bool) -> String {
     let mut out = String::new();
     for i in inlines {
+        let inner = |c: &[Inline]| unit_text(c, markup);
         match i {
             Inline::LineBreak => out.push_str(" ⏎ "),
+            Inline::Emphasis(c) if markup => out.push_str(&format!("*{}*", inner(c))),
+            Inline::Strong(c) if markup => out.push_str(&format!("**{}**", inner(c))),
+            Inline::Strikethrough(c) if markup => out.push_str(&format!("~~{}~~", inner(c))),
+            Inline::Marked(e, c) if markup => {
+                out.push_str(&format!("<{t}>{}</{t}>", inner(c), t = e.tag()));
+            }
+            Inline::Code(c) if markup => out.push_str(&format!("`{c}`")),
+            Inline::Link {
+                target, content, ..
+            } if markup => out.push_str(&format!("[{}]({target})", inner(content))),
+            Inline::Image { source, alt, .. } if markup => {
+                out.push_str(&format!("![{alt}]({source})"));
+            }
+            Inline::FootnoteRef { label, .. } if markup => out.push_str(&format!("[^{label}]")),
             Inline::Emphasis(c)
             | Inline::Strong(c)
             | Inline::Strikethrough(c)
-            | Inline::Marked(_, c) => out.push_str(&unit_text(c)),
-            Inline::Link { content, .. } => out.push_str(&unit_text(content)),
+            | Inline::Marked(_, c)
+            | Inline::Revised(_, c) => out.push_str(&inner(c)),
+            Inline::Link { content, .. } => out.push_str(&inner(content)),
             other => out.push_str(&inline_text(std::slice::from_ref(other))),
         }
     }
@@ -82,10 +129,11 @@ fn list_units(list: &List, depth: usize, out: &mut Vec<Unit>) {
             match block {
                 Block::List(inner) => list_units(inner, depth + 1, out),
                 Block::Paragraph(inlines) if first => {
-                    out.push(Unit {
-                        what: "list item",
-                        text: format!("{indent}{marker} {}", unit_text(inlines)),
-                    });
+                    out.push(Unit::inline(
+                        "list item",
+                        &format!("{indent}{marker} "),
+                        inlines,
+                    ));
                     first = false;
                 }
                 other => block_units(other, out),
@@ -97,10 +145,7 @@ fn list_units(list: &List, depth: usize, out: &mut Vec<Unit>) {
 pub(super) fn block_units(block: &Block, out: &mut Vec<Unit>) {
     match block {
         Block::Heading(_) => {}
-        Block::Paragraph(inlines) => out.push(Unit {
-            what: "paragraph",
-            text: unit_text(inlines),
-        }),
+        Block::Paragraph(inlines) => out.push(Unit::inline("paragraph", "", inlines)),
         Block::List(list) => list_units(list, 0, out),
         Block::Revised(_, inner) => inner.iter().for_each(|b| block_units(b, out)),
         Block::BlockQuote(inner) => {
@@ -111,37 +156,30 @@ pub(super) fn block_units(block: &Block, out: &mut Vec<Unit>) {
             out.extend(nested.into_iter().map(|u| Unit {
                 what: "quote",
                 text: format!("> {}", u.text),
+                markup: format!("> {}", u.markup),
             }));
         }
-        Block::Code { text, .. } => out.push(Unit {
-            what: "code",
-            text: text.clone(),
-        }),
-        Block::Html(raw) => out.push(Unit {
-            what: "html",
-            text: raw.clone(),
-        }),
-        Block::Rule => out.push(Unit {
-            what: "rule",
-            text: "---".into(),
-        }),
+        Block::Code { text, .. } => out.push(Unit::plain("code", text.clone())),
+        Block::Html(raw) => out.push(Unit::plain("html", raw.clone())),
+        Block::Rule => out.push(Unit::plain("rule", "---".into())),
         Block::Table(t) => {
-            let row = |cells: &[Vec<Inline>]| {
-                cells
-                    .iter()
-                    .map(|c| unit_text(c))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
+            let row = |what: &'static str, cells: &[Vec<Inline>]| {
+                let join = |markup: bool| {
+                    cells
+                        .iter()
+                        .map(|c| unit_text(c, markup))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                };
+                Unit {
+                    what,
+                    text: join(false),
+                    markup: join(true),
+                }
             };
-            out.push(Unit {
-                what: "table header",
-                text: row(&t.header),
-            });
+            out.push(row("table header", &t.header));
             for r in &t.rows {
-                out.push(Unit {
-                    what: "table row",
-                    text: row(r),
-                });
+                out.push(row("table row", r));
             }
         }
     }
@@ -208,9 +246,14 @@ pub(super) fn compare_units(old: &[Unit], new: &[Unit]) -> Vec<UnitChange> {
 /// The word runs that turn `a` into `b`, a renumbered item's number being no change; `None`
 /// when they read the same.
 fn edited(a: &Unit, b: &Unit) -> Option<Vec<Run>> {
+    let same = |runs: &[Run]| runs.iter().all(|r| matches!(r, Run::Equal(_)));
     let mut runs = words::diff(a.content(), b.content());
-    if runs.iter().all(|r| matches!(r, Run::Equal(_))) {
-        return None;
+    if same(&runs) {
+        // The same words, but not the same formatting, link or image: shown as Markdown.
+        runs = words::diff(a.strip(&a.markup), b.strip(&b.markup));
+        if same(&runs) {
+            return None;
+        }
     }
     if !b.marker().is_empty() {
         runs.insert(0, Run::Equal(b.marker().to_string()));
@@ -243,10 +286,7 @@ pub(super) fn moved(
     changes: Vec<UnitChange>,
     may_pair: impl Fn((usize, usize)) -> bool,
 ) -> Vec<(usize, UnitChange, Option<usize>)> {
-    let unit = |c: &UnitChange, later: bool| Unit {
-        what: c.what,
-        text: side(c, later),
-    };
+    let unit = |c: &UnitChange, later: bool| Unit::plain(c.what, side(c, later));
     let removed: Vec<(usize, String, Unit)> = changes
         .iter()
         .enumerate()
@@ -258,6 +298,7 @@ pub(super) fn moved(
         .filter(|(_, k, _)| words::count_words(k) >= MOVED_WORDS)
         .collect();
     let mut gone = vec![false; changes.len()];
+    let mut budget = words::LIKENESS_BUDGET;
     let mut kept: Vec<(usize, UnitChange, Option<usize>)> = Vec::with_capacity(changes.len());
     for (i, c) in changes.iter().enumerate() {
         if c.kind != UnitKind::Added || removed.is_empty() {
@@ -268,10 +309,22 @@ pub(super) fn moved(
         let key = now.key();
         let free = |r: &usize| !gone.get(*r).copied().unwrap_or(true) && may_pair((*r, i));
         let exact = removed.iter().find(|(r, k, _)| free(r) && *k == key);
+        let size = key.split_whitespace().count();
         let found = exact.map(|(r, _, u)| (*r, u)).or_else(|| {
             removed
                 .iter()
-                .filter(|(r, _, _)| free(r))
+                .filter(|(r, k, _)| {
+                    free(r)
+                        && words::could_be_alike(
+                            k.split_whitespace().count(),
+                            size,
+                            super::redline::MOVED_LIKENESS,
+                        )
+                })
+                .filter(|_| {
+                    budget = budget.saturating_sub(1);
+                    budget > 0
+                })
                 .map(|(r, k, u)| (*r, u, words::likeness(k, &key)))
                 .filter(|(_, _, l)| *l >= super::redline::MOVED_LIKENESS)
                 .max_by(|a, b| a.2.total_cmp(&b.2))
@@ -341,4 +394,37 @@ pub(super) fn moved_between(sections: Vec<SectionChange>) -> Vec<SectionChange> 
     }
     out.retain(|s| !(s.units.is_empty() && s.kind == super::SectionKind::Changed));
     out
+}
+
+/// The revision-history table's rows compared by their version (the first cell): whether rows
+/// were added (`release` adds one per version: summed up), and the rows edited or taken out,
+/// which are shown as any other text is (issue 18 item 2).
+pub(super) fn history_rows(old: &[Unit], new: &[Unit]) -> (bool, Vec<UnitChange>) {
+    let version = |u: &Unit| {
+        u.text
+            .split(" | ")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let mut edits = Vec::new();
+    for before in old {
+        match new.iter().find(|n| version(n) == version(before)) {
+            Some(after) => {
+                if let Some(runs) = edited(before, after) {
+                    edits.push(change(UnitKind::Changed, after, runs));
+                }
+            }
+            None => edits.push(change(
+                UnitKind::Removed,
+                before,
+                vec![Run::Delete(before.text.clone())],
+            )),
+        }
+    }
+    let added = new
+        .iter()
+        .any(|n| !old.iter().any(|o| version(o) == version(n)));
+    (added, edits)
 }

@@ -59,7 +59,7 @@ fn key(token: &str) -> String {
 /// Above this many tokens on the two sides together, a unit is compared line by line first and
 /// word by word only inside the lines that differ, which keeps the worst case (two long,
 /// unrelated texts, `cases/` B23) fast without a time limit, so the result stays deterministic.
-const WORD_DIFF_LIMIT: usize = 20_000;
+pub(crate) const WORD_DIFF_LIMIT: usize = 20_000;
 
 /// The word runs that turn `old` into `new`, adjacent runs of one kind merged.
 #[allow(
@@ -249,6 +249,17 @@ pub(crate) fn stretches(
     }
 }
 
+/// The most [`likeness`] comparisons one search for moved text makes; past it only texts
+/// exactly alike are taken as moved, which keeps a document rewritten throughout (hundreds of
+/// paragraphs deleted and inserted, `cases/` B23) fast.
+pub(crate) const LIKENESS_BUDGET: usize = 20_000;
+
+/// Whether two texts of `a` and `b` words may be `threshold` alike at all: the share of words
+/// in common is at most 2 × min / (a + b), so very different lengths cannot be.
+pub(crate) fn could_be_alike(a: usize, b: usize, threshold: f32) -> bool {
+    a + b == 0 || 2.0 * a.min(b) as f32 / (a + b) as f32 >= threshold
+}
+
 /// How alike two texts are, 0.0–1.0: the share of their words in common (similar's ratio over
 /// a word diff).
 pub(crate) fn likeness(a: &str, b: &str) -> f32 {
@@ -262,8 +273,10 @@ pub(crate) fn likeness(a: &str, b: &str) -> f32 {
 pub fn count_words(text: &str) -> usize {
     text.split_word_bounds()
         .filter(|t| {
-            t.chars()
-                .any(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            // A list's bullet or task box is not a word.
+            !matches!(*t, "•" | "☐" | "☒" | "⏎")
+                && t.chars()
+                    .any(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
         })
         .count()
 }

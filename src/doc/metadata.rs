@@ -284,11 +284,17 @@ fn roles(fm: &FrontMatter, key: &str, path: &Path, findings: &mut Vec<Finding>) 
     };
     match &entry.value {
         Value::Sequence { items, .. } => {
+            // Each role by its lower-case form: the first spelling met (40,000 approvers are
+            // read in linear time).
+            let mut seen: std::collections::HashMap<String, usize> = Default::default();
             for item in items {
                 let Some(role) = role(item, noun, path, findings) else {
                     continue;
                 };
-                if let Some(first) = out.iter().find(|a| a.eq_ignore_ascii_case(&role)) {
+                if let Some(first) = seen
+                    .get(&role.to_ascii_lowercase())
+                    .and_then(|i| out.get(*i))
+                {
                     findings.push(Finding::error(
                         path,
                         item.location,
@@ -296,6 +302,7 @@ fn roles(fm: &FrontMatter, key: &str, path: &Path, findings: &mut Vec<Finding>) 
                     ));
                     continue;
                 }
+                seen.insert(role.to_ascii_lowercase(), out.len());
                 out.push(role);
             }
         }

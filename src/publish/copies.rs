@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Done, PublishError, Shared, Work, changes_path};
+use super::{Done, PublishError, Shared, Work};
 use crate::fsx;
 use crate::lifecycle::standing::Stamp;
 use crate::render::released::{Marks, Released, load};
@@ -160,8 +160,13 @@ fn redlines(
     let (id, record) = (&work.planned.id, work.record);
     let (from, to) = (previous.version.to_string(), record.version.to_string());
     let notice = crate::render::redline::notice(&from, &to);
-    let html_path = changes_path(shared.out, id.as_str(), record);
-    let pdf_path = redline_pdf_path(shared.out, id.as_str(), record);
+    let html_path = redline_path(shared.out, id.as_str(), record, "html");
+    let pdf_path = redline_path(shared.out, id.as_str(), record, "pdf");
+    // The page an older sopctl made in its place (changed blocks only) is taken off the site.
+    let old_page = html_path.with_file_name(format!("{id}-v{}-changes.html", record.version));
+    if old_page.exists() && std::fs::remove_file(&old_page).is_ok() {
+        done.removed.push(old_page);
+    }
     let current = |path: &Path, is_pdf: bool| {
         fsx::read(path).is_ok_and(|bytes| {
             if is_pdf {
@@ -210,6 +215,11 @@ fn redlines(
         ),
         doc_relative: relative,
         context: None,
+        approvals: record
+            .approvals
+            .iter()
+            .map(|t| crate::lifecycle::Approval::from_trailer(t))
+            .collect(),
     };
     let date = record
         .date
@@ -224,11 +234,11 @@ fn redlines(
     Ok(())
 }
 
-/// Where the PDF redline of `record` against the version before goes, beside its downloads:
-/// `{id}/{version}/{id}-v{version}-redline.pdf`.
-pub(super) fn redline_pdf_path(out: &Path, id: &str, record: &ReleaseRecord) -> PathBuf {
-    render::output_path(out, id, &record.version, "pdf")
-        .with_file_name(format!("{id}-v{}-redline.pdf", record.version))
+/// Where the redline of `record` against the version before goes, beside its downloads:
+/// `{id}/{version}/{id}-v{version}-redline.{ext}` (`pdf` or `html`).
+pub(super) fn redline_path(out: &Path, id: &str, record: &ReleaseRecord, ext: &str) -> PathBuf {
+    render::output_path(out, id, &record.version, ext)
+        .with_file_name(format!("{id}-v{}-redline.{ext}", record.version))
 }
 
 /// The record copies of `work`'s version, made when missing or not the bytes its tag records.

@@ -531,9 +531,10 @@ fn version_entry(
             html_sha256: recorded_sum(&record_html),
             pdf_sha256: recorded_sum(&record_pdf),
         },
-        changes: previous.map(|_| relative_url(out, &changes_path(out, id, record))),
+        changes: previous
+            .map(|_| relative_url(out, &copies::redline_path(out, id, record, "html"))),
         redline_pdf: previous
-            .map(|_| relative_url(out, &copies::redline_pdf_path(out, id, record))),
+            .map(|_| relative_url(out, &copies::redline_path(out, id, record, "pdf"))),
         previous: previous.map(|p| p.version.to_string()),
     })
 }
@@ -691,10 +692,4 @@ pub(super) fn relative_url(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Where the redline of `record` against the version before goes.
-fn changes_path(out: &Path, id: &str, record: &ReleaseRecord) -> PathBuf {
-    render::output_path(out, id, &record.version, "html")
-        .with_file_name(format!("{id}-v{}-changes.html", record.version))
 }

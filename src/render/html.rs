@@ -125,7 +125,7 @@ impl BodyWriter<'_> {
         self.out.push_str("</ol>\n</section>\n");
     }
 
-    fn blocks(&mut self, blocks: &[Block], tight: bool) {
+    pub(crate) fn blocks(&mut self, blocks: &[Block], tight: bool) {
         for b in blocks {
             self.block(b, tight);
         }

@@ -424,13 +424,14 @@ pub fn html(job: &RenderJob<'_>) -> Result<Rendition, RenderError> {
     html_of(job, &doc, Contents::Listed)
 }
 
-/// Whether a rendition has a table of contents.
+/// What follows a rendition's title block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Contents {
-    /// Headings of levels 1 to 3 listed after the title block.
+pub enum Contents<'a> {
+    /// The table of contents: headings of levels 1 to 3.
     Listed,
-    /// None (a redline: its first page sums up the changes instead).
-    Left,
+    /// These blocks in its place, with no change bars beside them (a redline's summary: its
+    /// legend shows the marks without being a change).
+    Summary(&'a [crate::model::Block]),
 }
 
 /// The HTML rendition of `doc`, a body made for `job`'s document (the document itself, or a
@@ -441,9 +442,8 @@ pub enum Contents {
 pub fn html_of(
     job: &RenderJob<'_>,
     doc: &crate::model::Document,
-    contents: Contents,
+    contents: Contents<'_>,
 ) -> Result<Rendition, RenderError> {
-    let doc = doc;
     let mut writer = html::BodyWriter {
         job,
         files: job.files,
@@ -452,6 +452,13 @@ pub fn html_of(
         images: Default::default(),
         embedded: 0,
     };
+    if let Contents::Summary(blocks) = contents {
+        writer
+            .out
+            .push_str("<section class=\"redline-summary\" aria-label=\"Summary of changes\">\n");
+        writer.blocks(blocks, false);
+        writer.out.push_str("</section>\n");
+    }
     writer.document(doc);
     let body = if job.allow_html {
         html::sanitize(&writer.out)

@@ -42,6 +42,9 @@ pub struct Redline<'a> {
     /// Show only the changed sections and this many on either side of each (`--context N`);
     /// `None` for the whole document.
     pub context: Option<usize>,
+    /// The signature manifest printed (21 CFR 11.50): the later version's approvals, a
+    /// release's or, for a working copy, those its current text holds.
+    pub approvals: Vec<crate::lifecycle::Approval>,
 }
 
 /// Who changed the file at `relative` after the commit `since` up to the commit `until` (the
@@ -65,15 +68,15 @@ pub fn changed_by(
     names
 }
 
-/// The notice a redline carries under its title and in its footer.
+/// The notice a redline carries under its title and in its footer, short enough to leave room
+/// for the footer notice and the commit: `Redline 1.0 → 1.1, for review only`.
 pub fn notice(from: &str, to: &str) -> String {
-    format!("Redline of version {to} against {from}: for review, not a copy to work from")
+    format!("Redline {from} → {to}, for review only")
 }
 
 impl Redline<'_> {
-    /// The comparison and the redline's body: summary, then the document with its changes
-    /// marked.
-    pub fn document(&self) -> (DocDiff, Document) {
+    /// The comparison, the summary of the first page, and the document with its changes marked.
+    pub fn document(&self) -> (DocDiff, Vec<Block>, Document) {
         let (old, new) = (self.old.sop, self.new.sop);
         let compared = diff::compare(old, new, &self.old.label, &self.new.label);
         let old_doc = Document::parse(old.body(), old.body_first_line());
@@ -82,25 +85,32 @@ impl Redline<'_> {
         if let Some(n) = self.context {
             marked.blocks = diff::redline::limit_context(marked.blocks, n);
         }
-        let side = |v: &Version<'_>| Side {
-            label: v.label.clone(),
-            effective: v
-                .sop
-                .metadata
-                .effective
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            status: v.sop.metadata.status_or_default().to_string(),
+        // A working copy is not released: no effective date, a draft whatever its front
+        // matter still says.
+        let side = |v: &Version<'_>| match v.record {
+            Some(_) => Side {
+                label: v.label.clone(),
+                effective: v
+                    .sop
+                    .metadata
+                    .effective
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                status: format!("{} (as released)", v.sop.metadata.status_or_default()),
+            },
+            None => Side {
+                label: v.label.clone(),
+                effective: "not released".to_string(),
+                status: "draft".to_string(),
+            },
         };
         let facts = Facts {
             from: side(&self.old),
             to: side(&self.new),
             authors: self.authors.clone(),
         };
-        let mut blocks: Vec<Block> = diff::redline::summary::summary(&compared, &facts);
-        blocks.append(&mut marked.blocks);
-        marked.blocks = blocks;
-        (compared, marked)
+        let summary = diff::redline::summary::summary(&compared, &facts);
+        (compared, summary, marked)
     }
 
     /// The PDF (`is_pdf`) or HTML redline, made with the repository's `settings`; `date`
@@ -114,7 +124,7 @@ impl Redline<'_> {
         is_pdf: bool,
         date: i64,
     ) -> Result<Rendition, RenderError> {
-        let (_, doc) = self.document();
+        let (_, summary, doc) = self.document();
         let commit = self.new.record.map(ReleaseRecord::short_commit);
         let mut job = RenderJob::new(
             settings,
@@ -123,23 +133,17 @@ impl Redline<'_> {
             self.files,
             commit,
         );
-        match self.new.record {
-            Some(record) => {
-                job.meta.approvals = record
-                    .approvals
-                    .iter()
-                    .map(|t| crate::lifecycle::Approval::from_trailer(t))
-                    .collect();
-            }
-            None => job.meta.mark_unreleased(),
+        job.meta.approvals = self.approvals.clone();
+        if self.new.record.is_none() {
+            job.meta.mark_unreleased();
         }
         job.meta.notice = notice(&self.old.label, &self.new.label);
         // Not a copy of the version: `verify FILE` must not take it for one.
         job.meta.redline = true;
         if is_pdf {
-            super::pdf::pdf_of(&job, doc, date, Contents::Left)
+            super::pdf::pdf_of(&job, doc, date, Contents::Summary(&summary))
         } else {
-            super::html_of(&job, &doc, Contents::Left)
+            super::html_of(&job, &doc, Contents::Summary(&summary))
         }
     }
 }

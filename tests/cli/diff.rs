@@ -100,7 +100,7 @@ fn the_example_edit_shows_word_by_word_under_its_section_path() {
     // The whole document, its changes marked (issue 18 item 1).
     assert!(
         html.contains(
-            "<del class=\"rl rl-deleted\">2-3</del><ins class=\"rl rl-inserted\">3-5</ins>"
+            "<del class=\"rl rl-deleted\">2-3</del>\u{2009}<ins class=\"rl rl-inserted\">3-5</ins>"
         ),
         "{html}"
     );

@@ -935,7 +935,7 @@ fn a_file_where_an_output_folder_should_be() {
                 &["diff", "1.0", "-o", "sops"],
                 1,
                 "error: sops is a folder; the output needs a file name\n\
-                 hint: give the name of a new file, e.g.  -o redline.html\n",
+                 hint: give the name of a new file, e.g.  -o changes.txt\n",
             ),
         ],
     );

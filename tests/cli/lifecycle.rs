@@ -44,7 +44,7 @@ fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_
     approved.expect_code(0);
     assert_eq!(
         approved.stderr,
-        "recorded: Dana Quality approved SOP-IT-001 as QA Manager (2025-11-08T09:00:00Z)\nhint: every approver has approved this content; its owner can release it with  sopctl release --minor -m \"…\"  (or --patch, --major)\n"
+        "approving SOP-IT-001 as committed; its changes since 1.0: 1 section changed, 0 added, 0 removed, 0 moved; 2 words inserted, 2 words deleted\n  and in the front matter: approvers (none) → QA Manager\nread them whole, marked:  sopctl diff SOP-IT-001 1.0 --format pdf -o SOP-IT-001-redline.pdf\nrecorded: Dana Quality approved SOP-IT-001 as QA Manager (2025-11-08T09:00:00Z)\nhint: every approver has approved this content; its owner can release it with  sopctl release --minor -m \"…\"  (or --patch, --major)\n"
     );
     let record = env.git(&["log", "-1", "--format=%an|%B"]);
     assert!(

@@ -319,7 +319,10 @@ fn a_redline_is_never_written_over_the_repositorys_own_files() {
         "redline.html",
     ])
     .expect_code(0);
-    assert!(env.read("redline.html").contains("<ins>"));
+    assert!(
+        env.read("redline.html")
+            .contains("<ins class=\"rl rl-inserted\">")
+    );
 }
 
 #[test]

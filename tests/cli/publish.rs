@@ -136,27 +136,28 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
     let page = std::fs::read_to_string(site.join("SOP-IT-001/index.html")).expect("sop page");
     assert!(
         page.contains(
-            "changes since 1.0: <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf\">PDF</a> · <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html\">HTML</a>"
+            "changes since 1.0: <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf\">PDF</a> · <a href=\"../SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.html\">HTML</a>"
         ),
         "redline links: {page}"
     );
     // The redline beside 1.1's downloads (issue 18 item 5): the whole document, the changes
     // marked, in PDF and HTML.
-    let redline = std::fs::read_to_string(site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-changes.html"))
+    let redline = std::fs::read_to_string(site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.html"))
         .expect("redline");
     assert!(
         redline.contains(
-            "<del class=\"rl rl-deleted\">2-3</del><ins class=\"rl rl-inserted\">3-5</ins>"
+            "<del class=\"rl rl-deleted\">2-3</del>\u{2009}<ins class=\"rl rl-inserted\">3-5</ins>"
         ),
         "{redline}"
     );
-    assert!(
-        redline.contains("Redline of version 1.1 against 1.0: for review, not a copy to work from")
-    );
+    assert!(redline.contains("Redline 1.0 → 1.1, for review only"));
     let pdf = crate::harness::pdf_pages(&site.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf"))
         .concat();
-    assert!(pdf.contains("Estimated Time: 2-33-5 minutes"), "{pdf}");
-    assert!(pdf.contains("Changes from version 1.0 to 1.1"), "{pdf}");
+    assert!(pdf.contains("Estimated Time: 2-3 3-5 minutes"), "{pdf}");
+    assert!(
+        pdf.contains("Changes from version 1.0 to version 1.1"),
+        "{pdf}"
+    );
     assert_eq!(
         index["sops"][0]["versions"][0]["redline_pdf"],
         "SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf"

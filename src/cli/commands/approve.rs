@@ -52,7 +52,7 @@ fn change_summary(
 ) -> Vec<String> {
     let Ok((record, path, bytes)) = super::released_copy(ws, sop, "latest") else {
         return vec![format!(
-            "{id} has no release yet: the approval covers the whole document"
+            "approving {id} as committed; it has no release yet, so the approval covers the whole document"
         )];
     };
     let Ok(before) = crate::doc::Sop::from_bytes(&path, bytes) else {
@@ -61,7 +61,7 @@ fn change_summary(
     let label = record.version.to_string();
     let diff = crate::diff::compare(&before, sop, &label, "working copy");
     let mut lines = vec![format!(
-        "changes since {label}: {}",
+        "approving {id} as committed; its changes since {label}: {}",
         if diff.sections.is_empty() {
             "no change to the text".to_string()
         } else {
@@ -155,6 +155,13 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         let sign = args.record.options().sign;
         crate::people::signers::may_approve(repo, trusted.as_ref(), sign, &identity, &role)?;
     }
+    // What is being approved, against the last release, and where to read it whole (issue 18
+    // item 5): said before the approval is recorded.
+    if !args.json {
+        for line in change_summary(&ws, &sop, &id) {
+            ui.status(&line);
+        }
+    }
     let approval = crate::lifecycle::record_approval(
         &ws,
         &args.record.recorder(lock.as_ref())?,
@@ -173,12 +180,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         "recorded: {} {} {id} as {} ({})",
         approval.name, approval.meaning, approval.role, approval.date
     ));
-    // What was approved, against the last release, and where to read it whole (issue 18 item 5).
-    if !args.json {
-        for line in change_summary(&ws, &sop, &id) {
-            ui.status(&line);
-        }
-    }
     let (_, valid) = crate::lifecycle::approvals(&ws, &sop)?;
     let mut sop = sop;
     sop.metadata.approvers = needed.clone();

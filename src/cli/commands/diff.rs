@@ -151,6 +151,17 @@ fn redline(
         doc_relative: relative,
         authors,
         context: args.context,
+        approvals: match &new.record {
+            Some(record) => record
+                .approvals
+                .iter()
+                .map(|t| crate::lifecycle::Approval::from_trailer(t))
+                .collect(),
+            // Those the working copy's text holds now.
+            None => crate::lifecycle::approvals(ws, sop)
+                .map(|(_, valid)| valid)
+                .unwrap_or_default(),
+        },
     };
     let date = match &new.record {
         Some(record) => record
@@ -258,8 +269,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &DiffArgs) -> Result<(), CliError> {
         Some(file) => {
             let path = env.cwd.join(file);
             crate::paths::check_output_file(&ws, &path).map_err(|e| {
-                CliError::new(e.to_string())
-                    .hint("give the name of a new file, e.g.  -o redline.pdf")
+                CliError::new(e.to_string()).hint(format!(
+                    "give the name of a new file, e.g.  -o {}",
+                    match args.format {
+                        DiffFormat::Pdf => "redline.pdf",
+                        DiffFormat::Json => "changes.json",
+                        DiffFormat::Unified => "changes.patch",
+                        DiffFormat::Text => "changes.txt",
+                        DiffFormat::Html => "redline.html",
+                    }
+                ))
             })?;
             ui.verbose(&format!("writing {}", ws.display_path(&path).display()));
             fsx::write_atomic(&path, &output)?;

@@ -167,7 +167,14 @@ pub(super) fn redline(old: &[Inline], new: &[Inline]) -> Option<Vec<Inline>> {
     let chars = |t: &[Token]| t.iter().map(Token::chars).collect::<Vec<_>>();
     let mut marked: Vec<(Option<Revision>, &Token)> = Vec::with_capacity(b.len());
     let mut any = false;
-    for stretch in words::stretches(&ka, &kb, &chars(&a), &chars(&b)) {
+    let stretches = if ka.len() + kb.len() > words::WORD_DIFF_LIMIT {
+        // Two long texts (`cases/` B23): the same start and end kept, the rest replaced whole,
+        // in linear time and the same every time.
+        around(&ka, &kb)
+    } else {
+        words::stretches(&ka, &kb, &chars(&a), &chars(&b))
+    };
+    for stretch in stretches {
         match stretch {
             Stretch::Equal { new, .. } => {
                 marked.extend(b.get(new).unwrap_or_default().iter().map(|t| (None, t)));
@@ -184,6 +191,37 @@ pub(super) fn redline(old: &[Inline], new: &[Inline]) -> Option<Vec<Inline>> {
     any.then(|| build(&marked))
 }
 
+/// The tokens two sequences start and end with kept equal, everything between them one change.
+fn around(ka: &[String], kb: &[String]) -> Vec<Stretch> {
+    let head = ka.iter().zip(kb).take_while(|(x, y)| x == y).count();
+    let room = ka.len().min(kb.len()) - head;
+    let tail = ka
+        .iter()
+        .rev()
+        .zip(kb.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut out = Vec::new();
+    if head > 0 {
+        out.push(Stretch::Equal {
+            old: 0..head,
+            new: 0..head,
+        });
+    }
+    out.push(Stretch::Change {
+        old: head..ka.len() - tail,
+        new: head..kb.len() - tail,
+    });
+    if tail > 0 {
+        out.push(Stretch::Equal {
+            old: ka.len() - tail..ka.len(),
+            new: kb.len() - tail..kb.len(),
+        });
+    }
+    out
+}
+
 /// All of `inlines` marked as `revision` (a whole paragraph inserted, a cell deleted).
 pub(super) fn mark(inlines: &[Inline], revision: Revision) -> Vec<Inline> {
     if inlines.is_empty() {
@@ -193,18 +231,31 @@ pub(super) fn mark(inlines: &[Inline], revision: Revision) -> Vec<Inline> {
     }
 }
 
+/// U+2009 THIN SPACE, between a deletion and the insertion that replaces it.
+const THIN_SPACE: char = '\u{2009}';
+
 /// The tree of inlines again: each run of one mark wrapped in [`Inline::Revised`], inside it
 /// the formatting nested as the tokens carry it.
 fn build(marked: &[(Option<Revision>, &Token)]) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some((revision, _)) = marked.get(i) {
-        let end = i + marked[i..]
+        let rest = marked.get(i..).unwrap_or_default();
+        let end = i + rest.iter().take_while(|(r, _)| r == revision).count();
+        let tokens: Vec<&Token> = rest
+            .get(..end - i)
+            .unwrap_or_default()
             .iter()
-            .take_while(|(r, _)| r == revision)
-            .count();
-        let tokens: Vec<&Token> = marked[i..end].iter().map(|(_, t)| *t).collect();
+            .map(|(_, t)| *t)
+            .collect();
         let inner = nest(&tokens, 0);
+        // A deletion and the insertion after it are kept a thin space apart, so that the
+        // two read as two words on paper ("2-3 3-5", not "2-33-5").
+        if *revision == Some(Revision::Inserted)
+            && matches!(out.last(), Some(Inline::Revised(Revision::Deleted, _)))
+        {
+            out.push(Inline::Text(THIN_SPACE.to_string()));
+        }
         match revision {
             Some(r) => out.push(Inline::Revised(*r, inner)),
             None => out.extend(inner),
@@ -230,11 +281,13 @@ fn nest(tokens: &[&Token], depth: usize) -> Vec<Inline> {
             i += 1;
             continue;
         };
-        let end = i + tokens[i..]
+        let rest = tokens.get(i..).unwrap_or_default();
+        let len = rest
             .iter()
             .take_while(|t| t.wraps.get(depth) == Some(wrap))
             .count();
-        let group = &tokens[i..end];
+        let group = rest.get(..len).unwrap_or_default();
+        let end = i + len;
         let inner = || nest(group, depth + 1);
         out.push(match wrap {
             Wrap::Emphasis => Inline::Emphasis(inner()),
@@ -289,7 +342,7 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(
             text(&out),
-            "Wear **safety **[-**glasses**-]{+**goggles**+} at all times{+ in the lab+}."
+            "Wear **safety **[-**glasses**-]\u{2009}{+**goggles**+} at all times{+ in the lab+}."
         );
     }
 
@@ -298,7 +351,7 @@ mod tests {
         assert_eq!(redline(&inlines("a b\nc"), &inlines("a  b c")), None);
         let out =
             redline(&inlines("Do not touch."), &inlines("Do **not** touch.")).unwrap_or_default();
-        assert_eq!(text(&out), "Do [-not-]{+**not**+} touch.");
+        assert_eq!(text(&out), "Do [-not-]\u{2009}{+**not**+} touch.");
     }
 
     #[test]
@@ -308,6 +361,6 @@ mod tests {
             &inlines("Run `make test` now."),
         )
         .unwrap_or_default();
-        assert_eq!(text(&out), "Run `make `[-`all`-]{+`test`+} now.");
+        assert_eq!(text(&out), "Run `make `[-`all`-]\u{2009}{+`test`+} now.");
     }
 }

@@ -12,47 +12,53 @@
 //! nearly the same text (at least [`MOVED_LIKENESS`] of its words) is shown as moved: struck
 //! twice where it was, underlined twice where it is, with any edits inside it marked.
 //!
-//! The generated revision-history table is the later version's (`release` writes it; the text
-//! diff sums it up); everything else under that heading is compared like any other text
-//! (issue 18 item 2).
+//! The rows `release` added to the revision-history table are not marked (the text diff sums
+//! them up); a row edited or taken out is, and everything else under that heading is compared
+//! like any other text (issue 18 item 2).
 
+mod align;
+mod context;
 mod inline;
+mod parts;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
+use crate::diff::words::likeness;
 use crate::doc::revision_table::is_history_heading;
-use crate::model::{Block, Document, Heading, Inline, List, ListItem, Revision, Table};
+use crate::model::{Block, Document, Heading, Inline, List, ListItem, Revision};
+use align::{Step, steps};
+pub use context::{has_changes, limit_context};
+use parts::{code, history, row_key, table};
 
 /// How alike (0.0–1.0, the share of words in common) a deleted and an inserted block must be
 /// to be shown as one block moved with edits.
 pub const MOVED_LIKENESS: f32 = 0.6;
 
-/// How alike two blocks of a kind must be to be compared word by word rather than shown as one
-/// deleted and another inserted.
-const PAIR_LIKENESS: f32 = 0.3;
-
-/// The largest stretch of changed blocks (old × new) paired by likeness; longer stretches pair
-/// in order, which keeps the worst case linear.
-const PAIRING_LIMIT: usize = 400;
-
 /// The later version (`new`) with the changes from `old` marked in it (see the module docs).
 pub fn redline(old: &Document, new: &Document) -> Document {
-    let old_blocks = with_history_table(&old.blocks, &new.blocks);
-    let mut builder = Builder::default();
+    let old_blocks = &old.blocks;
+    let mut builder = Builder {
+        history: history_table(&old.blocks).and_then(|o| old.blocks.get(o).map(key)),
+        ..Builder::default()
+    };
     // First pass: what is deleted and what is inserted, to find what moved.
-    builder.blocks(&old_blocks, &new.blocks);
+    builder.blocks(old_blocks, &new.blocks);
     builder.find_moves();
     builder.emit = true;
-    let blocks = builder.blocks(&old_blocks, &new.blocks);
+    let blocks = builder.blocks(old_blocks, &new.blocks);
     let footnotes = new
         .footnotes
         .iter()
         .map(|note| {
             let mut note = note.clone();
-            if let Some(before) = old.footnotes.iter().find(|o| o.label == note.label) {
+            // The same note by its label, else the note in its place (a label renamed).
+            let before = old
+                .footnotes
+                .iter()
+                .find(|o| o.label == note.label)
+                .or_else(|| old.footnotes.iter().find(|o| o.number == note.number));
+            if let Some(before) = before {
                 note.blocks = builder.blocks(&before.blocks, &note.blocks);
             }
             note
@@ -63,107 +69,6 @@ pub fn redline(old: &Document, new: &Document) -> Document {
         footnotes,
         too_deep: Vec::new(),
     }
-}
-
-/// Whether a redline marks anything.
-pub fn has_changes(blocks: &[Block]) -> bool {
-    blocks.iter().any(block_changed)
-}
-
-fn block_changed(block: &Block) -> bool {
-    match block {
-        Block::Revised(..) => true,
-        Block::Heading(h) => inlines_changed(&h.content),
-        Block::Paragraph(p) => inlines_changed(p),
-        Block::List(l) => l.items.iter().any(|i| has_changes(&i.blocks)),
-        Block::BlockQuote(inner) => has_changes(inner),
-        Block::Table(t) => {
-            t.header.iter().any(|c| inlines_changed(c))
-                || t.rows.iter().flatten().any(|c| inlines_changed(c))
-        }
-        Block::Code { .. } | Block::Rule | Block::Html(_) => false,
-    }
-}
-
-fn inlines_changed(inlines: &[Inline]) -> bool {
-    inlines.iter().any(|i| match i {
-        Inline::Revised(..) => true,
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Strikethrough(c)
-        | Inline::Marked(_, c)
-        | Inline::Link { content: c, .. } => inlines_changed(c),
-        _ => false,
-    })
-}
-
-/// Limits a redline to the sections with changes and `n` sections on either side of them
-/// (`diff --context N`); each run of sections left out is one line saying how many and which.
-/// A section runs from a heading (of any level) to the next; the text before the first
-/// heading is one too.
-pub fn limit_context(blocks: Vec<Block>, n: usize) -> Vec<Block> {
-    let mut sections: Vec<Vec<Block>> = vec![Vec::new()];
-    for block in blocks {
-        if matches!(block, Block::Heading(_)) && sections.last().is_some_and(|s| !s.is_empty()) {
-            sections.push(Vec::new());
-        }
-        if let Some(s) = sections.last_mut() {
-            s.push(block);
-        }
-    }
-    let changed: Vec<usize> = sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| has_changes(s))
-        .map(|(i, _)| i)
-        .collect();
-    let keep = |i: usize| changed.iter().any(|c| c.abs_diff(i) <= n);
-    let mut out = Vec::new();
-    let mut left_out: Vec<String> = Vec::new();
-    let flush = |left_out: &mut Vec<String>, out: &mut Vec<Block>| {
-        if left_out.is_empty() {
-            return;
-        }
-        let names: Vec<String> = left_out.iter().filter(|t| !t.is_empty()).cloned().collect();
-        let count = left_out.len();
-        let text = match names.as_slice() {
-            [] => format!("[{count} unchanged part not shown]"),
-            [one] if count == 1 => format!("[Unchanged section not shown: {one}]"),
-            _ => format!(
-                "[{count} unchanged sections not shown: {}]",
-                names.join(", ")
-            ),
-        };
-        out.push(Block::Paragraph(vec![Inline::Emphasis(vec![
-            Inline::Text(text),
-        ])]));
-        left_out.clear();
-    };
-    for (i, section) in sections.into_iter().enumerate() {
-        if keep(i) {
-            flush(&mut left_out, &mut out);
-            out.extend(section);
-        } else {
-            left_out.push(match section.first() {
-                Some(Block::Heading(h)) => h.text.clone(),
-                _ => String::new(),
-            });
-        }
-    }
-    flush(&mut left_out, &mut out);
-    out
-}
-
-/// `old` with its revision-history table replaced by `new`'s: the table is generated, so the
-/// redline shows the later one as it is and marks nothing in it.
-fn with_history_table(old: &[Block], new: &[Block]) -> Vec<Block> {
-    let mut old = old.to_vec();
-    if let (Some(o), Some(n)) = (history_table(&old), history_table(new))
-        && let (Some(slot), Some(Block::Table(table))) = (old.get_mut(o), new.get(n))
-    {
-        *slot = Block::Table(table.clone());
-    }
-    old
 }
 
 /// The index of the first table under the revision-history heading.
@@ -202,8 +107,6 @@ fn plain(blocks: &[Block]) -> String {
     }
     out
 }
-
-use crate::diff::words::likeness;
 
 /// What a block compares by: its kind and its content with spacing squeezed.
 fn key(block: &Block) -> String {
@@ -244,15 +147,6 @@ fn item_key(item: &ListItem) -> String {
     )
 }
 
-fn row_key(cells: &[Vec<Inline>]) -> String {
-    let mut k = String::from("\u{1b}");
-    for cell in cells {
-        k.push_str(&inline::key(cell));
-        k.push('|');
-    }
-    k
-}
-
 /// Whether two blocks are of a kind that compares part by part.
 fn comparable(a: &Block, b: &Block) -> bool {
     match (a, b) {
@@ -261,6 +155,7 @@ fn comparable(a: &Block, b: &Block) -> bool {
         (Block::List(x), Block::List(y)) => x.ordered == y.ordered,
         (Block::Table(x), Block::Table(y)) => x.alignments.len() == y.alignments.len(),
         (Block::BlockQuote(_), Block::BlockQuote(_)) => true,
+        (Block::Code { info: x, .. }, Block::Code { info: y, .. }) => x == y,
         _ => false,
     }
 }
@@ -277,6 +172,13 @@ struct Piece {
     blocks: Vec<Block>,
 }
 
+/// Whether two pieces are blocks of kinds that compare part by part, one for one (a
+/// paragraph with a paragraph, a list item's blocks with another's): only those may be one
+/// piece moved with edits.
+fn alike_kinds(a: &[Block], b: &[Block]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| comparable(x, y))
+}
+
 /// The fewest words a piece needs to be taken as moved rather than written again.
 const MOVED_WORDS: usize = 3;
 
@@ -284,6 +186,9 @@ const MOVED_WORDS: usize = 3;
 struct Builder {
     /// Second pass: make the redline (the first only notes what is deleted and inserted).
     emit: bool,
+    /// The key of the earlier revision-history table: compared with the later one, the rows
+    /// `release` added are not marked.
+    history: Option<String>,
     deleted: Vec<Piece>,
     inserted: Vec<Piece>,
     /// Keys of deleted pieces that moved.
@@ -323,12 +228,24 @@ impl Builder {
                 None => left.push(ins),
             }
         }
+        let mut budget = crate::diff::words::LIKENESS_BUDGET;
+        let words = |p: &Piece| p.text.split_whitespace().count();
         for ins in left {
+            let size = words(ins);
             let best = self
                 .deleted
                 .iter()
                 .enumerate()
-                .filter(|(i, d)| !used.get(*i).copied().unwrap_or(true) && worth(d))
+                .filter(|(i, d)| {
+                    !used.get(*i).copied().unwrap_or(true)
+                        && worth(d)
+                        && alike_kinds(&d.blocks, &ins.blocks)
+                        && crate::diff::words::could_be_alike(words(d), size, MOVED_LIKENESS)
+                })
+                .filter(|_| {
+                    budget = budget.saturating_sub(1);
+                    budget > 0
+                })
                 .map(|(i, d)| (i, likeness(&d.text, &ins.text)))
                 .filter(|(_, l)| *l >= MOVED_LIKENESS)
                 .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -365,48 +282,17 @@ impl Builder {
     /// The redline of two block sequences.
     fn blocks(&mut self, old: &[Block], new: &[Block]) -> Vec<Block> {
         let (ka, kb) = (keys(old), keys(new));
+        let text = |x: &Block| plain(std::slice::from_ref(x));
         let mut out = Vec::with_capacity(new.len());
-        for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-            let (o, n) = (op.old_range(), op.new_range());
-            if let DiffOp::Equal { .. } = op {
-                out.extend(new.get(n).unwrap_or_default().iter().cloned());
-                continue;
+        for step in steps(old, new, &ka, &kb, comparable, text) {
+            match step {
+                Step::Keep(y) => out.push(y.clone()),
+                Step::Delete(x, k) => out.push(self.deleted(x, k)),
+                Step::Insert(y, k) => out.push(self.inserted(y, k)),
+                Step::Pair(x, y) => out.extend(self.pair(x, y)),
             }
-            let (a, b) = (
-                old.get(o.clone()).unwrap_or_default(),
-                new.get(n.clone()).unwrap_or_default(),
-            );
-            let pairs = pair_up(a, b, comparable, |x| plain(std::slice::from_ref(x)));
-            let (ka, kb) = (ka.get(o).unwrap_or_default(), kb.get(n).unwrap_or_default());
-            self.stretch(a, b, ka, kb, &pairs, &mut out);
         }
         out
-    }
-
-    /// A stretch of changed blocks: paired ones compared, the rest deleted where they were and
-    /// inserted where they are.
-    fn stretch(
-        &mut self,
-        a: &[Block],
-        b: &[Block],
-        ka: &[String],
-        kb: &[String],
-        pairs: &[(usize, usize)],
-        out: &mut Vec<Block>,
-    ) {
-        let (mut i, mut j) = (0, 0);
-        for &(pi, pj) in pairs.iter().chain(std::iter::once(&(a.len(), b.len()))) {
-            for (x, k) in a.iter().zip(ka).take(pi).skip(i) {
-                out.push(self.deleted(x, k));
-            }
-            for (y, k) in b.iter().zip(kb).take(pj).skip(j) {
-                out.push(self.inserted(y, k));
-            }
-            if let (Some(x), Some(y)) = (a.get(pi), b.get(pj)) {
-                out.extend(self.pair(x, y));
-            }
-            (i, j) = (pi + 1, pj + 1);
-        }
     }
 
     fn deleted(&mut self, block: &Block, key: &str) -> Block {
@@ -428,8 +314,14 @@ impl Builder {
 
     fn inserted(&mut self, block: &Block, key: &str) -> Block {
         self.note(std::slice::from_ref(block), key.to_string(), true);
-        match self.moved_to.get(key).cloned() {
-            Some(before) if self.emit => {
+        // Taken, not looked up: the comparison of the two inside must not find it again.
+        let moved = if self.emit {
+            self.moved_to.remove(key)
+        } else {
+            None
+        };
+        match moved {
+            Some(before) => {
                 let inner = if keys(&before).concat() == key {
                     vec![block.clone()]
                 } else {
@@ -482,7 +374,13 @@ impl Builder {
             (Block::BlockQuote(x), Block::BlockQuote(y)) => {
                 vec![Block::BlockQuote(self.blocks(x, y))]
             }
+            (Block::Table(x), Block::Table(y))
+                if self.history.as_deref() == Some(key(a).as_str()) =>
+            {
+                vec![Block::Table(history(x, y))]
+            }
             (Block::Table(x), Block::Table(y)) => vec![Block::Table(table(x, y))],
+            (Block::Code { info, text: x }, Block::Code { text: y, .. }) => code(info, x, y),
             _ => vec![
                 Block::Revised(Revision::Deleted, vec![a.clone()]),
                 Block::Revised(Revision::Inserted, vec![b.clone()]),
@@ -494,189 +392,54 @@ impl Builder {
     fn items(&mut self, old: &[ListItem], new: &[ListItem]) -> Vec<ListItem> {
         let ka: Vec<String> = old.iter().map(item_key).collect();
         let kb: Vec<String> = new.iter().map(item_key).collect();
+        let same_kind = |x: &ListItem, y: &ListItem| x.task == y.task;
         let mut out = Vec::with_capacity(new.len());
-        for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-            let (o, n) = (op.old_range(), op.new_range());
-            if let DiffOp::Equal { .. } = op {
-                out.extend(new.get(n).unwrap_or_default().iter().cloned());
-                continue;
-            }
-            let (a, b) = (
-                old.get(o.clone()).unwrap_or_default(),
-                new.get(n.clone()).unwrap_or_default(),
-            );
-            let pairs = pair_up(a, b, |x, y| x.task == y.task, |x| plain(&x.blocks));
-            let (mut i, mut j) = (0, 0);
-            for &(pi, pj) in pairs.iter().chain(std::iter::once(&(a.len(), b.len()))) {
-                let (oka, nkb) = (
-                    ka.get(o.clone()).unwrap_or_default(),
-                    kb.get(n.clone()).unwrap_or_default(),
-                );
-                for (x, k) in a.iter().zip(oka).take(pi).skip(i) {
-                    self.note(&x.blocks, k.clone(), false);
+        for step in steps(old, new, &ka, &kb, same_kind, |x| plain(&x.blocks)) {
+            let item = match step {
+                Step::Keep(y) => y.clone(),
+                Step::Delete(x, k) => {
+                    self.note(&x.blocks, k.to_string(), false);
                     let revision = if self.moved_from.contains(k) {
                         Revision::MovedFrom
                     } else {
                         Revision::Deleted
                     };
-                    out.push(ListItem {
+                    ListItem {
                         task: x.task,
                         blocks: vec![Block::Revised(revision, x.blocks.clone())],
-                    });
+                    }
                 }
-                for (y, k) in b.iter().zip(nkb).take(pj).skip(j) {
-                    self.note(&y.blocks, k.clone(), true);
-                    let blocks = match self.moved_to.get(k).cloned() {
-                        Some(before) if self.emit => {
-                            let inner = self.blocks(&before, &y.blocks);
-                            vec![Block::Revised(Revision::MovedTo, inner)]
-                        }
-                        _ => vec![Block::Revised(Revision::Inserted, y.blocks.clone())],
+                Step::Insert(y, k) => {
+                    self.note(&y.blocks, k.to_string(), true);
+                    // Taken, not looked up: the comparison inside must not find it again.
+                    let moved = if self.emit {
+                        self.moved_to.remove(k)
+                    } else {
+                        None
                     };
-                    out.push(ListItem {
+                    let blocks = match moved {
+                        Some(before) => {
+                            vec![Block::Revised(
+                                Revision::MovedTo,
+                                self.blocks(&before, &y.blocks),
+                            )]
+                        }
+                        None => vec![Block::Revised(Revision::Inserted, y.blocks.clone())],
+                    };
+                    ListItem {
                         task: y.task,
                         blocks,
-                    });
+                    }
                 }
-                if let (Some(x), Some(y)) = (a.get(pi), b.get(pj)) {
-                    out.push(ListItem {
-                        task: y.task,
-                        blocks: self.blocks(&x.blocks, &y.blocks),
-                    });
-                }
-                (i, j) = (pi + 1, pj + 1);
-            }
+                Step::Pair(x, y) => ListItem {
+                    task: y.task,
+                    blocks: self.blocks(&x.blocks, &y.blocks),
+                },
+            };
+            out.push(item);
         }
         out
     }
-}
-
-/// The redline of two tables with the same columns: rows compared by their cells, changed
-/// rows cell by cell; deleted rows struck through where they were.
-fn table(old: &Table, new: &Table) -> Table {
-    let cells = |old: &[Vec<Inline>], new: &[Vec<Inline>]| -> Vec<Vec<Inline>> {
-        new.iter()
-            .enumerate()
-            .map(|(c, cell)| match old.get(c) {
-                Some(before) => inline::redline(before, cell).unwrap_or_else(|| cell.clone()),
-                None => inline::mark(cell, Revision::Inserted),
-            })
-            .collect()
-    };
-    let ka: Vec<String> = old.rows.iter().map(|r| row_key(r)).collect();
-    let kb: Vec<String> = new.rows.iter().map(|r| row_key(r)).collect();
-    let mut rows = Vec::with_capacity(new.rows.len());
-    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-        let (o, n) = (op.old_range(), op.new_range());
-        let (a, b) = (
-            old.rows.get(o).unwrap_or_default(),
-            new.rows.get(n).unwrap_or_default(),
-        );
-        if let DiffOp::Equal { .. } = op {
-            rows.extend(b.iter().cloned());
-            continue;
-        }
-        let text = |r: &Vec<Vec<Inline>>| {
-            r.iter()
-                .map(|c| crate::model::inline_text(c))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let pairs = pair_up(a, b, |_, _| true, text);
-        let (mut i, mut j) = (0, 0);
-        for &(pi, pj) in pairs.iter().chain(std::iter::once(&(a.len(), b.len()))) {
-            for x in a.iter().take(pi).skip(i) {
-                rows.push(
-                    x.iter()
-                        .map(|c| inline::mark(c, Revision::Deleted))
-                        .collect(),
-                );
-            }
-            for y in b.iter().take(pj).skip(j) {
-                rows.push(
-                    y.iter()
-                        .map(|c| inline::mark(c, Revision::Inserted))
-                        .collect(),
-                );
-            }
-            if let (Some(x), Some(y)) = (a.get(pi), b.get(pj)) {
-                rows.push(cells(x, y));
-            }
-            (i, j) = (pi + 1, pj + 1);
-        }
-    }
-    Table {
-        alignments: new.alignments.clone(),
-        header: cells(&old.header, &new.header),
-        rows,
-    }
-}
-
-/// Which of `a` and `b` (a stretch of changes) to compare with each other: pairs `(i, j)`
-/// rising in both, of comparable kinds and at least [`PAIR_LIKENESS`] alike, with the most
-/// likeness in all (a dynamic programme over the stretch, like an alignment); past
-/// [`PAIRING_LIMIT`], comparable ones in order.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "the tables are (a.len() + 1) × (b.len() + 1) and every index stays below that"
-)]
-fn pair_up<T>(
-    a: &[T],
-    b: &[T],
-    comparable: impl Fn(&T, &T) -> bool,
-    text: impl Fn(&T) -> String,
-) -> Vec<(usize, usize)> {
-    if a.is_empty() || b.is_empty() {
-        return Vec::new();
-    }
-    if a.len() * b.len() > PAIRING_LIMIT {
-        return a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .filter(|(_, (x, y))| comparable(x, y))
-            .map(|(i, _)| (i, i))
-            .collect();
-    }
-    let (ta, tb): (Vec<String>, Vec<String>) =
-        (a.iter().map(&text).collect(), b.iter().map(&text).collect());
-    let (n, m) = (a.len(), b.len());
-    let mut best = vec![vec![0.0f32; m + 1]; n + 1];
-    let mut like = vec![vec![0.0f32; m]; n];
-    for i in 0..n {
-        for j in 0..m {
-            if comparable(&a[i], &b[j]) {
-                let l = likeness(&ta[i], &tb[j]);
-                if l >= PAIR_LIKENESS {
-                    like[i][j] = l;
-                }
-            }
-        }
-    }
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            let take = if like[i][j] > 0.0 {
-                like[i][j] + best[i + 1][j + 1]
-            } else {
-                0.0
-            };
-            best[i][j] = take.max(best[i + 1][j]).max(best[i][j + 1]);
-        }
-    }
-    let mut pairs = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if like[i][j] > 0.0 && best[i][j] == like[i][j] + best[i + 1][j + 1] {
-            pairs.push((i, j));
-            i += 1;
-            j += 1;
-        } else if best[i][j] == best[i + 1][j] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    pairs
 }
 
 #[cfg(test)]

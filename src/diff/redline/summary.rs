@@ -39,10 +39,23 @@ fn or_dash(t: &str) -> Vec<Inline> {
 
 /// The summary's blocks, ending with a rule before the document.
 pub fn summary(diff: &DocDiff, facts: &Facts) -> Vec<Block> {
-    let mut out = vec![Block::Paragraph(vec![Inline::Strong(text(&format!(
-        "Changes from version {} to {}",
-        facts.from.label, facts.to.label
-    )))])];
+    let named = |label: &str| {
+        if label == "working copy" {
+            "the working copy".to_string()
+        } else {
+            format!("version {label}")
+        }
+    };
+    let mut out = vec![
+        Block::Paragraph(vec![Inline::Strong(text(&format!(
+            "Changes from {} to {}",
+            named(&facts.from.label),
+            named(&facts.to.label)
+        )))]),
+        Block::Paragraph(text(
+            "A redline is for review: work to the released copy of a version, not to this document.",
+        )),
+    ];
     let row = |what: &str, a: &str, b: &str| vec![text(what), or_dash(a), or_dash(b)];
     out.push(Block::Table(Table {
         alignments: vec![Align::None; 3],
@@ -99,7 +112,7 @@ pub fn summary(diff: &DocDiff, facts: &Facts) -> Vec<Block> {
     }
     if diff.history_changed {
         out.push(Block::Paragraph(text(
-            "The revision-history table has new rows, written by sopctl release; it is shown as released, without marks.",
+            "The revision-history table has new rows, written by sopctl release: they are not marked as changes.",
         )));
     }
     out.push(Block::Paragraph(legend()));

@@ -95,7 +95,7 @@ fn an_edited_paragraph_shows_its_words() {
             "# Scope\n\nThis applies to **line 1** only.\n",
             "# Scope\n\nThis applies to **line 1** and line 2.\n"
         ),
-        "# Scope\nThis applies to **line 1** [-only-]{+and line 2+}."
+        "# Scope\nThis applies to **line 1** [-only-]\u{2009}{+and line 2+}."
     );
 }
 
@@ -116,7 +116,7 @@ fn table_rows_compare_by_cell() {
     let new = "| Item | Qty |\n|---|---|\n| Gloves | 4 |\n| Masks | 1 |\n| Gowns | 1 |\n";
     assert_eq!(
         redlined(old, new),
-        "Item | Qty\nGloves | [-2-]{+4+}\nMasks | 1\n{+Gowns+} | {+1+}"
+        "Item | Qty\nGloves | [-2-]\u{2009}{+4+}\nMasks | 1\n{+Gowns+} | {+1+}"
     );
 }
 

@@ -33,7 +33,7 @@ pub fn pdf_of(
     job: &RenderJob<'_>,
     doc: crate::model::Document,
     date: i64,
-    contents: super::Contents,
+    contents: super::Contents<'_>,
 ) -> Result<Rendition, RenderError> {
     let laid = layout::layout_with(
         &doc,

@@ -310,7 +310,7 @@ pub fn layout_with(
     files: &dyn crate::render::images::FileSource,
     doc_relative: &std::path::Path,
     paper: Paper,
-    contents: crate::render::Contents,
+    contents: crate::render::Contents<'_>,
 ) -> Laid {
     let geo = Geometry::for_paper(paper);
     let mut flow = flow::Flow::new(geo, files, doc_relative);
@@ -326,6 +326,10 @@ pub fn layout_with(
         })
         .collect();
     let patches = page::toc(&mut flow, &entries);
+    if let crate::render::Contents::Summary(blocks) = contents {
+        flow.blocks(blocks, geo.left, geo.text_width(), 0, false);
+        flow.change_bars.clear();
+    }
     flow.blocks(&doc.blocks, geo.left, geo.text_width(), 0, false);
     if !doc.footnotes.is_empty() {
         flow.ensure(Pt(60.0));
