@@ -203,6 +203,26 @@ impl Builder {
     fn find_moves(&mut self) {
         let worth = |p: &Piece| crate::diff::words::count_words(&p.text) >= MOVED_WORDS;
         let mut used = vec![false; self.deleted.len()];
+        // The revision-history table moved with its section: the same table, whatever rows
+        // `release` added to it.
+        let columns = |p: &Piece| match p.blocks.as_slice() {
+            [Block::Table(t)] => Some(t.alignments.len()),
+            _ => None,
+        };
+        if let Some(history) = &self.history
+            && let Some(d) = self.deleted.iter().position(|d| &d.key == history)
+            && let Some(old) = self.deleted.get(d)
+            && let Some(ins) = self
+                .inserted
+                .iter()
+                .find(|p| columns(p).is_some() && columns(p) == columns(old))
+        {
+            if let Some(u) = used.get_mut(d) {
+                *u = true;
+            }
+            self.moved_from.insert(old.key.clone());
+            self.moved_to.insert(ins.key.clone(), old.blocks.clone());
+        }
         let mut exact: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, d) in self.deleted.iter().enumerate() {
             if worth(d) {
@@ -210,7 +230,12 @@ impl Builder {
             }
         }
         let mut left = Vec::new();
-        for ins in self.inserted.iter().filter(|p| worth(p)) {
+        let taken: HashSet<String> = self.moved_to.keys().cloned().collect();
+        for ins in self
+            .inserted
+            .iter()
+            .filter(|p| worth(p) && !taken.contains(&p.key))
+        {
             let found = exact.get_mut(ins.key.as_str()).and_then(|v| {
                 let at = v
                     .iter()
