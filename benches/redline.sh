@@ -30,11 +30,11 @@ for next in v2 v3; do
     cp "$work/large/large-$next.md" "$repo/SOP.md"
   fi
   echo "== large vs large-$next.md"
-  hyperfine --shell=none --warmup 1 --min-runs 10 -N \
+  hyperfine -N --warmup 1 --min-runs 10 \
     -n "git diff --word-diff" "git diff --no-index --word-diff $work/large/large.md $work/large/large-$next.md" \
     -n "sopctl diff (text)" "env -C $repo $sopctl diff 3.2 --color never" \
     -i 2>/dev/null | grep -E "^Benchmark|Time \(mean" || true
-  hyperfine --shell=none --warmup 1 --min-runs 5 -N \
+  hyperfine -N --warmup 1 --min-runs 5 \
     -n "sopctl render --format pdf" "env -C $repo $sopctl render SOP.md --format pdf -o $work/out-$next" \
     -n "sopctl diff --format pdf" "env -C $repo $sopctl diff 3.2 --format pdf -o $work/redline-$next.pdf" \
     2>/dev/null | grep -E "^Benchmark|Time \(mean" || true

@@ -82,6 +82,9 @@ fn chunks(body: &str, first_line: usize) -> Vec<Chunk<'_>> {
 /// A piece's text with spacing and line breaks squeezed, as the comparison sees it; two
 /// trailing spaces (a hard line break) are kept as a mark, since they change the document.
 fn chunk_key(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_chunk_key(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for line in text.split('\n') {
@@ -103,6 +106,34 @@ fn chunk_key(text: &str) -> String {
         space = true;
     }
     words::nfc(out)
+}
+
+/// [`chunk_key`] of ASCII text, byte by byte (most SOPs are ASCII; every piece of both versions
+/// is keyed, so this is most of the work of comparing two long, lightly edited documents).
+fn ascii_chunk_key(text: &str) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut space = false;
+    for line in text.as_bytes().split(|b| *b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        for &b in line {
+            // `char::is_whitespace` in ASCII: space, tab, line feed, vertical tab, form feed,
+            // carriage return.
+            if b.is_ascii_whitespace() || b == 0x0b {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.push(b);
+            }
+        }
+        if line.ends_with(b"  ") {
+            out.extend_from_slice(" ⏎".as_bytes());
+        }
+        space = true;
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The pieces of a document's body with their comparison keys.
@@ -236,4 +267,40 @@ pub(super) fn sections(
         out.remove(0);
     }
     (out, history)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_pieces_are_keyed_as_any_other_text() {
+        for text in [
+            "## Steps\n\nA  b\tc\r\nd \u{b}e  \n\nf\n",
+            "  lead\n\n\ntrail  ",
+            "",
+        ] {
+            let mut out = String::new();
+            let mut space = false;
+            for line in text.split('\n') {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                for c in line.chars() {
+                    if c.is_whitespace() {
+                        space = true;
+                    } else {
+                        if space && !out.is_empty() {
+                            out.push(' ');
+                        }
+                        space = false;
+                        out.push(c);
+                    }
+                }
+                if line.ends_with("  ") {
+                    out.push_str(" ⏎");
+                }
+                space = true;
+            }
+            assert_eq!(ascii_chunk_key(text), out, "{text:?}");
+        }
+    }
 }

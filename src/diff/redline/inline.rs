@@ -135,24 +135,64 @@ fn tokens(inlines: &[Inline]) -> Vec<Token> {
 }
 
 /// A plain-text key of inline content: what [`redline`] would find equal compares equal here
-/// (text with spaces squeezed, in NFC, with its formatting).
+/// (text with spaces squeezed, in NFC, with its formatting, links and images). Written in one
+/// walk, without cutting the text into tokens: every block of both versions is keyed.
 pub(super) fn key(inlines: &[Inline]) -> String {
     let mut out = String::new();
     let mut space = false;
-    for token in tokens(inlines) {
-        let k = token.key();
-        if k == " " {
-            space = true;
-            continue;
+    key_into(inlines, &mut out, &mut space);
+    words::nfc(out)
+}
+
+/// Appends `text` to `out` with each run of white space as one space (none at the start).
+fn squeezed_into(text: &str, out: &mut String, space: &mut bool) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            *space = true;
+        } else {
+            if *space && !out.is_empty() {
+                out.push(' ');
+            }
+            *space = false;
+            out.push(c);
         }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push_str(&k);
-        out.push('\u{1d}');
     }
-    out
+}
+
+fn key_into(inlines: &[Inline], out: &mut String, space: &mut bool) {
+    // A mark of formatting: `\u{2}` and a letter opens, `\u{3}` closes.
+    let wrap = |mark: &str, content: &[Inline], out: &mut String, space: &mut bool| {
+        squeezed_into(mark, out, space);
+        key_into(content, out, space);
+        out.push('\u{3}');
+    };
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => squeezed_into(t, out, space),
+            Inline::SoftBreak => *space = true,
+            Inline::Code(c) => {
+                squeezed_into("\u{2}c", out, space);
+                squeezed_into(c, out, space);
+                out.push('\u{3}');
+            }
+            Inline::Emphasis(c) => wrap("\u{2}e", c, out, space),
+            Inline::Strong(c) => wrap("\u{2}s", c, out, space),
+            Inline::Strikethrough(c) => wrap("\u{2}x", c, out, space),
+            Inline::Marked(e, c) => wrap(&format!("\u{2}{}", e.tag()), c, out, space),
+            Inline::Link {
+                target,
+                title,
+                content,
+            } => wrap(&format!("\u{2}l{target}\u{1e}{title}\u{1e}"), content, out, space),
+            Inline::Revised(_, c) => key_into(c, out, space),
+            atom @ (Inline::LineBreak
+            | Inline::Image { .. }
+            | Inline::Html(_)
+            | Inline::FootnoteRef { .. }) => {
+                squeezed_into(&format!("\u{2}a{atom:?}\u{3}"), out, space);
+            }
+        }
+    }
 }
 
 /// The later version's inlines with the changes from the earlier one marked, or `None` when

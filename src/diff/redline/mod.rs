@@ -42,11 +42,13 @@ pub fn redline(old: &Document, new: &Document) -> Document {
         history: history_table(&old.blocks).and_then(|o| old.blocks.get(o).map(key)),
         ..Builder::default()
     };
-    // First pass: what is deleted and what is inserted, to find what moved.
-    builder.blocks(old_blocks, &new.blocks);
+    // First pass: what is deleted and what is inserted, to find what moved. The keys of the
+    // whole document are made once, for both passes.
+    let (ka, kb) = (keys(old_blocks), keys(&new.blocks));
+    builder.keyed(old_blocks, &new.blocks, &ka, &kb);
     builder.find_moves();
     builder.emit = true;
-    let blocks = builder.blocks(old_blocks, &new.blocks);
+    let blocks = builder.keyed(old_blocks, &new.blocks, &ka, &kb);
     let footnotes = new
         .footnotes
         .iter()
@@ -307,9 +309,14 @@ impl Builder {
     /// The redline of two block sequences.
     fn blocks(&mut self, old: &[Block], new: &[Block]) -> Vec<Block> {
         let (ka, kb) = (keys(old), keys(new));
+        self.keyed(old, new, &ka, &kb)
+    }
+
+    /// [`Builder::blocks`] with the keys of the blocks made already.
+    fn keyed(&mut self, old: &[Block], new: &[Block], ka: &[String], kb: &[String]) -> Vec<Block> {
         let text = |x: &Block| plain(std::slice::from_ref(x));
         let mut out = Vec::with_capacity(new.len());
-        for step in steps(old, new, &ka, &kb, comparable, text) {
+        for step in steps(old, new, ka, kb, comparable, text) {
             match step {
                 Step::Keep(y) => out.push(y.clone()),
                 Step::Delete(x, k) => out.push(self.deleted(x, k)),
