@@ -167,7 +167,7 @@ pub(crate) fn diff(data: &[u8]) {
     // The redline document, whole and limited to the changed sections.
     let old_doc = Document::parse(old.body(), old.body_first_line());
     let new_doc = Document::parse(new.body(), new.body_first_line());
-    let marked = diff::redline::redline(&old_doc, &new_doc);
+    let marked = diff::redline::redline(&old_doc, &new_doc, "1.1");
     let _ = diff::redline::limit_context(marked.blocks, 1);
     let _ = diff::redline::summary::summary(&d, &Default::default());
     let _ = format::json(&d);

@@ -164,7 +164,7 @@ pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDif
     // Rows `release` added to the revision history are summed up; a row changed or taken out
     // is shown as any other text is (issue 18 item 2).
     let (history_changed, history_edits) =
-        units::history_rows(&old_history.units, &new_history.units);
+        units::history_rows(&old_history.units, &new_history.units, to_label);
 
     // Pair sections: by path, then by content.
     let pairing::Pairs {

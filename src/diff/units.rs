@@ -80,6 +80,15 @@ pub(super) struct Section {
     pub(super) units: Vec<Unit>,
 }
 
+/// ` "title"` for a link's or image's title, nothing when it has none.
+fn titled(title: &str) -> String {
+    if title.is_empty() {
+        String::new()
+    } else {
+        format!(" \"{title}\"")
+    }
+}
+
 /// Text of inline content for comparison: soft breaks are spaces, a hard line break is a visible
 /// `⏎` (two trailing spaces change the rendered document, `cases/` B22d). With `markup`, the
 /// formatting is written as Markdown writes it.
@@ -97,10 +106,24 @@ fn unit_text(inlines: &[Inline], markup: bool) -> String {
             }
             Inline::Code(c) if markup => out.push_str(&format!("`{c}`")),
             Inline::Link {
-                target, content, ..
-            } if markup => out.push_str(&format!("[{}]({target})", inner(content))),
-            Inline::Image { source, alt, .. } if markup => {
-                out.push_str(&format!("![{alt}]({source})"));
+                target,
+                title,
+                content,
+            } if markup => {
+                out.push_str(&format!("[{}]({target}{})", inner(content), titled(title)))
+            }
+            Inline::Image { source, alt, title } if markup => {
+                out.push_str(&format!("![{alt}]({source}{})", titled(title)));
+            }
+            // A character Markdown would read as formatting is written escaped, so that
+            // `\*star\*` and *star* differ.
+            Inline::Text(t) if markup && t.contains(['*', '_', '`', '[', ']', '\\']) => {
+                for c in t.chars() {
+                    if matches!(c, '*' | '_' | '`' | '[' | ']' | '\\') {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
             }
             Inline::FootnoteRef { label, .. } if markup => out.push_str(&format!("[^{label}]")),
             Inline::Emphasis(c)
@@ -159,7 +182,12 @@ pub(super) fn block_units(block: &Block, out: &mut Vec<Unit>) {
                 markup: format!("> {}", u.markup),
             }));
         }
-        Block::Code { text, .. } => out.push(Unit::plain("code", text.clone())),
+        Block::Code { info, text } => out.push(Unit {
+            what: "code",
+            text: text.clone(),
+            // The language after the fence is part of what is written.
+            markup: format!("```{info}\n{text}"),
+        }),
         Block::Html(raw) => out.push(Unit::plain("html", raw.clone())),
         Block::Rule => out.push(Unit::plain("rule", "---".into())),
         Block::Table(t) => {
@@ -396,10 +424,11 @@ pub(super) fn moved_between(sections: Vec<SectionChange>) -> Vec<SectionChange> 
     out
 }
 
-/// The revision-history table's rows compared by their version (the first cell): whether rows
-/// were added (`release` adds one per version: summed up), and the rows edited or taken out,
-/// which are shown as any other text is (issue 18 item 2).
-pub(super) fn history_rows(old: &[Unit], new: &[Unit]) -> (bool, Vec<UnitChange>) {
+/// The revision-history table's rows compared by their version (the first cell): whether
+/// `release` added the row of `released` (the later version, when it is a release: summed up),
+/// and every other change, shown as any other text is (issue 18 item 2): a row edited, taken
+/// out, or typed in by hand.
+pub(super) fn history_rows(old: &[Unit], new: &[Unit], released: &str) -> (bool, Vec<UnitChange>) {
     let version = |u: &Unit| {
         u.text
             .split(" | ")
@@ -423,8 +452,20 @@ pub(super) fn history_rows(old: &[Unit], new: &[Unit]) -> (bool, Vec<UnitChange>
             )),
         }
     }
-    let added = new
+    let mut added = false;
+    for row in new
         .iter()
-        .any(|n| !old.iter().any(|o| version(o) == version(n)));
+        .filter(|n| !old.iter().any(|o| version(o) == version(n)))
+    {
+        if version(row) == released && !added {
+            added = true;
+        } else {
+            edits.push(change(
+                UnitKind::Added,
+                row,
+                vec![Run::Insert(row.text.clone())],
+            ));
+        }
+    }
     (added, edits)
 }

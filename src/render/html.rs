@@ -76,6 +76,9 @@ pub(crate) struct BodyWriter<'a> {
     >,
     /// Bytes of image files embedded so far, each time shown ([`images::MAX_HTML_EMBEDDED_BYTES`]).
     pub(crate) embedded: u64,
+    /// Inside a redline's deletion: a note mark there is written without the id and link the
+    /// same mark in the later text has.
+    pub(crate) in_removal: bool,
 }
 
 impl BodyWriter<'_> {
@@ -276,7 +279,10 @@ impl BodyWriter<'_> {
             Inline::Revised(revision, c) => {
                 let tag = revision_tag(*revision);
                 let _ = write!(self.out, "<{tag} class=\"{}\">", revision_class(*revision));
+                let outer = self.in_removal;
+                self.in_removal = outer || revision.is_removal();
                 self.inlines(c);
+                self.in_removal = outer;
                 let _ = write!(self.out, "</{tag}>");
             }
             Inline::Link {
@@ -310,6 +316,9 @@ impl BodyWriter<'_> {
                 } else {
                     self.out.push_str(&escape(raw));
                 }
+            }
+            Inline::FootnoteRef { number, .. } if self.in_removal => {
+                let _ = write!(self.out, "<sup class=\"footnote-ref\">{number}</sup>");
             }
             Inline::FootnoteRef {
                 number, occurrence, ..
@@ -491,6 +500,7 @@ mod tests {
             out: String::new(),
             images: Default::default(),
             embedded: 0,
+            in_removal: false,
         };
         for _ in 0..100 {
             writer.image("x.png", "", "x");

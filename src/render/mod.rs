@@ -451,6 +451,7 @@ pub fn html_of(
         out: String::new(),
         images: Default::default(),
         embedded: 0,
+        in_removal: false,
     };
     if let Contents::Summary(blocks) = contents {
         writer

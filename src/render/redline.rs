@@ -81,7 +81,7 @@ impl Redline<'_> {
         let compared = diff::compare(old, new, &self.old.label, &self.new.label);
         let old_doc = Document::parse(old.body(), old.body_first_line());
         let new_doc = Document::parse(new.body(), new.body_first_line());
-        let mut marked = diff::redline::redline(&old_doc, &new_doc);
+        let mut marked = diff::redline::redline(&old_doc, &new_doc, &self.new.label);
         if let Some(n) = self.context {
             marked.blocks = diff::redline::limit_context(marked.blocks, n);
         }

@@ -397,3 +397,90 @@ fn an_earlier_revision_history_row_edited_is_shown_not_summed_up() {
         "{html}"
     );
 }
+
+/// The `<main>` of an HTML redline, without its summary.
+fn body_of(html: &str) -> String {
+    let main = html.split("</section>\n").nth(1).unwrap_or(html);
+    main.split("</main>").next().unwrap_or(main).to_string()
+}
+
+// Found by a second break-it trial: sections are aligned by their headings before their
+// blocks are compared, so a paragraph added to one section is not drawn inside the section
+// deleted after it, and a paragraph moved into a renamed section is a move.
+#[test]
+fn the_redline_compares_section_by_section() {
+    let env = pair(
+        doc("## S3\n\nStays three.\n\n## S4\n\nDoomed section text.\n\n## S5\n\nStays five.\n")
+            .as_bytes(),
+        doc("## S3\n\nStays three.\n\nNew last paragraph of S3.\n\n## S5\n\nStays five.\n")
+            .as_bytes(),
+    );
+    env.run(&["diff", "1.0", "1.1", "--format", "html", "-o", "r.html"])
+        .expect_code(0);
+    assert_eq!(
+        body_of(&env.read("r.html")),
+        "<h2 id=\"s3\">S3</h2>\n<p>Stays three.</p>\n<ins class=\"rl rl-inserted rl-block\">\n<p>New last paragraph of S3.</p>\n</ins>\n<h2 id=\"was-s4\"><del class=\"rl rl-deleted\">S4</del></h2>\n<del class=\"rl rl-deleted rl-block\">\n<p>Doomed section text.</p>\n</del>\n<h2 id=\"s5\">S5</h2>\n<p>Stays five.</p>\n"
+    );
+    let env = pair(
+        doc("## Alpha\n\nKeep this paragraph here.\n\nMove me to the other section please.\n\n## Beta\n\nBeta body text.\n").as_bytes(),
+        doc("## Alpha\n\nKeep this paragraph here.\n\n## Gamma\n\nBeta body text.\n\nMove me to the other section please.\n").as_bytes(),
+    );
+    env.run(&["diff", "1.0", "1.1", "--format", "html", "-o", "r.html"])
+        .expect_code(0);
+    assert_eq!(
+        body_of(&env.read("r.html")),
+        "<h2 id=\"alpha\">Alpha</h2>\n<p>Keep this paragraph here.</p>\n<del class=\"rl rl-moved-from rl-block\">\n<p>Move me to the other section please.</p>\n</del>\n<h2 id=\"gamma\"><del class=\"rl rl-deleted\">Beta</del>\u{2009}<ins class=\"rl rl-inserted\">Gamma</ins></h2>\n<p>Beta body text.</p>\n<ins class=\"rl rl-moved-to rl-block\">\n<p>Move me to the other section please.</p>\n</ins>\n"
+    );
+}
+
+#[test]
+fn a_revision_history_row_typed_in_by_hand_is_a_change_and_a_row_taken_out_stays_in_place() {
+    let v1 = HISTORY_V1.replace(
+        "| 1.0 | 2026-01-01 | First | Dana |\n",
+        "| 0.9 | 2025-12-01 | Draft | Dana |\n| 1.0 | 2026-01-01 | First | Dana |\n",
+    );
+    let v2 = HISTORY_V1.replace(
+        "| 1.0 | 2026-01-01 | First | Dana |\n",
+        "| 0.95 | 2025-12-15 | Fake middle | Zed |\n| 1.0 | 2026-01-01 | First | Dana |\n| 1.1 | 2026-02-01 | Second | Dana |\n",
+    );
+    let env = pair(v1.as_bytes(), v2.as_bytes());
+    let run = env.run(&["diff", "1.0", "1.1"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "SOP-1: 1.0 → 1.1\n  revision history updated\n\nRevision history\n  - [-0.9 | 2025-12-01 | Draft | Dana-]\n  + {+0.95 | 2025-12-15 | Fake middle | Zed+}\n\n1 section changed, 0 added, 0 removed, 0 moved; 7 words inserted, 6 words deleted\n"
+    );
+    env.run(&["diff", "1.0", "1.1", "--format", "html", "-o", "r.html"])
+        .expect_code(0);
+    let html = env.read("r.html");
+    assert!(
+        html.contains("<tbody>\n<tr><td><ins class=\"rl rl-inserted\">0.95</ins></td><td><ins class=\"rl rl-inserted\">2025-12-15</ins></td><td><ins class=\"rl rl-inserted\">Fake middle</ins></td><td><ins class=\"rl rl-inserted\">Zed</ins></td></tr>\n<tr><td><del class=\"rl rl-deleted\">0.9</del></td><td><del class=\"rl rl-deleted\">2025-12-01</del></td><td><del class=\"rl rl-deleted\">Draft</del></td><td><del class=\"rl rl-deleted\">Dana</del></td></tr>\n<tr><td>1.0</td><td>2026-01-01</td><td>First</td><td>Dana</td></tr>\n<tr><td>1.1</td><td>2026-02-01</td><td>Second</td><td>Dana</td></tr>\n</tbody>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn escaped_markup_a_code_language_and_titles_are_changes() {
+    for (v1, v2, expected) in [
+        (
+            "A \\*star\\* word.\n",
+            "A *star* word.\n",
+            "  ~ A [-*-]star[-*-] word.\n",
+        ),
+        (
+            "```\nx = 1\n```\n",
+            "```python\nx = 1\n```\n",
+            "  ~ ```{+python+}\n",
+        ),
+        (
+            "See [it](https://example.org \"Old\").\n",
+            "See [it](https://example.org \"New\").\n",
+            "  ~ See [it](https://example.org \"[-Old-]{+New+}\").\n",
+        ),
+    ] {
+        let env = pair(doc(v1).as_bytes(), doc(v2).as_bytes());
+        let run = env.run(&["diff", "1.0", "1.1", "--exit-code"]);
+        run.expect_code(1);
+        assert!(run.stdout.contains(expected), "{v2}\n{}", run.stdout);
+    }
+}

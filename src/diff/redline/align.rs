@@ -71,7 +71,7 @@ pub(super) fn steps<'a, T>(
     clippy::indexing_slicing,
     reason = "the tables are (a.len() + 1) × (b.len() + 1) and every index stays below that"
 )]
-fn pair_up<T>(
+pub(super) fn pair_up<T>(
     a: &[T],
     b: &[T],
     comparable: impl Fn(&T, &T) -> bool,

@@ -183,7 +183,12 @@ fn key_into(inlines: &[Inline], out: &mut String, space: &mut bool) {
                 target,
                 title,
                 content,
-            } => wrap(&format!("\u{2}l{target}\u{1e}{title}\u{1e}"), content, out, space),
+            } => wrap(
+                &format!("\u{2}l{target}\u{1e}{title}\u{1e}"),
+                content,
+                out,
+                space,
+            ),
             Inline::Revised(_, c) => key_into(c, out, space),
             atom @ (Inline::LineBreak
             | Inline::Image { .. }

@@ -23,11 +23,14 @@ mod parts;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::diff::words::likeness;
 use crate::doc::revision_table::is_history_heading;
 use crate::model::{Block, Document, Heading, Inline, List, ListItem, Revision};
-use align::{Step, steps};
+use align::{Step, pair_up, steps};
 pub use context::{has_changes, limit_context};
 use parts::{code, history, row_key, table};
 
@@ -35,20 +38,23 @@ use parts::{code, history, row_key, table};
 /// to be shown as one block moved with edits.
 pub const MOVED_LIKENESS: f32 = 0.6;
 
-/// The later version (`new`) with the changes from `old` marked in it (see the module docs).
-pub fn redline(old: &Document, new: &Document) -> Document {
+/// The later version (`new`) with the changes from `old` marked in it (see the module docs);
+/// `released` is the later version's label (`1.1`), whose revision-history row `release` wrote
+/// (`working copy`: none).
+pub fn redline(old: &Document, new: &Document, released: &str) -> Document {
     let old_blocks = &old.blocks;
     let mut builder = Builder {
         history: history_table(&old.blocks).and_then(|o| old.blocks.get(o).map(key)),
+        released: released.to_string(),
         ..Builder::default()
     };
     // First pass: what is deleted and what is inserted, to find what moved. The keys of the
     // whole document are made once, for both passes.
     let (ka, kb) = (keys(old_blocks), keys(&new.blocks));
-    builder.keyed(old_blocks, &new.blocks, &ka, &kb);
+    builder.document(old_blocks, &new.blocks, &ka, &kb);
     builder.find_moves();
     builder.emit = true;
-    let blocks = builder.keyed(old_blocks, &new.blocks, &ka, &kb);
+    let blocks = builder.document(old_blocks, &new.blocks, &ka, &kb);
     let footnotes = new
         .footnotes
         .iter()
@@ -166,6 +172,19 @@ fn is_image(p: &[Inline]) -> bool {
     matches!(p, [Inline::Image { .. }])
 }
 
+/// A document's top-level blocks cut at its headings: the blocks before the first heading (when
+/// there are any), then each heading with the blocks up to the next one, as index ranges.
+fn sections(blocks: &[Block]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if !matches!(block, Block::Heading(_)) => last.end = i + 1,
+            _ => out.push(i..i + 1),
+        }
+    }
+    out
+}
+
 /// A deleted or inserted piece that may have moved: its key, its text and its blocks.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -188,9 +207,11 @@ const MOVED_WORDS: usize = 3;
 struct Builder {
     /// Second pass: make the redline (the first only notes what is deleted and inserted).
     emit: bool,
-    /// The key of the earlier revision-history table: compared with the later one, the rows
-    /// `release` added are not marked.
+    /// The key of the earlier revision-history table: compared with the later one, the row
+    /// `release` added is not marked.
     history: Option<String>,
+    /// The later version's label: its revision-history row is the one `release` wrote.
+    released: String,
     deleted: Vec<Piece>,
     inserted: Vec<Piece>,
     /// Keys of deleted pieces that moved.
@@ -312,6 +333,104 @@ impl Builder {
         self.keyed(old, new, &ka, &kb)
     }
 
+    /// The redline of two documents' blocks, section by section (issue 18 item 4): sections
+    /// (a heading and what follows it up to the next heading, and the text before the first)
+    /// are aligned by their headings, then by their content (a renamed section), and the
+    /// blocks of each pair are compared; a section only in one version is deleted or inserted
+    /// whole. So a paragraph added to one section is never drawn inside a section deleted
+    /// after it, and a paragraph moved to a renamed section is a move.
+    fn document(
+        &mut self,
+        old: &[Block],
+        new: &[Block],
+        ka: &[String],
+        kb: &[String],
+    ) -> Vec<Block> {
+        let (sa, sb) = (sections(old), sections(new));
+        let heading_key =
+            |blocks: &[Block], keys: &[String], r: &Range<usize>| match blocks.get(r.start) {
+                Some(Block::Heading(_)) => keys.get(r.start).cloned().unwrap_or_default(),
+                _ => String::new(),
+            };
+        let hka: Vec<String> = sa.iter().map(|r| heading_key(old, ka, r)).collect();
+        let hkb: Vec<String> = sb.iter().map(|r| heading_key(new, kb, r)).collect();
+        let mut out = Vec::with_capacity(new.len());
+        for op in capture_diff_slices(Algorithm::Myers, &hka, &hkb) {
+            let (o, n) = (op.old_range(), op.new_range());
+            let (xs, ys) = (sa.get(o).unwrap_or_default(), sb.get(n).unwrap_or_default());
+            if let DiffOp::Equal { .. } = op {
+                for (x, y) in xs.iter().zip(ys) {
+                    out.extend(self.section(old, new, ka, kb, x, y));
+                }
+                continue;
+            }
+            let info = |blocks: &[Block], r: &Range<usize>| {
+                let level = match blocks.get(r.start) {
+                    Some(Block::Heading(h)) => h.level,
+                    _ => 0,
+                };
+                (level, plain(blocks.get(r.clone()).unwrap_or_default()))
+            };
+            let ia: Vec<(u8, String)> = xs.iter().map(|r| info(old, r)).collect();
+            let ib: Vec<(u8, String)> = ys.iter().map(|r| info(new, r)).collect();
+            let pairs = pair_up(&ia, &ib, |x, y| x.0 == y.0, |x| x.1.clone());
+            let (mut i, mut j) = (0, 0);
+            for &(pi, pj) in pairs.iter().chain(std::iter::once(&(xs.len(), ys.len()))) {
+                for r in xs.iter().take(pi).skip(i) {
+                    for at in r.clone() {
+                        if let (Some(b), Some(k)) = (old.get(at), ka.get(at)) {
+                            out.push(self.deleted(b, k));
+                        }
+                    }
+                }
+                for r in ys.iter().take(pj).skip(j) {
+                    for at in r.clone() {
+                        if let (Some(b), Some(k)) = (new.get(at), kb.get(at)) {
+                            out.push(self.inserted(b, k));
+                        }
+                    }
+                }
+                if let (Some(x), Some(y)) = (xs.get(pi), ys.get(pj)) {
+                    out.extend(self.section(old, new, ka, kb, x, y));
+                }
+                (i, j) = (pi + 1, pj + 1);
+            }
+        }
+        out
+    }
+
+    /// Two sections paired: their headings compared word by word, then their blocks.
+    fn section(
+        &mut self,
+        old: &[Block],
+        new: &[Block],
+        ka: &[String],
+        kb: &[String],
+        x: &Range<usize>,
+        y: &Range<usize>,
+    ) -> Vec<Block> {
+        let mut out = Vec::new();
+        let (mut x, mut y) = (x.clone(), y.clone());
+        if let (Some(hx @ Block::Heading(_)), Some(hy @ Block::Heading(_))) =
+            (old.get(x.start), new.get(y.start))
+        {
+            if ka.get(x.start) == kb.get(y.start) {
+                out.push(hy.clone());
+            } else {
+                out.extend(self.pair(hx, hy));
+            }
+            x.start += 1;
+            y.start += 1;
+        }
+        out.extend(self.keyed(
+            old.get(x.clone()).unwrap_or_default(),
+            new.get(y.clone()).unwrap_or_default(),
+            ka.get(x).unwrap_or_default(),
+            kb.get(y).unwrap_or_default(),
+        ));
+        out
+    }
+
     /// [`Builder::blocks`] with the keys of the blocks made already.
     fn keyed(&mut self, old: &[Block], new: &[Block], ka: &[String], kb: &[String]) -> Vec<Block> {
         let text = |x: &Block| plain(std::slice::from_ref(x));
@@ -409,7 +528,7 @@ impl Builder {
             (Block::Table(x), Block::Table(y))
                 if self.history.as_deref() == Some(key(a).as_str()) =>
             {
-                vec![Block::Table(history(x, y))]
+                vec![Block::Table(history(x, y, &self.released))]
             }
             (Block::Table(x), Block::Table(y)) => vec![Block::Table(table(x, y))],
             (Block::Code { info, text: x }, Block::Code { text: y, .. }) => code(info, x, y),

@@ -45,9 +45,10 @@ pub(super) fn code(info: &str, old: &str, new: &str) -> Vec<Block> {
 }
 
 /// The redline of two revision-history tables: rows matched by their version (the first cell),
-/// a row of both compared cell by cell, a row only in the later table (one `release` added)
-/// not marked, a row taken out struck through at the end (issue 18 item 2).
-pub(super) fn history(old: &Table, new: &Table) -> Table {
+/// a row of both compared cell by cell, the row `release` wrote for `released` (the later
+/// version's label) not marked, any other row only in the later table marked inserted, and a
+/// row taken out struck through where it was (issue 18 item 2).
+pub(super) fn history(old: &Table, new: &Table, released: &str) -> Table {
     let version = |row: &Vec<Vec<Inline>>| {
         row.first()
             .map(|c| crate::model::inline_text(c).trim().to_string())
@@ -62,26 +63,36 @@ pub(super) fn history(old: &Table, new: &Table) -> Table {
             })
             .collect()
     };
-    let mut rows: Vec<Vec<Vec<Inline>>> = new
-        .rows
-        .iter()
-        .map(
-            |row| match old.rows.iter().find(|o| version(o) == version(row)) {
-                Some(before) => cells(before, row),
-                None => row.clone(),
-            },
-        )
-        .collect();
-    for gone in old
-        .rows
-        .iter()
-        .filter(|o| !new.rows.iter().any(|n| version(n) == version(o)))
-    {
-        rows.push(
-            gone.iter()
-                .map(|c| inline::mark(c, Revision::Deleted))
-                .collect(),
-        );
+    let marked = |row: &Vec<Vec<Inline>>, revision| -> Vec<Vec<Inline>> {
+        row.iter().map(|c| inline::mark(c, revision)).collect()
+    };
+    let gone = |o: &Vec<Vec<Inline>>| !new.rows.iter().any(|n| version(n) == version(o));
+    let mut rows: Vec<Vec<Vec<Inline>>> = Vec::with_capacity(new.rows.len());
+    // Rows taken out are struck where they were: before the next row both tables have.
+    let mut next_old = 0;
+    let mut written = false;
+    for row in &new.rows {
+        match old.rows.iter().position(|o| version(o) == version(row)) {
+            Some(at) => {
+                for o in old.rows.iter().take(at).skip(next_old).filter(|o| gone(o)) {
+                    rows.push(marked(o, Revision::Deleted));
+                }
+                next_old = next_old.max(at + 1);
+                if let Some(before) = old.rows.get(at) {
+                    rows.push(cells(before, row));
+                }
+            }
+            // The row `release` wrote for this version is not a change a person made; any
+            // other new row is.
+            None if version(row) == released && !written => {
+                written = true;
+                rows.push(row.clone());
+            }
+            None => rows.push(marked(row, Revision::Inserted)),
+        }
+    }
+    for o in old.rows.iter().skip(next_old).filter(|o| gone(o)) {
+        rows.push(marked(o, Revision::Deleted));
     }
     Table {
         alignments: new.alignments.clone(),

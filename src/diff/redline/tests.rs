@@ -65,7 +65,7 @@ fn show(blocks: &[Block]) -> String {
 }
 
 fn redlined(old: &str, new: &str) -> String {
-    show(&redline(&doc(old), &doc(new)).blocks)
+    show(&redline(&doc(old), &doc(new), "1.1").blocks)
 }
 
 #[test]
@@ -134,12 +134,12 @@ fn the_generated_history_table_is_not_marked_but_a_note_under_it_is() {
 fn context_keeps_changed_sections_and_their_neighbours() {
     let old = "# A\n\na\n\n# B\n\nb\n\n# C\n\nc\n\n# D\n\nd\n\n# E\n\ne\n";
     let new = "# A\n\na\n\n# B\n\nb\n\n# C\n\nc changed\n\n# D\n\nd\n\n# E\n\ne\n";
-    let blocks = limit_context(redline(&doc(old), &doc(new)).blocks, 0);
+    let blocks = limit_context(redline(&doc(old), &doc(new), "1.1").blocks, 0);
     assert_eq!(
         show(&blocks),
         "[2 unchanged sections not shown: A, B]\n# C\nc{+ changed+}\n[2 unchanged sections not shown: D, E]"
     );
-    let blocks = limit_context(redline(&doc(old), &doc(new)).blocks, 1);
+    let blocks = limit_context(redline(&doc(old), &doc(new), "1.1").blocks, 1);
     assert_eq!(
         show(&blocks),
         "[Unchanged section not shown: A]\n# B\nb\n# C\nc{+ changed+}\n# D\nd\n[Unchanged section not shown: E]"
