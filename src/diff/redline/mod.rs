@@ -7,7 +7,7 @@
 //! list item by Myers over their keys; a list by its items (without their numbers, so an
 //! inserted step is one insertion and renumbering is no change, `cases/` B37); a table by its
 //! rows and cells. Blocks left over in a stretch of changes are paired with the most alike
-//! block of their kind and compared word by word ([`inline`]), or shown deleted and inserted
+//! block of their kind and compared word by word (`inline`), or shown deleted and inserted
 //! whole. A block (or list item) deleted in one place and inserted in another with the same or
 //! nearly the same text (at least [`MOVED_LIKENESS`] of its words) is shown as moved: struck
 //! twice where it was, underlined twice where it is, with any edits inside it marked.
