@@ -158,6 +158,9 @@ pub(super) struct History {
 /// unit each, in a section of their own: the body's sections hold only the marks that refer to
 /// them (issue 18 item 2). Empty when the body defines none.
 pub(super) fn footnotes(body: &str) -> Option<Section> {
+    if !body.contains("[^") {
+        return None;
+    }
     let mut units: Vec<Unit> = Vec::new();
     let mut open = false;
     for line in body.lines() {
@@ -192,8 +195,8 @@ pub(super) fn footnotes(body: &str) -> Option<Section> {
 /// up). Pieces of the body that are identical in the other version (`shared`) are not parsed: they stand as one
 /// opaque unit that compares equal, which keeps large documents with small edits fast.
 pub(super) fn sections(
-    pieces: Vec<(Chunk<'_>, String)>,
-    shared: &std::collections::HashSet<String>,
+    pieces: &[(Chunk<'_>, String)],
+    shared: &std::collections::HashSet<&str>,
 ) -> (Vec<Section>, History) {
     let mut out = vec![Section {
         path: Vec::new(),
@@ -205,7 +208,7 @@ pub(super) fn sections(
     let mut in_history: Option<u8> = None;
     let mut history_table = false;
     for (chunk, key) in pieces {
-        let doc = if shared.contains(&key) {
+        let doc = if shared.contains(key.as_str()) {
             // Only the heading line is needed, for the path.
             let heading_line = if chunk.starts_with_heading {
                 chunk.text.lines().next().unwrap_or("")
@@ -257,7 +260,13 @@ pub(super) fn sections(
                 };
             match (&opaque, block) {
                 (Some(key), Block::Html(raw)) if raw.is_empty() => {
-                    target.push(Unit::plain("unchanged", key.clone()));
+                    // A short stand-in for the piece's text: the same in both versions, as
+                    // the piece is (only pieces both versions share are left unparsed), and
+                    // not a copy of a text that may run to megabytes.
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    std::hash::Hash::hash(key, &mut hasher);
+                    let stand_in = format!("{:016x}", std::hash::Hasher::finish(&hasher));
+                    target.push(Unit::plain("unchanged", stand_in));
                 }
                 _ => block_units(block, target),
             }

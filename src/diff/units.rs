@@ -32,10 +32,11 @@ impl Unit {
 
     /// A unit of inline content after `prefix` (a list item's marker, a quote's `> `).
     fn inline(what: &'static str, prefix: &str, inlines: &[Inline]) -> Unit {
+        let markup = format!("{prefix}{}", unit_text(inlines, true));
         Unit {
             what,
-            text: format!("{prefix}{}", unit_text(inlines, false)),
-            markup: format!("{prefix}{}", unit_text(inlines, true)),
+            text: plain_of(&markup, || format!("{prefix}{}", unit_text(inlines, false))),
+            markup,
         }
     }
 
@@ -78,6 +79,17 @@ pub(super) struct Section {
     /// The heading's level, 1–6 (0 for the text before the first heading).
     pub(super) level: u8,
     pub(super) units: Vec<Unit>,
+}
+
+/// The text of a unit whose Markdown is `markup`: the Markdown itself when it holds none of
+/// the characters formatting is written with (most units: a checklist item, a table cell of
+/// plain words), else `plain()`, which walks the inlines again.
+fn plain_of(markup: &str, plain: impl FnOnce() -> String) -> String {
+    if markup.contains(['*', '_', '`', '[', ']', '\\', '<', '~']) {
+        plain()
+    } else {
+        markup.to_string()
+    }
 }
 
 /// ` "title"` for a link's or image's title, nothing when it has none.
@@ -199,10 +211,11 @@ pub(super) fn block_units(block: &Block, out: &mut Vec<Unit>) {
                         .collect::<Vec<_>>()
                         .join(" | ")
                 };
+                let markup = join(true);
                 Unit {
                     what,
-                    text: join(false),
-                    markup: join(true),
+                    text: plain_of(&markup, || join(false)),
+                    markup,
                 }
             };
             out.push(row("table header", &t.header));

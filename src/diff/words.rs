@@ -45,7 +45,20 @@ pub(crate) fn nfc(text: String) -> String {
 /// A text as it compares: white space squeezed to single spaces, composed to NFC, so reflowed
 /// text and composed/decomposed accents are no change.
 pub(crate) fn comparison_key(text: &str) -> String {
-    nfc(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    let mut out = String::with_capacity(text.len());
+    // ASCII white space is `char::is_whitespace`'s in ASCII but for the vertical tab.
+    let words: &mut dyn Iterator<Item = &str> = if text.is_ascii() && !text.contains('\u{b}') {
+        &mut text.split_ascii_whitespace()
+    } else {
+        &mut text.split_whitespace()
+    };
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    nfc(out)
 }
 
 fn key(token: &str) -> String {

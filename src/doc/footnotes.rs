@@ -95,7 +95,9 @@ struct Definition {
 /// Collects footnote problems while the body's tree is walked in document order.
 pub(crate) struct NoteScan<'b> {
     body: &'b str,
-    locator: Locator<'b>,
+    /// Made when first needed: most documents have no notes, and every piece of a compared
+    /// document is scanned.
+    locator: Option<Locator<'b>>,
     /// Added to a line of the body to count it in the file.
     line_offset: usize,
     definitions: Vec<Definition>,
@@ -107,7 +109,7 @@ impl<'b> NoteScan<'b> {
     pub(crate) fn new(body: &'b str, first_line: usize) -> Self {
         NoteScan {
             body,
-            locator: Locator::new(body),
+            locator: None,
             line_offset: first_line.saturating_sub(1),
             definitions: Vec::new(),
             undefined: Vec::new(),
@@ -131,10 +133,9 @@ impl<'b> NoteScan<'b> {
             NodeValue::Text(text)
                 if text.contains("[^") && start.line == data.sourcepos.end.line =>
             {
-                let from = self.locator.offset_of(start.line, start.column);
-                let to = self
-                    .locator
-                    .offset_of(start.line, data.sourcepos.end.column + 1);
+                let locator = self.locator();
+                let from = locator.offset_of(start.line, start.column);
+                let to = locator.offset_of(start.line, data.sourcepos.end.column + 1);
                 let Some(source) = self.body.get(from..to) else {
                     return;
                 };
@@ -184,13 +185,19 @@ impl<'b> NoteScan<'b> {
         problems
     }
 
+    /// The body's locator, made on first use.
+    fn locator(&mut self) -> &mut Locator<'b> {
+        let body = self.body;
+        self.locator.get_or_insert_with(|| Locator::new(body))
+    }
+
     fn locate(&mut self, line: usize, byte_column: usize) -> Location {
-        let offset = self.locator.offset_of(line, byte_column);
+        let offset = self.locator().offset_of(line, byte_column);
         self.locate_offset(offset)
     }
 
     fn locate_offset(&mut self, offset: usize) -> Location {
-        let in_body = self.locator.locate(offset);
+        let in_body = self.locator().locate(offset);
         Location {
             line: in_body.line + self.line_offset,
             column: in_body.column,

@@ -75,23 +75,24 @@ impl DiffArgs {
 }
 
 /// One side of the comparison: the document, its label and the release that made it.
-struct Side {
-    sop: Sop,
+struct Side<'a> {
+    /// The working copy as read already, or a released version read from git.
+    sop: std::borrow::Cow<'a, Sop>,
     label: String,
     record: Option<crate::repo::ReleaseRecord>,
 }
 
-fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliError> {
+fn load<'a>(ws: &Workspace, sop: &'a Sop, version: Option<&str>) -> Result<Side<'a>, CliError> {
     let Some(version) = version else {
         return Ok(Side {
-            sop: sop.clone(),
+            sop: std::borrow::Cow::Borrowed(sop),
             label: "working copy".to_string(),
             record: None,
         });
     };
     let (record, path, bytes) = super::released_copy(ws, sop, version)?;
     Ok(Side {
-        sop: Sop::from_bytes(&path, bytes)?,
+        sop: std::borrow::Cow::Owned(Sop::from_bytes(&path, bytes)?),
         label: record.version.to_string(),
         record: Some(record),
     })
@@ -101,8 +102,8 @@ fn load(ws: &Workspace, sop: &Sop, version: Option<&str>) -> Result<Side, CliErr
 fn redline(
     ws: &Workspace,
     sop: &Sop,
-    old: &Side,
-    new: &Side,
+    old: &Side<'_>,
+    new: &Side<'_>,
     args: &DiffArgs,
 ) -> Result<Vec<u8>, CliError> {
     let settings = crate::render::RenderSettings::of(ws);

@@ -41,7 +41,13 @@ pub(super) fn read_entries(
         text,
         end: range.end,
         offsets: &offsets,
-        locator: Locator::new(text),
+        // Only the front matter is located: a long body need not be read for its lines.
+        locator: Locator::new(
+            text.get(range.end..)
+                .and_then(|rest| rest.find('\n'))
+                .and_then(|eol| text.get(..range.end + eol + 1))
+                .unwrap_or(text),
+        ),
         anchors: &doc.anchors,
         sequences: HashMap::new(),
         budget: yaml.len(),
