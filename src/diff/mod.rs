@@ -149,16 +149,10 @@ impl DocDiff {
 )]
 pub fn compare(old: &Sop, new: &Sop, from_label: &str, to_label: &str) -> DocDiff {
     let managed = metadata::changes(old, new);
-    let (old_pieces, new_pieces) = (keyed(old), keyed(new));
-    let old_keys: std::collections::HashSet<&str> =
-        old_pieces.iter().map(|(_, k)| k.as_str()).collect();
-    let shared: std::collections::HashSet<&str> = new_pieces
-        .iter()
-        .map(|(_, k)| k.as_str())
-        .filter(|k| old_keys.contains(k))
-        .collect();
-    let (mut old_sections, old_history) = sections(&old_pieces, &shared);
-    let (mut new_sections, new_history) = sections(&new_pieces, &shared);
+    let (mut old_pieces, mut new_pieces) = (keyed(old), keyed(new));
+    sections::mark_shared(&mut old_pieces, &mut new_pieces);
+    let (mut old_sections, old_history) = sections(&old_pieces);
+    let (mut new_sections, new_history) = sections(&new_pieces);
     old_sections.extend(sections::footnotes(old.body()));
     new_sections.extend(sections::footnotes(new.body()));
     // Rows `release` added to the revision history are summed up; a row changed or taken out

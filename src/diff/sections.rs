@@ -136,15 +136,68 @@ fn ascii_chunk_key(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A piece of a body with what it compares by.
+pub(super) struct Piece<'a> {
+    pub(super) chunk: Chunk<'a>,
+    /// Its text as compared ([`chunk_key`]).
+    pub(super) key: String,
+    /// A quick hash of `key`: pieces are matched by it, then by `key` itself.
+    pub(super) hash: u64,
+    /// Whether the other version has the same piece (then it is not parsed).
+    pub(super) shared: bool,
+}
+
+/// A fast hash of a text, eight bytes at a time (the rotate, xor and multiply step of rustc's
+/// FxHasher). Not for untrusted keys in a long-lived table: here every match is confirmed by
+/// comparing the texts.
+fn quick_hash(text: &str) -> u64 {
+    let mut h: u64 = text.len() as u64;
+    for word in text.as_bytes().chunks(8) {
+        let mut bytes = [0u8; 8];
+        for (slot, b) in bytes.iter_mut().zip(word) {
+            *slot = *b;
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(bytes)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
+}
+
 /// The pieces of a document's body with their comparison keys.
-pub(super) fn keyed(sop: &Sop) -> Vec<(Chunk<'_>, String)> {
+pub(super) fn keyed(sop: &Sop) -> Vec<Piece<'_>> {
     chunks(sop.body(), sop.body_first_line())
         .into_iter()
-        .map(|c| {
-            let key = chunk_key(c.text);
-            (c, key)
+        .map(|chunk| {
+            let key = chunk_key(chunk.text);
+            Piece {
+                chunk,
+                hash: quick_hash(&key),
+                key,
+                shared: false,
+            }
         })
         .collect()
+}
+
+/// Marks the pieces both versions have.
+pub(super) fn mark_shared(old: &mut [Piece<'_>], new: &mut [Piece<'_>]) {
+    let mut by_hash: std::collections::HashMap<u64, Vec<usize>> =
+        std::collections::HashMap::with_capacity(old.len());
+    for (i, p) in old.iter().enumerate() {
+        by_hash.entry(p.hash).or_default().push(i);
+    }
+    for p in new.iter_mut() {
+        let Some(candidates) = by_hash.get(&p.hash) else {
+            continue;
+        };
+        for &i in candidates {
+            if let Some(o) = old.get_mut(i)
+                && o.key == p.key
+            {
+                o.shared = true;
+                p.shared = true;
+            }
+        }
+    }
 }
 
 /// The generated revision-history table: its rows, and the heading path it is under.
@@ -192,12 +245,9 @@ pub(super) fn footnotes(body: &str) -> Option<Section> {
 }
 
 /// Sections by heading path; the generated revision-history table is left out (it is summed
-/// up). Pieces of the body that are identical in the other version (`shared`) are not parsed: they stand as one
+/// up). Pieces of the body that are identical in the other version (marked `shared`) are not parsed: they stand as one
 /// opaque unit that compares equal, which keeps large documents with small edits fast.
-pub(super) fn sections(
-    pieces: &[(Chunk<'_>, String)],
-    shared: &std::collections::HashSet<&str>,
-) -> (Vec<Section>, History) {
+pub(super) fn sections(pieces: &[Piece<'_>]) -> (Vec<Section>, History) {
     let mut out = vec![Section {
         path: Vec::new(),
         level: 0,
@@ -207,8 +257,9 @@ pub(super) fn sections(
     let mut history = History::default();
     let mut in_history: Option<u8> = None;
     let mut history_table = false;
-    for (chunk, key) in pieces {
-        let doc = if shared.contains(key.as_str()) {
+    for piece in pieces {
+        let (chunk, key) = (&piece.chunk, &piece.key);
+        let doc = if piece.shared {
             // Only the heading line is needed, for the path.
             let heading_line = if chunk.starts_with_heading {
                 chunk.text.lines().next().unwrap_or("")
@@ -263,9 +314,7 @@ pub(super) fn sections(
                     // A short stand-in for the piece's text: the same in both versions, as
                     // the piece is (only pieces both versions share are left unparsed), and
                     // not a copy of a text that may run to megabytes.
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    std::hash::Hash::hash(key, &mut hasher);
-                    let stand_in = format!("{:016x}", std::hash::Hasher::finish(&hasher));
+                    let stand_in = format!("{:016x}", piece.hash);
                     target.push(Unit::plain("unchanged", stand_in));
                 }
                 _ => block_units(block, target),
