@@ -138,6 +138,8 @@ impl Redline<'_> {
             job.meta.mark_unreleased();
         }
         job.meta.notice = notice(&self.old.label, &self.new.label);
+        // The header, the title block, the page title and the PDF's subject name both versions.
+        job.meta.version = format!("{} → {}", self.old.label, self.new.label);
         // Not a copy of the version: `verify FILE` must not take it for one.
         job.meta.redline = true;
         if is_pdf {

@@ -90,7 +90,14 @@ pub fn pdf_of(
             format!("{} {}", meta.id, meta.title)
         },
         author: meta.owner.clone(),
-        subject: format!("Standard operating procedure, version {}", meta.version),
+        subject: if meta.redline {
+            format!(
+                "Redline of a standard operating procedure, {}",
+                meta.version
+            )
+        } else {
+            format!("Standard operating procedure, version {}", meta.version)
+        },
         keywords: [
             meta.id.clone(),
             "SOP".to_string(),

@@ -476,10 +476,17 @@ impl<'a> Flow<'a> {
             Some(Revision::MovedTo | Revision::MovedFrom)
         );
         if style.strike {
-            let item = line_at(-0.3);
+            // A redline's strike runs above a hyphen's height, so that struck "2-3" still
+            // reads "2-3" and not "2 3".
+            let at = if style.revision.or(self.revision).is_some() {
+                -0.42
+            } else {
+                -0.3
+            };
+            let item = line_at(at);
             self.push(item);
             if double {
-                let item = line_at(-0.18);
+                let item = line_at(at + 0.14);
                 self.push(item);
             }
         }
