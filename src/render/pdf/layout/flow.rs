@@ -17,8 +17,9 @@ use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::super::fonts::{FaceId, char_width, text_width};
+use super::super::fonts::{FaceId, text_width};
 use super::super::text::{BrokenText, Fragment, LinkTarget, Span, Style, break_lines};
+use super::marks::revision_style;
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
 use crate::model::{Block, Heading, Inline, List, Revision};
@@ -31,8 +32,8 @@ pub const BODY: f32 = 10.0;
 pub const BODY_LH: f32 = 14.5;
 /// Space after a paragraph, in points.
 pub const PARA_GAP: f32 = 6.0;
-const CODE_SIZE: f32 = 8.5;
-const CODE_LH: f32 = 11.5;
+pub(super) const CODE_SIZE: f32 = 8.5;
+pub(super) const CODE_LH: f32 = 11.5;
 const INDENT: f32 = 16.0;
 const BULLETS: [char; 4] = ['•', '◦', '▪', '‣'];
 /// How many line breaks [`Flow::break_spans`] keeps.
@@ -232,24 +233,6 @@ pub(crate) fn spans(inlines: &[Inline], ctx: &Ctx, out: &mut Vec<Span>) {
     }
 }
 
-/// `style` as a redline marks it (see [`Revision`]): deleted text red and struck through,
-/// inserted text blue and underlined, moved text green (the lines are doubled when drawn).
-fn revision_style(style: &Style, revision: Revision) -> Style {
-    let (color, strike, underline) = match revision {
-        Revision::Inserted => (Rgb::INSERTED, style.strike, true),
-        Revision::Deleted => (Rgb::DELETED, true, style.underline),
-        Revision::MovedTo => (Rgb::MOVED, style.strike, true),
-        Revision::MovedFrom => (Rgb::MOVED, true, style.underline),
-    };
-    Style {
-        color,
-        strike,
-        underline,
-        revision: Some(revision),
-        ..style.clone()
-    }
-}
-
 /// The pages being filled.
 pub struct Flow<'a> {
     /// Page geometry.
@@ -298,47 +281,6 @@ impl<'a> Flow<'a> {
             change_bars: Vec::new(),
             files,
             doc_relative,
-        }
-    }
-
-    /// Notes a change bar beside the band from `top` to `bottom` of the page being filled.
-    pub(crate) fn change_bar(&mut self, top: Pt, bottom: Pt) {
-        let page = self.page_index();
-        match self.change_bars.last_mut() {
-            // Lines of one change run on: one bar.
-            Some((p, _, end)) if *p == page && top.0 <= end.0 + 0.5 => {
-                *end = Pt(end.0.max(bottom.0));
-            }
-            _ => self.change_bars.push((page, top, bottom)),
-        }
-    }
-
-    /// Draws the change bars noted so far in the left margin, 9 pt from the text, 1.6 pt wide,
-    /// overlapping ones as one (the change bar of legal and eQMS redlines).
-    pub(crate) fn draw_change_bars(&mut self) {
-        let mut bars = std::mem::take(&mut self.change_bars);
-        bars.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.0.total_cmp(&b.1.0)));
-        let mut merged: Vec<(usize, Pt, Pt)> = Vec::new();
-        for (page, top, bottom) in bars {
-            match merged.last_mut() {
-                Some((p, _, end)) if *p == page && top.0 <= end.0 + 0.5 => {
-                    *end = Pt(end.0.max(bottom.0));
-                }
-                _ => merged.push((page, top, bottom)),
-            }
-        }
-        let x = self.geo.left - Pt(9.0);
-        for (page, top, bottom) in merged {
-            if let Some(p) = self.pages.get_mut(page) {
-                p.items.push(Item::Line {
-                    x1: x,
-                    y1: top,
-                    x2: x,
-                    y2: bottom,
-                    width: Pt(1.6),
-                    color: Rgb::BLACK,
-                });
-            }
         }
     }
 
@@ -524,7 +466,19 @@ impl<'a> Flow<'a> {
                     let mut s = Vec::new();
                     spans(content, &Ctx::body(), &mut s);
                     let broken = self.break_spans(&s, width);
-                    self.place_lines(&broken, x, BODY_LH);
+                    // A paragraph that leads into a list or table ("Visual confirmation:")
+                    // stays with its first two lines.
+                    let leads_in = crate::model::inline_text(content).trim_end().ends_with(':')
+                        && matches!(
+                            blocks.get(i + 1),
+                            Some(Block::List(_) | Block::Table(_) | Block::Code { .. })
+                        );
+                    let keep_after = if leads_in {
+                        2.0 * BODY_LH + PARA_GAP
+                    } else {
+                        0.0
+                    };
+                    self.place_paragraph(&broken, x, BODY_LH, keep_after);
                     if !(tight && i + 1 == blocks.len()) {
                         self.y += Pt(if tight { 2.0 } else { PARA_GAP });
                     }
@@ -744,124 +698,6 @@ impl<'a> Flow<'a> {
                     color: Rgb::RULE,
                 });
             }
-        }
-    }
-
-    fn code(&mut self, text: &str, x: Pt, width: Pt) {
-        let pad = 6.0;
-        let char_w = char_width(FaceId::Mono, 'M', CODE_SIZE);
-        let mark_w = char_w * 2.0;
-        let columns = (((width.0 - 2.0 * pad - mark_w) / char_w).floor() as usize).max(8);
-        let mut lines: Vec<(String, bool)> = Vec::new();
-        for source in text.strip_suffix('\n').unwrap_or(text).split('\n') {
-            let mut expanded = String::new();
-            let mut col = 0;
-            for c in source.chars() {
-                if c == '\t' {
-                    let n = 4 - col % 4;
-                    expanded.extend(std::iter::repeat_n(' ', n));
-                    col += n;
-                } else if c != '\r' {
-                    expanded.push(c);
-                    col += 1;
-                }
-            }
-            let chars: Vec<char> = expanded.chars().collect();
-            if chars.is_empty() {
-                lines.push((String::new(), false));
-            }
-            for (n, chunk) in chars.chunks(columns).enumerate() {
-                lines.push((chunk.iter().collect(), n > 0));
-            }
-        }
-        self.y += Pt(2.0);
-        self.ensure(Pt(CODE_LH * 2.0 + 2.0 * pad));
-        let mut band_page = self.page_index();
-        let mut band_index = self.pages.last().map_or(0, |p| p.items.len());
-        let mut band_top = self.y;
-        self.y += Pt(pad);
-        for (text, continued) in &lines {
-            if self.remaining().0 < CODE_LH + pad {
-                self.close_band(
-                    band_page,
-                    band_index,
-                    band_top,
-                    self.y + Pt(pad * 0.5),
-                    x,
-                    width,
-                );
-                self.new_page();
-                band_page = self.page_index();
-                band_index = 0;
-                band_top = self.y;
-                self.y += Pt(pad);
-            }
-            let baseline = self.y + Pt(CODE_LH * 0.5 + CODE_SIZE * 0.36);
-            if *continued {
-                self.push(Item::Text {
-                    x: x + Pt(pad),
-                    y: baseline,
-                    face: FaceId::Mono,
-                    size: CODE_SIZE,
-                    text: "↪".into(),
-                    color: Rgb::GREY,
-                    angle: 0.0,
-                });
-            }
-            if !text.is_empty() {
-                let mut s = vec![Span {
-                    text: text.clone(),
-                    style: Style {
-                        face: FaceId::Mono,
-                        size: CODE_SIZE,
-                        color: Rgb::BLACK,
-                        link: None,
-                        strike: false,
-                        code: false,
-                        rise: 0.0,
-                        underline: false,
-                        highlight: false,
-                        revision: None,
-                    },
-                }];
-                let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));
-                for f in broken.lines.iter().flat_map(|l| &l.fragments) {
-                    let f = Fragment {
-                        style: Style {
-                            size: CODE_SIZE,
-                            color: Rgb::BLACK,
-                            ..f.style.clone()
-                        },
-                        ..f.clone()
-                    };
-                    self.fragment(
-                        &f,
-                        x + Pt(pad + mark_w) + f.x,
-                        baseline,
-                        (self.y, Pt(CODE_LH)),
-                    );
-                }
-                s.clear();
-            }
-            self.y += Pt(CODE_LH);
-        }
-        self.y += Pt(pad);
-        self.close_band(band_page, band_index, band_top, self.y, x, width);
-        self.y += Pt(PARA_GAP + 2.0);
-    }
-
-    fn close_band(&mut self, page: usize, index: usize, top: Pt, bottom: Pt, x: Pt, width: Pt) {
-        if let Some(p) = self.pages.get_mut(page) {
-            p.items.insert(
-                index.min(p.items.len()),
-                Item::Rect {
-                    x,
-                    y: top,
-                    w: width,
-                    h: bottom - top,
-                    fill: Rgb::BAND,
-                },
-            );
         }
     }
 }

@@ -15,10 +15,13 @@
 //! - [`images`]: each image file decoded once, the rendition's decoded pixels bounded.
 //! - [`page`]: the title block, the table of contents, header, footer and watermark.
 
+mod code;
 mod dump;
 pub mod flow;
 pub mod images;
+mod marks;
 pub mod page;
+mod paragraph;
 pub mod table;
 
 use std::collections::BTreeMap;
