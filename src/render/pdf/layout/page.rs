@@ -7,6 +7,7 @@ use super::super::fonts::{FaceId, text_width};
 use super::super::text::{LinkTarget, Span};
 use super::flow::{BODY, Ctx, Flow};
 use super::{Item, Pt, Rgb};
+use crate::model::{Align, Inline, Table};
 use crate::render::RenderMeta;
 
 /// A page number to fill in once the body is laid out: the TOC entry's item and right edge.
@@ -128,69 +129,38 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         flow.y += Pt(6.0);
     }
     if !meta.approvals.is_empty() {
-        // The signature manifest (21 CFR 11.50): name, role, meaning, date and time.
-        flow.ensure(Pt(11.0 + 13.0));
+        // The signature manifest (21 CFR 11.50): name, role, meaning, date and time, as a
+        // labelled table that splits across pages with its header repeated (issue 19 item 4).
+        flow.ensure(Pt(11.0 + 3.0 * 19.0));
         small_caps(flow, x, "APPROVALS");
-        let cols = [0.0, 0.28, 0.58, 0.72, 1.0];
-        for a in &meta.approvals {
-            let date = a.date.replace('T', " ").replace('Z', " UTC");
-            // An approval separation of duties would refuse says so where it is signed.
-            let role = match &a.exception {
-                Some(exception) => format!("{} ({exception})", a.role),
-                None => a.role.clone(),
-            };
-            // Each cell keeps to its column and wraps there: the printed name is part of the
-            // signature manifest, so it is never shortened.
-            let cells: Vec<(f32, super::super::text::BrokenText)> = [
-                a.name.as_str(),
-                role.as_str(),
-                a.meaning.as_str(),
-                date.as_str(),
-            ]
+        let text = |t: &str| vec![Inline::Text(t.to_string())];
+        let rows = meta
+            .approvals
             .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let from = cols.get(i).copied().unwrap_or_default();
-                let to = cols.get(i + 1).copied().unwrap_or(1.0);
-                let room = width.0 * (to - from) - if to < 1.0 { 6.0 } else { 0.0 };
-                let span = Span {
-                    text: (*text).to_string(),
-                    style: Ctx {
-                        bold: i == 0,
-                        size: 9.0,
-                        ..Ctx::body()
-                    }
-                    .style_for_value(),
+            .map(|a| {
+                // An approval separation of duties would refuse says so where it is signed.
+                let role = match &a.exception {
+                    Some(exception) => format!("{} ({exception})", a.role),
+                    None => a.role.clone(),
                 };
-                (from, flow.break_spans(&[span], Pt(room)))
+                let date = a.date.replace('T', " ").replace('Z', " UTC");
+                // The printed name is part of the signature manifest: never shortened.
+                vec![
+                    vec![Inline::Strong(text(&a.name))],
+                    text(&role),
+                    text(&a.meaning),
+                    text(&date),
+                ]
             })
             .collect();
-            let lines = cells
-                .iter()
-                .map(|(_, b)| b.lines.len())
-                .max()
-                .unwrap_or(1)
-                .max(1);
-            let row_h = 13.0 + 11.5 * (lines - 1) as f32;
-            flow.ensure(Pt(row_h));
-            for (from, broken) in &cells {
-                for (k, line) in broken.lines.iter().enumerate() {
-                    let baseline = flow.y + Pt(9.5 + 11.5 * k as f32);
-                    for f in &line.fragments {
-                        flow.push(Item::Text {
-                            x: x + Pt(width.0 * from) + f.x,
-                            y: baseline,
-                            face: f.style.face,
-                            size: f.style.size,
-                            text: f.text.clone(),
-                            color: Rgb::BLACK,
-                            angle: 0.0,
-                        });
-                    }
-                }
-            }
-            flow.y += Pt(row_h);
-        }
+        let table = Table {
+            alignments: vec![Align::None; 4],
+            header: ["Name", "Role", "Meaning", "Signed (UTC)"]
+                .map(text)
+                .to_vec(),
+            rows,
+        };
+        super::table::table(flow, &table, x, width);
         flow.y += Pt(4.0);
     }
     flow.y += Pt(2.0);
