@@ -55,6 +55,25 @@ pub struct Style {
     pub revision: Option<crate::model::Revision>,
 }
 
+impl Style {
+    /// Plain text in `face` at `size` points in `color`: no link, no lines, no background, on
+    /// the baseline.
+    pub fn plain(face: FaceId, size: f32, color: Rgb) -> Style {
+        Style {
+            face,
+            size,
+            color,
+            link: None,
+            strike: false,
+            code: false,
+            rise: 0.0,
+            underline: false,
+            highlight: false,
+            revision: None,
+        }
+    }
+}
+
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
@@ -386,18 +405,7 @@ mod tests {
     use super::*;
 
     fn style() -> Style {
-        Style {
-            face: FaceId::Sans,
-            size: 10.0,
-            color: Rgb::BLACK,
-            link: None,
-            strike: false,
-            code: false,
-            rise: 0.0,
-            underline: false,
-            highlight: false,
-            revision: None,
-        }
+        Style::plain(FaceId::Sans, 10.0, Rgb::BLACK)
     }
 
     fn lines(text: &str, width: f32) -> Vec<String> {

@@ -70,18 +70,7 @@ impl Flow<'_> {
             if !text.is_empty() {
                 let mut s = vec![Span {
                     text: text.clone(),
-                    style: Style {
-                        face: FaceId::Mono,
-                        size: CODE_SIZE,
-                        color: Rgb::BLACK,
-                        link: None,
-                        strike: false,
-                        code: false,
-                        rise: 0.0,
-                        underline: false,
-                        highlight: false,
-                        revision: None,
-                    },
+                    style: Style::plain(FaceId::Mono, CODE_SIZE, Rgb::BLACK),
                 }];
                 let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));
                 for f in broken.lines.iter().flat_map(|l| &l.fragments) {

@@ -43,18 +43,7 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
     };
     let s = vec![Span {
         text: title.to_string(),
-        style: super::super::text::Style {
-            face: FaceId::SansBold,
-            size: 20.0,
-            color: Rgb::BLACK,
-            link: None,
-            strike: false,
-            code: false,
-            rise: 0.0,
-            underline: false,
-            highlight: false,
-            revision: None,
-        },
+        style: super::super::text::Style::plain(FaceId::SansBold, 20.0, Rgb::BLACK),
     }];
     let broken = flow.break_spans(&s, width);
     flow.place_lines(&broken, x, 25.0);
