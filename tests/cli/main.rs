@@ -30,6 +30,7 @@ mod git;
 mod help;
 mod html_ids;
 mod html_tags;
+mod images;
 mod in_force;
 mod init;
 mod json;

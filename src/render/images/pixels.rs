@@ -7,6 +7,8 @@
 
 use std::io::Cursor;
 
+use image::ImageDecoder as _;
+
 use super::{Format, Image, ImageProblem, MAX_PIXELS};
 
 /// How the samples of [`Pixels`] are laid out, 8 bits each.
@@ -52,10 +54,19 @@ pub fn decode(image: &Image) -> Result<Pixels, ImageProblem> {
     // Four 16-bit samples a pixel at the pixel limit, the most a decoder needs to hold.
     limits.max_alloc = Some(MAX_PIXELS * 8);
     reader.limits(limits);
-    let decoded = reader.decode().map_err(|e| ImageProblem::Undecodable {
+    let undecodable = |e: image::ImageError| ImageProblem::Undecodable {
         format: image.format,
         reason: reason(&e),
-    })?;
+    };
+    let mut decoder = reader.into_decoder().map_err(undecodable)?;
+    // A phone photo's EXIF orientation (CIPA DC-008, tag 0x0112), as browsers apply it to the
+    // HTML's image: the PDF shows it the same way up (`cases/` B32). An unreadable tag is
+    // taken as none.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+    decoded.apply_orientation(orientation);
     let (width, height) = (decoded.width(), decoded.height());
     let color = decoded.color();
     let (channels, samples) = match (color.has_color(), color.has_alpha()) {

@@ -1,0 +1,80 @@
+//! Images in the PDF as a viewer shows them (issue 19 item 5; field case B32).
+
+use crate::harness::TestEnv;
+use crate::pdf::tool;
+
+/// A 200 × 100 JPEG, left half red and right half blue, whose EXIF orientation tag (CIPA
+/// DC-008 tag 0x0112) is `orientation`: a phone photo stored sideways.
+fn oriented_jpeg(orientation: u16) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(200, 100, |x, _| {
+        if x < 100 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .expect("encode");
+    let jpeg = jpeg.into_inner();
+    // A little-endian TIFF header and one IFD entry: Orientation, SHORT, 1, the value.
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0112u16.to_le_bytes());
+    tiff.extend(3u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(orientation.to_le_bytes());
+    tiff.extend([0, 0]);
+    tiff.extend(0u32.to_le_bytes());
+    let mut app1 = vec![0xFF, 0xE1];
+    let length = u16::try_from(2 + 6 + tiff.len()).expect("short");
+    app1.extend(length.to_be_bytes());
+    app1.extend(b"Exif\0\0");
+    app1.extend(tiff);
+    // Right after the start-of-image marker.
+    let mut out = jpeg[..2].to_vec();
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn b32_a_photo_is_drawn_the_way_up_its_exif_orientation_says() {
+    let env = TestEnv::repo();
+    env.write("sops/img/photo.jpg", oriented_jpeg(6));
+    env.write(
+        "sops/photo.md",
+        "---\nid: SOP-032\ntitle: Photo\nowner: QA\n---\n## Photo\n\n![The line](img/photo.jpg)\n",
+    );
+    env.commit("photo");
+    env.run(&["render", "SOP-032", "--format", "pdf", "-o", "out"])
+        .expect_code(0);
+    let pdf = env.path("out/drafts/SOP-032/SOP-032-working-copy.pdf");
+    let list = tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
+    let sizes: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().skip(3).take(2).collect())
+        .collect();
+    // Stored 200 wide and 100 high; orientation 6 turns it a quarter clockwise.
+    assert_eq!(sizes, [["100", "200"]], "{list}");
+    tool(
+        "pdfimages",
+        &[
+            "-png",
+            pdf.to_str().expect("path"),
+            env.path("img").to_str().expect("path"),
+        ],
+    );
+    let shown = image::open(env.path("img-000.png"))
+        .expect("the image pdfimages wrote")
+        .to_rgb8();
+    let (top, bottom) = (shown.get_pixel(50, 20), shown.get_pixel(50, 180));
+    assert!(top[0] > 150 && top[2] < 100, "red on top: {top:?}");
+    assert!(
+        bottom[2] > 150 && bottom[0] < 100,
+        "blue at the bottom: {bottom:?}"
+    );
+}
