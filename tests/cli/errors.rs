@@ -754,7 +754,7 @@ fn check_and_render_say_what_is_wrong_with_each_image() {
              sops/a.md:21:1: warning: the image `img/damaged.png` is not a readable PNG image: it could not be decoded (corrupt deflate stream. BadZlibHeader); {alt}: {again}\n\
              sops/a.md:23:1: warning: the image `img/notes.png` is not a PNG, JPEG, GIF, WebP or SVG image; {alt}: save it as PNG or JPEG\n\
              sops/a.md:25:1: warning: the image `img/huge.png` is 2,147,483,648 bytes, more than the 20 MB (20,000,000 bytes) an image may be; {alt}: save it smaller (fewer pixels, or JPEG for a photograph)\n\
-             sops/a.md:27:1: warning: the image `img/logo.svg` is an SVG image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it); {alt}: save a PNG copy and use that\n\
+             sops/a.md:27:1: warning: the image `img/logo.svg` is an SVG image, which the PDF cannot show (it takes PNG, JPEG, GIF and WebP; the HTML shows it); {alt}: save a PNG copy and use that\n\
              sops/a.md:29:1: warning: the image `img/cut.jpg` is a JPEG file that ends early (truncated); {alt}: {again}\n\
              dist/drafts/SOP-1/SOP-1-working-copy.pdf\n\
              dist/drafts/SOP-1/SOP-1-working-copy.html\n"

@@ -78,3 +78,62 @@ fn b32_a_photo_is_drawn_the_way_up_its_exif_orientation_says() {
         "blue at the bottom: {bottom:?}"
     );
 }
+
+/// `picture` encoded as `format`.
+fn encoded(picture: &image::RgbaImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    match format {
+        image::ImageFormat::Gif => image::DynamicImage::ImageRgba8(picture.clone())
+            .write_to(&mut out, format)
+            .expect("encode"),
+        _ => picture.write_to(&mut out, format).expect("encode"),
+    }
+    out.into_inner()
+}
+
+#[test]
+fn b32_gif_webp_and_a_png_with_transparency_are_drawn_in_the_pdf() {
+    // Teal on the left, transparent on the right.
+    let picture = image::RgbaImage::from_fn(200, 100, |x, _| {
+        if x < 100 {
+            image::Rgba([0, 128, 128, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let env = TestEnv::repo();
+    env.write("sops/img/a.gif", encoded(&picture, image::ImageFormat::Gif));
+    env.write(
+        "sops/img/b.webp",
+        encoded(&picture, image::ImageFormat::WebP),
+    );
+    env.write("sops/img/c.png", encoded(&picture, image::ImageFormat::Png));
+    env.write(
+        "sops/images.md",
+        "---\nid: SOP-032\ntitle: Images\nowner: QA\n---\n## Images\n\n![gif](img/a.gif)\n\n![webp](img/b.webp)\n\n![png](img/c.png)\n",
+    );
+    env.commit("images");
+    let run = env.run(&["render", "SOP-032", "--format", "pdf", "-o", "out"]);
+    run.expect_code(0);
+    assert_eq!(run.stderr, "", "no image is left out");
+    let pdf = env.path("out/drafts/SOP-032/SOP-032-working-copy.pdf");
+    let list = tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
+    let kinds: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().skip(2).take(3).collect())
+        .collect();
+    // Each drawn with its transparency as a soft mask.
+    assert_eq!(
+        kinds,
+        [
+            ["image", "200", "100"],
+            ["smask", "200", "100"],
+            ["image", "200", "100"],
+            ["smask", "200", "100"],
+            ["image", "200", "100"],
+            ["smask", "200", "100"],
+        ],
+        "{list}"
+    );
+}

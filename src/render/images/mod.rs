@@ -285,9 +285,9 @@ pub enum ImageProblem {
         "is inside a line of text (a sentence, a heading or a table cell), where the PDF shows its alt text (the HTML shows it)"
     )]
     InText,
-    /// A GIF, WebP or SVG image, which the PDF does not embed (only PNG and JPEG).
+    /// An SVG image, which the PDF does not embed (it takes PNG, JPEG, GIF and WebP).
     #[error(
-        "is {} image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it)",
+        "is {} image, which the PDF cannot show (it takes PNG, JPEG, GIF and WebP; the HTML shows it)",
         a(*format)
     )]
     NotInPdf {
@@ -549,7 +549,7 @@ mod tests {
                 format: Format::Svg
             }
             .to_string(),
-            "is an SVG image, which the PDF cannot show (it takes PNG and JPEG; the HTML shows it)"
+            "is an SVG image, which the PDF cannot show (it takes PNG, JPEG, GIF and WebP; the HTML shows it)"
         );
     }
 }

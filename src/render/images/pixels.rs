@@ -38,15 +38,17 @@ pub struct Pixels {
     pub samples: Vec<u8>,
 }
 
-/// The pixels of a PNG or JPEG image.
+/// The pixels of a PNG, JPEG, GIF (its first frame) or WebP image.
 ///
 /// # Errors
-/// [`ImageProblem::NotInPdf`] for GIF, WebP and SVG (not decoded here);
+/// [`ImageProblem::NotInPdf`] for SVG (not decoded here);
 /// [`ImageProblem::Undecodable`] with the decoder's reason when the data is damaged.
 pub fn decode(image: &Image) -> Result<Pixels, ImageProblem> {
     let format = match image.format {
         Format::Png => image::ImageFormat::Png,
         Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Gif => image::ImageFormat::Gif,
+        Format::WebP => image::ImageFormat::WebP,
         other => return Err(ImageProblem::NotInPdf { format: other }),
     };
     let mut reader = image::ImageReader::with_format(Cursor::new(&image.bytes), format);
