@@ -72,6 +72,9 @@ pub struct Settings {
     /// Whether a patch release needs retraining, as a minor or major release does (issue 17).
     /// Default false.
     pub retrain_on_patch: bool,
+    /// The deepest heading level the table of contents lists, 1 to 6 (issue 19 item 3).
+    /// Default 3.
+    pub toc_depth: u8,
 }
 
 impl Default for Settings {
@@ -89,12 +92,13 @@ impl Default for Settings {
             separation_of_duties: true,
             training_days: 30,
             retrain_on_patch: false,
+            toc_depth: 3,
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 12] = [
+pub const KEYS: [&str; 13] = [
     "organization",
     "docs",
     "tag_format",
@@ -107,6 +111,7 @@ pub const KEYS: [&str; 12] = [
     "separation_of_duties",
     "training_days",
     "retrain_on_patch",
+    "toc_depth",
 ];
 
 /// A settings file that cannot be used.
@@ -226,6 +231,15 @@ impl Settings {
                 message: "docs must name at least one folder, e.g. docs = [\"sops\"]".to_string(),
             });
         }
+        if !(1..=6).contains(&settings.toc_depth) {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                message: format!(
+                    "toc_depth {} is not a heading level: use 1 to 6, e.g. toc_depth = 3",
+                    settings.toc_depth
+                ),
+            });
+        }
         if let Err(zone) = crate::clock::zone(&settings.timezone) {
             return Err(ConfigError::UnknownTimeZone {
                 path: path.to_path_buf(),
@@ -306,6 +320,9 @@ fn plain_message(key: Option<&str>, message: &str) -> String {
         "training_days" => {
             "`training_days` must be a whole number of days, without quotes".to_string()
         }
+        "toc_depth" => {
+            "`toc_depth` must be a heading level from 1 to 6, without quotes".to_string()
+        }
         "allow_html" | "separation_of_duties" | "retrain_on_patch" => {
             format!("`{key}` must be true or false, without quotes")
         }
@@ -338,6 +355,7 @@ signatures = "optional"                # "required": approvals, releases and peo
 separation_of_duties = true            # an author's own approval, or one person in two roles, does not count
 training_days = 30                     # days after a version takes effect to read and understand it
 retrain_on_patch = false               # true: a patch release needs retraining, as minor and major ones do
+toc_depth = 3                          # the deepest heading level the table of contents lists (1 to 6)
 "#;
 
 #[cfg(test)]

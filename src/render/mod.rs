@@ -61,6 +61,8 @@ pub struct RenderMeta {
     /// Set for a redline ([`redline`]): it carries no [`IDENTITY`], so that `verify FILE`
     /// never takes it for a copy of the version.
     pub redline: bool,
+    /// The deepest heading level the table of contents lists (`toc_depth`, 1 to 6).
+    pub toc_depth: u8,
 }
 
 impl RenderMeta {
@@ -101,6 +103,7 @@ impl RenderMeta {
             approvals: Vec::new(),
             notice: String::new(),
             redline: false,
+            toc_depth: 3,
         }
     }
 
@@ -219,6 +222,8 @@ pub struct RenderSettings {
     /// The repository's SOPs: each file's path (relative to the root) and its ID, so that a
     /// link to another SOP's file becomes a link to that SOP on the published site.
     pub sop_links: std::collections::BTreeMap<PathBuf, String>,
+    /// The deepest heading level the table of contents lists (`toc_depth`).
+    pub toc_depth: u8,
 }
 
 impl RenderSettings {
@@ -231,6 +236,7 @@ impl RenderSettings {
             paper: ws.settings.paper,
             template_root: ws.root.clone(),
             sop_links: sop_links(ws),
+            toc_depth: ws.settings.toc_depth,
         }
     }
 }
@@ -272,7 +278,15 @@ impl<'a> RenderJob<'a> {
             sop,
             doc_relative,
             files,
-            meta: RenderMeta::of(sop, &settings.organization, &settings.footer, commit),
+            meta: RenderMeta {
+                // A default `RenderSettings` (a lone file's) has no depth: the default one.
+                toc_depth: if settings.toc_depth == 0 {
+                    3
+                } else {
+                    settings.toc_depth
+                },
+                ..RenderMeta::of(sop, &settings.organization, &settings.footer, commit)
+            },
             allow_html: settings.allow_html,
             paper: settings.paper,
             template_root: settings.template_root.clone(),
@@ -469,7 +483,7 @@ pub fn html_of(
     let toc: Vec<TocEntry> = doc
         .headings()
         .into_iter()
-        .filter(|h| h.level <= 3 && contents == Contents::Listed)
+        .filter(|h| h.level <= job.meta.toc_depth && contents == Contents::Listed)
         .map(|h| TocEntry {
             level: h.level,
             anchor: h.anchor.clone(),

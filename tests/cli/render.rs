@@ -409,3 +409,54 @@ fn an_image_inside_text_is_named_where_the_pdf_shows_its_alt_text() {
     let html = env.read("dist/drafts/SOP-1/SOP-1-working-copy.html");
     assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), 3);
 }
+
+// Issue 19 item 3: how deep the table of contents goes is a setting.
+#[test]
+fn toc_depth_sets_the_deepest_heading_the_contents_list() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/a.md",
+        "---\nid: SOP-1\ntitle: Depth\nowner: QA\n---\n## Procedure\n\nText.\n\n### Cleaning the mixer\n\nMore.\n",
+    );
+    env.write(".gitignore", "out/\n");
+    env.commit("Add");
+    let contents = |env: &TestEnv| {
+        env.run(&["render", "SOP-1", "-o", "out"]).expect_code(0);
+        let pdf = crate::harness::pdf_pages(&env.path("out/drafts/SOP-1/SOP-1-working-copy.pdf"));
+        let html = env.read("out/drafts/SOP-1/SOP-1-working-copy.html");
+        let toc = html
+            .split("<nav class=\"toc\"")
+            .nth(1)
+            .and_then(|t| t.split("</nav>").next())
+            .unwrap_or_default()
+            .to_string();
+        (pdf[0].clone(), toc)
+    };
+    let (pdf, toc) = contents(&env);
+    assert!(
+        pdf.contains("Cleaning the mixer . ") || pdf.contains("Cleaning the mixer  "),
+        "{pdf}"
+    );
+    assert!(toc.contains("Cleaning the mixer"), "{toc}");
+    env.write("sopctl.toml", "toc_depth = 2\n");
+    env.commit("Shallower contents");
+    let (pdf, toc) = contents(&env);
+    assert_eq!(
+        pdf.matches("Cleaning the mixer").count(),
+        1,
+        "only the heading: {pdf}"
+    );
+    assert!(
+        toc.contains("Procedure") && !toc.contains("Cleaning the mixer"),
+        "{toc}"
+    );
+    env.write("sopctl.toml", "toc_depth = 9\n");
+    let run = env.run(&["render", "SOP-1", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("toc_depth 9 is not a heading level: use 1 to 6, e.g. toc_depth = 3"),
+        "{}",
+        run.stderr
+    );
+}

@@ -321,7 +321,7 @@ pub fn layout_with(
     let entries: Vec<page::TocEntry> = doc
         .headings()
         .into_iter()
-        .filter(|h| h.level <= 3 && contents == crate::render::Contents::Listed)
+        .filter(|h| h.level <= meta.toc_depth && contents == crate::render::Contents::Listed)
         .map(|h| page::TocEntry {
             level: h.level,
             text: h.text.clone(),
