@@ -90,6 +90,16 @@ impl Approval {
         }
     }
 
+    /// The approvals a release carries, read back from its trailers: the signature manifest its
+    /// copies print (21 CFR 11.50).
+    pub fn of_release(record: &crate::repo::ReleaseRecord) -> Vec<Approval> {
+        record
+            .approvals
+            .iter()
+            .map(|t| Approval::from_trailer(t))
+            .collect()
+    }
+
     /// Reads an `Approved-by:` trailer back (the content hash is not in it).
     pub fn from_trailer(text: &str) -> Approval {
         let mut parts = text.split(" | ");

@@ -215,16 +215,9 @@ fn redlines(
         ),
         doc_relative: relative,
         context: None,
-        approvals: record
-            .approvals
-            .iter()
-            .map(|t| crate::lifecycle::Approval::from_trailer(t))
-            .collect(),
+        working_approvals: Vec::new(),
     };
-    let date = record
-        .date
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .map_or(0, |z| z.timestamp().as_second());
+    let date = record.pdf_date();
     for (path, is_pdf) in wanted {
         let rendition = rendered(job.render(&shared.render, is_pdf, date))?;
         fsx::write_atomic(path, &rendition.bytes)?;

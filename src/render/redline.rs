@@ -42,9 +42,9 @@ pub struct Redline<'a> {
     /// Show only the changed sections and this many on either side of each (`--context N`);
     /// `None` for the whole document.
     pub context: Option<usize>,
-    /// The signature manifest printed (21 CFR 11.50): the later version's approvals, a
-    /// release's or, for a working copy, those its current text holds.
-    pub approvals: Vec<crate::lifecycle::Approval>,
+    /// For a later version that is a working copy, the approvals its current text holds: the
+    /// signature manifest printed (21 CFR 11.50). A release's are read from its record.
+    pub working_approvals: Vec<crate::lifecycle::Approval>,
 }
 
 /// Who changed the file at `relative` after the commit `since` up to the commit `until` (the
@@ -133,9 +133,12 @@ impl Redline<'_> {
             self.files,
             commit,
         );
-        job.meta.approvals = self.approvals.clone();
-        if self.new.record.is_none() {
-            job.meta.mark_unreleased();
+        match self.new.record {
+            Some(record) => job.meta.approvals = crate::lifecycle::Approval::of_release(record),
+            None => {
+                job.meta.approvals = self.working_approvals.clone();
+                job.meta.mark_unreleased();
+            }
         }
         job.meta.notice = notice(&self.old.label, &self.new.label);
         // The header, the title block, the page title and the PDF's subject name both versions.

@@ -102,15 +102,8 @@ impl<'r> Released<'r> {
         if let Some(footer) = marks.footer {
             job.meta.footer = footer.to_string();
         }
-        job.meta.approvals = record
-            .approvals
-            .iter()
-            .map(|t| crate::lifecycle::Approval::from_trailer(t))
-            .collect();
-        let date = record
-            .date
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(0, |z| z.timestamp().as_second());
+        job.meta.approvals = crate::lifecycle::Approval::of_release(record);
+        let date = record.pdf_date();
         if is_pdf {
             super::pdf::pdf(&job, date)
         } else {

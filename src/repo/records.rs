@@ -60,6 +60,14 @@ impl ReleaseRecord {
     pub fn short_commit(&self) -> &str {
         &self.commit[..self.commit.len().min(7)]
     }
+
+    /// The release date at 00:00 UTC in seconds since the Unix epoch: the creation date its
+    /// PDF copies carry, so that a copy made again is the same bytes.
+    pub fn pdf_date(&self) -> i64 {
+        self.date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(0, |z| z.timestamp().as_second())
+    }
 }
 
 /// A tag or commit message split into its text and its trailers (`Key: value` lines in the

@@ -152,23 +152,16 @@ fn redline(
         doc_relative: relative,
         authors,
         context: args.context,
-        approvals: match &new.record {
-            Some(record) => record
-                .approvals
-                .iter()
-                .map(|t| crate::lifecycle::Approval::from_trailer(t))
-                .collect(),
-            // Those the working copy's text holds now.
+        // A working copy's: those its current text holds (a release's come from its record).
+        working_approvals: match &new.record {
+            Some(_) => Vec::new(),
             None => crate::lifecycle::approvals(ws, sop)
                 .map(|(_, valid)| valid)
                 .unwrap_or_default(),
         },
     };
     let date = match &new.record {
-        Some(record) => record
-            .date
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(0, |z| z.timestamp().as_second()),
+        Some(record) => record.pdf_date(),
         None => super::render::source_date(new.sop.metadata.effective),
     };
     let rendition = job

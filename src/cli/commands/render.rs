@@ -357,10 +357,7 @@ fn load(
             let (record, path, bytes) = super::released_copy(ws, &sop, v)?;
             let sop = Sop::from_bytes(&path, bytes)?;
             // A released version carries its release date, whatever the environment says.
-            let date = record
-                .date
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .map_or(0, |z| z.timestamp().as_second());
+            let date = record.pdf_date();
             Ok(Source {
                 date,
                 approvals: record.approvals.clone(),

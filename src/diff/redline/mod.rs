@@ -446,13 +446,28 @@ impl Builder {
         out
     }
 
-    fn deleted(&mut self, block: &Block, key: &str) -> Block {
-        self.note(std::slice::from_ref(block), key.to_string(), false);
-        let revision = if self.moved_from.contains(key) {
+    /// How a piece gone from its place is marked: moved away when it moved, else deleted.
+    fn removal(&self, key: &str) -> Revision {
+        if self.moved_from.contains(key) {
             Revision::MovedFrom
         } else {
             Revision::Deleted
-        };
+        }
+    }
+
+    /// The blocks an inserted piece was before it moved here, when it moved (second pass
+    /// only). Taken, not looked up: comparing the two inside must not find it again.
+    fn take_move(&mut self, key: &str) -> Option<Vec<Block>> {
+        if self.emit {
+            self.moved_to.remove(key)
+        } else {
+            None
+        }
+    }
+
+    fn deleted(&mut self, block: &Block, key: &str) -> Block {
+        self.note(std::slice::from_ref(block), key.to_string(), false);
+        let revision = self.removal(key);
         match block {
             Block::Heading(h) => Block::Heading(Heading {
                 content: inline::mark(&h.content, revision),
@@ -465,13 +480,7 @@ impl Builder {
 
     fn inserted(&mut self, block: &Block, key: &str) -> Block {
         self.note(std::slice::from_ref(block), key.to_string(), true);
-        // Taken, not looked up: the comparison of the two inside must not find it again.
-        let moved = if self.emit {
-            self.moved_to.remove(key)
-        } else {
-            None
-        };
-        match moved {
+        match self.take_move(key) {
             Some(before) => {
                 let inner = if keys(&before).concat() == key {
                     vec![block.clone()]
@@ -550,11 +559,7 @@ impl Builder {
                 Step::Keep(y) => y.clone(),
                 Step::Delete(x, k) => {
                     self.note(&x.blocks, k.to_string(), false);
-                    let revision = if self.moved_from.contains(k) {
-                        Revision::MovedFrom
-                    } else {
-                        Revision::Deleted
-                    };
+                    let revision = self.removal(k);
                     ListItem {
                         task: x.task,
                         blocks: vec![Block::Revised(revision, x.blocks.clone())],
@@ -562,13 +567,7 @@ impl Builder {
                 }
                 Step::Insert(y, k) => {
                     self.note(&y.blocks, k.to_string(), true);
-                    // Taken, not looked up: the comparison inside must not find it again.
-                    let moved = if self.emit {
-                        self.moved_to.remove(k)
-                    } else {
-                        None
-                    };
-                    let blocks = match moved {
+                    let blocks = match self.take_move(k) {
                         Some(before) => {
                             vec![Block::Revised(
                                 Revision::MovedTo,
