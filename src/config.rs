@@ -75,6 +75,20 @@ pub struct Settings {
     /// The deepest heading level the table of contents lists, 1 to 6 (issue 19 item 3).
     /// Default 3.
     pub toc_depth: u8,
+    /// The language the SOPs are written in, a BCP 47 tag (`en`, `de`, `en-GB`): the PDF's and
+    /// HTML's language for screen readers (PDF/UA-1 §7.2) and the hyphenation's. A document's
+    /// own `lang` in its front matter comes first. Default `en`.
+    pub language: String,
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
+/// of 2 to 8 letters, then subtags of 1 to 8 letters or digits, joined by hyphens.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 impl Default for Settings {
@@ -93,12 +107,13 @@ impl Default for Settings {
             training_days: 30,
             retrain_on_patch: false,
             toc_depth: 3,
+            language: "en".to_string(),
         }
     }
 }
 
 /// The keys `sopctl.toml` accepts, for suggestions.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "organization",
     "docs",
     "tag_format",
@@ -112,6 +127,7 @@ pub const KEYS: [&str; 13] = [
     "training_days",
     "retrain_on_patch",
     "toc_depth",
+    "language",
 ];
 
 /// A settings file that cannot be used.
@@ -229,6 +245,15 @@ impl Settings {
             return Err(ConfigError::BadValue {
                 path: path.to_path_buf(),
                 message: "docs must name at least one folder, e.g. docs = [\"sops\"]".to_string(),
+            });
+        }
+        if !is_language_tag(&settings.language) {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                message: format!(
+                    "language `{}` is not a language tag: use a code such as \"en\", \"de\" or \"en-GB\", e.g. language = \"en\"",
+                    settings.language
+                ),
             });
         }
         if !(1..=6).contains(&settings.toc_depth) {
@@ -356,6 +381,7 @@ separation_of_duties = true            # an author's own approval, or one person
 training_days = 30                     # days after a version takes effect to read and understand it
 retrain_on_patch = false               # true: a patch release needs retraining, as minor and major ones do
 toc_depth = 3                          # the deepest heading level the table of contents lists (1 to 6)
+language = "en"                        # the language SOPs are written in, for screen readers and hyphenation (a front matter lang wins)
 "#;
 
 #[cfg(test)]

@@ -69,16 +69,7 @@ impl RenderMeta {
     /// The metadata of `sop`, read leniently (missing values are blank).
     pub fn of(sop: &Sop, organization: &str, footer: &str, commit: Option<&str>) -> RenderMeta {
         let m = &sop.metadata;
-        let lang = sop
-            .front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("lang"))
-            .and_then(|e| match &e.value {
-                crate::doc::front_matter::Value::Scalar(s) => Some(s.value.trim().to_string()),
-                _ => None,
-            })
-            .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or_else(|| "en".to_string());
+        let lang = document_language(sop).unwrap_or_else(|| "en".to_string());
         RenderMeta {
             organization: organization.to_string(),
             id: m.id.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -224,6 +215,20 @@ pub struct RenderSettings {
     pub sop_links: std::collections::BTreeMap<PathBuf, String>,
     /// The deepest heading level the table of contents lists (`toc_depth`).
     pub toc_depth: u8,
+    /// The repository's `language` (empty: `en`), for documents that do not name theirs.
+    pub language: String,
+}
+
+/// The language a document names in its front matter (`lang: de`), if it names a valid one.
+pub fn document_language(sop: &Sop) -> Option<String> {
+    sop.front_matter
+        .as_ref()
+        .and_then(|fm| fm.get("lang"))
+        .and_then(|e| match &e.value {
+            crate::doc::front_matter::Value::Scalar(s) => Some(s.value.trim().to_string()),
+            _ => None,
+        })
+        .filter(|l| crate::config::is_language_tag(l))
 }
 
 impl RenderSettings {
@@ -237,6 +242,7 @@ impl RenderSettings {
             template_root: ws.root.clone(),
             sop_links: sop_links(ws),
             toc_depth: ws.settings.toc_depth,
+            language: ws.settings.language.clone(),
         }
     }
 }
@@ -285,6 +291,13 @@ impl<'a> RenderJob<'a> {
                 } else {
                     settings.toc_depth
                 },
+                lang: document_language(sop).unwrap_or_else(|| {
+                    if settings.language.is_empty() {
+                        "en".to_string()
+                    } else {
+                        settings.language.clone()
+                    }
+                }),
                 ..RenderMeta::of(sop, &settings.organization, &settings.footer, commit)
             },
             allow_html: settings.allow_html,

@@ -15,6 +15,7 @@ mod harness;
 
 mod adoption;
 mod agreement;
+mod archive;
 mod cases;
 mod check;
 mod concurrency;

@@ -204,6 +204,80 @@ pub fn char_width(face: FaceId, c: char, size: f32) -> f32 {
     f32::from(units) / m.units_per_em * size
 }
 
+/// One step of a glyph outline, in points from the text's origin (y up, as in PDF).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PathStep {
+    /// Start a contour.
+    Move(f32, f32),
+    /// A straight segment.
+    Line(f32, f32),
+    /// A cubic Bézier segment: two control points and the end.
+    Curve([f32; 6]),
+    /// Close the contour.
+    Close,
+}
+
+/// The outlines of `text` set in `face` at `size` points, glyph after glyph from the origin:
+/// how text is drawn when it must not be read as text (the watermark, an artifact that text
+/// extraction and screen readers would otherwise read into the document's words). Quadratic
+/// TrueType segments become the cubic ones PDF draws (ISO 32000-1 §8.5.2.2).
+pub fn outlines(face: FaceId, text: &str, size: f32) -> Vec<PathStep> {
+    struct Builder {
+        scale: f32,
+        dx: f32,
+        last: (f32, f32),
+        steps: Vec<PathStep>,
+    }
+    impl Builder {
+        fn at(&self, x: f32, y: f32) -> (f32, f32) {
+            (self.dx + x * self.scale, y * self.scale)
+        }
+    }
+    impl ttf_parser::OutlineBuilder for Builder {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.last = self.at(x, y);
+            self.steps.push(PathStep::Move(self.last.0, self.last.1));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.last = self.at(x, y);
+            self.steps.push(PathStep::Line(self.last.0, self.last.1));
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            let (p0, q, p) = (self.last, self.at(x1, y1), self.at(x, y));
+            let c1 = (
+                p0.0 + 2.0 / 3.0 * (q.0 - p0.0),
+                p0.1 + 2.0 / 3.0 * (q.1 - p0.1),
+            );
+            let c2 = (p.0 + 2.0 / 3.0 * (q.0 - p.0), p.1 + 2.0 / 3.0 * (q.1 - p.1));
+            self.steps
+                .push(PathStep::Curve([c1.0, c1.1, c2.0, c2.1, p.0, p.1]));
+            self.last = p;
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            let (a, b, p) = (self.at(x1, y1), self.at(x2, y2), self.at(x, y));
+            self.steps
+                .push(PathStep::Curve([a.0, a.1, b.0, b.1, p.0, p.1]));
+            self.last = p;
+        }
+        fn close(&mut self) {
+            self.steps.push(PathStep::Close);
+        }
+    }
+    let m = metrics(face);
+    let mut builder = Builder {
+        scale: size / m.units_per_em,
+        dx: 0.0,
+        last: (0.0, 0.0),
+        steps: Vec::new(),
+    };
+    for c in text.chars() {
+        let glyph = m.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+        let _ = m.face.outline_glyph(glyph, &mut builder);
+        builder.dx += char_width(face, c, size);
+    }
+    builder.steps
+}
+
 /// The width of `text` in points at `size` points.
 pub fn text_width(face: FaceId, text: &str, size: f32) -> f32 {
     text.chars().map(|c| char_width(face, c, size)).sum()

@@ -344,6 +344,10 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
     {
         end -= 1;
     }
+    // A line that ends between words ends with one space, drawn after its last glyph and not
+    // counted in its width: what reads the text (a screen reader, a search, a copy) keeps the
+    // words apart (ISO 32000-1 §14.8.2.5, identifying word breaks).
+    let word_break = end < glyphs.len();
     let glyphs = &glyphs[..end];
     let mut fragments: Vec<Fragment> = Vec::new();
     let mut x = 0.0f32;
@@ -381,6 +385,12 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
             width: Pt(w),
         });
         x += w;
+    }
+    if word_break
+        && !hyphen
+        && let Some(last) = fragments.last_mut()
+    {
+        last.text.push(' ');
     }
     Line {
         fragments,
@@ -450,7 +460,12 @@ mod tests {
             .iter()
             .map(|l| l.fragments.iter().map(|f| f.text.as_str()).collect())
             .collect();
-        assert_eq!(joined.join(" "), spans[0].text);
+        // Each line but the last ends with the space it broke at, not counted in its width.
+        assert_eq!(joined.concat(), spans[0].text);
+        for line in &joined[..joined.len() - 1] {
+            assert!(line.ends_with(' ') && !line.ends_with("  "), "{line:?}");
+        }
+        assert!(!joined[joined.len() - 1].ends_with(' '));
     }
 
     // See: cases/README.md B01 — long URLs and tokens are split without a hyphen.
@@ -496,7 +511,7 @@ mod tests {
 
     #[test]
     fn hard_breaks_and_missing_glyphs() {
-        assert_eq!(lines("one\ntwo", 500.0), ["one", "two"]);
+        assert_eq!(lines("one\ntwo", 500.0), ["one ", "two"]);
         let spans = [Span {
             text: "手順 ok".into(),
             style: style(),

@@ -57,6 +57,8 @@ impl Flow<'_> {
             }
             let baseline = self.y + Pt(CODE_LH * 0.5 + CODE_SIZE * 0.36);
             if *continued {
+                // The wrap mark is not part of the code.
+                let outer = self.artifact();
                 self.push(Item::Text {
                     x: x + Pt(pad),
                     y: baseline,
@@ -66,6 +68,7 @@ impl Flow<'_> {
                     color: Rgb::GREY,
                     angle: 0.0,
                 });
+                self.restore(outer);
             }
             if !text.is_empty() {
                 let mut s = vec![Span {
@@ -99,17 +102,16 @@ impl Flow<'_> {
     }
 
     fn close_band(&mut self, page: usize, index: usize, top: Pt, bottom: Pt, x: Pt, width: Pt) {
-        if let Some(p) = self.pages.get_mut(page) {
-            p.items.insert(
-                index.min(p.items.len()),
-                Item::Rect {
-                    x,
-                    y: top,
-                    w: width,
-                    h: bottom - top,
-                    fill: Rgb::BAND,
-                },
-            );
-        }
+        self.insert_artifact(
+            page,
+            index,
+            Item::Rect {
+                x,
+                y: top,
+                w: width,
+                h: bottom - top,
+                fill: Rgb::BAND,
+            },
+        );
     }
 }

@@ -155,6 +155,8 @@ pub fn dump_into(doc: &LayoutDoc, out: &mut impl std::fmt::Write) {
                         n(h.0)
                     )
                 }
+                // The structure is not drawn; the dump shows what is.
+                Item::Mark(_) => Ok(()),
             };
         }
     }

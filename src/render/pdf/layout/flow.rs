@@ -20,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::super::fonts::{FaceId, text_width};
 use super::super::text::{BrokenText, Fragment, LinkTarget, Span, Style, break_lines};
 use super::marks::revision_style;
+use super::structure::{Kid, Mark, Role, Structure};
 use super::{Geometry, ImageData, Item, OutlineEntry, Page, Pt, Rgb};
 use crate::doc::inline_html::Element;
 use crate::model::{Block, Heading, Inline, List, Revision};
@@ -261,6 +262,18 @@ pub struct Flow<'a> {
     pub(crate) change_bars: Vec<(usize, Pt, Pt)>,
     pub(super) files: &'a dyn FileSource,
     pub(super) doc_relative: &'a Path,
+    /// The logical structure so far.
+    pub structure: Structure,
+    /// The structure element the items pushed now belong to; `None` for artifacts.
+    pub(crate) current: Option<usize>,
+    /// What the last [`Item::Mark`] on the page being filled says (`None`: no mark yet).
+    page_mark: Option<Option<usize>>,
+    /// The next marked-content identifier on the page being filled.
+    next_mcid: u32,
+    /// How many links the page being filled has.
+    links_on_page: usize,
+    /// The Link element made last and where it goes.
+    last_link: Option<(usize, LinkTarget)>,
 }
 
 impl<'a> Flow<'a> {
@@ -281,6 +294,67 @@ impl<'a> Flow<'a> {
             change_bars: Vec::new(),
             files,
             doc_relative,
+            structure: Structure::default(),
+            current: Some(0),
+            page_mark: None,
+            next_mcid: 0,
+            links_on_page: 0,
+            last_link: None,
+        }
+    }
+
+    /// Opens a structure element of `role` inside the current one and makes it current;
+    /// returns the element it replaces, for [`Flow::restore`]. Inside an artifact, what is
+    /// opened is an artifact too.
+    pub(crate) fn open(&mut self, role: Role) -> Option<usize> {
+        let outer = self.current;
+        if let Some(parent) = outer {
+            self.current = Some(self.structure.add(parent, role));
+        }
+        outer
+    }
+
+    /// Changes the current element's type (a table laid out as records becomes a group).
+    pub(crate) fn retag(&mut self, role: Role) {
+        if let Some(node) = self.current.and_then(|n| self.structure.nodes.get_mut(n)) {
+            node.role = role;
+        }
+    }
+
+    /// Makes `outer` (from [`Flow::open`] or [`Flow::artifact`]) current again.
+    pub(crate) fn restore(&mut self, outer: Option<usize>) {
+        self.current = outer;
+    }
+
+    /// Makes what is pushed from now on an artifact; returns the element it replaces.
+    pub(crate) fn artifact(&mut self) -> Option<usize> {
+        self.current.take()
+    }
+
+    /// Adds `item` to page `page` as an artifact, after what the page has (decoration drawn
+    /// once the content is placed: a quotation's bar, change bars).
+    pub(crate) fn push_artifact_to(&mut self, page: usize, item: Item) {
+        let current = self.page_index();
+        if let Some(p) = self.pages.get_mut(page) {
+            p.items.push(Item::Mark(Mark::Artifact));
+            p.items.push(item);
+            if page == current {
+                self.page_mark = Some(None);
+            }
+        }
+    }
+
+    /// Inserts `item` as an artifact at `index` of page `page`, before the items already
+    /// there (a band drawn under the text placed on it).
+    pub(crate) fn insert_artifact(&mut self, page: usize, index: usize, item: Item) {
+        let current = self.page_index();
+        if let Some(p) = self.pages.get_mut(page) {
+            let at = index.min(p.items.len());
+            if page == current && at == p.items.len() {
+                self.page_mark = Some(None);
+            }
+            p.items.insert(at, item);
+            p.items.insert(at, Item::Mark(Mark::Artifact));
         }
     }
 
@@ -289,11 +363,45 @@ impl<'a> Flow<'a> {
         self.pages.len() - 1
     }
 
-    /// Adds an item to the current page.
+    /// Adds an item to the current page, as content of the current structure element (a link,
+    /// as its annotation) or as an artifact.
     pub fn push(&mut self, item: Item) {
-        if let Some(page) = self.pages.last_mut() {
+        let page_index = self.page_index();
+        let Some(page) = self.pages.last_mut() else {
+            return;
+        };
+        if matches!(item, Item::Link { .. }) {
+            // A link draws nothing: it is an annotation, not marked content.
+            if let Some(node) = self.current.and_then(|n| self.structure.nodes.get_mut(n)) {
+                node.kids.push(Kid::Annotation {
+                    page: page_index,
+                    index: self.links_on_page,
+                });
+            }
+            self.links_on_page += 1;
             page.items.push(item);
+            return;
         }
+        if self.page_mark != Some(self.current) {
+            let mark = match self
+                .current
+                .and_then(|n| Some((n, self.structure.nodes.get_mut(n)?)))
+            {
+                Some((n, node)) => {
+                    let mcid = self.next_mcid;
+                    self.next_mcid += 1;
+                    node.kids.push(Kid::Content {
+                        page: page_index,
+                        mcid,
+                    });
+                    Mark::Content { node: n, mcid }
+                }
+                None => Mark::Artifact,
+            };
+            page.items.push(Item::Mark(mark));
+            self.page_mark = Some(self.current);
+        }
+        page.items.push(item);
     }
 
     /// Starts a new page.
@@ -304,6 +412,9 @@ impl<'a> Flow<'a> {
         }
         self.pages.push(Page::default());
         self.y = self.geo.top;
+        self.page_mark = None;
+        self.next_mcid = 0;
+        self.links_on_page = 0;
     }
 
     /// Room left on this page.
@@ -369,6 +480,37 @@ impl<'a> Flow<'a> {
     /// text), the raise or drop of superscript and subscript, underline, strike-through, and
     /// the clickable area of a link over the line's band `(top, height)`.
     pub(crate) fn fragment(&mut self, f: &Fragment, x: Pt, baseline: Pt, band: (Pt, Pt)) {
+        let outer = self.current;
+        if let (Some(target), Some(parent)) = (&f.style.link, outer) {
+            let link = self.link_element(parent, target);
+            if let Some(node) = self.structure.nodes.get_mut(link) {
+                node.text.push_str(&f.text);
+            }
+            self.current = Some(link);
+        }
+        self.draw_fragment(f, x, baseline, band);
+        self.current = outer;
+    }
+
+    /// The Link element a fragment linking to `target` belongs to: the one just made inside
+    /// `parent` when the fragment continues it (a link broken across lines), a new one
+    /// otherwise.
+    fn link_element(&mut self, parent: usize, target: &LinkTarget) -> usize {
+        match &self.last_link {
+            Some((link, last))
+                if last == target && self.structure.last_child(parent) == Some(*link) =>
+            {
+                *link
+            }
+            _ => {
+                let link = self.structure.add(parent, Role::Link);
+                self.last_link = Some((link, target.clone()));
+                link
+            }
+        }
+    }
+
+    fn draw_fragment(&mut self, f: &Fragment, x: Pt, baseline: Pt, band: (Pt, Pt)) {
         let revised;
         let style = match f.style.revision.or(self.revision) {
             Some(revision) => {
@@ -478,16 +620,33 @@ impl<'a> Flow<'a> {
                     } else {
                         0.0
                     };
+                    let outer = self.open(Role::P);
                     self.place_paragraph(&broken, x, BODY_LH, keep_after);
+                    self.restore(outer);
                     if !(tight && i + 1 == blocks.len()) {
                         self.y += Pt(if tight { 2.0 } else { PARA_GAP });
                     }
                 }
-                Block::List(list) => self.list(list, x, width, depth),
-                Block::BlockQuote(inner) => self.quote(inner, x, width, depth),
-                Block::Code { text, .. } => self.code(text, x, width),
-                Block::Html(raw) => self.code(raw, x, width),
-                Block::Table(table) => super::table::table(self, table, x, width),
+                Block::List(list) => {
+                    let outer = self.open(Role::L);
+                    self.list(list, x, width, depth);
+                    self.restore(outer);
+                }
+                Block::BlockQuote(inner) => {
+                    let outer = self.open(Role::BlockQuote);
+                    self.quote(inner, x, width, depth);
+                    self.restore(outer);
+                }
+                Block::Code { text, .. } | Block::Html(text) => {
+                    let outer = self.open(Role::Code);
+                    self.code(text, x, width);
+                    self.restore(outer);
+                }
+                Block::Table(table) => {
+                    let outer = self.open(Role::Table);
+                    super::table::table(self, table, x, width);
+                    self.restore(outer);
+                }
                 Block::Revised(revision, inner) => {
                     // Every line, image and rule inside is drawn marked, with a change bar.
                     let outer = self.revision.replace(*revision);
@@ -500,6 +659,7 @@ impl<'a> Flow<'a> {
                         self.change_bar(self.y + Pt(4.0), self.y + Pt(10.0));
                     }
                     self.y += Pt(7.0);
+                    let outer = self.artifact();
                     self.push(Item::Line {
                         x1: x,
                         y1: self.y,
@@ -508,6 +668,7 @@ impl<'a> Flow<'a> {
                         width: Pt(0.7),
                         color: Rgb::RULE,
                     });
+                    self.restore(outer);
                     self.y += Pt(9.0);
                 }
             }
@@ -580,9 +741,12 @@ impl<'a> Flow<'a> {
             page,
             y: self.y,
         });
+        let outer = self.open(Role::H(h.level));
         self.place_lines(&broken, x, lh);
+        self.restore(outer);
         if rule > 0.0 {
             self.y += Pt(2.0);
+            let outer = self.artifact();
             self.push(Item::Line {
                 x1: x,
                 y1: self.y,
@@ -591,6 +755,7 @@ impl<'a> Flow<'a> {
                 width: Pt(if h.level == 1 { 1.0 } else { 0.5 }),
                 color: Rgb::RULE,
             });
+            self.restore(outer);
             self.y += Pt(rule - 2.0);
         }
         self.y += Pt(4.0);
@@ -648,6 +813,8 @@ impl<'a> Flow<'a> {
             // A marker never hangs past the page's left margin.
             let mx = Pt(mx.0.max(self.geo.left.0));
             let baseline = self.y + Pt(BODY_LH * 0.5 + BODY * 0.36);
+            let list_element = self.open(Role::LI);
+            let item_element = self.open(Role::Lbl);
             self.push(Item::Text {
                 x: mx,
                 y: baseline,
@@ -657,7 +824,11 @@ impl<'a> Flow<'a> {
                 color: Rgb::BLACK,
                 angle: 0.0,
             });
+            self.restore(item_element);
+            let item_element = self.open(Role::LBody);
             self.blocks(&item.blocks, content_x, content_w, depth + 1, list.tight);
+            self.restore(item_element);
+            self.restore(list_element);
         }
         if depth == 0 {
             self.y += Pt(PARA_GAP);
@@ -688,16 +859,17 @@ impl<'a> Flow<'a> {
             } else {
                 self.geo.bottom
             };
-            if let Some(page) = self.pages.get_mut(p) {
-                page.items.push(Item::Line {
+            self.push_artifact_to(
+                p,
+                Item::Line {
                     x1: x + Pt(2.0),
                     y1: top,
                     x2: x + Pt(2.0),
                     y2: bottom,
                     width: Pt(2.5),
                     color: Rgb::RULE,
-                });
-            }
+                },
+            );
         }
     }
 }

@@ -92,6 +92,8 @@ impl Decoded {
     }
 }
 
+use super::structure::Role;
+
 impl Flow<'_> {
     /// An image block: the picture scaled to the column (96 pixels to the inch, never wider
     /// than `width` or taller than the page, in points), or its alt text in grey italics with a
@@ -108,7 +110,9 @@ impl Flow<'_> {
                 style: ctx.style(false),
             }];
             let broken = flow.break_spans(&s, width);
+            let outer = flow.open(Role::P);
             flow.place_lines(&broken, x, BODY_LH);
+            flow.restore(outer);
             flow.y += Pt(PARA_GAP);
         };
         let found = self
@@ -136,6 +140,15 @@ impl Flow<'_> {
         h *= scale;
         self.ensure(Pt(h + 6.0));
         self.y += Pt(3.0);
+        // A figure's alternate description (PDF/UA-1 §7.3): its alt text, or its file's name.
+        let outer = self.open(Role::Figure);
+        if let Some(node) = self.current.and_then(|n| self.structure.nodes.get_mut(n)) {
+            node.text = if alt.trim().is_empty() {
+                format!("Image {source}")
+            } else {
+                alt.to_string()
+            };
+        }
         self.push(Item::Image {
             x,
             y: self.y,
@@ -143,6 +156,7 @@ impl Flow<'_> {
             h: Pt(h),
             image: index,
         });
+        self.restore(outer);
         if self.revision.is_some() {
             // An image a redline marks has a change bar beside it, as a changed line does.
             self.change_bar(self.y, self.y + Pt(h));

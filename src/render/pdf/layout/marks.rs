@@ -53,16 +53,17 @@ impl Flow<'_> {
         }
         let x = self.geo.left - Pt(9.0);
         for (page, top, bottom) in merged {
-            if let Some(p) = self.pages.get_mut(page) {
-                p.items.push(Item::Line {
+            self.push_artifact_to(
+                page,
+                Item::Line {
                     x1: x,
                     y1: top,
                     x2: x,
                     y2: bottom,
                     width: Pt(1.6),
                     color: Rgb::BLACK,
-                });
-            }
+                },
+            );
         }
     }
 }

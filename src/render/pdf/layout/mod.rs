@@ -22,6 +22,7 @@ pub mod images;
 mod marks;
 pub mod page;
 mod paragraph;
+pub mod structure;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -162,6 +163,9 @@ pub enum Item {
         /// Index into [`LayoutDoc::images`].
         image: usize,
     },
+    /// The items after it, up to the next mark, are content of a structure element or an
+    /// artifact ([`structure`]); draws nothing.
+    Mark(structure::Mark),
     /// A clickable area (no visible border).
     Link {
         /// Left.
@@ -220,6 +224,8 @@ pub struct LayoutDoc {
     pub images: Vec<ImageData>,
     /// Heading anchors: page index and y of each heading, for internal links.
     pub anchors: BTreeMap<String, (usize, Pt)>,
+    /// The logical structure, in reading order.
+    pub structure: structure::Structure,
 }
 
 /// Something the reader should know, found while laying out.
@@ -337,6 +343,7 @@ pub fn layout_with(
     if !doc.footnotes.is_empty() {
         flow.ensure(Pt(60.0));
         flow.y += Pt(10.0);
+        let outer = flow.artifact();
         flow.push(Item::Line {
             x1: geo.left,
             y1: flow.y,
@@ -345,9 +352,11 @@ pub fn layout_with(
             width: Pt(0.6),
             color: Rgb::RULE,
         });
+        flow.restore(outer);
         flow.y += Pt(6.0);
         for note in &doc.footnotes {
             flow.ensure(Pt(flow::BODY_LH));
+            let outer = flow.open(structure::Role::Note);
             let baseline = flow.y + Pt(flow::BODY_LH * 0.5 + 3.2);
             flow.push(Item::Text {
                 x: geo.left,
@@ -371,6 +380,7 @@ pub fn layout_with(
                     true,
                 );
             }
+            flow.restore(outer);
             flow.y += Pt(2.0);
         }
     }
@@ -385,6 +395,7 @@ pub fn layout_with(
             outline: flow.outline,
             images: flow.images,
             anchors: flow.anchors,
+            structure: flow.structure,
         },
         missing: flow.missing,
         warnings: flow.warnings,

@@ -6,6 +6,7 @@
 use super::super::fonts::{FaceId, text_width};
 use super::super::text::{LinkTarget, Span};
 use super::flow::{BODY, Ctx, Flow};
+use super::structure::{Mark, Role, Scope};
 use super::{Item, Pt, Rgb};
 use crate::model::{Align, Inline, Table};
 use crate::render::RenderMeta;
@@ -33,7 +34,9 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
     let x = flow.geo.left;
     let width = flow.geo.text_width();
     if !meta.organization.is_empty() {
+        let outer = flow.open(Role::P);
         small_caps(flow, x, &meta.organization.to_uppercase());
+        flow.restore(outer);
         flow.y += Pt(4.0);
     }
     let title = if meta.title.is_empty() {
@@ -46,7 +49,9 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         style: super::super::text::Style::plain(FaceId::SansBold, 20.0, Rgb::BLACK),
     }];
     let broken = flow.break_spans(&s, width);
+    let outer = flow.open(Role::H(1));
     flow.place_lines(&broken, x, 25.0);
+    flow.restore(outer);
     flow.y += Pt(8.0);
     let dash = |v: &str| {
         if v.is_empty() {
@@ -69,6 +74,8 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         ("NEXT REVIEW", dash(&meta.next_review)),
     ];
     let col = width.0 / 3.0;
+    // A table of two rows, each label the header of the value after it.
+    let grid = flow.open(Role::Table);
     for row in cells.chunks(3) {
         let values: Vec<_> = row
             .iter()
@@ -90,17 +97,24 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         flow.ensure(Pt(11.0 + 13.5 * lines.min(3) as f32));
         let top = flow.y;
         let mut lowest = top;
+        let table_row = flow.open(Role::TR);
         for (i, ((label, _), broken)) in row.iter().zip(&values).enumerate() {
             flow.y = top;
             let cx = x + Pt(col * i as f32);
+            let cell = flow.open(Role::TH(Scope::Row));
             small_caps(flow, cx, label);
+            flow.restore(cell);
+            let cell = flow.open(Role::TD);
             flow.place_lines(broken, cx, 13.5);
+            flow.restore(cell);
             if flow.y.0 > lowest.0 {
                 lowest = flow.y;
             }
         }
+        flow.restore(table_row);
         flow.y = lowest + Pt(6.0);
     }
+    flow.restore(grid);
     if !meta.notice.is_empty() {
         // A copy of a version no longer in force says so under its title (issue 16).
         let span = Span {
@@ -114,14 +128,18 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         };
         let broken = flow.break_spans(&[span], width);
         flow.ensure(Pt(15.0));
+        let outer = flow.open(Role::P);
         flow.place_lines(&broken, x, 15.0);
+        flow.restore(outer);
         flow.y += Pt(6.0);
     }
     if !meta.approvals.is_empty() {
         // The signature manifest (21 CFR 11.50): name, role, meaning, date and time, as a
         // labelled table that splits across pages with its header repeated (issue 19 item 4).
         flow.ensure(Pt(11.0 + 3.0 * 19.0));
+        let outer = flow.open(Role::P);
         small_caps(flow, x, "APPROVALS");
+        flow.restore(outer);
         let text = |t: &str| vec![Inline::Text(t.to_string())];
         let rows = meta
             .approvals
@@ -149,10 +167,13 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
                 .to_vec(),
             rows,
         };
+        let outer = flow.open(Role::Table);
         super::table::table(flow, &table, x, width);
+        flow.restore(outer);
         flow.y += Pt(4.0);
     }
     flow.y += Pt(2.0);
+    let outer = flow.artifact();
     flow.push(Item::Line {
         x1: x,
         y1: flow.y,
@@ -161,6 +182,7 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         width: Pt(1.8),
         color: Rgb::BLACK,
     });
+    flow.restore(outer);
     flow.y += Pt(16.0);
 }
 
@@ -197,9 +219,12 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
         .style_for_value(),
     }];
     let broken = flow.break_spans(&s, flow.geo.text_width());
+    let outer = flow.open(Role::P);
     flow.place_lines(&broken, x, 18.0);
+    flow.restore(outer);
     flow.y += Pt(4.0);
     let lh = 15.0;
+    let contents = flow.open(Role::TOC);
     for e in entries {
         let indent = if e.level >= 3 { 14.0 } else { 0.0 };
         let size = if e.level >= 3 { 9.5 } else { BODY };
@@ -214,6 +239,11 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
         let broken = flow.break_spans(&s, flow.geo.text_width() - Pt(indent + 40.0));
         let top = flow.y;
         let page_before = flow.page_index();
+        let entry = flow.open(Role::TOCI);
+        let link = flow.open(Role::Link);
+        if let Some(node) = flow.current.and_then(|n| flow.structure.nodes.get_mut(n)) {
+            node.text = e.text.clone();
+        }
         flow.place_lines(&broken, x + Pt(indent), lh);
         let page = flow.page_index();
         let top = if page == page_before {
@@ -228,6 +258,7 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
         let dot_w = text_width(FaceId::Sans, ". ", size);
         let n = (((right - Pt(28.0) - leader_x).0) / dot_w).floor().max(0.0) as usize;
         if n > 0 {
+            let within = flow.artifact();
             flow.push(Item::Text {
                 x: leader_x,
                 y: baseline,
@@ -237,8 +268,8 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
                 color: Rgb::RULE,
                 angle: 0.0,
             });
+            flow.restore(within);
         }
-        let item = flow.pages.get(page).map_or(0, |p| p.items.len());
         flow.push(Item::Text {
             x: right,
             y: baseline,
@@ -248,6 +279,11 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
             color: Rgb::BLACK,
             angle: 0.0,
         });
+        // The page number's item, pushed after the mark that may precede it.
+        let item = flow
+            .pages
+            .get(page)
+            .map_or(0, |p| p.items.len().saturating_sub(1));
         flow.push(Item::Link {
             x: x + Pt(indent),
             y: top,
@@ -255,6 +291,8 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
             h: flow.y - top,
             target: LinkTarget::Anchor(e.anchor.clone()),
         });
+        flow.restore(link);
+        flow.restore(entry);
         patches.push(Patch {
             page,
             item,
@@ -262,6 +300,7 @@ pub fn toc(flow: &mut Flow<'_>, entries: &[TocEntry]) -> Vec<Patch> {
             anchor: e.anchor.clone(),
         });
     }
+    flow.restore(contents);
     flow.y += Pt(14.0);
     patches
 }
@@ -364,7 +403,7 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
     for (n, page) in flow.pages.iter_mut().enumerate() {
         let head_y = geo.top - Pt(14.0);
         let foot_y = geo.bottom + Pt(22.0);
-        let mut chrome = Vec::new();
+        let mut chrome = vec![Item::Mark(Mark::Artifact)];
         if let Some(mark) = mark {
             // Diagonal across the page centre, pale, behind everything.
             let wsize = 96.0;
@@ -446,12 +485,15 @@ pub fn chrome(flow: &mut Flow<'_>, meta: &RenderMeta) {
         });
         // The watermark goes first (behind the text), the rest after.
         let rest = std::mem::take(&mut page.items);
-        let (behind, front): (Vec<Item>, Vec<Item>) = chrome
+        let (watermark, front): (Vec<Item>, Vec<Item>) = chrome
             .into_iter()
             .partition(|i| matches!(i, Item::Text { angle, .. } if *angle != 0.0));
         // Exactly as many as there are: a long document has tens of thousands of pages.
-        let mut items = Vec::with_capacity(behind.len() + rest.len() + front.len());
-        items.extend(behind);
+        let mut items = Vec::with_capacity(watermark.len() + 1 + rest.len() + front.len());
+        if !watermark.is_empty() {
+            items.push(Item::Mark(Mark::Artifact));
+            items.extend(watermark);
+        }
         items.extend(rest);
         items.extend(front);
         page.items = items;

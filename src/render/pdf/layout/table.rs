@@ -14,6 +14,7 @@
 
 use super::super::text::{BrokenText, Span, break_lines, min_content_width};
 use super::flow::{Ctx, Flow, spans};
+use super::structure::{Role, Scope};
 use super::{Item, Pt, Rgb};
 use crate::model::{Align, Inline, Table};
 
@@ -198,7 +199,7 @@ pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
         if h > flow.remaining().0 + 0.01 && h <= fresh {
             flow.new_page();
             if let Some(header) = repeat {
-                grid.draw(flow, header, row_height(header), true);
+                grid.draw(flow, header, row_height(header), true, None);
             }
         }
         grid.place(flow, &cells, false, repeat);
@@ -237,8 +238,22 @@ impl Grid<'_> {
         repeat: Option<&[BrokenText]>,
     ) {
         let h = row_height(cells);
+        // The row and its cells, made once however many pages the row is split across.
+        let row = flow.open(Role::TR);
+        let role = if header {
+            Role::TH(Scope::Column)
+        } else {
+            Role::TD
+        };
+        let elements: Option<Vec<usize>> = flow.current.map(|tr| {
+            (0..cells.len())
+                .map(|_| flow.structure.add(tr, role))
+                .collect()
+        });
+        flow.restore(row);
+        let elements = elements.as_deref();
         if h <= flow.remaining().0 + 0.01 {
-            self.draw(flow, cells, h, header);
+            self.draw(flow, cells, h, header, elements);
             return;
         }
         let total = cells.iter().map(|c| c.lines.len()).max().unwrap_or(0);
@@ -249,7 +264,7 @@ impl Grid<'_> {
             if room < 1.0 && !at_top {
                 flow.new_page();
                 if let Some(r) = repeat {
-                    self.draw(flow, r, row_height(r), true);
+                    self.draw(flow, r, row_height(r), true, None);
                 }
                 continue;
             }
@@ -264,13 +279,30 @@ impl Grid<'_> {
                     missing: std::collections::BTreeSet::new(),
                 })
                 .collect();
-            self.draw(flow, &part, (end - start) as f32 * LH + 2.0 * PAD_Y, header);
+            let h = (end - start) as f32 * LH + 2.0 * PAD_Y;
+            self.draw(flow, &part, h, header, elements);
             start = end;
         }
     }
 
-    fn draw(&self, flow: &mut Flow<'_>, cells: &[BrokenText], h: f32, header: bool) {
-        draw_row(flow, cells, self.widths, self.x, h, header, self.aligns);
+    /// Draws a row of `cells`, the text of each the content of its element in `elements`
+    /// (none: a header repeated on a continuation page, an artifact).
+    fn draw(
+        &self,
+        flow: &mut Flow<'_>,
+        cells: &[BrokenText],
+        h: f32,
+        header: bool,
+        elements: Option<&[usize]>,
+    ) {
+        draw_row(
+            flow,
+            cells,
+            (self.widths, self.x, self.aligns),
+            h,
+            header,
+            elements,
+        );
     }
 }
 
@@ -302,6 +334,8 @@ fn records(
     .style_for_value();
     let plain = plain.style_for_value();
     let text_width = Pt(width.0 - 2.0 * PAD_X);
+    // Not a table any more: a note and a paragraph a record.
+    flow.retag(Role::Div);
     flow.y += Pt(2.0);
     let note = flow.break_spans(
         &[Span {
@@ -314,7 +348,9 @@ fn records(
         text_width,
     );
     flow.ensure(Pt(note.lines.len() as f32 * LH + 3.0 * LH));
+    let outer = flow.open(Role::P);
     flow.place_lines(&note, x + Pt(PAD_X), LH);
+    flow.restore(outer);
     for row in rows {
         let mut spans = Vec::new();
         for (c, cell) in row.iter().enumerate() {
@@ -346,6 +382,7 @@ fn records(
         }
         let broken = flow.break_spans(&spans, text_width);
         flow.ensure(Pt(LH.min(broken.lines.len() as f32 * LH) + 2.0 * PAD_Y));
+        let outer = flow.artifact();
         flow.push(Item::Line {
             x1: x,
             y1: flow.y,
@@ -354,8 +391,11 @@ fn records(
             width: Pt(0.5),
             color: Rgb::RULE,
         });
+        flow.restore(outer);
         flow.y += Pt(PAD_Y);
+        let outer = flow.open(Role::P);
         flow.place_lines(&broken, x + Pt(PAD_X), LH);
+        flow.restore(outer);
         flow.y += Pt(PAD_Y);
     }
     flow.y += Pt(8.0);
@@ -364,14 +404,15 @@ fn records(
 fn draw_row(
     flow: &mut Flow<'_>,
     cells: &[BrokenText],
-    widths: &[f32],
-    x: Pt,
+    (widths, x, aligns): (&[f32], Pt, &[Align]),
     h: f32,
     header: bool,
-    aligns: &[Align],
+    elements: Option<&[usize]>,
 ) {
     let top = flow.y;
     let total: f32 = widths.iter().sum();
+    // The band and borders are artifacts; each cell's text is its element's content.
+    let outer = flow.artifact();
     if header {
         flow.push(Item::Rect {
             x,
@@ -383,6 +424,7 @@ fn draw_row(
     }
     let mut cx = x;
     for (c, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        flow.current = elements.and_then(|e| e.get(c).copied());
         let mut ly = top + Pt(PAD_Y);
         for line in &cell.lines {
             let free = w - 2.0 * PAD_X - line.width.0;
@@ -399,6 +441,7 @@ fn draw_row(
         }
         cx += Pt(*w);
     }
+    flow.current = None;
     // Borders: top, bottom and the verticals.
     let bottom = top + Pt(h);
     let border = |x1: Pt, y1: Pt, x2: Pt, y2: Pt| Item::Line {
@@ -417,6 +460,7 @@ fn draw_row(
         vx += Pt(*w);
         flow.push(border(vx, top, vx, bottom));
     }
+    flow.restore(outer);
     flow.y = bottom;
 }
 

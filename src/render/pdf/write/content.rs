@@ -13,7 +13,8 @@ use printpdf::{
     XObjectTransform,
 };
 
-use super::super::fonts::FaceId;
+use super::super::fonts::{FaceId, PathStep, outlines};
+use super::super::layout::structure::{Mark, Role, Structure};
 use super::super::layout::{Item, LayoutDoc, Pt, Rgb};
 use super::super::text::LinkTarget;
 use super::glyphs::GlyphCodes;
@@ -50,6 +51,8 @@ pub(super) struct Translator<'a> {
     /// Width and height of each image, pixels.
     pub(super) image_sizes: &'a [(usize, usize)],
     pub(super) numbers: Numbers,
+    /// The structure elements the marks name.
+    pub(super) structure: &'a Structure,
 }
 
 /// Drawing state carried between items, so that consecutive text runs share one text object
@@ -60,6 +63,8 @@ struct State {
     font: Option<(FaceId, f32)>,
     fill: Option<Rgb>,
     stroke: Option<(Rgb, f32)>,
+    /// A marked-content sequence is open.
+    marked: bool,
 }
 
 impl Translator<'_> {
@@ -81,6 +86,7 @@ impl Translator<'_> {
                 state.in_text = false;
             }
             match item {
+                Item::Mark(mark) => self.mark(*mark, &mut state, &mut ops),
                 Item::Text { .. } => self.text(item, &mut state, &mut ops),
                 Item::Line {
                     x1,
@@ -118,9 +124,36 @@ impl Translator<'_> {
         if state.in_text {
             ops.begin().operator("ET");
         }
+        if state.marked {
+            ops.begin().operator("EMC");
+        }
         let out = ops.out;
         self.numbers = numbers;
         out
+    }
+
+    /// Ends the marked-content sequence open and begins the one `mark` says:
+    /// `/P <</MCID 3>> BDC` for content of a structure element, `/Artifact BMC` for an artifact
+    /// (ISO 32000-1 §14.6, §14.7.4.2, §14.8.2.2). Sequences begin and end outside text objects.
+    fn mark(&self, mark: Mark, state: &mut State, ops: &mut Ops<'_>) {
+        if state.marked {
+            ops.begin().operator("EMC");
+        }
+        match mark {
+            Mark::Artifact => {
+                ops.begin().name("Artifact").operator("BMC");
+            }
+            Mark::Content { node, mcid } => {
+                let role = self.structure.nodes.get(node).map_or(Role::P, |n| n.role);
+                let mut properties = lopdf::Dictionary::new();
+                properties.set("MCID", i64::from(mcid));
+                ops.begin()
+                    .name(role.name())
+                    .object(Object::Dictionary(properties))
+                    .operator("BDC");
+            }
+        }
+        state.marked = true;
     }
 
     /// A box given by its top-left corner (layout coordinates) in PDF coordinates.
@@ -146,6 +179,11 @@ impl Translator<'_> {
         else {
             return;
         };
+        if *angle != 0.0 {
+            // Rotated text is the watermark: drawn as outlines, it is no text to extract.
+            self.outlined((*x, *y, *angle), (*face, *size, text), *color, state, ops);
+            return;
+        }
         if !state.in_text {
             ops.begin().operator("BT");
             state.in_text = true;
@@ -159,12 +197,9 @@ impl Translator<'_> {
             state.fill = Some(*color);
         }
         let (px, py) = (printpdf::Pt(x.0), printpdf::Pt(self.flip(*y)));
-        let matrix = if *angle == 0.0 {
-            TextMatrix::Translate(px, py)
-        } else {
-            TextMatrix::TranslateRotate(px, py, *angle)
-        };
-        ops.begin().reals(matrix.as_array()).operator("Tm");
+        ops.begin()
+            .reals(TextMatrix::Translate(px, py).as_array())
+            .operator("Tm");
         ops.begin();
         match self.codes.face(*face) {
             Some(codes) if codes.cid => {
@@ -175,6 +210,39 @@ impl Translator<'_> {
             }
         }
         ops.operator("Tj");
+    }
+
+    /// Text drawn as the outlines of its glyphs, filled, rotated by `angle` degrees about its
+    /// start `(x, y)`: `q cm … f Q`.
+    fn outlined(
+        &self,
+        (x, y, angle): (Pt, Pt, f32),
+        (face, size, text): (FaceId, f32, &str),
+        color: Rgb,
+        state: &mut State,
+        ops: &mut Ops<'_>,
+    ) {
+        if state.in_text {
+            ops.begin().operator("ET");
+            state.in_text = false;
+        }
+        let (sin, cos) = angle.to_radians().sin_cos();
+        ops.begin().operator("q");
+        ops.begin()
+            .reals([cos, sin, -sin, cos, x.0, self.flip(y)])
+            .operator("cm");
+        ops.begin().reals(rgb(color)).operator("rg");
+        for step in outlines(face, text, size) {
+            match step {
+                PathStep::Move(x, y) => ops.begin().reals([x, y]).operator("m"),
+                PathStep::Line(x, y) => ops.begin().reals([x, y]).operator("l"),
+                PathStep::Curve(points) => ops.begin().reals(points).operator("c"),
+                PathStep::Close => ops.begin().operator("h"),
+            }
+        }
+        ops.begin().operator(WindingOrder::NonZero.get_fill_op());
+        // The fill colour set inside `q … Q` is undone by `Q`: the state's stays true.
+        ops.begin().operator("Q");
     }
 
     /// `q cm Do Q`: image `n` scaled from its pixels (one point each at 72 dpi) to the box.
@@ -205,14 +273,15 @@ impl Translator<'_> {
     }
 
     /// The page's dictionary: `start` (its first keys, up to the parent, as written by lopdf
-    /// without the closing `>>`), its resources and contents, and its link annotations in item
-    /// order (ISO 32000-1 §12.5.6.5), as printpdf's `link_annotation_to_dict` makes them.
+    /// without the closing `>>`), its resources and contents, its link annotations (objects
+    /// `annotations`, in item order, ISO 32000-1 §12.5.6.5), its key in the structure's parent
+    /// tree (§14.7.4.4) and the tab order of its annotations, the structure's (PDF/UA-1 §7.18.3).
     pub(super) fn page(
-        &mut self,
+        &self,
         start: &[u8],
         (resources, contents): (u32, u32),
-        items: &[Item],
-        anchors: &Anchors<'_>,
+        annotations: &[u32],
+        struct_parents: usize,
     ) -> Vec<u8> {
         let mut out = start.to_vec();
         out.extend_from_slice(b"/Resources ");
@@ -220,22 +289,39 @@ impl Translator<'_> {
         out.extend_from_slice(b"/Contents ");
         reference(&mut out, contents);
         out.extend_from_slice(b"/Annots[");
-        for item in items {
-            if let Item::Link { x, y, w, h, target } = item {
-                self.annotation(&mut out, self.rect(*x, *y, *w, *h), target, anchors);
+        for (i, id) in annotations.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
             }
+            reference(&mut out, *id);
         }
-        out.extend_from_slice(b"]>>");
+        out.extend_from_slice(b"]/StructParents ");
+        out.extend_from_slice(struct_parents.to_string().as_bytes());
+        out.extend_from_slice(b"/Tabs/S>>");
         out
     }
 
-    /// `<</Type/Annot/Subtype/Link/Rect[…]/A<<…>>/Border[0 0 0]/C[]/H/I>>`, or nothing for an
-    /// anchor no heading has.
-    fn annotation(&mut self, out: &mut Vec<u8>, rect: Rect, target: &LinkTarget, at: &Anchors<'_>) {
-        let start = out.len();
+    /// A link annotation as an object: `<</Type/Annot/Subtype/Link/Rect[…]/A<<…>>/Border[0 0 0]
+    /// /C[]/H/I/F 4/StructParent n/Contents(…)>>`, printed (PDF/A-2 §6.3.2), in the structure
+    /// (key `struct_parent` of the parent tree) and described by the link's text (PDF/UA-1
+    /// §7.18.5); `None` for an anchor no heading has.
+    pub(super) fn annotation(
+        &mut self,
+        (x, y, w, h): (Pt, Pt, Pt, Pt),
+        target: &LinkTarget,
+        at: &Anchors<'_>,
+        struct_parent: usize,
+        description: &str,
+    ) -> Option<Vec<u8>> {
+        let rect = self.rect(x, y, w, h);
+        let mut out = Vec::new();
         let (ll, ur) = (rect.lower_left(), rect.upper_right());
         out.extend_from_slice(b"<</Type/Annot/Subtype/Link/Rect");
-        real_array(out, &mut self.numbers, &[ll.x.0, ll.y.0, ur.x.0, ur.y.0]);
+        real_array(
+            &mut out,
+            &mut self.numbers,
+            &[ll.x.0, ll.y.0, ur.x.0, ur.y.0],
+        );
         out.extend_from_slice(b"/A<<");
         match target {
             LinkTarget::Uri(uri) => {
@@ -244,29 +330,40 @@ impl Translator<'_> {
                 out.extend_from_slice(&super::file::encode(uri));
             }
             LinkTarget::Anchor(anchor) => {
-                let Some((page, top)) = at.layout.anchors.get(anchor) else {
-                    out.truncate(start);
-                    return;
-                };
+                let (page, top) = at.layout.anchors.get(anchor)?;
                 out.extend_from_slice(b"/S/GoTo/D[");
                 if *page < at.layout.pages.len() {
-                    reference(out, at.first_page + *page as u32);
+                    reference(&mut out, at.first_page + *page as u32);
                 } else {
                     out.extend_from_slice(b"null");
                 }
                 out.extend_from_slice(b"/XYZ null ");
                 let top = at.layout.height.0 - top.0 + 4.0;
-                self.numbers.write(out, top);
+                self.numbers.write(&mut out, top);
                 out.extend_from_slice(b" null]");
             }
         }
         out.extend_from_slice(b">>/Border");
         let border = BorderArray::Solid([0.0, 0.0, 0.0]).to_array();
-        real_array(out, &mut self.numbers, &border);
+        real_array(&mut out, &mut self.numbers, &border);
         // No colour (`ColorArray::Transparent`): an empty array.
         out.extend_from_slice(b"/C[]/H/");
         out.extend_from_slice(HighlightingMode::default().get_id().as_bytes());
+        out.extend_from_slice(b"/F 4/StructParent ");
+        out.extend_from_slice(struct_parent.to_string().as_bytes());
+        out.extend_from_slice(b"/Contents");
+        out.extend_from_slice(&super::file::encode(super::text_string(description)));
         out.extend_from_slice(b">>");
+        Some(out)
+    }
+}
+
+/// Whether a link to `target` is made into an annotation: an address always, an anchor when a
+/// heading has it.
+pub(super) fn is_live(target: &LinkTarget, layout: &LayoutDoc) -> bool {
+    match target {
+        LinkTarget::Uri(_) => true,
+        LinkTarget::Anchor(anchor) => layout.anchors.contains_key(anchor),
     }
 }
 
@@ -294,7 +391,9 @@ mod tests {
             angle,
         };
         vec![
+            Item::Mark(Mark::Artifact),
             text("DRAFT", FaceId::SansBold, 45.0),
+            Item::Mark(Mark::Content { node: 0, mcid: 0 }),
             text("ab", FaceId::Sans, 0.0),
             text("", FaceId::Sans, 0.0),
             Item::Line {
@@ -341,6 +440,7 @@ mod tests {
             codes: &codes,
             image_sizes: &[(640, 480)],
             numbers: Numbers::default(),
+            structure: &Structure::default(),
         };
         let ours = translator.contents(&page());
         let decoded = Content::decode(&ours).expect("decodes");
@@ -349,24 +449,41 @@ mod tests {
             String::from_utf8_lossy(&ours)
         );
         let text = String::from_utf8_lossy(&ours);
-        assert!(text.starts_with("BT\n/SOPSAB 9.5 Tf\n"), "{text}");
+        // The watermark is outlines in an artifact; no text of it is shown.
+        assert!(text.starts_with("/Artifact BMC\nq\n0.70710677 0.70710677 -0.70710677 0.70710677 56.692913 741.6398 cm\n"), "{text}");
+        assert!(!text.contains("/SOPSAB"), "{text}");
+        assert!(
+            text.contains("EMC\n/Document <</MCID 0>> BDC\nBT\n/SOPSAA 9.5 Tf\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("ET\nEMC"), "{text}");
         assert!(text.contains("<00070102> Tj"), "{text}");
         assert!(text.contains("<> Tj"), "{text}");
         // printpdf writes single bytes in hexadecimal when one is a parenthesis.
         assert!(text.contains("<61286229> Tj\n"), "{text}");
         assert!(text.contains("\n/Im1 Do\nQ"), "{text}");
         assert!(text.contains("(ba) Tj\nET"), "{text}");
-        let operators: Vec<&str> = decoded
+        let mut operators: Vec<&str> = decoded
             .operations
             .iter()
             .map(|o| o.operator.as_str())
             .collect();
+        // The watermark's outline, up to its fill: many segments, collapsed here.
+        let fill = operators.iter().position(|o| *o == "f").expect("filled");
+        assert!(fill > 20, "{operators:?}");
+        operators.retain({
+            let mut i = 0;
+            move |o| {
+                i += 1;
+                i > fill || !matches!(*o, "m" | "l" | "c" | "h")
+            }
+        });
         assert_eq!(
             operators,
             [
-                "BT", "Tf", "rg", "Tm", "Tj", "Tf", "Tm", "Tj", "Tm", "Tj", "ET", "RG", "w", "m",
-                "l", "S", "rg", "re", "f", "q", "cm", "Do", "Q", "BT", "Tf", "rg", "Tm", "Tj",
-                "Tm", "Tj", "ET"
+                "BMC", "q", "cm", "rg", "f", "Q", "EMC", "BDC", "BT", "Tf", "rg", "Tm", "Tj", "Tm",
+                "Tj", "ET", "RG", "w", "m", "l", "S", "rg", "re", "f", "q", "cm", "Do", "Q", "BT",
+                "Tf", "rg", "Tm", "Tj", "Tm", "Tj", "ET", "EMC"
             ]
         );
     }
@@ -388,13 +505,6 @@ mod tests {
 
     #[test]
     fn a_page_and_its_links_are_written_as_printpdf_and_lopdf_write_them() {
-        let link = |target| Item::Link {
-            x: Pt(56.7),
-            y: Pt(120.25),
-            w: Pt(481.9),
-            h: Pt(14.5),
-            target,
-        };
         let mut layout = LayoutDoc {
             width: Pt(595.275_6),
             height: Pt(841.889_8),
@@ -402,21 +512,18 @@ mod tests {
             outline: Vec::new(),
             images: Vec::new(),
             anchors: Default::default(),
+            structure: Structure::default(),
         };
         layout.anchors.insert("scope".into(), (1, Pt(300.5)));
         layout.anchors.insert("gone".into(), (7, Pt(10.0)));
-        let items = vec![
-            link(LinkTarget::Uri("https://example.com/a_(b)\\c".into())),
-            link(LinkTarget::Anchor("nowhere".into())),
-            link(LinkTarget::Anchor("scope".into())),
-            link(LinkTarget::Anchor("gone".into())),
-        ];
         let codes = GlyphCodes::default();
+        let structure = Structure::default();
         let mut translator = Translator {
             height: layout.height.0,
             codes: &codes,
             image_sizes: &[],
             numbers: Numbers::default(),
+            structure: &structure,
         };
         let anchors = Anchors {
             layout: &layout,
@@ -427,9 +534,23 @@ mod tests {
         start.set("Parent", Object::Reference((2, 0)));
         let mut start = super::super::file::encode(Object::Dictionary(start.clone()));
         start.truncate(start.len() - 2);
-        let ours = translator.page(&start, (20, 21), &items, &anchors);
+        let ours = translator.page(&start, (20, 21), &[30, 31], 1);
+        let mut expected = Dictionary::new();
+        expected.set("Type", Object::Name(b"Page".to_vec()));
+        expected.set("Parent", Object::Reference((2, 0)));
+        expected.set("Resources", Object::Reference((20, 0)));
+        expected.set("Contents", Object::Reference((21, 0)));
+        let annots = vec![Object::Reference((30, 0)), Object::Reference((31, 0))];
+        expected.set("Annots", Object::Array(annots));
+        expected.set("StructParents", 1);
+        expected.set("Tabs", Object::Name(b"S".to_vec()));
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&super::super::file::encode(Object::Dictionary(expected)))
+        );
 
-        let rect = translator.rect(Pt(56.7), Pt(120.25), Pt(481.9), Pt(14.5));
+        let area = (Pt(56.7), Pt(120.25), Pt(481.9), Pt(14.5));
+        let rect = translator.rect(area.0, area.1, area.2, area.3);
         let mut uri = Dictionary::new();
         uri.set("S", Object::Name(b"URI".to_vec()));
         let address = b"https://example.com/a_(b)\\c".to_vec();
@@ -442,23 +563,49 @@ mod tests {
             d.set("D", Object::Array(dest));
             d
         };
-        let mut expected = Dictionary::new();
-        expected.set("Type", Object::Name(b"Page".to_vec()));
-        expected.set("Parent", Object::Reference((2, 0)));
-        expected.set("Resources", Object::Reference((20, 0)));
-        expected.set("Contents", Object::Reference((21, 0)));
-        let annots = vec![
-            printpdf_annotation(&rect, uri),
-            printpdf_annotation(
-                &rect,
-                goto(Object::Reference((10, 0)), 841.889_8 - 300.5 + 4.0),
+        let tagged = |action, key: i64, text: &str| {
+            let Object::Dictionary(mut d) = printpdf_annotation(&rect, action) else {
+                unreachable!()
+            };
+            d.set("F", 4);
+            d.set("StructParent", key);
+            d.set("Contents", super::super::text_string(text));
+            super::super::file::encode(Object::Dictionary(d))
+        };
+        let cases = [
+            (
+                LinkTarget::Uri("https://example.com/a_(b)\\c".into()),
+                Some(tagged(uri, 2, "the form")),
             ),
-            printpdf_annotation(&rect, goto(Object::Null, 841.889_8 - 10.0 + 4.0)),
+            (LinkTarget::Anchor("nowhere".into()), None),
+            (
+                LinkTarget::Anchor("scope".into()),
+                Some(tagged(
+                    goto(Object::Reference((10, 0)), 841.889_8 - 300.5 + 4.0),
+                    2,
+                    "the form",
+                )),
+            ),
+            (
+                LinkTarget::Anchor("gone".into()),
+                Some(tagged(
+                    goto(Object::Null, 841.889_8 - 10.0 + 4.0),
+                    2,
+                    "the form",
+                )),
+            ),
         ];
-        expected.set("Annots", Object::Array(annots));
-        assert_eq!(
-            String::from_utf8_lossy(&ours),
-            String::from_utf8_lossy(&super::super::file::encode(Object::Dictionary(expected)))
-        );
+        for (target, expected) in cases {
+            let ours = translator.annotation(area, &target, &anchors, 2, "the form");
+            assert_eq!(
+                ours.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                expected.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                "{target:?}"
+            );
+            assert_eq!(
+                is_live(&target, &layout),
+                !matches!(&target, LinkTarget::Anchor(a) if a == "nowhere")
+            );
+        }
     }
 }

@@ -17,12 +17,14 @@
 //! Fonts are embedded as subsets (printpdf's `text_layout` feature, through allsorts); images
 //! are stored with Flate compression at full resolution (lossless).
 
+mod archive;
 mod content;
 mod deflate;
 mod file;
 mod glyphs;
 mod outline;
 mod syntax;
+mod tags;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -95,7 +97,6 @@ fn raw_image(pixels: crate::render::images::Pixels) -> RawImage {
 struct Shared {
     /// The objects before the first page (fonts, images, resource dictionaries, the page tree).
     objects: BTreeMap<ObjectId, Object>,
-    version: String,
     binary_mark: Vec<u8>,
     /// The page tree's object number.
     pages_id: u32,
@@ -165,8 +166,8 @@ fn one_page_document(
         i.author = info.author.clone();
         i.subject = info.subject.clone();
         i.keywords = info.keywords.clone();
-        i.creator = format!("sopctl {}", env!("CARGO_PKG_VERSION"));
-        i.producer = format!("sopctl {} (printpdf)", env!("CARGO_PKG_VERSION"));
+        i.creator = archive::creator();
+        i.producer = archive::producer();
         i.creation_date = date;
         i.modification_date = date;
         i.metadata_date = date;
@@ -232,7 +233,6 @@ impl Shared {
         let _ = objects.split_off(&first_page);
         Ok(Shared {
             objects,
-            version: lo.version.clone(),
             binary_mark: lo.binary_mark.clone(),
             pages_id: pages.ok_or(unexpected("no page tree"))?.0,
             first_page: p,
@@ -283,7 +283,8 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     let shared = Shared::new(&mut layout, info)?;
     let n = layout.pages.len() as u32;
     let first = shared.first_page;
-    let mut file = PdfFile::new(&shared.version, &shared.binary_mark);
+    // PDF 1.7 (ISO 32000-1), the version PDF/A-2 is based on (ISO 19005-2 §6.1.2).
+    let mut file = PdfFile::new("1.7", &shared.binary_mark);
     for ((id, _), object) in shared.objects {
         match object {
             Object::Dictionary(mut pages) if id == shared.pages_id => {
@@ -300,15 +301,28 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
         codes: &shared.codes,
         image_sizes: &shared.image_sizes,
         numbers: syntax::Numbers::default(),
+        structure: &layout.structure,
     };
     let anchors = Anchors {
         layout: &layout,
         first_page: first,
     };
+    // After the pages: the catalog, the information, the outline, the XMP metadata, the
+    // output intent's profile, then the structure tree and the link annotations.
+    let (catalog_id, info_id) = (first + 3 * n, first + 3 * n + 1);
+    let outline_root = catalog_id + 2;
+    let outline_objects = match layout.outline.len() {
+        0 => 0,
+        entries => entries as u32 + 1,
+    };
+    let metadata_id = outline_root + outline_objects;
+    let profile_id = metadata_id + 1;
+    let plan = tags::Plan::new(&layout, profile_id + 1);
     // The page dictionaries, then each page's resources and contents (printpdf's numbering).
-    for (i, page) in (0..n).zip(&layout.pages) {
+    for i in 0..n {
         let objects = (first + n + 2 * i, first + n + 2 * i + 1);
-        let dict = translator.page(&shared.page_start, objects, &page.items, &anchors);
+        let annotations = plan.page_annotations(i as usize);
+        let dict = translator.page(&shared.page_start, objects, &annotations, i as usize);
         file.encoded(first + i, &dict);
     }
     let resources = file::encode(Object::Dictionary(shared.resources));
@@ -318,13 +332,23 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
         let stream = deflater.stream(translator.contents(&page.items));
         file.stream(first + n + 2 * i + 1, &stream);
     }
-    let (catalog_id, info_id) = (first + 3 * n, first + 3 * n + 1);
     let mut catalog = shared.catalog;
     let mut trailer = shared.trailer;
-    finish_dictionaries(&mut catalog, &mut trailer, &layout, info, catalog_id + 2);
+    finish_dictionaries(&mut catalog, &mut trailer, &layout, info, outline_root);
+    catalog.set("Metadata", Object::Reference((metadata_id, 0)));
+    let mut preferences = Dictionary::new();
+    preferences.set("DisplayDocTitle", true);
+    catalog.set("ViewerPreferences", Object::Dictionary(preferences));
+    let intents = archive::output_intents(&mut deflater, profile_id);
+    catalog.set("OutputIntents", intents.0);
+    catalog.set("StructTreeRoot", Object::Reference((plan.root(), 0)));
+    catalog.set("MarkInfo", tags::mark_info());
     file.object(catalog_id, Object::Dictionary(catalog));
     file.object(info_id, Object::Dictionary(information(shared.info, info)));
-    outline::write(&mut file, &layout, catalog_id + 2, first);
+    outline::write(&mut file, &layout, outline_root, first);
+    archive::metadata(&mut file, metadata_id, info, true);
+    file.stream(profile_id, &intents.1);
+    tags::write(&mut file, &plan, &layout, &mut translator, &anchors);
     trailer.set("Root", Object::Reference((catalog_id, 0)));
     trailer.set("Info", Object::Reference((info_id, 0)));
     Ok(file.finish(trailer))

@@ -250,6 +250,7 @@ mod tests {
             ],
             images: Vec::new(),
             anchors: Default::default(),
+            structure: Default::default(),
         };
         let mut file = PdfFile::new("1.3", &[0xBB, 0xAD, 0xC0, 0xDE]);
         assert!(write(&mut file, &layout, 7, 3));

@@ -1,0 +1,244 @@
+//! The structure tree as PDF objects (tagged PDF, ISO 32000-1 §14.7–14.8; PDF/UA-1,
+//! ISO 14289-1 §7): the structure tree root with its parent tree, one structure element an
+//! element of the layout's [`Structure`], and the link annotations, which the tree refers to.
+//!
+//! Numbering: the root is object `root`, element `k` is `root + 1 + k`, and the annotations
+//! follow the elements in page and item order. The parent tree's keys are the page indexes
+//! (each page's `/StructParents`: the element of each of its marked-content identifiers) and
+//! then one key an annotation (its `/StructParent`).
+
+use lopdf::Object;
+
+use super::super::layout::structure::{Kid, Role, Scope};
+use super::super::layout::{Item, LayoutDoc};
+use super::content::{Anchors, Translator, is_live};
+use super::file::{PdfFile, encode};
+use super::syntax::reference;
+
+/// Where the structure's objects go.
+pub(super) struct Plan {
+    /// The structure tree root's object number.
+    root: u32,
+    /// Per page, per link item in order: its annotation's object number, if it has one.
+    annotations: Vec<Vec<Option<u32>>>,
+    /// The first annotation's object number.
+    first_annotation: u32,
+    /// How many annotations there are.
+    annotation_count: u32,
+}
+
+impl Plan {
+    /// Numbers the structure's objects from `root` on.
+    pub(super) fn new(layout: &LayoutDoc, root: u32) -> Plan {
+        let first_annotation = root + 1 + layout.structure.nodes.len() as u32;
+        let mut next = first_annotation;
+        let annotations = layout
+            .pages
+            .iter()
+            .map(|page| {
+                page.items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Link { target, .. } => Some(is_live(target, layout).then(|| {
+                            next += 1;
+                            next - 1
+                        })),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Plan {
+            root,
+            annotations,
+            first_annotation,
+            annotation_count: next - first_annotation,
+        }
+    }
+
+    /// The object numbers of page `page`'s annotations, in item order.
+    pub(super) fn page_annotations(&self, page: usize) -> Vec<u32> {
+        self.annotations
+            .get(page)
+            .map(|links| links.iter().flatten().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The structure tree root's object number.
+    pub(super) fn root(&self) -> u32 {
+        self.root
+    }
+
+    fn element(&self, node: usize) -> u32 {
+        self.root + 1 + node as u32
+    }
+
+    /// The parent tree key of an annotation: after the pages' keys.
+    fn annotation_key(&self, pages: usize, id: u32) -> usize {
+        pages + (id - self.first_annotation) as usize
+    }
+}
+
+/// Writes the structure tree root, its elements and the link annotations.
+pub(super) fn write(
+    file: &mut PdfFile,
+    plan: &Plan,
+    layout: &LayoutDoc,
+    translator: &mut Translator<'_>,
+    anchors: &Anchors<'_>,
+) {
+    let structure = &layout.structure;
+    let pages = layout.pages.len();
+    let first_page = anchors.first_page;
+    // Each annotation's element, and each page's marked content's elements by identifier.
+    let mut annotation_element = vec![0usize; plan.annotation_count as usize];
+    let mut by_mcid: Vec<Vec<usize>> = vec![Vec::new(); pages];
+    for (n, node) in structure.nodes.iter().enumerate() {
+        for kid in &node.kids {
+            match *kid {
+                Kid::Content { page, mcid } => {
+                    if let Some(list) = by_mcid.get_mut(page) {
+                        let at = mcid as usize;
+                        if list.len() <= at {
+                            list.resize(at + 1, 0);
+                        }
+                        if let Some(slot) = list.get_mut(at) {
+                            *slot = n;
+                        }
+                    }
+                }
+                Kid::Annotation { page, index } => {
+                    if let Some(id) = live_annotation(plan, page, index)
+                        && let Some(slot) =
+                            annotation_element.get_mut((id - plan.first_annotation) as usize)
+                    {
+                        *slot = n;
+                    }
+                }
+                Kid::Node(_) => {}
+            }
+        }
+    }
+    // The root and its parent tree (a number tree of one node, ISO 32000-1 §7.9.7).
+    let mut out = Vec::new();
+    out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
+    reference(&mut out, plan.element(0));
+    out.extend_from_slice(b"/ParentTree<</Nums[");
+    for (page, elements) in by_mcid.iter().enumerate() {
+        out.extend_from_slice(format!("{page}[").as_bytes());
+        for (i, node) in elements.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            reference(&mut out, plan.element(*node));
+        }
+        out.extend_from_slice(b"]");
+    }
+    for (i, node) in annotation_element.iter().enumerate() {
+        let id = plan.first_annotation + i as u32;
+        out.extend_from_slice(format!(" {} ", plan.annotation_key(pages, id)).as_bytes());
+        reference(&mut out, plan.element(*node));
+    }
+    out.extend_from_slice(b"]>>/ParentTreeNextKey ");
+    let next_key = pages + plan.annotation_count as usize;
+    out.extend_from_slice(next_key.to_string().as_bytes());
+    out.extend_from_slice(b">>");
+    file.encoded(plan.root, &out);
+    for (n, node) in structure.nodes.iter().enumerate() {
+        out.clear();
+        out.extend_from_slice(b"<</Type/StructElem/S/");
+        out.extend_from_slice(node.role.name().as_bytes());
+        out.extend_from_slice(b"/P ");
+        reference(
+            &mut out,
+            if n == 0 {
+                plan.root
+            } else {
+                plan.element(node.parent)
+            },
+        );
+        match node.role {
+            Role::Figure => {
+                out.extend_from_slice(b"/Alt");
+                out.extend_from_slice(&encode(super::text_string(&node.text)));
+            }
+            Role::TH(scope) => {
+                out.extend_from_slice(b"/A<</O/Table/Scope/");
+                out.extend_from_slice(match scope {
+                    Scope::Column => b"Column",
+                    Scope::Row => b"Row",
+                });
+                out.extend_from_slice(b">>");
+            }
+            _ => {}
+        }
+        out.extend_from_slice(b"/K[");
+        for kid in &node.kids {
+            match *kid {
+                Kid::Node(child) => {
+                    reference(&mut out, plan.element(child));
+                    out.push(b' ');
+                }
+                Kid::Content { page, mcid } => {
+                    out.extend_from_slice(b"<</Type/MCR/Pg ");
+                    reference(&mut out, first_page + page as u32);
+                    out.extend_from_slice(format!("/MCID {mcid}>>").as_bytes());
+                }
+                Kid::Annotation { page, index } => {
+                    if let Some(id) = live_annotation(plan, page, index) {
+                        out.extend_from_slice(b"<</Type/OBJR/Pg ");
+                        reference(&mut out, first_page + page as u32);
+                        out.extend_from_slice(b"/Obj ");
+                        reference(&mut out, id);
+                        out.extend_from_slice(b">>");
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(b"]>>");
+        file.encoded(plan.element(n), &out);
+    }
+    // The annotations, described by their link's text.
+    for (p, page) in layout.pages.iter().enumerate() {
+        let links = page.items.iter().filter_map(|item| match item {
+            Item::Link { x, y, w, h, target } => Some(((*x, *y, *w, *h), target)),
+            _ => None,
+        });
+        for (index, (rect, target)) in links.enumerate() {
+            let Some(id) = live_annotation(plan, p, index) else {
+                continue;
+            };
+            let node = annotation_element
+                .get((id - plan.first_annotation) as usize)
+                .and_then(|n| structure.nodes.get(*n));
+            let description = match node {
+                Some(node) if !node.text.trim().is_empty() => node.text.trim().to_string(),
+                _ => link_description(target),
+            };
+            let key = plan.annotation_key(pages, id);
+            if let Some(bytes) = translator.annotation(rect, target, anchors, key, &description) {
+                file.encoded(id, &bytes);
+            }
+        }
+    }
+}
+
+/// The object number of page `page`'s link `index`, if it became an annotation.
+fn live_annotation(plan: &Plan, page: usize, index: usize) -> Option<u32> {
+    *plan.annotations.get(page)?.get(index)?
+}
+
+/// What a link without text says: where it goes.
+fn link_description(target: &super::super::text::LinkTarget) -> String {
+    match target {
+        super::super::text::LinkTarget::Uri(uri) => uri.clone(),
+        super::super::text::LinkTarget::Anchor(anchor) => format!("Go to {anchor}"),
+    }
+}
+
+/// The catalog's `/MarkInfo`: the document is tagged (ISO 32000-1 §14.7.1).
+pub(super) fn mark_info() -> Object {
+    let mut d = lopdf::Dictionary::new();
+    d.set("Marked", true);
+    Object::Dictionary(d)
+}
