@@ -54,6 +54,7 @@ mod signing;
 mod state;
 mod text;
 mod training;
+mod typeset;
 mod verify;
 mod yaml;
 

@@ -6,7 +6,9 @@
 //! - [`layout`]: pages of positioned items.
 //! - [`write`](mod@write): PDF bytes, reproducible.
 
+pub mod fit;
 pub mod fonts;
+pub mod hyphenate;
 pub mod layout;
 pub mod text;
 pub mod write;

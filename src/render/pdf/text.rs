@@ -165,6 +165,16 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
             text.push(c);
         }
     }
+    if let Some(lines) = total_fit_lines(spans, &glyphs, &text, width) {
+        return BrokenText {
+            lines: lines
+                .into_iter()
+                .map(|(a, b, h)| build_line(spans, &glyphs[a..b], h))
+                .collect(),
+            missing,
+        };
+    }
+    // A word wider than the line: filled greedily, the word split where it must be.
     let mut lines: Vec<(usize, usize, bool)> = Vec::new(); // glyph ranges, ends with hyphen
     let index_of = |byte: usize| glyphs.partition_point(|g| g.byte < byte);
     let mut line_start = 0usize;
@@ -174,14 +184,8 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
     for (byte, opportunity) in linebreaks(&text) {
         let seg_end = index_of(byte);
         let (content, trailing) = measure(&glyphs[last_end..seg_end]);
-        let ends_with_shy = seg_end > 0 && glyphs[seg_end - 1].c == SOFT_HYPHEN;
         // A piece that ends at a soft hyphen may end the line with a visible '-': leave room.
-        let hyphen = if ends_with_shy {
-            let style = &spans[glyphs[seg_end - 1].span].style;
-            char_width(style.face, '-', style.size)
-        } else {
-            0.0
-        };
+        let (ends_with_shy, hyphen) = soft_hyphen(spans, &glyphs[..seg_end]);
         if line_width + content + hyphen > width + 0.01 && last_end > line_start {
             lines.push((line_start, last_end, last_hyphen));
             line_start = last_end;
@@ -264,6 +268,66 @@ pub fn min_content_width(spans: &[Span]) -> Pt {
         start = end;
     }
     Pt(widest)
+}
+
+/// The lines of the text, as glyph ranges and whether each ends with a hyphen, broken by
+/// total fit ([`super::fit`]) between its hard line breaks; `None` when a piece between two
+/// break opportunities is wider than the line (a long URL or token, split by the greedy
+/// breaker).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "glyph indices come from `partition_point` over `glyphs`; piece indices from `total_fit` over `chunk`"
+)]
+fn total_fit_lines(
+    spans: &[Span],
+    glyphs: &[Glyph],
+    text: &str,
+    width: f32,
+) -> Option<Vec<(usize, usize, bool)>> {
+    let index_of = |byte: usize| glyphs.partition_point(|g| g.byte < byte);
+    let mut lines = Vec::new();
+    let mut chunk: Vec<(usize, usize, bool)> = Vec::new();
+    let mut pieces = Vec::new();
+    let mut last_end = 0usize;
+    for (byte, opportunity) in linebreaks(text) {
+        let seg_end = index_of(byte);
+        let (content, trailing) = measure(&glyphs[last_end..seg_end]);
+        let (shy, hyphen) = soft_hyphen(spans, &glyphs[..seg_end]);
+        chunk.push((last_end, seg_end, shy));
+        pieces.push(super::fit::Piece {
+            content,
+            trailing,
+            hyphen,
+        });
+        last_end = seg_end;
+        if opportunity == BreakOpportunity::Mandatory {
+            let mut start = 0;
+            for end in super::fit::total_fit(&pieces, width)? {
+                lines.push((chunk[start].0, chunk[end - 1].1, chunk[end - 1].2));
+                start = end;
+            }
+            chunk.clear();
+            pieces.clear();
+        }
+    }
+    if lines.is_empty() {
+        lines.push((0, glyphs.len(), false));
+    }
+    Some(lines)
+}
+
+/// Whether the text up to a break opportunity ends with a soft hyphen, and the width of the
+/// hyphen drawn when a line ends there (0 otherwise), in points.
+fn soft_hyphen(spans: &[Span], before: &[Glyph]) -> (bool, f32) {
+    match before.last() {
+        Some(g) if g.c == SOFT_HYPHEN => {
+            let width = spans
+                .get(g.span)
+                .map_or(0.0, |s| char_width(s.style.face, '-', s.style.size));
+            (true, width)
+        }
+        _ => (false, 0.0),
+    }
 }
 
 /// Width of a segment without and with its trailing white space.

@@ -274,6 +274,8 @@ pub struct Flow<'a> {
     links_on_page: usize,
     /// The Link element made last and where it goes.
     last_link: Option<(usize, LinkTarget)>,
+    /// The document's language's hyphenation, if hypher has it.
+    pub(crate) hyphenation: Option<hypher::Lang>,
 }
 
 impl<'a> Flow<'a> {
@@ -300,6 +302,7 @@ impl<'a> Flow<'a> {
             next_mcid: 0,
             links_on_page: 0,
             last_link: None,
+            hyphenation: None,
         }
     }
 
@@ -458,6 +461,35 @@ impl<'a> Flow<'a> {
         broken
     }
 
+    /// Breaks prose (a paragraph, a table cell) into lines: hyphenated by the document's
+    /// language when a line but the last would otherwise be left more than a fifth empty
+    /// (a long word pushed to the next line), so that hyphens are made where they help and the
+    /// words of most paragraphs are never looked up.
+    pub fn break_prose(&mut self, spans: &[Span], width: Pt) -> BrokenText {
+        let broken = self.break_spans(spans, width);
+        let Some(lang) = self.hyphenation else {
+            return broken;
+        };
+        let but_last = broken.lines.split_last().map_or(&[][..], |(_, rest)| rest);
+        let ragged = but_last.iter().any(|l| (width - l.width).0 > width.0 * 0.2);
+        // A word wider than the column was cut where it had to be: a line ends inside it.
+        let cut = broken.lines.windows(2).any(|pair| match pair {
+            [line, next] => {
+                let end = line.fragments.last().and_then(|f| f.text.chars().last());
+                let start = next.fragments.first().and_then(|f| f.text.chars().next());
+                end.is_some_and(char::is_alphabetic) && start.is_some_and(char::is_alphabetic)
+            }
+            _ => false,
+        });
+        if !ragged && !cut {
+            return broken;
+        }
+        match crate::render::pdf::hyphenate::hyphenated(spans, lang) {
+            Some(hyphenated) => self.break_spans(&hyphenated, width),
+            None => broken,
+        }
+    }
+
     /// Places lines at `x`, one `lh` apart, breaking pages between lines.
     pub fn place_lines(&mut self, broken: &BrokenText, x: Pt, lh: f32) {
         for line in &broken.lines {
@@ -607,7 +639,7 @@ impl<'a> Flow<'a> {
                     self.note_images_in_text(content);
                     let mut s = Vec::new();
                     spans(content, &Ctx::body(), &mut s);
-                    let broken = self.break_spans(&s, width);
+                    let broken = self.break_prose(&s, width);
                     // A paragraph that leads into a list or table ("Visual confirmation:")
                     // stays with its first two lines.
                     let leads_in = crate::model::inline_text(content).trim_end().ends_with(':')

@@ -323,6 +323,7 @@ pub fn layout_with(
 ) -> Laid {
     let geo = Geometry::for_paper(paper);
     let mut flow = flow::Flow::new(geo, files, doc_relative);
+    flow.hyphenation = super::hyphenate::language(&meta.lang);
     page::title_block(&mut flow, meta);
     let entries: Vec<page::TocEntry> = doc
         .headings()

@@ -167,8 +167,11 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
                 .to_vec(),
             rows,
         };
+        // A printed name is never hyphenated, nor a role.
         let outer = flow.open(Role::Table);
+        let hyphenation = flow.hyphenation.take();
         super::table::table(flow, &table, x, width);
+        flow.hyphenation = hyphenation;
         flow.restore(outer);
         flow.y += Pt(4.0);
     }

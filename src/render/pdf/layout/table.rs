@@ -171,7 +171,7 @@ pub fn table(flow: &mut Flow<'_>, table: &Table, x: Pt, width: Pt) {
     let lay_row = |flow: &mut Flow<'_>, row: &[Vec<Span>]| -> Vec<BrokenText> {
         row.iter()
             .zip(&widths)
-            .map(|(cell, w)| flow.break_spans(cell, Pt(w - 2.0 * PAD_X)))
+            .map(|(cell, w)| flow.break_prose(cell, Pt(w - 2.0 * PAD_X)))
             .collect()
     };
     let header_cells = lay_row(flow, &header);
