@@ -75,7 +75,8 @@ for input in example large; do
   file="$work/example.md"; [ "$input" = large ] && file="$work/large/large.md"
   specs=("sopctl render --format pdf:$sopctl render $file --format pdf -o $work/out")
   if [ -n "$pandoc3" ] && [ -x "$shim_dir/typst" ]; then
-    specs+=("pandoc --pdf-engine=typst:env PATH=$shim_dir:$PATH $pandoc3 -f gfm -s $file --pdf-engine=typst -o $work/out/typst.pdf")
+    # Tables made breakable (benches/typst-breakable.typ), or the large table runs off its page.
+    specs+=("pandoc --pdf-engine=typst:env PATH=$shim_dir:$PATH $pandoc3 -f gfm -s $file -H $PWD/benches/typst-breakable.typ --pdf-engine=typst -o $work/out/typst.pdf")
   else
     echo "skipped pandoc with typst: pip install pypandoc_binary typst (see the top of this script)" >&2
   fi

@@ -9,6 +9,10 @@ use super::text::Span;
 /// The shortest word that is hyphenated, in characters.
 const MIN_WORD: usize = 6;
 
+/// The longest: a run of letters longer than this is no word (a token, a hash, a key) and is
+/// split where it must be, without a hyphen. German compounds of forty letters are hyphenated.
+const MAX_WORD: usize = 48;
+
 /// The hyphenation of a language tag (`en`, `de-CH`: its primary language), if hypher has
 /// patterns for it.
 pub fn language(tag: &str) -> Option<hypher::Lang> {
@@ -89,8 +93,11 @@ fn hyphenate_text(text: &str, lang: hypher::Lang) -> Option<String> {
         let capitals = word.chars().skip(1).any(char::is_uppercase);
         let named = before == Some('.') && before_dot.is_some_and(char::is_alphanumeric);
         let joined = before.is_some_and(joins) || after.is_some_and(joins);
-        let prose =
-            j - i >= MIN_WORD && !joined && !dotted(after, after_next) && !named && !capitals;
+        let prose = (MIN_WORD..=MAX_WORD).contains(&(j - i))
+            && !joined
+            && !dotted(after, after_next)
+            && !named
+            && !capitals;
         if prose {
             let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 2, 3).collect();
             if syllables.len() > 1 {
@@ -123,6 +130,8 @@ mod tests {
     fn prose_is_hyphenated_by_its_language_and_ids_names_and_addresses_are_not() {
         assert_eq!(en("the documentation"), "the doc|u|men|ta|tion");
         assert_eq!(en("Verify configuration."), "Ver|ify con|fig|u|ra|tion.");
+        let token = "abcdefghijklmnopqrstuvwxyz".repeat(3);
+        assert_eq!(en(&token), token);
         for kept in [
             "SOP-IT-001",
             "claude.ai/settings",

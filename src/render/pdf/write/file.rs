@@ -11,11 +11,42 @@ use lopdf::content::{Content, Operation};
 use lopdf::xref::{XrefEntry, XrefSection};
 use lopdf::{Dictionary, Object, Stream};
 
+/// The objects of an object stream being gathered: their numbers and encodings.
+#[derive(Default)]
+pub(super) struct ObjectStream {
+    /// The objects' numbers, in order.
+    pub(super) numbers: Vec<u32>,
+    header: String,
+    body: Vec<u8>,
+}
+
+impl ObjectStream {
+    /// Adds object `number`, encoded as `bytes` (from [`encode`]; not a stream).
+    pub(super) fn add(&mut self, number: u32, bytes: &[u8]) {
+        self.header
+            .push_str(&format!("{number} {} ", self.body.len()));
+        self.body.extend_from_slice(bytes);
+        self.body.push(b'\n');
+        self.numbers.push(number);
+    }
+
+    /// The stream's uncompressed content (the pairs of numbers and offsets, then the objects)
+    /// and the offset of its first object (`/First`).
+    pub(super) fn content(self) -> (Vec<u8>, usize, Vec<u32>) {
+        let first = self.header.len();
+        let mut content = self.header.into_bytes();
+        content.extend_from_slice(&self.body);
+        (content, first, self.numbers)
+    }
+}
+
 /// A PDF file being written, object by object in increasing number.
 pub(super) struct PdfFile {
     out: Vec<u8>,
     /// The byte offset of each object written, by object number (0 unused).
     offsets: Vec<Option<u32>>,
+    /// Each object stored in an object stream: the stream's number and its place in it.
+    packed: Vec<Option<(u32, u32)>>,
 }
 
 /// The bytes lopdf writes for `object` (a stream's dictionary only: see [`PdfFile::stream`]).
@@ -56,6 +87,7 @@ impl PdfFile {
         PdfFile {
             out,
             offsets: vec![None],
+            packed: Vec::new(),
         }
     }
 
@@ -111,8 +143,90 @@ impl PdfFile {
         self.close(true);
     }
 
+    /// Writes object stream `id` (`/Type /ObjStm`, ISO 32000-1 §7.5.7): `stream` is
+    /// [`ObjectStream::content`] compressed, holding the objects numbered `numbers`, in order.
+    pub(super) fn object_stream(
+        &mut self,
+        id: u32,
+        numbers: &[u32],
+        first: usize,
+        mut stream: Stream,
+    ) {
+        for (index, number) in (0u32..).zip(numbers) {
+            let slot = *number as usize;
+            if self.packed.len() <= slot {
+                self.packed.resize(slot + 1, None);
+            }
+            if let Some(entry) = self.packed.get_mut(slot) {
+                *entry = Some((id, index));
+            }
+        }
+        stream.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        stream.dict.set("N", numbers.len() as i64);
+        stream.dict.set("First", first as i64);
+        self.stream(id, &stream);
+    }
+
+    /// The end of the file: a cross-reference stream when objects were packed into object
+    /// streams (ISO 32000-1 §7.5.8, which they need), else the cross-reference table; then the
+    /// trailer (with `/Size` added).
+    pub(super) fn finish(self, trailer: Dictionary) -> Vec<u8> {
+        if self.packed.is_empty() {
+            self.finish_with_table(trailer)
+        } else {
+            self.finish_with_stream(trailer)
+        }
+    }
+
+    /// A cross-reference stream as object `/Size - 1`, its entries 1, 4 and 2 bytes wide: type
+    /// 1 (offset, generation 0), type 2 (object stream, index) or type 0 (free).
+    fn finish_with_stream(mut self, trailer: Dictionary) -> Vec<u8> {
+        let id = self.offsets.len().max(self.packed.len()) as u32;
+        let size = id + 1;
+        let xref_start = self.out.len();
+        // Each entry after a PNG "Up" filter byte, as the difference from the entry above
+        // (`/Predictor 12`, ISO 32000-1 §7.4.4.4): consecutive entries differ little, and the
+        // differences compress to a fraction.
+        let mut entries = Vec::with_capacity(size as usize * 8);
+        let mut above = [0u8; 7];
+        for n in 0..size as usize {
+            let offset = self.offsets.get(n).copied().flatten();
+            let packed = self.packed.get(n).copied().flatten();
+            let (kind, a, b): (u8, u32, u16) = match (offset, packed) {
+                _ if n == id as usize => (1, xref_start as u32, 0),
+                (Some(offset), _) => (1, offset, 0),
+                (None, Some((stream, index))) => (2, stream, index as u16),
+                (None, None) => (0, 0, if n == 0 { 65535 } else { 0 }),
+            };
+            let ([a0, a1, a2, a3], [b0, b1]) = (a.to_be_bytes(), b.to_be_bytes());
+            let row = [kind, a0, a1, a2, a3, b0, b1];
+            entries.push(2);
+            entries.extend(row.iter().zip(above).map(|(x, y)| x.wrapping_sub(y)));
+            above = row;
+        }
+        let mut stream = super::deflate::Deflater::default().compressed(&entries);
+        for (key, value) in trailer.iter() {
+            stream.dict.set(key.clone(), value.clone());
+        }
+        stream.dict.set("Type", Object::Name(b"XRef".to_vec()));
+        stream.dict.set("Size", i64::from(size));
+        stream
+            .dict
+            .set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
+        let mut parameters = Dictionary::new();
+        parameters.set("Columns", 7);
+        parameters.set("Predictor", 12);
+        stream
+            .dict
+            .set("DecodeParms", Object::Dictionary(parameters));
+        self.stream(id, &stream);
+        self.out
+            .extend_from_slice(format!("startxref\n{xref_start}\n%%EOF").as_bytes());
+        self.out
+    }
+
     /// The cross-reference table, the trailer (with `/Size` added) and the end of the file.
-    pub(super) fn finish(mut self, mut trailer: Dictionary) -> Vec<u8> {
+    fn finish_with_table(mut self, mut trailer: Dictionary) -> Vec<u8> {
         let size = self.offsets.len() as u32;
         let xref_start = self.out.len();
         self.out.extend_from_slice(b"xref\n");

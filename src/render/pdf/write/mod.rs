@@ -327,10 +327,19 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     }
     let resources = file::encode(Object::Dictionary(shared.resources));
     let mut deflater = deflate::Deflater::default();
-    for (i, page) in (0..n).zip(&layout.pages) {
-        file.encoded(first + n + 2 * i, &resources);
-        let stream = deflater.stream(translator.contents(&page.items));
-        file.stream(first + n + 2 * i + 1, &stream);
+    // Pages are translated in order (the translator keeps its numbers between pages) and
+    // compressed on every core, a batch at a time, so that memory holds one batch of pages.
+    let mut i = 0u32;
+    for batch in layout.pages.chunks(deflate::BATCH) {
+        let contents: Vec<Vec<u8>> = batch
+            .iter()
+            .map(|page| translator.contents(&page.items))
+            .collect();
+        for stream in deflate::in_parallel(contents) {
+            file.encoded(first + n + 2 * i, &resources);
+            file.stream(first + n + 2 * i + 1, &stream);
+            i += 1;
+        }
     }
     let mut catalog = shared.catalog;
     let mut trailer = shared.trailer;
@@ -348,7 +357,7 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     outline::write(&mut file, &layout, outline_root, first);
     archive::metadata(&mut file, metadata_id, info, true);
     file.stream(profile_id, &intents.1);
-    tags::write(&mut file, &plan, &layout, &mut translator, &anchors);
+    tags::write(&mut file, &plan, (&layout, &anchors), &mut translator);
     trailer.set("Root", Object::Reference((catalog_id, 0)));
     trailer.set("Info", Object::Reference((info_id, 0)));
     Ok(file.finish(trailer))

@@ -3,7 +3,10 @@
 //! element of the layout's [`Structure`], and the link annotations, which the tree refers to.
 //!
 //! Numbering: the root is object `root`, element `k` is `root + 1 + k`, and the annotations
-//! follow the elements in page and item order. The parent tree's keys are the page indexes
+//! follow the elements in page and item order. They are stored [`PER_STREAM`] to an object
+//! stream (ISO 32000-1 §7.5.7), compressed: a long document has tens of thousands of elements,
+//! which as plain objects made the file ten times larger. The object streams follow the
+//! annotations. The parent tree's keys are the page indexes
 //! (each page's `/StructParents`: the element of each of its marked-content identifiers) and
 //! then one key an annotation (its `/StructParent`).
 
@@ -12,8 +15,15 @@ use lopdf::Object;
 use super::super::layout::structure::{Kid, Role, Scope};
 use super::super::layout::{Item, LayoutDoc};
 use super::content::{Anchors, Translator, is_live};
-use super::file::{PdfFile, encode};
+use super::deflate::in_parallel;
+use super::file::{ObjectStream, PdfFile, encode};
 use super::syntax::reference;
+
+/// How many objects an object stream holds.
+const PER_STREAM: usize = 512;
+
+/// How many object streams are compressed together, on every core.
+const STREAMS_A_BATCH: usize = 8;
 
 /// Where the structure's objects go.
 pub(super) struct Plan {
@@ -83,10 +93,14 @@ impl Plan {
 pub(super) fn write(
     file: &mut PdfFile,
     plan: &Plan,
-    layout: &LayoutDoc,
+    (layout, anchors): (&LayoutDoc, &Anchors<'_>),
     translator: &mut Translator<'_>,
-    anchors: &Anchors<'_>,
 ) {
+    let mut packer = Packer {
+        next_stream: plan.first_annotation + plan.annotation_count,
+        filling: ObjectStream::default(),
+        full: Vec::new(),
+    };
     let structure = &layout.structure;
     let pages = layout.pages.len();
     let first_page = anchors.first_page;
@@ -143,7 +157,7 @@ pub(super) fn write(
     let next_key = pages + plan.annotation_count as usize;
     out.extend_from_slice(next_key.to_string().as_bytes());
     out.extend_from_slice(b">>");
-    file.encoded(plan.root, &out);
+    packer.add(file, plan.root, &out);
     for (n, node) in structure.nodes.iter().enumerate() {
         out.clear();
         out.extend_from_slice(b"<</Type/StructElem/S/");
@@ -172,12 +186,28 @@ pub(super) fn write(
             }
             _ => {}
         }
+        // The element's page, when all its marked content is on one: its kids are then bare
+        // identifiers (ISO 32000-1 §14.7.4.2).
+        let mut pages_of = node.kids.iter().filter_map(|kid| match kid {
+            Kid::Content { page, .. } => Some(*page),
+            _ => None,
+        });
+        let one_page = pages_of
+            .next()
+            .filter(|first| pages_of.all(|p| p == *first));
+        if let Some(page) = one_page {
+            out.extend_from_slice(b"/Pg ");
+            reference(&mut out, first_page + page as u32);
+        }
         out.extend_from_slice(b"/K[");
         for kid in &node.kids {
             match *kid {
                 Kid::Node(child) => {
                     reference(&mut out, plan.element(child));
                     out.push(b' ');
+                }
+                Kid::Content { mcid, .. } if one_page.is_some() => {
+                    out.extend_from_slice(format!("{mcid} ").as_bytes());
                 }
                 Kid::Content { page, mcid } => {
                     out.extend_from_slice(b"<</Type/MCR/Pg ");
@@ -196,7 +226,7 @@ pub(super) fn write(
             }
         }
         out.extend_from_slice(b"]>>");
-        file.encoded(plan.element(n), &out);
+        packer.add(file, plan.element(n), &out);
     }
     // The annotations, described by their link's text.
     for (p, page) in layout.pages.iter().enumerate() {
@@ -217,8 +247,47 @@ pub(super) fn write(
             };
             let key = plan.annotation_key(pages, id);
             if let Some(bytes) = translator.annotation(rect, target, anchors, key, &description) {
-                file.encoded(id, &bytes);
+                packer.add(file, id, &bytes);
             }
+        }
+    }
+    packer.flush(file);
+}
+
+/// Objects gathered into object streams of [`PER_STREAM`], compressed on every core a batch of
+/// streams at a time.
+struct Packer {
+    next_stream: u32,
+    filling: ObjectStream,
+    full: Vec<ObjectStream>,
+}
+
+impl Packer {
+    fn add(&mut self, file: &mut PdfFile, id: u32, bytes: &[u8]) {
+        self.filling.add(id, bytes);
+        if self.filling.numbers.len() == PER_STREAM {
+            self.full.push(std::mem::take(&mut self.filling));
+            if self.full.len() == STREAMS_A_BATCH {
+                self.flush(file);
+            }
+        }
+    }
+
+    /// Writes the streams gathered so far.
+    fn flush(&mut self, file: &mut PdfFile) {
+        if !self.filling.numbers.is_empty() {
+            self.full.push(std::mem::take(&mut self.filling));
+        }
+        let mut contents = Vec::with_capacity(self.full.len());
+        let mut rest = Vec::with_capacity(self.full.len());
+        for stream in self.full.drain(..) {
+            let (content, first, numbers) = stream.content();
+            contents.push(content);
+            rest.push((first, numbers));
+        }
+        for (stream, (first, numbers)) in in_parallel(contents).into_iter().zip(rest) {
+            file.object_stream(self.next_stream, &numbers, first, stream);
+            self.next_stream += 1;
         }
     }
 }
