@@ -137,3 +137,48 @@ fn b32_gif_webp_and_a_png_with_transparency_are_drawn_in_the_pdf() {
         "{list}"
     );
 }
+
+#[test]
+fn b32_an_svg_is_drawn_as_vectors_with_its_colours_and_no_warning() {
+    let env = TestEnv::repo();
+    env.write(
+        "sops/img/flow.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160">
+  <rect x="10" y="30" width="200" height="100" fill="#1f5fa8"/>
+  <text x="240" y="80" font-size="14">Inspect</text>
+</svg>"##,
+    );
+    env.write(
+        "sops/images.md",
+        "---\nid: SOP-033\ntitle: Images\nowner: QA\n---\n## Images\n\n![The flow: receive, inspect](img/flow.svg)\n",
+    );
+    env.commit("svg");
+    let run = env.run(&["render", "SOP-033", "--format", "pdf", "-o", "out"]);
+    run.expect_code(0);
+    assert_eq!(run.stderr, "", "the SVG is not left out");
+    let pdf = env.path("out/drafts/SOP-033/SOP-033-working-copy.pdf");
+    // Vectors: no picture is embedded, and no alt text stands in for it.
+    let list = tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    let text = tool("pdftotext", &[pdf.to_str().expect("path"), "-"]);
+    assert!(!text.contains("[image:"), "{text}");
+    // The rectangle is on the page in its colour: 200 × 100 CSS pixels are 150 × 75 points,
+    // about 208 × 104 pixels at 100 dpi.
+    let (_, _, pixels) = &crate::redline::page_images(&pdf)[0];
+    let blue = pixels
+        .chunks(3)
+        .filter(|p| p[0].abs_diff(31) < 8 && p[1].abs_diff(95) < 8 && p[2].abs_diff(168) < 8)
+        .count();
+    assert!(
+        (19_000..23_000).contains(&blue),
+        "{blue} pixels of the rectangle's blue"
+    );
+    // Its alternate description is the alt text (PDF/UA-1 §7.3).
+    let pdf = lopdf::Document::load(&pdf).expect("pdf");
+    let alt = pdf.objects.values().find_map(|o| {
+        let d = o.as_dict().ok()?;
+        (d.get(b"S").ok()?.as_name().ok()? == b"Figure")
+            .then(|| d.get(b"Alt").ok()?.as_str().ok().map(<[u8]>::to_vec))?
+    });
+    assert_eq!(alt.as_deref(), Some(&b"The flow: receive, inspect"[..]));
+}

@@ -637,6 +637,8 @@ fn images_that_cannot_be_shown_leave_their_alt_text_in_the_pdf() {
         );
     }
     assert!(!text.contains("[image: ok png]"), "{text}");
+    // The SVG is drawn, as vectors: no alt text, no embedded picture.
+    assert!(!text.contains("[image: logo svg]"), "{text}");
     let list = tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
     let images: Vec<Vec<&str>> = list
         .lines()

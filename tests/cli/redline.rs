@@ -65,7 +65,7 @@ fn the_example_redline_pdf_sums_up_then_shows_the_whole_document_marked_in_readi
 }
 
 /// Page images (`pdftoppm -r 100`, PPM) of a PDF: width, height and RGB bytes per page.
-fn page_images(pdf: &Path) -> Vec<(usize, usize, Vec<u8>)> {
+pub(crate) fn page_images(pdf: &Path) -> Vec<(usize, usize, Vec<u8>)> {
     let dir = pdf.with_extension("pages");
     std::fs::create_dir_all(&dir).expect("dir");
     let status = std::process::Command::new("pdftoppm")

@@ -16,10 +16,12 @@
 
 mod pixels;
 mod probe;
+mod vector;
 
 use std::path::{Component, Path, PathBuf};
 
 pub use pixels::{Channels, Pixels, decode, verify};
+pub use vector::{Drawing, drawing};
 
 use crate::fsx::Capped;
 

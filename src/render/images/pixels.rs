@@ -85,15 +85,15 @@ pub fn decode(image: &Image) -> Result<Pixels, ImageProblem> {
     })
 }
 
-/// Whether a rendition can show `image`: a PNG or JPEG must decode; other formats are passed to
-/// the browser as they are.
+/// Whether the renditions can show `image`: a PNG, JPEG, GIF or WebP must decode, an SVG must
+/// convert for the PDF ([`super::drawing`]).
 ///
 /// # Errors
-/// As [`decode`], for PNG and JPEG.
+/// As [`decode`] and [`super::drawing`].
 pub fn verify(image: &Image) -> Result<(), ImageProblem> {
     match image.format {
-        Format::Png | Format::Jpeg => decode(image).map(drop),
-        Format::Gif | Format::WebP | Format::Svg => Ok(()),
+        Format::Svg => super::drawing(image).map(drop),
+        _ => decode(image).map(drop),
     }
 }
 

@@ -79,14 +79,19 @@ impl Decoded {
                 return Err(ImageProblem::TooMuchDecoded);
             }
         }
-        let pixels = images::decode(&image)?;
-        let bytes = pixels.samples.len() as u64;
-        if self.bytes + bytes > self.budget {
-            return Err(ImageProblem::TooMuchDecoded);
-        }
-        self.bytes += bytes;
+        let data = if image.format == images::Format::Svg {
+            ImageData::Drawing(images::drawing(&image)?)
+        } else {
+            let pixels = images::decode(&image)?;
+            let bytes = pixels.samples.len() as u64;
+            if self.bytes + bytes > self.budget {
+                return Err(ImageProblem::TooMuchDecoded);
+            }
+            self.bytes += bytes;
+            ImageData::Pixels(pixels)
+        };
         let index = images.len();
-        images.push(ImageData { pixels });
+        images.push(data);
         self.by_file.insert(image.relative, index);
         Ok(index)
     }
@@ -118,8 +123,8 @@ impl Flow<'_> {
         let found = self
             .decoded
             .index(source, self.doc_relative, self.files, &mut self.images);
-        let pixels = match found.map(|i| self.images.get(i).map(|image| (i, &image.pixels))) {
-            Ok(Some((index, pixels))) => (index, pixels.width, pixels.height),
+        let pixels = match found.map(|i| self.images.get(i).map(|image| (i, image.size()))) {
+            Ok(Some((index, (width, height)))) => (index, width, height),
             Ok(None) => return,
             Err(problem) => {
                 self.warnings.push(RenderWarning::Image {
@@ -132,8 +137,8 @@ impl Flow<'_> {
         };
         let (index, width_px, height_px) = pixels;
         // 96 pixels to the inch, as browsers show them; never larger than the column or page.
-        let mut w = width_px as f32 * 0.75;
-        let mut h = height_px as f32 * 0.75;
+        let mut w = width_px * 0.75;
+        let mut h = height_px * 0.75;
         let max_h = (self.geo.bottom - self.geo.top).0 - 12.0;
         let scale = (width.0 / w).min(max_h / h).min(1.0);
         w *= scale;

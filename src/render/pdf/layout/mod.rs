@@ -201,12 +201,24 @@ pub struct OutlineEntry {
     pub y: Pt,
 }
 
-/// An embedded image: its pixels, decoded once while laying out (a file that does not decode
-/// is shown as its alt text instead), stored by the writer losslessly.
+/// An embedded image, read once while laying out (a file that cannot be shown is shown as its
+/// alt text instead).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImageData {
-    /// The decoded pixels.
-    pub pixels: crate::render::images::Pixels,
+pub enum ImageData {
+    /// A picture's decoded pixels, stored by the writer losslessly.
+    Pixels(crate::render::images::Pixels),
+    /// An SVG image, drawn as vectors.
+    Drawing(crate::render::images::Drawing),
+}
+
+impl ImageData {
+    /// Its width and height in CSS pixels (96 to the inch).
+    pub fn size(&self) -> (f32, f32) {
+        match self {
+            ImageData::Pixels(p) => (p.width as f32, p.height as f32),
+            ImageData::Drawing(d) => d.size,
+        }
+    }
 }
 
 /// A laid-out document.

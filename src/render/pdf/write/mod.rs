@@ -25,6 +25,7 @@ mod glyphs;
 mod outline;
 mod syntax;
 mod tags;
+mod vector;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -41,7 +42,7 @@ use self::content::{Anchors, Translator, font_tag, image_name};
 use self::file::PdfFile;
 use self::glyphs::{GlyphCodes, characters, glyph_codes};
 use super::fonts::FaceId;
-use super::layout::{LayoutDoc, dump_into};
+use super::layout::{ImageData, LayoutDoc, dump_into};
 
 /// Document information (PDF `/Info`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +113,17 @@ struct Shared {
     codes: GlyphCodes,
     /// Each image's width and height in pixels.
     image_sizes: Vec<(usize, usize)>,
+    /// The SVG images and their indexes among the images.
+    drawings: Vec<(usize, crate::render::images::Drawing)>,
 }
+
+/// What [`one_page_document`] makes: printpdf's document, each image's size in pixels, and the
+/// SVG images with their indexes, which printpdf does not draw.
+type OnePage = (
+    PdfDocument,
+    Vec<(usize, usize)>,
+    Vec<(usize, crate::render::images::Drawing)>,
+);
 
 /// The document printpdf serializes: the fonts in use, the images (moved out of the layout)
 /// and one page showing `chars`.
@@ -120,7 +131,7 @@ fn one_page_document(
     layout: &mut LayoutDoc,
     chars: &BTreeMap<FaceId, String>,
     info: &DocInfo,
-) -> Result<(PdfDocument, Vec<(usize, usize)>), WriteError> {
+) -> Result<OnePage, WriteError> {
     let mut doc = PdfDocument::new(&info.title);
     let mut ops = Vec::new();
     for (face, text) in chars {
@@ -144,14 +155,24 @@ fn one_page_document(
         ops.push(Op::EndTextSection);
     }
     let mut sizes = Vec::new();
+    let mut drawings = Vec::new();
     // Moved, not copied: the pixels are the largest part of a document with photographs.
     for (n, image) in std::mem::take(&mut layout.images).into_iter().enumerate() {
-        let raw = raw_image(image.pixels);
-        sizes.push((raw.width, raw.height));
-        doc.resources
-            .xobjects
-            .map
-            .insert(XObjectId(image_name(n)), XObject::Image(raw));
+        match image {
+            ImageData::Pixels(pixels) => {
+                let raw = raw_image(pixels);
+                sizes.push((raw.width, raw.height));
+                doc.resources
+                    .xobjects
+                    .map
+                    .insert(XObjectId(image_name(n)), XObject::Image(raw));
+            }
+            ImageData::Drawing(drawing) => {
+                // A form one unit square: drawn as an image of one pixel is.
+                sizes.push((1, 1));
+                drawings.push((n, drawing));
+            }
+        }
     }
     let mut page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
     page.media_box = Rect::from_wh(printpdf::Pt(layout.width.0), printpdf::Pt(layout.height.0));
@@ -173,7 +194,7 @@ fn one_page_document(
         i.metadata_date = date;
     }
     doc.with_pages(vec![page]);
-    Ok((doc, sizes))
+    Ok((doc, sizes, drawings))
 }
 
 fn dictionary(objects: &BTreeMap<ObjectId, Object>, id: Option<ObjectId>) -> Option<Dictionary> {
@@ -190,7 +211,7 @@ fn reference(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
 impl Shared {
     fn new(layout: &mut LayoutDoc, info: &DocInfo) -> Result<Shared, WriteError> {
         let chars = characters(layout);
-        let (doc, image_sizes) = one_page_document(layout, &chars, info)?;
+        let (doc, image_sizes, drawings) = one_page_document(layout, &chars, info)?;
         let options = PdfSaveOptions {
             optimize: true,
             subset_fonts: true,
@@ -243,6 +264,7 @@ impl Shared {
             trailer: lo.trailer.clone(),
             codes,
             image_sizes,
+            drawings,
         })
     }
 }
@@ -285,6 +307,14 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     let first = shared.first_page;
     // PDF 1.7 (ISO 32000-1), the version PDF/A-2 is based on (ISO 19005-2 §6.1.2).
     let mut file = PdfFile::new("1.7", &shared.binary_mark);
+    let mut resources = shared.resources;
+    if !shared.drawings.is_empty()
+        && let Ok(Object::Reference(id)) = resources.get(b"XObject")
+        && let Some(Object::Dictionary(named)) = shared.objects.get(id)
+    {
+        // printpdf's images, named in a dictionary of their own: named in place, with the forms.
+        resources.set("XObject", Object::Dictionary(named.clone()));
+    }
     for ((id, _), object) in shared.objects {
         match object {
             Object::Dictionary(mut pages) if id == shared.pages_id => {
@@ -318,6 +348,8 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     let metadata_id = outline_root + outline_objects;
     let profile_id = metadata_id + 1;
     let plan = tags::Plan::new(&layout, profile_id + 1);
+    // The SVG images' objects come last; their forms are named in every page's resources.
+    let drawings = vector::number(shared.drawings, plan.end(), &mut resources);
     // The page dictionaries, then each page's resources and contents (printpdf's numbering).
     for i in 0..n {
         let objects = (first + n + 2 * i, first + n + 2 * i + 1);
@@ -325,7 +357,7 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
         let dict = translator.page(&shared.page_start, objects, &annotations, i as usize);
         file.encoded(first + i, &dict);
     }
-    let resources = file::encode(Object::Dictionary(shared.resources));
+    let resources = file::encode(Object::Dictionary(resources));
     let mut deflater = deflate::Deflater::default();
     // Pages are translated in order (the translator keeps its numbers between pages) and
     // compressed on every core, a batch at a time, so that memory holds one batch of pages.
@@ -358,6 +390,7 @@ pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteErro
     archive::metadata(&mut file, metadata_id, info, true);
     file.stream(profile_id, &intents.1);
     tags::write(&mut file, &plan, (&layout, &anchors), &mut translator);
+    vector::write(&mut file, &drawings);
     trailer.set("Root", Object::Reference((catalog_id, 0)));
     trailer.set("Info", Object::Reference((info_id, 0)));
     Ok(file.finish(trailer))

@@ -66,6 +66,12 @@ impl Plan {
         }
     }
 
+    /// The first object number after the structure's objects and their object streams.
+    pub(super) fn end(&self) -> u32 {
+        let objects = self.first_annotation + self.annotation_count - self.root;
+        self.first_annotation + self.annotation_count + objects.div_ceil(PER_STREAM as u32)
+    }
+
     /// The object numbers of page `page`'s annotations, in item order.
     pub(super) fn page_annotations(&self, page: usize) -> Vec<u32> {
         self.annotations
