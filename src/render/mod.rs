@@ -63,6 +63,8 @@ pub struct RenderMeta {
     pub redline: bool,
     /// The deepest heading level the table of contents lists (`toc_depth`, 1 to 6).
     pub toc_depth: u8,
+    /// Paragraphs set flush to both margins in the PDF (`justify`).
+    pub justify: bool,
 }
 
 impl RenderMeta {
@@ -95,6 +97,7 @@ impl RenderMeta {
             notice: String::new(),
             redline: false,
             toc_depth: 3,
+            justify: false,
         }
     }
 
@@ -217,6 +220,8 @@ pub struct RenderSettings {
     pub toc_depth: u8,
     /// The repository's `language` (empty: `en`), for documents that do not name theirs.
     pub language: String,
+    /// Paragraphs set flush to both margins in the PDF (`justify`).
+    pub justify: bool,
 }
 
 /// The language a document names in its front matter (`lang: de`), if it names a valid one.
@@ -243,6 +248,7 @@ impl RenderSettings {
             sop_links: sop_links(ws),
             toc_depth: ws.settings.toc_depth,
             language: ws.settings.language.clone(),
+            justify: ws.settings.justify,
         }
     }
 }
@@ -291,6 +297,7 @@ impl<'a> RenderJob<'a> {
                 } else {
                     settings.toc_depth
                 },
+                justify: settings.justify,
                 lang: document_language(sop).unwrap_or_else(|| {
                     if settings.language.is_empty() {
                         "en".to_string()

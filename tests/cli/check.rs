@@ -157,7 +157,7 @@ fn an_unknown_setting_names_the_file_line_and_nearest_key() {
     assert_eq!(
         run.stderr,
         "error: sopctl.toml:1:1: unknown setting `orgnization`; did you mean `organization`?\n\
-         hint: the settings sopctl.toml may hold are: organization, docs, tag_format, out, paper, footer, allow_html, timezone, signatures, separation_of_duties, training_days, retrain_on_patch, toc_depth, language\n"
+         hint: the settings sopctl.toml may hold are: organization, docs, tag_format, out, paper, footer, allow_html, timezone, signatures, separation_of_duties, training_days, retrain_on_patch, toc_depth, language, justify\n"
     );
 }
 

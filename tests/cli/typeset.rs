@@ -72,3 +72,56 @@ fn a_language_without_patterns_is_not_hyphenated() {
     let (_, broken) = hyphenated_in("tlh");
     assert_eq!(broken, Vec::<String>::new());
 }
+
+#[test]
+fn with_justify_set_a_paragraphs_lines_end_at_the_right_margin_and_by_default_they_do_not() {
+    let paragraph = "Operators check the filling line and record the batch number, the time and the reading of every gauge before each shift, then sign the log with their initials and hand it to the supervisor, who checks it against the plan. ".repeat(3);
+    let right_edges = |settings: &str| {
+        let env = TestEnv::repo();
+        env.write("sopctl.toml", settings);
+        env.write(
+            "sops/j.md",
+            format!("---\nid: SOP-TY-002\ntitle: Justified\nowner: QA\n---\n\n## Checks\n\n{paragraph}\n"),
+        );
+        env.commit("Justify");
+        env.run(&["render", "SOP-TY-002", "--format", "pdf", "-o", "out"])
+            .expect_code(0);
+        let words = words(&env.path("out/drafts/SOP-TY-002/SOP-TY-002-working-copy.pdf"));
+        // The right end of each line of the paragraph (words below its heading, by baseline).
+        let heading = words
+            .iter()
+            .filter(|w| w.page == 1 && w.text == "Checks")
+            .map(|w| w.y_max)
+            .fold(0.0, f32::max);
+        let mut lines: Vec<(i32, f32)> = Vec::new();
+        for w in words
+            .iter()
+            .filter(|w| w.page == 1 && w.y_min > heading && w.y_min < 760.0)
+        {
+            let key = w.y_min.round() as i32;
+            match lines.iter_mut().find(|(y, _)| *y == key) {
+                Some((_, right)) => *right = right.max(w.x_max),
+                None => lines.push((key, w.x_max)),
+            }
+        }
+        lines.sort_by_key(|(y, _)| *y);
+        lines.into_iter().map(|(_, r)| r).collect::<Vec<f32>>()
+    };
+    // The column ends 20 mm from the page's right edge (595.28 − 56.69 points).
+    let margin = 595.28 - 56.69;
+    let justified = right_edges("justify = true\n");
+    assert!(justified.len() > 5, "{justified:?}");
+    for right in &justified[..justified.len() - 1] {
+        assert!((right - margin).abs() < 1.0, "{right} in {justified:?}");
+    }
+    assert!(
+        justified[justified.len() - 1] < margin - 20.0,
+        "the last line stays short"
+    );
+    let ragged = right_edges("");
+    let short = ragged[..ragged.len() - 1]
+        .iter()
+        .filter(|r| **r < margin - 3.0)
+        .count();
+    assert!(short > 0, "ragged right by default: {ragged:?}");
+}

@@ -89,6 +89,26 @@ struct Metrics {
     units_per_em: f32,
     /// Advances of U+0000..U+0800 (`None`: no glyph), looked up directly; others go to the cmap.
     common: Vec<Option<u16>>,
+    /// The kerning of each pair of printable ASCII characters (U+0020..U+007E), in font units,
+    /// row by the left character; other pairs go to the `kern` table.
+    ascii_kerning: Vec<i16>,
+}
+
+/// The printable ASCII characters, whose pairs' kerning is kept in a table.
+const ASCII: std::ops::Range<u32> = 0x20..0x7F;
+
+/// The horizontal kerning of the glyph pair in `face`'s `kern` table, in font units.
+fn kern_units(face: &ttf_parser::Face<'_>, left: char, right: char) -> i16 {
+    let (Some(l), Some(r)) = (face.glyph_index(left), face.glyph_index(right)) else {
+        return 0;
+    };
+    face.tables()
+        .kern
+        .into_iter()
+        .flat_map(|k| k.subtables)
+        .filter(|s| s.horizontal && !s.variable && !s.has_cross_stream)
+        .find_map(|s| s.glyphs_kerning(l, r))
+        .unwrap_or(0)
 }
 
 #[allow(
@@ -113,10 +133,18 @@ fn metrics(face: FaceId) -> &'static Metrics {
                             .and_then(|g| face.glyph_hor_advance(g))
                     })
                     .collect();
+                let ascii_kerning = ASCII
+                    .flat_map(|l| ASCII.map(move |r| (l, r)))
+                    .map(|(l, r)| match (char::from_u32(l), char::from_u32(r)) {
+                        (Some(l), Some(r)) => kern_units(&face, l, r),
+                        _ => 0,
+                    })
+                    .collect();
                 Metrics {
                     units_per_em: f32::from(face.units_per_em()),
                     face,
                     common,
+                    ascii_kerning,
                 }
             })
             .collect()
@@ -280,7 +308,41 @@ pub fn outlines(face: FaceId, text: &str, size: f32) -> Vec<PathStep> {
 
 /// The width of `text` in points at `size` points.
 pub fn text_width(face: FaceId, text: &str, size: f32) -> f32 {
-    text.chars().map(|c| char_width(face, c, size)).sum()
+    let mut width = 0.0;
+    let mut before = None;
+    for c in text.chars() {
+        width += char_width(face, c, size);
+        if let Some(b) = before {
+            width += kerning(face, b, c, size);
+        }
+        before = Some(c);
+    }
+    width
+}
+
+/// The kerning between `left` and `right` set next to each other in `face` at `size`, in
+/// points (negative: closer), from the face's `kern` table: added to the left character's
+/// advance when measuring, and written as a `TJ` adjustment when drawing (ISO 32000-1
+/// §9.4.3).
+pub fn kerning(face: FaceId, left: char, right: char, size: f32) -> f32 {
+    let m = metrics(face);
+    let units = if ASCII.contains(&(left as u32)) && ASCII.contains(&(right as u32)) {
+        let row = (left as u32 - ASCII.start) as usize;
+        let column = (right as u32 - ASCII.start) as usize;
+        let width = ASCII.len();
+        m.ascii_kerning
+            .get(row * width + column)
+            .copied()
+            .unwrap_or(0)
+    } else {
+        kern_units(&m.face, left, right)
+    };
+    f32::from(units) / m.units_per_em * size
+}
+
+/// [`kerning`] in thousandths of the text size, as `TJ` takes it (negative: closer).
+pub fn kerning_thousandths(face: FaceId, left: char, right: char) -> f32 {
+    kerning(face, left, right, 1000.0)
 }
 
 /// The ascender of `face` in points at `size` (above the baseline).

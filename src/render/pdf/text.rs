@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::fonts::{FaceId, char_width, has_glyph};
+use super::fonts::{FaceId, char_width, has_glyph, kerning};
 use super::layout::{Pt, Rgb};
 
 /// Where a link goes.
@@ -103,6 +103,9 @@ pub struct Line {
     pub fragments: Vec<Fragment>,
     /// The line's width in points.
     pub width: Pt,
+    /// The text was wrapped at its end (at a space or a hyphen): it is neither the last line nor
+    /// one that ends at a hard line break, and may be justified ([`justify`]).
+    pub wrapped: bool,
 }
 
 /// Text broken into lines.
@@ -143,9 +146,15 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
     let mut text = String::new();
     let mut glyphs: Vec<Glyph> = Vec::new();
     let mut missing = BTreeSet::new();
+    // The glyph before, its face and size: a pair in one face and size is kerned, the
+    // adjustment added to the first one's advance, as the writer draws it.
+    let mut before: Option<(usize, char, FaceId, f32)> = None;
     for (i, span) in spans.iter().enumerate() {
         for c in span.text.chars() {
             let w = if c == SOFT_HYPHEN || c == '\n' {
+                if c == '\n' {
+                    before = None;
+                }
                 0.0
             } else {
                 let face = face_for(span.style.face, c).unwrap_or_else(|| {
@@ -154,7 +163,16 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
                     }
                     span.style.face
                 });
-                char_width(face, c, span.style.size)
+                let size = span.style.size;
+                if let Some((at, b, f, s)) = before
+                    && f == face
+                    && s == size
+                    && let Some(g) = glyphs.get_mut(at)
+                {
+                    g.width += kerning(face, b, c, size);
+                }
+                before = Some((glyphs.len(), c, face, size));
+                char_width(face, c, size)
             };
             glyphs.push(Glyph {
                 byte: text.len(),
@@ -167,10 +185,7 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
     }
     if let Some(lines) = total_fit_lines(spans, &glyphs, &text, width) {
         return BrokenText {
-            lines: lines
-                .into_iter()
-                .map(|(a, b, h)| build_line(spans, &glyphs[a..b], h))
-                .collect(),
+            lines: built(spans, &glyphs, lines),
             missing,
         };
     }
@@ -227,11 +242,80 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
         lines.push((line_start, glyphs.len(), false));
     }
     BrokenText {
-        lines: lines
-            .into_iter()
-            .map(|(a, b, h)| build_line(spans, &glyphs[a..b], h))
-            .collect(),
+        lines: built(spans, &glyphs, lines),
         missing,
+    }
+}
+
+/// The lines of glyph ranges (start, end, ends with a hyphen), each but the last marked wrapped
+/// unless it ends at a hard line break.
+fn built(spans: &[Span], glyphs: &[Glyph], ranges: Vec<(usize, usize, bool)>) -> Vec<Line> {
+    let count = ranges.len();
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(i, (a, b, h))| {
+            let range = glyphs.get(a..b).unwrap_or_default();
+            let mut line = build_line(spans, range, h);
+            line.wrapped = i + 1 < count && range.last().is_none_or(|g| g.c != '\n');
+            line
+        })
+        .collect()
+}
+
+/// `line` set flush to both ends of `width` points, when it was wrapped (not a paragraph's last
+/// line, nor one before a hard break) and has spaces to widen: its fragments are split after
+/// each space, and the room left is shared between the spaces. A line that would need spaces
+/// wider than three times the text size stays as it is (a gap that wide reads as a break).
+pub fn justify(line: &Line, width: Pt) -> Line {
+    let last = line.fragments.len().saturating_sub(1);
+    // The spaces widened: every one inside the line, not the one it ends with.
+    let inside = |i: usize, f: &Fragment, piece_end: usize, piece: &str| {
+        piece.ends_with(' ') && !(i == last && piece_end == f.text.len())
+    };
+    let mut spaces = 0usize;
+    for (i, f) in line.fragments.iter().enumerate() {
+        let mut end = 0;
+        for piece in f.text.split_inclusive(' ') {
+            end += piece.len();
+            spaces += usize::from(inside(i, f, end, piece));
+        }
+    }
+    let room = width.0 - line.width.0;
+    let size = line
+        .fragments
+        .iter()
+        .map(|f| f.style.size)
+        .fold(0.0, f32::max);
+    if !line.wrapped || spaces == 0 || room <= 0.0 || room / spaces as f32 > 3.0 * size {
+        return line.clone();
+    }
+    let extra = room / spaces as f32;
+    let mut fragments = Vec::new();
+    let mut shift = 0.0;
+    for (i, f) in line.fragments.iter().enumerate() {
+        let mut x = f.x.0 + shift;
+        let mut end = 0;
+        for piece in f.text.split_inclusive(' ') {
+            end += piece.len();
+            let w = super::fonts::text_width(f.style.face, piece, f.style.size);
+            fragments.push(Fragment {
+                text: piece.to_string(),
+                style: f.style.clone(),
+                x: Pt(x),
+                width: Pt(w),
+            });
+            x += w;
+            if inside(i, f, end, piece) {
+                x += extra;
+                shift += extra;
+            }
+        }
+    }
+    Line {
+        fragments,
+        width,
+        wrapped: true,
     }
 }
 
@@ -459,6 +543,7 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
     Line {
         fragments,
         width: Pt(x),
+        wrapped: false,
     }
 }
 
@@ -571,6 +656,40 @@ mod tests {
         }
         let narrow = lines("co\u{ad}operate", 48.0);
         assert_eq!(narrow, ["co-", "operate"]);
+    }
+
+    #[test]
+    fn a_justified_line_reaches_the_right_margin_and_the_last_line_stays_ragged() {
+        let spans = [Span {
+            text: "Operators check the line and record the batch number before each shift, then sign the log.\nA new line.".into(),
+            style: style(),
+        }];
+        let width = Pt(150.0);
+        let broken = break_lines(&spans, width);
+        assert!(broken.lines.len() > 3);
+        let wrapped: Vec<bool> = broken.lines.iter().map(|l| l.wrapped).collect();
+        // The line before the hard break and the last line are not wrapped.
+        let n = wrapped.len();
+        assert!(!wrapped[n - 1] && !wrapped[n - 2], "{wrapped:?}");
+        assert!(wrapped[..n - 2].iter().all(|w| *w), "{wrapped:?}");
+        for line in &broken.lines {
+            let set = justify(line, width);
+            let text: String = set.fragments.iter().map(|f| f.text.as_str()).collect();
+            let before: String = line.fragments.iter().map(|f| f.text.as_str()).collect();
+            assert_eq!(text, before, "the words are kept");
+            let last = set.fragments.last().expect("a fragment");
+            let right = last.x.0
+                + super::super::fonts::text_width(
+                    last.style.face,
+                    last.text.trim_end(),
+                    last.style.size,
+                );
+            if line.wrapped {
+                assert!((right - width.0).abs() < 0.5, "{right} for {before:?}");
+            } else {
+                assert_eq!(&set, line);
+            }
+        }
     }
 
     #[test]

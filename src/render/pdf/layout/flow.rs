@@ -276,6 +276,8 @@ pub struct Flow<'a> {
     last_link: Option<(usize, LinkTarget)>,
     /// The document's language's hyphenation, if hypher has it.
     pub(crate) hyphenation: Option<hypher::Lang>,
+    /// Paragraphs are set flush to both margins (the `justify` setting).
+    pub(crate) justify: bool,
 }
 
 impl<'a> Flow<'a> {
@@ -303,6 +305,7 @@ impl<'a> Flow<'a> {
             links_on_page: 0,
             last_link: None,
             hyphenation: None,
+            justify: false,
         }
     }
 
@@ -639,7 +642,12 @@ impl<'a> Flow<'a> {
                     self.note_images_in_text(content);
                     let mut s = Vec::new();
                     spans(content, &Ctx::body(), &mut s);
-                    let broken = self.break_prose(&s, width);
+                    let mut broken = self.break_prose(&s, width);
+                    if self.justify {
+                        for line in &mut broken.lines {
+                            *line = super::super::text::justify(line, width);
+                        }
+                    }
                     // A paragraph that leads into a list or table ("Visual confirmation:")
                     // stays with its first two lines.
                     let leads_in = crate::model::inline_text(content).trim_end().ends_with(':')

@@ -336,6 +336,7 @@ pub fn layout_with(
     let geo = Geometry::for_paper(paper);
     let mut flow = flow::Flow::new(geo, files, doc_relative);
     flow.hyphenation = super::hyphenate::language(&meta.lang);
+    flow.justify = meta.justify;
     page::title_block(&mut flow, meta);
     let entries: Vec<page::TocEntry> = doc
         .headings()

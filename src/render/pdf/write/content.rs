@@ -13,7 +13,7 @@ use printpdf::{
     XObjectTransform,
 };
 
-use super::super::fonts::{FaceId, PathStep, outlines};
+use super::super::fonts::{FaceId, PathStep, kerning_thousandths, outlines};
 use super::super::layout::structure::{Mark, Role, Structure};
 use super::super::layout::{Item, LayoutDoc, Pt, Rgb};
 use super::super::text::LinkTarget;
@@ -203,13 +203,39 @@ impl Translator<'_> {
         ops.begin();
         match self.codes.face(*face) {
             Some(codes) if codes.cid => {
-                ops.codes(text.chars().map(|c| codes.code(c)));
+                // Kerned pairs move closer (or apart) by a `TJ` adjustment between them.
+                let mut runs: Vec<(Vec<u16>, f32)> = vec![(Vec::new(), 0.0)];
+                let mut before = None;
+                for c in text.chars() {
+                    let kern = before.map_or(0.0, |b| kerning_thousandths(*face, b, c));
+                    if kern != 0.0 {
+                        runs.push((Vec::new(), -kern));
+                    }
+                    if let Some(run) = runs.last_mut() {
+                        run.0.push(codes.code(c));
+                    }
+                    before = Some(c);
+                }
+                if let [(only, _)] = runs.as_slice() {
+                    ops.codes(only.iter().copied());
+                    ops.operator("Tj");
+                } else {
+                    ops.out.push(b'[');
+                    for (i, (run, adjustment)) in runs.iter().enumerate() {
+                        if i > 0 {
+                            ops.real(*adjustment);
+                        }
+                        ops.codes(run.iter().copied());
+                    }
+                    ops.out.push(b']');
+                    ops.operator("TJ");
+                }
             }
             _ => {
                 ops.object(self.codes.string(*face, text));
+                ops.operator("Tj");
             }
         }
-        ops.operator("Tj");
     }
 
     /// Text drawn as the outlines of its glyphs, filled, rotated by `angle` degrees about its
