@@ -8,7 +8,7 @@ use crate::pdf::{Word, words};
 
 /// The words of the hyphenation fixture's PDF in language `lang` (`pdftotext -bbox-layout`),
 /// and each word a line ends with a hyphen joined to the word below it in its column.
-fn hyphenated_in(lang: &str) -> (Vec<Word>, Vec<String>) {
+fn hyphenated_in(lang: &str) -> (Vec<Word>, Vec<String>, Vec<String>) {
     let env = TestEnv::repo();
     let text = String::from_utf8(fixture("typeset/hyphenation.md"))
         .expect("UTF-8")
@@ -17,7 +17,12 @@ fn hyphenated_in(lang: &str) -> (Vec<Word>, Vec<String>) {
     env.commit("Hyphenation");
     env.run(&["render", "SOP-TY-001", "--format", "pdf", "-o", "out"])
         .expect_code(0);
-    let words = words(&env.path("out/drafts/SOP-TY-001/SOP-TY-001-working-copy.pdf"));
+    let pdf = env.path("out/drafts/SOP-TY-001/SOP-TY-001-working-copy.pdf");
+    let structure = crate::pdf::tool("pdfinfo", &["-struct-text", pdf.to_str().expect("path")])
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    let words = words(&pdf);
     let joined = words
         .iter()
         .filter(|w| w.text.len() > 1 && w.text.ends_with('-'))
@@ -29,12 +34,19 @@ fn hyphenated_in(lang: &str) -> (Vec<Word>, Vec<String>) {
             Some(format!("{}{}", w.text, below.text))
         })
         .collect();
-    (words, joined)
+    (words, joined, structure)
 }
 
 #[test]
 fn words_too_wide_for_a_column_are_hyphenated_between_syllables_and_ids_and_code_never() {
-    let (words, broken) = hyphenated_in("en");
+    let (words, broken, structure) = hyphenated_in("en");
+    // The hyphen drawn at the break is not part of the word a screen reader is given.
+    let at = structure
+        .iter()
+        .position(|l| l == "\"Documenta\"")
+        .unwrap_or_else(|| panic!("{structure:?}"));
+    assert_eq!(structure[at + 1], "\"tion\"");
+    assert!(!structure.iter().any(|l| l.contains("Documenta-")));
     for word in [
         "Documentation",
         "Acknowledgement",
@@ -69,7 +81,7 @@ fn words_too_wide_for_a_column_are_hyphenated_between_syllables_and_ids_and_code
 
 #[test]
 fn a_language_without_patterns_is_not_hyphenated() {
-    let (_, broken) = hyphenated_in("tlh");
+    let (_, broken, _) = hyphenated_in("tlh");
     assert_eq!(broken, Vec::<String>::new());
 }
 

@@ -94,6 +94,9 @@ pub struct Fragment {
     pub x: Pt,
     /// Width in points.
     pub width: Pt,
+    /// A hyphen the line breaker drew at a soft hyphen: not part of the text, so that what reads
+    /// the text (a screen reader, a search) reads the word whole.
+    pub hyphen: bool,
 }
 
 /// One line.
@@ -304,6 +307,7 @@ pub fn justify(line: &Line, width: Pt) -> Line {
                 style: f.style.clone(),
                 x: Pt(x),
                 width: Pt(w),
+                hyphen: f.hyphen,
             });
             x += w;
             if inside(i, f, end, piece) {
@@ -518,6 +522,7 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
                     style: s,
                     x: Pt(x),
                     width: Pt(g.width),
+                    hyphen: false,
                 });
             }
         }
@@ -531,6 +536,7 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
             style,
             x: Pt(x),
             width: Pt(w),
+            hyphen: true,
         });
         x += w;
     }

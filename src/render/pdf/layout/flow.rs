@@ -516,7 +516,10 @@ impl<'a> Flow<'a> {
     /// the clickable area of a link over the line's band `(top, height)`.
     pub(crate) fn fragment(&mut self, f: &Fragment, x: Pt, baseline: Pt, band: (Pt, Pt)) {
         let outer = self.current;
-        if let (Some(target), Some(parent)) = (&f.style.link, outer) {
+        if f.hyphen {
+            // Drawn where a word was broken, not part of the word: an artifact.
+            self.current = None;
+        } else if let (Some(target), Some(parent)) = (&f.style.link, outer) {
             let link = self.link_element(parent, target);
             if let Some(node) = self.structure.nodes.get_mut(link) {
                 node.text.push_str(&f.text);
