@@ -85,12 +85,13 @@ pub struct Settings {
     pub justify: bool,
 }
 
-/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
-/// of 2 to 8 letters, then subtags of 1 to 8 letters or digits, joined by hyphens.
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language of
+/// 2 or 3 letters (an ISO 639 code: `en`, `de`, `fil`; the longer forms RFC 5646 reserves are
+/// not in use), then subtags of 1 to 8 letters or digits, joined by hyphens.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
-    (2..=8).contains(&primary.len())
+    (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
@@ -254,10 +255,14 @@ impl Settings {
             });
         }
         if !is_language_tag(&settings.language) {
+            let example = match settings.language.replace('_', "-") {
+                fixed if is_language_tag(&fixed) => fixed,
+                _ => "en".to_string(),
+            };
             return Err(ConfigError::BadValue {
                 path: path.to_path_buf(),
                 message: format!(
-                    "language `{}` is not a language tag: use a code such as \"en\", \"de\" or \"en-GB\", e.g. language = \"en\"",
+                    "language `{}` is not a language code: use a two- or three-letter code such as \"en\", \"de\" or \"en-GB\", e.g. language = \"{example}\"",
                     settings.language
                 ),
             });

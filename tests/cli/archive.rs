@@ -385,8 +385,10 @@ fn every_field_case_is_tagged_and_every_word_it_shows_is_in_its_structure() {
             if furniture || leader || w.text == "↪" {
                 continue;
             }
+            // A hyphen drawn where a word was broken is an artifact: the word is whole.
+            let word = w.text.strip_suffix('-').unwrap_or(&w.text);
             assert!(
-                tree.contains(&w.text),
+                tree.contains(word),
                 "{name}: page {} shows {:?}, which is not in the structure:\n{}",
                 w.page,
                 w.text,
@@ -467,8 +469,60 @@ fn the_language_setting_names_the_pdfs_language_and_a_documents_own_lang_comes_f
     run.expect_code(1);
     assert!(
         run.stderr
-            .contains("language `Deutsch!` is not a language tag: use a code such as \"en\", \"de\" or \"en-GB\""),
+            .contains("language `Deutsch!` is not a language code: use a two- or three-letter code such as \"en\", \"de\" or \"en-GB\", e.g. language = \"en\""),
         "{}",
         run.stderr
+    );
+    // A name instead of a code, and an underscore instead of a hyphen, are refused with the fix.
+    env.write("sopctl.toml", "language = \"german\"\n");
+    env.run(&["list"]).expect_code(1);
+    env.write("sopctl.toml", "language = \"de_DE\"\n");
+    let run = env.run(&["list"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("e.g. language = \"de-DE\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_draft_without_an_effective_date_is_dated_the_day_its_copy_is_made_and_notes_have_ids() {
+    let env = TestEnv::new();
+    env.write(
+        "draft.md",
+        "---\nid: SOP-9\ntitle: Draft\nowner: QA\n---\n\nA step.[^1]\n\n[^1]: A note.\n",
+    );
+    // Without SOURCE_DATE_EPOCH, which every other run here sets.
+    let status = env
+        .command(env!("CARGO_BIN_EXE_sopctl"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["render", "draft.md", "--format", "pdf", "-o", "out"])
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let pdf = Document::load(env.path("out/draft.pdf")).expect("pdf");
+    let info = dict(&pdf, pdf.trailer.get(b"Info").expect("Info"));
+    let day = crate::harness::TODAY.replace('-', "");
+    assert_eq!(
+        text(info.get(b"CreationDate").expect("date")),
+        format!("D:{day}000000+00'00'")
+    );
+    // The footnote is a Note with an ID, its number a label (PDF/UA-1 §7.9).
+    let note = pdf
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| d.get(b"S").and_then(Object::as_name).ok() == Some(b"Note"))
+        .expect("a Note");
+    assert!(!text(note.get(b"ID").expect("/ID")).is_empty());
+    let lines = structure(&env.path("out/draft.pdf"));
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Note <note-"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(
+        lines[at + 1..at + 5],
+        ["Lbl (block)", "\"1.\"", "P (block)", "\"A note.\""]
     );
 }

@@ -162,7 +162,7 @@ fn redline(
     };
     let date = match &new.record {
         Some(record) => record.pdf_date(),
-        None => super::render::source_date(new.sop.metadata.effective),
+        None => super::render::source_date(new.sop.metadata.effective, ws.today),
     };
     let rendition = job
         .render(&settings, args.format == DiffFormat::Pdf, date)

@@ -60,13 +60,13 @@ struct Source {
 
 impl Source {
     /// A file rendered on its own, outside any release history, named after its file.
-    fn lone(sop: Sop, relative: PathBuf) -> Source {
+    fn lone(sop: Sop, relative: PathBuf, today: jiff::civil::Date) -> Source {
         let stem = sop
             .path()
             .file_stem()
             .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
         Source {
-            date: source_date(sop.metadata.effective),
+            date: source_date(sop.metadata.effective, today),
             approvals: Vec::new(),
             sop,
             relative,
@@ -78,15 +78,17 @@ impl Source {
 }
 
 /// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
-/// at 00:00 UTC, else the epoch. Never the clock.
-pub(crate) fn source_date(date: Option<jiff::civil::Date>) -> i64 {
+/// (a version's effective date) at 00:00 UTC, else `today` (a draft that has none: the day its
+/// copy is made, the same all day). Never the time of day.
+pub(crate) fn source_date(date: Option<jiff::civil::Date>, today: jiff::civil::Date) -> i64 {
     if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
     {
         return epoch;
     }
-    date.and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+    date.unwrap_or(today)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .map_or(0, |z| z.timestamp().as_second())
 }
 
@@ -308,7 +310,7 @@ fn from_stdin(ws: &Workspace, version: Option<&str>) -> Result<Source, CliError>
     }
     let path = ws.cwd.join(STDIN_NAME);
     let sop = Sop::from_bytes(&path, bytes).map_err(|e| e.shown_as(Path::new(STDIN_NAME)))?;
-    Ok(Source::lone(sop, PathBuf::from(STDIN_NAME)))
+    Ok(Source::lone(sop, PathBuf::from(STDIN_NAME), ws.today))
 }
 
 /// The document named (or the only one), from the working copy or a release.
@@ -336,7 +338,7 @@ fn load(
                     )));
                 }
                 let relative = PathBuf::from(path.file_name().unwrap_or_default());
-                return Ok(Source::lone(sop, relative));
+                return Ok(Source::lone(sop, relative, ws.today));
             }
         }
     }
@@ -350,7 +352,7 @@ fn load(
             // A released version is found by ID: without one there is none to find.
             super::require_id(ws, &sop)?;
         }
-        return Ok(Source::lone(sop, relative));
+        return Ok(Source::lone(sop, relative, ws.today));
     };
     match version {
         Some(v) => {
@@ -377,7 +379,7 @@ fn load(
                     .ok()
                     .and_then(|r| r.latest().map(|l| l.commit.clone()))
             };
-            let date = source_date(sop.metadata.effective);
+            let date = source_date(sop.metadata.effective, ws.today);
             Ok(Source {
                 date,
                 approvals: Vec::new(),

@@ -39,7 +39,10 @@ impl Flow<'_> {
         let mut band_index = self.pages.last().map_or(0, |p| p.items.len());
         let mut band_top = self.y;
         self.y += Pt(pad);
-        for (text, continued) in &lines {
+        for (i, (text, continued)) in lines.iter().enumerate() {
+            // A line the source ends (not one cut to fit) ends with a space, not counted in its
+            // width: what reads the text keeps the code's lines apart.
+            let ends_line = lines.get(i + 1).is_some_and(|(_, next)| !next);
             if self.remaining().0 < CODE_LH + pad {
                 self.close_band(
                     band_page,
@@ -76,8 +79,11 @@ impl Flow<'_> {
                     style: Style::plain(FaceId::Mono, CODE_SIZE, Rgb::BLACK),
                 }];
                 let broken = self.break_spans(&s, Pt(f32::MAX / 4.0));
-                for f in broken.lines.iter().flat_map(|l| &l.fragments) {
-                    let f = Fragment {
+                let fragments: Vec<&Fragment> =
+                    broken.lines.iter().flat_map(|l| &l.fragments).collect();
+                let count = fragments.len();
+                for (k, f) in fragments.into_iter().enumerate() {
+                    let mut f = Fragment {
                         style: Style {
                             size: CODE_SIZE,
                             color: Rgb::BLACK,
@@ -85,6 +91,9 @@ impl Flow<'_> {
                         },
                         ..f.clone()
                     };
+                    if ends_line && k + 1 == count {
+                        f.text.push(' ');
+                    }
                     self.fragment(
                         &f,
                         x + Pt(pad + mark_w) + f.x,

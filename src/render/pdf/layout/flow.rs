@@ -474,7 +474,11 @@ impl<'a> Flow<'a> {
             return broken;
         };
         let but_last = broken.lines.split_last().map_or(&[][..], |(_, rest)| rest);
-        let ragged = but_last.iter().any(|l| (width - l.width).0 > width.0 * 0.2);
+        // Justified lines widen their spaces by what is left: hyphenate for less of it.
+        let share = if self.justify { 0.08 } else { 0.2 };
+        let ragged = but_last
+            .iter()
+            .any(|l| (width - l.width).0 > width.0 * share);
         // A word wider than the column was cut where it had to be: a line ends inside it.
         let cut = broken.lines.windows(2).any(|pair| match pair {
             [line, next] => {

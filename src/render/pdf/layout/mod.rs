@@ -372,6 +372,7 @@ pub fn layout_with(
             flow.ensure(Pt(flow::BODY_LH));
             let outer = flow.open(structure::Role::Note);
             let baseline = flow.y + Pt(flow::BODY_LH * 0.5 + 3.2);
+            let label = flow.open(structure::Role::Lbl);
             flow.push(Item::Text {
                 x: geo.left,
                 y: baseline,
@@ -381,6 +382,7 @@ pub fn layout_with(
                 color: Rgb::BLACK,
                 angle: 0.0,
             });
+            flow.restore(label);
             // A note's paragraphs stay apart as in the body; the notes themselves sit close.
             for (i, block) in note.blocks.iter().enumerate() {
                 if i > 0 {

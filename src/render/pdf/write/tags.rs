@@ -182,6 +182,10 @@ pub(super) fn write(
                 out.extend_from_slice(b"/Alt");
                 out.extend_from_slice(&encode(super::text_string(&node.text)));
             }
+            Role::Note => {
+                // Every footnote has an ID (PDF/UA-1 §7.9), unique in the file.
+                out.extend_from_slice(format!("/ID(note-{n})").as_bytes());
+            }
             Role::TH(scope) => {
                 out.extend_from_slice(b"/A<</O/Table/Scope/");
                 out.extend_from_slice(match scope {
