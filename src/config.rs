@@ -96,6 +96,14 @@ pub fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// The language code to suggest for `tag`, which is not one: `de_DE` → `de-DE`, else `en`.
+pub fn suggested_language(tag: &str) -> String {
+    match tag.trim().replace('_', "-") {
+        fixed if is_language_tag(&fixed) => fixed,
+        _ => "en".to_string(),
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -255,10 +263,7 @@ impl Settings {
             });
         }
         if !is_language_tag(&settings.language) {
-            let example = match settings.language.replace('_', "-") {
-                fixed if is_language_tag(&fixed) => fixed,
-                _ => "en".to_string(),
-            };
+            let example = suggested_language(&settings.language);
             return Err(ConfigError::BadValue {
                 path: path.to_path_buf(),
                 message: format!(

@@ -33,6 +33,7 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     }
 
     check_conflict_markers(sop, &mut findings);
+    check_language(sop, &mut findings);
     check_history_rows(sop, &mut findings);
     check_glyphs(sop, &mut findings);
     check_placeholders(sop, &mut findings);
@@ -52,6 +53,29 @@ pub fn check_document(sop: &Sop, repo_root: &Path) -> Vec<Finding> {
     findings.extend(body.notes.iter().map(|note| note.finding(path)));
     findings.sort_by_key(|f| f.location);
     findings
+}
+
+/// A warning at a `lang` in the front matter that is not a language code: the renditions
+/// ignore it and are marked with the repository's `language` instead.
+fn check_language(sop: &Sop, findings: &mut Vec<Finding>) {
+    let Some(entry) = sop.front_matter.as_ref().and_then(|fm| fm.get("lang")) else {
+        return;
+    };
+    let crate::doc::front_matter::Value::Scalar(value) = &entry.value else {
+        return;
+    };
+    let tag = value.value.trim();
+    if crate::config::is_language_tag(tag) {
+        return;
+    }
+    let example = crate::config::suggested_language(tag);
+    findings.push(Finding::warning(
+        sop.path(),
+        entry.location,
+        format!(
+            "lang `{tag}` is not a language code, so the renditions use the repository's `language` instead: write a two- or three-letter code such as en, de or en-GB, e.g. lang: {example}"
+        ),
+    ));
 }
 
 /// The finding for a front-matter value that a release cannot rewrite in place, at its line:

@@ -526,3 +526,18 @@ fn a_draft_without_an_effective_date_is_dated_the_day_its_copy_is_made_and_notes
         ["Lbl (block)", "\"1.\"", "P (block)", "\"A note.\""]
     );
 }
+
+#[test]
+fn check_warns_of_a_front_matter_lang_that_is_not_a_language_code() {
+    let env = TestEnv::new();
+    env.write(
+        "l.md",
+        "---\nid: SOP-9\ntitle: Draft\nowner: QA\nlang: de_DE\n---\n\nA step.\n",
+    );
+    let run = env.run(&["check", "l.md"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "l.md:5:1: warning: lang `de_DE` is not a language code, so the renditions use the repository's `language` instead: write a two- or three-letter code such as en, de or en-GB, e.g. lang: de-DE\n"
+    );
+}
