@@ -541,3 +541,43 @@ fn check_warns_of_a_front_matter_lang_that_is_not_a_language_code() {
         "l.md:5:1: warning: lang `de_DE` is not a language code, so the renditions use the repository's `language` instead: write a two- or three-letter code such as en, de or en-GB, e.g. lang: de-DE\n"
     );
 }
+
+// A title written with YAML escapes of characters XML cannot hold: the XMP stays well-formed
+// and says what the document information says.
+#[test]
+fn a_title_with_escaped_control_characters_keeps_the_xmp_whole_and_consistent() {
+    let env = TestEnv::new();
+    env.write(
+        "t.md",
+        "---\nid: SOP-9\ntitle: \"Clean\\0 the\\r line\\uFFFE & <dry>\"\nowner: \"Q\\eA\"\n---\n\nA step.\n",
+    );
+    env.run(&["render", "t.md", "--format", "pdf", "-o", "out"])
+        .expect_code(0);
+    let pdf = Document::load(env.path("out/t.pdf")).expect("pdf");
+    let info = dict(&pdf, pdf.trailer.get(b"Info").expect("Info"));
+    let catalog = pdf.catalog().expect("catalog");
+    let metadata = catalog
+        .get(b"Metadata")
+        .and_then(Object::as_reference)
+        .expect("/Metadata");
+    let xmp = String::from_utf8(
+        pdf.get_object(metadata)
+            .and_then(Object::as_stream)
+            .expect("stream")
+            .content
+            .clone(),
+    )
+    .expect("UTF-8");
+    assert!(
+        !xmp.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{fffe}'),
+        "{xmp:?}"
+    );
+    let title = text(info.get(b"Title").expect("Title"));
+    assert_eq!(title, "SOP-9 Clean  the  line & <dry>");
+    assert_eq!(xmp_value(&xmp, "dc:title"), title);
+    assert_eq!(
+        xmp_value(&xmp, "dc:creator"),
+        text(info.get(b"Author").expect("Author"))
+    );
+}

@@ -137,3 +137,28 @@ fn with_justify_set_a_paragraphs_lines_end_at_the_right_margin_and_by_default_th
         .count();
     assert!(short > 0, "ragged right by default: {ragged:?}");
 }
+
+// Keep-with-next: a heading followed by a paragraph of three lines (which cannot be split
+// without leaving one line alone) is never the last thing on a page.
+#[test]
+fn a_heading_is_kept_with_a_paragraph_that_cannot_be_split() {
+    let env = TestEnv::new();
+    env.write("pb.md", fixture("typeset/heading-keep.md"));
+    env.run(&["render", "pb.md", "--format", "pdf", "-o", "out"])
+        .expect_code(0);
+    let pages = crate::harness::pdf_pages(&env.path("out/pb.pdf"));
+    assert!(pages.len() > 5);
+    for (n, page) in pages.iter().enumerate() {
+        let body: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("Uncontrolled") && !l.starts_with("Page "))
+            .collect();
+        let last = body.last().copied().unwrap_or_default();
+        assert!(
+            !last.starts_with("Section "),
+            "page {} ends with {last:?}",
+            n + 1
+        );
+    }
+}

@@ -10,6 +10,10 @@ use svg2pdf::usvg;
 
 use super::{Format, Image, ImageProblem};
 
+/// The largest side of an SVG image, in CSS pixels: 20,000 pixels is over five metres at 96 to
+/// the inch; a PDF's numbers stay exact far beyond it.
+const MAX_SIDE: f32 = 20_000.0;
+
 /// An SVG image converted for the PDF.
 #[derive(Clone)]
 pub struct Drawing {
@@ -79,6 +83,13 @@ pub fn drawing(image: &Image) -> Result<Drawing, ImageProblem> {
     let tree =
         usvg::Tree::from_data(&image.bytes, &options).map_err(|e| undecodable(e.to_string()))?;
     let size = tree.size();
+    // A size no page needs, whose numbers the PDF cannot hold (an SVG 1e30 pixels wide).
+    let (w, h) = (size.width(), size.height());
+    if !(w.is_finite() && h.is_finite() && w <= MAX_SIDE && h <= MAX_SIDE) {
+        return Err(undecodable(format!(
+            "it is {w} × {h} pixels, more than the {MAX_SIDE} a side an SVG may be"
+        )));
+    }
     let conversion = svg2pdf::ConversionOptions {
         embed_text: false,
         pdfa: true,
@@ -116,6 +127,17 @@ mod tests {
         assert_eq!(a.size, (200.0, 100.0));
         assert!(a.chunk.refs().any(|r| r == a.form));
         assert_eq!(drawing(&svg(text)).expect("again"), a);
+    }
+
+    #[test]
+    fn an_svg_too_large_to_draw_says_so() {
+        let huge = drawing(&svg(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1e30\" height=\"10\"/>",
+        ));
+        assert!(
+            matches!(&huge, Err(ImageProblem::Undecodable { reason, .. }) if reason.contains("more than the 20000 a side")),
+            "{huge:?}"
+        );
     }
 
     #[test]

@@ -154,6 +154,11 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
     let mut before: Option<(usize, char, FaceId, f32)> = None;
     for (i, span) in spans.iter().enumerate() {
         for c in span.text.chars() {
+            // A tab in prose is a space; other control characters draw nothing (no box).
+            let c = if c == '\t' { ' ' } else { c };
+            if c.is_control() && c != '\n' {
+                continue;
+            }
             let w = if c == SOFT_HYPHEN || c == '\n' {
                 if c == '\n' {
                     before = None;
@@ -696,6 +701,14 @@ mod tests {
                 assert_eq!(&set, line);
             }
         }
+    }
+
+    #[test]
+    fn a_tab_is_a_space_and_control_characters_draw_nothing() {
+        assert_eq!(
+            lines("Tab\tseparated\u{1}words\u{7f}", 500.0),
+            ["Tab separatedwords"]
+        );
     }
 
     #[test]

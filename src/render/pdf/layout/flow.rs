@@ -640,7 +640,10 @@ impl<'a> Flow<'a> {
     pub fn blocks(&mut self, blocks: &[Block], x: Pt, width: Pt, depth: usize, tight: bool) {
         for (i, block) in blocks.iter().enumerate() {
             match block {
-                Block::Heading(h) => self.heading(h, x, width),
+                Block::Heading(h) => {
+                    let keep = self.lines_kept_with_heading(blocks.get(i + 1), width);
+                    self.heading(h, x, width, keep);
+                }
                 Block::Paragraph(content) => {
                     if let [Inline::Image { source, alt, .. }] = content.as_slice() {
                         self.image(source, alt, x, width);
@@ -752,7 +755,24 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn heading(&mut self, h: &Heading, x: Pt, width: Pt) {
+    /// How many body lines of `next` must fit below a heading for the heading to stay on the
+    /// page: a paragraph of one to three lines cannot be split without leaving one line alone
+    /// (an orphan or a widow, [`Flow::place_paragraph`]), so all of it; anything else, two.
+    fn lines_kept_with_heading(&mut self, next: Option<&Block>, width: Pt) -> f32 {
+        match next {
+            Some(Block::Paragraph(content))
+                if !matches!(content.as_slice(), [Inline::Image { .. }]) =>
+            {
+                let mut s = Vec::new();
+                spans(content, &Ctx::body(), &mut s);
+                let lines = self.break_prose(&s, width).lines.len();
+                if lines <= 3 { lines.max(1) as f32 } else { 2.0 }
+            }
+            _ => 2.0,
+        }
+    }
+
+    fn heading(&mut self, h: &Heading, x: Pt, width: Pt, keep: f32) {
         self.note_images_in_text(&h.content);
         let size = Self::heading_size(h.level);
         let lh = size * 1.28;
@@ -771,7 +791,7 @@ impl<'a> Flow<'a> {
         let broken = self.break_spans(&s, width);
         let rule = if h.level <= 2 { 5.0 } else { 0.0 };
         // Keep the heading with the first two lines of what follows (cases/ B04).
-        let needed = before + broken.lines.len() as f32 * lh + rule + 4.0 + 2.0 * BODY_LH;
+        let needed = before + broken.lines.len() as f32 * lh + rule + 4.0 + keep * BODY_LH;
         let at_top = self.y.0 <= self.geo.top.0 + 0.5;
         if !at_top {
             if self.ensure(Pt(needed)) {

@@ -368,6 +368,10 @@ pub fn layout_with(
         });
         flow.restore(outer);
         flow.y += Pt(6.0);
+        // The notes' text starts right of the widest number ("100." is wider than "1.").
+        let widest = doc.footnotes.iter().map(|n| n.number).max().unwrap_or(1);
+        let label = super::fonts::text_width(FaceId::Sans, &format!("{widest}."), 9.0);
+        let indent = Pt(16.0f32.max(label + 5.0));
         for note in &doc.footnotes {
             flow.ensure(Pt(flow::BODY_LH));
             let outer = flow.open(structure::Role::Note);
@@ -390,8 +394,8 @@ pub fn layout_with(
                 }
                 flow.blocks(
                     std::slice::from_ref(block),
-                    geo.left + Pt(16.0),
-                    geo.text_width() - Pt(16.0),
+                    geo.left + indent,
+                    geo.text_width() - indent,
                     1,
                     true,
                 );

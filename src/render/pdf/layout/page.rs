@@ -74,7 +74,7 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         ("NEXT REVIEW", dash(&meta.next_review)),
     ];
     let col = width.0 / 3.0;
-    // A table of two rows, each label the header of the value after it.
+    // A table of six rows, each label the header of the value after it.
     let grid = flow.open(Role::Table);
     for row in cells.chunks(3) {
         let values: Vec<_> = row
@@ -97,21 +97,22 @@ pub fn title_block(flow: &mut Flow<'_>, meta: &RenderMeta) {
         flow.ensure(Pt(11.0 + 13.5 * lines.min(3) as f32));
         let top = flow.y;
         let mut lowest = top;
-        let table_row = flow.open(Role::TR);
         for (i, ((label, _), broken)) in row.iter().zip(&values).enumerate() {
             flow.y = top;
             let cx = x + Pt(col * i as f32);
+            // A row of the table each label and value: the label heads only its value.
+            let table_row = flow.open(Role::TR);
             let cell = flow.open(Role::TH(Scope::Row));
             small_caps(flow, cx, label);
             flow.restore(cell);
             let cell = flow.open(Role::TD);
             flow.place_lines(broken, cx, 13.5);
             flow.restore(cell);
+            flow.restore(table_row);
             if flow.y.0 > lowest.0 {
                 lowest = flow.y;
             }
         }
-        flow.restore(table_row);
         flow.y = lowest + Pt(6.0);
     }
     flow.restore(grid);

@@ -64,6 +64,33 @@ pub struct DocInfo {
     pub identity: Vec<(String, String)>,
 }
 
+impl DocInfo {
+    /// The information without control characters and noncharacters (a title written with a
+    /// YAML escape such as `\0` or `\uFFFF`): XML cannot hold them (XML 1.0 §2.2), and the
+    /// document information and the XMP must say the same (PDF/A-2 §6.6.3).
+    fn printable(&self) -> DocInfo {
+        let clean = |text: &str| -> String {
+            text.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .filter(|c| !matches!(*c as u32, 0xFFFE | 0xFFFF | 0xFDD0..=0xFDEF))
+                .collect()
+        };
+        DocInfo {
+            title: clean(&self.title),
+            author: clean(&self.author),
+            subject: clean(&self.subject),
+            keywords: self.keywords.iter().map(|k| clean(k)).collect(),
+            date: self.date,
+            lang: clean(&self.lang),
+            identity: self
+                .identity
+                .iter()
+                .map(|(k, v)| (k.clone(), clean(v)))
+                .collect(),
+        }
+    }
+}
+
 /// The PDF could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -302,6 +329,7 @@ fn page_start(page: &Dictionary) -> Option<Vec<u8>> {
 /// [`WriteError::Font`] if an embedded font does not parse; [`WriteError::Unexpected`] if
 /// printpdf numbers its objects otherwise than this module expects.
 pub fn write(mut layout: LayoutDoc, info: &DocInfo) -> Result<Vec<u8>, WriteError> {
+    let info = &info.printable();
     let shared = Shared::new(&mut layout, info)?;
     let n = layout.pages.len() as u32;
     let first = shared.first_page;

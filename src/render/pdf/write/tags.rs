@@ -252,7 +252,7 @@ pub(super) fn write(
                 .get((id - plan.first_annotation) as usize)
                 .and_then(|n| structure.nodes.get(*n));
             let description = match node {
-                Some(node) if !node.text.trim().is_empty() => node.text.trim().to_string(),
+                Some(node) if !node.text.trim().is_empty() => shortened(node.text.trim()),
                 _ => link_description(target),
             };
             let key = plan.annotation_key(pages, id);
@@ -306,6 +306,19 @@ impl Packer {
 fn live_annotation(plan: &Plan, page: usize, index: usize) -> Option<u32> {
     *plan.annotations.get(page)?.get(index)?
 }
+
+/// A link's text as its annotations' description: whole up to [`DESCRIPTION`] characters, then
+/// cut with "…" (a link of thousands of words has an annotation on each of its lines, and each
+/// repeating it whole made the file grow with the square of its length).
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(DESCRIPTION) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// The most characters of a link's text an annotation repeats.
+const DESCRIPTION: usize = 200;
 
 /// What a link without text says: where it goes.
 fn link_description(target: &super::super::text::LinkTarget) -> String {
