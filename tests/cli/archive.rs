@@ -581,3 +581,26 @@ fn a_title_with_escaped_control_characters_keeps_the_xmp_whole_and_consistent() 
         text(info.get(b"Author").expect("Author"))
     );
 }
+
+// PDF/A-2 §6.2.11.8: no `.notdef` is shown. A character no embedded face has is drawn as a
+// white square, a real glyph, and still named by `render`.
+#[test]
+fn a_character_no_face_has_is_drawn_as_a_white_square_not_notdef() {
+    let env = TestEnv::new();
+    env.write(
+        "c.md",
+        "---\nid: SOP-9\ntitle: Glyphs\nowner: QA\n---\n\nMix 消毒 in.\n",
+    );
+    let run = env.run(&["render", "c.md", "--format", "pdf", "-o", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("no glyph for U+6D88 '消'"),
+        "{}",
+        run.stdout
+    );
+    let text = tool(
+        "pdftotext",
+        &[env.path("out/c.pdf").to_str().expect("path"), "-"],
+    );
+    assert!(text.contains("Mix □□ in."), "{text}");
+}

@@ -152,6 +152,21 @@ fn metrics(face: FaceId) -> &'static Metrics {
     &all[face.index()]
 }
 
+/// What is drawn for a character no embedded face has: WHITE SQUARE, a real glyph, where the
+/// font's `.notdef` box would be (PDF/A-2 §6.2.11.8 forbids showing `.notdef`). `check` and
+/// `render` name each such character.
+pub const MISSING_MARK: char = '\u{25A1}';
+
+/// The character drawn for `c` in `face`: itself, or [`MISSING_MARK`] when the face has no
+/// glyph for it (control characters draw nothing and are kept as they are).
+pub fn drawn(face: FaceId, c: char) -> char {
+    if c.is_control() || has_glyph(face, c) {
+        c
+    } else {
+        MISSING_MARK
+    }
+}
+
 /// Whether `face` has a glyph for `c`.
 pub fn has_glyph(face: FaceId, c: char) -> bool {
     advance_units(face, c).is_some()

@@ -159,6 +159,7 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
             if c.is_control() && c != '\n' {
                 continue;
             }
+            let mut c = c;
             let w = if c == SOFT_HYPHEN || c == '\n' {
                 if c == '\n' {
                     before = None;
@@ -171,6 +172,9 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
                     }
                     span.style.face
                 });
+                // Measured and broken as what is drawn: the missing mark for a character no
+                // face has.
+                c = super::fonts::drawn(face, c);
                 let size = span.style.size;
                 if let Some((at, b, f, s)) = before
                     && f == face

@@ -13,7 +13,7 @@ use printpdf::{
     XObjectTransform,
 };
 
-use super::super::fonts::{FaceId, PathStep, kerning_thousandths, outlines};
+use super::super::fonts::{FaceId, PathStep, drawn, kerning_thousandths, outlines};
 use super::super::layout::structure::{Mark, Role, Structure};
 use super::super::layout::{Item, LayoutDoc, Pt, Rgb};
 use super::super::text::LinkTarget;
@@ -184,6 +184,15 @@ impl Translator<'_> {
             self.outlined((*x, *y, *angle), (*face, *size, text), *color, state, ops);
             return;
         }
+        // A character the face has no glyph for is drawn as the missing mark, never `.notdef`
+        // (PDF/A-2 §6.2.11.8); the layout measured it so.
+        let shown;
+        let text = if text.chars().all(|c| drawn(*face, c) == c) {
+            text
+        } else {
+            shown = text.chars().map(|c| drawn(*face, c)).collect::<String>();
+            &shown
+        };
         if !state.in_text {
             ops.begin().operator("BT");
             state.in_text = true;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-use super::super::fonts::FaceId;
+use super::super::fonts::{FaceId, drawn};
 use super::super::layout::{Item, LayoutDoc};
 use super::WriteError;
 use super::content::font_tag;
@@ -34,7 +34,7 @@ pub(super) fn characters(layout: &LayoutDoc) -> BTreeMap<FaceId, String> {
             if seen.ascii.is_empty() {
                 seen.ascii = vec![0; 128];
             }
-            for c in text.chars() {
+            for c in text.chars().map(|c| drawn(*face, c)) {
                 n += 1;
                 match seen.ascii.get_mut(c as usize) {
                     Some(slot) => *slot = n,
