@@ -132,11 +132,15 @@ fn face_for(face: FaceId, c: char) -> Option<FaceId> {
         .find(|f| has_glyph(*f, c))
 }
 
+#[derive(Clone, Copy)]
 struct Glyph {
     byte: usize,
     c: char,
+    /// Its advance with the kerning before the next glyph ([`Glyph::kern`]).
     width: f32,
     span: usize,
+    /// The kerning with the next glyph included in `width`: not drawn when a line ends here.
+    kern: f32,
 }
 
 /// Breaks `spans` into lines at most `width` points wide (see the module docs).
@@ -181,7 +185,8 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
                     && s == size
                     && let Some(g) = glyphs.get_mut(at)
                 {
-                    g.width += kerning(face, b, c, size);
+                    g.kern = kerning(face, b, c, size);
+                    g.width += g.kern;
                 }
                 before = Some((glyphs.len(), c, face, size));
                 char_width(face, c, size)
@@ -191,6 +196,7 @@ pub fn break_lines(spans: &[Span], width: Pt) -> BrokenText {
                 c,
                 width: w,
                 span: i,
+                kern: 0.0,
             });
             text.push(c);
         }
@@ -430,12 +436,18 @@ fn soft_hyphen(spans: &[Span], before: &[Glyph]) -> (bool, f32) {
 /// Width of a segment without and with its trailing white space.
 fn measure(segment: &[Glyph]) -> (f32, f32) {
     let total: f32 = segment.iter().map(|g| g.width).sum();
+    // What is drawn only when more follows on the line: its trailing white space, and the
+    // kerning of its last glyph with the next one.
     let trailing: f32 = segment
         .iter()
         .rev()
         .take_while(|g| g.c.is_whitespace() && g.c != '\u{a0}' && g.c != '\u{202f}')
         .map(|g| g.width)
-        .sum();
+        .sum::<f32>()
+        + segment
+            .last()
+            .filter(|g| !g.c.is_whitespace())
+            .map_or(0.0, |g| g.kern);
     (total - trailing, trailing)
 }
 
@@ -469,7 +481,9 @@ fn split_long(word: &[Glyph], text: &str, width: f32) -> Vec<usize> {
     while b < boundaries.len() {
         let (from, to) = (boundaries[b - 1], boundaries[b]);
         let w: f32 = word[from..to].iter().map(|g| g.width).sum();
-        if acc + w > width && from > piece_start {
+        // Ending the line here, its last glyph is drawn without the kerning with the next.
+        let end_kern = word[to - 1].kern;
+        if acc + w - end_kern > width && from > piece_start {
             let cut = best.filter(|c| *c > piece_start).unwrap_or(from);
             cuts.push(cut);
             acc = word[cut..from].iter().map(|g| g.width).sum();
@@ -512,10 +526,20 @@ fn build_line(spans: &[Span], glyphs: &[Glyph], hyphen: bool) -> Line {
     let glyphs = &glyphs[..end];
     let mut fragments: Vec<Fragment> = Vec::new();
     let mut x = 0.0f32;
-    for g in glyphs {
+    for (i, g) in glyphs.iter().enumerate() {
         if g.c == SOFT_HYPHEN || g.c == '\n' {
             continue;
         }
+        // The line's last glyph is not kerned with the next line's first.
+        let last_width = g.width - g.kern;
+        let g = &Glyph {
+            width: if i + 1 == glyphs.len() {
+                last_width
+            } else {
+                g.width
+            },
+            ..*g
+        };
         let style = &spans[g.span].style;
         let face = face_for(style.face, g.c).unwrap_or(style.face);
         match fragments.last_mut() {
