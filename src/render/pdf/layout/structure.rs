@@ -2,7 +2,7 @@
 //! which order, independent of where things are drawn (tagged PDF, ISO 32000-1 §14.7–14.8;
 //! PDF/UA-1, ISO 14289-1 §7).
 //!
-//! The flow keeps the element being filled ([`super::flow::Flow::open`]). Every item it draws
+//! The flow keeps the element being filled (`Flow::open`). Every item it draws
 //! goes into a marked-content sequence of that element, started by an [`Item::Mark`] when the
 //! element changes; what belongs to no element (the running header and footer, page numbers,
 //! the watermark, rules, table borders and bands, change bars, a table header repeated on a
