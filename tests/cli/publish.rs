@@ -163,7 +163,9 @@ fn publish_builds_the_site_from_the_releases_and_every_link_resolves() {
         "SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf"
     );
     let front = std::fs::read_to_string(site.join("index.html")).expect("index");
-    assert!(front.contains("<td><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"));
+    assert!(front.contains(
+        "<td data-label=\"ID\" class=\"keep\"><a href=\"SOP-IT-001/index.html\">SOP-IT-001</a></td>"
+    ));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.html\">HTML</a>"));
     assert!(front.contains("<a href=\"SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf\">PDF</a>"));
     // 1.0 is offered stamped, with its own checksums; the record copies keep theirs.
