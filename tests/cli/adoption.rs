@@ -63,7 +63,10 @@ fn an_adopted_version_has_its_rows_author_in_the_table_log_and_site() {
         )
     );
     let page = env.read("dist/SOP-1/index.html");
-    assert!(page.contains("<td data-label=\"Author\">J. Smith</td>"), "{page}");
+    assert!(
+        page.contains("<td data-label=\"Author\">J. Smith</td>"),
+        "{page}"
+    );
     assert!(!page.contains("Test Owner"), "{page}");
 
     // The next release is sopctl's own: its author is the releaser, in every place too.
