@@ -765,6 +765,11 @@ impl<'a> Flow<'a> {
             {
                 let mut s = Vec::new();
                 spans(content, &Ctx::body(), &mut s);
+                // Longer than the breaks kept for reuse is far more than three lines: not
+                // broken twice.
+                if s.iter().map(|span| span.text.len()).sum::<usize>() > KEPT_TEXT {
+                    return 2.0;
+                }
                 let lines = self.break_prose(&s, width).lines.len();
                 if lines <= 3 { lines.max(1) as f32 } else { 2.0 }
             }

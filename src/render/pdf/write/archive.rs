@@ -19,6 +19,7 @@ use lopdf::{Dictionary, Object, Stream, StringFormat};
 use super::DocInfo;
 use super::deflate::Deflater;
 use super::file::PdfFile;
+use crate::render::html::escape;
 
 /// The name of the output condition written into the output intent and the ICC profile.
 const SRGB: &str = "sRGB IEC61966-2.1";
@@ -99,16 +100,6 @@ pub(super) fn xmp_date(seconds: i64) -> String {
     }
 }
 
-/// Text escaped for XML character data and attribute values, without the control characters
-/// XML 1.0 does not allow (§2.2).
-fn escape(text: &str) -> String {
-    let allowed: String = text
-        .chars()
-        .filter(|c| *c as u32 >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    crate::render::html::escape(&allowed)
-}
-
 /// The XMP property name of an identity key of the document information: `SOP-ID` → `ID`.
 pub(super) fn identity_property(key: &str) -> &str {
     key.strip_prefix("SOP-").unwrap_or(key)
@@ -136,18 +127,34 @@ pub(super) fn producer() -> String {
     format!("sopctl {} (printpdf)", env!("CARGO_PKG_VERSION"))
 }
 
-/// A property of PDF/A extension schema's description (ISO 19005-2 §6.6.2.3.2).
-fn extension_property(out: &mut String, name: &str, kind: &str, category: &str, about: &str) {
+/// A PDF/A extension schema (ISO 19005-2 §6.6.2.3.2): its name, namespace URI and prefix, and
+/// each property's name, value type, category and description.
+fn extension_schema(
+    out: &mut String,
+    (name, uri, prefix): (&str, &str, &str),
+    properties: &[(&str, &str, &str, &str)],
+) {
     let _ = write!(
         out,
-        "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
-         <pdfaProperty:valueType>{kind}</pdfaProperty:valueType>\
-         <pdfaProperty:category>{category}</pdfaProperty:category>\
-         <pdfaProperty:description>{about}</pdfaProperty:description></rdf:li>"
+        "<rdf:li rdf:parseType=\"Resource\">\
+         <pdfaSchema:schema>{name}</pdfaSchema:schema>\
+         <pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI>\
+         <pdfaSchema:prefix>{prefix}</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>"
     );
+    for (name, kind, category, about) in properties {
+        let _ = write!(
+            out,
+            "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
+             <pdfaProperty:valueType>{kind}</pdfaProperty:valueType>\
+             <pdfaProperty:category>{category}</pdfaProperty:category>\
+             <pdfaProperty:description>{about}</pdfaProperty:description></rdf:li>"
+        );
+    }
+    out.push_str("</rdf:Seq></pdfaSchema:property></rdf:li>\n");
 }
 
-/// The XMP packet (ISO 16684-1) of the document.
+/// The XMP packet (ISO 16684-1) of the document, whose text [`DocInfo::printable`] has already
+/// freed of the characters XML cannot hold.
 fn xmp(info: &DocInfo, tagged: bool) -> String {
     let date = xmp_date(info.date);
     let mut out = String::from(
@@ -217,37 +224,36 @@ fn xmp(info: &DocInfo, tagged: bool) -> String {
         let _ = writeln!(out, "<sop:{name}>{}</sop:{name}>", escape(value));
     }
     out.push_str("<pdfaExtension:schemas><rdf:Bag>\n");
-    out.push_str(
-        "<rdf:li rdf:parseType=\"Resource\">\
-         <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
-         <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
-         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>",
-    );
-    extension_property(
+    extension_schema(
         &mut out,
-        "part",
-        "Integer",
-        "internal",
-        "Part of ISO 14289 the file conforms to",
+        (
+            "PDF/UA Universal Accessibility Schema",
+            "http://www.aiim.org/pdfua/ns/id/",
+            "pdfuaid",
+        ),
+        &[(
+            "part",
+            "Integer",
+            "internal",
+            "Part of ISO 14289 the file conforms to",
+        )],
     );
-    out.push_str("</rdf:Seq></pdfaSchema:property></rdf:li>\n");
-    let _ = write!(
-        out,
-        "<rdf:li rdf:parseType=\"Resource\">\
-         <pdfaSchema:schema>sopctl standard operating procedure</pdfaSchema:schema>\
-         <pdfaSchema:namespaceURI>{SOP_NAMESPACE}</pdfaSchema:namespaceURI>\
-         <pdfaSchema:prefix>sop</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>"
+    let identity: Vec<_> = crate::render::IDENTITY
+        .iter()
+        .map(|(key, _)| {
+            (
+                identity_property(key),
+                "Text",
+                "external",
+                identity_meaning(key),
+            )
+        })
+        .collect();
+    extension_schema(
+        &mut out,
+        ("sopctl standard operating procedure", SOP_NAMESPACE, "sop"),
+        &identity,
     );
-    for (key, _) in crate::render::IDENTITY {
-        extension_property(
-            &mut out,
-            identity_property(key),
-            "Text",
-            "external",
-            identity_meaning(key),
-        );
-    }
-    out.push_str("</rdf:Seq></pdfaSchema:property></rdf:li>\n");
     out.push_str("</rdf:Bag></pdfaExtension:schemas>\n");
     out.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
     // Room to edit the packet in place (ISO 16684-1 §7.3.3), as XMP writers leave.

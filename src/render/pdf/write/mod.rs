@@ -68,7 +68,7 @@ impl DocInfo {
     /// The information without control characters and noncharacters (a title written with a
     /// YAML escape such as `\0` or `\uFFFF`): XML cannot hold them (XML 1.0 §2.2), and the
     /// document information and the XMP must say the same (PDF/A-2 §6.6.3).
-    fn printable(&self) -> DocInfo {
+    pub(super) fn printable(&self) -> DocInfo {
         let clean = |text: &str| -> String {
             text.chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
