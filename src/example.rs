@@ -26,6 +26,18 @@ pub const SOURCE: &str = include_str!("../docs/examples/privacy-settings-sop.md"
 /// The date of version 1.0 in [`SOURCE`]: its `effective` date and its revision-history row.
 pub const SHIPPED_DATE: &str = "2025-11-08";
 
+/// The role whose approval each release of the example needs (its `approvers`).
+pub const APPROVER_ROLE: &str = "QA Manager";
+
+/// The example's approver: signs each release as [`APPROVER_ROLE`] at 08:30 on its day.
+pub const APPROVER: (&str, &str) = ("Sam Quality", "sam.quality@example.org");
+
+/// The periodic review of 1.0, by the owner: it asks for the changes 1.1 makes.
+pub const REVIEW_NOTE: &str = "Quarterly review: the steps still match the Claude.ai settings page. Operators asked what to do on an Enterprise plan and how to show that the check was done: add an FAQ entry and a record-keeping step.";
+
+/// The example's document ID.
+pub const ID: &str = "SOP-IT-001";
+
 /// Where the example goes in the repository.
 pub const PATH: &str = "sops/privacy-settings-sop.md";
 
@@ -94,7 +106,8 @@ pub fn edit_to_1_1(text: &str) -> Result<String, ExampleError> {
     Ok(out)
 }
 
-/// The shipped text with version 1.0 dated `day`: its `effective` date and its row.
+/// The shipped text with version 1.0 dated `day` (its `effective` date and its row), and the
+/// approver role [`APPROVER_ROLE`] added to its front matter.
 ///
 /// # Errors
 /// [`ExampleError::EditDoesNotFit`] when the shipped text no longer holds [`SHIPPED_DATE`] in
@@ -111,6 +124,11 @@ pub fn dated_1_0(day: Date) -> Result<String, ExampleError> {
             "| 1.0 |",
             format!("\n| 1.0 | {SHIPPED_DATE} |"),
             format!("\n| 1.0 | {day} |"),
+        ),
+        (
+            "review_interval:",
+            "\nreview_interval: quarterly\n".to_string(),
+            format!("\nreview_interval: quarterly\napprovers:\n  - {APPROVER_ROLE}\n"),
         ),
     ] {
         if out.matches(&find).count() != 1 {
@@ -131,6 +149,8 @@ pub struct ExampleDates {
     pub added: Date,
     /// Release 1.0: 99 days before today.
     pub release_1_0: Date,
+    /// The periodic review of 1.0 that asks for the edit: 30 days before today.
+    pub reviewed: Date,
     /// The commit of the edit released as 1.1: 26 days before today.
     pub edited: Date,
     /// Release 1.1: 14 days before today.
@@ -144,6 +164,7 @@ impl ExampleDates {
         ExampleDates {
             added: back(100),
             release_1_0: back(99),
+            reviewed: back(30),
             edited: back(26),
             release_1_1: back(14),
         }
@@ -163,7 +184,12 @@ pub struct ExampleHistory {
 
 /// 09:00 on `day` in `zone`, in seconds since the epoch.
 fn time(day: Date, zone: &jiff::tz::TimeZone) -> i64 {
-    day.at(9, 0, 0, 0)
+    time_at(day, (9, 0), zone)
+}
+
+/// `hour`:`minute` on `day` in `zone`, in seconds since the epoch.
+fn time_at(day: Date, (hour, minute): (i8, i8), zone: &jiff::tz::TimeZone) -> i64 {
+    day.at(hour, minute, 0, 0)
         .to_zoned_datetime(zone.clone())
         .map_or(0, |z| z.timestamp().as_second())
 }
@@ -226,7 +252,18 @@ pub fn create(dir: &Path, clock: impl Into<Clock>) -> Result<ExampleHistory, Exa
         owner: &owner,
         recorder,
     };
+    maker.approve(dates.release_1_0)?;
     let mut tags = vec![maker.release("Initial document creation", dates.release_1_0, None)?];
+    repo.commit_files(
+        &lock,
+        &[],
+        recorder.write(
+            "the example's periodic review".into(),
+            &crate::lifecycle::review_message(ID, REVIEW_NOTE, dates.reviewed, &owner),
+            &owner,
+            Some(time(dates.reviewed, &zone)),
+        ),
+    )?;
 
     let released = String::from_utf8_lossy(&crate::fsx::read(&path)?).into_owned();
     crate::fsx::write_atomic(&path, edit_to_1_1(&released)?.as_bytes())?;
@@ -240,6 +277,7 @@ pub fn create(dir: &Path, clock: impl Into<Clock>) -> Result<ExampleHistory, Exa
             Some(time(dates.edited, &zone)),
         ),
     )?;
+    maker.approve(dates.release_1_1)?;
     tags.push(maker.release(
         "Add a record-keeping step and an FAQ for enterprise plans",
         dates.release_1_1,
@@ -259,6 +297,32 @@ struct Maker<'a> {
 }
 
 impl Maker<'_> {
+    /// Records [`APPROVER`]'s approval of the document as it is, as [`APPROVER_ROLE`], at
+    /// 08:30 on `date`.
+    fn approve(&self, date: Date) -> Result<(), ExampleError> {
+        let ws = Workspace::discover(self.dir, self.clock)?;
+        let sop = Sop::load(self.path).map_err(|e| ExampleError::Refused(e.to_string()))?;
+        let approver = Identity {
+            name: APPROVER.0.to_string(),
+            email: APPROVER.1.to_string(),
+        };
+        let at = jiff::Timestamp::from_second(time_at(date, (8, 30), self.zone))
+            .map_err(|e| ExampleError::Refused(e.to_string()))?;
+        crate::lifecycle::record_approval(
+            &ws,
+            &self.recorder,
+            &sop,
+            &approver,
+            &crate::lifecycle::Signature {
+                role: APPROVER_ROLE,
+                meaning: "approved",
+                comment: None,
+                at,
+            },
+        )?;
+        Ok(())
+    }
+
     /// Releases the document as the owner at 09:00 on `date`; returns the tag made. 1.0 keeps
     /// the author of its row ("-"), 1.1 is the owner's.
     fn release(
@@ -329,7 +393,11 @@ mod tests {
         let text = dated_1_0(jiff::civil::date(2025, 10, 8)).expect("fits");
         assert!(text.contains("\neffective: 2025-10-08\n"));
         assert!(text.contains("\n| 1.0 | 2025-10-08 | Initial document creation | - |\n"));
+        assert!(text.contains("\nreview_interval: quarterly\napprovers:\n  - QA Manager\n---\n"));
         assert!(!text.contains(SHIPPED_DATE));
-        assert_eq!(text.len(), SOURCE.len());
+        assert_eq!(
+            text.len(),
+            SOURCE.len() + "approvers:\n  - QA Manager\n".len()
+        );
     }
 }

@@ -22,7 +22,10 @@
 
 pub mod copies;
 pub mod duties;
+mod history;
 pub mod standing;
+
+pub use history::{History, Retirement, Review, review_message};
 
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -316,6 +319,20 @@ pub fn missing(sop: &Sop, valid: &[Approval]) -> Vec<String> {
         .collect()
 }
 
+/// What an approval says besides who signs it: the role, the meaning of the signature
+/// (21 CFR 11.50(a)(3)), an optional comment, and the moment of signing (UTC).
+#[derive(Debug, Clone, Copy)]
+pub struct Signature<'a> {
+    /// The role approved in (as listed in `approvers`).
+    pub role: &'a str,
+    /// `authored`, `reviewed` or `approved`.
+    pub meaning: &'a str,
+    /// A comment for the commit message, if any.
+    pub comment: Option<&'a str>,
+    /// When it is signed: [`signing_time`] for a command run now.
+    pub at: jiff::Timestamp,
+}
+
 /// Records `identity`'s approval of the document's current content as a commit.
 ///
 /// # Errors
@@ -325,13 +342,16 @@ pub fn record_approval(
     recorder: &crate::repo::transaction::Recorder<'_>,
     sop: &Sop,
     identity: &Identity,
-    role: &str,
-    meaning: &str,
-    comment: Option<&str>,
+    signature: &Signature<'_>,
 ) -> Result<Approval, WorkspaceError> {
     let repo = ws.require_repo()?;
     let id = sop.id().map(ToString::to_string).unwrap_or_default();
-    let signed_at = signing_time();
+    let Signature {
+        role,
+        meaning,
+        comment,
+        at: signed_at,
+    } = *signature;
     let approval = Approval {
         name: identity.name.clone(),
         email: identity.email.clone(),
@@ -378,85 +398,6 @@ pub fn record_approval(
     )
     .map_err(WorkspaceError::Repo)?;
     Ok(approval)
-}
-
-/// How an SOP was withdrawn, as `sopctl retire` recorded it in git.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retirement {
-    /// `superseded` or `obsolete`.
-    pub status: Status,
-    /// The SOP that replaces it, for `superseded`.
-    pub superseded_by: Option<String>,
-    /// The commit that recorded it (hex id).
-    pub commit: String,
-}
-
-/// The lifecycle records of every document, read from the commits' trailers in one walk of the
-/// history (SPEC §8): the last periodic review (`Review-Document`, `Review-Date`), the
-/// retirement (`Retired-Document`, `Retired-Status`, `Superseded-By`) and the controlled copies
-/// (`Copy-Document`, [`copies`]). A retirement stays in
-/// force whatever the front matter says later: a retired SOP stays retired.
-#[derive(Debug, Clone, Default)]
-pub struct History {
-    last_review: std::collections::BTreeMap<String, Date>,
-    retirements: std::collections::BTreeMap<String, Retirement>,
-    copies: copies::Register,
-}
-
-impl History {
-    /// Reads the records; an unreadable history or no repository gives no records.
-    pub fn read(repo: Option<&crate::repo::Repo>) -> History {
-        let mut history = History::default();
-        let Some(repo) = repo else {
-            return history;
-        };
-        let commits = repo
-            .commits_with_any_trailer(&["Review-Document", "Retired-Document", copies::DOCUMENT])
-            .unwrap_or_default();
-        history.copies = copies::Register::from_commits(&commits);
-        for c in commits {
-            let m = &c.message;
-            if let (Some(id), Some(date)) = (
-                m.trailer("Review-Document"),
-                m.trailer("Review-Date")
-                    .and_then(|d| d.parse::<Date>().ok()),
-            ) {
-                let last = history.last_review.entry(id.to_string()).or_insert(date);
-                *last = (*last).max(date);
-            }
-            if let Some(id) = m.trailer("Retired-Document")
-                && let Some(status) = m.trailer("Retired-Status").and_then(Status::parse)
-            {
-                // Newest first: the first record seen is the one in force.
-                history
-                    .retirements
-                    .entry(id.to_string())
-                    .or_insert_with(|| Retirement {
-                        status,
-                        superseded_by: m.trailer("Superseded-By").map(str::to_string),
-                        commit: c.commit.clone(),
-                    });
-            }
-        }
-        history
-    }
-
-    /// The date of the last periodic review recorded for document `id`, if any.
-    pub fn last_review(&self, id: &str) -> Option<Date> {
-        self.last_review.get(id).copied()
-    }
-
-    /// How document `id` was withdrawn, if it was.
-    pub fn retirement(&self, id: &str) -> Option<&Retirement> {
-        self.retirements.get(id)
-    }
-
-    /// The controlled copies recorded ([`copies::Register`]), read in the same walk; a
-    /// command that records a copy reads them again with [`copies::Register::read`], which
-    /// reports an unreadable history instead of taking it as empty.
-    pub fn copies(&self) -> &copies::Register {
-        &self.copies
-    }
 }
 
 /// Whether `sop` is withdrawn: by a recorded retirement, or by its status. Returns the status

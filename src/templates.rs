@@ -22,17 +22,21 @@ pub const PAGE: &str = "page.html";
 /// The stylesheet inlined into HTML renditions (not a template: used as it is).
 pub const STYLE: &str = "style.css";
 
-/// The published site's front page: variables `sops`, `organization`, `css`, `root`.
+/// The published site's front page: variables `sops`, `organization`, `css`, `root`,
+/// `search_script`, `search_index`.
 pub const SITE_INDEX: &str = "site-index.html";
 /// The published site's page of one SOP: variables `sop`, `organization`, `css`, `root`.
 pub const SITE_SOP: &str = "site-sop.html";
+/// The site's search script, inlined into the front page (not a template: used as it is).
+pub const SEARCH_SCRIPT: &str = "search.js";
 
-const BUILT_IN: [(&str, &str); 5] = [
+const BUILT_IN: [(&str, &str); 6] = [
     (SKELETON, include_str!("../templates/skeleton.md")),
     (PAGE, include_str!("../templates/page.html")),
     (STYLE, include_str!("../templates/style.css")),
     (SITE_INDEX, include_str!("../templates/site-index.html")),
     (SITE_SOP, include_str!("../templates/site-sop.html")),
+    (SEARCH_SCRIPT, include_str!("../templates/search.js")),
 ];
 
 /// The sentences of the built-in new-SOP template that stand in for the author's own words
@@ -154,6 +158,10 @@ pub fn render(
     env.set_syntax(syntax);
     env.add_filter("yaml", yaml_scalar);
     env.add_filter("cell", |value: String| value.replace('|', "\\|"));
+    // The last part of a site path, `SOP-1/1.0/SOP-1-v1.0.pdf` → `SOP-1-v1.0.pdf`.
+    env.add_filter("basename", |value: String| {
+        value.rsplit('/').next().unwrap_or_default().to_string()
+    });
     let fail = |e: minijinja::Error| TemplateError::Render {
         name: shown.clone(),
         message: e.to_string(),

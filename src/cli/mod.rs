@@ -119,6 +119,8 @@ pub enum Command {
     Render(commands::render::RenderArgs),
     /// Build the static download site from the releases
     Publish(commands::publish::PublishArgs),
+    /// Serve the site on this computer with the drafts, rebuilt as you edit
+    Preview(commands::preview::PreviewArgs),
     /// Record your approval of an SOP's current content
     Approve(commands::approve::ApproveArgs),
     /// Record a periodic review of an SOP that needs no change
@@ -294,6 +296,7 @@ pub fn run(cli: &Cli, env: &Env, ui: &mut Ui) -> Result<(), CliError> {
         Command::Diff(a) => c::diff::run(env, ui, a),
         Command::Render(a) => c::render::run(env, ui, a),
         Command::Publish(a) => c::publish::run(env, ui, a),
+        Command::Preview(a) => c::preview::run(env, ui, a),
         Command::Approve(a) => c::approve::run(env, ui, a),
         Command::Review(a) => c::review::run(env, ui, a),
         Command::Retire(a) => c::retire::run(env, ui, a),

@@ -51,7 +51,7 @@ impl DocId {
     pub const MAX_LEN: usize = 64;
 
     /// Names of what sopctl writes beside the documents' folders in an output folder
-    /// (`dist/drafts/`, the site's `index.html` and `index.json`), compared without regard to
+    /// (`drafts/`, the site's `index.html` and `index.json`), compared without regard to
     /// letter case.
     pub const RESERVED: [&'static str; 3] = ["drafts", "index.html", "index.json"];
 

@@ -10,10 +10,16 @@
 //! The library reports progress through a callback and prints nothing.
 
 pub mod copies;
+mod pages;
+pub mod preview;
+pub mod prune;
+pub mod record;
+pub mod search;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 
-use crate::fsx::{self, FsError};
+use crate::fsx::FsError;
 use crate::lifecycle::standing::{Stamp, Standing, Withdrawal};
 use crate::render::{self, RenderSettings};
 use crate::repo::{ReleaseRecord, Releases};
@@ -61,6 +67,10 @@ pub struct VersionEntry {
     pub redline_pdf: Option<String>,
     /// The version before, if any.
     pub previous: Option<String>,
+    /// The signatures its release carries (the signature manifest).
+    pub approvals: Vec<record::ApprovalEntry>,
+    /// The periodic reviews recorded while it was in force, newest first.
+    pub reviews: Vec<record::ReviewEntry>,
 }
 
 /// The copies a release made, as its tag records them.
@@ -133,6 +143,8 @@ pub struct SopEntry {
     pub page: String,
     /// Every release, newest first.
     pub versions: Vec<VersionEntry>,
+    /// How the SOP was withdrawn, once it is.
+    pub withdrawal: Option<record::WithdrawalEntry>,
 }
 
 /// What happened while publishing, for a progress display.
@@ -165,6 +177,9 @@ pub struct Report {
     pub findings: Vec<crate::doc::Finding>,
     /// Stamped copies taken off the site: their version is stamped otherwise now (issue 16).
     pub removed: Vec<PathBuf>,
+    /// Files no release accounts for, removed from the site's folder ([`prune`]): a working
+    /// copy in `drafts/`, the renditions of an SOP no longer on the site.
+    pub stale: Vec<PathBuf>,
 }
 
 /// Publishing failed.
@@ -332,6 +347,7 @@ pub fn publish_shard(
     };
     let mut sums = render_all(&shared, &work, progress, &mut report)?;
     let mut sops = Vec::new();
+    let mut found = Vec::new();
     for planned in &plan {
         let site = Site {
             ws,
@@ -339,12 +355,15 @@ pub fn publish_shard(
             shared: &shared,
             title: &title,
         };
-        if let Some(entry) = site_entry(&site, planned, &mut sums)? {
+        if let Some((entry, document)) = site_entry(&site, planned, &mut sums)? {
             sops.push(entry);
+            found.push(document);
         }
     }
     report.sops = sops.len();
-    write_pages(ws, out, &sops, &mut report)?;
+    pages::write(ws, out, (&sops, &found), &mut report)?;
+    let keep = prune::accounted(&sops, &pages::FILES);
+    report.stale = prune::prune(out, &keep);
     Ok(report)
 }
 
@@ -483,6 +502,7 @@ fn version_entry(
     site: &Site<'_>,
     planned: &Planned,
     (record, previous): (&ReleaseRecord, Option<&ReleaseRecord>),
+    reviews: Vec<record::ReviewEntry>,
     sums: &mut StampedSums,
 ) -> Result<VersionEntry, PublishError> {
     let out = site.shared.out;
@@ -536,6 +556,8 @@ fn version_entry(
         redline_pdf: previous
             .map(|_| relative_url(out, &copies::redline_path(out, id, record, "pdf"))),
         previous: previous.map(|p| p.version.to_string()),
+        approvals: record::approvals(record),
+        reviews,
     })
 }
 
@@ -545,7 +567,7 @@ fn site_entry(
     site: &Site<'_>,
     planned: &Planned,
     sums: &mut StampedSums,
-) -> Result<Option<SopEntry>, PublishError> {
+) -> Result<Option<(SopEntry, search::Document)>, PublishError> {
     let (ws, repo, out) = (site.ws, site.repo, site.shared.out);
     let Planned {
         id,
@@ -555,8 +577,15 @@ fn site_entry(
     } = planned;
     let mut versions = Vec::new();
     let mut previous = None;
-    for record in &releases.records {
-        versions.push(version_entry(site, planned, (record, previous), sums)?);
+    let reviews = record::reviews_by_version(ws.lifecycle(), id.as_str(), &releases.records);
+    for (record, reviews) in releases.records.iter().zip(reviews) {
+        versions.push(version_entry(
+            site,
+            planned,
+            (record, previous),
+            reviews,
+            sums,
+        )?);
         previous = Some(record);
     }
     versions.reverse();
@@ -604,7 +633,7 @@ fn site_entry(
         (None, Some(_)) => crate::doc::Status::Effective.to_string(),
         (None, None) => "pending".to_string(),
     };
-    Ok(Some(SopEntry {
+    let entry = SopEntry {
         id: id.to_string(),
         title: m.title.clone().unwrap_or_default(),
         version: listed.map(|r| r.version.to_string()).unwrap_or_default(),
@@ -625,63 +654,12 @@ fn site_entry(
         overdue: next_review.is_some_and(|d| d < ws.today),
         page: format!("{id}/index.html"),
         versions,
-    }))
-}
-
-/// Writes each SOP's page, `index.html` and `index.json` (only those whose bytes change).
-fn write_pages(
-    ws: &Workspace,
-    out: &Path,
-    sops: &[SopEntry],
-    report: &mut Report,
-) -> Result<(), PublishError> {
-    let css = templates::source(&ws.root, templates::STYLE)?;
-    let organization = ws.settings.organization.clone();
-    for sop in sops {
-        let page = templates::render(
-            &ws.root,
-            templates::SITE_SOP,
-            minijinja::context! {
-                sop => minijinja::value::Value::from(minijinja::value::Serde(sop)),
-                organization => organization.clone(),
-                css => minijinja::value::Value::from_safe_string(css.clone()),
-                root => "../",
-            },
-        )?;
-        let path = out.join(&sop.id).join("index.html");
-        if fsx::write_if_changed(&path, page.as_bytes())? {
-            report.written.push(path);
-        }
-    }
-    let index = templates::render(
-        &ws.root,
-        templates::SITE_INDEX,
-        minijinja::context! {
-            sops => minijinja::value::Value::from(minijinja::value::Serde(sops)),
-            organization => organization,
-            css => minijinja::value::Value::from_safe_string(css),
-            root => "",
-        },
-    )?;
-    let path = out.join("index.html");
-    if fsx::write_if_changed(&path, index.as_bytes())? {
-        report.written.push(path);
-    }
-    #[derive(serde::Serialize)]
-    struct Index<'a> {
-        organization: &'a str,
-        sops: &'a [SopEntry],
-    }
-    let json = serde_json::to_string_pretty(&Index {
-        organization: &ws.settings.organization,
-        sops,
-    })
-    .unwrap_or_else(|_| "{}".to_string());
-    let path = out.join("index.json");
-    if fsx::write_if_changed(&path, json.as_bytes())? {
-        report.written.push(path);
-    }
-    Ok(())
+        withdrawal: withdrawal
+            .as_ref()
+            .map(|w| record::withdrawal(ws.lifecycle(), id.as_str(), w)),
+    };
+    let document = search::document(&entry, &released);
+    Ok(Some((entry, document)))
 }
 
 /// `path` relative to `root` with `/` separators, for links.

@@ -273,6 +273,10 @@ pub struct RenderJob<'a> {
     pub template_root: PathBuf,
     /// The repository's SOPs by path, for [`RenderJob::link_target`].
     pub sop_links: &'a std::collections::BTreeMap<PathBuf, String>,
+    /// The published site's root as seen from the folder the rendition is written to, ending
+    /// in `/`: `../../` for `{out}/{id}/{version}/` (the default); a draft in
+    /// `drafts/{id}/` beside the site sets its own ([`RenderJob::link_target`]).
+    pub site: String,
 }
 
 impl<'a> RenderJob<'a> {
@@ -311,6 +315,7 @@ impl<'a> RenderJob<'a> {
             paper: settings.paper,
             template_root: settings.template_root.clone(),
             sop_links: &settings.sop_links,
+            site: "../../".to_string(),
         }
     }
 }
@@ -318,7 +323,7 @@ impl<'a> RenderJob<'a> {
 impl RenderJob<'_> {
     /// Where a link written in the document should point in a rendition. A relative link to
     /// another SOP's Markdown file goes to that SOP's page on the site
-    /// (`../../{ID}/index.html`, right from `{out}/{id}/{version}/` and `{out}/drafts/{id}/`);
+    /// (`{site}{ID}/index.html`, [`RenderJob::site`]);
     /// anything else is kept as written.
     pub fn link_target<'t>(&self, target: &'t str) -> std::borrow::Cow<'t, str> {
         let is_relative = !target.starts_with('#')
@@ -328,7 +333,7 @@ impl RenderJob<'_> {
             && let Some(path) = images::repo_path(target, &self.doc_relative)
             && let Some(id) = self.sop_links.get(&path)
         {
-            return std::borrow::Cow::Owned(format!("../../{id}/index.html"));
+            return std::borrow::Cow::Owned(format!("{}{id}/index.html", self.site));
         }
         std::borrow::Cow::Borrowed(target)
     }

@@ -715,8 +715,8 @@ fn render_names_each_image_and_character_problem_at_its_place() {
          sops/a.md:21:1: error: the image `../../outside.png` is outside the repository; it is not read or embedded; copy it into the repository\n\
          sops/a.md:15:10: warning: no glyph for U+6D88 '消' in the PDF fonts; it shows as an empty box\n\
          sops/a.md:15:1: warning: this line has right-to-left text (Hebrew, Arabic, …), which the PDF shows left to right and with its letters unjoined\n\
-         dist/drafts/SOP-1/SOP-1-working-copy.pdf\n\
-         dist/drafts/SOP-1/SOP-1-working-copy.html\n"
+         drafts/SOP-1/SOP-1-working-copy.pdf\n\
+         drafts/SOP-1/SOP-1-working-copy.html\n"
     );
     assert_eq!(run.stderr, "");
 }
@@ -755,8 +755,8 @@ fn check_and_render_say_what_is_wrong_with_each_image() {
              sops/a.md:23:1: warning: the image `img/notes.png` is not a PNG, JPEG, GIF, WebP or SVG image; {alt}: save it as PNG or JPEG\n\
              sops/a.md:25:1: warning: the image `img/huge.png` is 2,147,483,648 bytes, more than the 20 MB (20,000,000 bytes) an image may be; {alt}: save it smaller (fewer pixels, or JPEG for a photograph)\n\
              sops/a.md:29:1: warning: the image `img/cut.jpg` is a JPEG file that ends early (truncated); {alt}: {again}\n\
-             dist/drafts/SOP-1/SOP-1-working-copy.pdf\n\
-             dist/drafts/SOP-1/SOP-1-working-copy.html\n"
+             drafts/SOP-1/SOP-1-working-copy.pdf\n\
+             drafts/SOP-1/SOP-1-working-copy.html\n"
         )
     );
     assert_eq!(render.stderr, "");

@@ -17,7 +17,7 @@ fn init_creates_settings_folder_gitignore_and_repository() {
     assert!(env.path("quality-sops/sops").is_dir());
     assert_eq!(
         env.read("quality-sops/.gitignore"),
-        "# renditions made by sopctl\n/dist/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
+        "# renditions made by sopctl\n/dist/\n# working copies rendered by sopctl render, marked DRAFT\n/drafts/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
     );
     assert!(
         env.read("quality-sops/sopctl.toml")
@@ -35,7 +35,7 @@ fn init_keeps_what_exists_and_adds_only_what_is_missing() {
     assert_eq!(env.read("sopctl.toml"), "organization = \"ACME\"\n");
     assert_eq!(
         env.read(".gitignore"),
-        "target/\n# renditions made by sopctl\n/dist/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
+        "target/\n# renditions made by sopctl\n/dist/\n# working copies rendered by sopctl render, marked DRAFT\n/drafts/\n# controlled copies printed by sopctl copy issue\n/copies/\n"
     );
     let again = env.run(&["init"]);
     again.expect_code(0);
@@ -69,8 +69,8 @@ fn init_example_builds_a_real_history_of_two_releases() {
     assert!(text.contains("version: 1.1.0\n"));
     assert!(text.contains(&format!("effective: {EXAMPLE_1_1}\n")));
     assert!(text.ends_with(&format!(
-        "| 1.0 | {EXAMPLE_1_0} | Initial document creation | - |\n\
-         | 1.1 | {EXAMPLE_1_1} | Add a record-keeping step and an FAQ for enterprise plans | Alex Example |\n"
+        "| 1.0 | {EXAMPLE_1_0} | Initial document creation | - | - |\n\
+         | 1.1 | {EXAMPLE_1_1} | Add a record-keeping step and an FAQ for enterprise plans | Alex Example | Sam Quality (QA Manager) |\n"
     )));
     // The history ends recently: a new user's first look shows a healthy repository.
     let list = env.run_in(&demo, &["list"], &[]);
@@ -88,8 +88,11 @@ fn init_example_builds_a_real_history_of_two_releases() {
         env.git(&["-C", "demo", "log", "--format=%ad %s", "--date=short"]),
         format!(
             "{EXAMPLE_1_1} SOP-IT-001: release 1.1\n\
+             {EXAMPLE_1_1} SOP-IT-001: approved by Sam Quality (QA Manager)\n\
              2025-12-20 Add a record-keeping step and an FAQ for enterprise plans\n\
+             2025-12-16 SOP-IT-001: periodic review\n\
              {EXAMPLE_1_0} SOP-IT-001: release 1.0\n\
+             {EXAMPLE_1_0} SOP-IT-001: approved by Sam Quality (QA Manager)\n\
              2025-10-07 Add SOP-IT-001 Verifying Claude.ai Privacy Settings\n"
         )
     );

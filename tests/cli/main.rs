@@ -16,6 +16,7 @@ mod harness;
 mod adoption;
 mod agreement;
 mod archive;
+mod browser;
 mod cases;
 mod check;
 mod concurrency;

@@ -218,7 +218,7 @@ fn images_and_links_through_symbolic_links_out_of_the_repository_are_refused() {
         run.stdout
     );
     let render = env.run(&["render", "--format", "html"]);
-    let html = std::fs::read(env.path("dist/drafts/SOP-1/SOP-1-working-copy.html")).expect("html");
+    let html = std::fs::read(env.path("drafts/SOP-1/SOP-1-working-copy.html")).expect("html");
     let html = String::from_utf8_lossy(&html);
     assert!(
         !html.contains("data:image/png"),

@@ -179,9 +179,22 @@ fn context_shows_only_the_changed_sections_and_their_neighbours() {
     assert!(
         all.contains("[2 unchanged sections not shown: Purpose, Overview] Prerequisites")
             // A section shown keeps the headings above it.
-            && all.contains("Step-by-Step Instructions [4 unchanged sections not shown: Step 1: Log Into Claude.ai, Step 2: Access Settings, Step 3: Navigate to Privacy Settings, Step 4: Locate the Model Training Setting] Step 5: Verify or Change the Setting")
+            && all.contains("Step-by-Step Instructions [4 unchanged sections not shown: Step 1: Log Into Claude.ai, Step 2: Access Settings, Step 3: Navigate to Privacy Settings, Step 4: Locate the Model Training Setting]")
             && all.contains("Frequently Asked Questions [4 unchanged sections not shown: Q: Does this affect"),
         "{all}"
+    );
+    // Next comes Step 5, after nothing but a page's footer and the next one's header.
+    let left_out = "Step 4: Locate the Model Training Setting]";
+    let after = &all[all.find(left_out).expect("listed") + left_out.len()..];
+    let next = after
+        .find("Step 5: Verify or Change the Setting")
+        .expect("step 5");
+    let between = after[..next].trim();
+    assert!(
+        between.is_empty()
+            || (between.starts_with("Redline 1.0 → 1.1, for review only")
+                && between.ends_with("Version 1.0 → 1.1")),
+        "{between}"
     );
 }
 

@@ -88,7 +88,7 @@ fn hostile_markdown_yields_no_script_with_or_without_allow_html() {
         env.write("sops/a.md", &hostile);
         let run = env.run(&["render"]);
         run.expect_code(0);
-        let html = env.read("dist/drafts/SOP-001/SOP-001-working-copy.html");
+        let html = env.read("drafts/SOP-001/SOP-001-working-copy.html");
         assert_safe(&html);
         assert!(
             !html.contains("href=\"javascript") && !html.contains("href=\"JAVASCRIPT"),
@@ -167,7 +167,7 @@ fn headings_get_unique_stable_anchors() {
         format!("{}\n## Purpose\n\n## Scope & Purpose\n\n## Scope: Purpose\n\n## Scope Purpose\n\n## 手順\n\n## ☐ ☒\n\n## ★\n", sop("SOP-001", "A")),
     );
     env.run(&["render"]).expect_code(0);
-    let html = env.read("dist/drafts/SOP-001/SOP-001-working-copy.html");
+    let html = env.read("drafts/SOP-001/SOP-001-working-copy.html");
     let main = &html[html.find("<main>").expect("main")..];
     let ids: Vec<&str> = main
         .match_indices("<h2 id=\"")
@@ -188,7 +188,7 @@ fn headings_get_unique_stable_anchors() {
     );
     env.run(&["render"]).expect_code(0);
     assert_eq!(
-        env.read("dist/drafts/SOP-001/SOP-001-working-copy.html"),
+        env.read("drafts/SOP-001/SOP-001-working-copy.html"),
         html,
         "stable from run to run"
     );
@@ -399,11 +399,11 @@ fn an_image_inside_text_is_named_where_the_pdf_shows_its_alt_text() {
     run.expect_code(0);
     assert_eq!(
         run.stdout,
-        "sops/a.md:15:6: warning: the image `img/ok.png` is inside a line of text (a sentence, a heading or a table cell), where the PDF shows its alt text (the HTML shows it); its alt text is shown instead: for the PDF to show it, put the image in a paragraph of its own\ndist/drafts/SOP-1/SOP-1-working-copy.pdf\n"
+        "sops/a.md:15:6: warning: the image `img/ok.png` is inside a line of text (a sentence, a heading or a table cell), where the PDF shows its alt text (the HTML shows it); its alt text is shown instead: for the PDF to show it, put the image in a paragraph of its own\ndrafts/SOP-1/SOP-1-working-copy.pdf\n"
     );
     // The HTML shows all three.
     env.run(&["render", "--format", "html"]).expect_code(0);
-    let html = env.read("dist/drafts/SOP-1/SOP-1-working-copy.html");
+    let html = env.read("drafts/SOP-1/SOP-1-working-copy.html");
     assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), 3);
 }
 

@@ -167,9 +167,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ApproveArgs) -> Result<(), CliError> {
         &args.record.recorder(lock.as_ref())?,
         &sop,
         &identity,
-        &role,
-        &meaning,
-        args.comment.as_deref(),
+        &crate::lifecycle::Signature {
+            role: &role,
+            meaning: &meaning,
+            comment: args.comment.as_deref(),
+            at: crate::lifecycle::signing_time(),
+        },
     )?;
     let commit = repo.head_commit();
     ui.verbose(&format!(

@@ -75,6 +75,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &InitArgs) -> Result<(), CliError> {
     let mut text = existing.clone();
     for (folder, comment) in [
         ("dist", "renditions made by sopctl"),
+        (
+            "drafts",
+            "working copies rendered by sopctl render, marked DRAFT",
+        ),
         ("copies", "controlled copies printed by sopctl copy issue"),
     ] {
         let listed = existing.lines().any(|l| {

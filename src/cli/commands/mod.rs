@@ -13,6 +13,7 @@ pub mod log;
 pub mod man;
 pub mod new;
 pub mod people;
+pub mod preview;
 pub mod publish;
 pub mod release;
 pub mod render;

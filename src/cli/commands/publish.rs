@@ -49,6 +49,9 @@ struct PublishJson {
     /// Stamped copies taken off the site because their version's standing changed (a copy
     /// stamped superseded, once the SOP is withdrawn as obsolete).
     removed: Vec<String>,
+    /// Files no release accounts for, removed from the site's folder (a working copy left in
+    /// `drafts/`, the renditions of an SOP no longer on the site).
+    stale: Vec<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -108,6 +111,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             ws.display_path(path).display()
         ));
     }
+    for path in &report.stale {
+        ui.status(&format!(
+            "removed {}: no release accounts for it, so it does not belong on the site",
+            ws.display_path(path).display()
+        ));
+    }
     for id in &report.unreleased {
         ui.warning(&format!(
             "{id} has no release yet, so it is not on the site"
@@ -153,6 +162,11 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
                     .collect(),
                 removed: report
                     .removed
+                    .iter()
+                    .map(|p| ws.display_path(p).display().to_string())
+                    .collect(),
+                stale: report
+                    .stale
                     .iter()
                     .map(|p| ws.display_path(p).display().to_string())
                     .collect(),

@@ -23,7 +23,7 @@ pub enum RenderFormat {
 /// Arguments of `sopctl render`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n  pandoc notes.docx -t gfm | sopctl render - --format pdf -o - > notes.pdf\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.pdf and .html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is a draft: marked DRAFT, written to\ndist/drafts/{id}/{id}-working-copy.pdf and .html."
+    after_help = "Examples:\n  sopctl render                               the only SOP, as it is now\n  sopctl render SOP-OPS-007 --version 1.0     a released version, from git\n  sopctl render notes.md -o out/              a lone Markdown file\n  pandoc notes.docx -t gfm | sopctl render - --format pdf -o - > notes.pdf\n\nRenditions go to dist/{id}/{version}/{id}-v{version}.pdf and .html (the `out` setting, or -o DIR).\nA working copy with unreleased changes is a draft: marked DRAFT, written beside the site to\ndrafts/{id}/{id}-working-copy.pdf and .html (with -o DIR: DIR/drafts/)."
 )]
 pub struct RenderArgs {
     /// SOPs by ID or path, Markdown files, or - for a Markdown file read from standard input
@@ -178,6 +178,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             .collect();
         if source.unreleased {
             job.meta.mark_unreleased();
+            if let Some(dir) = &out_dir {
+                job.site = site_from_drafts(&drafts_folder(&ws, dir, args.output.is_some()), dir);
+            }
         }
         if source.lone.is_some() {
             warn_lone(ui, &ws, &source.sop)?;
@@ -210,7 +213,8 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             }
             match &out_dir {
                 Some(dir) => {
-                    let path = rendition_path(dir, &source, ext);
+                    let drafts = drafts_folder(&ws, dir, args.output.is_some());
+                    let path = rendition_path(dir, &drafts, &source, ext);
                     fsx::write_atomic(&path, &rendition.bytes)?;
                     ui.line(&ws.display_path(&path).display().to_string())?;
                 }
@@ -266,20 +270,45 @@ fn one_file_for_stdout(names: &[Option<&str>], formats: &[RenderFormat]) -> Resu
     Ok(())
 }
 
+/// The folder drafts go to: `drafts/` at the repository's root, beside the site (`out`), so
+/// that a working copy is never inside the folder that is published (issue 20 item 4); with
+/// `-o DIR`, `DIR/drafts/`.
+fn drafts_folder(ws: &Workspace, out_dir: &Path, output_given: bool) -> PathBuf {
+    if output_given {
+        out_dir.join("drafts")
+    } else {
+        ws.root.join("drafts")
+    }
+}
+
+/// The site's root (`out_dir`) as a link from a draft's folder `drafts/{id}/`, ending in `/`:
+/// relative when both are in the same tree (`../../dist/`), else a `file://` address.
+fn site_from_drafts(drafts: &Path, out_dir: &Path) -> String {
+    let common = drafts.parent().filter(|parent| out_dir.starts_with(parent));
+    match common.and_then(|parent| out_dir.strip_prefix(parent).ok()) {
+        Some(rest) => {
+            let mut link = "../../".to_string();
+            for part in rest.components() {
+                link.push_str(&part.as_os_str().to_string_lossy());
+                link.push('/');
+            }
+            link
+        }
+        None => format!("file://{}/", out_dir.display()),
+    }
+}
+
 /// Where a rendition of `source` goes in `out_dir`: `{id}/{version}/{id}-v{version}.{ext}`, a
-/// draft under `drafts/`, or a lone file's name.
-fn rendition_path(out_dir: &Path, source: &Source, ext: &str) -> PathBuf {
+/// draft in `drafts`, or a lone file's name.
+fn rendition_path(out_dir: &Path, drafts: &Path, source: &Source, ext: &str) -> PathBuf {
     if let Some(stem) = &source.lone {
         return out_dir.join(format!("{stem}.{ext}"));
     }
     let id = source.sop.id().map(ToString::to_string).unwrap_or_default();
     if source.unreleased {
         // Unreleased edits are a draft of the next version: kept apart from the released
-        // renditions, so a published dist/ never mixes them up.
-        return out_dir
-            .join("drafts")
-            .join(&id)
-            .join(format!("{id}-working-copy.{ext}"));
+        // renditions, so a published site never holds them.
+        return drafts.join(&id).join(format!("{id}-working-copy.{ext}"));
     }
     render::output_path(out_dir, &id, &source.sop.metadata.version_or_default(), ext)
 }

@@ -100,12 +100,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &ReviewArgs) -> Result<(), CliError> {
     let earlier = ws.lifecycle().last_review(id.as_str());
     let (repo, _) = super::recording_repo(&ws, &sop, "reviews are")?;
     let identity = repo.identity()?;
-    let message = format!(
-        "{id}: periodic review\n\n{}\n\nReview-Document: {id}\nReview-Date: {date}\nReview-By: {} <{}>\n",
-        args.note.trim(),
-        identity.name,
-        identity.email
-    );
+    let message = crate::lifecycle::review_message(id.as_str(), &args.note, date, &identity);
     let recorder = args.record.recorder(lock.as_ref())?;
     let commit = repo
         .commit_files(

@@ -1,0 +1,178 @@
+//! `sopctl preview`: the site on this computer, with the working copy's drafts, rebuilt when
+//! an SOP changes (issue 20 item 7).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::cli::{CliError, Env, Ui};
+use crate::publish::{preview, serve};
+
+/// Arguments of `sopctl preview`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  sopctl preview                 http://127.0.0.1:8000/\n  sopctl preview --port 8080\n  sopctl preview --port 0        any free port\n\nThe site is built as `sopctl publish` builds it, in a temporary folder (never dist/), with the\nSOPs that have unreleased changes shown as drafts, marked DRAFT. Saving an SOP rebuilds what\nchanged and reloads the page in the browser. Ctrl-C stops it."
+)]
+pub struct PreviewArgs {
+    /// The port to listen on (0: any free port)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on; the default, 127.0.0.1, is reachable from this computer only
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+}
+
+/// Builds the preview, serves it, and rebuilds it when a file of the repository changes,
+/// until Ctrl-C.
+///
+/// # Errors
+/// Outside a repository of SOPs; the port is taken; the first build fails.
+pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
+    let ws = env.workspace(ui)?;
+    if !ws.is_sop_repository() {
+        return Err(super::new::not_a_repository());
+    }
+    super::templates_inside(&ws)?;
+    let root = ws.root.clone();
+    let out = crate::paths::output_setting(&ws).ok();
+    let site = tempfile::Builder::new()
+        .prefix("sopctl-preview-")
+        .tempdir()
+        .map_err(|e| CliError::new("cannot make a folder for the preview").cause(e.to_string()))?;
+    let address = std::net::SocketAddr::new(args.bind, args.port);
+    let server = tiny_http::Server::http(address).map_err(|e| {
+        CliError::new(format!("cannot listen on {address}: {e}")).hint(if args.port == 0 {
+            "try another address with --bind".to_string()
+        } else {
+            format!(
+                "another program may use port {}: choose another, e.g.  sopctl preview --port {}  (or --port 0 for any free port)",
+                args.port,
+                args.port.saturating_add(1)
+            )
+        })
+    })?;
+    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
+    if !args.bind.is_loopback() {
+        ui.warning(&format!(
+            "the preview, drafts included, can be reached from other computers at {}:{port}",
+            args.bind
+        ));
+    }
+
+    ui.status("building the preview…");
+    let first = preview::build(&ws, site.path(), &preview::Build::default())
+        .map_err(|e| CliError::new("cannot build the preview").cause(e.to_string()))?;
+    report(ui, &first);
+    drop(ws);
+    let state: serve::Shared = Arc::new(RwLock::new(serve::State {
+        site: site.path().to_path_buf(),
+        drafts: first.drafts.clone(),
+        generation: 1,
+    }));
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| CliError::new("cannot catch Ctrl-C").cause(e.to_string()))?;
+    }
+    let changed = Arc::new(AtomicBool::new(false));
+    let _watcher = watch(&root, out.as_deref(), Arc::clone(&changed))?;
+
+    let url = format!("http://{}:{port}/", show_host(args.bind));
+    ui.line(&url)?;
+    ui.status(&format!(
+        "serving the preview at {url}: drafts are marked DRAFT; saving an SOP rebuilds it; Ctrl-C stops it"
+    ));
+    let clock = env.clock;
+    let server_root = root.clone();
+    let server_state = Arc::clone(&state);
+    let server_stop = Arc::clone(&stop);
+    let server_thread = std::thread::spawn(move || {
+        let pdf = |id: &str| {
+            let ws = crate::workspace::Workspace::discover(&server_root, clock)
+                .map_err(|e| e.to_string())?;
+            preview::draft_pdf(&ws, id)
+        };
+        serve::serve(&server, &server_state, &server_stop, &pdf);
+    });
+
+    let mut last = first;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+        if !changed.swap(false, Ordering::SeqCst) {
+            continue;
+        }
+        // An editor saves in several steps: wait for the last.
+        std::thread::sleep(Duration::from_millis(60));
+        changed.store(false, Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let built = crate::workspace::Workspace::discover(&root, clock)
+            .map_err(|e| e.to_string())
+            .and_then(|ws| preview::build(&ws, site.path(), &last).map_err(|e| e.to_string()));
+        match built {
+            Ok(build) => {
+                if let Ok(mut s) = state.write() {
+                    s.drafts = build.drafts.clone();
+                    s.generation += 1;
+                }
+                ui.status(&format!(
+                    "rebuilt in {} ms: {} made again",
+                    started.elapsed().as_millis(),
+                    build.rendered
+                ));
+                report(ui, &build);
+                last = build;
+            }
+            Err(e) => ui.warning(&format!("the preview was not rebuilt: {e}")),
+        }
+    }
+    let _ = server_thread.join();
+    ui.status("stopped the preview");
+    Ok(())
+}
+
+/// The host part of the address shown: an IPv6 address in brackets.
+fn show_host(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+fn report(ui: &mut Ui, build: &preview::Build) {
+    for problem in &build.problems {
+        ui.warning(&format!("a draft could not be made: {problem}"));
+    }
+}
+
+/// Watches the repository (not `.git/` or the site folder `out`) and sets `changed` when a
+/// file changes.
+fn watch(
+    root: &std::path::Path,
+    out: Option<&std::path::Path>,
+    changed: Arc<AtomicBool>,
+) -> Result<notify::RecommendedWatcher, CliError> {
+    use notify::Watcher;
+    let git = root.join(".git");
+    let drafts = root.join("drafts");
+    let out = out.map(std::path::Path::to_path_buf);
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        let relevant = event.paths.iter().any(|p| {
+            !p.starts_with(&git)
+                && !p.starts_with(&drafts)
+                && out.as_ref().is_none_or(|o| !p.starts_with(o))
+        });
+        if relevant {
+            changed.store(true, Ordering::SeqCst);
+        }
+    })
+    .map_err(|e| CliError::new("cannot watch the repository's files").cause(e.to_string()))?;
+    watcher
+        .watch(root, notify::RecursiveMode::Recursive)
+        .map_err(|e| CliError::new("cannot watch the repository's files").cause(e.to_string()))?;
+    Ok(watcher)
+}
