@@ -158,6 +158,12 @@ pub fn render(
     env.set_syntax(syntax);
     env.add_filter("yaml", yaml_scalar);
     env.add_filter("cell", |value: String| value.replace('|', "\\|"));
+    // Dates and IDs that a browser must not break at their hyphens ([`crate::render::html::keep_whole`]).
+    env.add_filter("keep_whole", |value: String| {
+        minijinja::Value::from_safe_string(crate::render::html::keep_whole(
+            &crate::render::html::escape(&value),
+        ))
+    });
     // The last part of a site path, `SOP-1/1.0/SOP-1-v1.0.pdf` → `SOP-1-v1.0.pdf`.
     env.add_filter("basename", |value: String| {
         value.rsplit('/').next().unwrap_or_default().to_string()

@@ -20,8 +20,9 @@
   function field(text) { return " " + tokens(text).join(" ") + " "; }
   function prepare(d) {
     return { doc: d, fields: [
-      ["ID", field(d.id), 8], ["title", field(d.title), 6], ["headings", field(d.headings.join(" ")), 4],
-      ["owner", field(d.owner), 3], ["text", " " + fold(d.words) + " ", 1]
+      ["ID", field(d.id), 8], ["title", field(d.title), 6], ["version", field(d.version), 5],
+      ["headings", field(d.headings.join(" ")), 4], ["owner", field(d.owner), 3],
+      ["status", field(d.status), 2], ["text", " " + fold(d.words) + " ", 1]
     ] };
   }
   function load() {

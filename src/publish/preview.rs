@@ -48,7 +48,8 @@ pub struct Build {
     pub sops: usize,
     /// Renditions rendered in this build (releases and drafts).
     pub rendered: usize,
-    /// Problems met, one message each (a draft that could not be rendered).
+    /// Problems met, one message each: a file that cannot be read as an SOP, a draft that
+    /// could not be rendered.
     pub problems: Vec<String>,
 }
 
@@ -72,7 +73,17 @@ pub fn build(ws: &Workspace, site: &Path, previous: &Build) -> Result<Build, Pub
         .as_ref()
         .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
     for entry in ws.documents() {
-        let Ok(sop) = entry.sop else { continue };
+        let sop = match entry.sop {
+            Ok(sop) => sop,
+            Err(e) => {
+                // Said, not skipped in silence: a typo must not make an SOP vanish unexplained.
+                build.problems.push(format!(
+                    "{} cannot be read, so the preview leaves it out: {e}",
+                    ws.display_path(&entry.path).display()
+                ));
+                continue;
+            }
+        };
         let Some(doc_id) = sop.id().cloned() else {
             continue;
         };
@@ -100,7 +111,9 @@ pub fn build(ws: &Workspace, site: &Path, previous: &Build) -> Result<Build, Pub
                 match draft_html(&settings, &sop, &file, &root) {
                     Ok(html) => html,
                     Err(e) => {
-                        build.problems.push(format!("{id}: {e}"));
+                        build
+                            .problems
+                            .push(format!("the draft of {id} could not be made: {e}"));
                         continue;
                     }
                 }
@@ -167,13 +180,20 @@ pub fn draft_pdf(ws: &Workspace, id: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The section the preview adds to the front page: the drafts, each marked DRAFT, with what
-/// they change (a never-released SOP, or changes since its last release).
-pub fn drafts_section(drafts: &BTreeMap<String, Draft>) -> String {
+/// The section the preview adds to the front page: the `problems` of the last build (a file
+/// that cannot be read), then the drafts, each marked DRAFT, with what they change (a
+/// never-released SOP, or changes since its last release).
+pub fn drafts_section(drafts: &BTreeMap<String, Draft>, problems: &[String]) -> String {
     use crate::render::html::escape;
     let mut out = String::from(
         "<section class=\"preview-drafts\" aria-labelledby=\"preview-drafts\">\n<h2 id=\"preview-drafts\">Drafts in the working copy</h2>\n<p>Shown in this preview only: drafts are never published. Each is the SOP as it is now in the working copy, marked DRAFT.</p>\n",
     );
+    for problem in problems {
+        out.push_str(&format!(
+            "<p class=\"notice\" role=\"alert\">{}</p>\n",
+            escape(problem)
+        ));
+    }
     if drafts.is_empty() {
         out.push_str("<p>No SOP has unreleased changes.</p>\n</section>\n");
         return out;

@@ -19,6 +19,8 @@ pub struct State {
     pub site: PathBuf,
     /// The drafts, by ID.
     pub drafts: BTreeMap<String, Draft>,
+    /// What the last build could not do, one message each ([`preview::Build::problems`]).
+    pub problems: Vec<String>,
     /// Counts the builds; a page reloads when it changes.
     pub generation: u64,
 }
@@ -141,7 +143,7 @@ fn answer(
     let kind = content_type(&file);
     if kind.starts_with("text/html") {
         let front = file == state.site.join("index.html");
-        let drafts = front.then(|| preview::drafts_section(&state.drafts));
+        let drafts = front.then(|| preview::drafts_section(&state.drafts, &state.problems));
         return respond(200, kind, page(&bytes, drafts.as_deref()));
     }
     respond(200, kind, bytes)
@@ -165,8 +167,11 @@ fn inside(site: &Path, path: &str) -> Option<PathBuf> {
 /// section) after `<main>`, the reload script before `</body>`.
 fn page(html: &[u8], drafts: Option<&str>) -> Vec<u8> {
     let mut text = String::from_utf8_lossy(html).into_owned();
-    if let Some(at) = text.find("<body>") {
-        text.insert_str(at + "<body>".len(), &format!("\n{BANNER}"));
+    // After the body's start tag, whatever its attributes (`<body class="status-draft">`).
+    if let Some(open) = text.find("<body")
+        && let Some(end) = text[open..].find('>')
+    {
+        text.insert_str(open + end + 1, &format!("\n{BANNER}"));
     }
     if let Some(section) = drafts
         && let Some(at) = text.find("<main>")
@@ -213,6 +218,18 @@ mod tests {
         assert_eq!(inside(site, "/../etc/passwd"), None);
         assert_eq!(inside(site, "/SOP-1/../../x"), None);
         assert_eq!(inside(site, "/"), Some(PathBuf::from("/tmp/site")));
+    }
+
+    #[test]
+    fn a_rendition_gets_the_note_after_its_body_tag() {
+        let served = String::from_utf8(page(
+            b"<html><body class=\"status-draft\">\n<p>x</p></body></html>",
+            None,
+        ))
+        .expect("utf-8");
+        assert!(served.starts_with(&format!(
+            "<html><body class=\"status-draft\">\n{BANNER}\n<p>x</p>"
+        )));
     }
 
     #[test]

@@ -38,6 +38,64 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `html` (escaped text) with every date (`2026-08-23`), version (`v1.1.0`) and ID-like word
+/// of capitals, digits and hyphens (`SOP-IT-001`, `SHA-256`; at most 24 characters) in a
+/// `<span class="nowrap">`, so that a browser never breaks one at its hyphens (issue 20: on a
+/// phone, a narrow table column broke "2026-08-/23").
+pub fn keep_whole(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let len = from
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+            .unwrap_or(from.len());
+        // A full stop ending a sentence is not part of the word.
+        let len = from[..len].trim_end_matches('.').len();
+        let word = &from[..len];
+        // An entity's name (`&amp;`) is not a word.
+        if whole_word(word) && !before.ends_with('&') {
+            out.push_str("<span class=\"nowrap\">");
+            out.push_str(word);
+            out.push_str("</span>");
+        } else {
+            out.push_str(word);
+        }
+        rest = &from[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `word` is a date `YYYY-MM-DD`, an ID (capitals and digits in at least two parts
+/// joined by single hyphens, starting with a capital, at most 24 characters) or a version
+/// (`1.1`, `v1.1.0`).
+fn whole_word(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let date = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let id = word.len() <= 24
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word.contains('-')
+        && word.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        });
+    // A version: `1.1`, `v1.1.0`.
+    let number = word.strip_prefix('v').unwrap_or(word);
+    let version = (2..=4).contains(&number.split('.').count())
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    date || id || version
+}
+
 /// The element a redline's mark is written as: `del` for text gone from the later version,
 /// `ins` otherwise (HTML 5.2 §4.7).
 fn revision_tag(revision: Revision) -> &'static str {
@@ -236,8 +294,24 @@ impl BodyWriter<'_> {
             Some(Align::Right) => " class=\"right\"",
             _ => "",
         };
-        self.out
-            .push_str("<div class=\"table\"><table>\n<thead><tr>");
+        // A table wider than the screen scrolls in its own box: a region that can take the
+        // keyboard's focus and is named by its columns (WCAG 2.1.1; axe's
+        // `scrollable-region-focusable`).
+        let columns: Vec<String> = table
+            .header
+            .iter()
+            .map(|c| crate::model::inline_text(c))
+            .collect();
+        let mut label = format!("Table: {}", columns.join(", "));
+        if let Some((cut, _)) = label.char_indices().nth(100) {
+            label.truncate(cut);
+            label.push('…');
+        }
+        let _ = write!(
+            self.out,
+            "<div class=\"table\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr>",
+            escape(&label)
+        );
         for (i, cell) in table.header.iter().enumerate() {
             let _ = write!(self.out, "<th{}>", align(i));
             self.inlines(cell);
@@ -268,7 +342,7 @@ impl BodyWriter<'_> {
 
     fn inline(&mut self, inline: &Inline) {
         match inline {
-            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Text(t) => self.out.push_str(&keep_whole(&escape(t))),
             Inline::Code(c) => {
                 let _ = write!(self.out, "<code>{}</code>", escape(c));
             }
@@ -438,6 +512,29 @@ pub fn sanitize(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_and_ids_are_kept_whole_and_nothing_else_is_touched() {
+        assert_eq!(
+            super::keep_whole(
+                "Due 2026-08-23 for SOP-IT-001 (SHA-256), not e-mail &amp; A-b 1-2 x2026-08-23"
+            ),
+            "Due <span class=\"nowrap\">2026-08-23</span> for <span class=\"nowrap\">SOP-IT-001</span> (<span class=\"nowrap\">SHA-256</span>), not e-mail &amp; A-b 1-2 x2026-08-23"
+        );
+        assert_eq!(
+            super::keep_whole("SOP-1/v1.1.0, in 1.2. Not 1.2.3.4.5 or v1 or 1..2"),
+            "<span class=\"nowrap\">SOP-1</span>/<span class=\"nowrap\">v1.1.0</span>, in <span class=\"nowrap\">1.2</span>. Not 1.2.3.4.5 or v1 or 1..2"
+        );
+        assert_eq!(
+            super::keep_whole("&lt;A-1&gt;"),
+            "&lt;<span class=\"nowrap\">A-1</span>&gt;"
+        );
+        assert_eq!(
+            super::keep_whole("ABCDEFGHIJ-KLMNOPQRST-UVWXYZ"),
+            "ABCDEFGHIJ-KLMNOPQRST-UVWXYZ"
+        );
+        assert_eq!(super::keep_whole("SOP--1 -A"), "SOP--1 -A");
+    }
+
     use super::*;
 
     #[test]

@@ -11,17 +11,23 @@
 //     "checks": ["layout", "axe", "keyboard", "dark"],
 //     "screenshots": "/abs/dir",
 //     "search": [{"url", "query"}],
-//     "print": [{"url", "pdf"}] }
+//     "print": [{"url", "pdf"}],
+//     "watch": [{"url", "edit": {"file", "find", "replace"}, "expect", "timeout_ms"}] }
 // Result:
 //   { "pages": {name: {viewport: {url, layout, axe, keyboard, dark, screenshot, errors}}},
 //     "search": [{url, query, results: [{text, href}], status, errors}],
-//     "print": [{url, pdf, bytes, text (the page's text in print media), errors}] }
+//     "print": [{url, pdf, bytes, text (the page's text in print media), errors}],
+//     "watch": [{url, polls, before, found, ms, reloads, text (when not found), errors}] }
+// A watch job opens `url` at a phone's size, saves `file` with the first `find` replaced by
+// `replace`, and measures the milliseconds from the save until the page (reloaded by
+// `sopctl preview`) shows `expect`; see watch() below.
 //
 // By hand:  npm ci --prefix tests/browser
 //           echo '{"pages":[{"name":"index","url":"file:///abs/dist/index.html"}],
 //                  "checks":["layout"]}' | node tests/browser/check.mjs
 
-import { readFileSync, statSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -100,7 +106,13 @@ async function newPage(context, errors) {
   page.setDefaultTimeout(15000);
   page.on('pageerror', (e) => errors.push(`pageerror: ${message(e)}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    // Chromium asks a web server for /favicon.ico by itself when a page names no icon; its
+    // 404 is not the page's error (a file:// page never asks).
+    const at = m.location()?.url ?? '';
+    const favicon = /^https?:\/\/[^/]+\/favicon\.ico$/.test(at);
+    if (favicon && m.text().startsWith('Failed to load resource')) return;
+    errors.push(`console: ${m.text()}`);
   });
   page.on('requestfailed', (r) => {
     errors.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`);
@@ -624,6 +636,74 @@ async function print(browser, item) {
   return out;
 }
 
+/** The address `sopctl preview`'s pages poll for the build's number. */
+const GENERATION = '/__sopctl/generation';
+
+/**
+ * Opens `item.url` at a phone's size; once the page's reload script knows the current build
+ * (it has asked for GENERATION twice: the first answer is what it compares later ones with),
+ * saves `item.edit.file` with the first `find` replaced by `replace` and measures the time from
+ * the save until `document.body.innerText` contains `item.expect` (polled every 20 ms, through
+ * the reload, up to `timeout_ms`). `before`: the text was there before the save; `reloads`:
+ * how many times the page was loaded again after it; `ms` is null when never found.
+ */
+async function watch(browser, item) {
+  const errors = [];
+  const context = await newContext(browser, PHONE);
+  const timeout = Number(item.timeout_ms ?? 5000);
+  const out = { url: item.url, polls: 0, before: null, found: false, ms: null, reloads: 0 };
+  try {
+    const page = await newPage(context, errors);
+    let polls = 0;
+    page.on('requestfinished', (r) => {
+      if (new URL(r.url()).pathname === GENERATION) polls += 1;
+    });
+    await open(page, item.url);
+    const settled = Date.now() + 5000;
+    while (polls < 2 && Date.now() < settled) await page.waitForTimeout(20);
+    out.polls = polls;
+    const text = async () => {
+      try {
+        return await page.evaluate(() => document.body?.innerText ?? '');
+      } catch {
+        return ''; // the page is being reloaded: its document is gone for a moment
+      }
+    };
+    out.before = (await text()).includes(item.expect);
+
+    const { file, find, replace } = item.edit;
+    const source = readFileSync(file, 'utf8');
+    const at = source.indexOf(find);
+    if (at < 0) throw new Error(`${file} does not contain ${JSON.stringify(find)}`);
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) out.reloads += 1;
+    });
+    writeFileSync(file, source.slice(0, at) + replace + source.slice(at + find.length));
+    const saved = performance.now();
+    for (;;) {
+      if ((await text()).includes(item.expect)) {
+        out.ms = Math.round(performance.now() - saved);
+        out.found = true;
+        break;
+      }
+      if (performance.now() - saved > timeout) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    out.text = out.found ? undefined : squashText(await text(), 400);
+  } catch (e) {
+    out.error = message(e);
+  } finally {
+    out.errors = errors;
+    await context.close();
+  }
+  return out;
+}
+
+function squashText(s, n) {
+  const t = (s || '').replace(/\s+/g, ' ').trim();
+  return t.length > n ? t.slice(0, n) : t;
+}
+
 async function main() {
   const job = readJob();
   const timeout = Number(job.timeoutSeconds ?? 600);
@@ -658,6 +738,10 @@ async function main() {
     if (job.print) {
       result.print = [];
       for (const p of job.print) result.print.push(await print(browser, p));
+    }
+    if (job.watch) {
+      result.watch = [];
+      for (const w of job.watch) result.watch.push(await watch(browser, w));
     }
   } finally {
     await browser.close();

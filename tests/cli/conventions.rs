@@ -301,6 +301,7 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
         "man",
         "new",
         "people",
+        "preview",
         "publish",
         "release",
         "render",
@@ -314,10 +315,10 @@ fn man_dir_writes_one_page_per_command_and_see_also_names_only_those() {
     expected.push("sopctl.1".to_string());
     expected.sort();
     assert_eq!(pages(&env.path("man1")), expected);
-    assert_eq!(run.stdout.lines().count(), 21, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 22, "{}", run.stdout);
     assert_eq!(
         run.stderr,
-        "wrote 21 manual pages; read one with  man -l man1/sopctl-release.1\n"
+        "wrote 22 manual pages; read one with  man -l man1/sopctl-release.1\n"
     );
 
     let main = formatted(&env.path("man1/sopctl.1"));

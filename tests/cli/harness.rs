@@ -490,3 +490,16 @@ pub(crate) mod images {
         env
     }
 }
+
+/// The SHA-256 of a file as coreutils' `sha256sum` prints it.
+pub(crate) fn sha256sum(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

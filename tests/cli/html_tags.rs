@@ -42,7 +42,7 @@ fn br_in_table_cells_breaks_the_line_in_pdf_and_html() {
 
     let html = env.read("out/drafts/SOP-070/SOP-070-working-copy.html");
     assert!(
-        html.contains("<tr><td>1</td><td>Clinical evaluation plan per Annex XIV,<br>\nupdated yearly</td><td>EU MDR 2017/745,<br>\nISO 14155:2020,<br>\nMEDDEV 2.7/1 rev 4</td><td>CEP-001<br>\nCER-001</td><td>Clinical Affairs<br>\nRegulatory</td><td>open</td></tr>\n"),
+        html.contains("<tr><td>1</td><td>Clinical evaluation plan per Annex XIV,<br>\nupdated yearly</td><td>EU MDR 2017/745,<br>\nISO 14155:2020,<br>\nMEDDEV <span class=\"nowrap\">2.7</span>/1 rev 4</td><td><span class=\"nowrap\">CEP-001</span><br>\n<span class=\"nowrap\">CER-001</span></td><td>Clinical Affairs<br>\nRegulatory</td><td>open</td></tr>\n"),
         "{html}"
     );
     assert!(!html.contains("&lt;br"), "{html}");

@@ -100,6 +100,7 @@ fn publish_json_says_what_was_made_and_kept() {
         "dist/SOP-1/1.0/SOP-1-v1.0.html",
         "dist/SOP-1/index.html",
         "dist/index.html",
+        "dist/search-index.js",
         "dist/index.json",
     ];
     let out = parse(&first.stdout);
@@ -123,6 +124,7 @@ fn publish_json_says_what_was_made_and_kept() {
         json!({
             "index": "dist/index.html",
             "removed": [],
+            "stale": [],
             "sops": 1,
             "rendered": 2,
             "kept": 0,

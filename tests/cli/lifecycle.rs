@@ -118,7 +118,7 @@ fn release_waits_for_each_approver_and_then_names_them_in_tag_table_log_pdf_and_
     );
     let html = env.read("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html");
     assert!(
-        html.contains("<tr><td>Dana Quality</td><td>QA Manager</td><td>approved</td><td>2025-11-08 09:00:00 UTC</td></tr>"),
+        html.contains("<tr><td data-label=\"Name\">Dana Quality</td><td data-label=\"Role\">QA Manager</td><td data-label=\"Meaning\">approved</td><td data-label=\"Signed (UTC)\"><span class=\"nowrap\">2025-11-08</span> 09:00:00 UTC</td></tr>"),
         "{html}"
     );
 }

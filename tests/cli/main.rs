@@ -52,6 +52,7 @@ mod release;
 mod render;
 mod signers;
 mod signing;
+mod site;
 mod state;
 mod text;
 mod training;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{EXAMPLE_1_1, EXAMPLE_NEXT_REVIEW, TestEnv, sop};
+use crate::harness::{EXAMPLE_1_1, EXAMPLE_NEXT_REVIEW, TestEnv, sha256sum, sop};
 
 fn example_site() -> (TestEnv, PathBuf) {
     let env = TestEnv::new();
@@ -58,19 +58,6 @@ fn check_links(site: &Path) -> usize {
         }
     }
     checked
-}
-
-/// The SHA-256 of a file as coreutils' `sha256sum` prints it.
-fn sha256sum(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("sha256sum")
-        .arg(path)
-        .output()
-        .expect("sha256sum");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[test]
@@ -209,87 +196,6 @@ fn publish_leaves_out_unreleased_sops_with_a_warning() {
     assert!(env.path("site/SOP-001/1.0/SOP-001-v1.0.html").is_file());
     assert!(!env.path("site/SOP-002").exists());
     check_links(&env.path("site"));
-}
-
-/// Headless Chromium, as Debian packages it; required in CI (`.ci/run` installs it).
-fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-}
-
-fn headless(args: &[&str], profile: &Path) -> std::process::Output {
-    let browser = chromium().expect("chromium");
-    std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .expect("chromium runs")
-}
-
-#[test]
-#[allow(clippy::print_stderr, reason = "a test skipped outside CI says why")]
-fn the_site_and_a_rendition_render_in_a_real_browser() {
-    if chromium().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium (apt-get install chromium)"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
-        return;
-    }
-    let (env, demo) = example_site();
-    env.run_in(&demo, &["publish"], &[]).expect_code(0);
-    let profile = env.path("chromium-profile");
-    for (page, title) in [
-        (
-            "dist/index.html",
-            "<title>Standard operating procedures</title>",
-        ),
-        (
-            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html",
-            "<title>SOP-IT-001 Verifying Claude.ai Privacy Settings — version 1.1</title>",
-        ),
-    ] {
-        let url = format!("file://{}", demo.join(page).display());
-        let dom = headless(&["--dump-dom", &url], &profile);
-        let dom = String::from_utf8_lossy(&dom.stdout);
-        assert!(
-            dom.contains(title),
-            "{page}: title missing from the rendered DOM"
-        );
-        let shot = env.path("shot.png");
-        let out = headless(
-            &[
-                "--window-size=1200,900",
-                &format!("--screenshot={}", shot.display()),
-                &url,
-            ],
-            &profile,
-        );
-        assert!(
-            shot.is_file(),
-            "{page}: no screenshot: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let size = std::fs::metadata(&shot).expect("png").len();
-        // A blank 1200×900 page compresses to a few kilobytes; text and tables make it larger.
-        assert!(
-            size > 20_000,
-            "{page}: the screenshot looks blank ({size} bytes)"
-        );
-        std::fs::remove_file(&shot).expect("rm");
-    }
 }
 
 /// Every file below `dir`, by path relative to it, with its bytes.

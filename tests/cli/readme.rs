@@ -9,8 +9,9 @@ fn readme_names_the_commands_that_ci_and_this_test_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
     assert!(readme.contains("cargo run --locked -- init --example sop-demo"));
-    assert!(readme.contains("cargo test --locked"));
+    assert!(readme.contains("npm ci --prefix tests/browser && cargo test --locked"));
     let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
+    assert!(ci.contains("npm ci --prefix tests/browser"));
     assert!(ci.contains("cargo test --locked"));
 }
 

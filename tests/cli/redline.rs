@@ -406,7 +406,7 @@ fn an_earlier_revision_history_row_edited_is_shown_not_summed_up() {
     );
     // The row release added is not marked.
     assert!(
-        html.contains("<tr><td>1.1</td><td>2026-02-01</td><td>Second</td><td>Dana</td></tr>"),
+        html.contains("<tr><td><span class=\"nowrap\">1.1</span></td><td><span class=\"nowrap\">2026-02-01</span></td><td>Second</td><td>Dana</td></tr>"),
         "{html}"
     );
 }
@@ -467,7 +467,7 @@ fn a_revision_history_row_typed_in_by_hand_is_a_change_and_a_row_taken_out_stays
         .expect_code(0);
     let html = env.read("r.html");
     assert!(
-        html.contains("<tbody>\n<tr><td><ins class=\"rl rl-inserted\">0.95</ins></td><td><ins class=\"rl rl-inserted\">2025-12-15</ins></td><td><ins class=\"rl rl-inserted\">Fake middle</ins></td><td><ins class=\"rl rl-inserted\">Zed</ins></td></tr>\n<tr><td><del class=\"rl rl-deleted\">0.9</del></td><td><del class=\"rl rl-deleted\">2025-12-01</del></td><td><del class=\"rl rl-deleted\">Draft</del></td><td><del class=\"rl rl-deleted\">Dana</del></td></tr>\n<tr><td>1.0</td><td>2026-01-01</td><td>First</td><td>Dana</td></tr>\n<tr><td>1.1</td><td>2026-02-01</td><td>Second</td><td>Dana</td></tr>\n</tbody>"),
+        html.contains("<tbody>\n<tr><td><ins class=\"rl rl-inserted\"><span class=\"nowrap\">0.95</span></ins></td><td><ins class=\"rl rl-inserted\"><span class=\"nowrap\">2025-12-15</span></ins></td><td><ins class=\"rl rl-inserted\">Fake middle</ins></td><td><ins class=\"rl rl-inserted\">Zed</ins></td></tr>\n<tr><td><del class=\"rl rl-deleted\"><span class=\"nowrap\">0.9</span></del></td><td><del class=\"rl rl-deleted\"><span class=\"nowrap\">2025-12-01</span></del></td><td><del class=\"rl rl-deleted\">Draft</del></td><td><del class=\"rl rl-deleted\">Dana</del></td></tr>\n<tr><td><span class=\"nowrap\">1.0</span></td><td><span class=\"nowrap\">2026-01-01</span></td><td>First</td><td>Dana</td></tr>\n<tr><td><span class=\"nowrap\">1.1</span></td><td><span class=\"nowrap\">2026-02-01</span></td><td>Second</td><td>Dana</td></tr>\n</tbody>"),
         "{html}"
     );
 }

@@ -67,6 +67,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
     let state: serve::Shared = Arc::new(RwLock::new(serve::State {
         site: site.path().to_path_buf(),
         drafts: first.drafts.clone(),
+        problems: first.problems.clone(),
         generation: 1,
     }));
     let stop = Arc::new(AtomicBool::new(false));
@@ -113,6 +114,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
             Ok(build) => {
                 if let Ok(mut s) = state.write() {
                     s.drafts = build.drafts.clone();
+                    s.problems = build.problems.clone();
                     s.generation += 1;
                 }
                 ui.status(&format!(
@@ -141,7 +143,7 @@ fn show_host(ip: std::net::IpAddr) -> String {
 
 fn report(ui: &mut Ui, build: &preview::Build) {
     for problem in &build.problems {
-        ui.warning(&format!("a draft could not be made: {problem}"));
+        ui.warning(problem);
     }
 }
 

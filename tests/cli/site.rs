@@ -1,0 +1,210 @@
+//! The published site's record behind each version and its folder holding only what belongs
+//! (issue 20 items 3 and 4).
+
+use std::path::Path;
+
+use crate::harness::{EXAMPLE_1_0, EXAMPLE_1_1, TestEnv, sha256sum, sop};
+
+fn index(dist: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dist.join("index.json")).expect("index.json"))
+        .expect("json")
+}
+
+/// The bundled example's two versions on its page and in `index.json`: the QA Manager's
+/// approval of each, the review of 1.0 that asked for 1.1, the redline, every file's SHA-256
+/// (as `sha256sum` reads the file) and how to check a copy.
+#[test]
+fn each_version_shows_its_approvals_reviews_redline_and_checksums() {
+    let env = TestEnv::new();
+    env.run(&["init", "--example", "demo"]).expect_code(0);
+    let demo = env.path("demo");
+    env.run_in(&demo, &["publish"], &[]).expect_code(0);
+    let dist = demo.join("dist");
+    let index = index(&dist);
+    let versions = &index["sops"][0]["versions"];
+    assert_eq!(
+        versions[0]["approvals"],
+        serde_json::json!([{
+            "name": "Sam Quality",
+            "email": "sam.quality@example.org",
+            "role": "QA Manager",
+            "meaning": "approved",
+            "signed": format!("{EXAMPLE_1_1}T08:30:00Z"),
+            "exception": null,
+        }])
+    );
+    assert_eq!(
+        versions[1]["approvals"][0]["signed"],
+        format!("{EXAMPLE_1_0}T08:30:00Z")
+    );
+    assert_eq!(versions[0]["reviews"], serde_json::json!([]));
+    let review = &versions[1]["reviews"][0];
+    assert_eq!(review["date"], "2025-12-16");
+    assert_eq!(review["by"], "Alex Example <alex.example@example.org>");
+    assert!(
+        review["note"]
+            .as_str()
+            .expect("note")
+            .starts_with("Quarterly review: the steps still match the Claude.ai settings page."),
+        "{review}"
+    );
+    assert_eq!(index["sops"][0]["withdrawal"], serde_json::Value::Null);
+
+    let page = std::fs::read_to_string(dist.join("SOP-IT-001/index.html")).expect("page");
+    for text in [
+        "<h2 id=\"v1.1-title\">Version 1.1 <strong class=\"current\">in force</strong></h2>".to_string(),
+        "<h2 id=\"v1.0-title\">Version 1.0 <span class=\"superseded\">superseded</span></h2>".to_string(),
+        format!(
+            "<td data-label=\"Name\">Sam Quality <span class=\"email\">&lt;sam.quality@example.org&gt;</span></td>\n<td data-label=\"Role\">QA Manager</td>\n<td data-label=\"Meaning\">approved</td>\n<td data-label=\"Signed (UTC)\" class=\"keep\">{EXAMPLE_1_1} 08:30:00</td>"
+        ),
+        "<li><span class=\"keep\">2025-12-16</span>, Alex Example &lt;alex.example@example.org&gt;: Quarterly review:".to_string(),
+        "No periodic review was recorded while this version was in force.".to_string(),
+        "The first release: there is no version before it.".to_string(),
+        "run <code>sopctl verify FILE</code>".to_string(),
+    ] {
+        assert!(page.contains(&text), "missing {text}\n{page}");
+    }
+    // Every file offered and every record copy, with the SHA-256 of its bytes.
+    let mut files = 0;
+    for v in versions.as_array().expect("versions") {
+        for (path, sum) in [
+            (&v["pdf"], &v["pdf_sha256"]),
+            (&v["html"], &v["html_sha256"]),
+            (&v["record"]["pdf"], &v["record"]["pdf_sha256"]),
+            (&v["record"]["html"], &v["record"]["html_sha256"]),
+        ] {
+            let path = path.as_str().expect("path");
+            let sum = sum.as_str().expect("a checksum");
+            assert_eq!(sum, sha256sum(&dist.join(path)), "{path}");
+            let name = path.rsplit('/').next().expect("name");
+            assert!(
+                page.contains(&format!("\">{name}</a>"))
+                    && page.contains(&format!("<code class=\"checksum\">{sum}</code>")),
+                "{path} and its checksum are not on the page"
+            );
+            files += 1;
+        }
+    }
+    assert_eq!(files, 8);
+}
+
+/// A withdrawn SOP's page and `index.json` say when, why and by whom it was replaced.
+#[test]
+fn a_withdrawn_sop_says_when_and_why() {
+    let env = TestEnv::repo();
+    env.write("sops/a.md", sop("SOP-1", "Line clearance"));
+    env.commit("Add SOP-1");
+    env.run(&["release", "SOP-1", "--no-render", "-m", "First"])
+        .expect_code(0);
+    env.run(&[
+        "retire",
+        "SOP-1",
+        "-m",
+        "Line 3 closed in the move to the new hall",
+    ])
+    .expect_code(0);
+    let day = env.git(&["log", "-1", "--format=%cd", "--date=short"]);
+    env.run(&["publish"]).expect_code(0);
+    let dist = env.path("dist");
+    let withdrawal = &index(&dist)["sops"][0]["withdrawal"];
+    assert_eq!(withdrawal["status"], "obsolete");
+    assert_eq!(withdrawal["date"], day.trim());
+    assert_eq!(
+        withdrawal["reason"],
+        "Line 3 closed in the move to the new hall"
+    );
+    assert_eq!(withdrawal["successor"], serde_json::Value::Null);
+    assert_eq!(withdrawal["commit"].as_str().map(str::len), Some(7));
+    let page = std::fs::read_to_string(dist.join("SOP-1/index.html")).expect("page");
+    let said = format!(
+        "<h3>Withdrawal</h3>\n<p>Obsolete on <span class=\"keep\">{}</span>. Reason: Line 3 closed in the move to the new hall</p>",
+        day.trim()
+    );
+    assert!(page.contains(&said), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Do not work from it. Withdrawn on <span class=\"keep\">{}</span>: Line 3 closed in the move to the new hall</p>",
+            day.trim()
+        )),
+        "{page}"
+    );
+}
+
+/// A draft is written beside the site, never in it; `publish` removes from its folder what no
+/// release accounts for (a draft an older sopctl left in `dist/drafts/`, an SOP gone from the
+/// site), says so, and leaves the web server's hidden files alone.
+#[test]
+fn the_site_folder_holds_only_what_the_releases_account_for() {
+    let env = TestEnv::new();
+    env.run(&["init", "--example", "demo"]).expect_code(0);
+    let demo = env.path("demo");
+    env.run_in(&demo, &["publish"], &[]).expect_code(0);
+    let dist = demo.join("dist");
+    let before: Vec<_> = walkdir::WalkDir::new(&dist)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for stale in [
+        "drafts/SOP-IT-001/SOP-IT-001-working-copy.pdf",
+        "SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+        ".htaccess",
+    ] {
+        let path = dist.join(stale);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "old").expect("write");
+    }
+    // A draft of an edit goes to drafts/ beside dist/, which git ignores.
+    let file = demo.join("sops/privacy-settings-sop.md");
+    let text = std::fs::read_to_string(&file).expect("sop");
+    std::fs::write(&file, text.replace("3-5 minutes", "5 minutes")).expect("edit");
+    let render = env.run_in(&demo, &["render", "--format", "html"], &[]);
+    render.expect_code(0);
+    assert_eq!(
+        render.stdout,
+        "drafts/SOP-IT-001/SOP-IT-001-working-copy.html\n"
+    );
+    assert_eq!(
+        env.git(&["-C", "demo", "status", "--porcelain"]),
+        " M sops/privacy-settings-sop.md\n"
+    );
+
+    let publish = env.run_in(&demo, &["publish", "--json"], &[]);
+    publish.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&publish.stdout).expect("json");
+    assert_eq!(
+        json["stale"],
+        serde_json::json!([
+            "dist/SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+            "dist/drafts/SOP-IT-001/SOP-IT-001-working-copy.pdf"
+        ])
+    );
+    let again = env.run_in(&demo, &["publish"], &[]);
+    again.expect_code(0);
+    assert!(!again.stderr.contains("removed"), "{}", again.stderr);
+    assert!(dist.join(".htaccess").is_file());
+    assert!(
+        demo.join("drafts/SOP-IT-001/SOP-IT-001-working-copy.html")
+            .is_file()
+    );
+    let after: Vec<_> = walkdir::WalkDir::new(&dist)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| !p.ends_with(".htaccess"))
+        .collect();
+    assert_eq!(after, before, "the site's files are those of the releases");
+
+    // Said in words, without --json.
+    std::fs::write(dist.join("notes.txt"), "x").expect("write");
+    let said = env.run_in(&demo, &["publish"], &[]);
+    assert!(
+        said.stderr.contains(
+            "removed dist/notes.txt: no release accounts for it, so it does not belong on the site\n"
+        ),
+        "{}",
+        said.stderr
+    );
+}
