@@ -15,7 +15,7 @@
     return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
   function tokens(text) {
-    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 0; });
+    return fold(text).split(/[^\p{L}\p{N}\p{M}]+/u).filter(function (t) { return t.length > 0; });
   }
   function field(text) { return " " + tokens(text).join(" ") + " "; }
   function prepare(d) {

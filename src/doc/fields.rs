@@ -51,9 +51,10 @@ impl DocId {
     pub const MAX_LEN: usize = 64;
 
     /// Names of what sopctl writes beside the documents' folders in an output folder
-    /// (`drafts/`, the site's `index.html` and `index.json`), compared without regard to
-    /// letter case.
-    pub const RESERVED: [&'static str; 3] = ["drafts", "index.html", "index.json"];
+    /// (`drafts/`, the site's `index.html`, `index.json` and `search-index.js`), compared
+    /// without regard to letter case.
+    pub const RESERVED: [&'static str; 4] =
+        ["drafts", "index.html", "index.json", "search-index.js"];
 
     /// Device names Windows reserves in every folder, compared without regard to letter case
     /// and with any extension removed (`nul.txt` is `NUL` too).

@@ -18,8 +18,8 @@ pub struct Retirement {
     /// The reason given (`sopctl retire --reason`): the commit message's text after its
     /// subject line.
     pub reason: String,
-    /// The day it was recorded: the commit's time, in UTC.
-    pub date: Date,
+    /// When it was recorded: the commit's time, in seconds since the epoch.
+    pub time: i64,
 }
 
 /// A periodic review as `sopctl review` recorded it (SPEC §8).
@@ -70,13 +70,6 @@ fn note_of(message: &crate::repo::records::Message) -> String {
         .unwrap_or_default()
 }
 
-/// The UTC day of a commit time (seconds since the epoch).
-fn utc_day(seconds: i64) -> Date {
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date())
-        .unwrap_or(Date::ZERO)
-}
-
 impl History {
     /// Reads the records; an unreadable history or no repository gives no records.
     pub fn read(repo: Option<&crate::repo::Repo>) -> History {
@@ -118,7 +111,7 @@ impl History {
                         superseded_by: m.trailer("Superseded-By").map(str::to_string),
                         commit: c.commit.clone(),
                         reason: note_of(m),
-                        date: utc_day(c.time),
+                        time: c.time,
                     });
             }
         }

@@ -177,9 +177,16 @@ pub struct Report {
     pub findings: Vec<crate::doc::Finding>,
     /// Stamped copies taken off the site: their version is stamped otherwise now (issue 16).
     pub removed: Vec<PathBuf>,
-    /// Files no release accounts for, removed from the site's folder ([`prune`]): a working
-    /// copy in `drafts/`, the renditions of an SOP no longer on the site.
+    /// Files sopctl made that no release accounts for, removed from the site's folder
+    /// ([`prune`]): a working copy in `drafts/`, the renditions of an SOP no longer on the site.
     pub stale: Vec<PathBuf>,
+    /// Files in the site's folder that sopctl did not make: left as they are.
+    pub foreign: Vec<PathBuf>,
+    /// Why nothing was removed from the site's folder, when nothing was: it is not a site yet,
+    /// or an SOP that was released is not on the site this time.
+    pub not_pruned: Option<String>,
+    /// Files that cannot be read as SOPs, one message each: their SOPs are not on the site.
+    pub unreadable: Vec<String>,
 }
 
 /// Publishing failed.
@@ -321,6 +328,9 @@ pub fn publish_shard(
     let repo = ws.require_repo()?;
     // A template leading out of the repository is refused before the first page is written.
     templates::verify(&ws.root)?;
+    // Only a folder that is a site already, or the repository's own `out`, is ever pruned.
+    let was_site = prune::is_site(out)
+        || crate::paths::output_setting(ws).is_ok_and(|configured| configured == out);
     let mut report = Report::default();
     let (plan, titles) = plan(ws, &mut report)?;
     let title = |id: &str| titles.get(id).cloned();
@@ -362,9 +372,46 @@ pub fn publish_shard(
     }
     report.sops = sops.len();
     pages::write(ws, out, (&sops, &found), &mut report)?;
-    let keep = prune::accounted(&sops, &pages::FILES);
-    report.stale = prune::prune(out, &keep);
+    report.not_pruned = if was_site {
+        released_off_site(ws, repo, &plan)
+    } else {
+        Some(
+            "it is not a site sopctl published (it has no index.json of sopctl's), so its files are not sopctl's to remove"
+                .to_string(),
+        )
+    };
+    if report.not_pruned.is_none() {
+        let pruned = prune::prune(out, &prune::accounted(&sops, &pages::FILES));
+        report.stale = pruned.removed;
+        report.foreign = pruned.foreign;
+    }
     Ok(report)
+}
+
+/// Why the site's folder must not be pruned this time: a released SOP is not in `plan` (its
+/// file cannot be read, was removed, or its ID changed in the working copy), so its files
+/// would be taken for stale. `None` when every released SOP is on the site.
+fn released_off_site(ws: &Workspace, repo: &crate::repo::Repo, plan: &[Planned]) -> Option<String> {
+    let format = crate::repo::TagFormat::new(&ws.settings.tag_format);
+    let off: Vec<String> = repo
+        .released_ids(&format)
+        .into_iter()
+        .filter(|id| {
+            !plan
+                .iter()
+                .any(|p| p.id.as_str().eq_ignore_ascii_case(id.as_str()))
+        })
+        .map(|id| id.to_string())
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "{} released but not on the site this time (its file cannot be read, is gone, or has another ID now), and its files stay until it is back",
+            match off.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        )
+    })
 }
 
 /// The SOPs with releases, sorted by ID, and the title of every SOP of the work tree by ID (a
@@ -380,7 +427,18 @@ fn plan(
     let entries = ws.documents();
     report.missing = crate::check::repository::vanished_documents(ws, &entries);
     for entry in entries {
-        let Ok(sop) = entry.sop else { continue };
+        let sop = match entry.sop {
+            Ok(sop) => sop,
+            Err(e) => {
+                let shown = ws.display_path(&entry.path).display().to_string();
+                report.unreadable.push(format!(
+                    "{shown} cannot be read as an SOP, so it is not on the site: {}",
+                    e.to_string()
+                        .replace(&entry.path.display().to_string(), &shown)
+                ));
+                continue;
+            }
+        };
         let Some(id) = sop.id().cloned() else {
             continue;
         };
@@ -656,7 +714,7 @@ fn site_entry(
         versions,
         withdrawal: withdrawal
             .as_ref()
-            .map(|w| record::withdrawal(ws.lifecycle(), id.as_str(), w)),
+            .map(|w| record::withdrawal(ws.lifecycle(), id.as_str(), w, &ws.settings.time_zone())),
     };
     let document = search::document(&entry, &released);
     Ok(Some((entry, document)))

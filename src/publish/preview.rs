@@ -88,7 +88,12 @@ pub fn build(ws: &Workspace, site: &Path, previous: &Build) -> Result<Build, Pub
             continue;
         };
         let id = doc_id.to_string();
-        if build.drafts.contains_key(&id) || !ws.has_unreleased_changes(&sop) {
+        // A withdrawn SOP is no draft: its retirement changed its front matter, not its text
+        // (as `sopctl list` counts it).
+        if build.drafts.contains_key(&id)
+            || crate::lifecycle::retired_status(ws, &sop).is_some()
+            || !ws.has_unreleased_changes(&sop)
+        {
             continue;
         }
         let file = entry

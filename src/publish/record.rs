@@ -41,7 +41,8 @@ pub struct ReviewEntry {
 pub struct WithdrawalEntry {
     /// `superseded` or `obsolete`.
     pub status: String,
-    /// The day it was recorded (UTC), when `sopctl retire` recorded it.
+    /// The day it was recorded, in the repository's time zone, when `sopctl retire`
+    /// recorded it.
     pub date: Option<String>,
     /// The reason given, when recorded.
     pub reason: Option<String>,
@@ -101,16 +102,23 @@ fn short(commit: &str) -> String {
 }
 
 /// How document `id` was withdrawn, as `withdrawal` says (from the retirement record or the
-/// status), with the recorded day, reason and commit when `sopctl retire` recorded it.
+/// status), with the recorded day (its commit's time in `zone`, the repository's time zone,
+/// as every date of the record), reason and commit when `sopctl retire` recorded it.
 pub fn withdrawal(
     history: &History,
     id: &str,
     withdrawal: &crate::lifecycle::standing::Withdrawal,
+    zone: &jiff::tz::TimeZone,
 ) -> WithdrawalEntry {
     let recorded = history.retirement(id);
+    let day = |seconds: i64| {
+        jiff::Timestamp::from_second(seconds)
+            .map(|t| zone.to_datetime(t).date().to_string())
+            .ok()
+    };
     WithdrawalEntry {
         status: withdrawal.status.to_string(),
-        date: recorded.map(|r| r.date.to_string()),
+        date: recorded.and_then(|r| day(r.time)),
         reason: recorded.map(|r| r.reason.clone()).filter(|r| !r.is_empty()),
         successor: withdrawal.successor.clone(),
         commit: recorded.map(|r| short(&r.commit)),

@@ -87,12 +87,16 @@ pub fn document(entry: &SopEntry, sop: &Sop) -> Document {
 }
 
 /// The distinct words of `text`, lowercased, in the order first met, at most `limit`, joined
-/// by spaces. A word is a run of letters and digits (Unicode `Alphabetic` and `Numeric`);
-/// single letters are left out.
+/// by spaces. A word is a run of letters, digits and combining marks (Unicode `Alphabetic`,
+/// `Numeric` and category M); single letters are left out.
 pub fn distinct_words(text: &str, limit: usize) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut out = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
+    // Combining marks (Unicode category M: a virama, a Thai tone mark, an accent written
+    // apart) belong to their word, as the page's script reads them (`[\p{L}\p{N}\p{M}]`).
+    let in_word =
+        |c: char| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+    for word in text.split(|c: char| !in_word(c)) {
         if seen.len() >= limit {
             break;
         }
@@ -134,6 +138,11 @@ mod tests {
         assert_eq!(distinct_words("Größe größe Ärger", 100), "größe ärger");
         assert_eq!(distinct_words("a b c step 1 2", 100), "step 1 2");
         assert_eq!(distinct_words("one two three four", 2), "one two");
+        // Devanagari with a virama and a nukta, Thai with a tone mark: whole words.
+        assert_eq!(
+            distinct_words("मशीन की सफ़ाई करें। दुनिया ล้างเครื่องผสม ทุกวัน", 100),
+            "मशीन की सफ़ाई करें दुनिया ล้างเครื่องผสม ทุกวัน"
+        );
     }
 
     #[test]

@@ -39,18 +39,39 @@ const RELOAD: &str = "<script>(function(){var seen=null;function poll(){fetch(\"
 const BANNER: &str = "<p class=\"preview-banner\" role=\"note\"><strong>Preview on this computer, not the published site.</strong> Drafts are shown for review only.</p>\n";
 
 /// Answers requests on `server` from `state` until `stop` is set; the PDF of a draft is made
-/// by `draft_pdf` (given the ID) when asked for.
+/// by `draft_pdf` (given the ID) when asked for. When `hosts` is not empty, a request whose
+/// `Host` is none of them (`127.0.0.1:8000`, `localhost:8000`) is refused (403), so that a
+/// page of another site cannot read the drafts through a name pointed at 127.0.0.1.
 pub fn serve(
     server: &tiny_http::Server,
     state: &Shared,
     stop: &AtomicBool,
     draft_pdf: &dyn Fn(&str) -> Result<Vec<u8>, String>,
+    hosts: &[String],
 ) {
     while !stop.load(Ordering::SeqCst) {
         let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(100)) else {
             continue;
         };
-        let response = answer(&request, state, draft_pdf);
+        let host_ok = hosts.is_empty()
+            || request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Host"))
+                .is_some_and(|h| {
+                    hosts
+                        .iter()
+                        .any(|a| h.value.as_str().eq_ignore_ascii_case(a))
+                });
+        let response = if host_ok {
+            answer(&request, state, draft_pdf)
+        } else {
+            respond(
+                403,
+                "text/plain; charset=utf-8",
+                b"the preview answers only to this computer's own addresses".to_vec(),
+            )
+        };
         let _ = request.respond(response);
     }
 }

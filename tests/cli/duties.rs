@@ -135,7 +135,9 @@ fn the_setting_allows_both_and_the_record_marks_them() {
     );
     let html = env.read("dist/SOP-1/1.0/SOP-1-v1.0.html");
     assert!(
-        html.contains("<td>Test Owner</td><td>Reviewer (self-approved)</td>"),
+        html.contains(
+            "<td data-label=\"Name\">Test Owner</td><td data-label=\"Role\">Reviewer (self-approved)</td>"
+        ),
         "{html}"
     );
 }

@@ -79,7 +79,7 @@ impl TestEnv {
         env.git(&["config", "user.name", "Test Owner"]);
         env.git(&["config", "user.email", "owner@example.org"]);
         std::fs::create_dir_all(env.root.join("sops")).expect("sops");
-        std::fs::write(env.root.join(".gitignore"), "/dist/\n").expect(".gitignore");
+        std::fs::write(env.root.join(".gitignore"), "/dist/\n/drafts/\n").expect(".gitignore");
         env
     }
 

@@ -125,6 +125,8 @@ fn publish_json_says_what_was_made_and_kept() {
             "index": "dist/index.html",
             "removed": [],
             "stale": [],
+            "foreign": [],
+            "not_pruned": null,
             "sops": 1,
             "rendered": 2,
             "kept": 0,

@@ -31,6 +31,8 @@ fn check_links(site: &Path) -> usize {
                     || target.starts_with("https://")
                     || target.starts_with("mailto:")
                     || target.starts_with("data:image/")
+                    // The site's empty icon (no request for /favicon.ico).
+                    || target == "data:,"
                 {
                     continue;
                 }

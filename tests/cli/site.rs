@@ -197,14 +197,81 @@ fn the_site_folder_holds_only_what_the_releases_account_for() {
         .collect();
     assert_eq!(after, before, "the site's files are those of the releases");
 
-    // Said in words, without --json.
+    // Said in words, without --json; a file sopctl did not make is never removed.
+    std::fs::create_dir_all(dist.join("drafts/SOP-IT-001")).expect("mkdir");
+    std::fs::write(
+        dist.join("drafts/SOP-IT-001/SOP-IT-001-working-copy.html"),
+        "x",
+    )
+    .expect("write");
     std::fs::write(dist.join("notes.txt"), "x").expect("write");
     let said = env.run_in(&demo, &["publish"], &[]);
+    said.expect_code(0);
     assert!(
         said.stderr.contains(
-            "removed dist/notes.txt: no release accounts for it, so it does not belong on the site\n"
+            "removed dist/drafts/SOP-IT-001/SOP-IT-001-working-copy.html: no release accounts for it, so it does not belong on the site\n"
+        ) && said.stderr.contains(
+            "warning: dist holds 1 file that sopctl did not make (e.g. dist/notes.txt): left as it is, and copied with the site; keep your own files elsewhere\n"
         ),
         "{}",
         said.stderr
     );
+    assert!(dist.join("notes.txt").is_file());
+
+    // While a released SOP cannot be read, nothing is removed, and publish says why.
+    let text = std::fs::read_to_string(&file).expect("sop");
+    std::fs::write(&file, text.replacen("title:", "title [unclosed", 1)).expect("typo");
+    std::fs::write(dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-old.pdf"), "x").expect("write");
+    let broken = env.run_in(&demo, &["publish"], &[]);
+    broken.expect_code(0);
+    assert!(
+        broken.stderr.contains("warning: sops/privacy-settings-sop.md cannot be read as an SOP, so it is not on the site: ")
+            && broken.stderr.contains("warning: nothing was removed from dist: SOP-IT-001 is released but not on the site this time (its file cannot be read, is gone, or has another ID now), and its files stay until it is back\n"),
+        "{}",
+        broken.stderr
+    );
+    assert!(dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf").is_file());
+    assert!(
+        dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-old.pdf")
+            .is_file()
+    );
+}
+
+/// `publish -o` naming a folder that is not a site (a typo, a home folder) removes nothing
+/// from it, not even files shaped like a site's.
+#[test]
+fn publishing_into_a_folder_that_is_not_a_site_removes_nothing() {
+    let env = TestEnv::new();
+    env.run(&["init", "--example", "demo"]).expect_code(0);
+    let demo = env.path("demo");
+    let home = env.path("home");
+    for file in [
+        "Documents/thesis.docx",
+        "project/index.html",
+        "drafts/plan.pdf",
+    ] {
+        let path = home.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "mine").expect("write");
+    }
+    let run = env.run_in(&demo, &["publish", "-o", "../home", "--json"], &[]);
+    run.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["stale"], serde_json::json!([]));
+    assert!(
+        json["not_pruned"]
+            .as_str()
+            .is_some_and(|why| why.starts_with("it is not a site sopctl published")),
+        "{json}"
+    );
+    for file in [
+        "Documents/thesis.docx",
+        "project/index.html",
+        "drafts/plan.pdf",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(home.join(file)).expect("kept"),
+            "mine"
+        );
+    }
 }

@@ -41,13 +41,19 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::new("cannot make a folder for the preview").cause(e.to_string()))?;
     let address = std::net::SocketAddr::new(args.bind, args.port);
     let server = tiny_http::Server::http(address).map_err(|e| {
-        CliError::new(format!("cannot listen on {address}: {e}")).hint(if args.port == 0 {
-            "try another address with --bind".to_string()
-        } else {
+        let in_use = e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse);
+        CliError::new(format!("cannot listen on {address}: {e}")).hint(if in_use {
             format!(
-                "another program may use port {}: choose another, e.g.  sopctl preview --port {}  (or --port 0 for any free port)",
+                "another program uses port {}: choose another, e.g.  sopctl preview --port {}  (or --port 0 for any free port)",
                 args.port,
                 args.port.saturating_add(1)
+            )
+        } else {
+            format!(
+                "{} is not an address of this computer: leave out --bind to listen on 127.0.0.1",
+                args.bind
             )
         })
     })?;
@@ -59,6 +65,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         ));
     }
 
+    // Ctrl-C, and a terminal closed or `kill` (SIGHUP, SIGTERM), stop it cleanly from here on,
+    // the first build included, so that its temporary folder is always removed.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| CliError::new("cannot catch Ctrl-C").cause(e.to_string()))?;
+    }
     ui.status("building the preview…");
     let first = preview::build(&ws, site.path(), &preview::Build::default())
         .map_err(|e| CliError::new("cannot build the preview").cause(e.to_string()))?;
@@ -70,12 +84,6 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         problems: first.problems.clone(),
         generation: 1,
     }));
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| CliError::new("cannot catch Ctrl-C").cause(e.to_string()))?;
-    }
     let changed = Arc::new(AtomicBool::new(false));
     let _watcher = watch(&root, out.as_deref(), Arc::clone(&changed))?;
 
@@ -85,6 +93,16 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         "serving the preview at {url}: drafts are marked DRAFT; saving an SOP rebuilds it; Ctrl-C stops it"
     ));
     let clock = env.clock;
+    // Served only to pages asked for by this computer's own names (a page of another site
+    // cannot reach the drafts through a name pointed at 127.0.0.1: DNS rebinding).
+    let hosts: Vec<String> = if args.bind.is_loopback() {
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let server_root = root.clone();
     let server_state = Arc::clone(&state);
     let server_stop = Arc::clone(&stop);
@@ -94,7 +112,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
                 .map_err(|e| e.to_string())?;
             preview::draft_pdf(&ws, id)
         };
-        serve::serve(&server, &server_state, &server_stop, &pdf);
+        serve::serve(&server, &server_state, &server_stop, &pdf, &hosts);
     });
 
     let mut last = first;
@@ -156,6 +174,9 @@ fn watch(
 ) -> Result<notify::RecommendedWatcher, CliError> {
     use notify::Watcher;
     let git = root.join(".git");
+    // A record made in git alone (a review, an approval: a commit that changes no file) moves
+    // a branch or a tag: those changes count; the rest of `.git/` does not.
+    let refs = [git.join("refs"), git.join("HEAD"), git.join("packed-refs")];
     let drafts = root.join("drafts");
     let out = out.map(std::path::Path::to_path_buf);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -164,9 +185,11 @@ fn watch(
             return;
         }
         let relevant = event.paths.iter().any(|p| {
-            !p.starts_with(&git)
-                && !p.starts_with(&drafts)
-                && out.as_ref().is_none_or(|o| !p.starts_with(o))
+            refs.iter()
+                .any(|r| p.starts_with(r) && !p.ends_with(".lock"))
+                || (!p.starts_with(&git)
+                    && !p.starts_with(&drafts)
+                    && out.as_ref().is_none_or(|o| !p.starts_with(o)))
         });
         if relevant {
             changed.store(true, Ordering::SeqCst);

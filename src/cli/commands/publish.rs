@@ -52,6 +52,10 @@ struct PublishJson {
     /// Files no release accounts for, removed from the site's folder (a working copy left in
     /// `drafts/`, the renditions of an SOP no longer on the site).
     stale: Vec<String>,
+    /// Files in the site's folder that sopctl did not make, left as they are.
+    foreign: Vec<String>,
+    /// Why nothing was removed from the site's folder, or null when it was pruned.
+    not_pruned: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -117,6 +121,26 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
             ws.display_path(path).display()
         ));
     }
+    for problem in &report.unreadable {
+        ui.warning(problem);
+    }
+    let shown_out = ws.display_path(&out).display().to_string();
+    if let Some(why) = &report.not_pruned
+        && (!report.unreadable.is_empty() || why.contains("released but not on the site"))
+    {
+        ui.warning(&format!("nothing was removed from {shown_out}: {why}"));
+    }
+    if let Some(first) = report.foreign.first() {
+        ui.warning(&format!(
+            "{shown_out} holds {} that sopctl did not make (e.g. {}): left as {}, and copied with the site; keep your own files elsewhere",
+            match report.foreign.len() {
+                1 => "1 file".to_string(),
+                n => format!("{n} files"),
+            },
+            ws.display_path(first).display(),
+            if report.foreign.len() == 1 { "it is" } else { "they are" }
+        ));
+    }
     for id in &report.unreleased {
         ui.warning(&format!(
             "{id} has no release yet, so it is not on the site"
@@ -170,6 +194,12 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
                     .iter()
                     .map(|p| ws.display_path(p).display().to_string())
                     .collect(),
+                foreign: report
+                    .foreign
+                    .iter()
+                    .map(|p| ws.display_path(p).display().to_string())
+                    .collect(),
+                not_pruned: report.not_pruned.clone(),
             },
         )?;
     } else {

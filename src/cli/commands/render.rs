@@ -125,6 +125,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
     super::templates_inside(&ws)?;
     let settings = RenderSettings::of(&ws);
     let mut failed = false;
+    let mut drafts_checked = false;
     for name in names {
         let source = load(&ws, env, name, args.version.as_deref())?;
         ui.verbose(&format!(
@@ -214,6 +215,10 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
             match &out_dir {
                 Some(dir) => {
                     let drafts = drafts_folder(&ws, dir, args.output.is_some());
+                    if source.unreleased && args.output.is_none() && !drafts_checked {
+                        drafts_checked = true;
+                        check_drafts(ui, &ws, &drafts)?;
+                    }
                     let path = rendition_path(dir, &drafts, &source, ext);
                     fsx::write_atomic(&path, &rendition.bytes)?;
                     ui.line(&ws.display_path(&path).display().to_string())?;
@@ -279,6 +284,26 @@ fn drafts_folder(ws: &Workspace, out_dir: &Path, output_given: bool) -> PathBuf 
     } else {
         ws.root.join("drafts")
     }
+}
+
+/// Refuses a drafts folder holding files kept in git (they would be overwritten) and warns when
+/// git does not ignore it (a `.gitignore` made before drafts went there): drafts must not be
+/// committed.
+fn check_drafts(ui: &mut Ui, ws: &Workspace, drafts: &Path) -> Result<(), CliError> {
+    crate::paths::check_output_dir(ws, drafts).map_err(|e| {
+        CliError::new(format!("cannot write the draft: {e}")).hint(
+            "take the drafts out of git with  git rm -r --cached drafts  and add the line  /drafts/  to .gitignore",
+        )
+    })?;
+    if let Some(repo) = &ws.repo
+        && !repo.is_ignored(&drafts.join("x.pdf"))
+    {
+        ui.warning(&format!(
+            "git does not ignore {}: add the line  /drafts/  to .gitignore (or run  sopctl init), so that drafts are never committed",
+            ws.display_path(drafts).display()
+        ));
+    }
+    Ok(())
 }
 
 /// The site's root (`out_dir`) as a link from a draft's folder `drafts/{id}/`, ending in `/`:
