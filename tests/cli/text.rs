@@ -193,7 +193,7 @@ fn approvers_names_and_roles_with_markup_are_text_in_the_table_the_manifest_and_
     no_images_or_links_out(&html);
     assert!(
         unescaped(&html).contains(&format!(
-            "<tr><td>{name}</td><td>{role}</td><td>approved</td>"
+            "<tr><td data-label=\"Name\">{name}</td><td data-label=\"Role\">{role}</td><td data-label=\"Meaning\">approved</td>"
         )),
         "{html}"
     );
