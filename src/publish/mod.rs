@@ -145,6 +145,8 @@ pub struct SopEntry {
     pub versions: Vec<VersionEntry>,
     /// How the SOP was withdrawn, once it is.
     pub withdrawal: Option<record::WithdrawalEntry>,
+    /// Whether the SOP named in `superseded_by` is on the site (its page can be linked to).
+    pub successor_on_site: bool,
 }
 
 /// What happened while publishing, for a progress display.
@@ -371,6 +373,10 @@ pub fn publish_shard(
         }
     }
     report.sops = sops.len();
+    let on_site: Vec<String> = sops.iter().map(|s| s.id.clone()).collect();
+    for sop in &mut sops {
+        sop.successor_on_site = on_site.contains(&sop.superseded_by);
+    }
     pages::write(ws, out, (&sops, &found), &mut report)?;
     report.not_pruned = if was_site {
         released_off_site(ws, repo, &plan)
@@ -715,6 +721,8 @@ fn site_entry(
         withdrawal: withdrawal
             .as_ref()
             .map(|w| record::withdrawal(ws.lifecycle(), id.as_str(), w, &ws.settings.time_zone())),
+        // Known once every SOP's entry is made.
+        successor_on_site: false,
     };
     let document = search::document(&entry, &released);
     Ok(Some((entry, document)))

@@ -34,6 +34,9 @@ pub struct ReviewEntry {
     pub note: String,
     /// The short id of the commit that records it.
     pub commit: String,
+    /// Whether it is dated before the first version took effect (`review --date` in the
+    /// past): listed with that version, and said to be earlier.
+    pub early: bool,
 }
 
 /// How an SOP was withdrawn.
@@ -68,8 +71,8 @@ pub fn approvals(record: &ReleaseRecord) -> Vec<ApprovalEntry> {
 }
 
 /// The reviews of document `id`, dealt to the version in force on each review's day: the
-/// newest of `records` (oldest first) effective on or before it (the first, for a review
-/// dated before any). Returns one list per record, newest review first.
+/// newest of `records` (oldest first) effective on or before it (the first, marked `early`,
+/// for a review dated before any). Returns one list per record, newest review first.
 pub fn reviews_by_version(
     history: &History,
     id: &str,
@@ -81,19 +84,23 @@ pub fn reviews_by_version(
             .iter()
             .rposition(|r| r.date <= review.date)
             .unwrap_or(0);
+        let early = records
+            .first()
+            .is_some_and(|first| review.date < first.date);
         if let Some(list) = out.get_mut(index) {
-            list.push(entry(review));
+            list.push(entry(review, early));
         }
     }
     out
 }
 
-fn entry(review: &Review) -> ReviewEntry {
+fn entry(review: &Review, early: bool) -> ReviewEntry {
     ReviewEntry {
         date: review.date.to_string(),
         by: review.by.clone(),
         note: review.note.clone(),
         commit: short(&review.commit),
+        early,
     }
 }
 

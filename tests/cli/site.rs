@@ -88,7 +88,9 @@ fn each_version_shows_its_approvals_reviews_redline_and_checksums() {
     assert_eq!(files, 8);
 }
 
-/// A withdrawn SOP's page and `index.json` say when, why and by whom it was replaced.
+/// A withdrawn SOP's page and `index.json` say when, why and by what it was replaced (named,
+/// not linked, while the successor has no release); a review dated before the version took
+/// effect says so.
 #[test]
 fn a_withdrawn_sop_says_when_and_why() {
     let env = TestEnv::repo();
@@ -96,9 +98,24 @@ fn a_withdrawn_sop_says_when_and_why() {
     env.commit("Add SOP-1");
     env.run(&["release", "SOP-1", "--no-render", "-m", "First"])
         .expect_code(0);
+    // A review dated before the version took effect is listed with it, and said to be earlier.
+    env.run(&[
+        "review",
+        "SOP-1",
+        "-m",
+        "Checked early",
+        "--date",
+        "2025-06-01",
+    ])
+    .expect_code(0);
+    // The successor has no release yet: named, not linked.
+    env.write("sops/b.md", sop("SOP-2", "Line clearance, new hall"));
+    env.commit("Add SOP-2");
     env.run(&[
         "retire",
         "SOP-1",
+        "--superseded-by",
+        "SOP-2",
         "-m",
         "Line 3 closed in the move to the new hall",
     ])
@@ -107,20 +124,29 @@ fn a_withdrawn_sop_says_when_and_why() {
     env.run(&["publish"]).expect_code(0);
     let dist = env.path("dist");
     let withdrawal = &index(&dist)["sops"][0]["withdrawal"];
-    assert_eq!(withdrawal["status"], "obsolete");
+    assert_eq!(withdrawal["status"], "superseded");
     assert_eq!(withdrawal["date"], day.trim());
     assert_eq!(
         withdrawal["reason"],
         "Line 3 closed in the move to the new hall"
     );
-    assert_eq!(withdrawal["successor"], serde_json::Value::Null);
+    assert_eq!(withdrawal["successor"], "SOP-2");
+    let sop1 = &index(&dist)["sops"][0];
+    assert_eq!(sop1["successor_on_site"], false);
+    assert_eq!(sop1["versions"][0]["reviews"][0]["date"], "2025-06-01");
+    assert_eq!(sop1["versions"][0]["reviews"][0]["early"], true);
     assert_eq!(withdrawal["commit"].as_str().map(str::len), Some(7));
     let page = std::fs::read_to_string(dist.join("SOP-1/index.html")).expect("page");
     let said = format!(
-        "<h3>Withdrawal</h3>\n<p>Obsolete on <span class=\"keep\">{}</span>. Reason: Line 3 closed in the move to the new hall</p>",
+        "<h3>Withdrawal</h3>\n<p>Superseded on <span class=\"keep\">{}</span>, replaced by SOP-2 (not released yet). Reason: Line 3 closed in the move to the new hall</p>",
         day.trim()
     );
     assert!(page.contains(&said), "{page}");
+    assert!(
+        page.contains("<li><span class=\"keep\">2025-06-01</span> (dated before this version took effect), Test Owner &lt;owner@example.org&gt;: Checked early</li>"),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"../SOP-2/index.html\""), "{page}");
     assert!(
         page.contains(&format!(
             "Do not work from it. Withdrawn on <span class=\"keep\">{}</span>: Line 3 closed in the move to the new hall</p>",
