@@ -8,6 +8,9 @@ use std::time::Duration;
 use crate::cli::{CliError, Env, Ui};
 use crate::publish::{preview, serve};
 
+/// How many threads answer the preview's requests.
+const SERVER_THREADS: usize = 4;
+
 /// Arguments of `sopctl preview`.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -103,17 +106,26 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
     } else {
         Vec::new()
     };
-    let server_root = root.clone();
-    let server_state = Arc::clone(&state);
-    let server_stop = Arc::clone(&stop);
-    let server_thread = std::thread::spawn(move || {
-        let pdf = |id: &str| {
-            let ws = crate::workspace::Workspace::discover(&server_root, clock)
-                .map_err(|e| e.to_string())?;
-            preview::draft_pdf(&ws, id)
-        };
-        serve::serve(&server, &server_state, &server_stop, &pdf, &hosts);
-    });
+    // A few threads answer, so that a slow client or a draft's PDF being made does not hold
+    // up the other requests (the pages' reload polls among them).
+    let server = Arc::new(server);
+    let hosts = Arc::new(hosts);
+    let server_threads: Vec<_> = (0..SERVER_THREADS)
+        .map(|_| {
+            let (server, hosts) = (Arc::clone(&server), Arc::clone(&hosts));
+            let server_root = root.clone();
+            let server_state = Arc::clone(&state);
+            let server_stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let pdf = |id: &str| {
+                    let ws = crate::workspace::Workspace::discover(&server_root, clock)
+                        .map_err(|e| e.to_string())?;
+                    preview::draft_pdf(&ws, id)
+                };
+                serve::serve(&server, &server_state, &server_stop, &pdf, &hosts);
+            })
+        })
+        .collect();
 
     let mut last = first;
     while !stop.load(Ordering::SeqCst) {
@@ -146,7 +158,9 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
             Err(e) => ui.warning(&format!("the preview was not rebuilt: {e}")),
         }
     }
-    let _ = server_thread.join();
+    for thread in server_threads {
+        let _ = thread.join();
+    }
     ui.status("stopped the preview");
     Ok(())
 }
