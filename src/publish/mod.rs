@@ -19,7 +19,7 @@ pub mod serve;
 
 use std::path::{Path, PathBuf};
 
-use crate::fsx::FsError;
+use crate::fsx::{self, FsError};
 use crate::lifecycle::standing::{Stamp, Standing, Withdrawal};
 use crate::render::{self, RenderSettings};
 use crate::repo::{ReleaseRecord, Releases};
@@ -182,10 +182,9 @@ pub struct Report {
     /// Files sopctl made that no release accounts for, removed from the site's folder
     /// ([`prune`]): a working copy in `drafts/`, the renditions of an SOP no longer on the site.
     pub stale: Vec<PathBuf>,
-    /// Files in the site's folder that sopctl did not make: left as they are.
+    /// Files in the site's folder that sopctl did not write there: left as they are.
     pub foreign: Vec<PathBuf>,
-    /// Why nothing was removed from the site's folder, when nothing was: it is not a site yet,
-    /// or an SOP that was released is not on the site this time.
+    /// Why nothing was removed from the site's folder: it holds another repository's site.
     pub not_pruned: Option<String>,
     /// Files that cannot be read as SOPs, one message each: their SOPs are not on the site.
     pub unreadable: Vec<String>,
@@ -330,9 +329,10 @@ pub fn publish_shard(
     let repo = ws.require_repo()?;
     // A template leading out of the repository is refused before the first page is written.
     templates::verify(&ws.root)?;
-    // Only a folder that is a site already, or the repository's own `out`, is ever pruned.
-    let was_site = prune::is_site(out)
-        || crate::paths::output_setting(ws).is_ok_and(|configured| configured == out);
+    // What an earlier run wrote here, and for which repository ([`prune`]).
+    let previous = prune::Manifest::read(out);
+    let repository = repo.root_commit().unwrap_or_default();
+    let own_folder = crate::paths::output_setting(ws).is_ok_and(|configured| configured == out);
     let mut report = Report::default();
     let (plan, titles) = plan(ws, &mut report)?;
     let title = |id: &str| titles.get(id).cloned();
@@ -378,46 +378,43 @@ pub fn publish_shard(
         sop.successor_on_site = on_site.contains(&sop.superseded_by);
     }
     pages::write(ws, out, (&sops, &found), &mut report)?;
-    report.not_pruned = if was_site {
-        released_off_site(ws, repo, &plan)
-    } else {
-        Some(
-            "it is not a site sopctl published (it has no index.json of sopctl's), so its files are not sopctl's to remove"
+    let keep = prune::accounted(&sops, &pages::FILES);
+    let on_site: std::collections::BTreeSet<String> = sops.iter().map(|s| s.id.clone()).collect();
+    let other = previous
+        .as_ref()
+        .is_some_and(|m| !m.repository.is_empty() && m.repository != repository);
+    if other {
+        report.not_pruned = Some(
+            "it holds a site published from another repository, so nothing in it is removed"
                 .to_string(),
-        )
-    };
-    if report.not_pruned.is_none() {
-        let pruned = prune::prune(out, &prune::accounted(&sops, &pages::FILES));
-        report.stale = pruned.removed;
-        report.foreign = pruned.foreign;
+        );
+    }
+    let pruned = prune::prune(
+        out,
+        &prune::Against {
+            keep: &keep,
+            previous: previous.as_ref(),
+            repository: &repository,
+            on_site: &on_site,
+            own_folder,
+        },
+    );
+    report.stale = pruned.removed;
+    report.foreign = pruned.foreign;
+    // The manifest: the site's files, and those an earlier run wrote that are still there (the
+    // files of an SOP not on the site this time), so that they stay known as sopctl's.
+    if !other {
+        let mut files = keep;
+        if let Some(m) = &previous {
+            files.extend(m.files.iter().filter(|f| out.join(f).is_file()).cloned());
+        }
+        let manifest = prune::Manifest { repository, files };
+        let path = out.join(prune::MANIFEST);
+        if fsx::write_if_changed(&path, manifest.to_json().as_bytes())? {
+            report.written.push(path);
+        }
     }
     Ok(report)
-}
-
-/// Why the site's folder must not be pruned this time: a released SOP is not in `plan` (its
-/// file cannot be read, was removed, or its ID changed in the working copy), so its files
-/// would be taken for stale. `None` when every released SOP is on the site.
-fn released_off_site(ws: &Workspace, repo: &crate::repo::Repo, plan: &[Planned]) -> Option<String> {
-    let format = crate::repo::TagFormat::new(&ws.settings.tag_format);
-    let off: Vec<String> = repo
-        .released_ids(&format)
-        .into_iter()
-        .filter(|id| {
-            !plan
-                .iter()
-                .any(|p| p.id.as_str().eq_ignore_ascii_case(id.as_str()))
-        })
-        .map(|id| id.to_string())
-        .collect();
-    (!off.is_empty()).then(|| {
-        format!(
-            "{} released but not on the site this time (its file cannot be read, is gone, or has another ID now), and its files stay until it is back",
-            match off.as_slice() {
-                [one] => format!("{one} is"),
-                many => format!("{} are", many.join(", ")),
-            }
-        )
-    })
 }
 
 /// The SOPs with releases, sorted by ID, and the title of every SOP of the work tree by ID (a

@@ -476,6 +476,17 @@ impl Repo {
         Some(commit.id().to_string())
     }
 
+    /// The first commit of the history, found by following first parents from HEAD (hex id):
+    /// the same in every clone of the repository, so it tells repositories apart. `None` in a
+    /// repository with no commit (or a shallow clone whose first commit is missing).
+    pub fn root_commit(&self) -> Option<String> {
+        let mut commit = self.inner.head().ok()?.peel_to_commit().ok()?;
+        while commit.parent_count() > 0 {
+            commit = commit.parent(0).ok()?;
+        }
+        Some(commit.id().to_string())
+    }
+
     /// Whether HEAD is detached (not on a branch).
     pub fn head_detached(&self) -> bool {
         self.inner.head_detached().unwrap_or(false)

@@ -102,6 +102,7 @@ fn publish_json_says_what_was_made_and_kept() {
         "dist/index.html",
         "dist/search-index.js",
         "dist/index.json",
+        "dist/.sopctl-site.json",
     ];
     let out = parse(&first.stdout);
     let mut shown: Vec<String> = out["written"]

@@ -156,9 +156,10 @@ fn a_withdrawn_sop_says_when_and_why() {
     );
 }
 
-/// A draft is written beside the site, never in it; `publish` removes from its folder what no
-/// release accounts for (a draft an older sopctl left in `dist/drafts/`, an SOP gone from the
-/// site), says so, and leaves the web server's hidden files alone.
+/// A draft is written beside the site, never in it. `publish` removes from its folder the
+/// files it wrote that no release accounts for any more (a release whose tag was deleted) and
+/// the drafts an older sopctl left in `dist/drafts/`, says so, and leaves alone every file it
+/// did not write there, whatever its name.
 #[test]
 fn the_site_folder_holds_only_what_the_releases_account_for() {
     let env = TestEnv::new();
@@ -166,20 +167,26 @@ fn the_site_folder_holds_only_what_the_releases_account_for() {
     let demo = env.path("demo");
     env.run_in(&demo, &["publish"], &[]).expect_code(0);
     let dist = demo.join("dist");
-    let before: Vec<_> = walkdir::WalkDir::new(&dist)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    for stale in [
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dist.join(".sopctl-site.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(
+        manifest["repository"],
+        env.git(&["-C", "demo", "rev-list", "--max-parents=0", "HEAD"])
+            .trim()
+    );
+    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(12));
+    for planted in [
         "drafts/SOP-IT-001/SOP-IT-001-working-copy.pdf",
         "SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+        "SOP-IT-001/1.1/SOP-IT-001-v1.1-annotated.pdf",
+        "notes.txt",
         ".htaccess",
     ] {
-        let path = dist.join(stale);
+        let path = dist.join(planted);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, "old").expect("write");
+        std::fs::write(&path, "mine").expect("write");
     }
     // A draft of an edit goes to drafts/ beside dist/, which git ignores.
     let file = demo.join("sops/privacy-settings-sop.md");
@@ -196,108 +203,153 @@ fn the_site_folder_holds_only_what_the_releases_account_for() {
         " M sops/privacy-settings-sop.md\n"
     );
 
+    // Release 1.1 taken back (its tag deleted): its files and 1.0's stamped copies go.
+    env.git(&["-C", "demo", "tag", "-d", "SOP-IT-001/v1.1.0"]);
     let publish = env.run_in(&demo, &["publish", "--json"], &[]);
     publish.expect_code(0);
     let json: serde_json::Value = serde_json::from_str(&publish.stdout).expect("json");
+    // 1.0 is in force again: its stamped copies go as stamped copies do (`removed`).
+    let mut removed: Vec<String> = json["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .map(|p| p.as_str().expect("path").to_string())
+        .collect();
+    removed.sort();
+    assert_eq!(
+        removed,
+        [
+            "dist/SOP-IT-001/1.0/SOP-IT-001-v1.0-superseded.html",
+            "dist/SOP-IT-001/1.0/SOP-IT-001-v1.0-superseded.pdf"
+        ]
+    );
     assert_eq!(
         json["stale"],
         serde_json::json!([
-            "dist/SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.html",
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1-redline.pdf",
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html",
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf",
             "dist/drafts/SOP-IT-001/SOP-IT-001-working-copy.pdf"
         ])
     );
-    let again = env.run_in(&demo, &["publish"], &[]);
-    again.expect_code(0);
-    assert!(!again.stderr.contains("removed"), "{}", again.stderr);
-    assert!(dist.join(".htaccess").is_file());
+    assert_eq!(
+        json["foreign"],
+        serde_json::json!([
+            "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1-annotated.pdf",
+            "dist/SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+            "dist/notes.txt"
+        ])
+    );
+    assert_eq!(json["not_pruned"], serde_json::Value::Null);
+    for kept in [
+        "SOP-OLD-9/1.0/SOP-OLD-9-v1.0.html",
+        "SOP-IT-001/1.1/SOP-IT-001-v1.1-annotated.pdf",
+        "notes.txt",
+        ".htaccess",
+        "SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf",
+    ] {
+        assert!(dist.join(kept).is_file(), "{kept}");
+    }
     assert!(
         demo.join("drafts/SOP-IT-001/SOP-IT-001-working-copy.html")
             .is_file()
     );
-    let after: Vec<_> = walkdir::WalkDir::new(&dist)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .map(|e| e.path().to_path_buf())
-        .filter(|p| !p.ends_with(".htaccess"))
-        .collect();
-    assert_eq!(after, before, "the site's files are those of the releases");
 
-    // Said in words, without --json; a file sopctl did not make is never removed.
-    std::fs::create_dir_all(dist.join("drafts/SOP-IT-001")).expect("mkdir");
-    std::fs::write(
-        dist.join("drafts/SOP-IT-001/SOP-IT-001-working-copy.html"),
-        "x",
-    )
-    .expect("write");
-    std::fs::write(dist.join("notes.txt"), "x").expect("write");
-    let said = env.run_in(&demo, &["publish"], &[]);
-    said.expect_code(0);
+    // Said in words.
+    let again = env.run_in(&demo, &["publish"], &[]);
+    again.expect_code(0);
+    assert!(!again.stderr.contains("removed"), "{}", again.stderr);
     assert!(
-        said.stderr.contains(
-            "removed dist/drafts/SOP-IT-001/SOP-IT-001-working-copy.html: no release accounts for it, so it does not belong on the site\n"
-        ) && said.stderr.contains(
-            "warning: dist holds 1 file that sopctl did not make (e.g. dist/notes.txt): left as it is, and copied with the site; keep your own files elsewhere\n"
+        again.stderr.contains(
+            "warning: dist holds 3 files that sopctl did not put there (e.g. dist/SOP-IT-001/1.1/SOP-IT-001-v1.1-annotated.pdf): left as they are, and copied with the site; keep your own files elsewhere\n"
         ),
         "{}",
-        said.stderr
+        again.stderr
     );
-    assert!(dist.join("notes.txt").is_file());
 
-    // While a released SOP cannot be read, nothing is removed, and publish says why.
+    // While the SOP's file cannot be read it is not on the site, and its files stay.
     let text = std::fs::read_to_string(&file).expect("sop");
     std::fs::write(&file, text.replacen("title:", "title [unclosed", 1)).expect("typo");
-    std::fs::write(dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-old.pdf"), "x").expect("write");
     let broken = env.run_in(&demo, &["publish"], &[]);
     broken.expect_code(0);
     assert!(
-        broken.stderr.contains("warning: sops/privacy-settings-sop.md cannot be read as an SOP, so it is not on the site: ")
-            && broken.stderr.contains("warning: nothing was removed from dist: SOP-IT-001 is released but not on the site this time (its file cannot be read, is gone, or has another ID now), and its files stay until it is back\n"),
+        broken.stderr.contains(
+            "warning: sops/privacy-settings-sop.md cannot be read as an SOP, so it is not on the site: "
+        ) && !broken.stderr.contains("removed"),
         "{}",
         broken.stderr
     );
-    assert!(dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf").is_file());
-    assert!(
-        dist.join("SOP-IT-001/1.1/SOP-IT-001-v1.1-old.pdf")
-            .is_file()
-    );
+    assert!(dist.join("SOP-IT-001/1.0/SOP-IT-001-v1.0.pdf").is_file());
 }
 
-/// `publish -o` naming a folder that is not a site (a typo, a home folder) removes nothing
-/// from it, not even files shaped like a site's.
+/// `publish -o` naming a folder by mistake (a home folder) removes nothing from it, however
+/// often it runs, not even files shaped like a site's; a second repository publishing into a
+/// site of another removes nothing of it.
 #[test]
-fn publishing_into_a_folder_that_is_not_a_site_removes_nothing() {
+fn publishing_into_a_folder_sopctl_did_not_fill_removes_nothing() {
     let env = TestEnv::new();
     env.run(&["init", "--example", "demo"]).expect_code(0);
     let demo = env.path("demo");
     let home = env.path("home");
-    for file in [
+    let mine = [
         "Documents/thesis.docx",
         "project/index.html",
         "drafts/plan.pdf",
-    ] {
+        "SOP-IT-001/1.0/SOP-IT-001-v1.0-annotated.pdf",
+    ];
+    for file in mine {
         let path = home.join(file);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(&path, "mine").expect("write");
     }
-    let run = env.run_in(&demo, &["publish", "-o", "../home", "--json"], &[]);
-    run.expect_code(0);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    assert_eq!(json["stale"], serde_json::json!([]));
-    assert!(
-        json["not_pruned"]
-            .as_str()
-            .is_some_and(|why| why.starts_with("it is not a site sopctl published")),
-        "{json}"
-    );
-    for file in [
-        "Documents/thesis.docx",
-        "project/index.html",
-        "drafts/plan.pdf",
-    ] {
+    for _ in 0..2 {
+        let run = env.run_in(&demo, &["publish", "-o", "../home", "--json"], &[]);
+        run.expect_code(0);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        assert_eq!(json["stale"], serde_json::json!([]));
+    }
+    for file in mine {
         assert_eq!(
             std::fs::read_to_string(home.join(file)).expect("kept"),
             "mine"
         );
     }
+
+    // Another repository into the same folder: its files are added, nothing of the first goes.
+    let other = env.path("other");
+    std::fs::create_dir_all(other.join("sops")).expect("mkdir");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&other)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", &other)
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "user.name", "Other Owner"]);
+    git(&["config", "user.email", "other@example.org"]);
+    std::fs::write(other.join("sops/b.md"), sop("SOP-2", "Line clearance")).expect("write");
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "Add SOP-2"]);
+    env.run_in(
+        &other,
+        &["release", "SOP-2", "--no-render", "-m", "First"],
+        &[],
+    )
+    .expect_code(0);
+    let run = env.run_in(&other, &["publish", "-o", "../home", "--json"], &[]);
+    run.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["stale"], serde_json::json!([]));
+    assert!(
+        json["not_pruned"].as_str().is_some_and(|why| why
+            .starts_with("it holds a site published from another repository")),
+        "{json}"
+    );
+    assert!(home.join("SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf").is_file());
 }

@@ -52,9 +52,9 @@ struct PublishJson {
     /// Files no release accounts for, removed from the site's folder (a working copy left in
     /// `drafts/`, the renditions of an SOP no longer on the site).
     stale: Vec<String>,
-    /// Files in the site's folder that sopctl did not make, left as they are.
+    /// Files in the site's folder that sopctl did not put there, left as they are.
     foreign: Vec<String>,
-    /// Why nothing was removed from the site's folder, or null when it was pruned.
+    /// Why nothing was removed from the site's folder (another repository's site), or null.
     not_pruned: Option<String>,
 }
 
@@ -125,14 +125,14 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PublishArgs) -> Result<(), CliError> {
         ui.warning(problem);
     }
     let shown_out = ws.display_path(&out).display().to_string();
-    if let Some(why) = &report.not_pruned
-        && (!report.unreadable.is_empty() || why.contains("released but not on the site"))
-    {
-        ui.warning(&format!("nothing was removed from {shown_out}: {why}"));
+    if let Some(why) = &report.not_pruned {
+        ui.warning(&format!(
+            "nothing was removed from {shown_out}: {why}; publish each repository into a folder of its own"
+        ));
     }
     if let Some(first) = report.foreign.first() {
         ui.warning(&format!(
-            "{shown_out} holds {} that sopctl did not make (e.g. {}): left as {}, and copied with the site; keep your own files elsewhere",
+            "{shown_out} holds {} that sopctl did not put there (e.g. {}): left as {}, and copied with the site; keep your own files elsewhere",
             match report.foreign.len() {
                 1 => "1 file".to_string(),
                 n => format!("{n} files"),
