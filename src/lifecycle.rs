@@ -400,6 +400,13 @@ pub fn record_approval(
     Ok(approval)
 }
 
+/// Whether `sop` has edits waiting for a release: changes since its last release (or none
+/// yet), unless it is withdrawn (a retirement changes the front matter, not the text). What
+/// `list` shows as UNRELEASED and the preview shows as a draft.
+pub fn has_unreleased_edits(ws: &Workspace, sop: &Sop) -> bool {
+    retired_status(ws, sop).is_none() && ws.has_unreleased_changes(sop)
+}
+
 /// Whether `sop` is withdrawn: by a recorded retirement, or by its status. Returns the status
 /// it ended in.
 pub fn retired_status(ws: &Workspace, sop: &Sop) -> Option<Status> {

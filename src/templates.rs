@@ -160,9 +160,9 @@ pub fn render(
     env.add_filter("cell", |value: String| value.replace('|', "\\|"));
     // Dates and IDs that a browser must not break at their hyphens ([`crate::render::html::keep_whole`]).
     env.add_filter("keep_whole", |value: String| {
-        minijinja::Value::from_safe_string(crate::render::html::keep_whole(
-            &crate::render::html::escape(&value),
-        ))
+        minijinja::Value::from_safe_string(
+            crate::render::html::keep_whole(&crate::render::html::escape(&value)).into_owned(),
+        )
     });
     // The last part of a site path, `SOP-1/1.0/SOP-1-v1.0.pdf` → `SOP-1-v1.0.pdf`.
     env.add_filter("basename", |value: String| {

@@ -61,15 +61,6 @@ pub struct History {
     copies: copies::Register,
 }
 
-/// The text of a record's message after its subject line: the note or reason its author gave.
-fn note_of(message: &crate::repo::records::Message) -> String {
-    message
-        .text
-        .split_once("\n\n")
-        .map(|(_, rest)| rest.trim().to_string())
-        .unwrap_or_default()
-}
-
 impl History {
     /// Reads the records; an unreadable history or no repository gives no records.
     pub fn read(repo: Option<&crate::repo::Repo>) -> History {
@@ -95,7 +86,7 @@ impl History {
                     .push(Review {
                         date,
                         by: m.trailer("Review-By").unwrap_or("").to_string(),
-                        note: note_of(m),
+                        note: m.body().to_string(),
                         commit: c.commit.clone(),
                     });
             }
@@ -110,7 +101,7 @@ impl History {
                         status,
                         superseded_by: m.trailer("Superseded-By").map(str::to_string),
                         commit: c.commit.clone(),
-                        reason: note_of(m),
+                        reason: m.body().to_string(),
                         time: c.time,
                     });
             }
@@ -124,9 +115,7 @@ impl History {
 
     /// The date of the last periodic review recorded for document `id`, if any.
     pub fn last_review(&self, id: &str) -> Option<Date> {
-        self.reviews
-            .get(id)
-            .and_then(|r| r.iter().map(|r| r.date).max())
+        self.reviews(id).first().map(|r| r.date)
     }
 
     /// Every periodic review recorded for document `id`, newest first.

@@ -330,9 +330,11 @@ pub fn publish_shard(
     // A template leading out of the repository is refused before the first page is written.
     templates::verify(&ws.root)?;
     // What an earlier run wrote here, and for which repository ([`prune`]).
-    let previous = prune::Manifest::read(out);
-    let repository = repo.root_commit().unwrap_or_default();
-    let own_folder = crate::paths::output_setting(ws).is_ok_and(|configured| configured == out);
+    let before = Before {
+        previous: prune::Manifest::read(out),
+        repository: repo.root_commit().unwrap_or_default(),
+        own_folder: crate::paths::output_setting(ws).is_ok_and(|configured| configured == out),
+    };
     let mut report = Report::default();
     let (plan, titles) = plan(ws, &mut report)?;
     let title = |id: &str| titles.get(id).cloned();
@@ -378,43 +380,68 @@ pub fn publish_shard(
         sop.successor_on_site = on_site.contains(&sop.superseded_by);
     }
     pages::write(ws, out, (&sops, &found), &mut report)?;
-    let keep = prune::accounted(&sops, &pages::FILES);
+    tidy(out, &sops, before, &mut report)?;
+    Ok(report)
+}
+
+/// The site's folder as the run found it ([`prune`]).
+struct Before {
+    /// The manifest an earlier run left.
+    previous: Option<prune::Manifest>,
+    /// This repository's identity: its first commit.
+    repository: String,
+    /// Whether the folder is the repository's own `out`.
+    own_folder: bool,
+}
+
+/// Removes what no release accounts for any more ([`prune`]) and writes the folder's new
+/// manifest: the site's files, and those an earlier run wrote that are still there (the files
+/// of an SOP not on the site this time), so that they stay known as sopctl's. A folder holding
+/// another repository's site is left as it is, its manifest included.
+fn tidy(
+    out: &Path,
+    sops: &[SopEntry],
+    before: Before,
+    report: &mut Report,
+) -> Result<(), PublishError> {
+    let keep = prune::accounted(sops, &pages::FILES);
     let on_site: std::collections::BTreeSet<String> = sops.iter().map(|s| s.id.clone()).collect();
-    let other = previous
-        .as_ref()
-        .is_some_and(|m| !m.repository.is_empty() && m.repository != repository);
-    if other {
-        report.not_pruned = Some(
-            "it holds a site published from another repository, so nothing in it is removed"
-                .to_string(),
-        );
-    }
     let pruned = prune::prune(
         out,
         &prune::Against {
             keep: &keep,
-            previous: previous.as_ref(),
-            repository: &repository,
+            previous: before.previous.as_ref(),
+            repository: &before.repository,
             on_site: &on_site,
-            own_folder,
+            own_folder: before.own_folder,
         },
     );
     report.stale = pruned.removed;
     report.foreign = pruned.foreign;
-    // The manifest: the site's files, and those an earlier run wrote that are still there (the
-    // files of an SOP not on the site this time), so that they stay known as sopctl's.
-    if !other {
-        let mut files = keep;
-        if let Some(m) = &previous {
-            files.extend(m.files.iter().filter(|f| out.join(f).is_file()).cloned());
-        }
-        let manifest = prune::Manifest { repository, files };
-        let path = out.join(prune::MANIFEST);
-        if fsx::write_if_changed(&path, manifest.to_json().as_bytes())? {
-            report.written.push(path);
-        }
+    if before
+        .previous
+        .as_ref()
+        .is_some_and(|m| m.is_another_repositorys(&before.repository))
+    {
+        report.not_pruned = Some(
+            "it holds a site published from another repository, so nothing in it is removed"
+                .to_string(),
+        );
+        return Ok(());
     }
-    Ok(report)
+    let mut files = keep;
+    if let Some(m) = &before.previous {
+        files.extend(m.files.iter().filter(|f| out.join(f).is_file()).cloned());
+    }
+    let manifest = prune::Manifest {
+        repository: before.repository,
+        files,
+    };
+    let path = out.join(prune::MANIFEST);
+    if fsx::write_if_changed(&path, manifest.to_json().as_bytes())? {
+        report.written.push(path);
+    }
+    Ok(())
 }
 
 /// The SOPs with releases, sorted by ID, and the title of every SOP of the work tree by ID (a
@@ -622,6 +649,30 @@ fn version_entry(
     })
 }
 
+/// Every version's entry, newest first, each with the reviews recorded while it was in force.
+fn version_entries(
+    site: &Site<'_>,
+    planned: &Planned,
+    sums: &mut StampedSums,
+) -> Result<Vec<VersionEntry>, PublishError> {
+    let records = &planned.releases.records;
+    let reviews = record::reviews_by_version(site.ws.lifecycle(), planned.id.as_str(), records);
+    let mut versions = Vec::new();
+    let mut previous = None;
+    for (record, reviews) in records.iter().zip(reviews) {
+        versions.push(version_entry(
+            site,
+            planned,
+            (record, previous),
+            reviews,
+            sums,
+        )?);
+        previous = Some(record);
+    }
+    versions.reverse();
+    Ok(versions)
+}
+
 /// One SOP's entry on the site, described by its version in force (its last version once
 /// withdrawn; its first release while that waits for its effective date).
 fn site_entry(
@@ -636,20 +687,7 @@ fn site_entry(
         relative,
         withdrawal,
     } = planned;
-    let mut versions = Vec::new();
-    let mut previous = None;
-    let reviews = record::reviews_by_version(ws.lifecycle(), id.as_str(), &releases.records);
-    for (record, reviews) in releases.records.iter().zip(reviews) {
-        versions.push(version_entry(
-            site,
-            planned,
-            (record, previous),
-            reviews,
-            sums,
-        )?);
-        previous = Some(record);
-    }
-    versions.reverse();
+    let versions = version_entries(site, planned, sums)?;
     // A withdrawn SOP is shown by the last version that was in force (its newest release, if
     // none ever was).
     let in_force = releases.current(ws.today);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::PublishError;
+use crate::doc::Sop;
 use crate::render::{self, RenderJob, RenderSettings};
 use crate::workspace::Workspace;
 
@@ -55,104 +56,105 @@ pub struct Build {
 
 /// Builds the preview of `ws` in `site`: the releases as `publish` makes them (only what is
 /// missing is rendered, so a rebuild after an edit renders just the draft), then the HTML of
-/// every SOP with unreleased changes. `previous` is the last build: a draft whose file did not
+/// every SOP with unreleased changes. `previous` holds the last build's drafts: one whose file did not
 /// change is kept, not rendered again.
 ///
 /// # Errors
 /// [`PublishError`] as for [`super::publish`].
-pub fn build(ws: &Workspace, site: &Path, previous: &Build) -> Result<Build, PublishError> {
+pub fn build(
+    ws: &Workspace,
+    site: &Path,
+    previous: &BTreeMap<String, Draft>,
+) -> Result<Build, PublishError> {
     let report = super::publish(ws, site, &|_| {})?;
     let mut build = Build {
         sops: report.sops,
         rendered: report.rendered,
+        // A file that cannot be read is said, not skipped in silence: a typo must not make an
+        // SOP vanish unexplained.
+        problems: report.unreadable,
         ..Build::default()
     };
     let settings = RenderSettings::of(ws);
-    let root = ws
-        .repo
-        .as_ref()
-        .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
     for entry in ws.documents() {
-        let sop = match entry.sop {
-            Ok(sop) => sop,
-            Err(e) => {
-                // Said, not skipped in silence: a typo must not make an SOP vanish unexplained.
-                build.problems.push(format!(
-                    "{} cannot be read, so the preview leaves it out: {e}",
-                    ws.display_path(&entry.path).display()
-                ));
-                continue;
-            }
-        };
-        let Some(doc_id) = sop.id().cloned() else {
+        let Ok(sop) = entry.sop else { continue };
+        let Some(id) = sop.id().cloned() else {
             continue;
         };
-        let id = doc_id.to_string();
-        // A withdrawn SOP is no draft: its retirement changed its front matter, not its text
-        // (as `sopctl list` counts it).
-        if build.drafts.contains_key(&id)
-            || crate::lifecycle::retired_status(ws, &sop).is_some()
-            || !ws.has_unreleased_changes(&sop)
+        if build.drafts.contains_key(id.as_str())
+            || !crate::lifecycle::has_unreleased_edits(ws, &sop)
         {
             continue;
         }
-        let file = entry
-            .path
-            .strip_prefix(&root)
-            .unwrap_or(&entry.path)
-            .to_path_buf();
-        let since = ws
-            .releases(&doc_id)
-            .ok()
-            .and_then(|r| r.latest().map(|l| l.version.to_string()));
-        let title = sop.metadata.title.clone().unwrap_or_default();
-        let source_sha256 = crate::repo::transaction::sha256_hex(sop.source.text().as_bytes());
-        let html = match previous.drafts.get(&id) {
-            Some(kept) if kept.file == file && kept.source_sha256 == source_sha256 => {
-                kept.html.clone()
+        match draft(ws, &settings, &sop, previous.get(id.as_str())) {
+            Ok((made, rendered)) => {
+                build.rendered += usize::from(rendered);
+                build.drafts.insert(id.to_string(), made);
             }
-            _ => {
-                build.rendered += 1;
-                match draft_html(&settings, &sop, &file, &root) {
-                    Ok(html) => html,
-                    Err(e) => {
-                        build
-                            .problems
-                            .push(format!("the draft of {id} could not be made: {e}"));
-                        continue;
-                    }
-                }
-            }
-        };
-        build.drafts.insert(
-            id.clone(),
-            Draft {
-                id,
-                title,
-                since,
-                file,
-                html,
-                source_sha256,
-            },
-        );
+            Err(e) => build
+                .problems
+                .push(format!("the draft of {id} could not be made: {e}")),
+        }
     }
     Ok(build)
 }
 
-/// A draft's HTML, marked as a draft. (Images changed without the text are picked up at the
-/// text's next change.)
-fn draft_html(
+/// The draft of `sop`: `kept` again when its file and text are unchanged, else rendered now
+/// (then `true`).
+fn draft(
+    ws: &Workspace,
     settings: &RenderSettings,
-    sop: &crate::doc::Sop,
-    file: &Path,
-    root: &Path,
+    sop: &Sop,
+    kept: Option<&Draft>,
+) -> Result<(Draft, bool), render::RenderError> {
+    let file = sop
+        .path()
+        .strip_prefix(ws.repository_root())
+        .unwrap_or(sop.path())
+        .to_path_buf();
+    let source_sha256 = crate::repo::transaction::sha256_hex(sop.source.text().as_bytes());
+    let (html, rendered) = match kept {
+        Some(k) if k.file == file && k.source_sha256 == source_sha256 => (k.html.clone(), false),
+        _ => (rendition(ws, settings, sop, false)?, true),
+    };
+    let id = sop.id().map(ToString::to_string).unwrap_or_default();
+    let since = sop
+        .id()
+        .and_then(|doc_id| ws.releases(doc_id).ok())
+        .and_then(|r| r.latest().map(|l| l.version.to_string()));
+    let draft = Draft {
+        id,
+        title: sop.metadata.title.clone().unwrap_or_default(),
+        since,
+        file,
+        html,
+        source_sha256,
+    };
+    Ok((draft, rendered))
+}
+
+/// `sop` rendered as a draft, marked DRAFT, as `sopctl render` renders a working copy: the PDF
+/// when `is_pdf`, else the HTML. (Images changed without the text are picked up at the text's
+/// next change.)
+fn rendition(
+    ws: &Workspace,
+    settings: &RenderSettings,
+    sop: &Sop,
+    is_pdf: bool,
 ) -> Result<Vec<u8>, render::RenderError> {
+    let root = ws.repository_root();
+    let file = sop.path().strip_prefix(root).unwrap_or(sop.path());
     let work_tree = render::images::WorkTree {
         root: root.to_path_buf(),
     };
     let mut job = RenderJob::new(settings, sop, file.to_path_buf(), &work_tree, None);
     job.meta.mark_unreleased();
-    Ok(render::html(&job)?.bytes)
+    let made = if is_pdf {
+        render::pdf::pdf(&job, render::source_date(sop.metadata.effective, ws.today))?
+    } else {
+        render::html(&job)?
+    };
+    Ok(made.bytes)
 }
 
 /// The PDF of the draft of `id` in `ws`, made now (the preview makes PDFs only when asked for).
@@ -161,28 +163,7 @@ fn draft_html(
 /// A message when the SOP is not found or cannot be rendered.
 pub fn draft_pdf(ws: &Workspace, id: &str) -> Result<Vec<u8>, String> {
     let sop = ws.find(Some(id)).map_err(|e| e.to_string())?;
-    let root = ws
-        .repo
-        .as_ref()
-        .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
-    let file = sop
-        .path()
-        .strip_prefix(&root)
-        .unwrap_or(sop.path())
-        .to_path_buf();
-    let settings = RenderSettings::of(ws);
-    let work_tree = render::images::WorkTree { root: root.clone() };
-    let mut job = RenderJob::new(&settings, &sop, file, &work_tree, None);
-    job.meta.mark_unreleased();
-    let date = sop
-        .metadata
-        .effective
-        .unwrap_or(ws.today)
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .map_or(0, |z| z.timestamp().as_second());
-    render::pdf::pdf(&job, date)
-        .map(|r| r.bytes)
-        .map_err(|e| e.to_string())
+    rendition(ws, &RenderSettings::of(ws), &sop, true).map_err(|e| e.to_string())
 }
 
 /// The section the preview adds to the front page: the `problems` of the last build (a file

@@ -41,6 +41,12 @@ impl Manifest {
         serde_json::from_slice(&bytes).ok()
     }
 
+    /// Whether another repository than `repository` (a first commit) wrote it. A manifest
+    /// that names none is nobody's: it is not taken as this repository's either.
+    pub fn is_another_repositorys(&self, repository: &str) -> bool {
+        !self.repository.is_empty() && self.repository != repository
+    }
+
     /// The manifest's text: pretty JSON, the files sorted, so it only changes with the site.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
@@ -100,13 +106,13 @@ pub fn prune(out: &Path, against: &Against<'_>) -> Pruned {
     let mut pruned = Pruned::default();
     let ours = against
         .previous
-        .filter(|m| !m.repository.is_empty() && m.repository == against.repository);
-    let mut candidates: Vec<PathBuf> = Vec::new();
+        .filter(|m| !m.repository.is_empty() && !m.is_another_repositorys(against.repository));
+    let mut candidates: BTreeSet<PathBuf> = BTreeSet::new();
     if let Some(manifest) = ours {
         for file in manifest.files.difference(against.keep) {
             let sop = file.split('/').next().unwrap_or_default();
             if file.contains('/') && against.on_site.contains(sop) {
-                candidates.push(out.join(file));
+                candidates.insert(out.join(file));
             }
         }
     }
@@ -125,7 +131,7 @@ pub fn prune(out: &Path, against: &Against<'_>) -> Pruned {
         let relative = super::relative_url(out, path);
         let is_file = entry.file_type().is_file();
         let draft = against.own_folder && relative.starts_with("drafts/");
-        if is_file && (draft || candidates.iter().any(|c| c == path)) {
+        if is_file && (draft || candidates.contains(path)) {
             if std::fs::remove_file(path).is_ok() {
                 pruned.removed.push(path.to_path_buf());
             }

@@ -100,7 +100,7 @@ pub fn distinct_words(text: &str, limit: usize) -> String {
         if seen.len() >= limit {
             break;
         }
-        if word.chars().count() < 2 && !word.chars().all(|c| c.is_numeric()) || word.is_empty() {
+        if word.is_empty() || (word.chars().count() < 2 && !word.chars().all(char::is_numeric)) {
             continue;
         }
         let word = word.to_lowercase();

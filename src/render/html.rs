@@ -42,7 +42,12 @@ pub fn escape(text: &str) -> String {
 /// of capitals, digits and hyphens (`SOP-IT-001`, `SHA-256`; at most 24 characters) in a
 /// `<span class="nowrap">`, so that a browser never breaks one at its hyphens (issue 20: on a
 /// phone, a narrow table column broke "2026-08-/23").
-pub fn keep_whole(html: &str) -> String {
+pub fn keep_whole(html: &str) -> std::borrow::Cow<'_, str> {
+    // Every word kept whole has a hyphen or a full stop: text without either is left as it is,
+    // without a copy (most of a document's text).
+    if !html.contains(['-', '.']) {
+        return std::borrow::Cow::Borrowed(html);
+    }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
@@ -65,7 +70,7 @@ pub fn keep_whole(html: &str) -> String {
         rest = &from[len..];
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether `word` is a date `YYYY-MM-DD`, an ID (capitals and digits in at least two parts

@@ -339,9 +339,24 @@ impl RenderJob<'_> {
     }
 }
 
+/// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
+/// (a version's effective date) at 00:00 UTC, else `today` (a draft that has none: the day its
+/// copy is made, the same all day). Never the time of day.
+pub fn source_date(date: Option<jiff::civil::Date>, today: jiff::civil::Date) -> i64 {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        return epoch;
+    }
+    date.unwrap_or(today)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map_or(0, |z| z.timestamp().as_second())
+}
+
 /// The SOPs of a workspace by repository-relative path, for [`RenderSettings::sop_links`].
 pub fn sop_links(ws: &crate::workspace::Workspace) -> std::collections::BTreeMap<PathBuf, String> {
-    let root = ws.repo.as_ref().map_or(ws.root.as_path(), |r| r.workdir());
+    let root = ws.repository_root();
     ws.documents()
         .into_iter()
         .filter_map(|e| {

@@ -127,6 +127,14 @@ impl Message {
             .collect()
     }
 
+    /// The text after its first paragraph (the subject): a record's note or reason, trimmed;
+    /// empty when there is none.
+    pub fn body(&self) -> &str {
+        self.text
+            .split_once("\n\n")
+            .map_or("", |(_, rest)| rest.trim())
+    }
+
     /// The text's first paragraph on one line: what the revision history shows.
     pub fn summary(&self) -> String {
         self.text

@@ -228,12 +228,7 @@ pub(crate) fn commit_problems(tag: &StoredTag, commit: &StoredCommit) -> Vec<Str
         ));
     }
     let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let commit_summary = commit
-        .message
-        .text
-        .split_once("\n\n")
-        .map(|(_, rest)| words(rest))
-        .unwrap_or_default();
+    let commit_summary = words(commit.message.body());
     let tag_summary = tag.message.summary();
     if commit_summary != tag_summary {
         out.push(format!(

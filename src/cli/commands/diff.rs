@@ -113,10 +113,7 @@ fn redline(
         .and_then(|r| r.relative(sop.path()))
         .unwrap_or_else(|| sop.path().to_path_buf());
     let work_tree = crate::render::images::WorkTree {
-        root: ws
-            .repo
-            .as_ref()
-            .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf()),
+        root: ws.repository_root().to_path_buf(),
     };
     let commit_files;
     let files: &dyn crate::render::images::FileSource = match (&ws.repo, &new.record) {
@@ -162,7 +159,7 @@ fn redline(
     };
     let date = match &new.record {
         Some(record) => record.pdf_date(),
-        None => super::render::source_date(new.sop.metadata.effective, ws.today),
+        None => crate::render::source_date(new.sop.metadata.effective, ws.today),
     };
     let rendition = job
         .render(&settings, args.format == DiffFormat::Pdf, date)

@@ -275,8 +275,7 @@ fn row(ws: &Workspace, sop: &Sop) -> Row {
         next_review,
         overdue: next_review.is_some_and(|d| d < ws.today),
         // A withdrawn SOP is not released again, so its edits are not "unreleased".
-        unreleased_changes: crate::lifecycle::retired_status(ws, sop).is_none()
-            && ws.has_unreleased_changes(sop),
+        unreleased_changes: crate::lifecycle::has_unreleased_edits(ws, sop),
         training: None,
         path: ws.display_path(sop.path()).display().to_string(),
         id,

@@ -1,6 +1,7 @@
 //! `sopctl preview`: the site on this computer, with the working copy's drafts, rebuilt when
 //! an SOP changes (issue 20 item 7).
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -42,6 +43,73 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         .prefix("sopctl-preview-")
         .tempdir()
         .map_err(|e| CliError::new("cannot make a folder for the preview").cause(e.to_string()))?;
+    let (server, port) = listen(ui, args)?;
+
+    // Ctrl-C, and a terminal closed or `kill` (SIGHUP, SIGTERM), stop it cleanly from here on,
+    // the first build included, so that its temporary folder is always removed.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| CliError::new("cannot catch Ctrl-C").cause(e.to_string()))?;
+    }
+    ui.status("building the preview…");
+    let first = preview::build(&ws, site.path(), &BTreeMap::new())
+        .map_err(|e| CliError::new("cannot build the preview").cause(e.to_string()))?;
+    report(ui, &first);
+    drop(ws);
+    let state: serve::Shared = Arc::new(RwLock::new(serve::State {
+        site: site.path().to_path_buf(),
+        drafts: first.drafts,
+        problems: first.problems,
+        generation: 1,
+    }));
+    let changed = Arc::new(AtomicBool::new(false));
+    let _watcher = watch(&root, out.as_deref(), Arc::clone(&changed))?;
+
+    let url = format!("http://{}:{port}/", show_host(args.bind));
+    ui.line(&url)?;
+    ui.status(&format!(
+        "serving the preview at {url}: drafts are marked DRAFT; saving an SOP rebuilds it; Ctrl-C stops it"
+    ));
+    // Served only to pages asked for by this computer's own names (a page of another site
+    // cannot reach the drafts through a name pointed at 127.0.0.1: DNS rebinding).
+    let hosts: Vec<String> = if args.bind.is_loopback() {
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let watched = Watched {
+        root: &root,
+        site: site.path(),
+        clock: env.clock,
+        state: &state,
+        stop: &stop,
+    };
+    let threads = answer_in_threads(server, &watched, hosts);
+    rebuild_until_stopped(ui, &watched, &changed);
+    for thread in threads {
+        let _ = thread.join();
+    }
+    ui.status("stopped the preview");
+    Ok(())
+}
+
+/// What the preview's loops share.
+struct Watched<'a> {
+    root: &'a std::path::Path,
+    site: &'a std::path::Path,
+    clock: crate::clock::Clock,
+    state: &'a serve::Shared,
+    stop: &'a Arc<AtomicBool>,
+}
+
+/// The server on `--bind`:`--port`, and the port it got (`--port 0`: any free one); warns when
+/// other computers can reach it.
+fn listen(ui: &mut Ui, args: &PreviewArgs) -> Result<(tiny_http::Server, u16), CliError> {
     let address = std::net::SocketAddr::new(args.bind, args.port);
     let server = tiny_http::Server::http(address).map_err(|e| {
         let in_use = e
@@ -67,68 +135,40 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
             args.bind
         ));
     }
+    Ok((server, port))
+}
 
-    // Ctrl-C, and a terminal closed or `kill` (SIGHUP, SIGTERM), stop it cleanly from here on,
-    // the first build included, so that its temporary folder is always removed.
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| CliError::new("cannot catch Ctrl-C").cause(e.to_string()))?;
-    }
-    ui.status("building the preview…");
-    let first = preview::build(&ws, site.path(), &preview::Build::default())
-        .map_err(|e| CliError::new("cannot build the preview").cause(e.to_string()))?;
-    report(ui, &first);
-    drop(ws);
-    let state: serve::Shared = Arc::new(RwLock::new(serve::State {
-        site: site.path().to_path_buf(),
-        drafts: first.drafts.clone(),
-        problems: first.problems.clone(),
-        generation: 1,
-    }));
-    let changed = Arc::new(AtomicBool::new(false));
-    let _watcher = watch(&root, out.as_deref(), Arc::clone(&changed))?;
-
-    let url = format!("http://{}:{port}/", show_host(args.bind));
-    ui.line(&url)?;
-    ui.status(&format!(
-        "serving the preview at {url}: drafts are marked DRAFT; saving an SOP rebuilds it; Ctrl-C stops it"
-    ));
-    let clock = env.clock;
-    // Served only to pages asked for by this computer's own names (a page of another site
-    // cannot reach the drafts through a name pointed at 127.0.0.1: DNS rebinding).
-    let hosts: Vec<String> = if args.bind.is_loopback() {
-        ["127.0.0.1", "localhost", "[::1]"]
-            .iter()
-            .map(|h| format!("{h}:{port}"))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    // A few threads answer, so that a slow client or a draft's PDF being made does not hold
-    // up the other requests (the pages' reload polls among them).
+/// A few threads answer, so that a slow client or a draft's PDF being made does not hold up
+/// the other requests (the pages' reload polls among them).
+fn answer_in_threads(
+    server: tiny_http::Server,
+    watched: &Watched<'_>,
+    hosts: Vec<String>,
+) -> Vec<std::thread::JoinHandle<()>> {
     let server = Arc::new(server);
     let hosts = Arc::new(hosts);
-    let server_threads: Vec<_> = (0..SERVER_THREADS)
+    (0..SERVER_THREADS)
         .map(|_| {
             let (server, hosts) = (Arc::clone(&server), Arc::clone(&hosts));
-            let server_root = root.clone();
-            let server_state = Arc::clone(&state);
-            let server_stop = Arc::clone(&stop);
+            let (root, clock) = (watched.root.to_path_buf(), watched.clock);
+            let state = Arc::clone(watched.state);
+            let stop = Arc::clone(watched.stop);
             std::thread::spawn(move || {
                 let pdf = |id: &str| {
-                    let ws = crate::workspace::Workspace::discover(&server_root, clock)
+                    let ws = crate::workspace::Workspace::discover(&root, clock)
                         .map_err(|e| e.to_string())?;
                     preview::draft_pdf(&ws, id)
                 };
-                serve::serve(&server, &server_state, &server_stop, &pdf, &hosts);
+                serve::serve(&server, &state, &stop, &pdf, &hosts);
             })
         })
-        .collect();
+        .collect()
+}
 
-    let mut last = first;
-    while !stop.load(Ordering::SeqCst) {
+/// Rebuilds the preview each time `changed` is set, until Ctrl-C; a failed rebuild keeps the
+/// last good one and says why.
+fn rebuild_until_stopped(ui: &mut Ui, watched: &Watched<'_>, changed: &AtomicBool) {
+    while !watched.stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
         if !changed.swap(false, Ordering::SeqCst) {
             continue;
@@ -137,32 +177,31 @@ pub fn run(env: &Env, ui: &mut Ui, args: &PreviewArgs) -> Result<(), CliError> {
         std::thread::sleep(Duration::from_millis(60));
         changed.store(false, Ordering::SeqCst);
         let started = std::time::Instant::now();
-        let built = crate::workspace::Workspace::discover(&root, clock)
+        let previous = watched
+            .state
+            .read()
+            .map(|s| s.drafts.clone())
+            .unwrap_or_default();
+        let built = crate::workspace::Workspace::discover(watched.root, watched.clock)
             .map_err(|e| e.to_string())
-            .and_then(|ws| preview::build(&ws, site.path(), &last).map_err(|e| e.to_string()));
+            .and_then(|ws| preview::build(&ws, watched.site, &previous).map_err(|e| e.to_string()));
         match built {
             Ok(build) => {
-                if let Ok(mut s) = state.write() {
-                    s.drafts = build.drafts.clone();
-                    s.problems = build.problems.clone();
-                    s.generation += 1;
-                }
                 ui.status(&format!(
                     "rebuilt in {} ms: {} made again",
                     started.elapsed().as_millis(),
                     build.rendered
                 ));
                 report(ui, &build);
-                last = build;
+                if let Ok(mut s) = watched.state.write() {
+                    s.drafts = build.drafts;
+                    s.problems = build.problems;
+                    s.generation += 1;
+                }
             }
             Err(e) => ui.warning(&format!("the preview was not rebuilt: {e}")),
         }
     }
-    for thread in server_threads {
-        let _ = thread.join();
-    }
-    ui.status("stopped the preview");
-    Ok(())
 }
 
 /// The host part of the address shown: an IPv6 address in brackets.

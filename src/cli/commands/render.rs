@@ -54,7 +54,7 @@ struct Source {
     lone: Option<String>,
     /// `Approved-by:` trailers of the release shown (empty for a working copy).
     approvals: Vec<String>,
-    /// The date printed into the PDF's metadata, seconds since the epoch (see [`source_date`]).
+    /// The date printed into the PDF's metadata, seconds since the epoch (see [`crate::render::source_date`]).
     date: i64,
 }
 
@@ -66,7 +66,7 @@ impl Source {
             .file_stem()
             .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned());
         Source {
-            date: source_date(sop.metadata.effective, today),
+            date: crate::render::source_date(sop.metadata.effective, today),
             approvals: Vec::new(),
             sop,
             relative,
@@ -75,21 +75,6 @@ impl Source {
             lone: Some(stem),
         }
     }
-}
-
-/// The document date for reproducible output: `SOURCE_DATE_EPOCH` when set, else the given date
-/// (a version's effective date) at 00:00 UTC, else `today` (a draft that has none: the day its
-/// copy is made, the same all day). Never the time of day.
-pub(crate) fn source_date(date: Option<jiff::civil::Date>, today: jiff::civil::Date) -> i64 {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-    {
-        return epoch;
-    }
-    date.unwrap_or(today)
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .map_or(0, |z| z.timestamp().as_second())
 }
 
 /// Renders each named document (or the only one) and prints the paths written.
@@ -138,10 +123,7 @@ pub fn run(env: &Env, ui: &mut Ui, args: &RenderArgs) -> Result<(), CliError> {
                 (None, false, None) => ", the working copy, as released".into(),
             }
         ));
-        let files_root = ws
-            .repo
-            .as_ref()
-            .map_or_else(|| ws.root.clone(), |r| r.workdir().to_path_buf());
+        let files_root = ws.repository_root().to_path_buf();
         let work_tree = WorkTree {
             root: if source.lone.is_some() {
                 source
@@ -433,7 +415,7 @@ fn load(
                     .ok()
                     .and_then(|r| r.latest().map(|l| l.commit.clone()))
             };
-            let date = source_date(sop.metadata.effective, ws.today);
+            let date = crate::render::source_date(sop.metadata.effective, ws.today);
             Ok(Source {
                 date,
                 approvals: Vec::new(),
