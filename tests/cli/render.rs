@@ -457,3 +457,40 @@ fn toc_depth_sets_the_deepest_heading_the_contents_list() {
         run.stderr
     );
 }
+
+/// A working copy as released renders as its release did, approvals included: `render` with
+/// nothing unreleased writes the record copies again byte for byte, and `verify` still finds
+/// them genuine (the bundled example's releases carry an approval).
+#[test]
+fn a_working_copy_as_released_renders_the_record_copies_byte_for_byte() {
+    let env = TestEnv::new();
+    env.run(&["init", "--example", "demo"]).expect_code(0);
+    let demo = env.path("demo");
+    let pdf = demo.join("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf");
+    let html = demo.join("dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html");
+    let before = (
+        std::fs::read(&pdf).expect("pdf"),
+        std::fs::read(&html).expect("html"),
+    );
+    let run = env.run_in(&demo, &["render"], &[]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf\ndist/SOP-IT-001/1.1/SOP-IT-001-v1.1.html\n"
+    );
+    assert!(
+        std::fs::read(&pdf).expect("pdf") == before.0,
+        "the PDF changed"
+    );
+    assert!(
+        std::fs::read(&html).expect("html") == before.1,
+        "the HTML changed"
+    );
+    let verify = env.run_in(
+        &demo,
+        &["verify", "dist/SOP-IT-001/1.1/SOP-IT-001-v1.1.pdf"],
+        &[],
+    );
+    verify.expect_code(0);
+    assert!(verify.stdout.contains("genuine"), "{}", verify.stdout);
+}

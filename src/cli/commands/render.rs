@@ -408,20 +408,28 @@ fn load(
         }
         None => {
             let unreleased = ws.has_unreleased_changes(&sop);
-            let commit = if unreleased {
+            // A working copy as released renders as its release did: the same commit in the
+            // footer, approvals in the manifest and date, so the files are the record's,
+            // byte for byte (they go where the release put its own).
+            let released = if unreleased {
                 None
             } else {
-                ws.releases(&id)
-                    .ok()
-                    .and_then(|r| r.latest().map(|l| l.commit.clone()))
+                ws.releases(&id).ok().and_then(|r| r.latest().cloned())
             };
-            let date = crate::render::source_date(sop.metadata.effective, ws.today);
+            // As released, the release date, whatever the environment says (as `--version`).
+            let date = released.as_ref().map_or_else(
+                || crate::render::source_date(sop.metadata.effective, ws.today),
+                crate::repo::ReleaseRecord::pdf_date,
+            );
             Ok(Source {
                 date,
-                approvals: Vec::new(),
+                approvals: released
+                    .as_ref()
+                    .map(|r| r.approvals.clone())
+                    .unwrap_or_default(),
                 sop,
                 relative,
-                commit,
+                commit: released.map(|r| r.commit),
                 unreleased,
                 lone: None,
             })
