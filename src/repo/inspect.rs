@@ -150,13 +150,10 @@ impl Repo {
     /// The tag `name` as stored: its message without the signature, the signature and the bytes
     /// it signs; `None` when there is no such tag.
     pub fn stored_tag(&self, name: &str) -> Option<StoredTag> {
-        let reference = self
-            .inner
-            .find_reference(&format!("refs/tags/{name}"))
-            .ok()?;
-        let commit = reference.peel_to_commit().ok();
+        let object = self.inner.find_object(self.tag_target(name)?, None).ok()?;
+        let commit = object.peel_to_commit().ok();
         let commit_id = commit.as_ref().map(|c| c.id().to_string());
-        let Ok(tag) = reference.peel_to_tag() else {
+        let Some(tag) = object.as_tag() else {
             return Some(StoredTag {
                 name: name.to_string(),
                 object: None,
@@ -207,10 +204,11 @@ impl Repo {
             commit.message_raw_bytes(),
             commit.message_encoding().ok().flatten(),
         );
-        let signature = self
-            .inner
-            .extract_signature(&commit.id(), None)
-            .ok()
+        // Only a commit with a `gpgsig` header is read again for what it signs.
+        let signed = commit.header_field_bytes("gpgsig").is_ok();
+        let signature = signed
+            .then(|| self.inner.extract_signature(&commit.id(), None).ok())
+            .flatten()
             .map(|(sig, data)| StoredSignature {
                 armor: String::from_utf8_lossy(&sig).into_owned(),
                 payload: data.to_vec(),
@@ -248,26 +246,15 @@ impl Repo {
     /// # Errors
     /// [`RepoError::Git`] when the history cannot be read.
     pub fn walk_history(&self, keys: &[&str], paths: &[&Path]) -> Result<HistoryWalk, RepoError> {
-        let mut walk = self
-            .inner
-            .revwalk()
-            .map_err(|e| RepoError::git("read the history", &e))?;
         let mut out = HistoryWalk::default();
-        // An empty repository has no HEAD: nothing to walk.
-        if walk.push_head().is_err() {
-            return Ok(out);
-        }
-        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
         let has = |raw: &[u8], k: &str| {
             raw.windows(k.len() + 1)
                 .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
         };
         // Each commit's first parent and the blobs at `paths`, to find the changes afterwards.
         let mut seen: Vec<(git2::Oid, Option<git2::Oid>, Vec<Option<git2::Oid>>)> = Vec::new();
-        for oid in walk.flatten() {
-            let Ok(commit) = self.inner.find_commit(oid) else {
-                continue;
-            };
+        for commit in self.commits_by_date()? {
+            let oid = commit.id();
             if !paths.is_empty() {
                 let tree = commit.tree().ok();
                 let blobs = paths
@@ -329,6 +316,86 @@ impl Repo {
             }
         }
         Ok(out)
+    }
+
+    /// Every commit of the current branch (reachable from HEAD), each read once, newest first
+    /// in git's date order: a commit before its parents, and of the commits free to come next
+    /// the one committed last (`git log --date-order`; libgit2's `TOPOLOGICAL | TIME`). A parent
+    /// that is not in the repository (the edge of a shallow clone) ends its line. Empty for a
+    /// repository without commits.
+    ///
+    /// libgit2's revision walk would read each commit twice, once to order it and once when it
+    /// is looked up; here each is read once and kept.
+    ///
+    /// # Errors
+    /// [`RepoError::Git`] when HEAD names a commit that cannot be read.
+    fn commits_by_date(&self) -> Result<Vec<git2::Commit<'_>>, RepoError> {
+        use std::cmp::Reverse;
+        use std::collections::{BinaryHeap, HashMap};
+        // An empty repository has no HEAD: nothing to walk.
+        let Ok(head) = self.inner.head() else {
+            return Ok(Vec::new());
+        };
+        let head = head
+            .peel_to_commit()
+            .map_err(|e| RepoError::git("read the history", &e))?;
+        let mut index = HashMap::from([(head.id(), 0_usize)]);
+        let mut commits = vec![head];
+        let mut next = 0;
+        while let Some(commit) = commits.get(next) {
+            let parents: Vec<git2::Oid> = commit.parent_ids().collect();
+            for parent in parents {
+                if index.contains_key(&parent) {
+                    continue;
+                }
+                if let Ok(found) = self.inner.find_commit(parent) {
+                    index.insert(parent, commits.len());
+                    commits.push(found);
+                }
+            }
+            next += 1;
+        }
+        // How many children within the history each commit has yet to follow.
+        let parents_of = |c: &git2::Commit<'_>| -> Vec<usize> {
+            c.parent_ids()
+                .filter_map(|p| index.get(&p).copied())
+                .collect()
+        };
+        let mut children = vec![0_usize; commits.len()];
+        for commit in &commits {
+            for p in parents_of(commit) {
+                if let Some(n) = children.get_mut(p) {
+                    *n += 1;
+                }
+            }
+        }
+        let time = |i: usize| commits.get(i).map_or(0, |c| c.time().seconds());
+        let mut ready: BinaryHeap<(i64, Reverse<usize>)> = children
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n == 0)
+            .map(|(i, _)| (time(i), Reverse(i)))
+            .collect();
+        let mut order = Vec::with_capacity(commits.len());
+        while let Some((_, Reverse(i))) = ready.pop() {
+            order.push(i);
+            let Some(commit) = commits.get(i) else {
+                continue;
+            };
+            for p in parents_of(commit) {
+                if let Some(n) = children.get_mut(p) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        ready.push((time(p), Reverse(p)));
+                    }
+                }
+            }
+        }
+        let mut slots: Vec<Option<git2::Commit<'_>>> = commits.into_iter().map(Some).collect();
+        Ok(order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+            .collect())
     }
 
     /// The settings git verifies signatures with.

@@ -271,10 +271,44 @@ impl Releases {
 pub struct Repo {
     inner: git2::Repository,
     workdir: PathBuf,
-    /// The tag names, listed once: each document's releases are picked from this list, so a
-    /// repository of many documents and tags is not listed again per document. Cleared when a
-    /// release writes or undoes a tag.
-    tag_names: std::cell::RefCell<Option<std::rc::Rc<Vec<String>>>>,
+    /// The tags, listed once with what each points at: each document's releases are picked
+    /// from this list, so a repository of many documents and tags is not listed again per
+    /// document, nor each tag looked up again by name. Cleared when a release writes or undoes
+    /// a tag.
+    tag_names: std::cell::RefCell<Option<TagList>>,
+}
+
+/// Every tag of a repository (name without `refs/tags/`, and the object it points at), sorted
+/// by name; listed once by [`Repo::tag_list`] and shared with another handle on the same
+/// repository by [`Repo::take_tag_list`].
+#[derive(Debug, Clone, Default)]
+pub struct TagList(std::sync::Arc<Vec<(String, git2::Oid)>>);
+
+impl TagList {
+    /// The tag names, in order.
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    /// The tags whose names start with `prefix` (all, for `None`): one run of the sorted list.
+    fn starting_with(&self, prefix: Option<&str>) -> &[(String, git2::Oid)] {
+        let Some(prefix) = prefix else {
+            return &self.0;
+        };
+        let start = self.0.partition_point(|(n, _)| n.as_str() < prefix);
+        let rest = self.0.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|(n, _)| n.starts_with(prefix));
+        rest.get(..len).unwrap_or_default()
+    }
+
+    /// The object the tag `name` points at.
+    fn target(&self, name: &str) -> Option<git2::Oid> {
+        let at = self
+            .0
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()?;
+        self.0.get(at).map(|(_, oid)| *oid)
+    }
 }
 
 impl std::fmt::Debug for Repo {
@@ -577,43 +611,70 @@ impl Repo {
     pub fn released_ids(&self, format: &TagFormat) -> Vec<DocId> {
         let mut ids: Vec<DocId> = self
             .tag_names()
-            .map(|names| names.iter().filter_map(|t| format.id_of(t)).collect())
+            .map(|list| list.names().filter_map(|t| format.id_of(t)).collect())
             .unwrap_or_default();
         ids.sort();
         ids.dedup();
         ids
     }
 
-    /// Every tag name (without `refs/tags/`), listed once and kept.
-    fn tag_names(&self) -> Result<std::rc::Rc<Vec<String>>, RepoError> {
-        if let Some(names) = self.tag_names.borrow().as_ref() {
-            return Ok(names.clone());
+    /// Every tag (without `refs/tags/`) and what it points at, listed once and kept. A tag
+    /// that is a symbolic reference is listed with what it resolves to; names that are not
+    /// UTF-8 are not sopctl's.
+    fn tag_names(&self) -> Result<TagList, RepoError> {
+        if let Some(list) = self.tag_names.borrow().as_ref() {
+            return Ok(list.clone());
         }
-        let listed = self
+        let references = self
             .inner
-            .tag_names(None)
+            .references_glob("refs/tags/*")
             .map_err(|e| RepoError::git("list the tags", &e))?;
-        // Names that are not UTF-8 are not sopctl's.
-        let names: Vec<String> = (0..listed.len())
-            .filter_map(|i| listed.get(i).ok().flatten().map(str::to_string))
+        let mut tags: Vec<(String, git2::Oid)> = references
+            .flatten()
+            .filter_map(|reference| {
+                let name = reference
+                    .name()
+                    .ok()?
+                    .strip_prefix("refs/tags/")?
+                    .to_string();
+                let target = match reference.target() {
+                    Some(oid) => oid,
+                    None => reference.resolve().ok()?.target()?,
+                };
+                Some((name, target))
+            })
             .collect();
-        let names = std::rc::Rc::new(names);
-        *self.tag_names.borrow_mut() = Some(names.clone());
-        Ok(names)
+        tags.sort_by(|a, b| a.0.cmp(&b.0));
+        tags.dedup_by(|a, b| a.0 == b.0);
+        let list = TagList(std::sync::Arc::new(tags));
+        *self.tag_names.borrow_mut() = Some(list.clone());
+        Ok(list)
     }
 
-    /// Every tag name, as listed once (for another handle on the same repository:
-    /// [`Repo::take_tag_names`]).
-    pub fn tag_name_list(&self) -> Vec<String> {
-        self.tag_names()
-            .map(|names| names.as_ref().clone())
-            .unwrap_or_default()
+    /// Every tag, as listed once (for another handle on the same repository:
+    /// [`Repo::take_tag_list`]).
+    pub fn tag_list(&self) -> TagList {
+        self.tag_names().unwrap_or_default()
     }
 
-    /// Takes `names` as this handle's list of tag names instead of listing them again (another
-    /// handle on the same repository listed them: [`Repo::tag_name_list`]).
-    pub fn take_tag_names(&self, names: Vec<String>) {
-        *self.tag_names.borrow_mut() = Some(std::rc::Rc::new(names));
+    /// Takes `list` as this handle's list of tags instead of listing them again (another handle
+    /// on the same repository listed them: [`Repo::tag_list`]).
+    pub fn take_tag_list(&self, list: TagList) {
+        *self.tag_names.borrow_mut() = Some(list);
+    }
+
+    /// The object the tag `name` points at: from the list when the tags were listed, else
+    /// looked up.
+    fn tag_target(&self, name: &str) -> Option<git2::Oid> {
+        if let Some(list) = self.tag_names.borrow().as_ref() {
+            return list.target(name);
+        }
+        self.inner
+            .find_reference(&format!("refs/tags/{name}"))
+            .ok()?
+            .resolve()
+            .ok()?
+            .target()
     }
 
     /// Forgets the listed tag names, after a tag was written or removed.
@@ -630,7 +691,9 @@ impl Repo {
     /// [`RepoError::Git`] when the tags cannot be listed.
     pub fn releases(&self, id: &DocId, format: &TagFormat) -> Result<Releases, RepoError> {
         let mut out = Releases::default();
-        for name in self.tag_names()?.iter() {
+        let list = self.tag_names()?;
+        let prefix = format.prefix_of(id);
+        for (name, target) in list.starting_with(prefix.as_deref()) {
             let version = match format.parse(id, name) {
                 TagMatch::Release(v) => v,
                 TagMatch::NotAVersion(tag) => {
@@ -639,10 +702,10 @@ impl Repo {
                 }
                 TagMatch::Other => continue,
             };
-            let Ok(reference) = self.inner.find_reference(&format!("refs/tags/{name}")) else {
+            let Ok(object) = self.inner.find_object(*target, None) else {
                 continue;
             };
-            let Ok(commit) = reference.peel_to_commit() else {
+            let Ok(commit) = object.peel_to_commit() else {
                 continue;
             };
             let commit_subject = records::Message::parse(&records::decode_message(
@@ -651,8 +714,8 @@ impl Repo {
             ))
             .summary();
             let commit_author = commit.author().name().unwrap_or("").to_string();
-            let record = match reference.peel_to_tag() {
-                Ok(tag) => {
+            let record = match object.as_tag() {
+                Some(tag) => {
                     // A signed tag's message ends with its signature (issue 15).
                     let bytes = tag.message_bytes().unwrap_or(b"");
                     let unsigned = bytes
@@ -710,7 +773,7 @@ impl Repo {
                         }),
                     }
                 }
-                Err(_) => ReleaseRecord {
+                None => ReleaseRecord {
                     version: version.clone(),
                     date: date_of(commit.time()),
                     recorded: date_of(commit.time()),
@@ -794,6 +857,14 @@ impl Repo {
         let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
         let entry = tree.get_path(path).ok()?;
         Some(self.inner.find_blob(entry.id()).ok()?.content().to_vec())
+    }
+
+    /// The id (hex) of the file at `path` (relative to the work tree) in commit `commit`: two
+    /// commits hold the same bytes there exactly when the ids are equal, without reading them.
+    pub fn file_id_at_commit(&self, commit: &str, path: &Path) -> Option<String> {
+        let oid = git2::Oid::from_str(commit).ok()?;
+        let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
+        Some(tree.get_path(path).ok()?.id().to_string())
     }
 
     /// Whether the repository has a remote to share with (`git remote` lists one).

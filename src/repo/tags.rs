@@ -71,6 +71,15 @@ impl TagFormat {
         matches!(self.parse(&id, tag), TagMatch::Release(_)).then_some(id)
     }
 
+    /// The text every tag of document `id` starts with, when the format puts `{id}` before
+    /// `{version}` (`SOP-001/` of `{id}/v{version}`): tags sorted by name hold the document's
+    /// tags together, from this text on. `None` for a format without `{id}` or with the
+    /// version first.
+    pub fn prefix_of(&self, id: &DocId) -> Option<String> {
+        let (before, _) = self.format.split_once("{id}")?;
+        (!before.contains("{version}")).then(|| format!("{before}{}", id.as_str()))
+    }
+
     /// Reads a tag name as a tag of document `id`.
     pub fn parse(&self, id: &DocId, tag: &str) -> TagMatch {
         // Most names in a repository of many documents are other documents' tags: those are

@@ -329,7 +329,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
     // shared between threads, so each run opens its own (and lists the tags once).
     let workdir = repo.workdir().to_path_buf();
-    let tag_names = repo.tag_name_list();
+    let tags = repo.tag_list();
     let head = repo.head_commit();
     let runs = rayon::current_num_threads().max(1);
     let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
@@ -338,7 +338,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             .flat_map_iter(|chunk| {
                 let own = Repo::discover(&workdir).ok().flatten();
                 if let Some(own) = &own {
-                    own.take_tag_names(tag_names.clone());
+                    own.take_tag_list(tags.clone());
                 }
                 chunk
                     .iter()
@@ -436,9 +436,11 @@ fn current_history(ctx: &Context<'_>, id: &DocId, records: &[ReleaseRecord]) -> 
         return Vec::new();
     };
     // Unchanged since the release: its table was checked with the release.
-    let now = ctx.bytes_at_path(head, id);
-    if now.is_some() && now == ctx.bytes_at_path(&latest.commit, id) {
-        return Vec::new();
+    if let Some(path) = ctx.paths.get(id) {
+        let now = ctx.repo.file_id_at_commit(head, path);
+        if now.is_some() && now == ctx.repo.file_id_at_commit(&latest.commit, path) {
+            return Vec::new();
+        }
     }
     let Some(current) = ctx.document(head, id) else {
         return Vec::new();
