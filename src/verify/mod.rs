@@ -29,6 +29,7 @@
 
 pub mod allowed;
 pub mod approvals;
+mod context;
 pub mod copy;
 pub mod records;
 pub mod release;
@@ -39,12 +40,14 @@ pub mod trust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::doc::{DocId, Sop};
+use crate::doc::DocId;
 use crate::repo::{ReleaseRecord, Repo};
 use crate::version::DocVersion;
 use crate::workspace::{Workspace, WorkspaceError};
-use signature::Verdict;
+pub(crate) use context::{Context, Files};
+use signature::{IntactSignatures, Verdict};
 use trust::Trust;
 
 /// What kind of break a [`Problem`] is (stable names for `--json`).
@@ -208,58 +211,15 @@ impl Report {
     }
 }
 
-/// What the checks share: the repository, the signature checker, every approval commit, and
-/// where each SOP's file is (so a released file is found without searching the tree).
-pub(crate) struct Context<'a> {
-    pub(crate) repo: &'a Repo,
-    pub(crate) trust: &'a Trust,
-    pub(crate) approvals: &'a [records::ApprovalCommit],
-    pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
-    /// Every release commit of the current branch, newest first.
-    pub(crate) release_commits: &'a [crate::repo::inspect::ReleaseCommit],
-    /// The commit HEAD is at, read once (`None` in a repository without commits).
-    pub(crate) head: Option<&'a str>,
-}
-
-impl Context<'_> {
-    /// The document `id` in `commit`, parsed; `None` when the commit holds no file with the ID
-    /// or it cannot be read.
-    pub(crate) fn document(&self, commit: &str, id: &DocId) -> Option<Sop> {
-        if let Some((path, bytes)) = self.bytes_at_path(commit, id)
-            && let Ok(sop) = Sop::from_bytes(&path, bytes)
-            && sop.id() == Some(id)
-        {
-            return Some(sop);
-        }
-        // Renamed or moved since: searched for by ID.
-        let (path, bytes) = self.repo.document_at(commit, id, None)?;
-        Sop::from_bytes(&path, bytes).ok()
-    }
-
-    /// The bytes of the file where the SOP `id` is now, as they were in `commit`.
-    fn bytes_at_path(&self, commit: &str, id: &DocId) -> Option<(PathBuf, Vec<u8>)> {
-        let path = self.paths.get(id)?;
-        Some((path.clone(), self.repo.file_at_commit(commit, path)?))
-    }
-}
-
-impl Context<'_> {
-    /// The row of the adopted release `record` as its own released file has it.
-    pub(crate) fn adopted_row(
-        &self,
-        id: &DocId,
-        record: &ReleaseRecord,
-    ) -> Option<crate::doc::revision_table::Row> {
-        let sop = self.document(&record.commit, id)?;
-        crate::doc::revision_table::find(&sop)?
-            .rows
-            .into_iter()
-            .find(|row| row.version.as_ref() == Some(&record.version))
-    }
-}
-
 /// Checks the record of the SOPs `ids` (every SOP of the work tree and every ID with release
 /// tags, when `None`).
+///
+/// In two steps, so that both cores work from the start: while one thread walks the history
+/// (the lifecycle's records, the release commits, and the changes to the signers registry and
+/// the settings, each commit read once), the SOP files are read and every release is read and
+/// checked as far as no trust list decides ([`release::read`], every SSH signature checked
+/// against its record); then, with the trust list and the approval commits the walk gave,
+/// each release is weighed ([`release::judge`]).
 ///
 /// # Errors
 /// No repository, a shallow clone (its history is cut off), unreadable tags or history.
@@ -269,54 +229,48 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         return Err(WorkspaceError::Shallow);
     }
     let format = crate::repo::TagFormat::new(&ws.settings.tag_format);
-    // One walk of the history (the lifecycle's records, the release commits, and the changes
-    // to the signers registry and the settings), on its own thread with its own repository
-    // while the SOP files are read: git2's repository is not shared between threads.
     let watched = crate::people::watched(ws);
     let workdir = repo.workdir().to_path_buf();
-    let (walked, paths) = std::thread::scope(|scope| {
+    let tags = repo.tag_list();
+    let head = repo.head_commit();
+    let intact = Arc::new(IntactSignatures::default());
+    let runs = Runs {
+        workdir: &workdir,
+        tags: &tags,
+    };
+    // git2's repository is not shared between threads: the walk and each run open their own.
+    let (walked, paths, ids, read) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| -> Result<_, WorkspaceError> {
-            let own = Repo::discover(&workdir)?.ok_or_else(|| WorkspaceError::NotARepository {
-                path: workdir.clone(),
-            })?;
+            let own = runs.open()?;
             let watch: Vec<&std::path::Path> = watched
                 .iter()
                 .flat_map(|(registry, settings)| [registry.as_path(), settings.as_path()])
                 .collect();
             Ok(own.walk_history(&records::KEYS, &watch)?)
         });
-        let mut paths = BTreeMap::new();
-        for entry in ws.documents() {
-            if let Ok(sop) = entry.sop
-                && let Some(id) = sop.id()
-                && let Some(relative) = repo.relative(&entry.path)
-            {
-                paths.insert(id.clone(), relative);
-            }
-        }
+        let paths = document_paths(ws, repo);
+        let ids = ids_to_check(ids, &paths, repo, &format);
+        let read = runs.each(&ids, |own, id| {
+            let files = Files {
+                repo: own,
+                paths: &paths,
+                head: head.as_deref(),
+            };
+            read_sop(&files, id, &format, &intact)
+        });
         let walked = walker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (walked, paths)
+        (walked, paths, ids, read)
     });
     let mut walk = walked?;
-    let ids: Vec<DocId> = match ids {
-        Some(ids) => ids.to_vec(),
-        None => {
-            let mut all: Vec<DocId> = paths.keys().cloned().collect();
-            all.extend(repo.released_ids(&format));
-            all.sort();
-            all.dedup();
-            all
-        }
-    };
     let stored = std::mem::take(&mut walk.records);
     let release_commits = std::mem::take(&mut walk.releases);
     let history = match &watched {
         Some((_, settings)) => crate::people::history::RegistryHistory::from_walk(walk, settings),
         None => Default::default(),
     };
-    let trust = Trust::from_history(repo, history);
+    let trust = Trust::from_history_sharing(repo, history, intact);
     let first = Context {
         repo,
         trust: &trust,
@@ -326,40 +280,30 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         head: None,
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
-    // The SOPs in as many runs as there are threads, in parallel: git2's repository is not
-    // shared between threads, so each run opens its own (and lists the tags once).
-    let workdir = repo.workdir().to_path_buf();
-    let tags = repo.tag_list();
-    let head = repo.head_commit();
-    let runs = rayon::current_num_threads().max(1);
-    let per_sop: Vec<Result<SopChecked, WorkspaceError>> = {
-        use rayon::prelude::*;
-        ids.par_chunks(ids.len().div_ceil(runs).max(1))
-            .flat_map_iter(|chunk| {
-                let own = Repo::discover(&workdir).ok().flatten();
-                if let Some(own) = &own {
-                    own.take_tag_list(tags.clone());
-                }
-                chunk
-                    .iter()
-                    .map(|id| {
-                        let repo = own.as_ref().ok_or(WorkspaceError::NotARepository {
-                            path: workdir.clone(),
-                        })?;
-                        let ctx = Context {
-                            repo,
-                            trust: &trust,
-                            approvals: &approvals,
-                            paths: &paths,
-                            release_commits: &release_commits,
-                            head: head.as_deref(),
-                        };
-                        check_sop(&ctx, id, &format)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
+    let mut read_ok = Vec::new();
+    let mut failed = None;
+    for result in read {
+        match result.and_then(|r| r) {
+            Ok(sop) => read_ok.push(sop),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let judged = runs.each(&read_ok, |own, sop| {
+        let ctx = Context {
+            repo: own,
+            trust: &trust,
+            approvals: &approvals,
+            paths: &paths,
+            release_commits: &release_commits,
+            head: head.as_deref(),
+        };
+        judge_sop(&ctx, sop, &format)
+    });
     let training = training::check(ws, repo, &trust, head.as_deref());
     let mut report = Report {
         records,
@@ -371,7 +315,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             .collect(),
         ..Report::default()
     };
-    for result in per_sop {
+    for result in judged {
         let (releases, current) = result?;
         report.releases.extend(releases);
         report.current.extend(current);
@@ -379,22 +323,126 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     Ok(report)
 }
 
+/// Each SOP of the work tree by its ID, with its file's path relative to the work tree's root.
+fn document_paths(ws: &Workspace, repo: &Repo) -> BTreeMap<DocId, PathBuf> {
+    let mut paths = BTreeMap::new();
+    for entry in ws.documents() {
+        if let Ok(sop) = entry.sop
+            && let Some(id) = sop.id()
+            && let Some(relative) = repo.relative(&entry.path)
+        {
+            paths.insert(id.clone(), relative);
+        }
+    }
+    paths
+}
+
+/// The SOPs asked for, or every SOP of the work tree and every ID with release tags.
+fn ids_to_check(
+    ids: Option<&[DocId]>,
+    paths: &BTreeMap<DocId, PathBuf>,
+    repo: &Repo,
+    format: &crate::repo::TagFormat,
+) -> Vec<DocId> {
+    match ids {
+        Some(ids) => ids.to_vec(),
+        None => {
+            let mut all: Vec<DocId> = paths.keys().cloned().collect();
+            all.extend(repo.released_ids(format));
+            all.sort();
+            all.dedup();
+            all
+        }
+    }
+}
+
+/// Work spread over every core in as many runs as there are threads, each run with its own
+/// handle on the repository (git2's is not shared between threads), the tags listed once.
+#[derive(Clone, Copy)]
+struct Runs<'a> {
+    workdir: &'a std::path::Path,
+    tags: &'a crate::repo::TagList,
+}
+
+impl Runs<'_> {
+    /// A handle of the run's own on the repository, with the tags already listed.
+    fn open(&self) -> Result<Repo, WorkspaceError> {
+        let own = Repo::discover(self.workdir)?.ok_or_else(|| WorkspaceError::NotARepository {
+            path: self.workdir.to_path_buf(),
+        })?;
+        own.take_tag_list(self.tags.clone());
+        Ok(own)
+    }
+
+    /// `work` done for each of `items`, in their order; an item of a run whose repository
+    /// could not be opened gets that error.
+    fn each<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        work: impl Fn(&Repo, &T) -> R + Sync,
+    ) -> Vec<Result<R, WorkspaceError>> {
+        use rayon::prelude::*;
+        let runs = rayon::current_num_threads().max(1);
+        items
+            .par_chunks(items.len().div_ceil(runs).max(1))
+            .flat_map_iter(|chunk| {
+                let own = self.open();
+                chunk
+                    .iter()
+                    .map(|item| match &own {
+                        Ok(repo) => Ok(work(repo, item)),
+                        Err(_) => Err(WorkspaceError::NotARepository {
+                            path: self.workdir.to_path_buf(),
+                        }),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// One SOP's releases as read ([`release::read`]), and the problems of its current file.
+struct SopRead {
+    id: DocId,
+    records: Vec<ReleaseRecord>,
+    releases: Vec<release::Read>,
+    current: Vec<Problem>,
+}
+
 /// One SOP's releases checked, and the problems of its current file.
 type SopChecked = (Vec<ReleaseReport>, Vec<Problem>);
 
-/// The releases of one SOP and the revision history of its current file.
-fn check_sop(
-    ctx: &Context<'_>,
+/// Reads the releases of one SOP and checks the revision history of its current file.
+fn read_sop(
+    files: &Files<'_>,
     id: &DocId,
     format: &crate::repo::TagFormat,
-) -> Result<SopChecked, WorkspaceError> {
-    let releases = ctx.repo.releases(id, format)?;
-    let reports = (0..releases.records.len())
-        .map(|index| release::check(ctx, id, &releases.records, index))
+    intact: &IntactSignatures,
+) -> Result<SopRead, WorkspaceError> {
+    let records = files.repo.releases(id, format)?.records;
+    let releases = (0..records.len())
+        .map(|index| release::read(files, id, &records, index, intact))
         .collect();
-    let mut current = untagged_releases(ctx, id, format, &releases.records);
-    current.extend(current_history(ctx, id, &releases.records));
-    Ok((reports, current))
+    let current = current_history(files, id, &records);
+    Ok(SopRead {
+        id: id.clone(),
+        records,
+        releases,
+        current,
+    })
+}
+
+/// Weighs the releases of one SOP as read ([`release::judge`]); the release commits whose tag is
+/// missing, then the problems of its current file.
+fn judge_sop(ctx: &Context<'_>, sop: &SopRead, format: &crate::repo::TagFormat) -> SopChecked {
+    let reports = sop
+        .releases
+        .iter()
+        .map(|read| release::judge(ctx, &sop.id, &sop.records, read))
+        .collect();
+    let mut current = untagged_releases(ctx, &sop.id, format, &sop.records);
+    current.extend(sop.current.iter().cloned());
+    (reports, current)
 }
 
 /// A release commit of the SOP whose release has no tag: the tag was deleted (or never made by
@@ -428,21 +476,21 @@ fn untagged_releases(
 
 /// The revision history of the SOP's file at HEAD against the records up to its last release
 /// by sopctl, when the file changed since that release.
-fn current_history(ctx: &Context<'_>, id: &DocId, records: &[ReleaseRecord]) -> Vec<Problem> {
+fn current_history(files: &Files<'_>, id: &DocId, records: &[ReleaseRecord]) -> Vec<Problem> {
     let Some(last) = records.iter().rposition(|r| r.by_sopctl) else {
         return Vec::new();
     };
-    let (Some(head), Some(latest)) = (ctx.head, records.get(last)) else {
+    let (Some(head), Some(latest)) = (files.head, records.get(last)) else {
         return Vec::new();
     };
     // Unchanged since the release: its table was checked with the release.
-    if let Some(path) = ctx.paths.get(id) {
-        let now = ctx.repo.file_id_at_commit(head, path);
-        if now.is_some() && now == ctx.repo.file_id_at_commit(&latest.commit, path) {
+    if let Some(path) = files.paths.get(id) {
+        let now = files.repo.file_id_at_commit(head, path);
+        if now.is_some() && now == files.repo.file_id_at_commit(&latest.commit, path) {
             return Vec::new();
         }
     }
-    let Some(current) = ctx.document(head, id) else {
+    let Some(current) = files.document(head, id) else {
         return Vec::new();
     };
     let place = format!(
@@ -454,7 +502,7 @@ fn current_history(ctx: &Context<'_>, id: &DocId, records: &[ReleaseRecord]) -> 
         &current,
         records.get(..=last).unwrap_or_default(),
         &[],
-        &|r| ctx.adopted_row(id, r),
+        &|r| files.adopted_row(id, r),
     )
     .into_iter()
     .map(|text| Problem::new(&place, Kind::RevisionHistory, text))

@@ -13,8 +13,9 @@ use crate::repo::records::Message;
 use crate::repo::transaction::RENDITION_TRAILER;
 use crate::version::DocVersion;
 
-use super::signature::Verdict;
-use super::{Context, Kind, Problem, ReleaseReport, commit_place, tag_place};
+use super::context::{Context, Files};
+use super::signature::{IntactSignatures, Verdict};
+use super::{Kind, Problem, ReleaseReport, commit_place, tag_place};
 
 /// The trailers `release` writes into both the tag and the commit.
 const SHARED: [&str; 6] = [
@@ -26,20 +27,151 @@ const SHARED: [&str; 6] = [
     "Approved-by",
 ];
 
-/// Checks the release `records[index]` of `id` (`records` oldest first).
-pub(crate) fn check(
-    ctx: &Context<'_>,
+/// A release as read from the repository, with what is wrong with it whoever is trusted
+/// ([`read`]); what its signatures and approvals are worth is decided by [`judge`], once the
+/// history has given the trust list and the approval commits.
+pub(crate) struct Read {
+    /// Which of the SOP's releases it is.
+    index: usize,
+    /// The tag; `None` when it cannot be read.
+    tag: Option<StoredTag>,
+    /// The release commit.
+    commit: Option<StoredCommit>,
+    /// Whether sopctl made the record.
+    by_sopctl: bool,
+    /// A tag made by another tool on a commit that is not a release commit: only its
+    /// signature is checked.
+    foreign: bool,
+    /// What is wrong with the tag's message and its agreement with the release commit.
+    tag_problems: Vec<Problem>,
+    /// The released file; `None` when the release commit holds no readable file with the ID.
+    sop: Option<Sop>,
+    /// What is wrong with the released file.
+    file_problems: Vec<Problem>,
+    /// What is wrong with its revision-history table.
+    table_problems: Vec<Problem>,
+}
+
+/// Reads the release `records[index]` of `id` (`records` oldest first) and checks it as far as
+/// no trust list decides: the tag's trailers against its commit, the released file, its
+/// revision history. The SSH signatures of the tag and the commit are checked against their
+/// records into `intact`, for [`judge`] to weigh.
+pub(crate) fn read(
+    files: &Files<'_>,
     id: &DocId,
     records: &[ReleaseRecord],
     index: usize,
-) -> ReleaseReport {
+    intact: &IntactSignatures,
+) -> Read {
+    let mut read = Read {
+        index,
+        tag: None,
+        commit: None,
+        by_sopctl: false,
+        foreign: false,
+        tag_problems: Vec::new(),
+        sop: None,
+        file_problems: Vec::new(),
+        table_problems: Vec::new(),
+    };
     let Some(record) = records.get(index) else {
+        return read;
+    };
+    read.by_sopctl = record.by_sopctl;
+    let Some(tag) = files.repo.stored_tag(&record.tag) else {
+        return read;
+    };
+    let tag_at = tag_place(&record.tag);
+    let commit = files.repo.stored_commit(&record.commit);
+    let commit_signature = commit.as_ref().and_then(|c| c.signature.as_ref());
+    for signature in [tag.signature.as_ref(), commit_signature]
+        .into_iter()
+        .flatten()
+    {
+        intact.check(signature);
+    }
+    // A tag made by another tool records no more than its name and signature; but a tag on a
+    // release commit of this version is sopctl's, whatever its message now says.
+    if !record.by_sopctl {
+        let Some(c) = commit.as_ref().filter(|c| is_release_of(c, id, record)) else {
+            read.foreign = true;
+            read.tag = Some(tag);
+            read.commit = commit;
+            return read;
+        };
+        read.by_sopctl = true;
+        read.tag_problems.push(Problem::new(
+            &tag_at,
+            Kind::Tag,
+            format!(
+                "its message does not end with the release record (Version, Document, Date and Author trailers) that the release commit {} holds: the tag was changed after the release",
+                super::short(&c.id)
+            ),
+        ));
+    }
+    let mut texts = trailer_problems(id, record, &tag.message);
+    if let Some(c) = &commit {
+        texts.extend(commit_problems(&tag, c));
+    }
+    read.tag_problems.extend(
+        texts
+            .into_iter()
+            .map(|text| Problem::new(&tag_at, Kind::Tag, text)),
+    );
+    read.tag = Some(tag);
+    read.commit = commit;
+    let Some(sop) = files.document(&record.commit, id) else {
+        read.file_problems.push(Problem::new(
+            &commit_place(&record.commit),
+            Kind::ReleasedFile,
+            format!("the release commit holds no readable file with the ID {id}"),
+        ));
+        return read;
+    };
+    let file_at = format!(
+        "{} in {}",
+        sop.path().display(),
+        commit_place(&record.commit)
+    );
+    if let Some(tag) = &read.tag {
+        read.file_problems.extend(
+            file_problems(&sop, record, &tag.message)
+                .into_iter()
+                .map(|text| Problem::new(&file_at, Kind::ReleasedFile, text)),
+        );
+    }
+    let (shown, later) = records.split_at(index.saturating_add(1).min(records.len()));
+    read.table_problems = super::table::problems(&sop, shown, later, &|r| {
+        // This release's own row is as it is; earlier adopted rows as they were kept.
+        if r.version == record.version {
+            None
+        } else {
+            files.adopted_row(id, r)
+        }
+    })
+    .into_iter()
+    .map(|text| Problem::new(&file_at, Kind::RevisionHistory, text))
+    .collect();
+    read.sop = Some(sop);
+    read
+}
+
+/// Weighs the release [`read`] (`records` oldest first): its tag's and commit's signatures
+/// against the trust list, its approvals against the approval commits; then every problem, in
+/// the order they are reported: signatures, tag, released file, approvals, revision history.
+pub(crate) fn judge(
+    ctx: &Context<'_>,
+    id: &DocId,
+    records: &[ReleaseRecord],
+    read: &Read,
+) -> ReleaseReport {
+    let Some(record) = records.get(read.index) else {
         return empty(id, &DocVersion::new(0, 0, 0), "", "");
     };
     let mut report = empty(id, &record.version, &record.tag, &record.commit);
-    report.by_sopctl = record.by_sopctl;
+    report.by_sopctl = read.by_sopctl;
     let tag_at = tag_place(&record.tag);
-    let Some(tag) = ctx.repo.stored_tag(&record.tag) else {
+    let Some(tag) = &read.tag else {
         report
             .problems
             .push(Problem::new(&tag_at, Kind::Tag, "the tag cannot be read"));
@@ -58,8 +190,7 @@ pub(crate) fn check(
             .problems
             .push(Problem::new(&tag_at, Kind::Signature, text));
     }
-    let commit = ctx.repo.stored_commit(&record.commit);
-    if let Some(c) = &commit {
+    if let Some(c) = &read.commit {
         let checked = ctx
             .trust
             .check(ctx.repo, &c.id, c.signature.as_ref(), c.time, (None, None));
@@ -70,67 +201,20 @@ pub(crate) fn check(
                 .push(Problem::new(&commit_place(&c.id), Kind::Signature, text));
         }
     }
-    // A tag made by another tool records no more than its name and signature; but a tag on a
-    // release commit of this version is sopctl's, whatever its message now says.
-    if !record.by_sopctl {
-        let Some(c) = commit.as_ref().filter(|c| is_release_of(c, id, record)) else {
-            return report;
-        };
-        report.by_sopctl = true;
-        report.problems.push(Problem::new(
-            &tag_at,
-            Kind::Tag,
-            format!(
-                "its message does not end with the release record (Version, Document, Date and Author trailers) that the release commit {} holds: the tag was changed after the release",
-                super::short(&c.id)
-            ),
-        ));
+    if read.foreign {
+        return report;
     }
-    let mut texts = trailer_problems(id, record, &tag.message);
-    if let Some(c) = &commit {
-        texts.extend(commit_problems(&tag, c));
-    }
-    report.problems.extend(
-        texts
-            .into_iter()
-            .map(|text| Problem::new(&tag_at, Kind::Tag, text)),
-    );
-    let Some(sop) = ctx.document(&record.commit, id) else {
-        report.problems.push(Problem::new(
-            &commit_place(&record.commit),
-            Kind::ReleasedFile,
-            format!("the release commit holds no readable file with the ID {id}"),
-        ));
+    report.problems.extend(read.tag_problems.iter().cloned());
+    report.problems.extend(read.file_problems.iter().cloned());
+    let Some(sop) = &read.sop else {
         return report;
     };
-    let file_at = format!(
-        "{} in {}",
-        sop.path().display(),
-        commit_place(&record.commit)
-    );
-    report.problems.extend(
-        file_problems(&sop, record, &tag.message)
-            .into_iter()
-            .map(|text| Problem::new(&file_at, Kind::ReleasedFile, text)),
-    );
-    if let Some(c) = &commit {
-        let (listed, problems) = super::approvals::check(ctx, id, records, index, &sop, c);
+    if let Some(c) = &read.commit {
+        let (listed, problems) = super::approvals::check(ctx, id, records, read.index, sop, c);
         report.approvals = listed;
         report.problems.extend(problems);
     }
-    let (shown, later) = records.split_at(index.saturating_add(1).min(records.len()));
-    report.problems.extend(
-        super::table::problems(&sop, shown, later, &|r| {
-            // This release's own row is as it is; earlier adopted rows as they were kept.
-            if r.version == record.version {
-                None
-            } else {
-                ctx.adopted_row(id, r)
-            }
-        })
-        .into_iter()
-        .map(|text| Problem::new(&file_at, Kind::RevisionHistory, text)),
-    );
+    report.problems.extend(read.table_problems.iter().cloned());
     report
 }
 

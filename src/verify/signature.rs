@@ -9,9 +9,12 @@
 //! `gpg.ssh.allowedSignersFile` (ssh-keygen(1), ALLOWED SIGNERS); the signers registry of
 //! issue 15 item 2 takes its place there.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
+use ssh_key::public::KeyData;
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 pub use super::allowed::{AllowedSigners, principal_matches};
@@ -247,11 +250,94 @@ pub fn signer_problem(
 pub struct Verifier {
     settings: VerifySettings,
     allowed: Result<Option<AllowedSigners>, String>,
+    /// The SSH signatures already checked against their records, shared by the verifiers of
+    /// one run.
+    intact: Arc<IntactSignatures>,
+}
+
+/// What an SSH signature says of itself, whoever is trusted: the key that made it, or why it
+/// does not match its record (a [`Verdict::Bad`]).
+type Intact = Result<(KeyData, String), Verdict>;
+
+/// SSH signatures checked against the records they sign, each once (issue 15 item 7). Whether
+/// a signature matches its record does not depend on whom a trust list names, so `verify`
+/// checks every signature while it still reads the history the trust list comes from, and the
+/// trust list is applied afterwards ([`Verifier::check`]). Keyed by the signature and the exact
+/// bytes it signs.
+#[derive(Debug, Default)]
+pub struct IntactSignatures {
+    checked: Mutex<HashMap<(String, Vec<u8>), Intact>>,
+}
+
+impl IntactSignatures {
+    /// Checks `sig` (an SSH signature) against its record, unless it was checked before.
+    pub fn check(&self, sig: &StoredSignature) {
+        if Format::of(&sig.armor) == Format::Ssh {
+            let _ = self.intact(sig);
+        }
+    }
+
+    /// The key that made `sig`, or why it does not match its record.
+    fn intact(&self, sig: &StoredSignature) -> Intact {
+        let key = (sig.armor.clone(), sig.payload.clone());
+        let lock = || self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(&key) {
+            return known.clone();
+        }
+        let found = ssh_intact(sig);
+        lock().insert(key, found.clone());
+        found
+    }
+}
+
+/// The key that made the SSH signature `sig`, or why it does not match its record: OpenSSH's
+/// `PROTOCOL.sshsig`, namespace `git`, checked with the `ssh-key` crate.
+fn ssh_intact(sig: &StoredSignature) -> Intact {
+    let format = Format::Ssh;
+    let parsed = match SshSig::from_pem(sig.armor.trim_end()) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            return Err(Verdict::Bad {
+                format,
+                key: None,
+                reason: "the signature is damaged and cannot be read".into(),
+            });
+        }
+    };
+    let key_data = parsed.public_key().clone();
+    let key = key_data.fingerprint(HashAlg::Sha256).to_string();
+    if parsed.namespace() != NAMESPACE {
+        return Err(Verdict::Bad {
+            format,
+            key: Some(key),
+            reason: format!(
+                "it was made for `{}`, not for git records",
+                parsed.namespace()
+            ),
+        });
+    }
+    if PublicKey::from(key_data.clone())
+        .verify(NAMESPACE, &sig.payload, &parsed)
+        .is_err()
+    {
+        return Err(Verdict::Bad {
+            format,
+            key: Some(key),
+            reason: "it does not match the record: the record was changed after it was signed"
+                .into(),
+        });
+    }
+    Ok((key_data, key))
 }
 
 impl Verifier {
     /// A verifier for git's settings; the allowed-signers file is read here, once.
     pub fn new(settings: VerifySettings) -> Verifier {
+        Verifier::sharing(settings, Arc::default())
+    }
+
+    /// As [`Verifier::new`], with the SSH signatures checked so far in this run (`intact`).
+    pub fn sharing(settings: VerifySettings, intact: Arc<IntactSignatures>) -> Verifier {
         let allowed = match &settings.allowed_signers {
             None => Ok(None),
             Some(path) => std::fs::read_to_string(path)
@@ -264,16 +350,25 @@ impl Verifier {
                     )
                 }),
         };
-        Verifier { settings, allowed }
+        Verifier {
+            settings,
+            allowed,
+            intact,
+        }
     }
 
     /// A verifier whose trust list is the signers registry (people.toml) instead of git's
     /// allowed-signers file: `signatures = "required"` (issue 15 item 2). OpenPGP and X.509
     /// signatures are still checked by their programs, and [`signer_problem`] refuses them.
-    pub fn for_registry(settings: VerifySettings, registry: &Registry) -> Verifier {
+    pub fn for_registry(
+        settings: VerifySettings,
+        registry: &Registry,
+        intact: Arc<IntactSignatures>,
+    ) -> Verifier {
         Verifier {
             settings,
             allowed: Ok(Some(AllowedSigners::of_registry(registry))),
+            intact,
         }
     }
 
@@ -294,39 +389,10 @@ impl Verifier {
 
     fn check_ssh(&self, sig: &StoredSignature, time: i64) -> Verdict {
         let format = Format::Ssh;
-        let parsed = match SshSig::from_pem(sig.armor.trim_end()) {
-            Ok(parsed) => parsed,
-            Err(_) => {
-                return Verdict::Bad {
-                    format,
-                    key: None,
-                    reason: "the signature is damaged and cannot be read".into(),
-                };
-            }
+        let (key_data, key) = match self.intact.intact(sig) {
+            Ok(intact) => intact,
+            Err(bad) => return bad,
         };
-        let key_data = parsed.public_key().clone();
-        let key = key_data.fingerprint(HashAlg::Sha256).to_string();
-        if parsed.namespace() != NAMESPACE {
-            return Verdict::Bad {
-                format,
-                key: Some(key),
-                reason: format!(
-                    "it was made for `{}`, not for git records",
-                    parsed.namespace()
-                ),
-            };
-        }
-        if PublicKey::from(key_data.clone())
-            .verify(NAMESPACE, &sig.payload, &parsed)
-            .is_err()
-        {
-            return Verdict::Bad {
-                format,
-                key: Some(key),
-                reason: "it does not match the record: the record was changed after it was signed"
-                    .into(),
-            };
-        }
         match &self.allowed {
             Err(reason) => Verdict::NotChecked {
                 format,

@@ -13,7 +13,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::signature::{Verdict, Verifier, signer_problem};
+use super::signature::{IntactSignatures, Verdict, Verifier, signer_problem};
 use crate::people::Registry;
 use crate::people::history::RegistryHistory;
 use crate::repo::Repo;
@@ -28,6 +28,8 @@ struct RegistryTrust {
     settings: VerifySettings,
     /// A verifier for each version of the registry seen so far, by its people.
     verifiers: Mutex<Vec<(Registry, Arc<Verifier>)>>,
+    /// The SSH signatures checked so far, shared by every verifier.
+    intact: Arc<IntactSignatures>,
 }
 
 /// The trust a record's signature is checked against; shared by the threads of `verify`.
@@ -49,8 +51,13 @@ pub struct Checked {
 impl Trust {
     /// Git's allowed signers only (`signatures = "optional"`).
     pub fn git(settings: VerifySettings) -> Trust {
+        Trust::git_sharing(settings, Arc::default())
+    }
+
+    /// As [`Trust::git`], with the SSH signatures checked so far in this run.
+    fn git_sharing(settings: VerifySettings, intact: Arc<IntactSignatures>) -> Trust {
         Trust {
-            git: Verifier::new(settings),
+            git: Verifier::sharing(settings, intact),
             registry: None,
         }
     }
@@ -63,13 +70,24 @@ impl Trust {
         history: RegistryHistory,
         since: Option<String>,
     ) -> Trust {
+        Trust::registry_sharing(settings, history, since, Arc::default())
+    }
+
+    /// As [`Trust::registry`], with the SSH signatures checked so far in this run.
+    fn registry_sharing(
+        settings: VerifySettings,
+        history: RegistryHistory,
+        since: Option<String>,
+        intact: Arc<IntactSignatures>,
+    ) -> Trust {
         Trust {
-            git: Verifier::new(settings.clone()),
+            git: Verifier::sharing(settings.clone(), intact.clone()),
             registry: Some(RegistryTrust {
                 since,
                 history,
                 settings,
                 verifiers: Mutex::new(Vec::new()),
+                intact,
             }),
         }
     }
@@ -83,9 +101,21 @@ impl Trust {
 
     /// As [`Trust::of`], from a history already read.
     pub fn from_history(repo: &Repo, history: RegistryHistory) -> Trust {
+        Trust::from_history_sharing(repo, history, Arc::default())
+    }
+
+    /// As [`Trust::from_history`], taking the SSH signatures already checked against their
+    /// records in this run (`intact`) instead of checking them again.
+    pub fn from_history_sharing(
+        repo: &Repo,
+        history: RegistryHistory,
+        intact: Arc<IntactSignatures>,
+    ) -> Trust {
         match history.required_since.clone() {
-            Some(since) => Trust::registry(repo.verify_settings(), history, Some(since)),
-            None => Trust::git(repo.verify_settings()),
+            Some(since) => {
+                Trust::registry_sharing(repo.verify_settings(), history, Some(since), intact)
+            }
+            None => Trust::git_sharing(repo.verify_settings(), intact),
         }
     }
 
@@ -132,7 +162,11 @@ impl RegistryTrust {
         if let Some((_, verifier)) = made.iter().find(|(r, _)| r == registry) {
             return verifier.clone();
         }
-        let verifier = Arc::new(Verifier::for_registry(self.settings.clone(), registry));
+        let verifier = Arc::new(Verifier::for_registry(
+            self.settings.clone(),
+            registry,
+            self.intact.clone(),
+        ));
         made.push((registry.clone(), verifier.clone()));
         verifier
     }
