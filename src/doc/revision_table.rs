@@ -158,7 +158,9 @@ fn section_start(body: &str) -> Option<(usize, usize)> {
         let end = starts.get(index + 1).copied().unwrap_or(body.len());
         let line = body.get(start..end)?;
         let trimmed = line.trim_start();
-        if line.contains("```") || line.contains("~~~") || trimmed.starts_with('<') {
+        // A character search first: most lines hold neither mark.
+        let fence = |mark: char, three: &str| line.contains(mark) && line.contains(three);
+        if fence('`', "```") || fence('~', "~~~") || trimmed.starts_with('<') {
             return None;
         }
         let underline = |c: char| {

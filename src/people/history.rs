@@ -79,7 +79,8 @@ impl RegistryHistory {
         history
     }
 
-    /// The trusted registry after `commit` (the empty registry for a commit not on the branch).
+    /// The trusted registry after `commit` (the empty registry for a commit not on the branch,
+    /// and for one made before the registry's first change).
     pub fn at(&self, commit: &str) -> &Registry {
         let index = self.at.get(commit).copied().unwrap_or(0);
         self.versions

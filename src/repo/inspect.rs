@@ -42,7 +42,8 @@ pub struct HistoryWalk {
     pub releases: Vec<ReleaseCommit>,
     /// The changes to the paths watched, oldest first.
     pub changes: Vec<FileChange>,
-    /// Every commit's id, oldest first (only when paths are watched).
+    /// Every commit's id, oldest first, from the first change to a watched path on: the commits
+    /// before it are the ones not listed (empty when no watched path ever changed).
     pub order: Vec<String>,
 }
 
@@ -295,7 +296,6 @@ impl Repo {
         let blobs_of: std::collections::HashMap<git2::Oid, &Vec<Option<git2::Oid>>> =
             seen.iter().map(|(oid, _, blobs)| (*oid, blobs)).collect();
         for (oid, parent, blobs) in seen.iter().rev() {
-            out.order.push(oid.to_string());
             let before = parent.and_then(|p| blobs_of.get(&p).copied());
             for (index, now) in blobs.iter().enumerate() {
                 let was = before.and_then(|b| b.get(index).copied().flatten());
@@ -313,6 +313,10 @@ impl Repo {
                     signature: self.stored(&commit).signature,
                     committer_email: commit.committer().email().unwrap_or("").to_string(),
                 });
+            }
+            // Before the first change, every commit has the watched files as the first had them.
+            if !out.changes.is_empty() {
+                out.order.push(oid.to_string());
             }
         }
         Ok(out)

@@ -421,6 +421,30 @@ impl Repo {
             .map(Path::to_path_buf)
     }
 
+    /// As [`Repo::relative`] for each of `files`, which are regular files (not symbolic links,
+    /// such as [`crate::workspace::Workspace::documents`] gives): a file's canonical path is its
+    /// folder's canonical path and its name, so each folder is resolved once instead of each
+    /// file.
+    pub fn relative_files<'p>(
+        &self,
+        files: impl IntoIterator<Item = &'p Path>,
+    ) -> Vec<Option<PathBuf>> {
+        let mut folders: std::collections::HashMap<&Path, Option<PathBuf>> = Default::default();
+        files
+            .into_iter()
+            .map(|file| {
+                let (Some(folder), Some(name)) = (file.parent(), file.file_name()) else {
+                    return self.relative(file);
+                };
+                folders
+                    .entry(folder)
+                    .or_insert_with(|| self.relative(folder))
+                    .as_ref()
+                    .map(|relative| relative.join(name))
+            })
+            .collect()
+    }
+
     /// The user's name from git's configuration (`user.name`), if set and not empty.
     pub fn user_name(&self) -> Option<String> {
         let name = self.inner.config().ok()?.get_string("user.name").ok()?;
@@ -708,12 +732,15 @@ impl Repo {
             let Ok(commit) = object.peel_to_commit() else {
                 continue;
             };
-            let commit_subject = records::Message::parse(&records::decode_message(
-                commit.message_raw_bytes(),
-                commit.message_encoding().ok().flatten(),
-            ))
-            .summary();
-            let commit_author = commit.author().name().unwrap_or("").to_string();
+            // Read from the commit only for a tag that does not record them itself.
+            let commit_subject = || {
+                records::Message::parse(&records::decode_message(
+                    commit.message_raw_bytes(),
+                    commit.message_encoding().ok().flatten(),
+                ))
+                .summary()
+            };
+            let commit_author = || commit.author().name().unwrap_or("").to_string();
             let record = match object.as_tag() {
                 Some(tag) => {
                     // A signed tag's message ends with its signature (issue 15).
@@ -744,7 +771,7 @@ impl Repo {
                                 .as_ref()
                                 .and_then(|t| t.name().ok().map(str::to_string))
                         })
-                        .unwrap_or(commit_author);
+                        .unwrap_or_else(commit_author);
                     ReleaseRecord {
                         version: version.clone(),
                         date,
@@ -755,7 +782,7 @@ impl Repo {
                         summary: if by_sopctl {
                             message.summary()
                         } else {
-                            commit_subject
+                            commit_subject()
                         },
                         approvals: message.all("Approved-by"),
                         tag: name.clone(),
@@ -777,8 +804,8 @@ impl Repo {
                     version: version.clone(),
                     date: date_of(commit.time()),
                     recorded: date_of(commit.time()),
-                    author: commit_author,
-                    summary: commit_subject,
+                    author: commit_author(),
+                    summary: commit_subject(),
                     approvals: Vec::new(),
                     tag: name.clone(),
                     commit: commit.id().to_string(),
@@ -865,6 +892,14 @@ impl Repo {
         let oid = git2::Oid::from_str(commit).ok()?;
         let tree = self.inner.find_commit(oid).ok()?.tree().ok()?;
         Some(tree.get_path(path).ok()?.id().to_string())
+    }
+
+    /// The id (hex) git gives a file of these bytes (`git hash-object`): equal to
+    /// [`Repo::file_id_at_commit`] exactly when a commit holds these bytes there.
+    pub fn blob_id(bytes: &[u8]) -> String {
+        git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+            .map(|oid| oid.to_string())
+            .unwrap_or_default()
     }
 
     /// Whether the repository has a remote to share with (`git remote` lists one).

@@ -23,9 +23,27 @@ pub(crate) struct Files<'a> {
     pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
     /// The commit HEAD is at, read once (`None` in a repository without commits).
     pub(crate) head: Option<&'a str>,
+    /// Each SOP of the work tree, parsed when the work tree was read.
+    pub(crate) worktree: &'a BTreeMap<DocId, Sop>,
 }
 
 impl Files<'_> {
+    /// The SOP `id` as HEAD holds it, and where: the work tree's copy when its bytes are the
+    /// ones HEAD holds at the same path (git's blob id of the one is the other's), so a clean
+    /// work tree is not read and parsed again; else read from HEAD.
+    pub(crate) fn at_head(&self, id: &DocId) -> Option<(std::borrow::Cow<'_, Sop>, PathBuf)> {
+        let head = self.head?;
+        if let (Some(path), Some(sop)) = (self.paths.get(id), self.worktree.get(id))
+            && self.repo.file_id_at_commit(head, path)
+                == Some(Repo::blob_id(&sop.source.to_bytes()))
+        {
+            return Some((std::borrow::Cow::Borrowed(sop), path.clone()));
+        }
+        let sop = self.document(head, id)?;
+        let path = sop.path().to_path_buf();
+        Some((std::borrow::Cow::Owned(sop), path))
+    }
+
     /// The document `id` in `commit`, parsed; `None` when the commit holds no file with the ID
     /// or it cannot be read.
     pub(crate) fn document(&self, commit: &str, id: &DocId) -> Option<Sop> {
@@ -66,6 +84,8 @@ pub(crate) struct Context<'a> {
     pub(crate) release_commits: &'a [crate::repo::inspect::ReleaseCommit],
     /// The commit HEAD is at, read once (`None` in a repository without commits).
     pub(crate) head: Option<&'a str>,
+    /// Each SOP of the work tree, parsed.
+    pub(crate) worktree: &'a BTreeMap<DocId, Sop>,
 }
 
 impl Context<'_> {
@@ -75,6 +95,7 @@ impl Context<'_> {
             repo: self.repo,
             paths: self.paths,
             head: self.head,
+            worktree: self.worktree,
         }
     }
 

@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::doc::DocId;
+use crate::doc::{DocId, Sop};
 use crate::repo::{ReleaseRecord, Repo};
 use crate::version::DocVersion;
 use crate::workspace::{Workspace, WorkspaceError};
@@ -238,8 +238,8 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         workdir: &workdir,
         tags: &tags,
     };
-    // git2's repository is not shared between threads: the walk and each run open their own.
-    let (walked, paths, ids, read) = std::thread::scope(|scope| {
+
+    let (walked, (paths, worktree), ids, read) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| -> Result<_, WorkspaceError> {
             let own = runs.open()?;
             let watch: Vec<&std::path::Path> = watched
@@ -248,20 +248,21 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
                 .collect();
             Ok(own.walk_history(&records::KEYS, &watch)?)
         });
-        let paths = document_paths(ws, repo);
+        let (paths, worktree) = work_tree(ws, repo);
         let ids = ids_to_check(ids, &paths, repo, &format);
         let read = runs.each(&ids, |own, id| {
             let files = Files {
                 repo: own,
                 paths: &paths,
                 head: head.as_deref(),
+                worktree: &worktree,
             };
             read_sop(&files, id, &format, &intact)
         });
         let walked = walker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (walked, paths, ids, read)
+        (walked, (paths, worktree), ids, read)
     });
     let mut walk = walked?;
     let stored = std::mem::take(&mut walk.records);
@@ -278,6 +279,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
         paths: &paths,
         release_commits: &[],
         head: None,
+        worktree: &worktree,
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
     let mut read_ok = Vec::new();
@@ -301,6 +303,7 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
             paths: &paths,
             release_commits: &release_commits,
             head: head.as_deref(),
+            worktree: &worktree,
         };
         judge_sop(&ctx, sop, &format)
     });
@@ -323,18 +326,26 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     Ok(report)
 }
 
-/// Each SOP of the work tree by its ID, with its file's path relative to the work tree's root.
-fn document_paths(ws: &Workspace, repo: &Repo) -> BTreeMap<DocId, PathBuf> {
+/// Each SOP of the work tree by its ID: its file's path relative to the work tree's root, and
+/// the file parsed.
+type WorkTree = (BTreeMap<DocId, PathBuf>, BTreeMap<DocId, Sop>);
+
+/// The SOPs of the work tree ([`WorkTree`]).
+fn work_tree(ws: &Workspace, repo: &Repo) -> WorkTree {
     let mut paths = BTreeMap::new();
-    for entry in ws.documents() {
+    let mut parsed = BTreeMap::new();
+    let entries = ws.documents();
+    let relative = repo.relative_files(entries.iter().map(|e| e.path.as_path()));
+    for (entry, relative) in entries.into_iter().zip(relative) {
         if let Ok(sop) = entry.sop
-            && let Some(id) = sop.id()
-            && let Some(relative) = repo.relative(&entry.path)
+            && let Some(id) = sop.id().cloned()
+            && let Some(relative) = relative
         {
             paths.insert(id.clone(), relative);
+            parsed.insert(id, sop);
         }
     }
-    paths
+    (paths, parsed)
 }
 
 /// The SOPs asked for, or every SOP of the work tree and every ID with release tags.
@@ -490,14 +501,10 @@ fn current_history(files: &Files<'_>, id: &DocId, records: &[ReleaseRecord]) -> 
             return Vec::new();
         }
     }
-    let Some(current) = files.document(head, id) else {
+    let Some((current, path)) = files.at_head(id) else {
         return Vec::new();
     };
-    let place = format!(
-        "{} at HEAD ({})",
-        current.path().display(),
-        commit_place(head)
-    );
+    let place = format!("{} at HEAD ({})", path.display(), commit_place(head));
     table::problems(
         &current,
         records.get(..=last).unwrap_or_default(),

@@ -259,6 +259,9 @@ pub struct Verifier {
 /// does not match its record (a [`Verdict::Bad`]).
 type Intact = Result<(KeyData, String), Verdict>;
 
+/// An Ed25519 key decoded: its curve point and its fingerprint (`SHA256:…`).
+type Ed25519Key = (ed25519_dalek::VerifyingKey, String);
+
 /// SSH signatures checked against the records they sign, each once (issue 15 item 7). Whether
 /// a signature matches its record does not depend on whom a trust list names, so `verify`
 /// checks every signature while it still reads the history the trust list comes from, and the
@@ -267,6 +270,8 @@ type Intact = Result<(KeyData, String), Verdict>;
 #[derive(Debug, Default)]
 pub struct IntactSignatures {
     checked: Mutex<HashMap<(String, Vec<u8>), Intact>>,
+    /// Each Ed25519 key met, decoded once: a curve point and its fingerprint.
+    keys: Mutex<HashMap<[u8; 32], Option<Ed25519Key>>>,
 }
 
 impl IntactSignatures {
@@ -284,50 +289,86 @@ impl IntactSignatures {
         if let Some(known) = lock().get(&key) {
             return known.clone();
         }
-        let found = ssh_intact(sig);
+        let found = self.ssh_intact(sig);
         lock().insert(key, found.clone());
         found
     }
-}
 
-/// The key that made the SSH signature `sig`, or why it does not match its record: OpenSSH's
-/// `PROTOCOL.sshsig`, namespace `git`, checked with the `ssh-key` crate.
-fn ssh_intact(sig: &StoredSignature) -> Intact {
-    let format = Format::Ssh;
-    let parsed = match SshSig::from_pem(sig.armor.trim_end()) {
-        Ok(parsed) => parsed,
-        Err(_) => {
+    /// The Ed25519 key `bytes` as a curve point, with its fingerprint (`SHA256:…`), decoded
+    /// once; `None` when the bytes are not a point of the curve.
+    fn ed25519_key(&self, bytes: &[u8; 32]) -> Option<Ed25519Key> {
+        let lock = || self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(bytes) {
+            return known.clone();
+        }
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .ok()
+            .map(|point| {
+                let data = KeyData::Ed25519(ssh_key::public::Ed25519PublicKey(*bytes));
+                (point, data.fingerprint(HashAlg::Sha256).to_string())
+            });
+        lock().insert(*bytes, key.clone());
+        key
+    }
+
+    /// The key that made the SSH signature `sig`, or why it does not match its record:
+    /// OpenSSH's `PROTOCOL.sshsig`, namespace `git`, checked with the `ssh-key` crate. An
+    /// Ed25519 signature is checked as `ssh-key` checks it (the same signed data, the same
+    /// `ed25519-dalek` verification), with each key decoded once instead of once a signature.
+    fn ssh_intact(&self, sig: &StoredSignature) -> Intact {
+        let format = Format::Ssh;
+        let parsed = match SshSig::from_pem(sig.armor.trim_end()) {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                return Err(Verdict::Bad {
+                    format,
+                    key: None,
+                    reason: "the signature is damaged and cannot be read".into(),
+                });
+            }
+        };
+        let key_data = parsed.public_key().clone();
+        let ed25519 = key_data
+            .ed25519()
+            .filter(|_| parsed.signature().algorithm() == ssh_key::Algorithm::Ed25519)
+            .filter(|_| parsed.reserved().is_empty())
+            .and_then(|k| self.ed25519_key(&k.0));
+        let key = match &ed25519 {
+            Some((_, fingerprint)) => fingerprint.clone(),
+            None => key_data.fingerprint(HashAlg::Sha256).to_string(),
+        };
+        if parsed.namespace() != NAMESPACE {
             return Err(Verdict::Bad {
                 format,
-                key: None,
-                reason: "the signature is damaged and cannot be read".into(),
+                key: Some(key),
+                reason: format!(
+                    "it was made for `{}`, not for git records",
+                    parsed.namespace()
+                ),
             });
         }
-    };
-    let key_data = parsed.public_key().clone();
-    let key = key_data.fingerprint(HashAlg::Sha256).to_string();
-    if parsed.namespace() != NAMESPACE {
-        return Err(Verdict::Bad {
-            format,
-            key: Some(key),
-            reason: format!(
-                "it was made for `{}`, not for git records",
-                parsed.namespace()
-            ),
-        });
+        let matches = match &ed25519 {
+            Some((point, _)) => {
+                use ed25519_dalek::Verifier as _;
+                SshSig::signed_data(NAMESPACE, parsed.hash_alg(), &sig.payload)
+                    .ok()
+                    .zip(ed25519_dalek::Signature::from_slice(parsed.signature_bytes()).ok())
+                    .is_some_and(|(signed, signature)| point.verify(&signed, &signature).is_ok())
+            }
+            None => PublicKey::from(key_data.clone())
+                .verify(NAMESPACE, &sig.payload, &parsed)
+                .is_ok(),
+        };
+        if !matches {
+            return Err(Verdict::Bad {
+                format,
+                key: Some(key),
+                reason: "it does not match the record: the record was changed after it was signed"
+                    .into(),
+            });
+        }
+        Ok((key_data, key))
     }
-    if PublicKey::from(key_data.clone())
-        .verify(NAMESPACE, &sig.payload, &parsed)
-        .is_err()
-    {
-        return Err(Verdict::Bad {
-            format,
-            key: Some(key),
-            reason: "it does not match the record: the record was changed after it was signed"
-                .into(),
-        });
-    }
-    Ok((key_data, key))
 }
 
 impl Verifier {
