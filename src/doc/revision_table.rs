@@ -133,14 +133,32 @@ fn split_cells(line: &str) -> Vec<String> {
 /// and whenever the quick reading does not find the section's heading first, the whole body is
 /// parsed. Both readings give the same section.
 pub fn find(sop: &Sop) -> Option<Section> {
+    find_noting_start(sop).0
+}
+
+/// As [`find`], with the byte offset in the body the section was read from when it was read
+/// from its heading on, without the lines before it: another version of the SOP whose body is
+/// the same text from where its own section starts has the same rows ([`same_rows`]), so its
+/// table need not be parsed again.
+pub fn find_noting_start(sop: &Sop) -> (Option<Section>, Option<usize>) {
     let body = sop.body();
     if let Some((start, skipped)) = section_start(body) {
         let quick = find_from(sop, start, skipped);
         if quick.as_ref().is_some_and(|(first, _)| *first) {
-            return quick.map(|(_, s)| s);
+            return (quick.map(|(_, s)| s), Some(start));
         }
     }
-    find_from(sop, 0, 0).map(|(_, s)| s)
+    (find_from(sop, 0, 0).map(|(_, s)| s), None)
+}
+
+/// Whether `sop`'s revision-history rows are those of another version of it, whose section
+/// [`find_noting_start`] read from `other_start` of its body `other_body`: both bodies are the
+/// same text from where their sections start (found without parsing, [`section_start`]), so
+/// parsing `sop`'s from there reads what the other's parse read. Only the rows are the same;
+/// the byte ranges are each file's own.
+pub fn same_rows(sop: &Sop, other_body: &str, other_start: usize) -> bool {
+    let body = sop.body();
+    section_start(body).is_some_and(|(start, _)| body.get(start..) == other_body.get(other_start..))
 }
 
 /// Where the revision-history section starts when that can be told without parsing the body
@@ -489,6 +507,26 @@ mod tests {
     }
 
     const DOC: &str = "---\nid: A\n---\n\n## Procedure\n\nDo it.\n\n## Document Revision History\n\n| Version | Date | Changes | Author |\n| --- | --- | --- | --- |\n| 0.9 | 2024-01-02 | Paper original | - |\n| 1.0 | 2025-11-08 | Initial document creation | - |\n\n## Compliance Notes\n\nKeep.\n";
+
+    /// A later version whose body is the same from its history section on has the same rows as
+    /// the version read before it (so `verify` takes them without parsing again); a change in
+    /// the section, or a fence before it that could hide its heading, and it is read again.
+    #[test]
+    fn the_same_section_text_has_the_same_rows() {
+        let released = sop(DOC);
+        let (section, start) = find_noting_start(&released);
+        let (section, start) = (
+            section.expect("section"),
+            start.expect("read from its heading"),
+        );
+        let edited = sop(&DOC.replace("Do it.", "Do it, then record it.\n\nAnd sign."));
+        assert!(same_rows(&edited, released.body(), start));
+        assert_eq!(find(&edited).expect("section").rows, section.rows);
+        let row_changed = sop(&DOC.replace("Paper original", "Paper copy"));
+        assert!(!same_rows(&row_changed, released.body(), start));
+        let fenced = sop(&DOC.replace("Do it.", "```\nDo it.\n```"));
+        assert!(!same_rows(&fenced, released.body(), start));
+    }
 
     /// The section read from where it starts is the section the whole body's parse finds,
     /// whatever comes before it; and the quick reading is taken only where it is safe.

@@ -1067,3 +1067,44 @@ impl Repo {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Repo;
+    use std::path::PathBuf;
+
+    /// Resolving each folder once gives what resolving each file gives: for files inside the
+    /// work tree, in its root, and behind a folder that is a link out of it.
+    #[test]
+    fn files_are_made_relative_as_one_by_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outside = tempfile::tempdir().expect("temp dir");
+        let repo = Repo::init(dir.path()).expect("repo");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sops/area-1")).expect("folders");
+        std::fs::write(outside.path().join("far.md"), "x").expect("file");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path(), root.join("linked")).expect("link");
+        let files: Vec<PathBuf> = [
+            "sops/area-1/a.md",
+            "sops/area-1/b.md",
+            "top.md",
+            "linked/far.md",
+        ]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+        for file in &files[..3] {
+            std::fs::write(file, "x").expect("file");
+        }
+        let one_by_one: Vec<Option<PathBuf>> = files.iter().map(|f| repo.relative(f)).collect();
+        assert_eq!(
+            repo.relative_files(files.iter().map(PathBuf::as_path)),
+            one_by_one
+        );
+        assert_eq!(one_by_one[0], Some(PathBuf::from("sops/area-1/a.md")));
+        assert_eq!(one_by_one[2], Some(PathBuf::from("top.md")));
+        #[cfg(unix)]
+        assert_eq!(one_by_one[3], None);
+    }
+}

@@ -120,6 +120,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_documents_tags_start_with_its_prefix() {
+        let id = DocId::parse("SOP-001").expect("id");
+        assert_eq!(
+            TagFormat::new("{id}/v{version}").prefix_of(&id).as_deref(),
+            Some("SOP-001")
+        );
+        assert_eq!(
+            TagFormat::new("release-{id}-{version}")
+                .prefix_of(&id)
+                .as_deref(),
+            Some("release-SOP-001")
+        );
+        assert_eq!(TagFormat::new("v{version}").prefix_of(&id), None);
+        assert_eq!(TagFormat::new("{version}/{id}").prefix_of(&id), None);
+    }
+
+    #[test]
     fn the_id_of_a_release_tag() {
         let f = TagFormat::new("{id}/v{version}");
         let id = |t: &str| f.id_of(t).map(|i| i.to_string());

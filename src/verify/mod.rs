@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::doc::{DocId, Sop};
+use crate::doc::{DocId, Sop, revision_table};
 use crate::repo::{ReleaseRecord, Repo};
 use crate::version::DocVersion;
 use crate::workspace::{Workspace, WorkspaceError};
@@ -431,10 +431,10 @@ fn read_sop(
     intact: &IntactSignatures,
 ) -> Result<SopRead, WorkspaceError> {
     let records = files.repo.releases(id, format)?.records;
-    let releases = (0..records.len())
+    let releases: Vec<release::Read> = (0..records.len())
         .map(|index| release::read(files, id, &records, index, intact))
         .collect();
-    let current = current_history(files, id, &records);
+    let current = current_history(files, id, &records, &releases);
     Ok(SopRead {
         id: id.clone(),
         records,
@@ -487,7 +487,12 @@ fn untagged_releases(
 
 /// The revision history of the SOP's file at HEAD against the records up to its last release
 /// by sopctl, when the file changed since that release.
-fn current_history(files: &Files<'_>, id: &DocId, records: &[ReleaseRecord]) -> Vec<Problem> {
+fn current_history(
+    files: &Files<'_>,
+    id: &DocId,
+    records: &[ReleaseRecord],
+    read: &[release::Read],
+) -> Vec<Problem> {
     let Some(last) = records.iter().rposition(|r| r.by_sopctl) else {
         return Vec::new();
     };
@@ -505,12 +510,19 @@ fn current_history(files: &Files<'_>, id: &DocId, records: &[ReleaseRecord]) -> 
         return Vec::new();
     };
     let place = format!("{} at HEAD ({})", path.display(), commit_place(head));
-    table::problems(
-        &current,
-        records.get(..=last).unwrap_or_default(),
-        &[],
-        &|r| files.adopted_row(id, r),
-    )
+    // Most edits since a release leave its revision history as it was: then the rows are the
+    // ones read from the released file, and the table is not parsed again.
+    let released = read
+        .iter()
+        .find(|r| r.index() == last)
+        .and_then(release::Read::released_section)
+        .filter(|(sop, _, start)| revision_table::same_rows(&current, sop.body(), *start));
+    let shown = records.get(..=last).unwrap_or_default();
+    let as_released = |r: &ReleaseRecord| files.adopted_row(id, r);
+    match released {
+        Some((_, section, _)) => table::problems_in(Some(section), shown, &[], &as_released),
+        None => table::problems(&current, shown, &[], &as_released),
+    }
     .into_iter()
     .map(|text| Problem::new(&place, Kind::RevisionHistory, text))
     .collect()

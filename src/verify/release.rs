@@ -5,7 +5,7 @@
 //! too (`SOP-1: release 1.0`, a blank line, then the tag's message), so the two must agree: a
 //! tag whose message was changed and re-created (`git tag -f -a`) no longer does.
 
-use crate::doc::{DocId, Sop, Status};
+use crate::doc::{DocId, Sop, Status, revision_table};
 use crate::lifecycle::Approval;
 use crate::repo::ReleaseRecord;
 use crate::repo::inspect::{StoredCommit, StoredTag};
@@ -50,6 +50,9 @@ pub(crate) struct Read {
     file_problems: Vec<Problem>,
     /// What is wrong with its revision-history table.
     table_problems: Vec<Problem>,
+    /// The released file's revision-history section, when it was read from its heading on,
+    /// with the offset in the body it was read from.
+    section: Option<(revision_table::Section, usize)>,
 }
 
 /// Reads the release `records[index]` of `id` (`records` oldest first) and checks it as far as
@@ -73,6 +76,7 @@ pub(crate) fn read(
         sop: None,
         file_problems: Vec::new(),
         table_problems: Vec::new(),
+        section: None,
     };
     let Some(record) = records.get(index) else {
         return read;
@@ -141,7 +145,8 @@ pub(crate) fn read(
         );
     }
     let (shown, later) = records.split_at(index.saturating_add(1).min(records.len()));
-    read.table_problems = super::table::problems(&sop, shown, later, &|r| {
+    let (section, section_start) = revision_table::find_noting_start(&sop);
+    read.table_problems = super::table::problems_in(section.as_ref(), shown, later, &|r| {
         // This release's own row is as it is; earlier adopted rows as they were kept.
         if r.version == record.version {
             None
@@ -152,8 +157,24 @@ pub(crate) fn read(
     .into_iter()
     .map(|text| Problem::new(&file_at, Kind::RevisionHistory, text))
     .collect();
+    read.section = section.zip(section_start);
     read.sop = Some(sop);
     read
+}
+
+impl Read {
+    /// The released file, with its revision-history section and the offset in its body the
+    /// section was read from, when it was read from its heading on
+    /// ([`revision_table::find_noting_start`]).
+    pub(crate) fn released_section(&self) -> Option<(&Sop, &revision_table::Section, usize)> {
+        let (section, start) = self.section.as_ref()?;
+        Some((self.sop.as_ref()?, section, *start))
+    }
+
+    /// Which of the SOP's releases it is (its index among them, oldest first).
+    pub(crate) fn index(&self) -> usize {
+        self.index
+    }
 }
 
 /// Weighs the release [`read`] (`records` oldest first): its tag's and commit's signatures

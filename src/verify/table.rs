@@ -30,7 +30,26 @@ pub fn problems(
     if shown.is_empty() {
         return Vec::new();
     }
-    let Some(section) = revision_table::find(sop) else {
+    problems_in(
+        revision_table::find(sop).as_ref(),
+        shown,
+        later,
+        as_released,
+    )
+}
+
+/// As [`problems`], for a file whose revision-history section was already found (`None`: it
+/// has none).
+pub fn problems_in(
+    section: Option<&revision_table::Section>,
+    shown: &[ReleaseRecord],
+    later: &[ReleaseRecord],
+    as_released: &dyn Fn(&ReleaseRecord) -> Option<revision_table::Row>,
+) -> Vec<String> {
+    if shown.is_empty() {
+        return Vec::new();
+    }
+    let Some(section) = section else {
         return vec!["the file has no Revision History section".to_string()];
     };
     let entries = crate::release::plan::history_entries(shown);
