@@ -153,7 +153,7 @@ pub fn find_noting_start(sop: &Sop) -> (Option<Section>, Option<usize>) {
 
 /// Whether `sop`'s revision-history rows are those of another version of it, whose section
 /// [`find_noting_start`] read from `other_start` of its body `other_body`: both bodies are the
-/// same text from where their sections start (found without parsing, [`section_start`]), so
+/// same text from where their sections start (found without parsing the lines before them), so
 /// parsing `sop`'s from there reads what the other's parse read. Only the rows are the same;
 /// the byte ranges are each file's own.
 pub fn same_rows(sop: &Sop, other_body: &str, other_start: usize) -> bool {

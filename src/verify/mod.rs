@@ -217,9 +217,9 @@ impl Report {
 /// In two steps, so that both cores work from the start: while one thread walks the history
 /// (the lifecycle's records, the release commits, and the changes to the signers registry and
 /// the settings, each commit read once), the SOP files are read and every release is read and
-/// checked as far as no trust list decides ([`release::read`], every SSH signature checked
+/// checked as far as no trust list decides (`release::read`, every SSH signature checked
 /// against its record); then, with the trust list and the approval commits the walk gave,
-/// each release is weighed ([`release::judge`]).
+/// each release is weighed (`release::judge`).
 ///
 /// # Errors
 /// No repository, a shallow clone (its history is cut off), unreadable tags or history.
@@ -386,29 +386,42 @@ impl Runs<'_> {
     }
 
     /// `work` done for each of `items`, in their order; an item of a run whose repository
-    /// could not be opened gets that error.
+    /// could not be opened gets that error. Each run takes the next item not yet taken until
+    /// none is left, so that the runs end together however long each item takes.
     fn each<T: Sync, R: Send>(
         &self,
         items: &[T],
         work: impl Fn(&Repo, &T) -> R + Sync,
     ) -> Vec<Result<R, WorkspaceError>> {
         use rayon::prelude::*;
-        let runs = rayon::current_num_threads().max(1);
-        items
-            .par_chunks(items.len().div_ceil(runs).max(1))
-            .flat_map_iter(|chunk| {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let runs = rayon::current_num_threads().clamp(1, items.len().max(1));
+        let next = AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<R, WorkspaceError>)> = (0..runs)
+            .into_par_iter()
+            .flat_map_iter(|_| {
                 let own = self.open();
-                chunk
-                    .iter()
-                    .map(|item| match &own {
-                        Ok(repo) => Ok(work(repo, item)),
-                        Err(_) => Err(WorkspaceError::NotARepository {
-                            path: self.workdir.to_path_buf(),
-                        }),
-                    })
-                    .collect::<Vec<_>>()
+                let mut out = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    out.push((
+                        index,
+                        match &own {
+                            Ok(repo) => Ok(work(repo, item)),
+                            Err(_) => Err(WorkspaceError::NotARepository {
+                                path: self.workdir.to_path_buf(),
+                            }),
+                        },
+                    ));
+                }
+                out
             })
-            .collect()
+            .collect();
+        done.sort_by_key(|(index, _)| *index);
+        done.into_iter().map(|(_, result)| result).collect()
     }
 }
 

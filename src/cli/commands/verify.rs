@@ -259,38 +259,42 @@ fn state(problems: &[Problem]) -> String {
     }
 }
 
+/// The report, a line a release or record and its problems under it, written at once (one
+/// write for a repository of hundreds of releases, not one a line).
 fn print_report(ui: &mut Ui, report: &Report) -> Result<(), CliError> {
+    let mut lines: Vec<String> = Vec::new();
+    let under = |lines: &mut Vec<String>, problems: &[crate::verify::Problem]| {
+        lines.extend(problems.iter().map(|p| format!("  {p}")));
+    };
     for r in &report.releases {
-        ui.line(&release_line(r))?;
-        for p in &r.problems {
-            ui.line(&format!("  {p}"))?;
-        }
+        lines.push(release_line(r));
+        under(&mut lines, &r.problems);
     }
     for r in &report.records {
-        ui.line(&record_line(r))?;
-        for p in &r.problems {
-            ui.line(&format!("  {p}"))?;
+        lines.push(record_line(r));
+        under(&mut lines, &r.problems);
+    }
+    let groups = [
+        ("current files:".to_string(), &report.current),
+        (
+            "signers registry (people.toml):".to_string(),
+            &report.registry,
+        ),
+        (
+            format!("training records ({}):", crate::training::BRANCH),
+            &report.training,
+        ),
+    ];
+    for (heading, problems) in groups {
+        if !problems.is_empty() {
+            lines.push(heading);
+            under(&mut lines, problems);
         }
     }
-    if !report.current.is_empty() {
-        ui.line("current files:")?;
-        for p in &report.current {
-            ui.line(&format!("  {p}"))?;
-        }
+    if lines.is_empty() {
+        return Ok(());
     }
-    if !report.registry.is_empty() {
-        ui.line("signers registry (people.toml):")?;
-        for p in &report.registry {
-            ui.line(&format!("  {p}"))?;
-        }
-    }
-    if !report.training.is_empty() {
-        ui.line(&format!("training records ({}):", crate::training::BRANCH))?;
-        for p in &report.training {
-            ui.line(&format!("  {p}"))?;
-        }
-    }
-    Ok(())
+    ui.line(&lines.join("\n"))
 }
 
 fn release_line(r: &ReleaseReport) -> String {
