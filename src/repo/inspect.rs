@@ -247,15 +247,28 @@ impl Repo {
     /// # Errors
     /// [`RepoError::Git`] when the history cannot be read.
     pub fn walk_history(&self, keys: &[&str], paths: &[&Path]) -> Result<HistoryWalk, RepoError> {
+        let mut walk = self
+            .inner
+            .revwalk()
+            .map_err(|e| RepoError::git("read the history", &e))?;
         let mut out = HistoryWalk::default();
+        // An empty repository has no HEAD: nothing to walk.
+        if walk.push_head().is_err() {
+            return Ok(out);
+        }
+        // git's date order (`git log --date-order`): the registry's history is read in this
+        // order, so commits of the same second on two branches keep the order libgit2 gives.
+        let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
         let has = |raw: &[u8], k: &str| {
             raw.windows(k.len() + 1)
                 .any(|w| w.get(..k.len()) == Some(k.as_bytes()) && w.last() == Some(&b':'))
         };
         // Each commit's first parent and the blobs at `paths`, to find the changes afterwards.
         let mut seen: Vec<(git2::Oid, Option<git2::Oid>, Vec<Option<git2::Oid>>)> = Vec::new();
-        for commit in self.commits_by_date()? {
-            let oid = commit.id();
+        for oid in walk.flatten() {
+            let Ok(commit) = self.inner.find_commit(oid) else {
+                continue;
+            };
             if !paths.is_empty() {
                 let tree = commit.tree().ok();
                 let blobs = paths
@@ -320,86 +333,6 @@ impl Repo {
             }
         }
         Ok(out)
-    }
-
-    /// Every commit of the current branch (reachable from HEAD), each read once, newest first
-    /// in git's date order: a commit before its parents, and of the commits free to come next
-    /// the one committed last (`git log --date-order`; libgit2's `TOPOLOGICAL | TIME`). A parent
-    /// that is not in the repository (the edge of a shallow clone) ends its line. Empty for a
-    /// repository without commits.
-    ///
-    /// libgit2's revision walk would read each commit twice, once to order it and once when it
-    /// is looked up; here each is read once and kept.
-    ///
-    /// # Errors
-    /// [`RepoError::Git`] when HEAD names a commit that cannot be read.
-    fn commits_by_date(&self) -> Result<Vec<git2::Commit<'_>>, RepoError> {
-        use std::cmp::Reverse;
-        use std::collections::{BinaryHeap, HashMap};
-        // An empty repository has no HEAD: nothing to walk.
-        let Ok(head) = self.inner.head() else {
-            return Ok(Vec::new());
-        };
-        let head = head
-            .peel_to_commit()
-            .map_err(|e| RepoError::git("read the history", &e))?;
-        let mut index = HashMap::from([(head.id(), 0_usize)]);
-        let mut commits = vec![head];
-        let mut next = 0;
-        while let Some(commit) = commits.get(next) {
-            let parents: Vec<git2::Oid> = commit.parent_ids().collect();
-            for parent in parents {
-                if index.contains_key(&parent) {
-                    continue;
-                }
-                if let Ok(found) = self.inner.find_commit(parent) {
-                    index.insert(parent, commits.len());
-                    commits.push(found);
-                }
-            }
-            next += 1;
-        }
-        // How many children within the history each commit has yet to follow.
-        let parents_of = |c: &git2::Commit<'_>| -> Vec<usize> {
-            c.parent_ids()
-                .filter_map(|p| index.get(&p).copied())
-                .collect()
-        };
-        let mut children = vec![0_usize; commits.len()];
-        for commit in &commits {
-            for p in parents_of(commit) {
-                if let Some(n) = children.get_mut(p) {
-                    *n += 1;
-                }
-            }
-        }
-        let time = |i: usize| commits.get(i).map_or(0, |c| c.time().seconds());
-        let mut ready: BinaryHeap<(i64, Reverse<usize>)> = children
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n == 0)
-            .map(|(i, _)| (time(i), Reverse(i)))
-            .collect();
-        let mut order = Vec::with_capacity(commits.len());
-        while let Some((_, Reverse(i))) = ready.pop() {
-            order.push(i);
-            let Some(commit) = commits.get(i) else {
-                continue;
-            };
-            for p in parents_of(commit) {
-                if let Some(n) = children.get_mut(p) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        ready.push((time(p), Reverse(p)));
-                    }
-                }
-            }
-        }
-        let mut slots: Vec<Option<git2::Commit<'_>>> = commits.into_iter().map(Some).collect();
-        Ok(order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-            .collect())
     }
 
     /// The settings git verifies signatures with.

@@ -216,7 +216,7 @@ impl Report {
 ///
 /// In two steps, so that both cores work from the start: while one thread walks the history
 /// (the lifecycle's records, the release commits, and the changes to the signers registry and
-/// the settings, each commit read once), the SOP files are read and every release is read and
+/// the settings, in one pass), the SOP files are read and every release is read and
 /// checked as far as no trust list decides (`release::read`, every SSH signature checked
 /// against its record); then, with the trust list and the approval commits the walk gave,
 /// each release is weighed (`release::judge`).
