@@ -15,9 +15,12 @@
 //! `signatures = "required"` holds from the first commit whose `sopctl.toml` says so, for every
 //! record after it, even if a later commit (or the working copy) relaxes the setting.
 //!
-//! The history is read in git's topological order, oldest first; what holds at a commit is what
-//! the changes before it in that order left (branches merged into the current branch count in
-//! the order git lists them).
+//! What holds at a commit is what its own history left: the registry trusted at its first
+//! parent, changed by the commit itself when that change is trusted (judged against the first
+//! parent's registry). A change made on a branch counts for the commits of that branch, and for
+//! the current branch from the merge that brings it in, where it is judged again as the merge's
+//! own change: whoever merges a change to the registry must be a registered person. So a person
+//! added on a side branch signs nothing on the current branch before the merge.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -41,8 +44,10 @@ pub struct UntrustedChange {
 pub struct RegistryHistory {
     /// Each trusted version, oldest first; the first is the empty registry.
     versions: Vec<Registry>,
-    /// Each commit's position in the walk, and the version trusted after it.
+    /// The version trusted after each commit, by the commit.
     at: HashMap<String, usize>,
+    /// The version trusted after the newest commit (HEAD).
+    head: usize,
     /// The changes not trusted, oldest first.
     pub untrusted: Vec<UntrustedChange>,
     /// The first commit whose settings required signatures.
@@ -66,15 +71,20 @@ impl RegistryHistory {
             ..RegistryHistory::default()
         };
         let mut changes = walk.changes.into_iter().peekable();
-        for commit in walk.order {
+        for (commit, parent) in walk.order {
+            // A first parent not listed was made before the first change: the empty registry.
+            let mut now = parent
+                .and_then(|p| history.at.get(&p).copied())
+                .unwrap_or(0);
             while let Some(change) = changes.next_if(|c| c.commit == commit) {
                 if change.path == 1 {
                     history.note_settings(&change.commit, change.bytes.as_deref(), settings);
                 } else {
-                    history.note_registry(change);
+                    now = history.note_registry(change, now);
                 }
             }
-            history.at.insert(commit, history.versions.len() - 1);
+            history.at.insert(commit, now);
+            history.head = now;
         }
         history
     }
@@ -89,10 +99,10 @@ impl RegistryHistory {
             .unwrap_or_else(|| unreachable_registry())
     }
 
-    /// The registry trusted now: after the last commit.
+    /// The registry trusted now: after the newest commit (HEAD).
     pub fn current(&self) -> &Registry {
         self.versions
-            .last()
+            .get(self.head)
             .unwrap_or_else(|| unreachable_registry())
     }
 
@@ -109,8 +119,10 @@ impl RegistryHistory {
         }
     }
 
-    fn note_registry(&mut self, change: crate::repo::inspect::FileChange) {
-        let trusted = self.current().clone();
+    /// Judges `change` against the version `base` (its commit's first parent's): the version
+    /// trusted after it, a new one when the change is trusted, else `base`.
+    fn note_registry(&mut self, change: crate::repo::inspect::FileChange, base: usize) -> usize {
+        let trusted = self.versions.get(base).cloned().unwrap_or_default();
         let changed = change
             .bytes
             .as_deref()
@@ -124,7 +136,7 @@ impl RegistryHistory {
         // While no one has a key, a registry without keys gives no one the power to sign.
         if first && !super::signers::has_signers(changed.as_ref()) {
             self.versions.push(changed.unwrap_or_default());
-            return;
+            return self.versions.len() - 1;
         }
         // Whose key signs it: a person of the trusted registry, or, for the first registry,
         // a person it adds.
@@ -151,14 +163,20 @@ impl RegistryHistory {
             )),
         };
         match reason {
-            None => self.versions.push(changed.unwrap_or_default()),
-            Some(reason) => self.untrusted.push(UntrustedChange {
-                commit: change.commit,
-                reason: format!(
-                    "it {} people.toml, but {reason}: the change is not trusted, and records after it are judged by the registry as it was before",
-                    if change.bytes.is_some() { "changes" } else { "deletes" }
-                ),
-            }),
+            None => {
+                self.versions.push(changed.unwrap_or_default());
+                self.versions.len() - 1
+            }
+            Some(reason) => {
+                self.untrusted.push(UntrustedChange {
+                    commit: change.commit,
+                    reason: format!(
+                        "it {} people.toml, but {reason}: the change is not trusted, and records after it are judged by the registry as it was before",
+                        if change.bytes.is_some() { "changes" } else { "deletes" }
+                    ),
+                });
+                base
+            }
         }
     }
 }

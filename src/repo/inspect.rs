@@ -42,9 +42,10 @@ pub struct HistoryWalk {
     pub releases: Vec<ReleaseCommit>,
     /// The changes to the paths watched, oldest first.
     pub changes: Vec<FileChange>,
-    /// Every commit's id, oldest first, from the first change to a watched path on: the commits
-    /// before it are the ones not listed (empty when no watched path ever changed).
-    pub order: Vec<String>,
+    /// Every commit's id and its first parent's, oldest first, from the first change to a
+    /// watched path on: the commits before it are the ones not listed (empty when no watched
+    /// path ever changed).
+    pub order: Vec<(String, Option<String>)>,
 }
 
 /// A commit of the current branch that changed one of the files watched by
@@ -329,7 +330,8 @@ impl Repo {
             }
             // Before the first change, every commit has the watched files as the first had them.
             if !out.changes.is_empty() {
-                out.order.push(oid.to_string());
+                out.order
+                    .push((oid.to_string(), parent.map(|p| p.to_string())));
             }
         }
         Ok(out)

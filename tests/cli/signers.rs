@@ -174,7 +174,17 @@ fn registered(env: &TestEnv) -> (std::path::PathBuf, std::path::PathBuf) {
 /// Commits, with git itself, an approval of SOP-1's current text in the name of `name` and
 /// `email` as QA Manager, signed with `key` (or unsigned): an approval that `approve` would
 /// have refused, as a forger would get it into the history.
-fn forge_approval(env: &TestEnv, (name, email): (&str, &str), key: Option<&std::path::Path>) {
+fn forge_approval(env: &TestEnv, who: (&str, &str), key: Option<&std::path::Path>) {
+    forge_approval_at(env, who, key, None);
+}
+
+/// As [`forge_approval`], committed at `date` (git's date format) when one is given.
+fn forge_approval_at(
+    env: &TestEnv,
+    (name, email): (&str, &str),
+    key: Option<&std::path::Path>,
+    date: Option<&str>,
+) {
     let path = env.path("sops/a.md");
     let sop = sopctl::doc::Sop::from_bytes(&path, std::fs::read(&path).expect("sop")).expect("sop");
     let message = format!(
@@ -196,6 +206,11 @@ fn forge_approval(env: &TestEnv, (name, email): (&str, &str), key: Option<&std::
     args.push(file.display().to_string());
     let mut commit = env.command("git");
     commit.args(&args);
+    if let Some(date) = date {
+        commit
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date);
+    }
     assert!(commit.status().expect("git").success());
 }
 
@@ -603,4 +618,57 @@ fn a_signed_record_prints_the_registered_name() {
         "error: git's name for you is \"Alex Example\", but people.toml registers your key for \"Dana Quality\"; signed records print the registered name\nhint: set your name as registered:  git config user.name \"Dana Quality\"\n"
     );
     approve(&env, "QA Manager", &DANA);
+}
+
+/// A person added to the registry on a side branch signs nothing on the current branch before
+/// the merge that brings the change in: each record is judged by the registry of its own
+/// history, not by the changes made elsewhere before it in time (a helper's case).
+#[test]
+fn a_person_added_on_a_side_branch_is_not_registered_on_the_current_one_before_the_merge() {
+    let env = repo("[QA Manager]", "signatures = \"required\"\n");
+    let (owner, _dana) = registered(&env);
+    let erin = ssh_key(&env, "erin");
+    fn at(date: &str) -> [(&str, &str); 2] {
+        [("GIT_COMMITTER_DATE", date), ("GIT_AUTHOR_DATE", date)]
+    }
+    env.git(&["checkout", "-q", "-b", "side"]);
+    let add_erin = [
+        "people",
+        "add",
+        "Erin Ops",
+        "--email",
+        "erin@example.org",
+        "--role",
+        "QA Manager",
+        "--key",
+        "../erin.pub",
+    ];
+    env.run_in(&env.root, &add_erin, &at("2026-01-05T10:00:00Z"))
+        .expect_code(0);
+    env.git(&["checkout", "-q", "main"]);
+    // Erin's approval on main, after her registration on the side branch in time.
+    forge_approval_at(
+        &env,
+        ("Erin Ops", "erin@example.org"),
+        Some(&erin),
+        Some("2026-01-06T10:00:00Z"),
+    );
+    let mut merge = env.command("git");
+    merge
+        .args(["-c", &format!("user.signingKey={}", owner.display())])
+        .args(["merge", "-q", "--no-edit", "-S", "side"])
+        .envs(at("2026-01-07T10:00:00Z"));
+    assert!(merge.status().expect("git").success());
+    let verify = env.run(&["verify"]);
+    verify.expect_code(1);
+    let approval = env.git(&["log", "-1", "--format=%h", "--grep=approved by Erin"]);
+    let short = approval.trim();
+    assert!(
+        verify.stdout.contains(&format!(
+            "  commit {short}: it is signed with SSH key {}, which the signers registry (people.toml) does not list\n",
+            super::people::fingerprint(&erin)
+        )),
+        "{}",
+        verify.stdout
+    );
 }
