@@ -80,13 +80,13 @@ pub(crate) fn check(
             ));
         }
         let signature = ctx
-            .repo
+            .repo()
             .stored_commit(&found.commit)
             .map_or(Verdict::Unsigned, |c| {
                 let who = (Some(approval.email.as_str()), Some(approval.role.as_str()));
                 let at = c.id.clone();
                 ctx.trust
-                    .check(ctx.repo, &at, c.signature.as_ref(), c.time, who)
+                    .check(ctx.repo(), &at, c.signature.as_ref(), c.time, who)
                     .verdict
             });
         listed.push(ListedApproval {
@@ -129,8 +129,8 @@ fn recorded<'c>(
                     &approval.meaning,
                     &approval.date,
                 )
-            && ctx.repo.is_ancestor(&c.commit, release)
-            && previous.is_none_or(|p| !ctx.repo.is_ancestor(&c.commit, p))
+            && ctx.repo().is_ancestor(&c.commit, release)
+            && previous.is_none_or(|p| !ctx.repo().is_ancestor(&c.commit, p))
     })
 }
 
@@ -143,11 +143,11 @@ fn files_problem(
     approved: &Approval,
 ) -> Option<String> {
     let relative = ctx
-        .repo
+        .repo()
         .relative(before.path())
         .unwrap_or_else(|| before.path().to_path_buf());
     let files = crate::render::images::CommitFiles {
-        repo: ctx.repo,
+        repo: ctx.repo(),
         commit: parent.to_string(),
     };
     let held = crate::lifecycle::files_hash(before, &relative, &files);

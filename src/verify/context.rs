@@ -31,11 +31,16 @@ impl Files<'_> {
     /// The SOP `id` as HEAD holds it, and where: the work tree's copy when its bytes are the
     /// ones HEAD holds at the same path (git's blob id of the one is the other's), so a clean
     /// work tree is not read and parsed again; else read from HEAD.
-    pub(crate) fn at_head(&self, id: &DocId) -> Option<(std::borrow::Cow<'_, Sop>, PathBuf)> {
+    /// `in_head` is the id of HEAD's file at the SOP's path, when it has one.
+    pub(crate) fn at_head(
+        &self,
+        id: &DocId,
+        in_head: Option<&str>,
+    ) -> Option<(std::borrow::Cow<'_, Sop>, PathBuf)> {
         let head = self.head?;
-        if let (Some(path), Some(sop)) = (self.paths.get(id), self.worktree.get(id))
-            && self.repo.file_id_at_commit(head, path)
-                == Some(Repo::blob_id(&sop.source.to_bytes()))
+        if let (Some(path), Some(sop), Some(in_head)) =
+            (self.paths.get(id), self.worktree.get(id), in_head)
+            && in_head == Repo::blob_id(&sop.source.to_bytes())
         {
             return Some((std::borrow::Cow::Borrowed(sop), path.clone()));
         }
@@ -76,31 +81,22 @@ impl Files<'_> {
 
 /// [`Files`], with the signature checker, every approval commit and every release commit.
 pub(crate) struct Context<'a> {
-    pub(crate) repo: &'a Repo,
+    /// What the checks read files with; its repository is the one the checks ask.
+    pub(crate) files: Files<'a>,
     pub(crate) trust: &'a Trust,
     pub(crate) approvals: &'a [ApprovalCommit],
-    pub(crate) paths: &'a BTreeMap<DocId, PathBuf>,
     /// Every release commit of the current branch, newest first.
     pub(crate) release_commits: &'a [crate::repo::inspect::ReleaseCommit],
-    /// The commit HEAD is at, read once (`None` in a repository without commits).
-    pub(crate) head: Option<&'a str>,
-    /// Each SOP of the work tree, parsed.
-    pub(crate) worktree: &'a BTreeMap<DocId, Sop>,
 }
 
-impl Context<'_> {
-    /// What the context reads files with.
-    pub(crate) fn files(&self) -> Files<'_> {
-        Files {
-            repo: self.repo,
-            paths: self.paths,
-            head: self.head,
-            worktree: self.worktree,
-        }
+impl<'a> Context<'a> {
+    /// The repository.
+    pub(crate) fn repo(&self) -> &'a Repo {
+        self.files.repo
     }
 
     /// As [`Files::document`].
     pub(crate) fn document(&self, commit: &str, id: &DocId) -> Option<Sop> {
-        self.files().document(commit, id)
+        self.files.document(commit, id)
     }
 }

@@ -273,13 +273,15 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     };
     let trust = Trust::from_history_sharing(repo, history, intact);
     let first = Context {
-        repo,
+        files: Files {
+            repo,
+            paths: &paths,
+            head: None,
+            worktree: &worktree,
+        },
         trust: &trust,
         approvals: &[],
-        paths: &paths,
         release_commits: &[],
-        head: None,
-        worktree: &worktree,
     };
     let (records, approvals) = records::check(&first, &stored, &ids);
     let mut read_ok = Vec::new();
@@ -297,13 +299,15 @@ pub fn check(ws: &Workspace, ids: Option<&[DocId]>) -> Result<Report, WorkspaceE
     }
     let judged = runs.each(&read_ok, |own, sop| {
         let ctx = Context {
-            repo: own,
+            files: Files {
+                repo: own,
+                paths: &paths,
+                head: head.as_deref(),
+                worktree: &worktree,
+            },
             trust: &trust,
             approvals: &approvals,
-            paths: &paths,
             release_commits: &release_commits,
-            head: head.as_deref(),
-            worktree: &worktree,
         };
         judge_sop(&ctx, sop, &format)
     });
@@ -513,21 +517,24 @@ fn current_history(
         return Vec::new();
     };
     // Unchanged since the release: its table was checked with the release.
-    if let Some(path) = files.paths.get(id) {
-        let now = files.repo.file_id_at_commit(head, path);
-        if now.is_some() && now == files.repo.file_id_at_commit(&latest.commit, path) {
-            return Vec::new();
-        }
+    let now = files
+        .paths
+        .get(id)
+        .and_then(|path| files.repo.file_id_at_commit(head, path));
+    if let Some(path) = files.paths.get(id)
+        && now.is_some()
+        && now == files.repo.file_id_at_commit(&latest.commit, path)
+    {
+        return Vec::new();
     }
-    let Some((current, path)) = files.at_head(id) else {
+    let Some((current, path)) = files.at_head(id, now.as_deref()) else {
         return Vec::new();
     };
     let place = format!("{} at HEAD ({})", path.display(), commit_place(head));
     // Most edits since a release leave its revision history as it was: then the rows are the
     // ones read from the released file, and the table is not parsed again.
     let released = read
-        .iter()
-        .find(|r| r.index() == last)
+        .get(last)
         .and_then(release::Read::released_section)
         .filter(|(sop, _, start)| revision_table::same_rows(&current, sop.body(), *start));
     let shown = records.get(..=last).unwrap_or_default();

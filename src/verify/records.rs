@@ -88,7 +88,7 @@ pub(crate) fn check(
             .collect();
         let role = matches!(kind, RecordKind::Approval).then(|| m.trailer("Approval-Role"));
         let checked = ctx.trust.check(
-            ctx.repo,
+            ctx.repo(),
             &commit.id,
             commit.signature.as_ref(),
             commit.time,
@@ -167,7 +167,7 @@ fn approval_problems(
                 ));
             }
             let files = crate::render::images::CommitFiles {
-                repo: ctx.repo,
+                repo: ctx.repo(),
                 commit: commit.id.clone(),
             };
             let embedded = crate::lifecycle::files_hash(&sop, sop.path(), &files);

@@ -170,11 +170,6 @@ impl Read {
         let (section, start) = self.section.as_ref()?;
         Some((self.sop.as_ref()?, section, *start))
     }
-
-    /// Which of the SOP's releases it is (its index among them, oldest first).
-    pub(crate) fn index(&self) -> usize {
-        self.index
-    }
 }
 
 /// Weighs the release [`read`] (`records` oldest first): its tag's and commit's signatures
@@ -199,7 +194,7 @@ pub(crate) fn judge(
         return report;
     };
     let checked = ctx.trust.check(
-        ctx.repo,
+        ctx.repo(),
         &record.commit,
         tag.signature.as_ref(),
         tag.time,
@@ -212,9 +207,13 @@ pub(crate) fn judge(
             .push(Problem::new(&tag_at, Kind::Signature, text));
     }
     if let Some(c) = &read.commit {
-        let checked = ctx
-            .trust
-            .check(ctx.repo, &c.id, c.signature.as_ref(), c.time, (None, None));
+        let checked = ctx.trust.check(
+            ctx.repo(),
+            &c.id,
+            c.signature.as_ref(),
+            c.time,
+            (None, None),
+        );
         report.commit_signature = checked.verdict;
         if let Some(text) = checked.problem {
             report
